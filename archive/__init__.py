@@ -1,0 +1,1 @@
+"""archive: database models and sessions, blob store, orders, originals, audit, the committing pipeline."""
