@@ -1,0 +1,185 @@
+"""Settings: `finarchive.toml` in the archive's home folder, overridden by environment variables.
+
+The home folder is named by ``FINARCHIVE_HOME`` (default ``./finarchive-data``). Every setting
+``[section] key`` can be overridden by ``FINARCHIVE_SECTION_KEY`` (e.g. ``FINARCHIVE_DATABASE_URL``,
+``FINARCHIVE_OCR_WORKERS``). See docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from finarchive.errors import ConfigurationError
+
+CONFIG_NAME = "finarchive.toml"
+
+# Defaults. Paths are relative to the home folder unless absolute.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "database": {"url": ""},  # empty: sqlite file finarchive.db in home
+    "storage": {"blobs": "blobs", "quarantine": "quarantine", "models": "models"},
+    "ocr": {"languages": "rus+eng", "dpi": 300, "workers": 0, "timeout": 180},  # workers 0: one per core
+    "intake": {"max_file_mb": 200, "max_pixels": 178_956_970},  # Pillow's own default pixel limit x2
+    "search": {"backend": "sqlite", "path": "search.db", "url": "", "index": "finarchive"},
+    "review": {"min_type_confidence": 0.6, "min_field_confidence": 0.5},
+    "originals": {
+        # doc types whose paper original head office needs, and days an outlet has to deliver it
+        "required": ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"],
+        "due_days": 14,
+        # retention in years after the end of the document's fiscal year
+        "retention_years": 5,
+    },
+}
+
+ENV_PREFIX = "FINARCHIVE_"
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _coerce(text: str, like: Any) -> Any:
+    if isinstance(like, bool):
+        return text.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, int):
+        return int(text)
+    if isinstance(like, float):
+        return float(text)
+    if isinstance(like, list):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def _env_overrides(values: dict[str, dict[str, Any]], environ: dict[str, str]) -> dict[str, dict[str, Any]]:
+    out = copy.deepcopy(values)
+    for section, table in out.items():
+        if not isinstance(table, dict):
+            continue
+        for key, current in table.items():
+            name = f"{ENV_PREFIX}{section}_{key}".upper()
+            if name in environ:
+                try:
+                    table[key] = _coerce(environ[name], current)
+                except ValueError as exc:
+                    raise ConfigurationError(f"{name}={environ[name]!r}: {exc}") from exc
+    return out
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings of one archive."""
+
+    home: Path
+    values: dict[str, dict[str, Any]]
+
+    @classmethod
+    def load(cls, home: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        root = Path(home or env.get("FINARCHIVE_HOME") or "finarchive-data").expanduser().resolve()
+        values: dict[str, Any] = DEFAULTS
+        config = root / CONFIG_NAME
+        if config.exists():
+            try:
+                values = _merge(DEFAULTS, tomllib.loads(config.read_text(encoding="utf-8")))
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigurationError(f"{config}: {exc}") from exc
+        return cls(home=root, values=_env_overrides(values, env))
+
+    def get(self, section: str, key: str) -> Any:
+        return self.values.get(section, {}).get(key)
+
+    def path(self, section: str, key: str) -> Path:
+        value = Path(str(self.get(section, key))).expanduser()
+        return value if value.is_absolute() else self.home / value
+
+    @property
+    def database_url(self) -> str:
+        url = str(self.get("database", "url") or "")
+        return url or f"sqlite:///{self.home / 'finarchive.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.path("storage", "blobs")
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.path("storage", "quarantine")
+
+    @property
+    def models_dir(self) -> Path:
+        return self.path("storage", "models")
+
+    @property
+    def languages(self) -> str:
+        return str(self.get("ocr", "languages"))
+
+    @property
+    def workers(self) -> int:
+        n = int(self.get("ocr", "workers") or 0)
+        return n if n > 0 else (os.cpu_count() or 1)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(float(self.get("intake", "max_file_mb")) * 1024 * 1024)
+
+    @property
+    def max_pixels(self) -> int:
+        return int(self.get("intake", "max_pixels"))
+
+    @property
+    def search_options(self) -> dict[str, Any]:
+        backend = str(self.get("search", "backend"))
+        if backend == "sqlite":
+            return {"kind": "sqlite", "path": str(self.path("search", "path"))}
+        return {"kind": backend, "url": self.get("search", "url"), "index": self.get("search", "index")}
+
+
+def default_config_text() -> str:
+    """The commented finarchive.toml `finarchive init` writes."""
+    return """# finarchive settings. Every key can be overridden by FINARCHIVE_<SECTION>_<KEY>.
+
+[database]
+# Empty: a SQLite file finarchive.db in this folder. PostgreSQL:
+# url = "postgresql+psycopg://user:password@127.0.0.1:5432/finarchive"
+url = ""
+
+[storage]
+blobs = "blobs"            # content-addressed originals and derived files
+quarantine = "quarantine"  # files that could not be read, each with a .reason.txt
+models = "models"          # trained classifier
+
+[ocr]
+languages = "rus+eng"
+dpi = 300
+workers = 0                # 0: one OCR process per core
+timeout = 180              # seconds per page
+
+[intake]
+max_file_mb = 200
+max_pixels = 178956970
+
+[search]
+backend = "sqlite"         # or "elasticsearch" (pip install 'finarchive[elasticsearch]')
+path = "search.db"
+url = ""                   # e.g. http://127.0.0.1:9200
+index = "finarchive"
+
+[review]
+min_type_confidence = 0.6
+min_field_confidence = 0.5
+
+[originals]
+required = ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"]
+due_days = 14
+retention_years = 5
+"""

@@ -1,0 +1,403 @@
+"""Database models (SQLAlchemy 2.0 style). Portable types only: SQLite and PostgreSQL.
+
+The schema follows ../shared/DESIGN.md: documents with their pages and fields, outlets, orders and the
+links between orders and documents, paper originals with their events, transfer registers, storage boxes,
+destruction acts, the intake ledger, users and API tokens, and the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(18, 2, asdecimal=True)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class DocumentStatus(StrEnum):
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    NEEDS_REVIEW = "needs_review"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class FieldSource(StrEnum):
+    EXTRACTED = "extracted"
+    CORRECTED = "corrected"
+    HINT = "hint"  # from a cover sheet / manifest / mailbox rule
+
+
+class OriginalState(StrEnum):
+    NOT_REQUIRED = "not_required"
+    EXPECTED = "expected"
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+    ARCHIVED = "archived"
+    ISSUED = "issued"
+    LOST = "lost"
+    DESTROYED = "destroyed"
+
+
+class LinkMethod(StrEnum):
+    ORDER_NO = "order_no"
+    BARCODE = "barcode"
+    SUGGESTION = "suggestion"
+    MANUAL = "manual"
+
+
+class LinkState(StrEnum):
+    CONFIRMED = "confirmed"
+    SUGGESTED = "suggested"
+    REJECTED = "rejected"
+
+
+class IntakeOutcome(StrEnum):
+    ARCHIVED = "archived"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+    FAILED = "failed"
+    PENDING = "pending"
+
+
+class Role(StrEnum):
+    OUTLET = "outlet"
+    ACCOUNTANT = "accountant"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Outlet(Base):
+    __tablename__ = "outlet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    address: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Document(Base):
+    __tablename__ = "document"
+    __table_args__ = (
+        Index("ix_document_status_created", "status", "created_at"),
+        Index("ix_document_type_date", "doc_type", "doc_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(512))
+    media_type: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(32), default="import")
+    source_ref: Mapped[str | None] = mapped_column(Text)  # path, message id, upload id
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32), default=DocumentStatus.RECEIVED, index=True)
+    doc_type: Mapped[str | None] = mapped_column(String(32), index=True)
+    doc_type_confidence: Mapped[float | None] = mapped_column(Float)
+    doc_type_source: Mapped[str] = mapped_column(String(16), default=FieldSource.EXTRACTED)
+    # Denormalised key fields for listing, filtering and linking; the Field rows are the truth.
+    number: Mapped[str | None] = mapped_column(String(128), index=True)
+    doc_date: Mapped[dt.date | None] = mapped_column(Date)
+    total: Mapped[Decimal | None] = mapped_column(Money)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    order_no: Mapped[str | None] = mapped_column(String(128), index=True)
+    seller_inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    buyer_inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    searchable_pdf: Mapped[str | None] = mapped_column(String(512))  # blob-store relative path
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    verified_by: Mapped[str | None] = mapped_column(String(128))
+
+    outlet: Mapped[Outlet | None] = relationship()
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Page.number"
+    )
+    fields: Mapped[list[Field]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Field.id"
+    )
+    original: Mapped[Original | None] = relationship(back_populates="document", uselist=False)
+    links: Mapped[list[OrderLink]] = relationship(back_populates="document", cascade="all, delete-orphan")
+
+    def field_values(self) -> dict[str, str]:
+        return {f.name: f.value for f in self.fields}
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text or "" for p in self.pages)
+
+
+class Page(Base):
+    __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_page_document_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    text_source: Mapped[str] = mapped_column(String(16), default="ocr")
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    skew: Mapped[float] = mapped_column(Float, default=0.0)
+    mean_confidence: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Every word as [text, confidence, x0, y0, x1, y1, line, block]: the layout the extractors read.
+    words: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    image: Mapped[str | None] = mapped_column(String(512))  # cleaned page image, blob-store relative
+    thumbnail: Mapped[str | None] = mapped_column(String(512))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class Field(Base):
+    __tablename__ = "field"
+    __table_args__ = (UniqueConstraint("document_id", "name", name="uq_field_document_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    page: Mapped[int | None] = mapped_column(Integer)
+    box: Mapped[list[int] | None] = mapped_column(JSON)  # [x0, y0, x1, y1] in the page's pixel space
+    raw: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default=FieldSource.EXTRACTED)
+    extracted_value: Mapped[str | None] = mapped_column(Text)  # what the extractor said, kept after a correction
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(128))
+
+    document: Mapped[Document] = relationship(back_populates="fields")
+
+
+class Order(Base):
+    __tablename__ = "sales_order"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(128), unique=True)  # normalised
+    order_date: Mapped[dt.date | None] = mapped_column(Date)
+    customer_name: Mapped[str | None] = mapped_column(String(512))
+    customer_inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    manager: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str | None] = mapped_column(String(64))  # which completeness rule applies
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    outlet: Mapped[Outlet | None] = relationship()
+    links: Mapped[list[OrderLink]] = relationship(back_populates="order", cascade="all, delete-orphan")
+
+
+class OrderLink(Base):
+    __tablename__ = "order_link"
+    __table_args__ = (UniqueConstraint("order_id", "document_id", name="uq_order_link_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default=LinkState.CONFIRMED)
+    score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+
+    order: Mapped[Order] = relationship(back_populates="links")
+    document: Mapped[Document] = relationship(back_populates="links")
+
+
+class TransferRegister(Base):
+    """A batch of originals an outlet sends to head office (реестр передачи документов)."""
+
+    __tablename__ = "transfer_register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="sent")  # sent | received | closed
+    pdf: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    outlet: Mapped[Outlet] = relationship()
+
+
+class StorageBox(Base):
+    __tablename__ = "storage_box"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    location: Mapped[str | None] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | destroyed
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DestructionAct(Base):
+    """Акт об уничтожении: which originals were destroyed, when and by whom."""
+
+    __tablename__ = "destruction_act"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    box_id: Mapped[int | None] = mapped_column(ForeignKey("storage_box.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)
+    pdf: Mapped[str | None] = mapped_column(String(512))
+
+
+class Original(Base):
+    """The paper original of a document, tracked from the outlet to a box and to destruction."""
+
+    __tablename__ = "original"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), unique=True)
+    barcode: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default=OriginalState.EXPECTED, index=True)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    register_id: Mapped[int | None] = mapped_column(ForeignKey("transfer_register.id"), index=True)
+    box_id: Mapped[int | None] = mapped_column(ForeignKey("storage_box.id"), index=True)
+    keep_until: Mapped[dt.date | None] = mapped_column(Date)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    issued_to: Mapped[str | None] = mapped_column(String(255))
+    issued_until: Mapped[dt.date | None] = mapped_column(Date)
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    destruction_act_id: Mapped[int | None] = mapped_column(ForeignKey("destruction_act.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="original")
+    outlet: Mapped[Outlet | None] = relationship()
+    register: Mapped[TransferRegister | None] = relationship()
+    box: Mapped[StorageBox | None] = relationship()
+    events: Mapped[list[OriginalEvent]] = relationship(
+        back_populates="original", cascade="all, delete-orphan", order_by="OriginalEvent.id"
+    )
+
+
+class OriginalEvent(Base):
+    __tablename__ = "original_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("original.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)
+    register_id: Mapped[int | None] = mapped_column(ForeignKey("transfer_register.id"))
+    box_id: Mapped[int | None] = mapped_column(ForeignKey("storage_box.id"))
+
+    original: Mapped[Original] = relationship(back_populates="events")
+
+
+class IntakeRecord(Base):
+    """The intake ledger: what each source took, when, and what became of it."""
+
+    __tablename__ = "intake_record"
+    __table_args__ = (Index("ix_intake_source_ref", "source", "source_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))  # import | watch | mail | upload | api
+    source_ref: Mapped[str | None] = mapped_column(Text)  # path, message key, upload id
+    filename: Mapped[str | None] = mapped_column(String(512))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    size: Mapped[int | None] = mapped_column(Integer)
+    outlet_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(16), default=IntakeOutcome.PENDING, index=True)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    quarantine_path: Mapped[str | None] = mapped_column(String(1024))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(128), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    outlet: Mapped[Outlet | None] = relationship()
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEvent(Base):
+    """Who changed what, when: old and new values. Shown on a document's history."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(128), default="system")
+    action: Mapped[str] = mapped_column(String(64))  # e.g. document.created, field.corrected
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), index=True)
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
