@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import inspect, select
+
+from archive.db import current_revision
+from archive.models import Base, Document, DocumentStatus, Field, Original, OriginalState, Outlet, Page
+
+
+def test_migrations_create_every_model_table(archive) -> None:
+    tables = set(inspect(archive.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert current_revision(archive.engine) == "0001"
+
+
+def test_document_round_trip_keeps_money_dates_and_json(archive) -> None:
+    with archive.transaction() as s:
+        outlet = Outlet(code="MSK-01", name="Тверская, 7")
+        doc = Document(sha256="a" * 64, filename="накладная.pdf", outlet=outlet, doc_type="waybill",
+                       status=DocumentStatus.NEEDS_REVIEW, total=Decimal("235730.00"),
+                       doc_date=dt.date(2026, 3, 14), problems=[{"code": "vat_arithmetic", "message": "x"}])
+        doc.pages.append(Page(number=1, text="Товарная накладная", words=[["Товарная", 0.93, 1, 2, 3, 4, 0, 0]]))
+        doc.fields.append(Field(name="total", value="235730.00", confidence=0.9, page=1, box=[1, 2, 3, 4]))
+        s.add(doc)
+        s.add(Original(document=doc, barcode="OR-000001", state=OriginalState.EXPECTED, outlet=outlet))
+    with archive.transaction() as s:
+        doc = s.scalars(select(Document)).one()
+        assert doc.total == Decimal("235730.00")
+        assert doc.doc_date == dt.date(2026, 3, 14)
+        assert doc.pages[0].words[0][0] == "Товарная"
+        assert doc.fields[0].box == [1, 2, 3, 4]
+        assert doc.problems[0]["code"] == "vat_arithmetic"
+        assert doc.original.state == "expected"
+        assert doc.outlet.code == "MSK-01"
