@@ -77,6 +77,8 @@ class PageJob:
     dpi: int = 300
     derived_dir: str | None = None  # where to write the cleaned image, thumbnail, page PDF
     has_text_layer: bool = False
+    max_pixels: int = 100_000_000  # refuse (or, for PDF pages, render smaller than) images above this
+    ocr_timeout: float = 180.0  # seconds one tesseract run may take on this page
 
 
 @dataclass(frozen=True)

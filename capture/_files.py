@@ -1,0 +1,190 @@
+"""Sniffing file types by their magic bytes and opening them safely (size and pixel limits)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+from capture.exceptions import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    OversizedFileError,
+    UnsupportedFileError,
+)
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 100_000_000  # a little above Pillow's own bomb limit (89.5 MP); A0 at 300 dpi is 139 MP
+
+
+@dataclass(frozen=True)
+class Magic:
+    prefix: bytes
+    media_type: str
+    kind: str  # "pdf" | "image" | "" (recognised but not supported)
+
+
+# The formats we read, and a few we recognise only to name them in the error message.
+MAGICS: tuple[Magic, ...] = (
+    Magic(b"%PDF-", "application/pdf", "pdf"),
+    Magic(b"\x89PNG\r\n\x1a\n", "image/png", "image"),
+    Magic(b"\xff\xd8\xff", "image/jpeg", "image"),
+    Magic(b"II*\x00", "image/tiff", "image"),
+    Magic(b"MM\x00*", "image/tiff", "image"),
+    Magic(b"II+\x00", "image/tiff", "image"),  # BigTIFF
+    Magic(b"MM\x00+", "image/tiff", "image"),
+    Magic(b"PK\x03\x04", "application/zip (docx, xlsx, odt...)", ""),
+    Magic(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage (doc, xls...)", ""),
+    Magic(b"GIF87a", "image/gif", ""),
+    Magic(b"GIF89a", "image/gif", ""),
+    Magic(b"BM", "image/bmp", ""),
+    Magic(b"{\\rtf", "application/rtf", ""),
+)
+
+# A PDF header may follow a little junk (the spec tolerates it within the first 1024 bytes).
+PDF_HEADER_WINDOW = 1024
+
+PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}
+
+
+def sniff(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Return ``(media_type, kind)`` of the file, judged by its bytes, never its name."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise CorruptFileError(f"cannot open {path}: {exc.strerror}", path=path) from exc
+    if size == 0:
+        raise EmptyFileError(f"{os.path.basename(path)} is empty (0 bytes)", path=path)
+    if size > max_bytes:
+        raise OversizedFileError(
+            f"{os.path.basename(path)} is {size} bytes, over the limit of {max_bytes}", path=path
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(PDF_HEADER_WINDOW)
+    for magic in MAGICS:
+        if head.startswith(magic.prefix):
+            if not magic.kind:
+                raise UnsupportedFileError(
+                    f"{os.path.basename(path)} is {magic.media_type}; "
+                    "finarchive reads PDF, TIFF, JPEG and PNG",
+                    path=path,
+                )
+            return magic.media_type, magic.kind
+    if b"%PDF-" in head:
+        return "application/pdf", "pdf"
+    what = "text" if _looks_like_text(head) else "of an unknown type"
+    raise UnsupportedFileError(
+        f"{os.path.basename(path)} is {what}, not a PDF, TIFF, JPEG or PNG "
+        "(the file's content decides, not its name)",
+        path=path,
+    )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        # a multibyte character cut at the window's end is still text
+        try:
+            head[:-4].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return b"\x00" not in head
+
+
+@contextmanager
+def open_image(path: str, media_type: str, *, max_pixels: int) -> Iterator[Image.Image]:
+    """Open an image lazily, refusing it before Pillow allocates more than ``max_pixels``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(path, formats=[PIL_FORMATS[media_type]])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise OversizedFileError(f"{os.path.basename(path)}: {exc}", path=path) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise CorruptFileError(
+                f"{os.path.basename(path)} cannot be decoded as {media_type}: {exc}", path=path
+            ) from exc
+    try:
+        check_pixels(image, path, max_pixels)
+        yield image
+    finally:
+        image.close()
+
+
+def check_pixels(image: Image.Image, path: str, max_pixels: int) -> None:
+    width, height = image.size
+    if width * height > max_pixels:
+        raise OversizedFileError(
+            f"{os.path.basename(path)} has {width}x{height} pixels, over the limit of {max_pixels}",
+            path=path,
+        )
+
+
+def frame_count(image: Image.Image) -> int:
+    return int(getattr(image, "n_frames", 1) or 1)
+
+
+def load_frame(image: Image.Image, index: int, path: str, max_pixels: int) -> Image.Image:
+    """Decode frame ``index`` as 8-bit grayscale on white, EXIF orientation applied."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image.seek(index)
+            check_pixels(image, path, max_pixels)
+            image.load()
+            frame = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
+            return to_gray(frame)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise OversizedFileError(f"{os.path.basename(path)}: {exc}", path=path) from exc
+        except EOFError as exc:
+            raise CorruptFileError(
+                f"{os.path.basename(path)} has no frame {index + 1}", path=path
+            ) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise CorruptFileError(
+                f"{os.path.basename(path)} frame {index + 1} cannot be decoded: {exc}", path=path
+            ) from exc
+
+
+def to_gray(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("L")
+    if image.mode == "L":
+        return image.copy()
+    if image.mode.startswith("I;16") or image.mode == "I":
+        return image.point(lambda v: v / 256).convert("L")
+    return image.convert("L")
+
+
+def image_dpi(image: Image.Image, default: int = 300) -> int:
+    dpi = image.info.get("dpi")
+    try:
+        value = int(round(float(dpi[0]))) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    return value if 70 <= value <= 1200 else default
+
+
+def open_pdf(path: str):  # -> pypdfium2.PdfDocument
+    """Open a PDF with pdfium, translating its failures into capture errors."""
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        text = str(exc).lower()
+        if "password" in text:
+            raise EncryptedFileError(
+                f"{os.path.basename(path)} is protected by a password; "
+                "save it without protection and send it again",
+                path=path,
+            ) from exc
+        raise CorruptFileError(f"{os.path.basename(path)} is a damaged PDF: {exc}", path=path) from exc

@@ -1,0 +1,151 @@
+"""Where page reading runs: in this process (tests, tiny jobs) or in a pool of worker processes.
+
+Both executors have one method, :meth:`map_unordered`, yielding ``(item, result_or_exception)``
+as items finish, so a pipeline can hand in all pages of many documents and keep every core busy.
+A job that raises comes back as its exception; a job that kills its worker process comes back as a
+:class:`WorkerCrashedError` and the pool is rebuilt: nothing hangs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol, TypeVar
+
+from finarchive.errors import FinarchiveError
+
+T = TypeVar("T")
+R = TypeVar("R")
+_END: Any = object()
+
+
+class WorkerCrashedError(FinarchiveError):
+    """A worker process died while running a job (killed, out of memory, or a crash in native code)."""
+
+
+class Executor(Protocol):
+    def map_unordered(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Iterator[tuple[T, R | BaseException]]: ...
+
+    def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Runs every job in this process, one after another, in order."""
+
+    workers = 1
+
+    def map_unordered(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Iterator[tuple[T, R | BaseException]]:
+        for item in items:
+            try:
+                yield item, fn(item)
+            except Exception as exc:  # noqa: BLE001 - handed back to the caller as data
+                yield item, exc
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> SerialExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _init_worker() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+class PoolExecutor:
+    """A pool of ``workers`` processes (default: one per core), started by forkserver.
+
+    At most ``workers + prefetch`` jobs are in flight, so when a worker dies only those few are
+    suspects: each is rerun alone in a fresh pool, and only the one that kills it again is
+    reported as :class:`WorkerCrashedError`.
+    """
+
+    def __init__(self, workers: int | None = None, *, prefetch: int = 2, start_method: str = "forkserver") -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.prefetch = max(0, prefetch)
+        methods = multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context(start_method if start_method in methods else "spawn")
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=self._context, initializer=_init_worker
+            )
+        return self._pool
+
+    def _discard_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def map_unordered(
+        self, fn: Callable[[T], R], items: Iterable[T]
+    ) -> Iterator[tuple[T, R | BaseException]]:
+        pending = iter(items)
+        running: dict[Future[Any], T] = {}
+        limit = self.workers + self.prefetch
+        while True:
+            suspects: list[T] = []
+            while len(running) < limit:
+                item = next(pending, _END)
+                if item is _END:
+                    break
+                try:
+                    running[self._get_pool().submit(fn, item)] = item
+                except BrokenProcessPool:
+                    suspects.append(item)
+                    break
+            if not running and not suspects:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
+            for future in done:
+                item = running.pop(future)
+                error = future.exception()
+                if isinstance(error, BrokenProcessPool):
+                    suspects.append(item)
+                else:
+                    yield item, (error if error is not None else future.result())
+            if suspects:
+                # the pool broke and took every job in flight with it: let the rest finish or fail,
+                # then rerun each suspect alone to find the one that kills its worker
+                for future in list(running):
+                    item = running.pop(future)
+                    error = future.exception()
+                    if isinstance(error, BrokenProcessPool):
+                        suspects.append(item)
+                    else:
+                        yield item, (error if error is not None else future.result())
+                self._discard_pool()
+                for item in suspects:
+                    yield item, self._run_alone(fn, item)
+
+    def _run_alone(self, fn: Callable[[T], R], item: T) -> R | BaseException:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker)
+        try:
+            return pool.submit(fn, item).result()
+        except BrokenProcessPool:
+            return WorkerCrashedError(f"a worker process died while running {fn.__name__} on {item!r}")
+        except Exception as exc:  # noqa: BLE001 - handed back to the caller as data
+            return exc
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        self._discard_pool()
+
+    def __enter__(self) -> PoolExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

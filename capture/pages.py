@@ -1,0 +1,124 @@
+"""Looking at a file before reading it, and splitting it into page jobs.
+
+:func:`inspect_file` decides by the file's bytes what it is (PDF, TIFF, JPEG, PNG), how many pages
+it has and which PDF pages carry a usable text layer, and raises a :class:`CaptureError` with a
+``reason`` for every file that cannot be read. :func:`plan_pages` turns it into one picklable
+:class:`PageJob` per PDF page, TIFF frame or image.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from capture._files import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PIXELS,
+    check_pixels,
+    frame_count,
+    open_image,
+    open_pdf,
+    sniff,
+)
+from capture.exceptions import CaptureError, CorruptFileError, OversizedFileError
+from capture.pdftext import pages_with_text_layer
+from capture.types import PageJob
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What a file is, judged by its content."""
+
+    path: str
+    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff
+    kind: str  # "pdf" or "image" (PageJob.kind)
+    page_count: int
+    text_layer: tuple[bool, ...]  # per page: the PDF page's own text is good enough to skip OCR
+    size: int
+
+    @property
+    def has_text_layer(self) -> bool:
+        """Every page has a usable text layer (a born-digital PDF): no OCR at all."""
+        return bool(self.text_layer) and all(self.text_layer)
+
+
+def inspect_file(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> FileInfo:
+    """Identify a file and count its pages; raise a :class:`CaptureError` when it can't be read."""
+    path = os.fspath(path)
+    media_type, kind = sniff(path, max_bytes=max_bytes)
+    size = os.path.getsize(path)
+    if kind == "pdf":
+        count = _pdf_page_count(path)
+        try:
+            flags = pages_with_text_layer(path)
+        except CaptureError:
+            flags = [False] * count  # pdfium can render what pdfminer cannot parse
+        if len(flags) != count:
+            flags = (flags + [False] * count)[:count]
+        return FileInfo(path, media_type, kind, count, tuple(flags), size)
+    count = _image_frame_count(path, media_type, max_pixels)
+    return FileInfo(path, media_type, kind, count, (False,) * count, size)
+
+
+def _pdf_page_count(path: str) -> int:
+    pdf = open_pdf(path)
+    try:
+        count = len(pdf)
+    finally:
+        pdf.close()
+    if count == 0:
+        raise CorruptFileError(f"{os.path.basename(path)} is a PDF without pages", path=path)
+    return count
+
+
+def _image_frame_count(path: str, media_type: str, max_pixels: int) -> int:
+    with open_image(path, media_type, max_pixels=max_pixels) as image:
+        count = frame_count(image)
+        try:
+            for index in range(1, count):  # frame 0 was checked on opening
+                image.seek(index)
+                check_pixels(image, path, max_pixels)
+            if count == 1:
+                image.verify()  # checksums, without decoding the pixels
+        except OversizedFileError:
+            raise
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise CorruptFileError(
+                f"{os.path.basename(path)} is a damaged {media_type} file: {exc}", path=path
+            ) from exc
+    if count == 0:
+        raise CorruptFileError(f"{os.path.basename(path)} holds no image", path=path)
+    return count
+
+
+def plan_pages(
+    path: str | os.PathLike[str],
+    *,
+    languages: str = "rus+eng",
+    dpi: int = 300,
+    derived_dir: str | os.PathLike[str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    info: FileInfo | None = None,
+) -> list[PageJob]:
+    """One job per PDF page, TIFF frame or image, in page order."""
+    info = info or inspect_file(path, max_bytes=max_bytes, max_pixels=max_pixels)
+    derived = os.fspath(derived_dir) if derived_dir is not None else None
+    return [
+        PageJob(
+            path=info.path,
+            kind=info.kind,
+            index=index,
+            languages=languages,
+            dpi=dpi,
+            derived_dir=derived,
+            has_text_layer=info.text_layer[index],
+            max_pixels=max_pixels,
+        )
+        for index in range(info.page_count)
+    ]

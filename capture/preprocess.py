@@ -1,0 +1,169 @@
+"""Cleaning a page image before OCR (OpenCV): grayscale, dark scanner borders, deskew, light denoise.
+
+The original is never changed: :func:`clean_page` returns a new array. Orientation (90/180/270) is
+not decided here but after a first OCR (see :mod:`capture.read`): detecting it up front would cost
+about as much as the OCR itself on every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+# Only correct skews within this range: below it the scan is straight enough for tesseract,
+# above it the "text lines" found are more likely tables, photos or a page turned by 90 degrees.
+MIN_SKEW = 0.3
+MAX_SKEW = 15.0
+# Width the page is reduced to for measuring skew and borders (fast; 0.1 deg is still resolvable).
+ANALYSIS_WIDTH = 1000
+MAX_INK_SAMPLES = 150_000
+# A row/column counts as scanner border when this share of it is dark.
+BORDER_DARK_SHARE = 0.6
+DARK_LEVEL = 90
+MAX_BORDER_SHARE = 0.2  # never whiten more than this share of the page from one side
+
+
+@dataclass(frozen=True)
+class CleanedPage:
+    image: np.ndarray  # 8-bit grayscale, same size as the input
+    skew: float  # degrees the page was turned counterclockwise to straighten it (0.0 when not)
+    borders: tuple[int, int, int, int]  # pixels whitened from the left, top, right, bottom
+
+
+def to_gray_array(image: Image.Image | np.ndarray) -> np.ndarray:
+    if isinstance(image, np.ndarray):
+        if image.ndim == 3:
+            return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        return image
+    if image.mode != "L":
+        image = image.convert("L")
+    return np.asarray(image, dtype=np.uint8)
+
+
+def clean_page(image: Image.Image | np.ndarray, *, deskew: bool = True, denoise: bool = True) -> CleanedPage:
+    """Grayscale, whitened borders, straightened and lightly denoised copy of a page."""
+    gray = to_gray_array(image).copy()
+    borders = whiten_borders(gray)
+    angle = estimate_skew(gray) if deskew else 0.0
+    if abs(angle) >= MIN_SKEW:
+        gray = rotate_small(gray, angle)
+    else:
+        angle = 0.0
+    if denoise:
+        gray = cv2.medianBlur(gray, 3)
+    return CleanedPage(image=gray, skew=round(angle, 2), borders=borders)
+
+
+def _small(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    height, width = gray.shape[:2]
+    factor = min(1.0, ANALYSIS_WIDTH / max(width, 1))
+    if factor >= 1.0:
+        return gray, 1.0
+    size = (max(1, int(width * factor)), max(1, int(height * factor)))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA), factor
+
+
+def whiten_borders(gray: np.ndarray) -> tuple[int, int, int, int]:
+    """Paint dark scanner margins white, in place; return how many pixels each side lost."""
+    small, factor = _small(gray)
+    dark = small < DARK_LEVEL
+    rows = dark.mean(axis=1)
+    cols = dark.mean(axis=0)
+
+    def run(profile: np.ndarray) -> int:
+        limit = int(len(profile) * MAX_BORDER_SHARE)
+        n = 0
+        while n < limit and profile[n] >= BORDER_DARK_SHARE:
+            n += 1
+        return n
+
+    left, right = run(cols), run(cols[::-1])
+    top, bottom = run(rows), run(rows[::-1])
+    height, width = gray.shape[:2]
+    # widen a little: the edge between border and paper is grey and gets cut too
+    pad = 2
+    sides = [int(round(v / factor)) + pad if v else 0 for v in (left, top, right, bottom)]
+    left_px, top_px, right_px, bottom_px = sides
+    if left_px:
+        gray[:, :left_px] = 255
+    if right_px:
+        gray[:, width - right_px :] = 255
+    if top_px:
+        gray[:top_px, :] = 255
+    if bottom_px:
+        gray[height - bottom_px :, :] = 255
+    return left_px, top_px, right_px, bottom_px
+
+
+def estimate_skew(gray: np.ndarray) -> float:
+    """The angle (degrees, counterclockwise positive) that straightens the page's text lines.
+
+    Projection profile: the ink pixels are sheared by candidate angles and the angle whose row
+    histogram is sharpest (largest sum of squares) wins; coarse 0.5 degree steps, then 0.05.
+    """
+    small, _ = _small(gray)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # drop big blobs (photos, stamps filled black) by keeping only thin strokes' neighbourhood
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 200:
+        return 0.0
+    if len(ys) > MAX_INK_SAMPLES:
+        pick = np.random.default_rng(0).choice(len(ys), MAX_INK_SAMPLES, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    ys = ys.astype(np.float64)
+    xs = xs.astype(np.float64) - small.shape[1] / 2.0
+
+    def sharpness(angle: float) -> float:
+        shifted = ys + xs * np.tan(np.radians(angle))
+        hist = np.bincount(np.round(shifted - shifted.min()).astype(np.int64))
+        return float(np.dot(hist, hist))
+
+    coarse = np.arange(-MAX_SKEW, MAX_SKEW + 0.001, 0.5)
+    scores = [sharpness(a) for a in coarse]
+    best = float(coarse[int(np.argmax(scores))])
+    fine = np.arange(best - 0.5, best + 0.5001, 0.05)
+    fine_scores = [sharpness(a) for a in fine]
+    angle = float(fine[int(np.argmax(fine_scores))])
+    # a flat profile (no text lines) gives no reliable angle
+    if max(fine_scores) < sharpness(0.0) * 1.02:
+        return 0.0
+    return -angle  # lines sheared by +a are turned by -a: undo it
+
+
+def rotate_small(gray: np.ndarray, angle: float) -> np.ndarray:
+    """Turn the image by ``angle`` degrees counterclockwise about its centre, white fill, same size."""
+    height, width = gray.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    return cv2.warpAffine(
+        gray,
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
+
+
+# degrees clockwise -> OpenCV rotate code
+_ROTATE_CODES = {
+    90: cv2.ROTATE_90_CLOCKWISE,
+    180: cv2.ROTATE_180,
+    270: cv2.ROTATE_90_COUNTERCLOCKWISE,
+}
+
+
+def rotate_right_angle(gray: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn the image clockwise by 0, 90, 180 or 270 degrees."""
+    degrees %= 360
+    if degrees == 0:
+        return gray
+    return cv2.rotate(gray, _ROTATE_CODES[degrees])
+
+
+def ink_share(gray: np.ndarray) -> float:
+    """Share of dark pixels: a blank page has almost none."""
+    small, _ = _small(gray)
+    return float((small < 128).mean())

@@ -1,0 +1,294 @@
+"""Reading pages: the heavy, picklable :func:`read_page` run in worker processes, and helpers.
+
+For each page: load it (PDF pages rendered by pdfium at ``job.dpi``, TIFF frames, images); if the
+PDF page has its own text layer, take its words (no OCR); else clean the image and OCR it once,
+checking the orientation only when the result looks bad. Derived files for the web viewer and the
+searchable PDF are written into ``job.derived_dir``:
+``page-<n>.png`` (cleaned 8-bit grayscale), ``page-<n>.thumb.jpg`` (about 200 px wide) and
+``page-<n>.pdf`` (one page, image plus invisible text, from the same tesseract run).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from time import perf_counter
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from capture import _quality, tesseract
+from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
+from capture.exceptions import CaptureError, CorruptFileError, OcrError
+from capture.pages import plan_pages
+from capture.pdftext import read_text_layer
+from capture.preprocess import clean_page, ink_share, rotate_right_angle
+from capture.types import PageJob, PageResult, PageText, TextSource
+from finarchive.errors import FinarchiveError
+
+THUMBNAIL_WIDTH = 200
+PNG_COMPRESSION = 3  # 0..9: fast enough, and a clean A4 page stays well under a megabyte
+MIN_INK_FOR_ORIENTATION = 0.002  # a blank page is not turned, whatever tesseract says
+# The rotations tried when tesseract's orientation detection cannot tell.
+FALLBACK_ROTATIONS = (180,)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    image: Image.Image  # 8-bit grayscale
+    dpi: int
+
+
+@dataclass(frozen=True)
+class _Reading:
+    words: tuple
+    pdf: bytes | None
+    rotation: int
+    image_path: str
+    score: float
+
+
+def read_page(job: PageJob) -> PageResult:
+    """Read one page. A page that fails comes back with ``page.error`` set; a file that cannot
+    be opened at all raises its :class:`CaptureError`."""
+    start = perf_counter()
+    number = job.index + 1
+    if job.derived_dir:
+        os.makedirs(job.derived_dir, exist_ok=True)
+    try:
+        if job.kind == "pdf" and job.has_text_layer:
+            result = _read_text_layer_page(job)
+        else:
+            loaded = _load(job)  # raises for an unopenable file
+            result = _read_by_ocr(job, loaded)
+    except _PageFailure as failure:
+        error = failure.error
+        page = PageText(number=number, width=0, height=0, words=(), error=f"{error.reason}: {error}")
+        result = PageResult(job=job, page=page)
+    return replace(result, seconds=round(perf_counter() - start, 3))
+
+
+class _PageFailure(Exception):
+    """Carries a page-level CaptureError out of the reading steps."""
+
+    def __init__(self, error: CaptureError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _load(job: PageJob) -> _Loaded:
+    if job.kind == "pdf":
+        return _render_pdf_page(job.path, job.index, job.dpi, job.max_pixels)
+    media_type, _ = sniff(job.path)
+    with open_image(job.path, media_type, max_pixels=job.max_pixels) as image:
+        try:
+            frame = load_frame(image, job.index, job.path, job.max_pixels)
+        except CaptureError as exc:
+            raise _PageFailure(exc) from exc
+        return _Loaded(frame, image_dpi(image, default=job.dpi))
+
+
+def _render_pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> _Loaded:
+    pdf = open_pdf(path)
+    try:
+        try:
+            page = pdf[index]
+            width, height = page.get_size()
+            scale = dpi / 72.0
+            if width * height * scale * scale > max_pixels:
+                scale = math.sqrt(max_pixels / (width * height))  # a huge page: render smaller
+            bitmap = page.render(scale=scale, grayscale=True)
+            image = bitmap.to_pil().convert("L")
+        except Exception as exc:  # noqa: BLE001 - pdfium reports failures as bare exceptions
+            raise _PageFailure(
+                CorruptFileError(f"page {index + 1} of {os.path.basename(path)} cannot be rendered: {exc}", path=path)
+            ) from exc
+        return _Loaded(image, int(round(scale * 72)))
+    finally:
+        pdf.close()
+
+
+# --- the two ways of reading -------------------------------------------------------------------
+
+
+def _read_text_layer_page(job: PageJob) -> PageResult:
+    try:
+        page = read_text_layer(job.path, job.index, dpi=job.dpi)
+    except CaptureError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on broken content streams
+        raise _PageFailure(CorruptFileError(f"text layer of page {job.index + 1}: {exc}", path=job.path)) from exc
+    if not job.derived_dir:
+        return PageResult(job=job, page=page)
+    loaded = _render_pdf_page(job.path, job.index, job.dpi, job.max_pixels)
+    gray = np.asarray(loaded.image, dtype=np.uint8)
+    png, thumb = _derived_paths(job)
+    _write_png(gray, png)
+    _write_thumbnail(gray, thumb)
+    page_pdf = _extract_pdf_page(job)
+    return PageResult(job=job, page=page, cleaned_image=png, thumbnail=thumb, page_pdf=page_pdf)
+
+
+def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
+    number = job.index + 1
+    cleaned = clean_page(loaded.image)
+    want_pdf = job.derived_dir is not None
+    with tempfile.TemporaryDirectory(prefix=".ocr-", dir=job.derived_dir) as tmp:
+        try:
+            best = _ocr_image(cleaned.image, 0, tmp, job, loaded.dpi, want_pdf)
+            if _quality.looks_bad(best.words) and ink_share(cleaned.image) >= MIN_INK_FOR_ORIENTATION:
+                best = _fix_orientation(cleaned.image, best, tmp, job, loaded.dpi, want_pdf)
+        except OcrError as exc:
+            raise _PageFailure(exc) from exc
+        height, width = cleaned.image.shape[:2]
+        if best.rotation in (90, 270):
+            width, height = height, width
+        page = PageText(
+            number=number,
+            width=width,
+            height=height,
+            words=best.words,
+            source=TextSource.OCR,
+            rotation=best.rotation,
+            skew=cleaned.skew,
+        )
+        if not job.derived_dir:
+            return PageResult(job=job, page=page)
+        png, thumb = _derived_paths(job)
+        shutil.move(best.image_path, png)
+        _write_thumbnail(cv2.imread(png, cv2.IMREAD_GRAYSCALE), thumb)
+        page_pdf = os.path.join(job.derived_dir, f"page-{number}.pdf")
+        with open(page_pdf, "wb") as fh:
+            fh.write(best.pdf or b"")
+    return PageResult(job=job, page=page, cleaned_image=png, thumbnail=thumb, page_pdf=page_pdf)
+
+
+def _ocr_image(gray: np.ndarray, rotation: int, tmp: str, job: PageJob, dpi: int, want_pdf: bool) -> _Reading:
+    path = os.path.join(tmp, f"page-{rotation}.png")
+    _write_png(rotate_right_angle(gray, rotation), path)
+    out = tesseract.ocr(path, languages=job.languages, dpi=dpi, pdf=want_pdf, timeout=job.ocr_timeout)
+    return _Reading(out.words, out.pdf, rotation, path, _quality.score(out.words))
+
+
+def _fix_orientation(
+    gray: np.ndarray, first: _Reading, tmp: str, job: PageJob, dpi: int, want_pdf: bool
+) -> _Reading:
+    """The first reading looks bad: ask tesseract's OSD, try what it says (or 180), keep the best."""
+    found = tesseract.detect_orientation(first.image_path, timeout=job.ocr_timeout)
+    candidates = (found.rotate,) if found is not None and found.rotate else FALLBACK_ROTATIONS
+    if found is not None and found.rotate == 0:
+        return first
+    best = first
+    for rotation in candidates:
+        reading = _ocr_image(gray, rotation, tmp, job, dpi, want_pdf)
+        if reading.score > best.score:
+            best = reading
+    return best
+
+
+# --- derived files ------------------------------------------------------------------------------
+
+
+def _derived_paths(job: PageJob) -> tuple[str, str]:
+    assert job.derived_dir is not None
+    number = job.index + 1
+    return (
+        os.path.join(job.derived_dir, f"page-{number}.png"),
+        os.path.join(job.derived_dir, f"page-{number}.thumb.jpg"),
+    )
+
+
+def _write_png(gray: np.ndarray, path: str) -> None:
+    if not cv2.imwrite(path, gray, [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION]):
+        raise _PageFailure(OcrError(f"cannot write {path}", path=path))
+
+
+def _write_thumbnail(gray: np.ndarray, path: str) -> None:
+    height, width = gray.shape[:2]
+    factor = THUMBNAIL_WIDTH / max(width, 1)
+    small = cv2.resize(gray, (THUMBNAIL_WIDTH, max(1, int(round(height * factor)))), interpolation=cv2.INTER_AREA)
+    cv2.imwrite(path, small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+
+
+def _extract_pdf_page(job: PageJob) -> str:
+    from pypdf import PdfReader, PdfWriter
+
+    assert job.derived_dir is not None
+    out = os.path.join(job.derived_dir, f"page-{job.index + 1}.pdf")
+    writer = PdfWriter()
+    writer.add_page(PdfReader(job.path).pages[job.index])
+    with open(out, "wb") as fh:
+        writer.write(fh)
+    return out
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def read_document(
+    path: str | os.PathLike[str],
+    *,
+    languages: str = "rus+eng",
+    executor=None,
+    derived_dir: str | os.PathLike[str] | None = None,
+    dpi: int = 300,
+) -> list[PageResult]:
+    """Read every page of a file, in page order (serially unless an executor is given)."""
+    from capture.executor import SerialExecutor
+
+    jobs = plan_pages(path, languages=languages, dpi=dpi, derived_dir=derived_dir)
+    own = executor is None
+    runner = SerialExecutor() if own else executor
+    results: dict[int, PageResult] = {}
+    try:
+        for job, outcome in runner.map_unordered(read_page, jobs):
+            if isinstance(outcome, FinarchiveError):
+                raise outcome
+            if isinstance(outcome, BaseException):
+                page = PageText(job.index + 1, 0, 0, (), error=f"crashed: {outcome!r}")
+                outcome = PageResult(job=job, page=page)
+            results[job.index] = outcome
+    finally:
+        if own:
+            runner.close()
+    return [results[i] for i in sorted(results)]
+
+
+def merge_pdfs(page_pdfs: Iterable[str | os.PathLike[str]], out_path: str | os.PathLike[str]) -> str:
+    """Join one-page PDFs into one document PDF (written atomically); returns ``out_path``."""
+    from pypdf import PdfWriter
+
+    out_path = os.fspath(out_path)
+    writer = PdfWriter()
+    for pdf in page_pdfs:
+        writer.append(os.fspath(pdf))
+    folder = os.path.dirname(os.path.abspath(out_path))
+    fd, tmp = tempfile.mkstemp(prefix=".merge-", suffix=".pdf", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            writer.write(fh)
+        os.replace(tmp, out_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return out_path
+
+
+def searchable_pdf(original: str | os.PathLike[str], results: Sequence[PageResult], out_path: str | os.PathLike[str]) -> str:
+    """The document's searchable PDF: the original itself when every page had its own text layer,
+    else the page PDFs merged into ``out_path``. Pages that failed are left out."""
+    if results and all(r.page.source == TextSource.PDF_TEXT and r.page.error is None for r in results):
+        return os.fspath(original)
+    pdfs = [r.page_pdf for r in results if r.page_pdf and os.path.getsize(r.page_pdf) > 0]
+    if not pdfs:
+        raise OcrError(f"no page of {os.path.basename(os.fspath(original))} produced a PDF")
+    return merge_pdfs(pdfs, out_path)

@@ -1,0 +1,197 @@
+"""The one wrapper of the tesseract program (through pytesseract).
+
+Tesseract always runs with ``OMP_THREAD_LIMIT=1``: finarchive parallelises across pages, which on
+two cores is about three times faster than tesseract's own threads. One run reads the words (TSV)
+and, when asked, writes the one-page searchable PDF too: a page is never OCRed twice for that.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+import pytesseract
+
+from capture.exceptions import OcrError, OcrTimeoutError
+from capture.types import OcrWord
+from finarchive.errors import MissingDependencyError
+
+INSTALL_HINT = "apt-get install -y tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng"
+LANGUAGE_PACKAGES = {"rus": "tesseract-ocr-rus", "eng": "tesseract-ocr-eng", "osd": "tesseract-ocr-osd"}
+MIN_VERSION = (4, 0)
+DEFAULT_TIMEOUT = 180.0
+
+
+@dataclass(frozen=True)
+class OcrOutput:
+    words: tuple[OcrWord, ...]
+    pdf: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Orientation:
+    rotate: int  # degrees to turn the image clockwise so that its text is upright
+    confidence: float
+
+
+def limit_threads() -> None:
+    """Make every tesseract this process starts single-threaded."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+@functools.lru_cache(maxsize=1)
+def version() -> tuple[int, ...]:
+    """The installed tesseract's version, e.g. ``(5, 3, 0)``; raises when it is missing."""
+    try:
+        found = pytesseract.get_tesseract_version()
+    except (pytesseract.TesseractNotFoundError, OSError, subprocess.SubprocessError) as exc:
+        raise MissingDependencyError(f"tesseract is not installed; install it with: {INSTALL_HINT}") from exc
+    numbers = tuple(int(n) for n in re.findall(r"\d+", str(found))[:3])
+    if numbers[:2] < MIN_VERSION:
+        raise MissingDependencyError(
+            f"tesseract {found} is too old (need {MIN_VERSION[0]}.{MIN_VERSION[1]} or newer); "
+            f"install a newer one with: {INSTALL_HINT}"
+        )
+    return numbers
+
+
+@functools.lru_cache(maxsize=8)
+def installed_languages() -> frozenset[str]:
+    version()
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractError, OSError, subprocess.SubprocessError) as exc:
+        raise MissingDependencyError(f"tesseract cannot list its languages: {exc}") from exc
+
+
+def check_languages(languages: str) -> None:
+    """Raise :class:`MissingDependencyError` naming the package to install for missing data."""
+    wanted = [lang for lang in languages.split("+") if lang]
+    missing = [lang for lang in wanted if lang not in installed_languages()]
+    if missing:
+        packages = " ".join(LANGUAGE_PACKAGES.get(m, f"tesseract-ocr-{m}") for m in missing)
+        raise MissingDependencyError(
+            f"tesseract language data missing: {', '.join(missing)}; install with: apt-get install -y {packages}"
+        )
+
+
+def ocr(
+    image_path: str,
+    *,
+    languages: str = "rus+eng",
+    dpi: int = 300,
+    pdf: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    psm: int | None = None,
+) -> OcrOutput:
+    """OCR one page image file: words with boxes and confidences, and optionally its PDF."""
+    check_languages(languages)
+    limit_threads()
+    extensions = ["tsv", "pdf"] if pdf else ["tsv"]
+    config = f"--dpi {int(dpi)}"
+    if psm is not None:
+        config += f" --psm {int(psm)}"
+    config += " -c tessedit_create_tsv=1"
+    if pdf:
+        config += " -c tessedit_create_pdf=1"
+    with tempfile.TemporaryDirectory(prefix="finarchive-ocr-") as tmp:
+        base = os.path.join(tmp, "out")
+        _run(image_path, base, " ".join(extensions), languages, config, timeout)
+        try:
+            with open(base + ".tsv", encoding="utf-8", errors="replace") as fh:
+                words = parse_tsv(fh.read())
+            pdf_bytes = None
+            if pdf:
+                with open(base + ".pdf", "rb") as fh:
+                    pdf_bytes = fh.read()
+        except OSError as exc:
+            raise OcrError(f"tesseract wrote no output for {image_path}: {exc}", path=image_path) from exc
+    return OcrOutput(words=words, pdf=pdf_bytes)
+
+
+def detect_orientation(image_path: str, *, timeout: float = 60.0) -> Orientation | None:
+    """Tesseract's orientation detection (``--psm 0``); ``None`` when it cannot tell."""
+    check_languages("osd")
+    limit_threads()
+    with tempfile.TemporaryDirectory(prefix="finarchive-osd-") as tmp:
+        base = os.path.join(tmp, "out")
+        try:
+            _run(image_path, base, "osd", "osd", "--psm 0", timeout)
+        except OcrTimeoutError:
+            raise
+        except OcrError:
+            return None  # "Too few characters", etc.
+        try:
+            with open(base + ".osd", encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError:
+            return None
+    rotate = re.search(r"Rotate:\s*(\d+)", text)
+    conf = re.search(r"Orientation confidence:\s*([\d.]+)", text)
+    if not rotate:
+        return None
+    return Orientation(int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0)
+
+
+def _run(image_path: str, base: str, extension: str, languages: str, config: str, timeout: float) -> None:
+    try:
+        pytesseract.pytesseract.run_tesseract(
+            input_filename=image_path,
+            output_filename_base=base,
+            extension=extension,
+            lang=languages,
+            config=config,
+            timeout=timeout,
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError(f"tesseract is not installed; install it with: {INSTALL_HINT}") from exc
+    except pytesseract.TesseractError as exc:
+        message = str(exc.message or exc)
+        if "Failed loading language" in message or "Error opening data file" in message:
+            raise MissingDependencyError(
+                f"tesseract language data missing for {languages}: {message.strip()}; {INSTALL_HINT}"
+            ) from exc
+        raise OcrError(f"tesseract failed on {os.path.basename(image_path)}: {message.strip()}", path=image_path) from exc
+    except RuntimeError as exc:  # pytesseract's "Tesseract process timeout"
+        if "timeout" in str(exc).lower():
+            raise OcrTimeoutError(
+                f"tesseract took longer than {timeout:g} s on {os.path.basename(image_path)}", path=image_path
+            ) from exc
+        raise OcrError(f"tesseract failed on {os.path.basename(image_path)}: {exc}", path=image_path) from exc
+
+
+def parse_tsv(tsv: str) -> tuple[OcrWord, ...]:
+    """Words of tesseract's TSV output; confidence 0..1, line index from (block, par, line)."""
+    reader = csv.reader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if not header:
+        return ()
+    col = {name: i for i, name in enumerate(header)}
+    lines: dict[tuple[int, int, int], int] = {}
+    words: list[OcrWord] = []
+    for row in reader:
+        if len(row) < len(header) or row[col["level"]] != "5":
+            continue
+        text = row[col["text"]].strip()
+        conf = float(row[col["conf"]])
+        if not text or conf < 0:
+            continue
+        block, par, line = int(row[col["block_num"]]), int(row[col["par_num"]]), int(row[col["line_num"]])
+        line_index = lines.setdefault((block, par, line), len(lines))
+        left, top = int(row[col["left"]]), int(row[col["top"]])
+        width, height = int(row[col["width"]]), int(row[col["height"]])
+        words.append(
+            OcrWord(
+                text=text,
+                confidence=round(min(max(conf / 100.0, 0.0), 1.0), 4),
+                box=(left, top, left + width, top + height),
+                line=line_index,
+                block=block,
+            )
+        )
+    return tuple(words)
