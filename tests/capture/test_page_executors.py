@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from capture import PoolExecutor, SerialExecutor, WorkerCrashedError, plan_pages, read_document, read_page
+from capture_factories import image_pdf, text_image
+
+
+def test_serial_executor_hands_back_results_and_errors() -> None:
+    with SerialExecutor() as executor:
+        out = list(executor.map_unordered(math.sqrt, [4.0, -1.0, 9.0]))
+    assert [item for item, _ in out] == [4.0, -1.0, 9.0]
+    assert out[0][1] == 2.0 and out[2][1] == 3.0
+    assert isinstance(out[1][1], ValueError)
+
+
+def test_pool_returns_every_item() -> None:
+    items = list(range(-3, 20))
+    with PoolExecutor(2) as pool:
+        out = dict(pool.map_unordered(abs, items))
+    assert out == {i: abs(i) for i in items}
+
+
+def test_pool_returns_exceptions_as_results() -> None:
+    with PoolExecutor(2) as pool:
+        out = dict(pool.map_unordered(int, ["1", "x", "3"]))
+    assert out["1"] == 1 and out["3"] == 3
+    assert isinstance(out["x"], ValueError)
+
+
+def test_a_job_that_kills_its_worker_comes_back_as_an_exception() -> None:
+    # os._exit(code) ends the worker process at once, as a segfault in native code would
+    with PoolExecutor(2) as pool:
+        out = list(pool.map_unordered(os._exit, [3]))
+        assert len(out) == 1 and isinstance(out[0][1], WorkerCrashedError)
+        # the pool is rebuilt and goes on working
+        assert dict(pool.map_unordered(abs, [-1, -2])) == {-1: 1, -2: 2}
+
+
+def test_crash_among_good_jobs_costs_only_the_culprit() -> None:
+    with PoolExecutor(2) as pool:
+        out = list(pool.map_unordered(_exit_on_zero, [5, 6, 0, 7, 8, 9, 10]))
+    results = dict(out)
+    assert len(out) == 7
+    assert isinstance(results[0], WorkerCrashedError)
+    assert {k: v for k, v in results.items() if k} == {k: k * 2 for k in (5, 6, 7, 8, 9, 10)}
+
+
+def _exit_on_zero(n: int) -> int:
+    if n == 0:
+        os._exit(1)
+    return n * 2
+
+
+def test_pool_reads_pages_of_several_documents(tmp_path: Path) -> None:
+    docs = [image_pdf(tmp_path / f"doc{i}.pdf", [text_image([f"Накладная № {i}0{j}"]) for j in range(2)]) for i in range(2)]
+    jobs = [job for doc in docs for job in plan_pages(doc)]
+    with PoolExecutor(2) as pool:
+        out = list(pool.map_unordered(read_page, jobs))
+    assert len(out) == 4
+    texts = {(Path(job.path).name, job.index): result.page.text for job, result in out}
+    assert "№ 100" in texts[("doc1.pdf", 0)] and "№ 001" in texts[("doc0.pdf", 1)]
+
+
+def test_read_document_with_a_pool_keeps_page_order(tmp_path: Path) -> None:
+    doc = image_pdf(tmp_path / "doc.pdf", [text_image([f"Страница {n}"]) for n in range(1, 4)])
+    with PoolExecutor(2) as pool:
+        results = read_document(doc, executor=pool)
+    assert [r.page.number for r in results] == [1, 2, 3]
+    assert all(f"Страница {r.page.number}" in r.page.text for r in results)
