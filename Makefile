@@ -1,0 +1,41 @@
+# finarchive: `make demo` installs everything and archives samples/; `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FINARCHIVE_HOME ?= $(CURDIR)/finarchive-data
+
+SCANS := $(sort $(wildcard samples/*.png samples/*.jpg samples/*.jpeg samples/*.pdf samples/*.tif samples/*.tiff))
+
+.PHONY: demo test install system-deps bench samples clean-demo
+
+$(BIN)/finarchive: pyproject.toml
+	./scripts/install-system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[web,test]"
+	touch $@
+
+install: $(BIN)/finarchive
+
+system-deps:
+	./scripts/install-system-deps.sh
+
+demo: install
+	$(BIN)/finarchive init
+	$(BIN)/finarchive import --outlet DEMO-01 $(SCANS)
+	$(BIN)/finarchive stats
+	@echo; echo '$$ finarchive search "товарная накладной"'
+	$(BIN)/finarchive search "товарная накладной"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/accuracy.py
+
+samples: install
+	$(BIN)/python samples/generate.py
+
+clean-demo:
+	rm -rf finarchive-data

@@ -1,0 +1,79 @@
+"""From committed rows to search records: the index can always be rebuilt from the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from archive.models import Document
+from search.types import SearchRecord
+
+BATCH = 200
+
+
+def search_record(document: Document) -> SearchRecord:
+    fields = document.field_values()
+    inns = tuple(v for k, v in fields.items() if k.endswith("_inn") and v)
+    return SearchRecord(
+        doc_id=document.id,
+        title=document.filename,
+        text=document.text,
+        doc_type=document.doc_type,
+        outlet=document.outlet.code if document.outlet else None,
+        status=document.status,
+        date=document.doc_date.isoformat() if document.doc_date else None,
+        total=f"{document.total:.2f}" if document.total is not None else None,
+        number=document.number,
+        order_no=document.order_no,
+        inns=inns,
+        original_state=document.original.state if document.original else None,
+        created_at=document.created_at.isoformat(timespec="seconds") if document.created_at else None,
+        fields=fields,
+    )
+
+
+def _load(session: Session, ids: list[int] | None = None):  # type: ignore[no-untyped-def]
+    stmt = (
+        select(Document)
+        .options(
+            selectinload(Document.pages),
+            selectinload(Document.fields),
+            selectinload(Document.outlet),
+            selectinload(Document.original),
+        )
+        .order_by(Document.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Document.id.in_(ids))
+    return session.scalars(stmt)
+
+
+def records(session: Session, ids: list[int] | None = None) -> Iterator[SearchRecord]:
+    for document in _load(session, ids):
+        yield search_record(document)
+
+
+def index_documents(archive, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """(Re)index the given documents from the database."""
+    with archive.sessions() as session:
+        archive.search.index(list(records(session, ids)))
+
+
+def reindex(archive) -> int:  # type: ignore[no-untyped-def]
+    """Drop the search index and rebuild it from every document in the database."""
+    archive.search.clear()
+    count = 0
+    with archive.sessions() as session:
+        batch: list[SearchRecord] = []
+        for record in records(session):
+            batch.append(record)
+            if len(batch) >= BATCH:
+                archive.search.index(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            archive.search.index(batch)
+            count += len(batch)
+    return count

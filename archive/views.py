@@ -1,0 +1,124 @@
+"""Read-only views of the archive for the CLI and the web: a document, the archive's statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.audit import history
+from archive.models import Document, IntakeOutcome, IntakeRecord, Original, Outlet, Page
+from finarchive.errors import NotFoundError
+
+
+def get_document(session: Session, doc_id: int) -> Document:
+    document = session.get(Document, doc_id)
+    if document is None:
+        raise NotFoundError(f"no document {doc_id}")
+    return document
+
+
+def document_view(session: Session, arc, doc_id: int, *, with_text: bool = False) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Everything known about one document, as plain JSON-able data."""
+    d = get_document(session, doc_id)
+    view: dict[str, Any] = {
+        "id": d.id,
+        "filename": d.filename,
+        "sha256": d.sha256,
+        "media_type": d.media_type,
+        "size": d.size,
+        "source": d.source,
+        "source_ref": d.source_ref,
+        "outlet": d.outlet.code if d.outlet else None,
+        "doc_type": d.doc_type,
+        "confidence": d.doc_type_confidence,
+        "status": d.status,
+        "pages": d.page_count,
+        "created_at": d.created_at.isoformat(timespec="seconds") if d.created_at else None,
+        "processed_at": d.processed_at.isoformat(timespec="seconds") if d.processed_at else None,
+        "fields": {
+            f.name: {"value": f.value, "confidence": f.confidence, "page": f.page, "box": f.box,
+                     "source": f.source, "raw": f.raw}
+            for f in d.fields
+        },
+        "problems": list(d.problems or []),
+        "rejection_reason": d.rejection_reason,
+        "original_file": str(arc.blobs.path(arc.blobs.original_key(d.sha256))),
+        "searchable_pdf": str(arc.blobs.path(d.searchable_pdf)) if d.searchable_pdf else None,
+        "original": None,
+        "orders": [
+            {"order_no": link.order.order_no, "method": link.method, "state": link.state, "score": link.score}
+            for link in d.links
+        ],
+        "history": [
+            {"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "action": e.action, "field": e.field,
+             "old": e.old_value, "new": e.new_value}
+            for e in history(session, d.id)
+        ],
+    }
+    if d.original is not None:
+        o = d.original
+        view["original"] = {
+            "barcode": o.barcode, "state": o.state, "due_date": o.due_date.isoformat() if o.due_date else None,
+            "keep_until": o.keep_until.isoformat() if o.keep_until else None, "legal_hold": o.legal_hold,
+            "box": o.box.code if o.box else None,
+        }
+    if with_text:
+        view["text"] = [{"number": p.number, "text": p.text, "source": p.text_source,
+                         "mean_confidence": p.mean_confidence, "error": p.error} for p in d.pages]
+    return view
+
+
+def _counts(session: Session, column) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    rows = session.execute(select(column, func.count()).group_by(column).order_by(func.count().desc()))
+    return {str(k) if k is not None else "-": n for k, n in rows}
+
+
+def archive_stats(session: Session, *, quarantined_limit: int = 50) -> dict[str, Any]:
+    by_outlet = dict(
+        session.execute(
+            select(func.coalesce(Outlet.code, "-"), func.count(Document.id))
+            .select_from(Document).outerjoin(Outlet, Document.outlet_id == Outlet.id)
+            .group_by(Outlet.code)
+        ).all()
+    )
+    quarantined = session.scalars(
+        select(IntakeRecord).where(IntakeRecord.outcome.in_([IntakeOutcome.QUARANTINED, IntakeOutcome.FAILED]))
+        .order_by(IntakeRecord.id.desc()).limit(quarantined_limit)
+    )
+    intake_by_source: dict[str, dict[str, int]] = {}
+    for source, outcome, n in session.execute(
+        select(IntakeRecord.source, IntakeRecord.outcome, func.count()).group_by(IntakeRecord.source,
+                                                                                 IntakeRecord.outcome)
+    ):
+        intake_by_source.setdefault(source, {})[outcome] = n
+    return {
+        "documents": session.scalar(select(func.count(Document.id))) or 0,
+        "pages": session.scalar(select(func.count(Page.id))) or 0,
+        "by_status": _counts(session, Document.status),
+        "by_type": _counts(session, Document.doc_type),
+        "by_outlet": by_outlet,
+        "originals": _counts(session, Original.state),
+        "intake": _counts(session, IntakeRecord.outcome),
+        "intake_by_source": intake_by_source,
+        "quarantined_total": session.scalar(
+            select(func.count(IntakeRecord.id)).where(IntakeRecord.outcome == IntakeOutcome.QUARANTINED)) or 0,
+        "quarantined": [
+            {"filename": r.filename, "source": r.source, "source_ref": r.source_ref, "reason": r.reason,
+             "message": r.message, "quarantine_path": r.quarantine_path,
+             "at": r.received_at.isoformat(timespec="seconds")}
+            for r in quarantined
+        ],
+    }
+
+
+def check_blobs(session: Session, arc) -> list[str]:  # type: ignore[no-untyped-def]
+    """Problems found: originals missing from the blob store or no longer matching their hash."""
+    bad = []
+    for doc_id, sha in session.execute(select(Document.id, Document.sha256).order_by(Document.id)):
+        if not arc.blobs.has(sha):
+            bad.append(f"document {doc_id}: original {sha} is missing")
+        elif not arc.blobs.verify(sha):
+            bad.append(f"document {doc_id}: original {sha} does not match its hash")
+    return bad

@@ -1,0 +1,133 @@
+"""Throughput of `finarchive import` against the OCR limit measured in the same run.
+
+The OCR limit: plain tesseract (`tesseract PAGE stdout -l rus+eng tsv`, OMP_THREAD_LIMIT=1), one process
+per core, over the same pages already rendered to PNG (so the reference does no PDF work at all).
+Ours: `finarchive import` into a fresh archive (SQLite, local blobs, FTS5) over the original files —
+hashing, storing, rendering, preprocessing, OCR, classification, commit and indexing included.
+Only scanned pages are used (born-digital PDFs skip OCR and would flatter us).
+
+    python bench/throughput.py                    # samples/ scans
+    python bench/throughput.py --generate 40      # plus 40 generated unseen documents (samples/generate.py)
+    python bench/throughput.py --files DIR --repeat 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
+
+
+def scanned_files(folder: Path) -> list[Path]:
+    """Files whose pages need OCR (images, TIFFs, image-only PDFs)."""
+    from capture import inspect_file
+
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in SCAN_SUFFIXES:
+            continue
+        info = inspect_file(path)
+        if not info.has_text_layer:
+            out.append(path)
+    return out
+
+
+def render_pages(files: list[Path], out: Path, dpi: int = 300) -> list[Path]:
+    """Every page of every file as a PNG, the way a plain-tesseract user would feed them."""
+    from PIL import Image
+
+    pages: list[Path] = []
+    for n, path in enumerate(files):
+        if path.suffix.lower() == ".pdf":
+            import pypdfium2 as pdfium
+
+            pdf = pdfium.PdfDocument(str(path))
+            for i in range(len(pdf)):
+                target = out / f"{n:04d}-{i:03d}.png"
+                pdf[i].render(scale=dpi / 72).to_pil().convert("L").save(target)
+                pages.append(target)
+            pdf.close()
+        else:
+            with Image.open(path) as img:
+                for i in range(getattr(img, "n_frames", 1)):
+                    img.seek(i)
+                    target = out / f"{n:04d}-{i:03d}.png"
+                    img.convert("L").save(target)
+                    pages.append(target)
+    return pages
+
+
+def plain_tesseract(pages: list[Path], workers: int, languages: str) -> float:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+
+    def one(page: Path) -> None:
+        subprocess.run(["tesseract", str(page), "stdout", "-l", languages, "tsv"], env=env, check=True,
+                       capture_output=True)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, pages))
+    return time.monotonic() - started
+
+
+def finarchive_import(files: list[Path], workers: int, home: Path) -> tuple[float, dict]:
+    exe = Path(sys.executable).with_name("finarchive")
+    env = dict(os.environ, FINARCHIVE_HOME=str(home), FINARCHIVE_OCR_WORKERS=str(workers))
+    subprocess.run([str(exe), "init"], env=env, check=True, capture_output=True)
+    started = time.monotonic()
+    proc = subprocess.run([str(exe), "import", "--json", "--no-progress", *map(str, files)], env=env,
+                          capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if proc.returncode not in (0, 10):
+        raise SystemExit(f"finarchive import failed ({proc.returncode}): {proc.stderr}")
+    return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--files", type=Path, default=REPO / "samples")
+    ap.add_argument("--generate", type=int, default=0, help="also generate N unseen documents")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--languages", default="rus+eng")
+    ap.add_argument("--repeat", type=int, default=1, help="alternate reference and ours N times")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="finarchive-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        files = scanned_files(args.files)
+        if args.generate:
+            gen = tmp / "generated"
+            subprocess.run([sys.executable, str(REPO / "samples" / "generate.py"), "--out", str(gen),
+                            "--count", str(args.generate), "--seed", "4242"], check=True, capture_output=True)
+            files += scanned_files(gen)
+        rendered = tmp / "rendered"
+        rendered.mkdir()
+        pages = render_pages(files, rendered)
+        print(f"{len(files)} scanned files, {len(pages)} pages, {args.workers} worker(s)")
+        ratios = []
+        for round_no in range(args.repeat):
+            ref = plain_tesseract(pages, args.workers, args.languages)
+            home = tmp / f"home-{round_no}"
+            ours, summary = finarchive_import(files, args.workers, home)
+            ref_ppm = len(pages) / ref * 60
+            our_ppm = summary["pages"] / ours * 60
+            ratios.append(our_ppm / ref_ppm)
+            print(f"round {round_no + 1}: plain tesseract {ref_ppm:.1f} pages/min ({ref:.1f} s); "
+                  f"finarchive import {our_ppm:.1f} pages/min ({ours:.1f} s, {summary['archived']} archived, "
+                  f"{summary['quarantined']} quarantined); ratio {our_ppm / ref_ppm:.2f}")
+            shutil.rmtree(home, ignore_errors=True)
+        print(f"ratio to the OCR limit: {min(ratios):.2f} (worst) / {max(ratios):.2f} (best) over {len(ratios)} round(s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,307 @@
+"""The `finarchive` command line. Thin: every command calls the packages and prints."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cli._common import EXIT_PARTIAL, console, err_console, handle_errors, open_archive, print_json
+
+app = typer.Typer(
+    name="finarchive",
+    help="Financial archive: capture scans, read and check them, link them to orders, track paper originals.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """finarchive keeps its archive in the folder named by FINARCHIVE_HOME (default ./finarchive-data)."""
+
+
+@app.command()
+@handle_errors
+def init() -> None:
+    """Create the archive (folders, finarchive.toml, database schema) or migrate an existing one."""
+    from archive.store import Archive
+
+    with Archive.init() as arc:
+        console.print(f"archive ready at [bold]{arc.settings.home}[/] (database {arc.engine.url.render_as_string()})",
+                      highlight=False)
+
+
+def _executor(workers: int):  # type: ignore[no-untyped-def]
+    from capture import PoolExecutor, SerialExecutor
+
+    return SerialExecutor() if workers <= 1 else PoolExecutor(workers)
+
+
+def _print_summary(summary: Any) -> None:
+    table = Table(title="import summary", show_header=False)
+    for label, value in [
+        ("files", summary.files), ("archived", summary.archived), ("pages", summary.pages),
+        ("needs review", summary.needs_review), ("duplicates skipped", summary.duplicates),
+        ("quarantined", summary.quarantined), ("failed", summary.failed),
+        ("seconds", f"{summary.seconds:.1f}"),
+        ("pages/min", f"{summary.pages / summary.seconds * 60:.1f}" if summary.seconds else "-"),
+    ]:
+        table.add_row(label, str(value))
+    console.print(table)
+    if summary.by_type:
+        console.print("by type: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_type.items())))
+    for problem in summary.as_dict()["problems"]:
+        err_console.print(
+            f"[yellow]{problem['outcome']}[/] {problem['file']}: {problem['reason']} — {problem['message']}"
+            + (f" (kept in {problem['quarantine']})" if problem["quarantine"] else ""),
+            highlight=False,
+        )
+
+
+def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):  # type: ignore[no-untyped-def]
+    from archive.pipeline import Pipeline
+
+    executor = _executor(workers or arc.settings.workers)
+    try:
+        if not show_progress:
+            return action(Pipeline(arc, executor))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err_console, transient=False) as bar:
+            pages = bar.add_task("pages read", total=0)
+            files = bar.add_task("files done", total=None)
+
+            def progress(event: str, info: dict[str, Any]) -> None:
+                if event == "intake":
+                    bar.update(pages, total=(bar.tasks[pages].total or 0) + info["pages"])
+                elif event == "page":
+                    bar.advance(pages)
+                elif event == "file":
+                    bar.advance(files)
+
+            return action(Pipeline(arc, executor, progress=progress))
+    finally:
+        executor.close()
+
+
+@app.command("import")
+@handle_errors
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (recursive).", show_default=False)],
+    outlet: Annotated[str | None, typer.Option(help="Outlet code the documents come from.")] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Document type, overriding the classifier.")] = None,
+    order: Annotated[str | None, typer.Option(help="Order number for every document.")] = None,
+    workers: Annotated[int | None, typer.Option(help="OCR processes (default: one per core).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+) -> None:
+    """Import files and folders: duplicates (by SHA-256) are skipped, unreadable files quarantined.
+
+    Exits 0 when every file was archived or skipped as a duplicate, 10 when some were quarantined
+    or failed (the others are archived all the same).
+    """
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        err_console.print(f"[bold red]error:[/] no such file or folder: {', '.join(missing)}", highlight=False)
+        raise typer.Exit(2)
+    hints = {k: v for k, v in {"doc_type": doc_type, "order_no": order}.items() if v}
+    with open_archive() as arc:
+        summary = _run_pipeline(
+            arc, lambda p: p.import_paths(paths, outlet_code=outlet, hints=hints),
+            show_progress=not (no_progress or as_json), workers=workers,
+        )
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    if summary.quarantined or summary.failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+@handle_errors
+def process(
+    workers: Annotated[int | None, typer.Option(help="OCR processes (default: one per core).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Finish documents an interrupted run left in `received` (read, classify, commit, index)."""
+    with open_archive() as arc:
+        summary = _run_pipeline(arc, lambda p: p.resume(), show_progress=not as_json, workers=workers)
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+
+
+@app.command()
+@handle_errors
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Files to read.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one object per file (the default).")] = True,
+    workers: Annotated[int, typer.Option(help="OCR processes.")] = os.cpu_count() or 1,
+    languages: Annotated[str, typer.Option(help="Tesseract languages.")] = "rus+eng",
+) -> None:
+    """Read, classify and extract fields of FILES without touching any archive (JSON Lines)."""
+    from archive.extract import extract_files
+
+    executor = _executor(workers)
+    failed = False
+    try:
+        for line in extract_files(files, executor, languages=languages):
+            failed = failed or "error" in line
+            if as_json:
+                print_json(line)
+            else:
+                console.print(line)
+    finally:
+        executor.close()
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+@handle_errors
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", -exclusions, and filters like type:waybill.')] = "",
+    doc_type: Annotated[str | None, typer.Option("--type", help="Document type.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet code.")] = None,
+    status: Annotated[str | None, typer.Option(help="Document status.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Document date from (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Document date to (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="Results per page.")] = 20,
+    offset: Annotated[int, typer.Option(help="Results to skip.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Full-text search with filters; matched words are highlighted in snippets."""
+    from archive.search_service import run_search
+
+    with open_archive() as arc:
+        result = run_search(arc, query, doc_type=doc_type, outlet=outlet, status=status, date_from=date_from,
+                            date_to=date_to, limit=limit, offset=offset, facets=as_json)
+    if as_json:
+        print_json({
+            "total": result.total,
+            "hits": [h.__dict__ for h in result.hits],
+            "facets": result.facets,
+        })
+        return
+    console.print(f"{result.total} document(s)")
+    for hit in result.hits:
+        console.print(
+            f"[bold]#{hit.doc_id}[/] {hit.doc_type or '?'} {hit.date or ''} {hit.total or ''} "
+            f"{hit.outlet or ''} [dim]{hit.title}[/]", highlight=False,
+        )
+        console.print("   " + hit.snippet.replace("<mark>", "[reverse]").replace("</mark>", "[/reverse]"),
+                      highlight=False)
+
+
+@app.command()
+@handle_errors
+def show(
+    doc_id: Annotated[int, typer.Argument(help="Document id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    text: Annotated[bool, typer.Option("--text", help="Also print the OCR text.")] = False,
+) -> None:
+    """One document: type, status, fields with confidence, problems, pages, original, orders, history."""
+    from archive.views import document_view
+
+    with open_archive() as arc, arc.sessions() as session:
+        view = document_view(session, arc, doc_id, with_text=text or as_json)
+    if as_json:
+        print_json(view)
+        return
+    console.print(f"[bold]document {view['id']}[/] {view['filename']} — {view['doc_type']} "
+                  f"({view['confidence']}) [bold]{view['status']}[/]", highlight=False)
+    console.print(f"outlet {view['outlet'] or '-'}, {view['pages']} page(s), sha256 {view['sha256'][:16]}…",
+                  highlight=False)
+    table = Table("field", "value", "confidence", "page", "source")
+    for name, f in view["fields"].items():
+        table.add_row(name, f["value"], f"{f['confidence']:.2f}" if f["confidence"] is not None else "-",
+                      str(f["page"] or "-"), f["source"])
+    console.print(table)
+    for p in view["problems"]:
+        console.print(f"[yellow]{p['severity']}[/] {p['code']}: {p['message']}", highlight=False)
+    if view["original"]:
+        console.print(f"original {view['original']['barcode']}: {view['original']['state']}", highlight=False)
+    for link in view["orders"]:
+        console.print(f"order {link['order_no']} ({link['method']}, {link['state']})", highlight=False)
+    if text:
+        for page in view["text"]:
+            console.print(f"--- page {page['number']} ---\n{page['text']}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def reindex() -> None:
+    """Rebuild the search index from the database."""
+    from archive.indexing import reindex as rebuild
+
+    with open_archive() as arc:
+        count = rebuild(arc)
+    console.print(f"indexed {count} document(s)")
+
+
+@app.command()
+@handle_errors
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts by status, type and outlet; what arrived from which source; what was quarantined and why."""
+    from archive.views import archive_stats
+
+    with open_archive() as arc, arc.sessions() as session:
+        data = archive_stats(session)
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['documents']}[/] documents, {data['pages']} pages", highlight=False)
+    for key in ("by_status", "by_type", "by_outlet", "originals", "intake"):
+        if data[key]:
+            console.print(f"{key.replace('_', ' ')}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()),
+                          highlight=False)
+    if data["quarantined"]:
+        table = Table("file", "reason", "message", "kept in", title="quarantined")
+        for q in data["quarantined"]:
+            table.add_row(q["filename"] or "", q["reason"] or "", q["message"] or "", q["quarantine_path"] or "")
+        console.print(table)
+
+
+@app.command()
+@handle_errors
+def train(
+    min_docs: Annotated[int, typer.Option(help="Least verified documents needed.")] = 20,
+) -> None:
+    """Retrain the document-type classifier from verified documents (replaces the model atomically)."""
+    from archive.training import train_from_verified
+
+    with open_archive() as arc:
+        report = train_from_verified(arc, min_docs=min_docs)
+    console.print(f"trained on {report['documents']} verified documents of {len(report['types'])} types; "
+                  f"model written to {report['path']}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def check() -> None:
+    """Verify that every stored original still hashes to its name and its document exists."""
+    from archive.views import check_blobs
+
+    with open_archive() as arc, arc.sessions() as session:
+        bad = check_blobs(session, arc)
+    if bad:
+        for line in bad:
+            err_console.print(f"[red]{line}[/]", highlight=False)
+        raise typer.Exit(1)
+    console.print("all stored originals verified")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
