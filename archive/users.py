@@ -1,0 +1,248 @@
+"""Users, roles and rights, password hashing and API tokens.
+
+Passwords are hashed with scrypt (stdlib) and a per-user salt; API tokens are random and only their
+SHA-256 is stored, so a leaked database leaks neither. What each role may do is one table,
+:data:`ROLE_PERMISSIONS`; the web pages and the REST API both ask :meth:`Principal.require`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.models import ApiToken, Document, Outlet, Role, User, utcnow
+from finarchive.errors import FinarchiveError, InvalidInputError, NotFoundError, PermissionDeniedError
+
+
+class AuthenticationError(FinarchiveError):
+    """Wrong user name, password or token, or the user is disabled."""
+
+    exit_code = 7
+    http_status = 401
+
+
+class Permission(StrEnum):
+    READ_ALL = "read_all"  # every document
+    READ_OWN = "read_own"  # the documents of the user's own outlet
+    UPLOAD_ANY = "upload_any"  # upload for any outlet
+    UPLOAD_OWN = "upload_own"  # upload for the user's own outlet
+    VERIFY = "verify"  # correct fields, verify, reject
+    ORDERS_READ = "orders_read"
+    ORDERS_WRITE = "orders_write"  # import orders, link documents
+    ORIGINALS = "originals"  # receive, box, move paper originals
+    ORIGINALS_OWN = "originals_own"  # see what the own outlet owes
+    REPORTS = "reports"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OUTLET: frozenset({Permission.READ_OWN, Permission.UPLOAD_OWN, Permission.ORIGINALS_OWN}),
+    Role.ACCOUNTANT: frozenset({
+        Permission.READ_ALL, Permission.UPLOAD_ANY, Permission.VERIFY, Permission.ORDERS_READ,
+        Permission.ORDERS_WRITE, Permission.ORIGINALS, Permission.REPORTS,
+    }),
+    Role.MANAGER: frozenset({Permission.READ_ALL, Permission.ORDERS_READ, Permission.REPORTS}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+MIN_PASSWORD = 8
+TOKEN_PREFIX = "fa_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a logged-in user or the owner of an API token."""
+
+    user_id: int
+    username: str
+    role: Role
+    outlet_id: int | None = None
+    outlet_code: str | None = None
+    full_name: str | None = None
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return ROLE_PERMISSIONS[self.role]
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def require(self, *permissions: Permission) -> None:
+        """Allow when the user has any of ``permissions``; otherwise PermissionDeniedError."""
+        if not any(p in self.permissions for p in permissions):
+            raise PermissionDeniedError(f"{self.username} ({self.role}) may not do this")
+
+    @property
+    def outlet_scope(self) -> tuple[str, ...] | None:
+        """The outlets whose documents this user may see (None: all)."""
+        if self.can(Permission.READ_ALL):
+            return None
+        return (self.outlet_code,) if self.outlet_code else ()
+
+    def may_read(self, document: Document) -> bool:
+        if self.can(Permission.READ_ALL):
+            return True
+        return self.can(Permission.READ_OWN) and self.outlet_id is not None and document.outlet_id == self.outlet_id
+
+    def check_read(self, document: Document) -> Document:
+        """The document, if this user may see it. Others' documents are reported as absent, not forbidden."""
+        if not self.may_read(document):
+            raise NotFoundError(f"no document {document.id}")
+        return document
+
+    def upload_outlet(self, requested: str | None) -> str | None:
+        """The outlet an upload is filed under: an outlet user's own, whatever they ask for."""
+        if self.can(Permission.UPLOAD_ANY):
+            return requested or None
+        self.require(Permission.UPLOAD_OWN)
+        if requested and requested != self.outlet_code:
+            raise PermissionDeniedError(f"{self.username} may upload only for outlet {self.outlet_code}")
+        return self.outlet_code
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user_id=user.id, username=user.username, role=Role(user.role), outlet_id=user.outlet_id,
+                     outlet_code=user.outlet.code if user.outlet else None, full_name=user.full_name)
+
+
+# -- passwords -------------------------------------------------------------------------------------
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (base64), with a fresh 16-byte salt."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInputError(f"a password needs at least {MIN_PASSWORD} characters")
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
+    b64 = base64.b64encode
+    return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, n, r, p, salt, digest = stored.split("$")
+    expected = base64.b64decode(digest)
+    got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                         dklen=len(expected))
+    return hmac.compare_digest(got, expected)
+
+
+# -- users -----------------------------------------------------------------------------------------
+def _outlet(session: Session, code: str) -> Outlet:
+    outlet = session.scalar(select(Outlet).where(Outlet.code == code))
+    if outlet is None:
+        outlet = Outlet(code=code, name=code)
+        session.add(outlet)
+        session.flush()
+    return outlet
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    return user
+
+
+def add_user(session: Session, username: str, password: str | None, role: Role | str, *,
+             outlet_code: str | None = None, full_name: str | None = None, actor: str = "system") -> User:
+    """Create a user. Outlet users need their outlet (created when it is new); others have none."""
+    role = Role(role)
+    username = username.strip()
+    if not username:
+        raise InvalidInputError("a user needs a name")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise InvalidInputError(f"user {username!r} exists already")
+    if role is Role.OUTLET and not outlet_code:
+        raise InvalidInputError("an outlet user needs --outlet")
+    user = User(username=username, role=role.value, full_name=full_name,
+                password_hash=hash_password(password) if password else None,
+                outlet_id=_outlet(session, outlet_code).id if outlet_code else None, active=True)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action="user.created", object_type="user", object_id=user.id,
+                 new=f"{username} ({role.value})", outlet=outlet_code)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def set_password(session: Session, username: str, password: str, *, actor: str = "system") -> User:
+    user = get_user(session, username)
+    user.password_hash = hash_password(password)
+    audit.record(session, actor=actor, action="user.password_changed", object_type="user", object_id=user.id)
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, *, actor: str = "system") -> User:
+    user = get_user(session, username)
+    old = user.active
+    user.active = active
+    if not active:
+        for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
+            token.revoked = True
+    audit.record(session, actor=actor, action="user.enabled" if active else "user.disabled",
+                 object_type="user", object_id=user.id, old=old, new=active)
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> Principal:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not check_password(password, user.password_hash):
+        raise AuthenticationError("wrong user name or password")
+    return principal_of(user)
+
+
+def principal_for(session: Session, user_id: int) -> Principal:
+    """The principal of a logged-in session; a user disabled since is logged out."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise AuthenticationError("the user is disabled or gone")
+    return principal_of(user)
+
+
+# -- API tokens ------------------------------------------------------------------------------------
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def mint_token(session: Session, username: str, name: str, *, actor: str = "system") -> str:
+    """A new API token for ``username``; the only time the token itself is seen."""
+    user = get_user(session, username)
+    if not user.active:
+        raise InvalidInputError(f"user {username!r} is disabled")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token))
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="token.created", object_type="api_token", object_id=row.id,
+                 new=name, user=username)
+    return token
+
+
+def principal_for_token(session: Session, token: str) -> Principal:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked:
+        raise AuthenticationError("unknown or revoked API token")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AuthenticationError("the token's user is disabled")
+    row.last_used_at = utcnow()
+    return principal_of(user)
+
+
+def revoke_token(session: Session, token_id: int, *, actor: str = "system") -> None:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFoundError(f"no API token {token_id}")
+    row.revoked = True
+    audit.record(session, actor=actor, action="token.revoked", object_type="api_token", object_id=row.id)
