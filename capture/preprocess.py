@@ -13,10 +13,17 @@ import cv2
 import numpy as np
 from PIL import Image
 
-# Only correct skews within this range: below it the scan is straight enough for tesseract,
-# above it the "text lines" found are more likely tables, photos or a page turned by 90 degrees.
-MIN_SKEW = 0.3
+# Skew is measured within +-MAX_SKEW (beyond that the "text lines" found are more likely tables,
+# photos or a page turned by 90 degrees) and corrected only from MIN_SKEW up. Tesseract straightens
+# small skews itself: measured on A4 pages at 300 dpi, turning a 1-1.5 degree page back made
+# tesseract slower (2.6 -> 3.1 s) and no more confident, while 3 and 6 degree pages gained
+# (confidence 93 -> 95 and 88 -> 95, and 1.4 -> 1.2 s).
+MIN_SKEW = 2.0
 MAX_SKEW = 15.0
+# Impulse ("salt and pepper") noise share above which the page gets a 3x3 median filter; on clean
+# or merely grainy pages the filter only costs OCR time.
+NOISE_DENOISE_SHARE = 0.002
+NOISE_PROBE = 600  # side of the full-resolution centre square the noise is measured on
 # Width the page is reduced to for measuring skew and borders (fast; 0.1 deg is still resolvable).
 ANALYSIS_WIDTH = 1000
 MAX_INK_SAMPLES = 150_000
@@ -52,9 +59,21 @@ def clean_page(image: Image.Image | np.ndarray, *, deskew: bool = True, denoise:
         gray = rotate_small(gray, angle)
     else:
         angle = 0.0
-    if denoise:
+    if denoise and impulse_noise(gray) > NOISE_DENOISE_SHARE:
         gray = cv2.medianBlur(gray, 3)
     return CleanedPage(image=gray, skew=round(angle, 2), borders=borders)
+
+
+def impulse_noise(gray: np.ndarray) -> float:
+    """Share of isolated specks (a dark pixel on light paper, or the reverse) in a centre square."""
+    height, width = gray.shape[:2]
+    y0, x0 = max(0, (height - NOISE_PROBE) // 2), max(0, (width - NOISE_PROBE) // 2)
+    probe = gray[y0 : y0 + NOISE_PROBE, x0 : x0 + NOISE_PROBE]
+    if probe.size == 0:
+        return 0.0
+    median = cv2.medianBlur(probe, 3)
+    specks = ((probe < 96) & (median > 192)) | ((probe > 192) & (median < 96))
+    return float(specks.mean())
 
 
 def _small(gray: np.ndarray) -> tuple[np.ndarray, float]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -32,7 +31,8 @@ from capture.types import PageJob, PageResult, PageText, TextSource
 from finarchive.errors import FinarchiveError
 
 THUMBNAIL_WIDTH = 200
-PNG_COMPRESSION = 3  # 0..9: fast enough, and a clean A4 page stays well under a megabyte
+PNG_COMPRESSION = 1  # 0..9: zlib's fastest; a clean A4 page is still well under a megabyte
+PDF_JPEG_QUALITY = 80  # the page image inside the searchable PDF
 MIN_INK_FOR_ORIENTATION = 0.002  # a blank page is not turned, whatever tesseract says
 # The rotations tried when tesseract's orientation detection cannot tell.
 FALLBACK_ROTATIONS = (180,)
@@ -163,8 +163,9 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
         if not job.derived_dir:
             return PageResult(job=job, page=page)
         png, thumb = _derived_paths(job)
-        shutil.move(best.image_path, png)
-        _write_thumbnail(cv2.imread(png, cv2.IMREAD_GRAYSCALE), thumb)
+        upright = rotate_right_angle(cleaned.image, best.rotation)
+        _write_png(upright, png)
+        _write_thumbnail(upright, thumb)
         page_pdf = os.path.join(job.derived_dir, f"page-{number}.pdf")
         with open(page_pdf, "wb") as fh:
             fh.write(best.pdf or b"")
@@ -172,8 +173,13 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
 
 
 def _ocr_image(gray: np.ndarray, rotation: int, tmp: str, job: PageJob, dpi: int, want_pdf: bool) -> _Reading:
-    path = os.path.join(tmp, f"page-{rotation}.png")
-    _write_png(rotate_right_angle(gray, rotation), path)
+    # Tesseract embeds a JPEG input as it is in the PDF it writes (small page PDFs, no re-encoding);
+    # without a PDF an uncompressed PGM costs nothing to write or read.
+    path = os.path.join(tmp, f"page-{rotation}.{'jpg' if want_pdf else 'pgm'}")
+    turned = rotate_right_angle(gray, rotation)
+    params = [cv2.IMWRITE_JPEG_QUALITY, PDF_JPEG_QUALITY] if want_pdf else []
+    if not cv2.imwrite(path, turned, params):
+        raise OcrError(f"cannot write {path}", path=path)
     out = tesseract.ocr(path, languages=job.languages, dpi=dpi, pdf=want_pdf, timeout=job.ocr_timeout)
     return _Reading(out.words, out.pdf, rotation, path, _quality.score(out.words))
 

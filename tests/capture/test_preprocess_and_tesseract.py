@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from capture import OcrTimeoutError, tesseract
+from capture.preprocess import clean_page, estimate_skew, rotate_right_angle, whiten_borders
+from capture_factories import text_image
+from finarchive.errors import MissingDependencyError
+
+PAGE_LINES = (
+    "Товарная накладная № 4521 от 14 марта 2026 г.",
+    "Поставщик: ООО Ромашка, ИНН 7707083893, КПП 770701001",
+    "Покупатель: ООО Василёк, ИНН 7702070139",
+    "Основание: заказ № ЗК-000781 от 10 марта 2026 г.",
+    "Итого: 235 730,00 руб., в том числе НДС 39 288,33 руб.",
+) * 3
+
+
+def _page(angle: float = 0.0) -> np.ndarray:
+    image = text_image(PAGE_LINES, size=(1654, 2339), font_size=30)  # A4 at 200 dpi
+    return np.array(image.rotate(angle, fillcolor=255, resample=Image.BILINEAR))
+
+
+@pytest.mark.parametrize("angle", [-7.0, -2.5, 0.0, 1.2, 4.0, 11.0])
+def test_estimated_skew_undoes_the_true_angle(angle: float) -> None:
+    # the page was turned `angle` degrees counterclockwise: straightening turns it back
+    assert estimate_skew(_page(angle)) == pytest.approx(-angle, abs=0.25)
+
+
+def test_small_skews_are_left_to_tesseract_large_ones_are_corrected() -> None:
+    assert clean_page(_page(1.0)).skew == 0.0
+    assert clean_page(_page(6.0)).skew == pytest.approx(-6.0, abs=0.25)
+
+
+def _ocr(gray: np.ndarray, tmp_path: Path, name: str) -> tesseract.OcrOutput:
+    path = tmp_path / f"{name}.png"
+    Image.fromarray(gray).save(path, dpi=(200, 200))
+    return tesseract.ocr(str(path), dpi=200)
+
+
+def test_deskew_improves_ocr_of_a_skewed_page(tmp_path: Path) -> None:
+    skewed = _page(7.0)
+    before = _ocr(skewed, tmp_path, "skewed")
+    cleaned = clean_page(skewed)
+    after = _ocr(cleaned.image, tmp_path, "cleaned")
+    text = " ".join(w.text for w in after.words)
+    assert "7707083893" in text and "ЗК-000781" in text
+    mean = lambda out: sum(w.confidence for w in out.words) / len(out.words)  # noqa: E731
+    assert mean(after) > mean(before)
+
+
+def test_original_image_is_left_untouched() -> None:
+    page = _page(5.0)
+    page[:40, :] = 0  # a dark scanner edge
+    copy = page.copy()
+    cleaned = clean_page(page)
+    assert np.array_equal(page, copy)
+    assert cleaned.borders[1] >= 40 and cleaned.image[:40, :].min() == 255
+
+
+def test_whiten_borders_keeps_the_text() -> None:
+    page = _page()
+    page[:, :30] = 0
+    page[-25:, :] = 10
+    sides = whiten_borders(page)
+    assert sides[0] >= 30 and sides[3] >= 25 and sides[2] == 0
+    assert page[:, 30:].min() == 0  # the text is still there
+
+
+def test_right_angle_rotation_round_trips() -> None:
+    page = _page()
+    assert rotate_right_angle(page, 90).shape == page.shape[::-1]
+    assert np.array_equal(rotate_right_angle(rotate_right_angle(page, 90), 270), page)
+
+
+def test_one_tesseract_run_gives_words_and_a_searchable_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "page.jpg"
+    Image.fromarray(_page()).save(path, quality=85, dpi=(200, 200))
+    out = tesseract.ocr(str(path), dpi=200, pdf=True)
+    words = [w.text for w in out.words]
+    assert "Товарная" in words and "7707083893," in words
+    assert out.pdf is not None and out.pdf.startswith(b"%PDF")
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(out.pdf)
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1 and "7707083893" in reader.pages[0].extract_text()
+    # line indexes grow down the page; confidences are 0..1
+    assert [w.line for w in out.words] == sorted(w.line for w in out.words)
+    assert all(0 < w.confidence <= 1 for w in out.words)
+
+
+def test_parse_tsv() -> None:
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n"
+        "5\t1\t1\t1\t1\t1\t10\t20\t30\t40\t96.5\tИНН\n"
+        "5\t1\t1\t1\t1\t2\t50\t20\t30\t40\t90\t7707083893\n"
+        "5\t1\t1\t1\t2\t1\t10\t70\t30\t40\t80\tКПП\n"
+        "5\t1\t2\t1\t1\t1\t10\t120\t30\t40\t70\t \n"
+        "5\t1\t2\t1\t1\t2\t10\t120\t30\t40\t70\tИтого\n"
+    )
+    words = tesseract.parse_tsv(tsv)
+    assert [(w.text, w.line, w.block) for w in words] == [("ИНН", 0, 1), ("7707083893", 0, 1), ("КПП", 1, 1), ("Итого", 2, 2)]
+    assert words[0].confidence == pytest.approx(0.965) and words[0].box == (10, 20, 40, 60)
+
+
+def test_missing_language_names_the_package_to_install(tmp_path: Path) -> None:
+    path = tmp_path / "p.png"
+    Image.fromarray(_page()).save(path)
+    with pytest.raises(MissingDependencyError, match="apt-get install -y tesseract-ocr-klingon"):
+        tesseract.ocr(str(path), languages="rus+klingon")
+
+
+def test_timeout_becomes_ocr_timeout_error(tmp_path: Path) -> None:
+    path = tmp_path / "p.png"
+    Image.fromarray(_page()).save(path)
+    with pytest.raises(OcrTimeoutError) as caught:
+        tesseract.ocr(str(path), timeout=0.01)
+    assert caught.value.reason == "ocr_timeout"
+
+
+def test_version_probe() -> None:
+    assert tesseract.version() >= (4, 0)
