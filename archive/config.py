@@ -32,6 +32,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "due_days": 14,
         # retention in years after the end of the document's fiscal year
         "retention_years": 5,
+        # per doc type, overriding retention_years, e.g. {"contract": 10}
+        "retention_by_type": {},
+    },
+    "orders": {
+        "default_kind": "wholesale",  # completeness rule for orders imported without a kind
+        "suggest_days": 30,  # a suggestion's document date lies this many days around the order date
+        "amount_tolerance": 0.01,  # and its total within this fraction of the order amount
+        "min_score": 0.6,  # suggestions scoring less are not offered
+        # kind → alternatives; an order is complete when it has every doc type of one alternative
+        "kinds": {
+            "wholesale": [["invoice", "upd"], ["invoice", "waybill", "vat_invoice"]],
+            "service": [["contract"]],
+            "retail": [],
+        },
     },
 }
 
@@ -182,4 +196,18 @@ min_field_confidence = 0.5
 required = ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"]
 due_days = 14
 retention_years = 5
+# retention_by_type = { contract = 10 }   # years per doc type, overriding retention_years
+
+[orders]
+default_kind = "wholesale"   # completeness rule for orders imported without a `kind` column
+suggest_days = 30            # a suggested link's document date is within this many days of the order
+amount_tolerance = 0.01      # and its total within 1% of the order amount (buyer INN must match)
+min_score = 0.6
+
+# Completeness: kind = alternatives, each a set of doc types; complete when one alternative is all there.
+# A wholesale sale needs an invoice, then a UPD, or a waybill plus a VAT invoice.
+[orders.kinds]
+wholesale = [["invoice", "upd"], ["invoice", "waybill", "vat_invoice"]]
+service = [["contract"]]
+retail = []
 """
