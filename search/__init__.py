@@ -1,1 +1,31 @@
-"""search"""
+"""search: the full-text index of archived documents behind one interface.
+
+Backends: ``sqlite`` (embedded SQLite FTS5, the default) and ``elasticsearch``; open one with
+:func:`make_backend`. Documents come in as plain :class:`SearchRecord` s; queries use the syntax of
+:mod:`search.query` (words, "phrases", -exclusion, OR, prefix*, and filters like ``type:waybill``).
+"""
+
+from search.base import BACKENDS, FACETS, SearchBackend, make_backend
+from search.exceptions import BackendUnavailableError, QuerySyntaxError, SearchError
+from search.query import TextQuery, parse_query, parse_text
+from search.stemming import stem, terms
+from search.types import SearchHit, SearchQuery, SearchRecord, SearchResult
+
+__all__ = [
+    "BACKENDS",
+    "FACETS",
+    "BackendUnavailableError",
+    "QuerySyntaxError",
+    "SearchBackend",
+    "SearchError",
+    "SearchHit",
+    "SearchQuery",
+    "SearchRecord",
+    "SearchResult",
+    "TextQuery",
+    "make_backend",
+    "parse_query",
+    "parse_text",
+    "stem",
+    "terms",
+]

@@ -41,6 +41,7 @@ class SearchQuery:
     inn: str | None = None
     order_no: str | None = None
     original_state: str | None = None
+    number: str | None = None  # document number as printed (look-alike letters and case ignored)
     limit: int = 20
     offset: int = 0
     facets: bool = False

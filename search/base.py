@@ -1,0 +1,83 @@
+"""The interface every search backend implements, and the registry that opens one by name."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from search.exceptions import SearchError
+from search.types import SearchQuery, SearchRecord, SearchResult
+
+#: Facets a backend counts when ``SearchQuery.facets`` is set.
+FACETS = ("doc_type", "outlet", "status", "original_state", "year")
+
+
+class SearchBackend(abc.ABC):
+    """A full-text index of :class:`SearchRecord` s with filters, facets, snippets and paging.
+
+    Every backend has the same semantics: ``index`` replaces a record with the same ``doc_id``;
+    ``search`` runs the query syntax of :mod:`search.query` (filters may be written in
+    ``query.text``); ``query.outlets`` restricts hits, the total and the facets alike.
+    """
+
+    kind: str = ""
+
+    @abc.abstractmethod
+    def index(self, records: Iterable[SearchRecord]) -> int:
+        """Add or replace these records; returns how many were written."""
+
+    @abc.abstractmethod
+    def delete(self, doc_ids: Iterable[int]) -> None:
+        """Remove these documents (unknown ids are ignored)."""
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run ``query``; raises :class:`search.QuerySyntaxError` for a bad filter."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Remove every document (the index is rebuilt from the database afterwards)."""
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """How many documents the index holds."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections; the backend is not used afterwards."""
+
+    def __enter__(self) -> SearchBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _sqlite(**options: Any) -> SearchBackend:
+    from search.fts import SqliteFtsBackend
+
+    return SqliteFtsBackend(**options)
+
+
+def _elasticsearch(**options: Any) -> SearchBackend:
+    from search.elastic import ElasticsearchBackend
+
+    return ElasticsearchBackend(**options)
+
+
+#: backend name → factory taking the backend's options (imports are lazy: the ES client is optional)
+BACKENDS: dict[str, Callable[..., SearchBackend]] = {
+    "sqlite": _sqlite,
+    "fts": _sqlite,
+    "elasticsearch": _elasticsearch,
+}
+
+
+def make_backend(kind: str, **options: Any) -> SearchBackend:
+    """Open the backend ``kind`` (``sqlite``: ``path=``; ``elasticsearch``: ``url=``, ``index=``)."""
+    try:
+        factory = BACKENDS[kind]
+    except KeyError:
+        raise SearchError(f"unknown search backend {kind!r}; one of {', '.join(sorted(BACKENDS))}") from None
+    return factory(**options)

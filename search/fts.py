@@ -1,0 +1,313 @@
+"""The embedded backend: a SQLite file of its own with an FTS5 index over pre-stemmed text.
+
+Two tables: ``docs`` holds each record's original text and its filter columns, ``fts`` (FTS5)
+holds the stems of its title, extracted fields and body, ranked by bm25 with the title and fields
+weighted above the body. Filters are SQL on ``docs``; snippets are cut from the original text in
+Python. The whole index can be dropped and rebuilt from the archive database at any time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from search._records import fields_text, kopecks, optional_code_key, outlet_key, year
+from search._snippet import make_snippet
+from search.base import FACETS, SearchBackend
+from search.exceptions import BackendUnavailableError, SearchError
+from search.query import Clause, Term, TextQuery, compile_query
+from search.stemming import stemmed_text
+from search.types import SearchHit, SearchQuery, SearchRecord, SearchResult
+
+SCHEMA_VERSION = "1"
+#: bm25 weights of the fts columns: title, fields, body
+WEIGHTS = (8.0, 4.0, 1.0)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    doc_id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    fields_text TEXT NOT NULL,
+    doc_type TEXT,
+    outlet TEXT,
+    outlet_key TEXT,
+    status TEXT,
+    date TEXT,
+    year TEXT,
+    total TEXT,
+    total_kop INTEGER,
+    number TEXT,
+    number_key TEXT,
+    order_no TEXT,
+    order_key TEXT,
+    original_state TEXT,
+    created_at TEXT
+);
+CREATE TABLE IF NOT EXISTS doc_inns (
+    inn TEXT NOT NULL,
+    doc_id INTEGER NOT NULL,
+    PRIMARY KEY (inn, doc_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS docs_doc_type ON docs (doc_type);
+CREATE INDEX IF NOT EXISTS docs_outlet_key ON docs (outlet_key);
+CREATE INDEX IF NOT EXISTS docs_status ON docs (status);
+CREATE INDEX IF NOT EXISTS docs_date ON docs (date);
+CREATE INDEX IF NOT EXISTS docs_total_kop ON docs (total_kop);
+CREATE INDEX IF NOT EXISTS docs_order_key ON docs (order_key);
+CREATE INDEX IF NOT EXISTS docs_number_key ON docs (number_key);
+CREATE INDEX IF NOT EXISTS doc_inns_doc ON doc_inns (doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
+    title, fields, body,
+    tokenize = "unicode61 remove_diacritics 2 tokenchars '-./'"
+);
+"""
+_TABLES = ("docs", "doc_inns", "fts", "meta")
+
+_DOC_COLUMNS = (
+    "doc_id", "title", "body", "fields_text", "doc_type", "outlet", "outlet_key", "status", "date", "year",
+    "total", "total_kop", "number", "number_key", "order_no", "order_key", "original_state", "created_at",
+)
+_HIT_COLUMNS = "d.doc_id, d.title, d.body, d.fields_text, d.doc_type, d.outlet, d.status, d.date, d.total"
+_FACET_COLUMNS = "d.doc_type, d.outlet, d.status, d.original_state, d.year"
+
+
+def _identity(value: str) -> Any:
+    return value
+
+
+# SearchQuery field → SQL condition on docs (alias d) and how the value becomes its parameter
+_FILTERS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+    ("doc_type", "d.doc_type = ?", _identity),
+    ("outlet", "d.outlet_key = ?", outlet_key),
+    ("status", "d.status = ?", _identity),
+    ("date_from", "d.date >= ?", _identity),
+    ("date_to", "d.date <= ?", _identity),
+    ("amount_min", "d.total_kop >= ?", kopecks),
+    ("amount_max", "d.total_kop <= ?", kopecks),
+    ("inn", "d.doc_id IN (SELECT doc_id FROM doc_inns WHERE inn = ?)", _identity),
+    ("order_no", "d.order_key = ?", optional_code_key),
+    ("number", "d.number_key = ?", optional_code_key),
+    ("original_state", "d.original_state = ?", _identity),
+)
+
+
+def _fts_string(terms: Iterable[str]) -> str:
+    """An FTS5 string literal: every term quoted, so no operator or syntax can come from the user."""
+    return '"' + " ".join(t.replace('"', '""') for t in terms) + '"'
+
+
+def _fts_term(term: Term) -> str:
+    return _fts_string(term.terms) + (" *" if term.prefix else "")
+
+
+def _fts_clause(clause: Clause) -> str:
+    parts = [_fts_term(t) for t in clause.alternatives]
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def match_expression(clauses: Iterable[Clause]) -> str:
+    """The FTS5 MATCH expression requiring every clause (AND)."""
+    return " AND ".join(_fts_clause(c) for c in clauses)
+
+
+def any_expression(clauses: Iterable[Clause]) -> str:
+    """The FTS5 MATCH expression matching any of the clauses (OR)."""
+    return " OR ".join(_fts_clause(c) for c in clauses)
+
+
+class SqliteFtsBackend(SearchBackend):
+    """Full-text search in a SQLite file (WAL) with FTS5; safe to share between threads."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            self._ensure_schema()
+        except sqlite3.Error as exc:
+            raise BackendUnavailableError(f"cannot open the search index {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ schema
+
+    def _ensure_schema(self) -> None:
+        version = None
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            version = row[0] if row else None
+        except sqlite3.OperationalError:
+            pass
+        if version not in (None, SCHEMA_VERSION):
+            # an index of another layout: it is derived data, so it is dropped and rebuilt on reindex
+            for table in _TABLES:
+                self._db.execute(f"DROP TABLE IF EXISTS {table}")
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------ writing
+
+    def index(self, records: Iterable[SearchRecord]) -> int:
+        written = 0
+        placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
+        insert_doc = f"INSERT OR REPLACE INTO docs ({', '.join(_DOC_COLUMNS)}) VALUES ({placeholders})"
+        try:
+            with self._transaction() as db:
+                for record in records:
+                    extracted = fields_text(record)
+                    db.execute(insert_doc, (
+                        record.doc_id, record.title or "", record.text or "", extracted, record.doc_type,
+                        record.outlet, outlet_key(record.outlet), record.status, record.date, year(record.date),
+                        record.total, kopecks(record.total), record.number, optional_code_key(record.number),
+                        record.order_no, optional_code_key(record.order_no), record.original_state,
+                        record.created_at,
+                    ))
+                    db.execute("DELETE FROM fts WHERE rowid = ?", (record.doc_id,))
+                    db.execute(
+                        "INSERT INTO fts (rowid, title, fields, body) VALUES (?, ?, ?, ?)",
+                        (record.doc_id, stemmed_text(record.title or ""), stemmed_text(extracted),
+                         stemmed_text(record.text or "")),
+                    )
+                    db.execute("DELETE FROM doc_inns WHERE doc_id = ?", (record.doc_id,))
+                    db.executemany(
+                        "INSERT OR IGNORE INTO doc_inns (inn, doc_id) VALUES (?, ?)",
+                        [(inn, record.doc_id) for inn in record.inns if inn],
+                    )
+                    written += 1
+        except sqlite3.Error as exc:
+            raise SearchError(f"indexing failed: {exc}") from exc
+        return written
+
+    def delete(self, doc_ids: Iterable[int]) -> None:
+        ids = [(int(i),) for i in doc_ids]
+        with self._transaction() as db:
+            db.executemany("DELETE FROM docs WHERE doc_id = ?", ids)
+            db.executemany("DELETE FROM fts WHERE rowid = ?", ids)
+            db.executemany("DELETE FROM doc_inns WHERE doc_id = ?", ids)
+
+    def clear(self) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM docs")
+            db.execute("DELETE FROM doc_inns")
+            db.execute("DELETE FROM fts")
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    def optimize(self) -> None:
+        """Merge the FTS5 index segments (after a large reindex)."""
+        with self._lock:
+            self._db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ------------------------------------------------------------ searching
+
+    @staticmethod
+    def _where(query: SearchQuery, text: TextQuery) -> tuple[list[str], list[Any]]:
+        conditions: list[str] = []
+        params: list[Any] = []
+        for field, condition, convert in _FILTERS:
+            value = getattr(query, field)
+            if value is not None:
+                conditions.append(condition)
+                params.append(convert(value))
+        if query.outlets is not None:
+            keys = sorted({outlet_key(o) for o in query.outlets if o})
+            if keys:
+                conditions.append(f"d.outlet_key IN ({', '.join('?' for _ in keys)})")
+                params.extend(keys)
+            else:
+                conditions.append("0")
+        if text.negative:
+            conditions.append("d.doc_id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            params.append(any_expression(text.negative))
+        return conditions, params
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        query, text = compile_query(query)
+        conditions, params = self._where(query, text)
+        if text.positive:
+            source = "fts JOIN docs d ON d.doc_id = fts.rowid"
+            conditions.insert(0, "fts MATCH ?")
+            params.insert(0, match_expression(text.positive))
+            rank = f"bm25(fts, {', '.join(str(w) for w in WEIGHTS)})"
+            order = "rank, d.doc_id"
+        else:
+            source = "docs d"
+            rank = "0.0"
+            order = "d.date IS NULL, d.date DESC, d.doc_id DESC"
+        where = " AND ".join(conditions) or "1"
+        try:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT {_HIT_COLUMNS}, {rank} AS rank FROM {source} WHERE {where} "
+                    f"ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, query.limit, query.offset],
+                ).fetchall()
+                facets: dict[str, dict[str, int]] = {}
+                if query.facets:
+                    facet_rows = self._db.execute(f"SELECT {_FACET_COLUMNS} FROM {source} WHERE {where}", params)
+                    total, facets = _count_facets(facet_rows)
+                else:
+                    total = int(self._db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
+        except sqlite3.Error as exc:
+            raise SearchError(f"search failed: {exc}") from exc
+        whole, prefixes = text.highlight_terms
+        hits = tuple(_hit(row, whole, prefixes) for row in rows)
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+
+def _count_facets(rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, dict[str, int]]]:
+    counters: list[Counter[str]] = [Counter() for _ in FACETS]
+    total = 0
+    for row in rows:
+        total += 1
+        for counter, value in zip(counters, row):
+            if value is not None:
+                counter[value] += 1
+    facets = {
+        name: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counter in zip(FACETS, counters)
+    }
+    return total, facets
+
+
+def _hit(row: tuple[Any, ...], whole: tuple[str, ...], prefixes: tuple[str, ...]) -> SearchHit:
+    doc_id, title, body, extracted, doc_type, outlet, status, day, total, rank = row
+    snippet = ""
+    for source in (body, extracted, title):
+        candidate, matched = make_snippet(source, whole, prefixes)
+        if matched:
+            snippet = candidate
+            break
+        snippet = snippet or candidate
+    return SearchHit(
+        doc_id=doc_id, score=-float(rank), title=title, snippet=snippet, doc_type=doc_type, outlet=outlet,
+        status=status, date=day, total=total,
+    )

@@ -1,0 +1,123 @@
+"""Turning text into the terms the index holds: Unicode words, whole numbers and codes, stems.
+
+A token is a run of letters and digits. Runs joined by ``-``, ``.``, ``/`` (and ``,`` between digits)
+stay one token when they contain a digit — ``ЗК-000781``, ``235730.00``, ``14.03.2026`` — and are
+split into words otherwise (``товарно-транспортная`` is two words). Tokens are lower-cased with
+``ё`` → ``е``; Cyrillic words go through the Russian Snowball stemmer, Latin ones through the English
+one, and numbers and codes are kept as they are (only a decimal comma becomes a point).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+# a run of word characters, glued by - . / (and , between two digits) to the next run
+_TOKEN = re.compile(r"[^\W_]+(?:(?:[-./]|(?<=\d),(?=\d))[^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z]")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+#: The characters that may stay inside a token; the FTS5 tokenizer is told to keep them.
+TOKEN_CHARS = "-./,"
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token of a text: where it is in the original and the term it is indexed as."""
+
+    start: int
+    end: int
+    term: str
+
+
+_local = threading.local()
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    """PyStemmer objects are not thread-safe: one per thread and language."""
+    cache: dict[str, Stemmer.Stemmer] = _local.__dict__.setdefault("stemmers", {})
+    if language not in cache:
+        cache[language] = Stemmer.Stemmer(language)
+    return cache[language]
+
+
+def _stem_russian(word: str) -> str:
+    return _stemmer("russian").stemWord(word)
+
+
+def _stem_english(word: str) -> str:
+    return _stemmer("english").stemWord(word)
+
+
+def _keep(word: str) -> str:
+    return word
+
+
+# which stemmer a word gets, by the script it is written in: first match wins
+_STEMMER_BY_SCRIPT: tuple[tuple[re.Pattern[str], Callable[[str], str]], ...] = (
+    (_DIGIT, _keep),  # numbers and codes: never stemmed
+    (_CYRILLIC, _stem_russian),
+    (_LATIN, _stem_english),
+)
+
+
+def normalise(word: str) -> str:
+    """Lower-case, ``ё`` → ``е``, NFC, decimal comma → point."""
+    word = unicodedata.normalize("NFC", word).lower().replace("ё", "е")
+    return _DECIMAL_COMMA.sub(".", word)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The index term of one already-split word (normalised, then stemmed by its script)."""
+    word = normalise(word)
+    for pattern, stemmer in _STEMMER_BY_SCRIPT:
+        if pattern.search(word):
+            return stemmer(word)
+    return word
+
+
+def iter_tokens(text: str) -> Iterator[Token]:
+    """Every token of ``text`` with its span in ``text`` and its index term."""
+    for match in _TOKEN.finditer(text):
+        chunk = match.group()
+        if _DIGIT.search(chunk) or not any(c in chunk for c in TOKEN_CHARS):
+            yield Token(match.start(), match.end(), stem(chunk))
+            continue
+        for word in _WORD.finditer(chunk):
+            yield Token(match.start() + word.start(), match.start() + word.end(), stem(word.group()))
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of ``text``, in order."""
+    return [token.term for token in iter_tokens(text)]
+
+
+def stemmed_text(text: str) -> str:
+    """``text`` as the space-separated terms the full-text index is fed."""
+    return " ".join(terms(text))
+
+
+def prefix_term(prefix: str) -> str:
+    """The term to search for a word typed as a prefix (``накладн*``, ``invoice*``).
+
+    Stemming may cut a typed word shorter (``invoice`` → ``invoic``) or change its end
+    (``company`` → ``compani``); the part it keeps in common with the typed word is the prefix.
+    """
+    word = normalise(prefix)
+    stemmed = stem(prefix)
+    common = 0
+    for a, b in zip(word, stemmed):
+        if a != b:
+            break
+        common += 1
+    return word[:common] if common else word
