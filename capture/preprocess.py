@@ -25,8 +25,8 @@ MAX_SKEW = 15.0
 NOISE_DENOISE_SHARE = 0.002
 NOISE_PROBE = 600  # side of the full-resolution centre square the noise is measured on
 # Width the page is reduced to for measuring skew and borders (fast; 0.1 deg is still resolvable).
-ANALYSIS_WIDTH = 1000
-MAX_INK_SAMPLES = 150_000
+ANALYSIS_WIDTH = 800
+MAX_INK_SAMPLES = 60_000
 # A row/column counts as scanner border when this share of it is dark.
 BORDER_DARK_SHARE = 0.6
 DARK_LEVEL = 90

@@ -28,7 +28,7 @@ from capture.pages import plan_pages
 from capture.pdftext import read_text_layer
 from capture.preprocess import clean_page, ink_share, rotate_right_angle
 from capture.types import PageJob, PageResult, PageText, TextSource
-from finarchive.errors import FinarchiveError
+from finarchive.errors import MissingDependencyError
 
 THUMBNAIL_WIDTH = 200
 PNG_COMPRESSION = 1  # 0..9: zlib's fastest; a clean A4 page is still well under a megabyte
@@ -256,8 +256,8 @@ def read_document(
     results: dict[int, PageResult] = {}
     try:
         for job, outcome in runner.map_unordered(read_page, jobs):
-            if isinstance(outcome, FinarchiveError):
-                raise outcome
+            if isinstance(outcome, (CaptureError, MissingDependencyError)):
+                raise outcome  # the file cannot be read at all, or the machine lacks tesseract
             if isinstance(outcome, BaseException):
                 page = PageText(job.index + 1, 0, 0, (), error=f"crashed: {outcome!r}")
                 outcome = PageResult(job=job, page=page)

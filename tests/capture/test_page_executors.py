@@ -4,7 +4,6 @@ import math
 import os
 from pathlib import Path
 
-import pytest
 
 from capture import PoolExecutor, SerialExecutor, WorkerCrashedError, plan_pages, read_document, read_page
 from capture_factories import image_pdf, text_image

@@ -122,3 +122,23 @@ def test_unreadable_file_raises(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4 nothing here")
     with pytest.raises(CorruptFileError):
         read_page(PageJob(path=str(path), kind="pdf", index=0))
+
+
+def test_page_turned_a_quarter_is_read_upright(tmp_path: Path) -> None:
+    path = tmp_path / "sideways.png"
+    upright = text_image()
+    upright.rotate(90, expand=True).save(path, dpi=(200, 200))  # turned counterclockwise
+    [result] = read_document(path, derived_dir=tmp_path / "d")
+    page = result.page
+    assert "Товарная накладная № 4521" in page.text
+    assert page.rotation == 90
+    assert (page.width, page.height) == upright.size
+    with Image.open(result.cleaned_image) as cleaned:
+        assert cleaned.size == upright.size  # the viewer gets the page upright
+
+
+def test_blank_page_has_no_words_and_no_error(tmp_path: Path) -> None:
+    path = tmp_path / "blank.png"
+    Image.new("L", (1240, 1754), 255).save(path, dpi=(150, 150))
+    [result] = read_document(path)
+    assert result.page.error is None and result.page.words == () and result.page.rotation == 0
