@@ -16,6 +16,7 @@ Only ``commit`` writes a document's content; ``intake`` records that it arrived.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import os
@@ -310,10 +311,15 @@ class Pipeline:
         blobs = self.archive.blobs
         _, key = blobs.put_file(path, digest)
         derived = blobs.derived_dir(digest)
-        jobs = plan_pages(
-            str(blobs.path(key)), languages=self.settings.languages, dpi=int(self.settings.get("ocr", "dpi")),
-            derived_dir=str(derived),
-        )
+        timeout = float(self.settings.get("ocr", "timeout"))
+        jobs = [
+            dataclasses.replace(job, ocr_timeout=timeout)
+            for job in plan_pages(
+                str(blobs.path(key)), languages=self.settings.languages, dpi=int(self.settings.get("ocr", "dpi")),
+                derived_dir=str(derived), max_pixels=self.settings.max_pixels,
+                info=dataclasses.replace(info, path=str(blobs.path(key))),
+            )
+        ]
         text_layer = key if info.media_type == "application/pdf" and jobs and all(j.has_text_layer for j in jobs) else None
 
         if resume_id is not None:
