@@ -189,9 +189,10 @@ def test_register_pdf_barcodes_read_back_from_a_rendered_scan(sqlite_archive, tm
     with pytest.raises(ConflictError, match="no expected originals"), arc.transaction() as s:
         orig.create_register(s, arc.blobs, "SPB-02", actor="clerk")
     # The register printed, then scanned at head office: a 150-dpi grey image of its page.
-    page = pypdfium2.PdfDocument(str(pdf))[0]
+    document = pypdfium2.PdfDocument(str(pdf))
     scan = tmp_path / "register-scan.png"
-    page.render(scale=150 / 72).to_pil().convert("L").save(scan)
+    document[0].render(scale=150 / 72).to_pil().convert("L").save(scan)
+    document.close()
     codes = orig.codes_from_scans([scan])
     assert codes[0] == code and sorted(codes[1:]) == sorted(barcodes)
     with arc.transaction() as s:
