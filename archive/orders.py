@@ -360,6 +360,19 @@ def _suggest_for_document(session: Session, document: Document, *, actor: str,
     return out
 
 
+def _drop_stale_number_links(session: Session, document: Document, number: str, actor: str) -> None:
+    """A corrected order number: links made by the old number go (audited); other links stay."""
+    stale = select(OrderLink).join(Order).where(
+        OrderLink.document_id == document.id, OrderLink.state == LinkState.CONFIRMED,
+        OrderLink.method.in_([LinkMethod.ORDER_NO, LinkMethod.BARCODE]), Order.order_no != number)
+    for link in session.scalars(stale):
+        audit.record(session, actor=actor, action="order.unlinked", object_type="order_link", object_id=link.id,
+                     document_id=document.id, field="state", old=link.state, new=None,
+                     order_no=link.order.order_no, reason=f"order number is now {number or 'empty'}")
+        session.delete(link)
+    session.flush()
+
+
 def auto_link(session: Session, document: Document, *, actor: str,
               settings: Settings | None = None) -> list[OrderLink]:
     """The commit hook: link a document to its order by number, else suggest orders by INN, amount and date.
@@ -371,6 +384,7 @@ def auto_link(session: Session, document: Document, *, actor: str,
         return []
     changed: list[OrderLink] = []
     number = normalise_order_no(document.order_no)
+    _drop_stale_number_links(session, document, number, actor)
     if number:
         order = session.scalar(select(Order).where(Order.order_no == number))
         if order is not None:

@@ -183,3 +183,23 @@ def test_manual_link_and_errors(sqlite_archive) -> None:  # type: ignore[no-unty
                                  settings=arc.settings)
         assert bad.created == 0 and "unknown kind" in bad.errors[0].message
         assert s.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def test_a_corrected_order_number_moves_the_link(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+    arc = sqlite_archive
+    with arc.transaction() as s:
+        f.order(s, "ЗК-10")
+        f.order(s, "ЗК-11")
+        doc = f.document(s, "invoice", order_no="ЗК-10")
+        ords.auto_link(s, doc, actor="pipeline")
+        manual = ords.link_document(s, "ЗК-11", doc.id, actor="manager")
+        doc.order_no = "ЗК-11"  # corrected at the verification desk
+        ords.auto_link(s, doc, actor="accountant")
+        s.expire(doc, ["links"])
+        assert [(l.order.order_no, l.method) for l in doc.links] == [("ЗК-11", LinkMethod.MANUAL)]
+        assert manual.state == LinkState.CONFIRMED
+        doc.order_no = "ЗК-10"
+        ords.auto_link(s, doc, actor="accountant")
+        s.expire(doc, ["links"])
+        assert sorted((l.order.order_no, l.method) for l in doc.links) == [
+            ("ЗК-10", LinkMethod.ORDER_NO), ("ЗК-11", LinkMethod.MANUAL)]
