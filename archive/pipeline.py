@@ -34,6 +34,8 @@ import classify
 from archive import audit
 from archive.blobs import sha256_file
 from archive.indexing import index_documents
+from archive.orders import auto_link
+from archive.originals import expect_original
 from archive.models import (
     Document,
     DocumentStatus,
@@ -548,5 +550,13 @@ def refresh_key_fields(document: Document, values: dict[str, str]) -> None:
     document.buyer_inn = values.get("buyer_inn")
 
 
+def expect_paper_original(session: Session, document: Document, pipeline: Pipeline) -> None:
+    expect_original(session, document, pipeline.settings, actor=pipeline.actor)
+
+
+def link_to_orders(session: Session, document: Document, pipeline: Pipeline) -> None:
+    auto_link(session, document, actor=pipeline.actor, settings=pipeline.settings)
+
+
 # Hooks run inside the commit transaction, in this order, with (session, document, pipeline).
-COMMIT_HOOKS: list[Callable[[Session, Document, Pipeline], None]] = []
+COMMIT_HOOKS: list[Callable[[Session, Document, Pipeline], None]] = [expect_paper_original, link_to_orders]

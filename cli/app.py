@@ -299,6 +299,17 @@ def check() -> None:
     console.print("all stored originals verified")
 
 
+def _register_subcommands() -> None:
+    from cli.orders import orders_app
+    from cli.originals import originals_app
+
+    app.add_typer(orders_app, name="orders", help="Sales orders from the CRM/ERP, their documents and gaps.")
+    app.add_typer(originals_app, name="originals", help="Paper originals: registers, receiving, boxes, retention.")
+
+
+_register_subcommands()
+
+
 def main() -> None:
     app()
 

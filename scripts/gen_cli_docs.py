@@ -18,7 +18,7 @@ TARGET = REPO / "docs" / "cli.md"
 
 def _walk(cmd: click.Command, path: list[str]):  # type: ignore[no-untyped-def]
     yield path, cmd
-    if isinstance(cmd, click.Group):
+    if hasattr(cmd, "list_commands"):
         for name in sorted(cmd.list_commands(click.Context(cmd))):
             yield from _walk(cmd.get_command(click.Context(cmd), name), [*path, name])
 
