@@ -1,0 +1,57 @@
+"""Jinja2 templates and the small filters they use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+STATUS_LABELS = {
+    "received": "received", "processed": "processed", "needs_review": "needs review",
+    "verified": "verified", "rejected": "rejected",
+}
+
+DOC_TYPE_LABELS = {
+    "z_report": "Z-report", "sales_report": "sales report", "waybill": "waybill (ТОРГ-12)", "upd": "УПД",
+    "vat_invoice": "VAT invoice (счёт-фактура)", "invoice": "invoice (счёт)", "contract": "contract",
+    "receipt": "receipt", "other": "other",
+}
+
+
+def money(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{amount:,.2f}".replace(",", "\u00a0")
+
+
+def when(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value or "")
+
+
+def snippet(html: str) -> Markup:
+    """The search backend's snippet is already escaped except its <mark> tags."""
+    return Markup(html)  # noqa: S704 - produced escaped by search/
+
+
+def query_with(params: dict[str, Any], **changes: Any) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return urlencode(merged)
+
+
+templates.env.filters.update(money=money, when=when, snippet=snippet)
+templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, query_with=query_with)

@@ -1,0 +1,125 @@
+"""Uploads from the browser and the API: saved under the archive's home, then run through the pipeline
+in a background thread, so the request returns at once with a ticket to follow."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+
+from archive.models import Document, IntakeRecord
+from archive.pipeline import IntakeItem, Pipeline
+from finarchive.errors import InvalidInputError
+
+CHUNK = 1024 * 1024
+UPLOADS_DIR = "uploads"
+log = logging.getLogger("finarchive.web")
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    upload_id: str
+    filename: str
+    size: int
+    sha256: str
+    outlet: str | None
+    state: str  # queued | duplicate
+    duplicate_of: int | None = None
+    status_url: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def safe_filename(name: str | None) -> str:
+    base = Path(name or "upload").name
+    base = re.sub(r"[^\w.\- ()\[\]№]+", "_", base, flags=re.UNICODE).strip(" .") or "upload"
+    return base[:200]
+
+
+def default_executor_factory(workers: int) -> Callable[[], Any]:
+    def make():  # type: ignore[no-untyped-def]
+        from capture import PoolExecutor, SerialExecutor
+
+        return SerialExecutor() if workers <= 1 else PoolExecutor(workers)
+
+    return make
+
+
+class Uploads:
+    """Accepts uploaded files and imports them one batch at a time in a worker thread."""
+
+    def __init__(self, archive, executor_factory: Callable[[], Any] | None = None) -> None:  # type: ignore[no-untyped-def]
+        self.archive = archive
+        self.folder = Path(archive.settings.home) / UPLOADS_DIR
+        self.executor_factory = executor_factory or default_executor_factory(archive.settings.workers)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finarchive-upload")
+        self._futures: list[Future[None]] = []
+
+    def accept(self, filename: str | None, stream: IO[bytes], *, outlet: str | None, actor: str) -> UploadTicket:
+        upload_id = uuid.uuid4().hex
+        name = safe_filename(filename)
+        target = self.folder / upload_id / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        with open(target, "wb") as out:
+            for chunk in iter(lambda: stream.read(CHUNK), b""):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+        if size == 0:
+            shutil.rmtree(target.parent, ignore_errors=True)
+            raise InvalidInputError(f"{name}: the upload is empty")
+        sha = digest.hexdigest()
+        with self.archive.sessions() as session:
+            duplicate_of = session.scalar(select(Document.id).where(Document.sha256 == sha))
+        item = IntakeItem(path=str(target), filename=name, source="upload", source_ref=upload_id, outlet_code=outlet)
+        self._futures = [f for f in self._futures if not f.done()]
+        self._futures.append(self._pool.submit(self._run, item, actor))
+        return UploadTicket(upload_id=upload_id, filename=name, size=size, sha256=sha, outlet=outlet,
+                            state="duplicate" if duplicate_of else "queued", duplicate_of=duplicate_of,
+                            status_url=f"/api/uploads/{upload_id}")
+
+    def _run(self, item: IntakeItem, actor: str) -> None:
+        executor = self.executor_factory()
+        try:
+            Pipeline(self.archive, executor, actor=actor).run([item])
+        except Exception:  # the request is long gone: log it, the intake ledger shows it pending
+            log.exception("upload %s (%s) failed", item.source_ref, item.filename)
+        finally:
+            executor.close()
+            # The pipeline has stored the bytes in the blob store or moved them to quarantine.
+            shutil.rmtree(Path(item.path).parent, ignore_errors=True)
+
+    def status(self, upload_id: str) -> dict[str, Any]:
+        """What became of an upload: queued, pending (being read), archived, duplicate, quarantined, failed."""
+        with self.archive.sessions() as session:
+            record = session.scalar(
+                select(IntakeRecord).where(IntakeRecord.source == "upload", IntakeRecord.source_ref == upload_id)
+                .order_by(IntakeRecord.id.desc())
+            )
+            if record is None:
+                return {"upload_id": upload_id, "state": "queued", "outlet": None, "document_id": None}
+            status = None
+            if record.document_id is not None:
+                status = session.scalar(select(Document.status).where(Document.id == record.document_id))
+            return {"upload_id": upload_id, "state": record.outcome, "outlet": record.outlet_code,
+                    "filename": record.filename, "document_id": record.document_id, "status": status,
+                    "reason": record.reason, "message": record.message}
+
+    def drain(self, timeout: float | None = None) -> None:
+        """Wait for every queued upload (tests, shutdown)."""
+        wait(list(self._futures), timeout=timeout)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)

@@ -1,0 +1,140 @@
+"""Data the pages and the API share, each read through the caller's rights."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from archive.models import Document, DocumentStatus, IntakeRecord, Original, OriginalState, Outlet
+from archive.search_service import run_search
+from archive.users import Permission, Principal
+from archive.views import document_view, get_document
+from finarchive.errors import NotFoundError, PermissionDeniedError
+from search.types import SearchResult
+
+SEARCH_FILTERS = ("doc_type", "outlet", "status", "date_from", "date_to", "amount_min", "amount_max", "inn",
+                  "order_no", "original_state")
+PAGE_SIZE = 20
+OWED_STATES = (OriginalState.EXPECTED, OriginalState.IN_TRANSIT)
+
+
+def readable_document(session: Session, principal: Principal, doc_id: int) -> Document:
+    return principal.check_read(get_document(session, doc_id))
+
+
+def document_urls(doc_id: int) -> dict[str, str]:
+    base = f"/api/documents/{doc_id}"
+    return {"self": base, "original": f"{base}/original", "pdf": f"{base}/pdf", "pages": f"{base}/pages",
+            "page": f"/documents/{doc_id}"}
+
+
+def pages_data(document: Document) -> list[dict[str, Any]]:
+    base = f"/api/documents/{document.id}/pages"
+    return [
+        {"number": p.number, "width": p.width, "height": p.height, "rotation": p.rotation,
+         "text_source": p.text_source, "mean_confidence": p.mean_confidence, "error": p.error,
+         "image_url": f"{base}/{p.number}/image" if p.image else None,
+         "thumbnail_url": f"{base}/{p.number}/thumbnail" if (p.thumbnail or p.image) else None}
+        for p in document.pages
+    ]
+
+
+def document_data(session: Session, arc, principal: Principal, doc_id: int,  # type: ignore[no-untyped-def]
+                  *, with_text: bool = False) -> dict[str, Any]:
+    """The document view without server paths, with URLs and pages, if the caller may read it."""
+    document = readable_document(session, principal, doc_id)
+    view = document_view(session, arc, doc_id, with_text=with_text)
+    view.pop("original_file", None)
+    has_pdf = view.pop("searchable_pdf", None) is not None
+    view["urls"] = document_urls(doc_id)
+    if not has_pdf:
+        view["urls"].pop("pdf")
+    view["page_list"] = pages_data(document)
+    return view
+
+
+def search_params(raw: dict[str, Any]) -> dict[str, Any]:
+    """The filters of a search request, blanks dropped."""
+    return {k: str(raw[k]).strip() for k in SEARCH_FILTERS if raw.get(k) not in (None, "")}
+
+
+def search_documents(arc, principal: Principal, text: str, filters: dict[str, Any], *,  # type: ignore[no-untyped-def]
+                     page: int = 1, per_page: int = PAGE_SIZE, facets: bool = True) -> SearchResult:
+    """Full-text search restricted to what the caller may read (an outlet sees only its own)."""
+    scope = principal.outlet_scope
+    return run_search(arc, text or "", outlets=scope, limit=per_page, offset=(max(page, 1) - 1) * per_page,
+                      facets=facets, **filters)
+
+
+def result_data(result: SearchResult) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "hits": [{"id": h.doc_id, "score": h.score, "title": h.title, "snippet": h.snippet, "doc_type": h.doc_type,
+                  "outlet": h.outlet, "status": h.status, "date": h.date, "total": h.total,
+                  "url": f"/api/documents/{h.doc_id}"} for h in result.hits],
+        "facets": result.facets,
+    }
+
+
+def queue_data(documents: list[Document]) -> list[dict[str, Any]]:
+    return [{"id": d.id, "filename": d.filename, "doc_type": d.doc_type, "outlet": d.outlet.code if d.outlet else None,
+             "created_at": d.created_at.isoformat(timespec="seconds"), "problems": len(d.problems or []),
+             "url": f"/review/{d.id}"} for d in documents]
+
+
+def outlet_overview(session: Session, principal: Principal, outlet_code: str | None,
+                    *, limit: int = 50) -> dict[str, Any]:
+    """An outlet's page: what head office received, what it rejected and why, which originals it owes."""
+    if outlet_code is None or (principal.outlet_scope is not None and outlet_code not in principal.outlet_scope):
+        if principal.outlet_scope is None:
+            raise NotFoundError("choose an outlet")
+        raise PermissionDeniedError(f"{principal.username} may see only outlet {principal.outlet_code}")
+    outlet = session.scalar(select(Outlet).where(Outlet.code == outlet_code))
+    if outlet is None:
+        raise NotFoundError(f"no outlet {outlet_code}")
+    docs = select(Document).where(Document.outlet_id == outlet.id)
+    received = list(session.scalars(docs.order_by(Document.created_at.desc(), Document.id.desc()).limit(limit)))
+    rejected = list(session.scalars(docs.where(Document.status == DocumentStatus.REJECTED)
+                                    .order_by(Document.created_at.desc())))
+    owed = list(session.scalars(
+        select(Original).where(Original.outlet_id == outlet.id, Original.state.in_(OWED_STATES))
+        .options(selectinload(Original.document)).order_by(Original.due_date, Original.id)))
+    problems = list(session.scalars(
+        select(IntakeRecord).where(IntakeRecord.outlet_code == outlet_code,
+                                   IntakeRecord.outcome.in_(["quarantined", "failed"]))
+        .order_by(IntakeRecord.id.desc()).limit(limit)))
+    today = dt.date.today()
+    return {
+        "outlet": {"code": outlet.code, "name": outlet.name},
+        "counts": dict(session.execute(select(Document.status, func.count()).where(Document.outlet_id == outlet.id)
+                                       .group_by(Document.status)).all()),
+        "received": [{"id": d.id, "filename": d.filename, "doc_type": d.doc_type, "status": d.status,
+                      "number": d.number, "date": d.doc_date.isoformat() if d.doc_date else None,
+                      "created_at": d.created_at.isoformat(timespec="seconds")} for d in received],
+        "rejected": [{"id": d.id, "filename": d.filename, "doc_type": d.doc_type, "reason": d.rejection_reason,
+                      "created_at": d.created_at.isoformat(timespec="seconds")} for d in rejected],
+        "owed": [{"barcode": o.barcode, "document_id": o.document_id, "filename": o.document.filename,
+                  "doc_type": o.document.doc_type, "state": o.state,
+                  "due_date": o.due_date.isoformat() if o.due_date else None,
+                  "overdue": bool(o.due_date and o.due_date < today)} for o in owed],
+        "not_taken": [{"filename": r.filename, "outcome": r.outcome, "reason": r.reason, "message": r.message,
+                       "at": r.received_at.isoformat(timespec="seconds")} for r in problems],
+    }
+
+
+def order_data(session: Session, arc, principal: Principal, order_no: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """An order with every linked document (with a thumbnail), what is missing and the originals' states."""
+    from archive import orders
+
+    principal.require(Permission.ORDERS_READ)
+    view = orders.order_view(session, order_no, arc.settings)
+    for row in view["documents"] + view["suggestions"]:
+        document = session.get(Document, row["document_id"])
+        first = document.pages[0] if document is not None and document.pages else None
+        row["thumbnail_url"] = (f"/api/documents/{row['document_id']}/pages/{first.number}/thumbnail"
+                                if first is not None and (first.thumbnail or first.image) else None)
+        row["url"] = f"/documents/{row['document_id']}"
+    return view

@@ -1,0 +1,429 @@
+"""The REST API (OpenAPI at /api/openapi.json). Same rights as the pages: every route asks the principal."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from archive.indexing import index_documents
+from archive.models import Original, TransferRegister
+from archive.users import Permission, Principal
+from archive.verification import correct_field, reject_document, review_queue, verify_document
+from archive.views import archive_stats
+from finarchive.errors import InvalidInputError, NotFoundError
+from web import _views
+from web._auth import current_principal
+
+router = APIRouter(prefix="/api")
+Caller = Annotated[Principal, Depends(current_principal)]
+
+
+class Corrections(BaseModel):
+    fields: dict[str, str]
+
+
+class Rejection(BaseModel):
+    reason: str
+
+
+def _arc(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.archive
+
+
+def _changed(request: Request, doc_id: int, principal: Principal, *, with_text: bool = False) -> dict[str, Any]:
+    """Reindex a changed document and return its fresh view."""
+    arc = _arc(request)
+    index_documents(arc, [doc_id])
+    with arc.sessions() as session:
+        return _views.document_data(session, arc, principal, doc_id, with_text=with_text)
+
+
+# -- who am I ------------------------------------------------------------------------------------
+@router.get("/me", tags=["users"])
+def me(principal: Caller) -> dict[str, Any]:
+    return {"username": principal.username, "role": principal.role, "outlet": principal.outlet_code,
+            "permissions": sorted(principal.permissions)}
+
+
+# -- upload --------------------------------------------------------------------------------------
+@router.post("/upload", status_code=202, tags=["upload"])
+def upload(request: Request, principal: Caller, files: Annotated[list[UploadFile], File()],
+           outlet: Annotated[str | None, Form()] = None) -> dict[str, Any]:
+    """Take scans in; each is read in the background. Follow ``status_url`` to see what became of it."""
+    target = principal.upload_outlet(outlet)
+    uploads = request.app.state.uploads
+    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username).as_dict() for f in files]
+    return {"uploads": tickets}
+
+
+@router.get("/uploads/{upload_id}", tags=["upload"])
+def upload_status(request: Request, principal: Caller, upload_id: str) -> dict[str, Any]:
+    status = request.app.state.uploads.status(upload_id)
+    scope = principal.outlet_scope
+    if scope is not None and status["outlet"] is not None and status["outlet"] not in scope:
+        raise NotFoundError(f"no upload {upload_id}")
+    return status
+
+
+# -- documents -----------------------------------------------------------------------------------
+@router.get("/documents", tags=["documents"])
+def search(request: Request, principal: Caller, q: str = "", page: Annotated[int, Query(ge=1)] = 1,
+           per_page: Annotated[int, Query(ge=1, le=200)] = _views.PAGE_SIZE, doc_type: str | None = None,
+           outlet: str | None = None, status: str | None = None, date_from: str | None = None,
+           date_to: str | None = None, amount_min: str | None = None, amount_max: str | None = None,
+           inn: str | None = None, order_no: str | None = None, original_state: str | None = None,
+           facets: bool = True) -> dict[str, Any]:
+    """Full text plus filters, facet counts and highlighted snippets. An outlet sees only its own documents."""
+    filters = _views.search_params(locals())
+    result = _views.search_documents(_arc(request), principal, q, filters, page=page, per_page=per_page,
+                                     facets=facets)
+    return {"page": page, "per_page": per_page, **_views.result_data(result)}
+
+
+@router.get("/documents/{doc_id}", tags=["documents"])
+def get_document(request: Request, principal: Caller, doc_id: int, text: bool = False) -> dict[str, Any]:
+    arc = _arc(request)
+    with arc.sessions() as session:
+        return _views.document_data(session, arc, principal, doc_id, with_text=text)
+
+
+@router.get("/documents/{doc_id}/pages", tags=["documents"])
+def document_pages(request: Request, principal: Caller, doc_id: int) -> list[dict[str, Any]]:
+    with _arc(request).sessions() as session:
+        return _views.pages_data(_views.readable_document(session, principal, doc_id))
+
+
+def _page_file(request: Request, principal: Principal, doc_id: int, number: int, kind: str) -> FileResponse:
+    arc = _arc(request)
+    with arc.sessions() as session:
+        document = _views.readable_document(session, principal, doc_id)
+        page = next((p for p in document.pages if p.number == number), None)
+        key = None if page is None else (page.thumbnail or page.image if kind == "thumbnail" else page.image)
+    if key is None:
+        raise NotFoundError(f"document {doc_id} has no {kind} of page {number}")
+    path = arc.blobs.path(key)
+    if not path.exists():
+        raise NotFoundError(f"the {kind} of page {number} is missing from the blob store")
+    return FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/documents/{doc_id}/pages/{number}/image", tags=["documents"], response_class=FileResponse)
+def page_image(request: Request, principal: Caller, doc_id: int, number: int) -> FileResponse:
+    return _page_file(request, principal, doc_id, number, "image")
+
+
+@router.get("/documents/{doc_id}/pages/{number}/thumbnail", tags=["documents"], response_class=FileResponse)
+def page_thumbnail(request: Request, principal: Caller, doc_id: int, number: int) -> FileResponse:
+    return _page_file(request, principal, doc_id, number, "thumbnail")
+
+
+@router.get("/documents/{doc_id}/original", tags=["documents"], response_class=FileResponse)
+def download_original(request: Request, principal: Caller, doc_id: int) -> FileResponse:
+    """The untouched file as it was received."""
+    arc = _arc(request)
+    with arc.sessions() as session:
+        d = _views.readable_document(session, principal, doc_id)
+        sha, name, media = d.sha256, d.filename, d.media_type
+    path = arc.blobs.path(arc.blobs.original_key(sha))
+    if not path.exists():
+        raise NotFoundError(f"the original of document {doc_id} is missing from the blob store")
+    return FileResponse(path, media_type=media or "application/octet-stream", filename=name)
+
+
+@router.get("/documents/{doc_id}/pdf", tags=["documents"], response_class=FileResponse)
+def download_pdf(request: Request, principal: Caller, doc_id: int) -> FileResponse:
+    """The searchable PDF (page images with an invisible text layer)."""
+    arc = _arc(request)
+    with arc.sessions() as session:
+        d = _views.readable_document(session, principal, doc_id)
+        key, stem = d.searchable_pdf, d.filename.rsplit(".", 1)[0]
+    if key is None or not arc.blobs.path(key).exists():
+        raise NotFoundError(f"document {doc_id} has no searchable PDF")
+    return FileResponse(arc.blobs.path(key), media_type="application/pdf", filename=f"{stem}.pdf")
+
+
+@router.get("/documents/{doc_id}/fields", tags=["documents"])
+def document_fields(request: Request, principal: Caller, doc_id: int) -> dict[str, Any]:
+    arc = _arc(request)
+    with arc.sessions() as session:
+        document = _views.readable_document(session, principal, doc_id)
+        return {f.name: {"value": f.value, "confidence": f.confidence, "page": f.page, "box": f.box,
+                         "source": f.source, "extracted_value": f.extracted_value, "updated_by": f.updated_by}
+                for f in document.fields}
+
+
+@router.post("/documents/{doc_id}/correct", tags=["verification"])
+def correct(request: Request, principal: Caller, doc_id: int, body: Corrections) -> dict[str, Any]:
+    """Correct fields (``{"fields": {"total": "1234.50"}}``; ``doc_type`` corrects the type)."""
+    principal.require(Permission.VERIFY)
+    if not body.fields:
+        raise InvalidInputError("no fields to correct")
+    with _arc(request).transaction() as session:
+        document = _views.readable_document(session, principal, doc_id)
+        for name, value in body.fields.items():
+            correct_field(session, document, name, value, actor=principal.username)
+    return _changed(request, doc_id, principal)
+
+
+@router.post("/documents/{doc_id}/verify", tags=["verification"])
+def verify(request: Request, principal: Caller, doc_id: int) -> dict[str, Any]:
+    principal.require(Permission.VERIFY)
+    with _arc(request).transaction() as session:
+        verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username)
+    return _changed(request, doc_id, principal)
+
+
+@router.post("/documents/{doc_id}/reject", tags=["verification"])
+def reject(request: Request, principal: Caller, doc_id: int, body: Rejection) -> dict[str, Any]:
+    """Reject for a rescan; the outlet sees the reason."""
+    principal.require(Permission.VERIFY)
+    with _arc(request).transaction() as session:
+        reject_document(session, _views.readable_document(session, principal, doc_id), body.reason,
+                        actor=principal.username)
+    return _changed(request, doc_id, principal)
+
+
+@router.get("/review", tags=["verification"])
+def review(request: Request, principal: Caller, outlet: str | None = None, doc_type: str | None = None,
+           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    """The verification queue: needs_review documents, oldest first."""
+    principal.require(Permission.VERIFY)
+    with _arc(request).sessions() as session:
+        return _views.queue_data(review_queue(session, outlet=outlet, doc_type=doc_type, limit=limit))
+
+
+# -- outlets -------------------------------------------------------------------------------------
+@router.get("/outlets/{code}", tags=["outlets"])
+def outlet(request: Request, principal: Caller, code: str) -> dict[str, Any]:
+    """What head office received from the outlet, what it rejected (with reasons), which originals it owes."""
+    with _arc(request).sessions() as session:
+        return _views.outlet_overview(session, principal, code)
+
+
+# -- orders --------------------------------------------------------------------------------------
+ORDER_FORMATS = {"application/json": "json", "application/x-ndjson": "jsonl", "text/csv": "csv"}
+
+
+@router.post("/orders/import", tags=["orders"])
+async def import_orders(request: Request, principal: Caller) -> dict[str, Any]:
+    """Orders from the CRM/ERP: the request body is CSV (``text/csv``) or JSON (``application/json``),
+    as `finarchive orders import` reads them. Orders are upserted by number; waiting documents are linked."""
+    from archive import orders
+
+    principal.require(Permission.ORDERS_WRITE)
+    kind = ORDER_FORMATS.get(request.headers.get("content-type", "").split(";")[0].strip().lower())
+    if kind is None:
+        raise InvalidInputError(f"send orders as one of: {', '.join(ORDER_FORMATS)}")
+    body = await request.body()
+    arc = _arc(request)
+    with tempfile.TemporaryDirectory(dir=arc.settings.home) as folder:
+        path = Path(folder) / f"orders.{kind}"
+        path.write_bytes(body)
+        rows, errors = orders.read_orders(path, fmt=kind)
+    with arc.transaction() as session:
+        result = orders.import_orders(session, rows, actor=principal.username, settings=arc.settings, errors=errors)
+        linked = [link.document_id for o in rows for link in orders.get_order(session, o.order_no).links]
+    if linked:
+        index_documents(arc, sorted(set(linked)))
+    return result.as_dict()
+
+
+@router.get("/orders/{order_no}", tags=["orders"])
+def get_order(request: Request, principal: Caller, order_no: str) -> dict[str, Any]:
+    """The order with every linked document, suggestions, what is missing and the originals' states."""
+    arc = _arc(request)
+    with arc.sessions() as session:
+        return _views.order_data(session, arc, principal, order_no)
+
+
+class LinkRequest(BaseModel):
+    document_id: int
+    action: str = "link"  # link | confirm | reject
+
+
+@router.post("/orders/{order_no}/links", tags=["orders"])
+def link(request: Request, principal: Caller, order_no: str, body: LinkRequest) -> dict[str, Any]:
+    """Link a document to the order by hand, or confirm or reject a suggested link."""
+    from archive import orders
+
+    principal.require(Permission.ORDERS_WRITE)
+    actions = {"link": orders.link_document, "confirm": orders.confirm_link, "reject": orders.reject_link}
+    if body.action not in actions:
+        raise InvalidInputError(f"action must be one of {', '.join(actions)}")
+    arc = _arc(request)
+    with arc.transaction() as session:
+        _views.readable_document(session, principal, body.document_id)
+        actions[body.action](session, order_no, body.document_id, actor=principal.username)
+    index_documents(arc, [body.document_id])
+    with arc.sessions() as session:
+        return _views.order_data(session, arc, principal, order_no)
+
+
+# -- paper originals -----------------------------------------------------------------------------
+class TransitionRequest(BaseModel):
+    to: str
+    note: str | None = None
+
+
+class Codes(BaseModel):
+    codes: list[str]
+
+
+class RegisterRequest(BaseModel):
+    outlet: str | None = None
+
+
+class BoxRequest(BaseModel):
+    code: str
+    location: str | None = None
+
+
+def _original_for(session, principal: Principal, code: str):  # type: ignore[no-untyped-def]
+    from archive import originals
+
+    original = originals.get_original(session, code)
+    if not principal.can(Permission.ORIGINALS) and not principal.can(Permission.READ_ALL):
+        principal.require(Permission.ORIGINALS_OWN)
+        if original.outlet_id is None or original.outlet_id != principal.outlet_id:
+            raise NotFoundError(f"no original {code}")
+    return original
+
+
+def _index_originals(request: Request, document_ids: list[int]) -> None:
+    if document_ids:
+        index_documents(_arc(request), sorted(set(document_ids)))
+
+
+@router.get("/originals/{code}", tags=["originals"])
+def get_original(request: Request, principal: Caller, code: str) -> dict[str, Any]:
+    """One paper original with its whole history."""
+    from archive import originals
+
+    with _arc(request).sessions() as session:
+        original = _original_for(session, principal, code)
+        return originals.original_view(session, original.barcode)
+
+
+@router.post("/originals/{code}/transitions", tags=["originals"])
+def move_original(request: Request, principal: Caller, code: str, body: TransitionRequest) -> dict[str, Any]:
+    """Move an original to another state, as the state machine allows (409 otherwise)."""
+    from archive import originals
+
+    principal.require(Permission.ORIGINALS)
+    with _arc(request).transaction() as session:
+        original = _original_for(session, principal, code)
+        originals.transition(session, original, body.to, actor=principal.username, note=body.note)
+        doc_id, barcode = original.document_id, original.barcode
+    _index_originals(request, [doc_id])
+    with _arc(request).sessions() as session:
+        return originals.original_view(session, barcode)
+
+
+@router.post("/originals/receive", tags=["originals"])
+def receive_originals(request: Request, principal: Caller, body: Codes) -> dict[str, Any]:
+    """Originals whose barcodes were scanned at head office become ``received``; registers are compared."""
+    from archive import originals
+
+    principal.require(Permission.ORIGINALS)
+    with _arc(request).transaction() as session:
+        report = originals.receive(session, body.codes, actor=principal.username)
+        ids = [originals.get_original(session, c).document_id for c in report.received + report.unexpected]
+    _index_originals(request, ids)
+    return report.as_dict()
+
+
+@router.get("/originals/registers/", tags=["originals"])
+def list_registers(request: Request, principal: Caller) -> list[dict[str, Any]]:
+    """Transfer registers, newest first (an outlet sees its own)."""
+    principal.require(Permission.ORIGINALS, Permission.ORIGINALS_OWN)
+    stmt = select(TransferRegister).order_by(TransferRegister.id.desc()).limit(200)
+    if not principal.can(Permission.ORIGINALS):
+        stmt = stmt.where(TransferRegister.outlet_id == principal.outlet_id)
+    with _arc(request).sessions() as session:
+        return [{"code": r.code, "outlet": r.outlet.code, "state": r.state,
+                 "created_at": r.created_at.isoformat(timespec="seconds"), "created_by": r.created_by,
+                 "pdf_url": f"/api/originals/registers/{r.code}/pdf" if r.pdf else None}
+                for r in session.scalars(stmt)]
+
+
+@router.post("/originals/registers/", tags=["originals"], status_code=201)
+def create_register(request: Request, principal: Caller, body: RegisterRequest) -> dict[str, Any]:
+    """Put an outlet's expected originals on a new transfer register (an outlet makes its own)."""
+    from archive import originals
+
+    principal.require(Permission.ORIGINALS, Permission.ORIGINALS_OWN)
+    outlet = body.outlet if principal.can(Permission.ORIGINALS) else principal.outlet_code
+    if not outlet:
+        raise InvalidInputError("which outlet's register?")
+    arc = _arc(request)
+    with arc.transaction() as session:
+        register = originals.create_register(session, arc.blobs, outlet, actor=principal.username)
+        code = register.code
+        ids = [o.document_id for o in session.scalars(select(Original).where(Original.register_id == register.id))]
+    _index_originals(request, ids)
+    return {"code": code, "outlet": outlet, "originals": len(ids), "pdf_url": f"/api/originals/registers/{code}/pdf"}
+
+
+@router.get("/originals/registers/{code}/pdf", tags=["originals"], response_class=FileResponse)
+def register_pdf(request: Request, principal: Caller, code: str) -> FileResponse:
+    principal.require(Permission.ORIGINALS, Permission.ORIGINALS_OWN)
+    arc = _arc(request)
+    with arc.sessions() as session:
+        register = session.scalar(select(TransferRegister).where(TransferRegister.code == code.strip().upper()))
+        if register is None or (not principal.can(Permission.ORIGINALS) and register.outlet_id != principal.outlet_id):
+            raise NotFoundError(f"no register {code}")
+        key = register.pdf
+    if key is None:
+        raise NotFoundError(f"register {code} has no PDF")
+    return FileResponse(arc.blobs.path(key), media_type="application/pdf", filename=f"{code}.pdf")
+
+
+@router.post("/originals/boxes/", tags=["originals"], status_code=201)
+def create_box(request: Request, principal: Caller, body: BoxRequest) -> dict[str, Any]:
+    from archive import originals
+
+    principal.require(Permission.ORIGINALS)
+    with _arc(request).transaction() as session:
+        box = originals.create_box(session, body.code, location=body.location, actor=principal.username)
+        return {"code": box.code, "location": box.location, "state": box.state}
+
+
+@router.post("/originals/boxes/{code}/file", tags=["originals"])
+def file_into_box(request: Request, principal: Caller, code: str, body: Codes) -> dict[str, Any]:
+    """File received originals into a box: they become ``archived``."""
+    from archive import originals
+
+    principal.require(Permission.ORIGINALS)
+    with _arc(request).transaction() as session:
+        filed = originals.file_originals(session, code, body.codes, actor=principal.username)
+        result = {"box": code, "filed": [o.barcode for o in filed]}
+        ids = [o.document_id for o in filed]
+    _index_originals(request, ids)
+    return result
+
+
+# -- reports -------------------------------------------------------------------------------------
+@router.get("/reports/outstanding", tags=["reports"])
+def outstanding(request: Request, principal: Caller, outlet: str | None = None,
+                overdue_only: bool = False) -> list[dict[str, Any]]:
+    """Originals still owed, by outlet, overdue first (an outlet sees its own)."""
+    from archive import originals
+
+    if not principal.can(Permission.ORIGINALS) and not principal.can(Permission.REPORTS):
+        principal.require(Permission.ORIGINALS_OWN)
+        outlet = principal.outlet_code
+    with _arc(request).sessions() as session:
+        return originals.outstanding_report(session, outlet=outlet, overdue_only=overdue_only)
+
+
+@router.get("/reports/stats", tags=["reports"])
+def stats(request: Request, principal: Caller) -> JSONResponse:
+    principal.require(Permission.REPORTS)
+    with _arc(request).sessions() as session:
+        return JSONResponse(archive_stats(session))

@@ -1,0 +1,198 @@
+"""Server-rendered pages: login, search, document, verification desk, order, outlet."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from archive.indexing import index_documents
+from archive.models import Role
+from archive.users import AuthenticationError, Permission, Principal, authenticate
+from archive.verification import (
+    DOC_TYPES,
+    correct_field,
+    next_in_queue,
+    reject_document,
+    review_queue,
+    verify_document,
+)
+from web import _views
+from web._auth import current_principal, optional_principal
+from web._templates import templates
+
+router = APIRouter(include_in_schema=False)
+Caller = Annotated[Principal, Depends(current_principal)]
+
+HOME_BY_ROLE: dict[Role, str] = {
+    Role.OUTLET: "/outlet",
+    Role.ACCOUNTANT: "/review",
+    Role.MANAGER: "/search",
+    Role.ADMIN: "/search",
+}
+
+
+def _render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
+            **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"user": principal, "Permission": Permission, **context},
+                                      status_code=status_code)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _safe_next(url: str | None) -> str | None:
+    return url if url and url.startswith("/") and not url.startswith("//") else None
+
+
+# -- login ---------------------------------------------------------------------------------------
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+    return _render(request, "login.html", optional_principal(request), next=_safe_next(next) or "", error=None)
+
+
+@router.post("/login")
+def login(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "") -> Response:
+    try:
+        with request.app.state.archive.transaction() as session:
+            principal = authenticate(session, username.strip(), password)
+    except AuthenticationError as exc:
+        return _render(request, "login.html", None, status_code=401, next=_safe_next(next) or "", error=str(exc))
+    request.session.clear()
+    request.session["uid"] = principal.user_id
+    return _see_other(_safe_next(next) or HOME_BY_ROLE[principal.role])
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    request.session.clear()
+    return _see_other("/login")
+
+
+@router.get("/")
+def home(principal: Caller) -> RedirectResponse:
+    return _see_other(HOME_BY_ROLE[principal.role])
+
+
+# -- search --------------------------------------------------------------------------------------
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, principal: Caller, q: str = "", page: int = 1) -> HTMLResponse:
+    raw = dict(request.query_params)
+    filters = _views.search_params(raw)
+    result = _views.search_documents(request.app.state.archive, principal, q, filters, page=max(page, 1))
+    pages = max(1, -(-result.total // _views.PAGE_SIZE))
+    return _render(request, "search.html", principal, q=q, filters=filters, result=result, page=max(page, 1),
+                   pages=pages, params={"q": q, **filters}, doc_types=DOC_TYPES)
+
+
+# -- document ------------------------------------------------------------------------------------
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, principal: Caller, doc_id: int) -> HTMLResponse:
+    arc = request.app.state.archive
+    with arc.sessions() as session:
+        view = _views.document_data(session, arc, principal, doc_id, with_text=False)
+    return _render(request, "document.html", principal, doc=view, editing=False)
+
+
+# -- verification desk ---------------------------------------------------------------------------
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, principal: Caller, outlet: str = "", doc_type: str = "") -> HTMLResponse:
+    principal.require(Permission.VERIFY)
+    with request.app.state.archive.sessions() as session:
+        queue = _views.queue_data(review_queue(session, outlet=outlet or None, doc_type=doc_type or None))
+    return _render(request, "review.html", principal, queue=queue, outlet=outlet, doc_type=doc_type,
+                   doc_types=DOC_TYPES)
+
+
+@router.get("/review/{doc_id}", response_class=HTMLResponse)
+def review_document(request: Request, principal: Caller, doc_id: int, error: str = "") -> HTMLResponse:
+    principal.require(Permission.VERIFY)
+    arc = request.app.state.archive
+    with arc.sessions() as session:
+        view = _views.document_data(session, arc, principal, doc_id)
+        queue_size = len(review_queue(session, limit=1000))
+    return _render(request, "document.html", principal, doc=view, editing=True, queue_size=queue_size,
+                   doc_types=DOC_TYPES, error=error)
+
+
+@router.post("/review/{doc_id}/fields")
+def review_correct(request: Request, principal: Caller, doc_id: int, name: Annotated[str, Form()],
+                   value: Annotated[str, Form()]) -> RedirectResponse:
+    """The form fallback of the desk's inline editing (which uses the API)."""
+    principal.require(Permission.VERIFY)
+    arc = request.app.state.archive
+    with arc.transaction() as session:
+        correct_field(session, _views.readable_document(session, principal, doc_id), name, value,
+                      actor=principal.username)
+    index_documents(arc, [doc_id])
+    return _see_other(f"/review/{doc_id}")
+
+
+def _after_decision(request: Request, principal: Principal, doc_id: int) -> RedirectResponse:
+    arc = request.app.state.archive
+    index_documents(arc, [doc_id])
+    with arc.sessions() as session:
+        following = next_in_queue(session, _views.readable_document(session, principal, doc_id))
+    return _see_other(f"/review/{following.id}" if following else "/review")
+
+
+@router.post("/review/{doc_id}/verify")
+def review_verify(request: Request, principal: Caller, doc_id: int) -> RedirectResponse:
+    principal.require(Permission.VERIFY)
+    with request.app.state.archive.transaction() as session:
+        verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username)
+    return _after_decision(request, principal, doc_id)
+
+
+@router.post("/review/{doc_id}/reject")
+def review_reject(request: Request, principal: Caller, doc_id: int,
+                  reason: Annotated[str, Form()] = "") -> RedirectResponse:
+    principal.require(Permission.VERIFY)
+    with request.app.state.archive.transaction() as session:
+        reject_document(session, _views.readable_document(session, principal, doc_id), reason,
+                        actor=principal.username)
+    return _after_decision(request, principal, doc_id)
+
+
+# -- orders --------------------------------------------------------------------------------------
+@router.get("/orders", response_class=HTMLResponse)
+def orders_page(request: Request, principal: Caller, order_no: str = "") -> Response:
+    principal.require(Permission.ORDERS_READ)
+    if order_no.strip():
+        return _see_other(f"/orders/{order_no.strip()}")
+    return _render(request, "order.html", principal, order=None)
+
+
+@router.get("/orders/{order_no}", response_class=HTMLResponse)
+def order_page(request: Request, principal: Caller, order_no: str) -> HTMLResponse:
+    arc = request.app.state.archive
+    with arc.sessions() as session:
+        order = _views.order_data(session, arc, principal, order_no)
+    return _render(request, "order.html", principal, order=order)
+
+
+# -- outlet --------------------------------------------------------------------------------------
+@router.get("/outlet", response_class=HTMLResponse)
+def outlet_page(request: Request, principal: Caller, code: str = "", uploaded: int = 0) -> HTMLResponse:
+    chosen = principal.outlet_code if principal.role is Role.OUTLET else (code or None)
+    overview = None
+    if chosen:
+        with request.app.state.archive.sessions() as session:
+            overview = _views.outlet_overview(session, principal, chosen)
+    return _render(request, "outlet.html", principal, overview=overview, code=chosen or "", uploaded=uploaded,
+                   can_upload=principal.can(Permission.UPLOAD_ANY) or principal.can(Permission.UPLOAD_OWN))
+
+
+@router.post("/outlet/upload")
+def outlet_upload(request: Request, principal: Caller, files: Annotated[list[UploadFile], File()],
+                  outlet: Annotated[str, Form()] = "") -> RedirectResponse:
+    target = principal.upload_outlet(outlet or None)
+    uploads = request.app.state.uploads
+    for f in files:
+        if f.filename:
+            uploads.accept(f.filename, f.file, outlet=target, actor=principal.username)
+    suffix = f"&code={target}" if target and principal.role is not Role.OUTLET else ""
+    return _see_other(f"/outlet?uploaded={len(files)}{suffix}")

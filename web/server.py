@@ -1,0 +1,12 @@
+"""Running the app with uvicorn (``finarchive serve``)."""
+
+from __future__ import annotations
+
+
+def serve(archive, *, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:  # type: ignore[no-untyped-def]
+    """Serve ``archive`` until interrupted."""
+    import uvicorn
+
+    from web.app import create_app
+
+    uvicorn.run(create_app(archive), host=host, port=port, log_level=log_level, proxy_headers=True)
