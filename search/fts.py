@@ -24,7 +24,7 @@ from search.query import Clause, Term, TextQuery, compile_query
 from search.stemming import stemmed_text
 from search.types import SearchHit, SearchQuery, SearchRecord, SearchResult
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 #: bm25 weights of the fts columns: title, fields, body
 WEIGHTS = (8.0, 4.0, 1.0)
 
@@ -32,9 +32,6 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     doc_id INTEGER PRIMARY KEY,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    fields_text TEXT NOT NULL,
     doc_type TEXT,
     outlet TEXT,
     outlet_key TEXT,
@@ -49,6 +46,12 @@ CREATE TABLE IF NOT EXISTS docs (
     order_key TEXT,
     original_state TEXT,
     created_at TEXT
+);
+CREATE TABLE IF NOT EXISTS doc_texts (
+    doc_id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    fields_text TEXT NOT NULL,
+    body TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS doc_inns (
     inn TEXT NOT NULL,
@@ -68,13 +71,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     tokenize = "unicode61 remove_diacritics 2 tokenchars '-./'"
 );
 """
-_TABLES = ("docs", "doc_inns", "fts", "meta")
+_TABLES = ("docs", "doc_texts", "doc_inns", "fts", "meta")
 
+# docs is kept narrow (filters only) so that scanning thousands of matches never reads the texts
 _DOC_COLUMNS = (
-    "doc_id", "title", "body", "fields_text", "doc_type", "outlet", "outlet_key", "status", "date", "year",
+    "doc_id", "doc_type", "outlet", "outlet_key", "status", "date", "year",
     "total", "total_kop", "number", "number_key", "order_no", "order_key", "original_state", "created_at",
 )
-_HIT_COLUMNS = "d.doc_id, d.title, d.body, d.fields_text, d.doc_type, d.outlet, d.status, d.date, d.total"
+_HIT_COLUMNS = "t.title, t.body, t.fields_text, d.doc_type, d.outlet, d.status, d.date, d.total"
 _FACET_COLUMNS = "d.doc_type, d.outlet, d.status, d.original_state, d.year"
 
 
@@ -178,8 +182,12 @@ class SqliteFtsBackend(SearchBackend):
             with self._transaction() as db:
                 for record in records:
                     extracted = fields_text(record)
+                    db.execute(
+                        "INSERT OR REPLACE INTO doc_texts (doc_id, title, fields_text, body) VALUES (?, ?, ?, ?)",
+                        (record.doc_id, record.title or "", extracted, record.text or ""),
+                    )
                     db.execute(insert_doc, (
-                        record.doc_id, record.title or "", record.text or "", extracted, record.doc_type,
+                        record.doc_id, record.doc_type,
                         record.outlet, outlet_key(record.outlet), record.status, record.date, year(record.date),
                         record.total, kopecks(record.total), record.number, optional_code_key(record.number),
                         record.order_no, optional_code_key(record.order_no), record.original_state,
@@ -205,12 +213,14 @@ class SqliteFtsBackend(SearchBackend):
         ids = [(int(i),) for i in doc_ids]
         with self._transaction() as db:
             db.executemany("DELETE FROM docs WHERE doc_id = ?", ids)
+            db.executemany("DELETE FROM doc_texts WHERE doc_id = ?", ids)
             db.executemany("DELETE FROM fts WHERE rowid = ?", ids)
             db.executemany("DELETE FROM doc_inns WHERE doc_id = ?", ids)
 
     def clear(self) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM docs")
+            db.execute("DELETE FROM doc_texts")
             db.execute("DELETE FROM doc_inns")
             db.execute("DELETE FROM fts")
 
@@ -254,7 +264,9 @@ class SqliteFtsBackend(SearchBackend):
         query, text = compile_query(query)
         conditions, params = self._where(query, text)
         if text.positive:
-            source = "fts JOIN docs d ON d.doc_id = fts.rowid"
+            # CROSS JOIN keeps fts the outer loop: otherwise SQLite may walk a filter index and run the
+            # full-text query once per row
+            source = "fts CROSS JOIN docs d ON d.doc_id = fts.rowid"
             conditions.insert(0, "fts MATCH ?")
             params.insert(0, match_expression(text.positive))
             rank = f"bm25(fts, {', '.join(str(w) for w in WEIGHTS)})"
@@ -266,22 +278,47 @@ class SqliteFtsBackend(SearchBackend):
         where = " AND ".join(conditions) or "1"
         try:
             with self._lock:
-                rows = self._db.execute(
-                    f"SELECT {_HIT_COLUMNS}, {rank} AS rank FROM {source} WHERE {where} "
-                    f"ORDER BY {order} LIMIT ? OFFSET ?",
-                    [*params, query.limit, query.offset],
-                ).fetchall()
                 facets: dict[str, dict[str, int]] = {}
                 if query.facets:
-                    facet_rows = self._db.execute(f"SELECT {_FACET_COLUMNS} FROM {source} WHERE {where}", params)
-                    total, facets = _count_facets(facet_rows)
+                    # one pass over the match set gives the total, the facets and the page
+                    rows = self._db.execute(
+                        f"SELECT d.doc_id, {rank} AS rank, d.date, {_FACET_COLUMNS} FROM {source} WHERE {where}", params
+                    ).fetchall()
+                    total, facets = _count_facets(row[3:] for row in rows)
+                    _sort_like_sql(rows, ranked=bool(text.positive))
+                    page = [(row[0], row[1]) for row in rows[query.offset : query.offset + query.limit]]
                 else:
+                    page = self._db.execute(
+                        f"SELECT d.doc_id, {rank} AS rank FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                        [*params, query.limit, query.offset],
+                    ).fetchall()
                     total = int(self._db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
+                details = self._details([doc_id for doc_id, _ in page])
         except sqlite3.Error as exc:
             raise SearchError(f"search failed: {exc}") from exc
         whole, prefixes = text.highlight_terms
-        hits = tuple(_hit(row, whole, prefixes) for row in rows)
+        hits = tuple(_hit(doc_id, rank_value, details[doc_id], whole, prefixes) for doc_id, rank_value in page)
         return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _details(self, doc_ids: list[int]) -> dict[int, tuple[Any, ...]]:
+        if not doc_ids:
+            return {}
+        marks = ", ".join("?" for _ in doc_ids)
+        rows = self._db.execute(
+            f"SELECT d.doc_id, {_HIT_COLUMNS} FROM docs d JOIN doc_texts t ON t.doc_id = d.doc_id "
+            f"WHERE d.doc_id IN ({marks})",
+            doc_ids,
+        )
+        return {row[0]: row[1:] for row in rows}
+
+
+def _sort_like_sql(rows: list[tuple[Any, ...]], *, ranked: bool) -> None:
+    """Order (doc_id, rank, date, …) rows as the SQL ORDER BY would: best rank first, or newest date first."""
+    if ranked:
+        rows.sort(key=lambda row: (row[1], row[0]))
+        return
+    rows.sort(key=lambda row: row[0], reverse=True)
+    rows.sort(key=lambda row: row[2] or "", reverse=True)  # stable: ties keep the doc_id order; undated last
 
 
 def _count_facets(rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, dict[str, int]]]:
@@ -298,8 +335,10 @@ def _count_facets(rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, dict[
     return total, facets
 
 
-def _hit(row: tuple[Any, ...], whole: tuple[str, ...], prefixes: tuple[str, ...]) -> SearchHit:
-    doc_id, title, body, extracted, doc_type, outlet, status, day, total, rank = row
+def _hit(
+    doc_id: int, rank: float, row: tuple[Any, ...], whole: tuple[str, ...], prefixes: tuple[str, ...]
+) -> SearchHit:
+    title, body, extracted, doc_type, outlet, status, day, total = row
     snippet = ""
     for source in (body, extracted, title):
         candidate, matched = make_snippet(source, whole, prefixes)

@@ -228,3 +228,17 @@ def test_bad_filter_raises_query_syntax_error(backend: SearchBackend) -> None:
         find(backend, "накладная date:2026-02-30")
     with pytest.raises(QuerySyntaxError):
         find(backend, "type:nonsense")
+
+
+def test_pages_are_the_same_with_and_without_facets(empty_backend: SearchBackend) -> None:
+    empty_backend.index(
+        record(i, text="акт сверки " + "акт " * (i % 4), date=None if i % 5 == 0 else f"2026-02-{i % 3 + 1:02d}")
+        for i in range(1, 21)
+    )
+    for text in ("акт", "", "-сверки", "сверки date:2026-02-02.."):
+        for offset in (0, 7):
+            plain = find(empty_backend, text, limit=7, offset=offset)
+            faceted = find(empty_backend, text, limit=7, offset=offset, facets=True)
+            assert [h.doc_id for h in plain.hits] == [h.doc_id for h in faceted.hits]
+            assert plain.total == faceted.total
+    assert [h.doc_id for h in find(empty_backend, limit=20).hits][-4:] == [20, 15, 10, 5]  # undated last

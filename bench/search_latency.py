@@ -1,0 +1,230 @@
+"""Search latency of the embedded SQLite FTS5 backend on 10,000 synthetic documents.
+
+Builds deterministic Russian/English document texts of a few hundred words (waybills, UPDs, VAT
+invoices, bills, contracts, Z-reports, receipts) with random outlets, dates and amounts, indexes them
+in a temporary FTS5 backend, runs ~200 filtered full-text queries with facets, and prints the index
+build time and the p50/p95/p99 query latency. Target: p95 < 100 ms on 2 cores.
+
+    .venv/bin/python bench/search_latency.py [--docs 10000] [--queries 200] [--append docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from search import SearchQuery, SearchRecord, make_backend
+
+SEED = 20261124
+OUTLETS = [f"{city}-{n:02d}" for city in ("MSK", "SPB", "EKB", "NSK", "KZN") for n in range(1, 9)]
+SELLERS = ["ООО «Ромашка»", "ООО «Лютик»", "АО «Молочный комбинат»", "ООО «Хлебный дом»", "ИП Соколова А. В.",
+           "ООО «Северная рыба»", "АО «Кондитерская фабрика Заря»", "ООО «ТоргСнаб»", "Fresh Foods LLC",
+           "Nordic Dairy AB"]
+BUYERS = ["ООО «Василёк»", "ООО «Продукты у дома»", "ООО «Гастроном №1»", "АО «Сеть Магнолия»"]
+GOODS_RU = ["молоко пастеризованное 3,2%", "кефир 1%", "сыр российский", "масло сливочное 82,5%",
+            "хлеб пшеничный нарезной", "батон нарезной", "сметана 20%", "творог 9%", "йогурт питьевой клубника",
+            "колбаса варёная докторская", "сосиски молочные", "филе куриное охлаждённое", "рыба минтай мороженая",
+            "гречка ядрица", "рис круглозёрный", "сахар-песок", "мука пшеничная высший сорт", "яйцо куриное С1",
+            "чай чёрный листовой", "кофе молотый", "печенье овсяное", "конфеты шоколадные ассорти",
+            "вода питьевая негазированная", "сок яблочный осветлённый", "макароны спагетти", "масло подсолнечное"]
+GOODS_EN = ["whole milk 3.2%", "cheddar cheese", "salted butter", "greek yoghurt", "sourdough bread",
+            "orange juice", "ground coffee", "green tea", "oat cookies", "sparkling water", "chicken breast fillet"]
+FILLER_RU = ("Товар передан в надлежащем качестве и количестве, претензий по количеству и качеству нет. "
+             "Основание для отгрузки: договор поставки и заявка покупателя. Груз принял и проверил. "
+             "Подпись ответственного лица, печать организации. Документ составлен в двух экземплярах. "
+             "Оплата производится в течение десяти банковских дней с даты поставки. "
+             "Возврат товара оформляется отдельным актом. Срок годности соответствует требованиям.").split(". ")
+FILLER_EN = ("Goods were delivered in good condition and the quantity was checked on receipt. "
+             "Payment is due within thirty days of the invoice date. Late payments bear interest. "
+             "Please quote the invoice number with your payment. Returns require a credit note. "
+             "Thank you for your business and prompt payment.").split(". ")
+
+HEADINGS = {
+    "waybill": "ТОВАРНАЯ НАКЛАДНАЯ (форма ТОРГ-12) № {number} от {date_ru}",
+    "upd": "УНИВЕРСАЛЬНЫЙ ПЕРЕДАТОЧНЫЙ ДОКУМЕНТ (УПД) Счёт-фактура № {number} от {date_ru} Статус 1",
+    "vat_invoice": "СЧЁТ-ФАКТУРА № {number} от {date_ru} Исправление № -- от --",
+    "invoice": "СЧЁТ НА ОПЛАТУ № {number} от {date_ru}",
+    "contract": "ДОГОВОР ПОСТАВКИ № {number} г. Москва, {date_ru}",
+    "z_report": "Z-ОТЧЁТ ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ № {number} {date_ru} ККТ РН 0001234567{number}",
+    "receipt": "КАССОВЫЙ ЧЕК ПРИХОД № {number} {date_ru} СМЕНА 12",
+    "sales_report": "ОТЧЁТ О ПРОДАЖАХ ТОРГОВОЙ ТОЧКИ за {date_ru}",
+}
+DOC_TYPES = list(HEADINGS) + ["invoice_en"]
+TYPE_WEIGHTS = [22, 14, 12, 10, 4, 14, 10, 4, 10]
+STATUSES = ["archived"] * 8 + ["needs_review", "failed"]
+STATES = ["not_required", "expected", "in_transit", "received", "archived", "lost"]
+
+
+def inn(rng: random.Random) -> str:
+    return "".join(str(rng.randint(0, 9)) for _ in range(10))
+
+
+def make_record(doc_id: int, rng: random.Random) -> SearchRecord:
+    kind = rng.choices(DOC_TYPES, TYPE_WEIGHTS)[0]
+    english = kind == "invoice_en"
+    doc_type = "invoice" if english else kind
+    day = f"202{rng.randint(4, 6)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    date_ru = ".".join(reversed(day.split("-")))
+    number = str(rng.randint(1, 99999))
+    order_no = f"ЗК-{rng.randint(1, 999999):06d}" if rng.random() < 0.4 else None
+    seller, buyer = rng.choice(SELLERS), rng.choice(BUYERS)
+    inns = (inn(rng), inn(rng))
+    lines: list[str] = []
+    total = 0
+    goods = GOODS_EN if english else GOODS_RU
+    for _ in range(rng.randint(6, 18)):
+        qty, price = rng.randint(1, 200), rng.randint(30, 2500)
+        total += qty * price
+        lines.append(f"{rng.choice(goods)} {qty} шт {price},00 {qty * price},00" if not english
+                     else f"{rng.choice(goods)} qty {qty} price {price}.00 amount {qty * price}.00")
+    filler = FILLER_EN if english else FILLER_RU
+    if english:
+        head = f"INVOICE No {number} dated {day}\nSeller: {seller}, VAT ID {inns[0]}\nBill to: {buyer}"
+        tail = f"Total due {total}.00 RUB"
+    else:
+        head = (HEADINGS[kind].format(number=number, date_ru=date_ru)
+                + f"\nПоставщик: {seller}, ИНН {inns[0]}, КПП 773601001\nПокупатель: {buyer}, ИНН {inns[1]}")
+        tail = f"Всего к оплате: {total:,}".replace(",", " ") + ",00 руб. в том числе НДС 20%"
+        if order_no:
+            head += f"\nОснование: заказ покупателя {order_no}"
+    body = "\n".join([head, *lines, *rng.sample(filler, k=min(len(filler), rng.randint(3, 6))), tail])
+    # a few hundred words: repeat the item table as the OCR of a multi-page document would
+    while len(body.split()) < rng.randint(200, 450):
+        body += "\n" + "\n".join(rng.sample(lines, k=min(len(lines), 5))) + "\n" + rng.choice(filler)
+    return SearchRecord(
+        doc_id=doc_id, title=f"{doc_type}-{number}.pdf", text=body, doc_type=doc_type, outlet=rng.choice(OUTLETS),
+        status=rng.choice(STATUSES), date=day, total=f"{total}.00", number=number, order_no=order_no, inns=inns,
+        original_state=rng.choice(STATES), created_at=f"{day}T12:00:00",
+        fields={"seller_name": seller, "seller_inn": inns[0], "buyer_inn": inns[1]},
+    )
+
+
+WORDS_RU = ["накладная", "накладной", "молоко", "сыр", "кефир", "поставщик", "поставки", "счёт", "договор", "оплата",
+            "Ромашка", "Лютик", "хлеб", "масло", "возврат", "претензий", "смена", "чек", "фактура", "шоколадные",
+            "колбаса", "творог", "гречка", "отгрузки"]
+WORDS_EN = ["invoice", "invoices", "payment", "coffee", "cheese", "delivered", "returns"]
+WORDS = WORDS_RU + WORDS_EN
+PHRASES = ['"товарная накладная"', '"масло сливочное"', '"договор поставки"', '"whole milk"', '"закрытии смены"']
+PREFIXES = ["налич*", "моло*", "invoic*", "постав*", "ЗК-0001*"]
+
+
+def make_query(rng: random.Random) -> str:
+    parts: list[str] = []
+    shape = rng.random()
+    if shape < 0.45:
+        parts += rng.sample(WORDS_RU if rng.random() < 0.8 else WORDS_EN, k=rng.randint(1, 3))
+    elif shape < 0.6:
+        parts.append(rng.choice(PHRASES))
+    elif shape < 0.72:
+        parts.append(rng.choice(PREFIXES))
+    elif shape < 0.82:
+        parts += [rng.choice(WORDS), "OR", rng.choice(WORDS)]
+    elif shape < 0.9:
+        parts += [rng.choice(WORDS), f"-{rng.choice(WORDS)}"]
+    # filters on most queries
+    if rng.random() < 0.35:
+        parts.append(f"type:{rng.choice(list(HEADINGS))}")
+    if rng.random() < 0.2:
+        parts.append(f"outlet:{rng.choice(OUTLETS)}")
+    if rng.random() < 0.3:
+        year, month = rng.randint(2024, 2026), rng.randint(1, 12)
+        parts.append(f"date:{year}-{month:02d}" if rng.random() < 0.5 else f"date:{year}-01-01..{year}-06-30")
+    if rng.random() < 0.2:
+        low = rng.randint(1, 500) * 100
+        parts.append(f"total:{low}..{low * 10}")
+    if rng.random() < 0.1:
+        parts.append("status:needs_review")
+    return " ".join(parts) or rng.choice(WORDS)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def run(docs: int, queries: int) -> dict[str, float]:
+    rng = random.Random(SEED)
+    t0 = time.perf_counter()
+    records = [make_record(i, rng) for i in range(1, docs + 1)]
+    generate_s = time.perf_counter() - t0
+    words = sum(len(r.text.split()) for r in records)
+    with tempfile.TemporaryDirectory(prefix="finarchive-bench-") as tmp:
+        backend = make_backend("sqlite", path=Path(tmp) / "search.db")
+        t0 = time.perf_counter()
+        for start in range(0, len(records), 500):
+            backend.index(records[start : start + 500])
+        backend.optimize()  # type: ignore[attr-defined]
+        build_s = time.perf_counter() - t0
+        size_mb = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 1e6
+        qrng = random.Random(SEED + 1)
+        texts = [make_query(qrng) for _ in range(queries)]
+        backend.search(SearchQuery(text="накладная", facets=True))  # warm the page cache
+        latencies: list[float] = []
+        totals: list[int] = []
+        for text in texts:
+            t = time.perf_counter()
+            result = backend.search(SearchQuery(text=text, facets=True, limit=20))
+            latencies.append((time.perf_counter() - t) * 1000)
+            totals.append(result.total)
+        backend.close()
+    return {
+        "docs": docs, "words": words, "generate_s": generate_s, "build_s": build_s, "size_mb": size_mb,
+        "queries": queries, "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99), "max": max(latencies), "mean_hits": statistics.mean(totals),
+        "empty": sum(1 for t in totals if t == 0),
+    }
+
+
+def report(figures: dict[str, float]) -> str:
+    return (
+        f"- {int(figures['docs']):,} documents, {int(figures['words']):,} words: index build "
+        f"{figures['build_s']:.1f} s ({figures['docs'] / figures['build_s']:.0f} docs/s), index {figures['size_mb']:.0f} MB\n"
+        f"- {int(figures['queries'])} filtered full-text queries with facets: p50 {figures['p50']:.1f} ms, "
+        f"p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms "
+        f"(mean {figures['mean_hits']:.0f} matches a query, {int(figures['empty'])} with none); target p95 < 100 ms"
+    )
+
+
+def append_section(path: Path, text: str, day: str) -> None:
+    """Add a dated entry under '## Search latency', leaving other sections as they are."""
+    heading = "## Search latency"
+    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    entry = f"\n### {day}\n{text}\n"
+    if heading not in content:
+        content = content.rstrip("\n") + f"\n\n{heading}\n`.venv/bin/python bench/search_latency.py` — SQLite FTS5 backend.\n" + entry
+    else:
+        start = content.index(heading) + len(heading)
+        following = re.search(r"^## ", content[start:], flags=re.MULTILINE)
+        end = start + following.start() if following else len(content)
+        content = content[:end].rstrip("\n") + "\n" + entry + ("\n" + content[end:] if following else "")
+    path.write_text(content, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--append", type=Path, help="append the figures to this Markdown file (docs/benchmarks.md)")
+    parser.add_argument("--date", default=time.strftime("%Y-%m-%d"))
+    args = parser.parse_args()
+    figures = run(args.docs, args.queries)
+    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}"
+    text = report(figures) + f"\n- machine: {machine}"
+    print(text)
+    if args.append:
+        append_section(args.append, text, args.date)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
