@@ -145,18 +145,31 @@ def seed(arc, tmp: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return ids
 
 
-@pytest.fixture
-def desk(archive, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
-    """The web app over a seeded archive (SQLite and PostgreSQL), with a token per user."""
+def _desk(arc, tmp: Path) -> Desk:  # type: ignore[no-untyped-def]
     from capture import SerialExecutor
     from web import create_app
 
     tokens = {}
-    with archive.transaction() as s:
+    with arc.transaction() as s:
         for name, (role, outlet) in USERS.items():
             add_user(s, name, PASSWORD, role, outlet_code=outlet, full_name=name.title())
             tokens[name] = mint_token(s, name, "tests")
-    docs = seed(archive, tmp_path)
-    app = create_app(archive, secret="test-secret", executor_factory=SerialExecutor)
-    yield Desk(arc=archive, app=app, tokens=tokens, docs=docs)
-    app.state.uploads.close()
+    docs = seed(arc, tmp)
+    app = create_app(arc, secret="test-secret", executor_factory=SerialExecutor)
+    return Desk(arc=arc, app=app, tokens=tokens, docs=docs)
+
+
+@pytest.fixture
+def desk(archive, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+    """The web app over a seeded archive (SQLite and PostgreSQL), with a token per user."""
+    d = _desk(archive, tmp_path)
+    yield d
+    d.app.state.uploads.close()
+
+
+@pytest.fixture
+def sqlite_desk(sqlite_archive, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+    """The same on SQLite only, for tests whose subject is not the database (pages, browser)."""
+    d = _desk(sqlite_archive, tmp_path)
+    yield d
+    d.app.state.uploads.close()

@@ -253,6 +253,22 @@ def test_rights_of_each_role(desk: Desk, username: str) -> None:
     assert got == {name: codes[column] for name, codes in RIGHTS.items()}
 
 
+def test_upload_rights(desk: Desk) -> None:
+    msk = desk.client("msk")
+    assert msk.post("/api/upload", files=[("files", ("x.pdf", b"%PDF", "application/pdf"))],
+                    data={"outlet": "SPB-02"}).status_code == 403
+    assert desk.client("boris").post("/api/upload", files=[("files", ("x.pdf", b"%PDF", "application/pdf"))]
+                                     ).status_code == 403
+    assert msk.post("/api/upload", files=[("files", ("e.pdf", b"", "application/pdf"))]).status_code == 422
+    r = desk.client("anna").post("/api/upload", files=[("files", ("x.png", b"not really", "image/png"))],
+                                 data={"outlet": "SPB-02"})
+    assert r.status_code == 202 and r.json()["uploads"][0]["outlet"] == "SPB-02"
+    desk.app.state.uploads.drain(timeout=60)
+    status_url = r.json()["uploads"][0]["status_url"]
+    assert desk.client("anna").get(status_url).json()["state"] == "quarantined"  # not an image at all
+    assert desk.client("msk").get(status_url).status_code == 404
+
+
 @needs_pipeline
 def test_upload_status_is_limited_to_the_outlet(desk: Desk, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.factories import make_text_pdf
@@ -268,11 +284,6 @@ def test_upload_status_is_limited_to_the_outlet(desk: Desk, tmp_path) -> None:  
     status = msk.get(ticket["status_url"]).json()
     assert status["state"] == "archived" and status["document_id"]
     assert desk.client("spb").get(ticket["status_url"]).status_code == 404
-    assert msk.post("/api/upload", files=[("files", ("x.pdf", b"%PDF", "application/pdf"))],
-                    data={"outlet": "SPB-02"}).status_code == 403
-    assert desk.client("boris").post("/api/upload", files=[("files", ("x.pdf", b"%PDF", "application/pdf"))]
-                                     ).status_code == 403
-    assert msk.post("/api/upload", files=[("files", ("e.pdf", b"", "application/pdf"))]).status_code == 422
     again = msk.post("/api/upload", files=[("files", ("bill.pdf", pdf.read_bytes(), "application/pdf"))]).json()
     assert again["uploads"][0]["state"] == "duplicate" and again["uploads"][0]["duplicate_of"] == status["document_id"]
     desk.app.state.uploads.drain(timeout=120)

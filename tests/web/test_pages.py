@@ -1,0 +1,125 @@
+"""The server-rendered pages through the ASGI client with a real login (cookie session)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.web.conftest import PASSWORD, Desk
+from tests.web.test_api import ORDERS
+
+
+def login(desk: Desk, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    client = desk.client()
+    r = client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return client, r.headers["location"]
+
+
+@pytest.fixture
+def desk(sqlite_desk: Desk) -> Desk:
+    """Pages render the same on any database (the API tests cover PostgreSQL): SQLite only here."""
+    return sqlite_desk
+
+
+def test_login_logout_and_redirects(desk: Desk) -> None:
+    anonymous = desk.client()
+    r = anonymous.get("/review", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/review"
+    r = anonymous.post("/login", data={"username": "anna", "password": "wrong-password"})
+    assert r.status_code == 401 and "wrong user name or password" in r.text
+    assert "finarchive_session" not in anonymous.cookies
+    homes = {name: login(desk, name)[1] for name in ("anna", "boris", "msk", "admin")}
+    assert homes == {"anna": "/review", "boris": "/search", "msk": "/outlet", "admin": "/search"}
+    client, _ = login(desk, "anna")
+    assert client.get("/review").status_code == 200
+    r = client.post("/login", data={"username": "anna", "password": PASSWORD, "next": "//evil.example/"},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/review"
+    client.post("/logout")
+    assert client.get("/review", follow_redirects=False).status_code == 303
+    # an API token is not a page login, but pages accept it too (same rights)
+    assert desk.client("anna").get("/review").status_code == 200
+
+
+def test_search_page(desk: Desk) -> None:
+    client, _ = login(desk, "boris")
+    html = client.get("/search", params={"q": "Ромашка"}).text
+    assert '<span id="total">2</span>' in html and "<mark>" in html
+    assert f'href="/documents/{desk.docs["waybill"]}"' in html and "facets" in html
+    html = client.get("/search", params={"q": "Ромашка", "doc_type": "invoice"}).text
+    assert '<span id="total">1</span>' in html
+    msk, _ = login(desk, "msk")
+    html = msk.get("/search", params={"q": "Ромашка"}).text
+    assert '<span id="total">1</span>' in html and f'/documents/{desk.docs["invoice"]}"' not in html
+
+
+def test_document_page_and_rights(desk: Desk) -> None:
+    boris, _ = login(desk, "boris")
+    html = boris.get(f"/documents/{desk.docs['waybill']}").text
+    for needle in ("ЗК-000781", "235730.00", "total read with low confidence", "/original", "OR000000",
+                   'id="page-img"', "data-pages=", "History"):
+        assert needle in html, needle
+    msk, _ = login(desk, "msk")
+    assert msk.get(f"/documents/{desk.docs['waybill']}").status_code == 200
+    r = msk.get(f"/documents/{desk.docs['invoice']}")
+    assert r.status_code == 404 and "no document" in r.text
+    assert boris.get("/review").status_code == 403
+    assert boris.get(f"/review/{desk.docs['waybill']}").status_code == 403
+    assert msk.get("/orders/ЗК-000781").status_code == 403
+
+
+def test_verification_desk_forms(desk: Desk) -> None:
+    anna, _ = login(desk, "anna")
+    queue = anna.get("/review").text
+    assert queue.index(f'/review/{desk.docs["invoice"]}') < queue.index(f'/review/{desk.docs["waybill"]}')
+    assert f'/review/{desk.docs["waybill"]}' not in anna.get("/review", params={"doc_type": "invoice"}).text
+    page = anna.get(f"/review/{desk.docs['invoice']}").text
+    assert 'data-field="total"' in page and 'id="accept"' in page and "Ctrl+Enter" in page
+    r = anna.post(f"/review/{desk.docs['invoice']}/fields", data={"name": "total", "value": "12 500,00"},
+                  follow_redirects=False)
+    assert r.status_code == 303
+    r = anna.post(f"/review/{desk.docs['invoice']}/verify", follow_redirects=False)
+    assert r.headers["location"] == f"/review/{desk.docs['waybill']}"  # on to the next in the queue
+    r = anna.post(f"/review/{desk.docs['waybill']}/reject", data={"reason": "blurred, rescan"},
+                  follow_redirects=False)
+    assert r.headers["location"] == "/review"
+    assert "Nothing to review" in anna.get("/review").text
+    doc = anna.get(f"/documents/{desk.docs['invoice']}").text
+    assert "12500.00" in doc and "<del>12000.00</del>" in doc and "document.verified" in doc
+    msk, _ = login(desk, "msk")
+    outlet = msk.get("/outlet").text
+    assert "blurred, rescan" in outlet
+
+
+def test_order_page(desk: Desk) -> None:
+    desk.client("anna").post("/api/orders/import", content=json.dumps(ORDERS),
+                             headers={"Content-Type": "application/json"})
+    boris, _ = login(desk, "boris")
+    html = boris.get("/orders/ЗК-000781").text
+    assert "ООО «Василёк»" in html and 'id="missing"' in html and "/pages/1/thumbnail" in html
+    assert "original: expected" in html
+    r = boris.get("/orders", params={"order_no": "ЗК-000781"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert boris.get("/orders/НЕТ-1").status_code == 404
+
+
+def test_outlet_page(desk: Desk) -> None:
+    msk, _ = login(desk, "msk")
+    html = msk.get("/outlet").text
+    assert "Outlet MSK-01" in html and 'id="upload-form"' in html
+    assert f"OR{desk.docs['waybill']:07d}" in html and "overdue" in html  # due 2026-03-15
+    assert f'/documents/{desk.docs["invoice"]}"' not in html
+    assert "Outlet MSK-01" in msk.get("/outlet", params={"code": "SPB-02"}).text  # an outlet sees only its own
+    anna, _ = login(desk, "anna")
+    assert f'/documents/{desk.docs["invoice"]}"' in anna.get("/outlet", params={"code": "SPB-02"}).text
+    boris, _ = login(desk, "boris")
+    assert 'id="upload-form"' not in boris.get("/outlet", params={"code": "SPB-02"}).text
+
+
+def test_static_assets_are_local(desk: Desk) -> None:
+    client, _ = login(desk, "anna")
+    html = client.get(f"/review/{desk.docs['waybill']}").text
+    assert "http://" not in html and "https://" not in html
+    assert client.get("/static/app.js").status_code == 200 and client.get("/static/app.css").status_code == 200
