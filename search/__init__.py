@@ -6,6 +6,7 @@ Backends: ``sqlite`` (embedded SQLite FTS5, the default) and ``elasticsearch``; 
 """
 
 from search.base import BACKENDS, FACETS, SearchBackend, make_backend
+from search.fts import SqliteFtsBackend
 from search.exceptions import BackendUnavailableError, QuerySyntaxError, SearchError
 from search.query import TextQuery, parse_query, parse_text
 from search.stemming import stem, terms
@@ -22,6 +23,7 @@ __all__ = [
     "SearchQuery",
     "SearchRecord",
     "SearchResult",
+    "SqliteFtsBackend",
     "TextQuery",
     "make_backend",
     "parse_query",

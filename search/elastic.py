@@ -2,8 +2,9 @@
 
 Text fields (title, extracted fields, body) are analysed twice through multi-fields: ``.ru`` with
 the Russian Snowball stemmer and ``.en`` with the English one — Elasticsearch's built-in ``russian``
-and ``english`` analyzers rebuilt as its documentation shows, with ``ё`` → ``е`` added and stop words
-left in, so that phrases, exclusions and ``ё`` behave as in the FTS5 backend. Filters are keyword,
+and ``english`` analyzers rebuilt (``russian_text``, ``english_text``) as its documentation shows,
+with ``ё`` → ``е`` added and stop words left in, so that phrases, exclusions and ``ё`` behave as in
+the FTS5 backend. Filters are keyword,
 date and scaled_float fields; facets are terms aggregations; snippets are highlights in ``<mark>``.
 The parsed query is translated into a bool query; user text only ever goes into ``match``-family
 queries, never into a query-string syntax.
@@ -37,11 +38,11 @@ SETTINGS: dict[str, Any] = {
         },
         "analyzer": {
             "plain": {"type": "custom", "tokenizer": "standard", "char_filter": ["yo"], "filter": ["lowercase"]},
-            "russian": {
+            "russian_text": {
                 "type": "custom", "tokenizer": "standard", "char_filter": ["yo"],
                 "filter": ["lowercase", "russian_stemmer"],
             },
-            "english": {
+            "english_text": {
                 "type": "custom", "tokenizer": "standard", "char_filter": ["yo"],
                 "filter": ["english_possessive_stemmer", "lowercase", "english_stemmer"],
             },
@@ -52,7 +53,10 @@ SETTINGS: dict[str, Any] = {
 _ANALYSED = {
     "type": "text",
     "analyzer": "plain",
-    "fields": {"ru": {"type": "text", "analyzer": "russian"}, "en": {"type": "text", "analyzer": "english"}},
+    "fields": {
+        "ru": {"type": "text", "analyzer": "russian_text"},
+        "en": {"type": "text", "analyzer": "english_text"},
+    },
 }
 _KEYWORD = {"type": "keyword"}
 

@@ -172,6 +172,13 @@ class SqliteFtsBackend(SearchBackend):
                 raise
             self._db.execute("COMMIT")
 
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise SearchError(f"{doing} the search index {self.path} failed: {exc}") from exc
+
     # ------------------------------------------------------------ writing
 
     def index(self, records: Iterable[SearchRecord]) -> int:
@@ -211,14 +218,14 @@ class SqliteFtsBackend(SearchBackend):
 
     def delete(self, doc_ids: Iterable[int]) -> None:
         ids = [(int(i),) for i in doc_ids]
-        with self._transaction() as db:
+        with self._errors("deleting"), self._transaction() as db:
             db.executemany("DELETE FROM docs WHERE doc_id = ?", ids)
             db.executemany("DELETE FROM doc_texts WHERE doc_id = ?", ids)
             db.executemany("DELETE FROM fts WHERE rowid = ?", ids)
             db.executemany("DELETE FROM doc_inns WHERE doc_id = ?", ids)
 
     def clear(self) -> None:
-        with self._transaction() as db:
+        with self._errors("clearing"), self._transaction() as db:
             db.execute("DELETE FROM docs")
             db.execute("DELETE FROM doc_texts")
             db.execute("DELETE FROM doc_inns")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from search import BackendUnavailableError, SearchQuery, make_backend
-from search.elastic import MAPPINGS, search_body
+from search.elastic import MAPPINGS, SETTINGS, search_body
 from search.query import compile_query
 
 
@@ -67,7 +67,9 @@ def test_user_text_only_reaches_match_queries(text: str) -> None:
 
 def test_mapping_has_russian_and_english_text_and_typed_filters() -> None:
     body_field = MAPPINGS["properties"]["body"]
-    assert {body_field["fields"]["ru"]["analyzer"], body_field["fields"]["en"]["analyzer"]} == {"russian", "english"}
+    assert {body_field["fields"]["ru"]["analyzer"], body_field["fields"]["en"]["analyzer"]} == {"russian_text", "english_text"}
+    analyzers = SETTINGS["analysis"]["analyzer"]
+    assert "russian_stemmer" in str(analyzers["russian_text"]) and "english_stemmer" in str(analyzers["english_text"])
     assert MAPPINGS["properties"]["total"]["type"] == "scaled_float"
     assert MAPPINGS["properties"]["date"]["type"] == "date"
 
