@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape as rich_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -197,8 +200,21 @@ def search(
             f"[bold]#{hit.doc_id}[/] {hit.doc_type or '?'} {hit.date or ''} {hit.total or ''} "
             f"{hit.outlet or ''} [dim]{hit.title}[/]", highlight=False,
         )
-        console.print("   " + hit.snippet.replace("<mark>", "[reverse]").replace("</mark>", "[/reverse]"),
-                      highlight=False)
+        console.print("   " + _snippet_markup(hit.snippet), highlight=False)
+
+
+def _snippet_markup(snippet: str) -> str:
+    """An HTML snippet (escaped text, <mark> around matches) as rich markup with the matches reversed."""
+    parts = re.split(r"(</?mark>)", snippet)
+    out = []
+    for part in parts:
+        if part == "<mark>":
+            out.append("[reverse]")
+        elif part == "</mark>":
+            out.append("[/reverse]")
+        else:
+            out.append(rich_escape(html.unescape(part)))
+    return "".join(out)
 
 
 @app.command()
