@@ -1,0 +1,195 @@
+"""Walks through the desk in real headless Chromium (Debian's, driven by Playwright) against uvicorn
+serving a seeded archive on a loopback port. Each page's screenshot goes to docs/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.factories import WAYBILL_LINES, make_scan
+from tests.web.conftest import PASSWORD, Desk, needs_pipeline
+from tests.web.test_api import ORDERS
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+WAIT_MS = 15_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(sqlite_desk: Desk) -> Iterator[tuple[str, Desk]]:
+    """uvicorn serving the desk in a thread; yields its base URL."""
+    import uvicorn
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(sqlite_desk.app, host="127.0.0.1", port=port, log_level="warning",
+                                        lifespan="off"))
+    thread = threading.Thread(target=srv.run, name="uvicorn-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", sqlite_desk
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _login(browser, base: str, username: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 760}, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def _shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def test_accountant_corrects_a_field_and_accepts(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, desk = server
+    page = _login(browser, base, "anna")
+    assert page.url.endswith("/review")
+    _shot(page, "review-queue")
+    page.click("#start")
+    page.wait_for_url(re.compile(rf"/review/{desk.docs['invoice']}$"))
+    # the page image is loaded and every field's box is drawn over it
+    page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
+    assert page.locator("#boxes .box").count() == 3
+    total = page.locator("input[data-field=total]")
+    total.click()
+    assert page.locator("#boxes .box.active").get_attribute("data-field") == "total"
+    total.fill("12 500,00")
+    total.press("Enter")
+    page.wait_for_selector("text=total saved")
+    assert total.input_value() == "12500.00"  # normalised by the server
+    # keyboard-first: Enter saved and moved on to the next field
+    assert page.evaluate("document.activeElement.dataset.field") != "total"
+    _shot(page, "verification-desk")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(re.compile(rf"/review/{desk.docs['waybill']}$"))  # on to the next in the queue
+    view = desk.client("anna").get(f"/api/documents/{desk.docs['invoice']}").json()
+    assert view["status"] == "verified" and view["fields"]["total"]["value"] == "12500.00"
+    assert view["fields"]["total"]["source"] == "corrected"
+    assert [(e["action"], e["old"], e["new"]) for e in view["history"]] == [
+        ("field.corrected", "12000.00", "12500.00"), ("document.verified", "needs_review", "verified")]
+    # reject the next one with a reason, from the keyboard
+    page.keyboard.press("Alt+r")
+    page.keyboard.type("печать не видна, пересканируйте")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/review$"))
+    assert page.locator("#queue-empty").is_visible()
+    assert desk.client("msk").get("/api/outlets/MSK-01").json()["rejected"][0]["reason"] == \
+        "печать не видна, пересканируйте"
+
+
+def test_document_viewer_search_and_zoom(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, desk = server
+    page = _login(browser, base, "boris")
+    page.fill("input[name=q]", "Ромашка")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector(".hit mark")
+    assert page.locator("#total").inner_text() == "2"
+    _shot(page, "search")
+    page.click(f"a[href='/documents/{desk.docs['waybill']}']")
+    page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
+    before = page.locator("#sheet").bounding_box()
+    page.click("[data-act=zoom-in]")
+    after = page.locator("#sheet").bounding_box()
+    assert after["width"] > before["width"] * 1.2
+    page.click("[data-act=fit]")
+    page.click("[data-act=rotate]")
+    assert "rotate(90deg)" in page.locator("#sheet").get_attribute("style")
+    page.click("[data-act=rotate]")
+    page.click("[data-act=rotate]")
+    page.click("[data-act=rotate]")
+    page.hover("tr[data-row=order_no]")
+    assert page.locator("#boxes .box.active").get_attribute("data-field") == "order_no"
+    _shot(page, "document")
+
+
+def test_manager_opens_an_order_and_sees_scans_and_gaps(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, desk = server
+    r = desk.client("anna").post("/api/orders/import", content=json.dumps(ORDERS),
+                                 headers={"Content-Type": "application/json"})
+    assert r.json()["linked"] == 1
+    page = _login(browser, base, "boris")
+    page.click("text=Orders")
+    page.fill("input[name=order_no]", "ЗК-000781")
+    page.press("input[name=order_no]", "Enter")
+    page.wait_for_selector("#order-docs img")
+    page.wait_for_function("Array.from(document.querySelectorAll('#order-docs img')).every(i => i.naturalWidth > 0)")
+    assert page.locator("#order-docs .doc-card").count() == 1
+    missing = page.locator("#missing li").all_inner_texts()
+    assert any("invoice" in m for m in missing)
+    assert "original: expected" in page.locator("#order-docs").inner_text()
+    _shot(page, "order")
+
+
+@needs_pipeline
+def test_outlet_uploads_a_scan_and_sees_it_arrive(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base, desk = server
+    scan = make_scan(tmp_path / "накладная-4521.png", WAYBILL_LINES)
+    page = _login(browser, base, "msk")
+    assert page.url.endswith("/outlet")
+    page.set_input_files("#upload-files", str(scan))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-msg")
+    desk.app.state.uploads.drain(timeout=120)  # real OCR in the background thread
+    page.reload()
+    received = page.locator("#received").inner_text()
+    assert "накладная-4521.png" in received
+    _shot(page, "outlet")
+    hits = desk.client("msk").get("/api/documents", params={"q": "Ромашка"}).json()["hits"]
+    assert any(h["title"] == "накладная-4521.png" for h in hits)
+
+
+def test_outlet_page_screenshot(server, browser) -> None:  # type: ignore[no-untyped-def]
+    """The outlet's view without an upload: rejected documents and owed originals."""
+    base, desk = server
+    desk.client("anna").post(f"/api/documents/{desk.docs['waybill']}/reject",
+                             json={"reason": "page cut off at the bottom, please rescan"})
+    page = _login(browser, base, "msk")
+    assert "page cut off at the bottom" in page.locator("#rejected").inner_text()
+    assert f"OR{desk.docs['waybill']:07d}" in page.locator("#owed").inner_text()
+    if not os.environ.get("FINARCHIVE_NO_SHOTS"):
+        _shot(page, "outlet-rejected")
