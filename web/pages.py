@@ -196,3 +196,23 @@ def outlet_upload(request: Request, principal: Caller, files: Annotated[list[Upl
             uploads.accept(f.filename, f.file, outlet=target, actor=principal.username)
     suffix = f"&code={target}" if target and principal.role is not Role.OUTLET else ""
     return _see_other(f"/outlet?uploaded={len(files)}{suffix}")
+
+
+# -- originals desk ------------------------------------------------------------------------------
+@router.get("/originals", response_class=HTMLResponse)
+def originals_page(request: Request, principal: Caller) -> HTMLResponse:
+    """Receive originals by scanning barcodes, file them into boxes, see registers and what outlets owe."""
+    from sqlalchemy import select
+
+    from archive import originals
+    from archive.models import StorageBox, TransferRegister
+
+    principal.require(Permission.ORIGINALS)
+    with request.app.state.archive.sessions() as session:
+        owed = originals.outstanding_report(session)
+        registers = [{"code": r.code, "outlet": r.outlet.code, "state": r.state, "created_at": r.created_at,
+                      "pdf": bool(r.pdf)}
+                     for r in session.scalars(select(TransferRegister).order_by(TransferRegister.id.desc()).limit(30))]
+        boxes = [{"code": b.code, "location": b.location, "state": b.state}
+                 for b in session.scalars(select(StorageBox).where(StorageBox.state == "open").order_by(StorageBox.code))]
+    return _render(request, "originals.html", principal, owed=owed, registers=registers, boxes=boxes)

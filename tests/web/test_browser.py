@@ -193,3 +193,27 @@ def test_outlet_page_screenshot(server, browser) -> None:  # type: ignore[no-unt
     assert f"OR{desk.docs['waybill']:07d}" in page.locator("#owed").inner_text()
     if not os.environ.get("FINARCHIVE_NO_SHOTS"):
         _shot(page, "outlet-rejected")
+
+
+def test_originals_desk_receives_scanned_barcodes_and_files_them(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, desk = server
+    code = f"OR{desk.docs['waybill']:07d}"
+    register = desk.client("msk").post("/api/originals/registers/", json={}).json()["code"]
+    desk.client("anna").post("/api/originals/boxes/", json={"code": "BOX-2026-01", "location": "shelf A3"})
+    page = _login(browser, base, "anna")
+    page.click("text=Originals")
+    page.wait_for_selector("#barcode:focus")
+    owed = " ".join(page.locator(".owed-outlet").all_inner_texts())
+    assert "SPB-02" in owed and "MSK-01: 1 owed" in owed
+    page.keyboard.type(code.lower())  # as a barcode scanner types it
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#scan-log li.ok >> text={code} received")
+    page.keyboard.type("OR7777777")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#scan-log li.bad >> text=unknown barcode")
+    assert f"register {register}" in page.locator("#scan-log").inner_text()
+    assert page.locator("#file-codes").input_value() == code
+    page.click("#file-form button[type=submit]")
+    page.wait_for_selector("#file-msg >> text=1 original(s) filed in BOX-2026-01")
+    _shot(page, "originals-desk")
+    assert desk.client("anna").get(f"/api/originals/{code}").json()["state"] == "archived"

@@ -123,3 +123,11 @@ def test_static_assets_are_local(desk: Desk) -> None:
     html = client.get(f"/review/{desk.docs['waybill']}").text
     assert "http://" not in html and "https://" not in html
     assert client.get("/static/app.js").status_code == 200 and client.get("/static/app.css").status_code == 200
+
+
+def test_originals_desk_page(desk: Desk) -> None:
+    anna, _ = login(desk, "anna")
+    html = anna.get("/originals").text
+    assert 'id="barcode"' in html and "SPB-02" in html and "MSK-01" in html and "overdue" in html
+    boris, _ = login(desk, "boris")
+    assert boris.get("/originals").status_code == 403

@@ -171,6 +171,66 @@
     if (first) first.focus();
   }
 
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.message || response.statusText);
+    return data;
+  }
+
+  function originalsDesk(form) {
+    const input = document.getElementById("barcode");
+    const log = document.getElementById("scan-log");
+    const received = [];
+    function line(text, kind) {
+      const li = document.createElement("li");
+      li.className = kind;
+      li.textContent = text;
+      log.prepend(li);
+    }
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const code = input.value.trim();
+      input.value = "";
+      input.focus();
+      if (!code) return;
+      try {
+        const r = await post(form.dataset.api, { codes: [code] });
+        for (const c of r.received) { line(`${c} received`, "ok"); received.push(c); }
+        for (const c of r.unexpected) { line(`${c} received, but on no register in transit`, "warn"); received.push(c); }
+        for (const c of r.already) line(`${c} already at head office`, "warn");
+        for (const c of r.unknown) line(`${c}: unknown barcode`, "bad");
+        for (const reg of r.registers) line(`register ${reg.code} (${reg.outlet}): ${reg.received.length} of ${reg.listed.length} in, missing ${reg.missing.join(" ") || "none"}`, reg.missing.length ? "warn" : "ok");
+        document.getElementById("file-codes").value = received.join(" ");
+      } catch (err) { line(`${code}: ${err.message}`, "bad"); }
+    });
+    const msg = document.getElementById("file-msg");
+    document.getElementById("file-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const box = document.getElementById("box-code").value;
+      const codes = document.getElementById("file-codes").value.split(/\s+/).filter(Boolean);
+      try {
+        const r = await post(`/api/originals/boxes/${encodeURIComponent(box)}/file`, { codes });
+        msg.className = "msg"; msg.textContent = `${r.filed.length} original(s) filed in ${r.box}`;
+        received.length = 0; document.getElementById("file-codes").value = "";
+      } catch (err) { msg.className = "msg error"; msg.textContent = err.message; }
+    });
+    document.getElementById("box-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await post("/api/originals/boxes/", { code: document.getElementById("new-box").value.trim(),
+                                              location: document.getElementById("new-box-location").value.trim() || null });
+        window.location.reload();
+      } catch (err) { msg.className = "msg error"; msg.textContent = err.message; }
+    });
+  }
+
   const root = document.getElementById("viewer");
   if (root) desk(viewer(root));
+  const receiving = document.getElementById("receive-form");
+  if (receiving) originalsDesk(receiving);
 })();
