@@ -142,8 +142,9 @@ def _text_w(s: Sheet, text: str, size: int, bold: bool = False) -> float:
 def _maybe_stamp(s: Sheet, rng: random.Random, cx: float, cy: float, p: D.Party, prob: float = 0.8) -> bool:
     if rng.random() > prob:
         return False
-    ring = f"{p.full_name.split('«')[0].strip()} {p.name.split(' ', 1)[-1]} ИНН {p.inn}"
-    s.stamp(cx, cy, rng.randrange(190, 240), ring, [p.name.split(" ", 1)[-1][:14], "Для документов"],
+    city = p.address.split("г. ")[1].split(",")[0]
+    ring = f"{p.name} * {city} * ИНН {p.inn}"
+    s.stamp(cx, cy, rng.randrange(200, 240), ring, [p.name.split(" ", 1)[-1][:18], "Для документов"],
             rng.randrange(10**9))
     return True
 
@@ -669,7 +670,7 @@ def _sf_header(s: Sheet, rng: random.Random, title: str, number: str, d: date, s
              ("Идентификатор государственного контракта, договора (соглашения) (при наличии)", "", "(8)")]
     for label, value, code in rows:
         s.text(x0, y, f"{label}:" if value or code != "(8)" else label, 30)
-        s.text(x0 + 1000, y, value, 30)
+        s.text(x0 + _text_w(s, label + ":", 30) + 24, y, value, 30, bold=label in ("Продавец", "Покупатель"))
         if code:
             s.text(x0 + 2450, y, code, 28)
         y += 46
@@ -679,7 +680,7 @@ def _sf_header(s: Sheet, rng: random.Random, title: str, number: str, d: date, s
 _SF_HEADER = ["Код товара/ работ, услуг", "№ п/п", "Наименование товара", "Код вида товара",
               "Ед. изм.", "Кол-во", "Цена за единицу", "Стоимость без налога", "В том числе сумма акциза",
               "Нало-говая ставка", "Сумма налога", "Стоимость с налогом", "Страна происхож-дения"]
-_SF_WIDTHS = [200, 100, 820, 150, 140, 150, 280, 330, 200, 170, 280, 340, 180]
+_SF_WIDTHS = [190, 100, 720, 150, 150, 150, 290, 330, 190, 170, 280, 340, 170]
 
 
 def _sf_pages(rng: random.Random, goods: Goods, mfmt: Callable[[Money], str], first: Sheet,
@@ -695,7 +696,7 @@ def _sf_pages(rng: random.Random, goods: Goods, mfmt: Callable[[Money], str], fi
     x0 = 150
     while True:
         rows = [_SF_HEADER] + body
-        y, drawn = s.table(x0, y, _SF_WIDTHS, rows, 26, aligns="lllllrrrrcrrl", pad=8,
+        y, drawn = s.table(x0, y, _SF_WIDTHS, rows, 28, aligns="lllllrrrrcrrl", pad=8,
                            bold_rows=(len(rows) - 1,), max_y=s.height - 420)
         body = body[drawn - 1:]
         if not body:
@@ -738,7 +739,7 @@ def upd(rng: random.Random, n_lines: int | None = None) -> Doc:
     y += 60
     _sign_block(last, x0, y, [("Товар (груз) передал", seller.director.short)], rng, 30)
     _sign_block(last, x0 + 1700, y, [("Товар (груз) получил", buyer.director.short)], rng, 30)
-    _maybe_stamp(last, rng, x0 + 1350, y + 80, seller)
+    _maybe_stamp(last, rng, x0 + 1350, y + 280, seller)
     if len(sheets) > 1:
         for i, sh in enumerate(sheets, 1):
             _page_footer(sh, i, len(sheets), "ru")

@@ -168,16 +168,18 @@ class Sheet:
         """A round company seal: two rings, text along the ring, a few lines in the middle."""
         self.circle(cx, cy, r, 5, STAMP_BLUE)
         self.circle(cx, cy, r * 0.72, 3, STAMP_BLUE)
-        size = int(r * 0.14)
-        text = (ring_text + " * ") * 2
-        n = min(len(text), 60)
-        for i, ch in enumerate(text[:n]):
+        text = ring_text + " * "
+        n = len(text)
+        size = int(min(r * 0.14, 2 * math.pi * r * 0.86 / n * 1.45))
+        for i, ch in enumerate(text):
             a = 2 * math.pi * i / n - math.pi / 2
             px = cx + math.cos(a) * r * 0.86
             py = cy + math.sin(a) * r * 0.86
             self.ops.append(("char", px, py, ch, size, self.family, STAMP_BLUE, -math.degrees(a) - 90))
+        size = int(r * 0.14)
         for i, line in enumerate(center):
-            self.text(cx, cy - r * 0.25 + i * size * 1.3, line, size, bold=True, anchor="c", color=STAMP_BLUE)
+            self.text(cx, cy - r * 0.22 + i * size * 1.3, line, int(size * 0.9), bold=True, anchor="c",
+                      color=STAMP_BLUE)
 
     def signature(self, x: float, y: float, w: float, seed: int) -> None:
         rng = random.Random(seed)
@@ -286,7 +288,7 @@ def render_pdf(sheets: list[Sheet], path: str, title: str) -> None:
                 c.saveState()
                 c.setFillColorRGB(*(v / 255 for v in color))
                 c.translate(px * k, (h - py) * k)
-                c.rotate(-angle)
+                c.rotate(angle)
                 c.setFont(rl_font(fam, True), size * k)
                 c.drawCentredString(0, -size * k * 0.35, ch)
                 c.restoreState()
@@ -312,11 +314,14 @@ class ScanLook:
 
 
 def random_look(rng: random.Random, *, mode: str | None = None, turned_cw: int = 0,
-                dpi: int | None = None) -> ScanLook:
-    skew = rng.uniform(0.5, 3.0) * rng.choice((-1, 1)) if rng.random() < 0.75 else rng.uniform(-0.4, 0.4)
+                dpi: int | None = None, max_skew: float = 3.0) -> ScanLook:
+    """A scanner's look: mostly small skew (0.5–1.5°), sometimes up to ``max_skew``, sometimes none."""
+    kind = rng.random()
+    magnitude = rng.uniform(0.0, 0.4) if kind < 0.15 else rng.uniform(0.5, 1.5) if kind < 0.75 \
+        else rng.uniform(1.5, max(1.5, max_skew))
     return ScanLook(
         dpi=dpi or rng.choice((200, 200, 240, 300)),
-        skew=round(skew, 2),
+        skew=round(magnitude * rng.choice((-1, 1)), 2),
         turned_cw=turned_cw,
         noise=rng.uniform(2.0, 5.0),
         blur=rng.uniform(0.3, 1.0),

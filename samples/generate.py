@@ -14,6 +14,7 @@ import json
 import random
 import sys
 from dataclasses import asdict, dataclass
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -121,12 +122,13 @@ def write(item: Item, seed: int, out: Path) -> Path:
         turned = dict(item.turned)
         mode = "1" if item.fmt == "tif" else item.mode
         narrow = doc.sheets[0].width < 1000  # till paper: keep its full resolution
-        dpi = 300 if narrow or mode == "1" else 200 if item.fmt == "png" else None
-        base = random_look(rng, mode=mode, dpi=dpi)
+        dense = doc.sheets[0].width > doc.sheets[0].height  # landscape forms with small print
+        dpi = 300 if narrow or mode == "1" else rng.choice((240, 300)) if dense else 200 if item.fmt == "png" else None
+        base = random_look(rng, mode=mode, dpi=dpi, max_skew=1.5 if dense else 3.0)
         pages = []
         for i, sheet in enumerate(doc.sheets):
             look = ScanLook(**{**asdict(base), "turned_cw": turned.get(i, 0),
-                               "skew": base.skew if i == 0 else round(rng.uniform(-2.5, 2.5), 2)})
+                               "skew": base.skew if i == 0 else round(rng.uniform(-1.5, 1.5), 2)})
             looks.append(look)
             pages.append(scan(render_image(sheet), look, rng.randrange(2**32)))
         _save_raster(pages, path, item.fmt, looks[0].dpi, rng.randrange(50, 76))
@@ -154,7 +156,9 @@ def _save_raster(pages: list, path: Path, fmt: str, dpi: int, quality: int) -> N
         pages[0].save(path, save_all=True, append_images=pages[1:], compression="group4", dpi=(dpi, dpi))
     elif fmt == "pdf":
         pages = [p.convert("L") if p.mode == "1" else p for p in pages]
-        pages[0].save(path, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi), quality=quality)
+        fixed = time.gmtime(1767225600)  # 2026-01-01: reproducible bytes
+        pages[0].save(path, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi), quality=quality,
+                      title=path.stem, creationDate=fixed, modDate=fixed)
     elif fmt == "jpg":
         page = pages[0].convert("L") if pages[0].mode == "1" else pages[0]
         page.save(path, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True)

@@ -160,3 +160,15 @@ def test_files_open_and_text_layer(tmp_path: Path) -> None:
             with Image.open(path) as img:
                 assert getattr(img, "n_frames", 1) == t["pages"]
                 img.load()
+
+
+def test_same_seed_same_bytes_other_seed_other_values(tmp_path: Path) -> None:
+    runs = {}
+    for label, seed in (("a", "5"), ("b", "5"), ("c", "6")):
+        out = tmp_path / label
+        subprocess.run([sys.executable, str(GENERATOR), "--out", str(out), "--only", "z_report_03,receipt_01",
+                        "--seed", seed], check=True, capture_output=True, timeout=120)
+        runs[label] = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert runs["a"] == runs["b"]
+    assert runs["a"].keys() == runs["c"].keys()
+    assert runs["a"]["z_report_03.truth.json"] != runs["c"]["z_report_03.truth.json"]
