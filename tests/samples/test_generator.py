@@ -69,9 +69,30 @@ def test_one_truth_per_file(generated: tuple[Path, list[dict]]) -> None:
     assert files == sorted(t["file"] for t in truths)
 
 
+def _committed() -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GENERATOR.parent.glob("*.truth.json"))]
+
+
+def test_committed_set_covers_every_type_and_format() -> None:
+    truths = _committed()
+    assert len(truths) >= 30
+    assert {t["doc_type"] for t in truths} == set(DOC_FIELDS)
+    assert {t["meta"]["format"] for t in truths} == {"png", "jpg", "pdf", "pdf_text", "tif"}
+    assert {t["lang"] for t in truths} == {"ru", "en"}
+    assert any(t["pages"] > 1 for t in truths)
+    assert any(s["turned_cw"] for t in truths for s in t["meta"]["scan"])
+    for t in truths:
+        path = GENERATOR.parent / t["file"]
+        if path.suffix == ".pdf":
+            assert len(PdfReader(path).pages) == t["pages"], t["file"]
+        else:
+            with Image.open(path) as img:
+                assert getattr(img, "n_frames", 1) == t["pages"], t["file"]
+
+
 def test_truth_is_well_formed(generated: tuple[Path, list[dict]]) -> None:
     _, truths = generated
-    for t in truths:
+    for t in truths + _committed():
         assert set(t) >= {"file", "doc_type", "fields", "lang", "pages"}
         assert t["lang"] in ("ru", "en")
         assert t["pages"] >= 1
