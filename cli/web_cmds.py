@@ -117,11 +117,11 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8000,
 ) -> None:
-    """Start the web desk and the REST API (OpenAPI at /api/docs)."""
+    """Start the web desk and the REST API (OpenAPI schema at /api/openapi.json)."""
     from web import serve as run
 
     arc = open_archive()
-    console.print(f"finarchive web desk on http://{host}:{port}/ (API docs at /api/docs)", highlight=False)
+    console.print(f"finarchive web desk on http://{host}:{port}/ (OpenAPI schema at /api/openapi.json)", highlight=False)
     try:
         run(arc, host=host, port=port)
     finally:

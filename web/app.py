@@ -32,7 +32,7 @@ def create_app(archive, *, secret: str | None = None,  # type: ignore[no-untyped
         version="0.1.0",
         description="Financial archive: documents, verification, orders, paper originals. "
                     "Authenticate with `Authorization: Bearer <token>` (`finarchive users token`).",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI would load its scripts from a CDN: nothing is fetched from the internet
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,

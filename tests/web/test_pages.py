@@ -131,3 +131,11 @@ def test_originals_desk_page(desk: Desk) -> None:
     assert 'id="barcode"' in html and "SPB-02" in html and "MSK-01" in html and "overdue" in html
     boris, _ = login(desk, "boris")
     assert boris.get("/originals").status_code == 403
+
+
+def test_no_page_loads_anything_from_the_internet(desk: Desk) -> None:
+    assert desk.client().get("/api/docs").status_code in {401, 404}  # no Swagger UI (it would use a CDN)
+    client, _ = login(desk, "anna")
+    for path in ("/search", "/review", "/originals", "/outlet?code=MSK-01", f"/documents/{desk.docs['waybill']}"):
+        html = client.get(path).text
+        assert "//cdn" not in html and 'src="http' not in html and 'href="http' not in html, path
