@@ -20,7 +20,7 @@ from archive.verification import (
 )
 from web import _views
 from web._auth import current_principal, optional_principal
-from web._templates import templates
+from web._templates import query_with, templates
 
 router = APIRouter(include_in_schema=False)
 Caller = Annotated[Principal, Depends(current_principal)]
@@ -108,14 +108,16 @@ def review_page(request: Request, principal: Caller, outlet: str = "", doc_type:
 
 
 @router.get("/review/{doc_id}", response_class=HTMLResponse)
-def review_document(request: Request, principal: Caller, doc_id: int, error: str = "") -> HTMLResponse:
+def review_document(request: Request, principal: Caller, doc_id: int, outlet: str = "",
+                    doc_type: str = "") -> HTMLResponse:
+    """One document at the desk; ``outlet`` and ``doc_type`` are the queue's filters, kept for the next one."""
     principal.require(Permission.VERIFY)
     arc = request.app.state.archive
     with arc.sessions() as session:
         view = _views.document_data(session, arc, principal, doc_id)
-        queue_size = len(review_queue(session, limit=1000))
+        queue_size = len(review_queue(session, outlet=outlet or None, doc_type=doc_type or None, limit=1000))
     return _render(request, "document.html", principal, doc=view, editing=True, queue_size=queue_size,
-                   doc_types=DOC_TYPES, error=error)
+                   doc_types=DOC_TYPES, queue_filter={"outlet": outlet, "doc_type": doc_type})
 
 
 @router.post("/review/{doc_id}/fields")
@@ -131,30 +133,36 @@ def review_correct(request: Request, principal: Caller, doc_id: int, name: Annot
     return _see_other(f"/review/{doc_id}")
 
 
-def _after_decision(request: Request, principal: Principal, doc_id: int) -> RedirectResponse:
+def _after_decision(request: Request, principal: Principal, doc_id: int, outlet: str,
+                    doc_type: str) -> RedirectResponse:
+    """On to the next document of the same (filtered) queue, or back to the queue when it is done."""
     arc = request.app.state.archive
     index_documents(arc, [doc_id])
     with arc.sessions() as session:
-        following = next_in_queue(session, _views.readable_document(session, principal, doc_id))
-    return _see_other(f"/review/{following.id}" if following else "/review")
+        following = next_in_queue(session, _views.readable_document(session, principal, doc_id),
+                                  outlet=outlet or None, doc_type=doc_type or None)
+    query = query_with({}, outlet=outlet, doc_type=doc_type)
+    return _see_other((f"/review/{following.id}" if following else "/review") + (f"?{query}" if query else ""))
 
 
 @router.post("/review/{doc_id}/verify")
-def review_verify(request: Request, principal: Caller, doc_id: int) -> RedirectResponse:
+def review_verify(request: Request, principal: Caller, doc_id: int, outlet: Annotated[str, Form()] = "",
+                  doc_type: Annotated[str, Form()] = "") -> RedirectResponse:
     principal.require(Permission.VERIFY)
     with request.app.state.archive.transaction() as session:
         verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username)
-    return _after_decision(request, principal, doc_id)
+    return _after_decision(request, principal, doc_id, outlet, doc_type)
 
 
 @router.post("/review/{doc_id}/reject")
 def review_reject(request: Request, principal: Caller, doc_id: int,
-                  reason: Annotated[str, Form()] = "") -> RedirectResponse:
+                  reason: Annotated[str, Form()] = "", outlet: Annotated[str, Form()] = "",
+                  doc_type: Annotated[str, Form()] = "") -> RedirectResponse:
     principal.require(Permission.VERIFY)
     with request.app.state.archive.transaction() as session:
         reject_document(session, _views.readable_document(session, principal, doc_id), reason,
                         actor=principal.username)
-    return _after_decision(request, principal, doc_id)
+    return _after_decision(request, principal, doc_id, outlet, doc_type)
 
 
 # -- orders --------------------------------------------------------------------------------------

@@ -82,9 +82,9 @@ def test_verification_desk_forms(desk: Desk) -> None:
     assert r.status_code == 303
     r = anna.post(f"/review/{desk.docs['invoice']}/verify", follow_redirects=False)
     assert r.headers["location"] == f"/review/{desk.docs['waybill']}"  # on to the next in the queue
-    r = anna.post(f"/review/{desk.docs['waybill']}/reject", data={"reason": "blurred, rescan"},
-                  follow_redirects=False)
-    assert r.headers["location"] == "/review"
+    r = anna.post(f"/review/{desk.docs['waybill']}/reject", data={"reason": "blurred, rescan",
+                                                                    "outlet": "MSK-01"}, follow_redirects=False)
+    assert r.headers["location"] == "/review?outlet=MSK-01"  # the queue's filter is kept
     assert "Nothing to review" in anna.get("/review").text
     doc = anna.get(f"/documents/{desk.docs['invoice']}").text
     assert "12500.00" in doc and "<del>12000.00</del>" in doc and "document.verified" in doc
@@ -139,3 +139,13 @@ def test_no_page_loads_anything_from_the_internet(desk: Desk) -> None:
     for path in ("/search", "/review", "/originals", "/outlet?code=MSK-01", f"/documents/{desk.docs['waybill']}"):
         html = client.get(path).text
         assert "//cdn" not in html and 'src="http' not in html and 'href="http' not in html, path
+
+
+def test_desk_keeps_the_queue_filter(desk: Desk) -> None:
+    anna, _ = login(desk, "anna")
+    queue = anna.get("/review", params={"outlet": "SPB-02"}).text
+    assert f'href="/review/{desk.docs["invoice"]}?outlet=SPB-02"' in queue
+    page = anna.get(f"/review/{desk.docs['invoice']}", params={"outlet": "SPB-02"}).text
+    assert 'name="outlet" value="SPB-02"' in page and "queue: 1 to review" in page
+    r = anna.post(f"/review/{desk.docs['invoice']}/verify", data={"outlet": "SPB-02"}, follow_redirects=False)
+    assert r.headers["location"] == "/review?outlet=SPB-02"  # the MSK-01 waybill is not in this queue
