@@ -46,23 +46,39 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives real headless Chromium (Debian's) through Playwright")
 
 
+LEFT, TOP, LINE, FONT_SIZE = 40, 60, 34, 18
+
+
 def page_png(lines: list[str], size: tuple[int, int] = (620, 877)) -> bytes:
     img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 18)
+    font = ImageFont.truetype(FONT, FONT_SIZE)
     for i, line in enumerate(lines):
-        draw.text((40, 60 + i * 34), line, fill=0, font=font)
+        draw.text((LEFT, TOP + i * LINE), line, fill=0, font=font)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
 
 
+def text_box(lines: list[str], text: str) -> list[int]:
+    """The pixel box of ``text`` where page_png draws it (as an OCR word box would be)."""
+    font = ImageFont.truetype(FONT, FONT_SIZE)
+    for i, line in enumerate(lines):
+        if text in line:
+            x0 = LEFT + font.getlength(line[: line.index(text)])
+            _, top, _, bottom = font.getbbox(text)
+            y = TOP + i * LINE
+            return [int(x0) - 3, y + top - 3, int(x0 + font.getlength(text)) + 3, y + bottom + 3]
+    raise ValueError(f"{text!r} is on no line")
+
+
 def make_document(arc, session, *, outlet: Outlet | None, lines: list[str], doc_type: str = "waybill",  # type: ignore[no-untyped-def]
-                  status: str = "needs_review", fields: dict[str, tuple[str, list[int] | None]] | None = None,
+                  status: str = "needs_review", fields: dict[str, tuple[str, str | None]] | None = None,
                   created: dt.datetime | None = None, original: str | None = OriginalState.EXPECTED,
                   problems: list[dict[str, Any]] | None = None, tmp: Path) -> Document:
     """A committed-looking document: the original file in the blob store, one page image and thumbnail,
-    fields with boxes (in the page's pixel space), optionally a paper original."""
+    fields (value, the text on the page it was read from) with boxes in the page's pixel space, optionally
+    a paper original."""
     png = page_png(lines)
     sha = hashlib.sha256(png).hexdigest()
     src = tmp / f"{sha}.png"
@@ -88,7 +104,8 @@ def make_document(arc, session, *, outlet: Outlet | None, lines: list[str], doc_
                                mean_confidence=0.9, words=[],
                                image=arc.blobs.key_of(derived / "page-0001.png"),
                                thumbnail=arc.blobs.key_of(derived / "thumb-0001.png")))
-    for name, (value, box) in (fields or {}).items():
+    for name, (value, printed) in (fields or {}).items():
+        box = text_box(lines, printed) if printed else None
         document.fields.append(Field(name=name, value=value, confidence=0.55, page=1 if box else None, box=box,
                                      raw=value, source="extracted", extracted_value=value))
     session.add(document)
@@ -124,22 +141,22 @@ def seed(arc, tmp: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
             arc, s, outlet=msk, tmp=tmp, created=dt.datetime(2026, 3, 14, 10, 0),
             lines=["ТОВАРНАЯ НАКЛАДНАЯ № 4521 от 14.03.2026", "Поставщик: ООО «Ромашка», ИНН 7707083893",
                    "Основание: заказ покупателя ЗК-000781", "Всего к оплате: 235 730,00 руб."],
-            fields={"number": ("4521", [300, 55, 370, 80]), "date": ("2026-03-14", [400, 55, 520, 80]),
-                    "seller_inn": ("7707083893", [330, 90, 460, 115]), "order_no": ("ЗК-000781", [330, 124, 460, 149]),
-                    "total": ("235730.00", [200, 158, 330, 183])},
+            fields={"number": ("4521", "4521"), "date": ("2026-03-14", "14.03.2026"),
+                    "seller_inn": ("7707083893", "7707083893"), "order_no": ("ЗК-000781", "ЗК-000781"),
+                    "total": ("235730.00", "235 730,00")},
             problems=[{"code": "low_confidence", "message": "total read with low confidence", "fields": ["total"],
                        "severity": "warning"}])
         invoice = make_document(
             arc, s, outlet=spb, tmp=tmp, doc_type="invoice", created=dt.datetime(2026, 3, 10, 10, 0),
             lines=["СЧЁТ НА ОПЛАТУ № 118 от 02.03.2026", "Поставщик: ООО «Ромашка», ИНН 7707083893",
                    "Итого к оплате: 12 000,00 руб."],
-            fields={"number": ("118", [250, 55, 300, 80]), "date": ("2026-03-02", [330, 55, 450, 80]),
-                    "total": ("12000.00", [230, 124, 360, 149])})
+            fields={"number": ("118", "118"), "date": ("2026-03-02", "02.03.2026"),
+                    "total": ("12000.00", "12 000,00")})
         zreport = make_document(
             arc, s, outlet=msk, tmp=tmp, doc_type="z_report", status="verified", original=None,
             created=dt.datetime(2026, 3, 5, 22, 0),
             lines=["ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ № 77", "ИТОГ 48 120,50"],
-            fields={"total": ("48120.50", [100, 90, 260, 115])})
+            fields={"total": ("48120.50", "48 120,50")})
         ids = {"waybill": waybill.id, "invoice": invoice.id, "zreport": zreport.id}
     index_documents(arc, list(ids.values()))
     return ids
