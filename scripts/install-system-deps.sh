@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core fonts-liberation postgresql
           python3-venv)
 if [ "${FINARCHIVE_TEST_EXTRAS:-1}" = "1" ]; then
-  PACKAGES+=(dovecot-imapd redis-server)
+  PACKAGES+=(dovecot-imapd redis-server chromium)
 fi
 
 missing=()
