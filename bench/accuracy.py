@@ -1,0 +1,305 @@
+"""Accuracy of classification and field extraction, per type and per field, on labelled sets.
+
+Sets (each a folder; the OCR of every file is cached under bench/out/ocr-cache keyed by file hash):
+- ``samples``: samples/ with its ``*.truth.json`` files (or any folder made by samples/generate.py);
+- ``sroie``: ../shared/bench/sroie (100 real receipts; seller_name, seller_address, date, total);
+- ``invoice2data``: ../shared/bench/invoice2data (12 real invoices; number, date, total, currency, seller_name).
+
+Pages are read by the real pipeline (``capture.read_document``) in a process pool of 2; the timing
+reported is of a cold read (pages/min of OCR + analysis) when the cache was empty, and of the analysis
+alone otherwise.
+
+    python bench/accuracy.py                           # all three sets
+    python bench/accuracy.py --set samples --dir /tmp/unseen
+    python bench/accuracy.py --set sroie --verbose      # print every mismatch
+    python bench/accuracy.py --ocr-only                 # just fill the cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+CACHE = REPO / "bench" / "out" / "ocr-cache"
+CACHE_VERSION = 2
+SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".txt"}
+
+sys.path.insert(0, str(REPO))
+
+
+@dataclass
+class Case:
+    path: Path
+    doc_type: str | None  # None when the set does not label types
+    fields: dict[str, str]
+    languages: str = "rus+eng"
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    right: int = 0  # predicted and equal
+    predicted: int = 0  # present in the output
+    expected: int = 0  # present in the truth
+
+    def add(self, expected: str | None, got: str | None) -> bool:
+        self.n += 1
+        if expected is not None:
+            self.expected += 1
+        if got is not None:
+            self.predicted += 1
+        ok = expected is not None and got is not None and _same(expected, got)
+        self.right += ok
+        return ok
+
+    def line(self) -> str:
+        precision = self.right / self.predicted if self.predicted else 0.0
+        recall = self.right / self.expected if self.expected else 0.0
+        return (f"exact {recall:6.1%} ({self.right}/{self.expected})  precision {precision:6.1%} "
+                f"({self.right}/{self.predicted} given)")
+
+
+@dataclass
+class Report:
+    name: str
+    types: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    fields: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    pages: int = 0
+    ocr_seconds: float = 0.0
+    analyse_seconds: float = 0.0
+    review: int = 0
+    docs: int = 0
+    misses: list[str] = field(default_factory=list)
+
+
+def _same(expected: str, got: str) -> bool:
+    return _fold(expected) == _fold(got)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+# -- OCR with a cache ------------------------------------------------------------------------------
+def _digest(path: Path, languages: str) -> str:
+    h = hashlib.sha256(f"v{CACHE_VERSION}:{languages}:".encode())
+    h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _page_to_json(page) -> dict:  # type: ignore[no-untyped-def]
+    return {"number": page.number, "width": page.width, "height": page.height, "source": str(page.source),
+            "rotation": page.rotation, "skew": page.skew, "error": page.error,
+            "words": [[w.text, w.confidence, list(w.box), w.line, w.block] for w in page.words]}
+
+
+def _page_from_json(data: dict):  # type: ignore[no-untyped-def]
+    from capture.types import OcrWord, PageText, TextSource
+
+    words = tuple(OcrWord(t, c, tuple(b), ln, bl) for t, c, b, ln, bl in data["words"])
+    return PageText(number=data["number"], width=data["width"], height=data["height"], words=words,
+                    source=TextSource(data["source"]), rotation=data["rotation"], skew=data["skew"],
+                    error=data["error"])
+
+
+def _text_file_pages(path: Path):  # type: ignore[no-untyped-def]
+    """A plain-text document as one page: a line per text line, words boxed on a fixed grid."""
+    from capture.types import OcrWord, PageText, TextSource
+
+    words = []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for n, line in enumerate(lines):
+        for m in re.finditer(r"\S+", line):
+            x0 = m.start() * 25
+            words.append(OcrWord(m.group(), 1.0, (x0, n * 50, x0 + len(m.group()) * 25, n * 50 + 40), n, 0))
+    return [PageText(1, 2550, max(len(lines), 1) * 50, tuple(words), source=TextSource.PDF_TEXT)]
+
+
+def _read(path_lang: tuple[str, str]) -> tuple[str, list[dict], float]:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    path, languages = Path(path_lang[0]), path_lang[1]
+    start = time.perf_counter()
+    if path.suffix.lower() == ".txt":
+        pages = _text_file_pages(path)
+    else:
+        from capture import read_document
+
+        pages = [r.page for r in read_document(path, languages=languages)]
+    return str(path), [_page_to_json(p) for p in pages], time.perf_counter() - start
+
+
+def read_all(cases: Sequence[Case], workers: int = 2) -> tuple[dict[Path, list], float]:
+    """Pages of every case (from the cache, or read and cached); and the seconds spent reading."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    out: dict[Path, list] = {}
+    todo: list[tuple[str, str]] = []
+    keys: dict[str, Path] = {}
+    for case in cases:
+        key = CACHE / f"{_digest(case.path, case.languages)}.json"
+        keys[str(case.path)] = key
+        if key.exists():
+            out[case.path] = [_page_from_json(p) for p in json.loads(key.read_text())]
+        else:
+            todo.append((str(case.path), case.languages))
+    seconds = 0.0
+    if todo:
+        start = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for path, pages, _ in pool.map(_read, todo):
+                tmp = keys[path].with_suffix(".tmp")
+                tmp.write_text(json.dumps(pages, ensure_ascii=False))
+                os.replace(tmp, keys[path])
+                out[Path(path)] = [_page_from_json(p) for p in pages]
+                print(f"  read {Path(path).name}", file=sys.stderr, flush=True)
+        seconds = time.perf_counter() - start
+    return out, seconds
+
+
+# -- the sets --------------------------------------------------------------------------------------
+def samples_cases(folder: Path) -> list[Case]:
+    cases = []
+    for truth in sorted(folder.glob("*.truth.json")):
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        cases.append(Case(folder / data["file"], data["doc_type"], dict(data["fields"])))
+    return cases
+
+
+def sroie_cases(folder: Path) -> list[Case]:
+    from classify.normalise import normalise_date, normalise_money
+
+    cases = []
+    for key in sorted((folder / "key").glob("*.json")):
+        data = json.loads(key.read_text(encoding="utf-8"))
+        fields = {"seller_name": data.get("company"), "seller_address": data.get("address"),
+                  "date": normalise_date(data.get("date") or "", day_first=True),
+                  "total": normalise_money(data.get("total") or "")}
+        cases.append(Case(folder / "img" / f"{key.stem}.jpg", "receipt",
+                          {k: v for k, v in fields.items() if v}, languages="eng"))
+    return cases
+
+
+def invoice2data_cases(folder: Path) -> list[Case]:
+    cases = []
+    for truth in sorted(folder.glob("*.json")):
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        item = data[0] if isinstance(data, list) else data
+        amount = item.get("amount")
+        fields = {"number": item.get("invoice_number"), "date": (item.get("date") or "")[:10] or None,
+                  "total": f"{float(amount):.2f}" if amount is not None else None,
+                  "currency": item.get("currency"), "seller_name": item.get("issuer")}
+        fields = {k: str(v) for k, v in fields.items() if v}
+        for doc in sorted(folder.glob(f"{truth.stem}.*")):
+            if doc.suffix.lower() in SUFFIXES:
+                cases.append(Case(doc, None, fields, languages="eng"))
+    return cases
+
+
+SETS = {
+    "samples": (lambda: REPO / "samples", samples_cases, None),
+    "sroie": (lambda: SHARED_BENCH / "sroie", sroie_cases, ("date", "total", "seller_name", "seller_address")),
+    "invoice2data": (lambda: SHARED_BENCH / "invoice2data", invoice2data_cases,
+                     ("number", "date", "total", "currency", "seller_name")),
+}
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+def score(name: str, cases: Sequence[Case], pages: dict[Path, list], only: Iterable[str] | None,
+          model=None, verbose: bool = False) -> Report:  # type: ignore[no-untyped-def]
+    import classify
+
+    report = Report(name)
+    start = time.perf_counter()
+    for case in cases:
+        doc_pages = pages[case.path]
+        report.pages += len(doc_pages)
+        result = classify.analyse(doc_pages, model=model)
+        report.docs += 1
+        report.review += result.needs_review
+        got = result.values()
+        if case.doc_type is not None:
+            ok = report.types[case.doc_type].add(case.doc_type, result.doc_type)
+            if not ok:
+                report.misses.append(f"{case.path.name}: type {case.doc_type} -> {result.doc_type} "
+                                     f"({result.confidence:.2f})")
+        wanted = list(only) if only else sorted(set(case.fields) | _key_fields(case.doc_type))
+        for fname in wanted:
+            expected = case.fields.get(fname)
+            if expected is None and fname not in got:
+                continue
+            ok = report.fields[fname].add(expected, got.get(fname))
+            if not ok and verbose:
+                report.misses.append(f"{case.path.name}: {fname} want {expected!r} got {got.get(fname)!r}")
+    report.analyse_seconds = time.perf_counter() - start
+    return report
+
+
+def _key_fields(doc_type: str | None) -> set[str]:
+    import classify
+
+    spec = classify.DOC_TYPES.get(doc_type or "")
+    return set(spec.fields) if spec else set()
+
+
+def print_report(report: Report) -> None:
+    print(f"\n== {report.name}: {report.docs} documents, {report.pages} pages, "
+          f"{report.review} sent to review")
+    if report.types:
+        total = Tally()
+        for t, tally in sorted(report.types.items()):
+            print(f"  type {t:<14} {tally.right}/{tally.n} = {tally.right / tally.n:6.1%}")
+            total.n += tally.n
+            total.right += tally.right
+        print(f"  type {'ALL':<14} {total.right}/{total.n} = {total.right / total.n:6.1%}")
+    for fname, tally in sorted(report.fields.items()):
+        print(f"  field {fname:<15} {tally.line()}")
+    minutes = (report.ocr_seconds + report.analyse_seconds) / 60
+    if report.ocr_seconds:
+        print(f"  speed: {report.pages / minutes:.1f} pages/min (cold OCR with 2 workers + analysis)")
+    print(f"  analysis alone: {report.pages / (report.analyse_seconds / 60 or 1e-9):.0f} pages/min "
+          f"({report.analyse_seconds / max(report.docs, 1) * 1000:.1f} ms/document)")
+    for miss in report.misses:
+        print(f"    - {miss}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", action="append", choices=sorted(SETS), help="set(s) to run (default: all)")
+    parser.add_argument("--dir", type=Path, help="folder for the set (default: its usual place)")
+    parser.add_argument("--model", type=Path, help="a trained classifier file to use")
+    parser.add_argument("--ocr-only", action="store_true", help="fill the OCR cache and stop")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every mismatch")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    model = None
+    if args.model:
+        import classify
+
+        model = classify.load_classifier(args.model)
+    for name in args.set or list(SETS):
+        where, make, only = SETS[name]
+        folder = args.dir or where()
+        cases = make(folder)
+        pages, seconds = read_all(cases, args.workers)
+        if args.ocr_only:
+            print(f"{name}: {len(cases)} files cached ({seconds:.0f} s)")
+            continue
+        report = score(name, cases, pages, only, model=model, verbose=args.verbose)
+        report.ocr_seconds = seconds
+        print_report(report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Rows of words rebuilt from OCR boxes, so that a label finds the value to its right or below it.
+
+Tesseract splits a page into blocks; a label in one column and its value in another come out as
+separate lines. :func:`rows` joins the lines whose boxes share a band of the page into one row,
+left to right, and keeps for each character of the row's text the word it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from capture.types import Box, OcrWord, PageText
+
+from classify.normalise import fold_text
+
+
+@dataclass(frozen=True)
+class Row:
+    page: int  # 1-based
+    index: int  # row number within the document (all pages)
+    words: tuple[OcrWord, ...]
+    text: str
+    folded: str  # fold_text(text): same length as text
+    starts: tuple[int, ...]  # offset of each word in text
+
+    @property
+    def box(self) -> Box:
+        return _union([w.box for w in self.words])
+
+    def span(self, start: int, end: int) -> tuple[Box | None, float]:
+        """The box and the lowest confidence of the words covering text[start:end]."""
+        picked = [w for w, s in zip(self.words, self.starts) if s < end and s + len(w.text) > start]
+        if not picked:
+            return None, 0.0
+        return _union([w.box for w in picked]), min(w.confidence for w in picked)
+
+    def words_in(self, x0: int, x1: int) -> str:
+        """The text of this row's words that overlap the band x0..x1."""
+        return " ".join(w.text for w in self.words if w.box[2] > x0 and w.box[0] < x1)
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _lines(page: PageText) -> list[list[OcrWord]]:
+    lines: list[list[OcrWord]] = []
+    last = None
+    for word in page.words:
+        if not word.text.strip():
+            continue
+        key = (word.block, word.line)
+        if key != last:
+            lines.append([])
+            last = key
+        lines[-1].append(word)
+    return lines
+
+
+def _same_band(a: Box, b: Box) -> bool:
+    top, bottom = max(a[1], b[1]), min(a[3], b[3])
+    overlap = bottom - top
+    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def page_rows(page: PageText, first_index: int = 0) -> list[Row]:
+    """The page's rows, top to bottom; words of each row left to right."""
+    bands: list[tuple[Box, list[OcrWord]]] = []
+    for line in sorted(_lines(page), key=lambda ws: _union([w.box for w in ws])[1]):
+        box = _union([w.box for w in line])
+        for n, (band, words) in enumerate(bands):
+            clash = any(w.box[0] < box[2] and w.box[2] > box[0] for w in words)
+            if _same_band(band, box) and not clash:
+                bands[n] = (_union([band, box]), words + line)
+                break
+        else:
+            bands.append((box, list(line)))
+    bands.sort(key=lambda b: (b[0][1] + b[0][3]) / 2)
+    rows = []
+    for n, (_, words) in enumerate(bands):
+        words.sort(key=lambda w: w.box[0])
+        starts, parts, offset = [], [], 0
+        for w in words:
+            starts.append(offset)
+            parts.append(w.text)
+            offset += len(w.text) + 1
+        text = " ".join(parts)
+        rows.append(Row(page.number, first_index + n, tuple(words), text, fold_text(text), tuple(starts)))
+    return rows
+
+
+def document_rows(pages: Sequence[PageText]) -> list[Row]:
+    out: list[Row] = []
+    for page in pages:
+        if page.error or not page.words:
+            continue
+        out.extend(page_rows(page, len(out)))
+    return out

@@ -1,0 +1,177 @@
+"""Names and addresses: the seller's name and address, a contract's customer.
+
+Where the document names roles (Продавец, Поставщик, Исполнитель, Seller, Supplier) the value follows
+the role; where it does not (till slips, Z-reports, letterheads) the seller is the organisation at the
+top of the first page, and the address the lines under it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classify._layout import Row
+from classify.extract import BUYER_ROLES, INN, KPP, Doc, Hit, _first_page_rows
+from classify.types import FieldValue
+
+_ORG_FORMS = r"(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ФГУП|МУП|ГУП|НКО|АНО)"
+_RU_ORG = re.compile(_ORG_FORMS + r"\s+«[^»]{2,60}»|ИП\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+){1,2}")
+_EN_ORG = re.compile(
+    r"\b[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:LLC|JSC|PJSC|Ltd\.?|LTD\.?|Limited|Inc\.?|GmbH|AG|"
+    r"B\.V\.|BV|S\.A\.|SA|SARL|SAS|S\.r\.l\.|Sp\. z o\.o\.|plc|PLC|Co\.|Corp\.?|SDN\.? ?BHD\.?|BHD\.?|LLP)\b"
+)
+SELLER_LABEL = re.compile(
+    r"(?:продавец|поставщик(?: \(исполнитель\))?|исполнитель|получатель|seller|supplier|vendor|from|"
+    r"contractor)\s*[:.]\s*")
+ADDRESS_LABEL = re.compile(r"(?:адрес|юридический адрес|address)\s*[:.]\s*")
+_STOP = re.compile(r",?\s*(?:" + INN + r"|" + KPP + r"|огрн|тел\.?|tel\.?|phone|e-mail|email|р/с|"
+                   r"\(\d\w?\)\s*$)", re.IGNORECASE)
+_RU_ADDRESS = re.compile(r"(?:\d{6},\s*)?(?:г\.|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д\.|дом)\s*\d+[^\n]*")
+_ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
+
+# Lines of a receipt's header that are no longer the address.
+_NOT_ADDRESS = re.compile(
+    r"(?i)\b(?:gst|tel|fax|phone|tax invoice|invoice|receipt|co\.? ?(?:reg|no)|company no|roc|"
+    r"reg\.? ?no|cashier|date|table|bill|order|e-?mail|www\.|http|инн|огрн|кассир|смена|чек|"
+    r"место расчетов|место расчётов|\d{6}-[a-z])\b|@")
+_ADDRESS_WORDS = re.compile(
+    r"(?i)\b(?:jalan|jln|taman|lot|no\.?|street|st\.|road|rd\.?|avenue|ave\.?|blvd|floor|block|"
+    r"\d{5}|\d{4} ?[a-z]{2}|johor|selangor|kuala|lumpur|malaysia|ул\.|пр-т|д\.|г\.|россия|russia)")
+
+
+def _clean_name(text: str) -> str:
+    text = _ZERO_OOO.sub(lambda m: "ООО" if len(m.group()) == 3 and "А" not in m.group() else "ОАО", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,;:|.-—'\"‘’")
+    return text
+
+
+def _cut(text: str) -> str:
+    m = _STOP.search(text)
+    return text[:m.start()] if m else text
+
+
+def _org_in(text: str) -> re.Match[str] | None:
+    fixed = _ZERO_OOO.sub("ООО", text)
+    return _RU_ORG.search(fixed) or _EN_ORG.search(fixed)
+
+
+def _field(name: str, value: str, row: Row, start: int, end: int, conf: float) -> FieldValue:
+    return Hit(value, row.text[start:end], row, start, end, conf).field(name, 0.8)
+
+
+def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
+    for row in doc.rows:
+        m = SELLER_LABEL.search(row.folded)
+        if not m or m.start() > 5:
+            continue
+        rest = row.text[m.end():]
+        org = _org_in(_cut(rest))
+        if org:
+            return _field("seller_name", _clean_name(org.group()), row, m.end(), len(row.text), 1.0)
+        value = _clean_name(_cut(rest).split(",")[0])
+        if len(value) >= 3 and not re.search(r"\d{5}", value):
+            return _field("seller_name", value, row, m.end(), len(row.text), 0.9)
+    rows = _first_page_rows(doc, 12)
+    for row in rows[:8]:
+        if re.search(BUYER_ROLES, row.folded):
+            break
+        org = _org_in(row.text)
+        if org:
+            return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
+    for row in rows[:4]:  # a letterhead or a till slip: the first line of letters
+        letters = sum(ch.isalpha() for ch in row.text)
+        if letters >= 3 and letters >= 0.5 * len(row.text.replace(" ", "")) and not _NOT_ADDRESS.search(row.text):
+            return _field("seller_name", _clean_name(row.text), row, 0, len(row.text), 0.6)
+    return None
+
+
+def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldValue | None:
+    rows = doc.rows
+    start_index = None
+    if name is not None:
+        start_index = next((n for n, r in enumerate(rows) if r.page == name.page and name.box is not None
+                            and r.box[1] <= (name.box[1] + name.box[3]) / 2 <= r.box[3]), None)
+    if start_index is not None:
+        # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
+        row = rows[start_index]
+        m = _RU_ADDRESS.search(row.text)
+        if m:
+            return _address_from(rows, start_index, m.start(), 1.0)
+        for n in range(start_index + 1, min(start_index + 4, len(rows))):
+            if SELLER_LABEL.search(rows[n].folded) or re.search(BUYER_ROLES, rows[n].folded):
+                break
+            label = ADDRESS_LABEL.match(rows[n].folded)
+            if label:
+                return _address_from(rows, n, label.end(), 1.0)
+            m = _RU_ADDRESS.search(rows[n].text) or _postcode_line(rows[n])
+            if m is not None:
+                return _address_from(rows, n, m.start() if hasattr(m, "start") else 0, 0.9)
+            if _ADDRESS_WORDS.search(rows[n].text) and not _NOT_ADDRESS.search(rows[n].text):
+                return _address_from(rows, n, 0, 0.7)
+    for n, row in enumerate(_first_page_rows(doc, 15)):
+        if re.search(BUYER_ROLES, row.folded):
+            break
+        m = _RU_ADDRESS.search(row.text)
+        if m:
+            return _address_from(rows, n, m.start(), 0.8)
+    return None
+
+
+def _postcode_line(row: Row) -> re.Match[str] | None:
+    return re.match(r"\d{6},", row.text)
+
+
+def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValue | None:
+    row = rows[n]
+    text = _cut(row.text[start:])
+    parts = [text]
+    end = start + len(text)
+    # a wrapped address goes on to the next row while that row looks like more of it
+    k = n + 1
+    while k < len(rows) and k <= n + 2 and rows[k].page == row.page:
+        nxt = rows[k].text
+        if _NOT_ADDRESS.search(nxt) or SELLER_LABEL.search(rows[k].folded) or re.search(BUYER_ROLES,
+                                                                                        rows[k].folded):
+            break
+        if re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.)$", parts[-1].strip()) or (
+                re.match(r"^\s*(?:д\.|стр\.|офис|кв\.)", nxt)):
+            parts.append(_cut(nxt))
+            k += 1
+            continue
+        break
+    value = re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|")
+    value = re.sub(r"\s*\(\d\w?\)$", "", value)
+    if len(value) < 6:
+        return None
+    return Hit(value, value, row, start, end, conf).field("seller_address", 0.8)
+
+
+_FIO = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|чна|оглы|кызы)"
+
+
+def customer_name(doc: Doc, doc_type: str) -> FieldValue | None:
+    patterns = (
+        re.compile(r"(?:граждан\w*(?:\s*\(\w+\))?|заказчик\s*[:.]|покупатель\s*[:.]|customer\s*[:.]?|"
+                   r"client\s*[:.]?|and)\s+(" + _FIO + r")"),
+        re.compile(r"(" + _FIO + r")\s*,?\s*(?:именуем|hereinafter|паспорт|passport)"),
+    )
+    for pattern in patterns:
+        for row in doc.rows:
+            m = pattern.search(row.text) or pattern.search(row.text.replace("ё", "е"))
+            if m:
+                return _field("customer_name", m.group(1), row, m.start(1), m.end(1), 1.0)
+    return None
+
+
+def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    name = seller_name(doc, doc_type)
+    if name is not None:
+        out["seller_name"] = name
+    address = seller_address(doc, doc_type, name)
+    if address is not None:
+        out["seller_address"] = address
+    if doc_type == "contract":
+        customer = customer_name(doc, doc_type)
+        if customer is not None:
+            out["customer_name"] = customer
+    return out

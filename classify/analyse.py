@@ -1,0 +1,65 @@
+"""``analyse``: classify, extract and validate one document's pages in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+
+from capture.types import PageText
+
+from classify.catalogue import DOC_TYPES
+from classify.classifier import Classifier, classify_text
+from classify.extract import extract_from, make_doc
+from classify.normalise import normalise_number
+from classify.types import Extraction, FieldValue, Problem
+from classify.validate import validate
+
+TYPE_THRESHOLD = 0.55  # below this the type goes to review rather than being trusted
+FIELD_THRESHOLD = 0.5  # a key field read with less confidence than this goes to review
+HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_number}
+
+
+def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None,
+            model: Classifier | None = None, today: date | None = None) -> Extraction:
+    """Type, fields and problems of a document; ``needs_review`` on low confidence or any error.
+
+    ``hints`` (from a cover sheet) may carry ``doc_type``, ``order_no``, ``outlet_code``: they
+    override what is read from the pages.
+    """
+    hints = dict(hints or {})
+    doc = make_doc(pages)
+    text = "\n".join(r.text for r in doc.rows)
+    problems: list[Problem] = []
+    unread = [p.number for p in pages if p.error]
+    if unread:
+        problems.append(Problem("page_unread", f"page(s) {', '.join(map(str, unread))} could not be read",
+                                severity="error"))
+    if hints.get("doc_type") in DOC_TYPES:
+        doc_type, confidence = hints["doc_type"], 1.0
+    else:
+        doc_type, confidence = classify_text(text, model) if text.strip() else ("other", 0.0)
+    if confidence < TYPE_THRESHOLD:
+        problems.append(Problem("low_confidence_type",
+                                f"document type {doc_type} guessed with confidence {confidence:.2f}"))
+    fields = extract_from(doc, doc_type)
+    for name, normalise in HINT_FIELDS.items():
+        if hints.get(name):
+            value = normalise(hints[name])
+            fields[name] = FieldValue(name, value, 1.0, raw=hints[name])
+    for name, raw in doc.rejected:
+        if name not in fields:
+            problems.append(Problem("inn_checksum", f"{name} read as {raw} fails its check digits; left out",
+                                    (name,)))
+    problems.extend(validate(doc_type, fields, today))
+    spec = DOC_TYPES[doc_type]
+    for name in spec.key_fields:
+        f = fields.get(name)
+        if f is None:
+            problems.append(Problem("missing_field", f"{name} not found", (name,), severity="warning"))
+        elif f.confidence < FIELD_THRESHOLD:
+            problems.append(Problem("low_confidence", f"{name} read with confidence {f.confidence:.2f}", (name,)))
+    bad = {n for p in problems if p.severity == "error" for n in p.fields}
+    fields = {n: (replace(f, confidence=min(f.confidence, 0.3)) if n in bad else f) for n, f in fields.items()}
+    needs_review = any(p.severity == "error" for p in problems)
+    return Extraction(doc_type, confidence, fields, tuple(problems), needs_review)

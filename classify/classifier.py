@@ -1,0 +1,172 @@
+"""Document type: keyword rules for a cold start, and a trained model (character n-grams, robust to
+OCR noise) whose probabilities are blended with the rules when a model is given.
+
+The model file is a pickle of ``{"format": MODEL_FORMAT, "labels": [...], "pipeline": ...}`` written
+to a temporary file in the target folder and moved over the old one with ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from classify.catalogue import DOC_TYPES
+from classify.exceptions import ModelError
+from classify.normalise import fold_text
+
+MODEL_FORMAT = 1
+MODEL_FILENAME = "classifier.pkl"
+TITLE_ROWS = 8  # keywords in the first rows of a document (its title) count double
+TITLE_BOOST = 2.0
+MODEL_WEIGHT = 0.6  # share of the model in the blended probability; the rules have the rest
+MIN_SCORE = 4.0  # below this keyword score a document with no model is "other"
+
+# Titles that settle the type on their own when they head the document (a UPD carries the words
+# "Счёт-фактура" in its title too, so it is listed first).
+_TITLES: tuple[tuple[str, str], ...] = (
+    (r"универсальный передаточный документ|universal transfer document|\bупд\b", "upd"),
+    (r"отчет о закрытии смены|отчет с гашением|z-?\s?отчет|z-?\s?report|shift close report", "z_report"),
+    (r"отчет о (?:розничных )?продажах|отчет по продажам|sales report", "sales_report"),
+    (r"счет[- ]?фактура|vat invoice", "vat_invoice"),
+    (r"товарная накладная|торг-?\s?12|delivery note|waybill", "waybill"),
+    (r"кассовый чек|cash receipt|till receipt", "receipt"),
+    (r"счет на оплату|^\s*счет\s*№|^\s*invoice\b", "invoice"),
+    (r"^\s*договор\b|agreement\s*no|^\s*(?:service |sales |supply )?agreement\b|^\s*contract\b", "contract"),
+)
+
+
+def keyword_scores(text: str) -> dict[str, float]:
+    """Each type's keyword score over ``text`` (the title rows counted twice)."""
+    folded = fold_text(text)
+    head = "\n".join(folded.splitlines()[:TITLE_ROWS])
+    scores = {name: 0.0 for name in DOC_TYPES}
+    for name, spec in DOC_TYPES.items():
+        for keyword, weight in spec.keywords:
+            if keyword in folded:
+                scores[name] += weight * (TITLE_BOOST if keyword in head else 1.0)
+    for pattern, name in _TITLES:
+        if any(re.search(pattern, line) for line in head.splitlines()):
+            scores[name] += 12.0
+            break
+    return scores
+
+
+def rule_probabilities(text: str) -> dict[str, float]:
+    scores = keyword_scores(text)
+    top = max(scores.values())
+    if top < MIN_SCORE:
+        scores["other"] = max(scores["other"], MIN_SCORE)
+    total = sum(scores.values()) or 1.0
+    return {name: s / total for name, s in scores.items()}
+
+
+def classify_text(text: str, model: Classifier | None = None) -> tuple[str, float]:
+    """The document type of ``text`` and a confidence in 0..1."""
+    probs = rule_probabilities(text)
+    if model is not None:
+        learned = model.probabilities(text)
+        probs = {name: MODEL_WEIGHT * learned.get(name, 0.0) + (1 - MODEL_WEIGHT) * p for name, p in probs.items()}
+    ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+    (best, p1), (_, p2) = ranked[0], ranked[1]
+    confidence = p1 / (p1 + p2) if p1 + p2 else 0.0
+    scores = keyword_scores(text)
+    if model is None:  # how much keyword evidence there is at all
+        confidence *= min(1.0, max(scores[best], MIN_SCORE) / 12.0)
+    return best, round(confidence, 3)
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """A trained model: ``probabilities(text)`` → type → probability."""
+
+    pipeline: object
+    labels: tuple[str, ...]
+    format: int = MODEL_FORMAT
+
+    def probabilities(self, text: str) -> Mapping[str, float]:
+        probs = self.pipeline.predict_proba([fold_text(text)])[0]  # type: ignore[attr-defined]
+        classes = self.pipeline.classes_  # type: ignore[attr-defined]
+        return {str(c): float(p) for c, p in zip(classes, probs)}
+
+    def predict(self, text: str) -> tuple[str, float]:
+        return classify_text(text, self)
+
+
+def _pipeline():  # type: ignore[no-untyped-def]
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1, max_features=60000),
+        LogisticRegression(C=10.0, max_iter=2000),
+    )
+
+
+def train_classifier(texts: Sequence[str], labels: Sequence[str], path: str | os.PathLike[str]) -> Classifier:
+    """Train on OCR texts and their confirmed types; write the model to ``path`` atomically."""
+    if len(texts) != len(labels) or not texts:
+        raise ModelError("training needs as many labels as texts, and at least one of each")
+    unknown = sorted(set(labels) - set(DOC_TYPES))
+    if unknown:
+        raise ModelError(f"unknown document types in the labels: {', '.join(unknown)}")
+    if len(set(labels)) < 2:
+        raise ModelError("training needs documents of at least two types")
+    pipeline = _pipeline()
+    pipeline.fit([fold_text(t) for t in texts], list(labels))
+    model = Classifier(pipeline, tuple(str(c) for c in pipeline.classes_))
+    save_classifier(model, path)
+    return model
+
+
+def save_classifier(model: Classifier, path: str | os.PathLike[str]) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"format": model.format, "labels": list(model.labels), "pipeline": model.pipeline}
+    fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load_classifier(path: str | os.PathLike[str]) -> Classifier:
+    """Load a model written by :func:`train_classifier`; a file of another format is refused."""
+    try:
+        with open(path, "rb") as fh:
+            payload = pickle.load(fh)
+    except FileNotFoundError as exc:
+        raise ModelError(f"no classifier model at {path}") from exc
+    except Exception as exc:  # a truncated or foreign file
+        raise ModelError(f"cannot read classifier model {path}: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        found = payload.get("format") if isinstance(payload, dict) else None
+        raise ModelError(f"classifier model {path} has format {found!r}; this version reads format "
+                         f"{MODEL_FORMAT}: retrain it with `finarchive train`")
+    return Classifier(payload["pipeline"], tuple(payload["labels"]), payload["format"])
+
+
+def default_model_path() -> Path:
+    return Path(__file__).parent / "data" / MODEL_FILENAME
+
+
+def default_classifier() -> Classifier | None:
+    """The model bundled with the package (trained on generated samples), if it is there."""
+    path = default_model_path()
+    if not path.exists():
+        return None
+    try:
+        return load_classifier(path)
+    except ModelError:
+        return None

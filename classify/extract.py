@@ -1,0 +1,447 @@
+"""Field extractors: a label and the value to its right or below it, table totals at the bottom,
+parties by the role printed before them.
+
+Each field has a table of label patterns (over folded text, see :func:`classify.normalise.fold_text`)
+with a priority, a value parser, and where to look (the first or the last match in the document).
+Values that fail their own check (an INN with a wrong check digit) are not returned; the finding
+is kept in :data:`Found.rejected` for validation to report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from capture.types import PageText
+
+from classify._layout import Row, document_rows
+from classify.catalogue import COMMON_FIELDS, DOC_TYPES
+from classify.normalise import (
+    find_amounts,
+    find_currencies,
+    find_dates,
+    normalise_number,
+    valid_inn,
+    valid_kpp,
+)
+from classify.types import FieldValue
+
+Parser = Callable[[str], "tuple[str, int, int] | None"]
+
+
+@dataclass
+class Doc:
+    rows: list[Row]
+    text: str
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (field, raw) that failed a check
+
+
+@dataclass(frozen=True)
+class Hit:
+    value: str
+    raw: str
+    row: Row
+    start: int
+    end: int
+    priority: float
+
+    def field(self, name: str, base: float = 0.9) -> FieldValue:
+        box, conf = self.row.span(self.start, self.end)
+        confidence = round(max(0.05, min(1.0, base * (0.5 + 0.5 * conf) * min(1.0, self.priority))), 3)
+        return FieldValue(name, self.value, confidence, self.row.page, box, self.raw)
+
+
+# -- value parsers (over the raw text after a label) -----------------------------------------------
+def parse_date(text: str) -> tuple[str, int, int] | None:
+    found = find_dates(text)
+    return found[0] if found else None
+
+
+def parse_money(text: str) -> tuple[str, int, int] | None:
+    found = find_amounts(_money_text(text))
+    return found[0] if found else None
+
+
+def parse_last_money(text: str) -> tuple[str, int, int] | None:
+    found = [a for a in find_amounts(_money_text(text)) if "." in a[0]]
+    return found[-1] if found else None
+
+
+def _money_text(text: str) -> str:
+    # "900-00" printed with a dash for the decimal point (some forms), same length as the input
+    return re.sub(r"(?<=\d)-(?=\d{2}(?!\d))", ",", text)
+
+
+_NUMBER_TOKEN = re.compile(
+    r"^[\s:.№#]*(?:n[o°º]\.?\s*|№\s*)?([A-Za-zА-Яа-яЁё0-9][\w\-/.]*?\d[\w\-/]*)(?=[\s,;)]|$)", re.IGNORECASE)
+
+
+def parse_number(text: str) -> tuple[str, int, int] | None:
+    m = _NUMBER_TOKEN.match(text)
+    if not m:
+        return None
+    raw = m.group(1).rstrip(".-/")
+    if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", raw) or raw.lower() in {"от", "from"}:
+        return None  # a date, not a number
+    return normalise_number(raw), m.start(1), m.start(1) + len(raw)
+
+
+def parse_digits(length: tuple[int, ...]) -> Parser:
+    pattern = re.compile(r"(?<![\d])([\dOoОоЗзlI|]{%d,%d})(?![\d])" % (min(length), max(length)))
+
+    def parse(text: str) -> tuple[str, int, int] | None:
+        m = pattern.search(text[:60])
+        if not m:
+            return None
+        value = m.group(1).translate(str.maketrans("OoОоЗзlI|", "000033111"))
+        if len(value) not in length or not value.isdigit():
+            return None
+        return value, m.start(1), m.end(1)
+
+    return parse
+
+
+def parse_code(text: str) -> tuple[str, int, int] | None:
+    m = re.match(r"^[\s:.№#]*([A-Za-zА-Яа-я]{1,6}[-‐–]?\d[\w\-]*|\d[\w\-]*)", text)
+    if not m:
+        return None
+    return normalise_number(m.group(1)), m.start(1), m.end(1)
+
+
+# -- labels ----------------------------------------------------------------------------------------
+INN = r"(?:инн|[иuvn][нhn][нhn]|inn)"
+KPP = r"(?:кпп|kpp|knn|кпи|кип|кнн|kпп)"
+NO = r"(?:№|n[o°º]\.?|#|number|номер)"
+
+
+@dataclass(frozen=True)
+class Label:
+    pattern: str  # over folded text; the value is looked for after the match
+    priority: float = 1.0
+    below: bool = False  # the value may stand under the label
+    last: bool = False  # take the last row that matches (totals at the bottom)
+
+
+TITLE_NUMBER = (
+    # document title with its number: "Счёт на оплату № 2718 от 21.06.2025", "ТОВАРНАЯ НАКЛАДНАЯ 0001-032266"
+    Label(r"(?:счет[- ]фактура|счет на оплату|счет|товарная накладная|накладная|договор(?: поставки| оказания"
+          r" услуг)?|упд|универсальный передаточный документ|invoice|tax invoice|delivery note|waybill|"
+          r"agreement|contract|bill)\s*" + NO + r"?\s*[:.]?", 1.0),
+    Label(r"(?:invoice|document|doc|bill|agreement|contract|delivery note)\s*" + NO + r"\s*[:.]?", 1.0),
+    Label(r"(?:номер документа|invoice number|invoice #|номер счета)\s*[:.]?", 0.9, below=True),
+    Label(r"^\s*" + NO + r"\s*[:.]?\s*(?=\S*\d)", 0.7),
+)
+DATE_LABELS = (
+    Label(r"(?:дата составления|invoice date|date of issue|issue date|дата документа|дата счета|business date|"
+          r"дата, время|дата и время|дата|date)\s*[:.]?", 0.9, below=True),
+)
+ORDER_LABELS = (
+    Label(r"(?:заказ(?:у|а)?(?: покупателя| клиента)?|order(?: no\.?| number| #|)|po(?: no\.?| number)|"
+          r"purchase order(?: no\.?)?)\s*" + NO + r"?\s*[:.]?", 1.0),
+)
+TOTAL_LABELS = (
+    Label(r"всего к оплате(?: \(9\))?\s*[:.]?", 1.0, last=True),
+    Label(r"(?:итого к оплате|к оплате|итого с ндс|всего с ндс|сумма с ндс)\s*[:.]?", 1.0, last=True),
+    Label(r"всего по (?:накладной|документу|счету)\s*[:.]?", 1.0, last=True),
+    Label(r"(?:grand total|total amount due|amount due|total due|total payable|balance due|total amount|"
+          r"total incl\.? (?:gst|vat|tax)|total \(incl[^)]*\)|invoice total|total \(rub\)|total rounded|"
+          r"nett? total|total sales)\s*[:.]?", 0.95, last=True),
+    Label(r"(?:total|итого|итог|всего|сумма)\s*(?:\([a-zа-я]+\)|[a-z]{3}\b|руб\.?)?\s*[:.=]?", 0.8, last=True),
+)
+VAT_LABELS = (
+    Label(r"(?:в том числе|в т\.ч\.|втом числе|включая)?\s*(?:ндс|vat|gst|tax|сумма ндс|сумма налога)"
+          r"\s*(?:\(?\d{1,2}\s?%\)?)?\s*(?:incl\.?)?\s*[:.=]?", 1.0, last=True),
+)
+Z_LABELS: dict[str, tuple[Label, ...]] = {
+    "shift_no": (Label(r"(?:смена|shift)\s*(?:№|no\.?|#)?\s*[:.]?", 1.0, below=True),),
+    "total": (Label(r"(?:итог|сумма прихода|total|grand total|total sales)\s*[:.=]?", 1.0),),
+    "cash_total": (Label(r"(?:наличными|cash)\s*[:.=]?", 1.0),),
+    "card_total": (Label(r"(?:безналичными|электронными|card|cashless)\s*[:.=]?", 1.0),),
+    "kkt_reg_no": (Label(r"(?:рн ккт|регистрационный номер ккт|рег\. ?номер ккт|kkt reg(?:istration)? no\.?|"
+                         r"pн ккт|ph kkt|ph ккт|рн kkt)\s*[:.]?", 1.0),),
+    "fn_no": (Label(r"(?:фн|fn|ф\.н\.)\s*(?:№)?\s*[:.]?", 1.0),),
+}
+OUTLET_LABELS = (
+    Label(r"(?:код (?:точки|подразделения|магазина|торговой точки)|торговая точка|магазин|store code|"
+          r"outlet code|outlet|store)\s*(?:№)?\s*[:.]?", 1.0),
+)
+
+SELLER_ROLES = r"(?:продавец|поставщик|грузоотправитель|исполнитель|получатель|seller|supplier|vendor|from|" \
+               r"consignor|contractor|issued by)"
+BUYER_ROLES = r"(?:покупатель|плательщик|грузополучатель|заказчик|buyer|customer|bill to|billed to|ship to|" \
+              r"consignee|payer|client|sold to|invoice to)"
+OTHER_ROLES = r"(?:офд|ofd|оператор фискальных|банк|bank)"
+
+
+# -- finding ---------------------------------------------------------------------------------------
+def _after(row: Row, label: Label) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(label.pattern, row.folded)]
+
+
+def find_labelled(doc: Doc, labels: Sequence[Label], parse: Parser, *, window: int = 80,
+                  rows: Sequence[Row] | None = None) -> list[Hit]:
+    """Values after (or under) each label, in document order."""
+    hits: list[Hit] = []
+    rows = list(rows if rows is not None else doc.rows)
+    for label in labels:
+        for n, row in enumerate(rows):
+            for start, end in _after(row, label):
+                got = parse(row.text[end:end + window])
+                if got:
+                    value, s, e = got
+                    hits.append(Hit(value, row.text[end + s:end + e], row, end + s, end + e, label.priority))
+                    continue
+                if label.below and n + 1 < len(rows) and rows[n + 1].page == row.page:
+                    box, _ = row.span(start, end)
+                    if box is None:
+                        continue
+                    under = rows[n + 1]
+                    x0, x1 = box[0] - 20, box[2] + max(200, box[2] - box[0])
+                    band = under.words_in(x0, x1)
+                    got = parse(band)
+                    if got:
+                        value, s, e = got
+                        offset = under.text.find(band)
+                        offset = max(offset, 0)
+                        hits.append(Hit(value, band[s:e], under, offset + s, offset + e, label.priority * 0.95))
+    return hits
+
+
+def _best(hits: list[Hit], *, last: bool = False) -> Hit | None:
+    if not hits:
+        return None
+    top = max(h.priority for h in hits)
+    best = [h for h in hits if h.priority >= top - 1e-9]
+    best.sort(key=lambda h: (h.row.index, h.start))
+    return best[-1] if last else best[0]
+
+
+def _first_page_rows(doc: Doc, limit: int = 30) -> list[Row]:
+    if not doc.rows:
+        return []
+    page = doc.rows[0].page
+    return [r for r in doc.rows if r.page == page][:limit]
+
+
+# -- field finders ---------------------------------------------------------------------------------
+def find_number(doc: Doc, doc_type: str) -> FieldValue | None:
+    hits = find_labelled(doc, TITLE_NUMBER, parse_number, rows=_first_page_rows(doc, 40))
+    hits = [h for h in hits if not re.fullmatch(r"\d{1,2}", h.value) or h.priority >= 1.0]
+    hit = _best(hits)
+    return hit.field("number") if hit else None
+
+
+def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
+    rows = _first_page_rows(doc, 40)
+    # the date printed with the number in the title: "№ 2718 от 21.06.2025"
+    number_hits = find_labelled(doc, TITLE_NUMBER, parse_number, rows=rows)
+    for hit in sorted(number_hits, key=lambda h: (-h.priority, h.row.index)):
+        rest = hit.row.text[hit.end:hit.end + 60]
+        m = re.match(r"\s*(?:от|dated|of|from|date[d:]?)?\s*[:.]?\s*", rest, re.IGNORECASE)
+        found = find_dates(rest)
+        if found and found[0][1] <= (m.end() if m else 0) + 2:
+            iso, s, e = found[0]
+            return Hit(iso, rest[s:e], hit.row, hit.end + s, hit.end + e, 1.0).field("date")
+    hit = _best(find_labelled(doc, DATE_LABELS, parse_date, rows=rows))
+    if hit:
+        return hit.field("date")
+    skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")
+    for row in rows:
+        if skip.search(row.folded):
+            continue
+        found = find_dates(row.text)
+        if found:
+            iso, s, e = found[0]
+            return Hit(iso, row.text[s:e], row, s, e, 0.7).field("date")
+    return None
+
+
+def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
+    labels = Z_LABELS["total"] if doc_type == "z_report" else TOTAL_LABELS
+    hits = [h for h in find_labelled(doc, labels, parse_last_money) if not _is_sub(h)]
+    hit = _best(hits, last=doc_type != "z_report")
+    return hit.field("total") if hit else None
+
+
+def _is_sub(hit: Hit) -> bool:
+    before = hit.row.folded[max(0, hit.start - 40):hit.start]
+    return bool(re.search(r"sub ?total|без ндс|без налога|net\b|excl|до скидки|discount|скидк|"
+                          r"налога|ндс|vat|gst|tax|change|сдача|rounding|округл|tendered|cash|наличн|"
+                          r"безналичн|card|visa|master", before))
+
+
+def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | None:
+    """VAT: an amount after a VAT label, or in the totals row, that agrees with the total."""
+    from decimal import Decimal
+
+    hits = find_labelled(doc, VAT_LABELS, parse_money)
+    candidates: list[Hit] = [h for h in hits if "%" not in h.row.text[h.end:h.end + 1]]
+    if total is not None:
+        t = Decimal(total.value)
+        rows = [r for r in doc.rows if total.value in {a for a, _, _ in find_amounts(_money_text(r.text))}]
+        for row in rows:
+            for value, s, e in find_amounts(_money_text(row.text)):
+                candidates.append(Hit(value, row.text[s:e], row, s, e, 0.9))
+        good = []
+        for hit in candidates:
+            v = Decimal(hit.value)
+            if v >= t or v < 0:
+                continue
+            if any(abs(t * rate / (100 + rate) - v) <= Decimal("0.011") for rate in (20, 10, 18, 5, 7, 21, 23)):
+                good.append(hit)
+        if good:
+            hit = max(good, key=lambda h: (h.priority, h.row.index))
+            return hit.field("vat")
+        if re.search(r"ндс\s*0\s?%|vat\s*0\s?%|без ндс|ндс не облагается|vat exempt", doc.text):
+            zero = [h for h in hits if h.value == "0.00"]
+            if zero:
+                return zero[-1].field("vat")
+        return None
+    hit = _best(candidates, last=True)
+    return hit.field("vat", 0.6) if hit else None
+
+
+def find_order_no(doc: Doc, doc_type: str) -> FieldValue | None:
+    hits = [h for h in find_labelled(doc, ORDER_LABELS, parse_number) if not re.fullmatch(r"\d{1,2}", h.value)]
+    hit = _best(hits)
+    return hit.field("order_no") if hit else None
+
+
+def find_z_field(name: str) -> Callable[[Doc, str], FieldValue | None]:
+    parsers: dict[str, Parser] = {
+        "shift_no": parse_digits((1, 2, 3, 4, 5)),
+        "cash_total": parse_money, "card_total": parse_money,
+        "kkt_reg_no": parse_digits((16,)), "fn_no": parse_digits((16,)),
+    }
+
+    def find(doc: Doc, doc_type: str) -> FieldValue | None:
+        hits = find_labelled(doc, Z_LABELS[name], parsers[name])
+        hit = _best(hits)
+        return hit.field(name) if hit else None
+
+    return find
+
+
+def find_outlet_code(doc: Doc, doc_type: str) -> FieldValue | None:
+    hit = _best(find_labelled(doc, OUTLET_LABELS, parse_code))
+    return hit.field("outlet_code") if hit else None
+
+
+def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
+    """seller_inn / seller_kpp / buyer_inn by the role printed before them; the first INN of a
+    document with no roles is the seller's."""
+    out: dict[str, FieldValue] = {}
+    role = None
+    inn_parse = parse_digits((10, 12))
+    kpp_parse = parse_digits((9,))
+    for row in doc.rows:
+        for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", row.folded):
+            word = m.group()
+            if re.fullmatch(SELLER_ROLES, word):
+                role = "seller"
+            elif re.fullmatch(BUYER_ROLES, word):
+                role = "buyer"
+            elif re.fullmatch(OTHER_ROLES, word):
+                role = "other"
+            elif re.fullmatch(INN, word):
+                rest = row.text[m.end():m.end() + 60]
+                joint = re.match(rf"\s*/\s*{KPP}", row.folded[m.end():m.end() + 20])
+                got = inn_parse(rest)
+                if not got:
+                    continue
+                value, s, e = got
+                who = role or ("seller" if "seller_inn" not in out else "buyer")
+                if who == "other":
+                    continue
+                if not valid_inn(value):
+                    doc.rejected.append((f"{who}_inn", value))
+                    continue
+                name = f"{who}_inn"
+                if name not in out:
+                    out[name] = Hit(value, rest[s:e], row, m.end() + s, m.end() + e, 1.0).field(name)
+                if joint or re.match(r"\s*/\s*\d{9}", rest[e:]):  # "ИНН/КПП 7743232822/774301001"
+                    k = kpp_parse(rest[e:])
+                    if k and valid_kpp(k[0]) and f"{who}_kpp" not in out:
+                        out[f"{who}_kpp"] = Hit(k[0], k[0], row, m.end() + e + k[1], m.end() + e + k[2],
+                                                1.0).field(f"{who}_kpp")
+            else:  # KPP
+                got = kpp_parse(row.text[m.end():m.end() + 40])
+                who = role or "seller"
+                if got and who != "other" and f"{who}_kpp" not in out and valid_kpp(got[0]):
+                    value, s, e = got
+                    out[f"{who}_kpp"] = Hit(value, value, row, m.end() + s, m.end() + e, 1.0).field(f"{who}_kpp")
+    return out
+
+
+def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:
+    label = re.compile(r"(?:currency|валюта)[^:]*[:;]\s*([A-Za-zА-Яа-я ]{3,30})")
+    for row in doc.rows:
+        m = label.search(row.folded)
+        if m:
+            code = _currency_of(row.text[m.start(1):m.end(1)])
+            if code:
+                return Hit(code, m.group(1), row, m.start(1), m.end(1), 1.0).field("currency")
+    found = find_currencies(doc.text)
+    if not found:
+        return None
+    code = max(found, key=lambda c: found[c])
+    for row in doc.rows:
+        if code in find_currencies(row.text):
+            return Hit(code, code, row, 0, len(row.text), 0.9).field("currency")
+    return None
+
+
+def _currency_of(text: str) -> str | None:
+    found = find_currencies(text)
+    if not found and re.match(r"(?i)\s*[A-Z]{3}\b", text):
+        return text.strip()[:3].upper()
+    return max(found, key=lambda c: found[c]) if found else None
+
+
+FIELD_FINDERS: dict[str, Callable[[Doc, str], FieldValue | None]] = {
+    "number": find_number,
+    "date": find_date,
+    "total": find_total,
+    "order_no": find_order_no,
+    "outlet_code": find_outlet_code,
+    "currency": find_currency,
+    **{name: find_z_field(name) for name in ("shift_no", "cash_total", "card_total", "kkt_reg_no", "fn_no")},
+}
+
+
+def make_doc(pages: Sequence[PageText]) -> Doc:
+    rows = document_rows(pages)
+    return Doc(rows, "\n".join(r.folded for r in rows))
+
+
+def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
+    from classify._parties import find_names
+
+    spec = DOC_TYPES.get(doc_type)
+    if spec is None or not spec.fields:
+        return {}
+    wanted = list(spec.fields) + [f for f in COMMON_FIELDS if f not in spec.fields]
+    out: dict[str, FieldValue] = {}
+    for name in wanted:
+        finder = FIELD_FINDERS.get(name)
+        if finder is None:
+            continue
+        got = finder(doc, doc_type)
+        if got is not None:
+            out[name] = got
+    if {"seller_inn", "buyer_inn", "seller_kpp"} & set(spec.fields):
+        for name, value in find_parties(doc, doc_type).items():
+            if name in spec.fields:
+                out[name] = value
+    if "vat" in spec.fields:
+        vat = find_vat(doc, doc_type, out.get("total"))
+        if vat is not None:
+            out["vat"] = vat
+    out.update({k: v for k, v in find_names(doc, doc_type).items() if k in wanted})
+    return out
+
+
+def extract_fields(doc_type: str, pages: Sequence[PageText]) -> dict[str, FieldValue]:
+    """The fields of ``doc_type`` found on ``pages`` (a field not found is absent)."""
+    return extract_from(make_doc(pages), doc_type)

@@ -1,0 +1,323 @@
+"""Normalisers for what OCR reads: dates, money, currencies, document numbers; INN/KPP/OGRN checks;
+Russian amounts in words.
+
+Every normaliser takes the text as read and returns the normalised value of DESIGN.md, or ``None``
+when the text is not such a value (a normaliser never guesses).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+# -- text folding ----------------------------------------------------------------------------------
+_LAT_TO_CYR = str.maketrans("ABCEHKMOPTXYaceopxyk", "АВСЕНКМОРТХУасеорхук")
+_CYR_TO_LAT = str.maketrans("АВСЕНКМОРТХУасеорхук", "ABCEHKMOPTXYaceopxyk")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN_ONLY = re.compile(r"[bdfgijlnqrsvwz]", re.IGNORECASE)  # Latin letters with no Cyrillic twin
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def fold_word(word: str) -> str:
+    """A word in one script: a word with Cyrillic letters and no Latin-only ones has its Latin
+    look-alikes turned Cyrillic, and the other way round."""
+    if _CYRILLIC.search(word) and not _LATIN_ONLY.search(word):
+        return word.translate(_LAT_TO_CYR)
+    if _LATIN_ONLY.search(word) and not _CYRILLIC.search(word):
+        return word
+    if _LATIN_ONLY.search(word):  # mixed: take the script most letters are in
+        cyr = len(_CYRILLIC.findall(word))
+        return word.translate(_LAT_TO_CYR) if cyr * 2 > len(word) else word.translate(_CYR_TO_LAT)
+    return word
+
+
+def fold_text(text: str) -> str:
+    """Lower-case text for keyword matching: look-alikes resolved per word, ``ё`` as ``е``; the same
+    length as ``text``, so offsets carry over."""
+    text = _WORD.sub(lambda m: fold_word(m.group()), text)
+    folded = text.lower().replace("ё", "е")
+    return folded if len(folded) == len(text) else "".join(ch.lower()[:1] or ch for ch in text).replace("ё", "е")
+
+
+# -- dates -----------------------------------------------------------------------------------------
+_MONTHS = (
+    # (number, Russian stems, English stems)
+    (1, ("янв",), ("jan",)), (2, ("фев",), ("feb",)), (3, ("мар",), ("mar",)), (4, ("апр",), ("apr",)),
+    (5, ("мая", "май", "мае"), ("may",)), (6, ("июн",), ("jun",)), (7, ("июл",), ("jul",)),
+    (8, ("авг",), ("aug",)), (9, ("сен",), ("sep",)), (10, ("окт",), ("oct",)), (11, ("ноя",), ("nov",)),
+    (12, ("дек",), ("dec",)),
+)
+_MONTH_BY_STEM = {stem: n for n, ru, en in _MONTHS for stem in ru + en}
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "О": "0", "о": "0", "l": "1", "I": "1", "|": "1",
+                                   "З": "3", "з": "3", "S": "5", "B": "8", "б": "6"})
+_MONTH_WORD = r"([A-Za-zА-Яа-яЁё]{3,10})\.?"
+_YEAR = r"(\d{4}|\d{2})"
+_DATE_PATTERNS = (
+    # ISO: 2026-03-14
+    ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
+    # 14.03.2026, 14/03/26, 14-03-2026
+    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?[-./]\s?(\d{1,2})\s?[-./]\s?" + _YEAR + r"(?!\d)")),
+    # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
+    ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[»\"'”“]?\s*[-/ ]?\s*" + _MONTH_WORD
+                           + r"\s*[-/,]?\s*" + _YEAR + r"(?!\d)")),
+    # March 14, 2026
+    ("mon_d_y", re.compile(_MONTH_WORD + r"\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"(?!\d)")),
+)
+
+
+def _month(word: str) -> int | None:
+    word = fold_word(word).lower()
+    if word.isdigit():
+        return None
+    return _MONTH_BY_STEM.get(word[:3])
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _make(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int]]:
+    """Every date in ``text`` as ``(iso, start, end)``, in order of position."""
+    clean = re.sub(r"(?<=\d)[OoОоlI|](?=\d)|(?<=[\d.])[OoОо](?=\d)", lambda m: m.group().translate(
+        _DIGIT_LOOKALIKES), text)
+    found: dict[int, tuple[str, int, int]] = {}
+    for kind, pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(clean):
+            if any(s <= m.start() < e for _, s, e in found.values()):
+                continue
+            g = m.groups()
+            iso = None
+            if kind == "ymd":
+                iso = _make(int(g[0]), int(g[1]), int(g[2]))
+            elif kind == "dmy":
+                a, b, y = int(g[0]), int(g[1]), _year(g[2])
+                iso = _make(y, b, a) if day_first else _make(y, a, b)
+                if iso is None:
+                    iso = _make(y, a, b) if day_first else _make(y, b, a)
+            elif kind == "d_mon_y":
+                month = _month(g[1])
+                iso = _make(_year(g[2]), month, int(g[0])) if month else None
+            else:
+                month = _month(g[0])
+                iso = _make(_year(g[2]), month, int(g[1])) if month else None
+            if iso:
+                found[m.start()] = (iso, m.start(), m.end())
+    return [found[k] for k in sorted(found)]
+
+
+def normalise_date(text: str, *, day_first: bool = True) -> str | None:
+    """The first date in ``text`` as ISO ``YYYY-MM-DD``: ``«14» марта 2026 г.``, ``14 March 2026``,
+    ``14/03/26``, ``14.03.2026``, ``2026-03-14``, ``March 14, 2026``; ``None`` if there is none."""
+    dates = find_dates(text, day_first=day_first)
+    return dates[0][0] if dates else None
+
+
+# -- money -----------------------------------------------------------------------------------------
+_MONEY = re.compile(
+    r"(?<![\w.,])-?(?:\d{1,3}(?:[ \u00a0\u202f'’](?=\d{3}(?!\d))\d{3})+|\d+)(?:[.,]\d{3}(?!\d))*(?:\s?[.,]\s?\d{1,2})?(?!\d)"
+)
+_MONEY_LOOKALIKES = re.compile(r"(?<=\d)[OoОо](?=[\d.,])|(?<=[\d.,])[OoОо](?=\d|\b)")
+
+
+def find_amounts(text: str) -> list[tuple[str, int, int]]:
+    """Every amount of money in ``text`` as ``(normalised, start, end)``."""
+    clean = _MONEY_LOOKALIKES.sub("0", text)
+    out = []
+    for m in _MONEY.finditer(clean):
+        if re.match(r"[.,](?!\d)", clean[m.end():m.end() + 2]) and not re.search(r"[.,]\d{1,2}$", m.group()):
+            continue  # "149281." : the kopecks were lost in reading, the amount is not known
+        value = normalise_money(m.group())
+        if value is not None:
+            out.append((value, m.start(), m.end()))
+    return out
+
+
+def normalise_money(text: str) -> str | None:
+    """An amount as a decimal string with two places and no separators: ``235 730,00``, ``235730.00``,
+    ``1,234.56``, ``1.234,56``, ``RM 12.50``, ``=89872.65``, ``$4.11`` → ``235730.00`` etc."""
+    s = text.strip()
+    s = re.sub(r"^[^\d\-]+|[^\d]+$", "", s)  # currency signs, '=', labels around the number
+    s = _MONEY_LOOKALIKES.sub("0", s)
+    s = re.sub(r"[\s\u00a0\u202f'’]", "", s)
+    negative = s.startswith("-")
+    s = s.lstrip("-")
+    if not s or not re.fullmatch(r"[\d.,]+", s) or not s[0].isdigit():
+        return None
+    seps = [i for i, ch in enumerate(s) if ch in ".,"]
+    if seps:
+        last = seps[-1]
+        tail = len(s) - last - 1
+        if tail in (1, 2):
+            whole, frac = s[:last], s[last + 1:]
+        elif tail == 3:  # 1,234 or 1.234.567: thousands only
+            whole, frac = s, ""
+        else:
+            return None
+        marks = {ch for ch in whole if ch in ".,"}
+        if marks:
+            parts = re.split(r"[.,]", whole)
+            if len(marks) > 1 or any(len(p) != 3 for p in parts[1:]) or not parts[0]:
+                return None
+            whole = "".join(parts)
+        s = f"{whole}.{frac}" if frac else whole
+    try:
+        value = Decimal(s).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    return f"{-value if negative else value}"
+
+
+# -- currency --------------------------------------------------------------------------------------
+CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
+    # (regular expression over folded text, ISO 4217)
+    (r"₽|\bруб\b|\bрублей\b|\bрубля\b|\bрубль\b|\brub\b|\bрф\b(?=.*руб)|российский рубль", "RUB"),
+    (r"\brm\s?\d|\bringgit\b|\bmyr\b", "MYR"),
+    (r"€|\beur\b|\beuro\b|\beuros\b", "EUR"),
+    (r"\$|\busd\b|\bus dollars?\b", "USD"),
+    (r"₹|\binr\b|\brs\.?\s?\d|\brupees?\b", "INR"),
+    (r"\bpln\b|\bzł\b|\bzl\b", "PLN"),
+    (r"£|\bgbp\b", "GBP"),
+    (r"\bchf\b", "CHF"),
+    (r"\bcny\b|¥", "CNY"),
+    (r"\bkzt\b|₸", "KZT"),
+    (r"\bbyn\b", "BYN"),
+)
+
+
+def find_currencies(text: str) -> dict[str, int]:
+    """How often each currency is marked in ``text`` (ISO code → count)."""
+    folded = fold_text(text)
+    out: dict[str, int] = {}
+    for pattern, code in CURRENCY_MARKS:
+        n = len(re.findall(pattern, folded))
+        if n:
+            out[code] = out.get(code, 0) + n
+    return out
+
+
+def normalise_currency(text: str) -> str | None:
+    """The ISO 4217 code of the currency marked most often in ``text`` (``руб.``/``₽`` → ``RUB``)."""
+    found = find_currencies(text)
+    return max(found, key=lambda c: found[c]) if found else None
+
+
+# -- document and order numbers --------------------------------------------------------------------
+_LOOKALIKE_LATIN = set("ABCEHKMOPTXY")
+_DIGIT_AS_LETTER = str.maketrans("30", "ЗО")
+_LETTER_AS_DIGIT = str.maketrans("OОЗ", "003")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_SEGMENT = re.compile(r"[^\W_]+|[-/._]")
+_PREFIX = re.compile(r"^(?:[^\W\d_]|[30](?=[^\W\d_]))+")
+
+
+def _letters(run: str) -> str:
+    """A run of letters in one script: Latin if it has a letter only Latin has, else Cyrillic."""
+    if any("A" <= ch <= "Z" and ch not in _LOOKALIKE_LATIN for ch in run):
+        return run.translate(_CYR_TO_LAT).replace("З", "3")
+    return run.translate(_LAT_TO_CYR).translate(_DIGIT_AS_LETTER)
+
+
+def _segment(seg: str) -> str:
+    prefix = _PREFIX.match(seg)
+    head = _letters(prefix.group(0)) if prefix else ""
+    rest = seg[len(prefix.group(0)) if prefix else 0:]
+    if rest and sum(ch.isdigit() for ch in rest) >= len(rest) / 2:
+        rest = rest.translate(_LETTER_AS_DIGIT)
+    return head + "".join(_letters(ch) if ch.isalpha() else ch for ch in rest)
+
+
+def normalise_number(raw: str) -> str:
+    """A document or order number as printed, upper case, without spaces, with Latin/Cyrillic
+    look-alikes resolved: ``3K-000781`` → ``ЗК-000781``, ``ЗК-0007O1`` → ``ЗК-000701``, ``so-12345`` →
+    ``SO-12345``. A letter run is Latin when it has a letter only Latin has, else Cyrillic."""
+    text = re.sub(r"\s+", "", raw.upper().translate(_DASHES)).lstrip("№#").strip("-/._:")
+    return "".join(_segment(s) if s[0].isalnum() else s for s in _SEGMENT.findall(text))
+
+
+# -- INN, KPP, OGRN --------------------------------------------------------------------------------
+_INN10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def _check(digits: str, weights: tuple[int, ...]) -> int:
+    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10
+
+
+def valid_inn(inn: str) -> bool:
+    """Whether ``inn`` is a 10-digit (organisation) or 12-digit (person) INN with valid check digits."""
+    if not inn.isdigit() or inn == "0" * len(inn):
+        return False
+    if len(inn) == 10:
+        return _check(inn, _INN10) == int(inn[9])
+    if len(inn) == 12:
+        return _check(inn, _INN12_1) == int(inn[10]) and _check(inn, _INN12_2) == int(inn[11])
+    return False
+
+
+def valid_kpp(kpp: str) -> bool:
+    """Whether ``kpp`` is a KPP: 9 characters, the tax office code (4 digits, not 0000), the reason
+    (2 digits or capital Latin letters) and 3 digits. KPP carries no check digit."""
+    return bool(re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", kpp)) and kpp[:4] != "0000"
+
+
+def valid_ogrn(ogrn: str) -> bool:
+    """Whether ``ogrn`` is an OGRN (13 digits) or OGRNIP (15 digits) with a valid check digit."""
+    if not ogrn.isdigit() or ogrn[0] == "0":
+        return False
+    if len(ogrn) == 13:
+        return int(ogrn[:12]) % 11 % 10 == int(ogrn[12])
+    if len(ogrn) == 15:
+        return int(ogrn[:14]) % 13 % 10 == int(ogrn[14])
+    return False
+
+
+# -- amounts in words (Russian) --------------------------------------------------------------------
+_UNITS = {
+    "ноль": 0, "один": 1, "одна": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
+    "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12,
+    "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15, "шестнадцать": 16, "семнадцать": 17,
+    "восемнадцать": 18, "девятнадцать": 19, "двадцать": 20, "тридцать": 30, "сорок": 40,
+    "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80, "девяносто": 90,
+    "сто": 100, "двести": 200, "триста": 300, "четыреста": 400, "пятьсот": 500, "шестьсот": 600,
+    "семьсот": 700, "восемьсот": 800, "девятьсот": 900,
+}
+_SCALES = (("миллиард", 10**9), ("миллион", 10**6), ("тысяч", 1000))
+_WORDS_RUB = re.compile(r"(?i)([а-яё ]{3,}?)\s*руб\w*\.?\s*(\d{1,2})?\s*(?:коп\w*)?")
+
+
+def amount_in_words_ru(text: str) -> str | None:
+    """The amount written in words in ``text`` (``Двести тридцать пять тысяч семьсот тридцать рублей
+    00 копеек``) as a money string (``235730.00``); ``None`` if there is none."""
+    folded = fold_text(text)
+    for m in _WORDS_RUB.finditer(folded):
+        words = re.findall(r"[а-я]+", m.group(1))
+        total = 0
+        group = 0
+        seen = False
+        for word in words:
+            if word in _UNITS:
+                group += _UNITS[word]
+                seen = True
+                continue
+            scale = next((v for stem, v in _SCALES if word.startswith(stem)), None)
+            if scale is not None:
+                total += max(group, 1) * scale
+                group = 0
+                seen = True
+            elif seen:
+                total, group, seen = 0, 0, False  # a stray word breaks the number: start again
+        if not seen:
+            continue
+        kopecks = int(m.group(2)) if m.group(2) else 0
+        return f"{total + group}.{kopecks:02d}"
+    return None

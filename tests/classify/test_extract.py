@@ -1,0 +1,163 @@
+"""Extraction over synthetic OCR pages with boxes: values right of and under their labels, totals at
+the bottom, parties by role, and ``analyse`` end to end with its review decision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from classify import analyse, extract_fields
+from tests.classify.pagetext import page, text_page
+
+TODAY = date(2026, 11, 24)
+
+
+def test_value_in_another_column_on_the_same_row() -> None:
+    # a Z-report: labels in the left column, values in the right one (two tesseract blocks)
+    p = page([
+        (100, 100, "ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ"),
+        (100, 160, "СМЕНА №"), (100, 200, "ДАТА, ВРЕМЯ"), (100, 240, "ИТОГ"), (100, 280, "НАЛИЧНЫМИ"),
+        (100, 320, "БЕЗНАЛИЧНЫМИ"), (100, 360, "РН ККТ"), (100, 400, "ФН"),
+        (600, 161, "274"), (600, 202, "23.08.25 22:10"), (600, 241, "149281.05"), (600, 279, "34330.31"),
+        (600, 322, "114950.74"), (600, 360, "0005432233229579"), (600, 401, "7281261578566534"),
+    ])
+    got = {k: v.value for k, v in extract_fields("z_report", [p]).items()}
+    assert got["shift_no"] == "274"
+    assert got["date"] == "2025-08-23"
+    assert got["total"] == "149281.05"
+    assert got["cash_total"] == "34330.31"
+    assert got["card_total"] == "114950.74"
+    assert got["kkt_reg_no"] == "0005432233229579"
+    assert got["fn_no"] == "7281261578566534"
+
+
+def test_value_under_its_label() -> None:
+    p = page([
+        (100, 100, "Унифицированная форма № ТОРГ-12"),
+        (1200, 200, "Номер документа"), (1600, 200, "Дата составления"),
+        (400, 240, "ТОВАРНАЯ НАКЛАДНАЯ"), (1250, 240, "0001-032266"), (1650, 240, "15.07.2025"),
+    ])
+    got = extract_fields("waybill", [p])
+    assert got["number"].value == "0001-032266"
+    assert got["date"].value == "2025-07-15"
+    assert got["number"].page == 1 and got["number"].box is not None
+    assert got["number"].box[0] >= 1250  # the box is the value's, not the label's
+
+
+def test_field_carries_box_confidence_and_raw() -> None:
+    p = page([(100, 100, "Счёт на оплату № 3K-000781 от 14.03.2026")], confidence=0.8)
+    f = extract_fields("invoice", [p])["number"]
+    assert f.value == "ЗК-000781" and f.raw == "3K-000781"
+    assert 0 < f.confidence < 1
+    x0, y0, x1, y1 = f.box
+    assert y0 == 100 and x1 > x0 > 100
+
+
+def test_totals_at_the_bottom_and_vat_by_arithmetic() -> None:
+    p = text_page("""Счёт на оплату № 2718 от 21.06.2025
+Поставщик: ООО «Гаджет Опт», ИНН 7736207543, КПП 773601001, 191040, г. Санкт-Петербург, ул. Садовая, д. 82
+Покупатель: АО «Мобайл Трейд», ИНН 500100732259
+Основание: Заказ № ЗК-000781
+1 Внешний аккумулятор 2 шт 1110,00 2220,00
+Итого: 2 220,00
+В том числе НДС (20%): 370,00
+Всего к оплате: 2 220,00
+Две тысячи двести двадцать рублей 00 копеек""")
+    got = {k: v.value for k, v in extract_fields("invoice", [p]).items()}
+    assert got["number"] == "2718" and got["date"] == "2025-06-21"
+    assert got["total"] == "2220.00" and got["vat"] == "370.00"
+    assert got["seller_inn"] == "7736207543" and got["seller_kpp"] == "773601001"
+    assert got["buyer_inn"] == "500100732259"
+    assert got["order_no"] == "ЗК-000781"
+    assert got["seller_name"] == "ООО «Гаджет Опт»"
+    assert got["seller_address"] == "191040, г. Санкт-Петербург, ул. Садовая, д. 82"
+    assert got["currency"] == "RUB"
+
+
+def test_table_total_row_takes_the_rightmost_amount() -> None:
+    p = text_page("""ТОВАРНАЯ НАКЛАДНАЯ 0001-032266 15.07.2025
+Итого 63 x 28290,83 x 5658,17 33949,00
+Всего по накладной 63 x 28290,83 x 5658,17 33949,00""")
+    got = {k: v.value for k, v in extract_fields("waybill", [p]).items()}
+    assert got["total"] == "33949.00" and got["vat"] == "5658.17"
+
+
+def test_inn_with_bad_check_digit_is_left_out_and_flagged() -> None:
+    p = text_page("""Счёт на оплату № 12 от 01.02.2026
+Поставщик: ООО «Ромашка», ИНН 7736207544
+Итого: 100,00 руб.""")
+    result = analyse([p], today=TODAY)
+    assert "seller_inn" not in result.fields
+    assert "inn_checksum" in {x.code for x in result.problems}
+    assert result.needs_review
+
+
+def test_english_invoice_labels() -> None:
+    p = text_page("""Tsifrovoy Mir LLC
+48 Krasny Ave., Novosibirsk 630099, Russia INVOICE
+INN 5410532495 KPP 541043001
+Invoice No.: INV-2026-9163
+Date: 6 Mar 2026
+Order No.: ORD-2026-28691
+Bill to:
+TechnoLine LLC
+INN 5406505989
+Subtotal: 1,554.06
+VAT 0%: 0.00
+Total EUR: 1,554.06""")
+    got = {k: v.value for k, v in extract_fields("invoice", [p]).items()}
+    assert got["number"] == "INV-2026-9163"
+    assert got["date"] == "2026-03-06"
+    assert got["order_no"] == "ORD-2026-28691"
+    assert got["total"] == "1554.06"
+    assert got["seller_inn"] == "5410532495"
+    assert got["buyer_inn"] == "5406505989"
+    assert got["currency"] == "EUR"
+    assert got["seller_name"] == "Tsifrovoy Mir LLC"
+
+
+def test_analyse_clean_document_is_not_sent_to_review() -> None:
+    p = text_page("""ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ
+ИНН 7736207543
+СМЕНА № 210
+ДАТА, ВРЕМЯ 14.04.2025 21:58
+ИТОГ 221260.20
+НАЛИЧНЫМИ 39492.54
+БЕЗНАЛИЧНЫМИ 181767.66
+РН ККТ 0000268163227201
+ФН 9960525231765899""")
+    result = analyse([p], today=TODAY)
+    assert result.doc_type == "z_report"
+    assert result.confidence >= 0.55
+    assert not result.needs_review, result.problems
+    assert result.values()["seller_inn"] == "7736207543"
+
+
+def test_analyse_z_report_sum_mismatch_goes_to_review() -> None:
+    p = text_page("""ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ
+СМЕНА № 210
+ДАТА, ВРЕМЯ 14.04.2025 21:58
+ИТОГ 221260.20
+НАЛИЧНЫМИ 39492.54
+БЕЗНАЛИЧНЫМИ 181767.00""")
+    result = analyse([p], today=TODAY)
+    assert result.needs_review
+    assert "z_report_sum" in {x.code for x in result.problems}
+
+
+def test_hints_override_guesses() -> None:
+    p = text_page("Какой-то текст без признаков\nещё строка")
+    result = analyse([p], hints={"doc_type": "waybill", "order_no": "3k-000781"}, today=TODAY)
+    assert result.doc_type == "waybill" and result.confidence == 1.0
+    assert result.fields["order_no"].value == "ЗК-000781"
+
+
+def test_unreadable_text_goes_to_review_as_other() -> None:
+    p = text_page("ыва олдж 123 ...")
+    result = analyse([p], today=TODAY)
+    assert result.needs_review
+    assert "low_confidence_type" in {x.code for x in result.problems}
+
+
+def test_empty_document() -> None:
+    result = analyse([], today=TODAY)
+    assert result.doc_type == "other" and result.needs_review and result.fields == {}
