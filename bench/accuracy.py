@@ -93,8 +93,12 @@ def _fold(text: str) -> str:
 
 
 # -- OCR with a cache ------------------------------------------------------------------------------
+ENGINE = os.environ.get("ACCURACY_OCR", "pipeline")  # "plain": tesseract without preprocessing
+
+
 def _digest(path: Path, languages: str) -> str:
-    h = hashlib.sha256(f"v{CACHE_VERSION}:{languages}:".encode())
+    engine = "" if ENGINE == "pipeline" else f"{ENGINE}:"
+    h = hashlib.sha256(f"v{CACHE_VERSION}:{engine}{languages}:".encode())
     h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -127,12 +131,36 @@ def _text_file_pages(path: Path):  # type: ignore[no-untyped-def]
     return [PageText(1, 2550, max(len(lines), 1) * 50, tuple(words), source=TextSource.PDF_TEXT)]
 
 
+def _plain_tesseract(path: Path, languages: str):  # type: ignore[no-untyped-def]
+    """Plain tesseract over the image as it is (no preprocessing): a reference for the real pipeline."""
+    import pytesseract
+    from PIL import Image
+
+    from capture.types import OcrWord, PageText
+
+    image = Image.open(path).convert("L")
+    data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT)
+    words = []
+    line_ids: dict[tuple[int, int, int], int] = {}
+    for i, text in enumerate(data["text"]):
+        if not text.strip():
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        line = line_ids.setdefault(key, len(line_ids))
+        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        words.append(OcrWord(text, max(float(data["conf"][i]), 0.0) / 100, (x, y, x + w, y + h), line,
+                             data["block_num"][i]))
+    return [PageText(1, image.width, image.height, tuple(words))]
+
+
 def _read(path_lang: tuple[str, str]) -> tuple[str, list[dict], float]:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     path, languages = Path(path_lang[0]), path_lang[1]
     start = time.perf_counter()
     if path.suffix.lower() == ".txt":
         pages = _text_file_pages(path)
+    elif ENGINE == "plain" and path.suffix.lower() != ".pdf":
+        pages = _plain_tesseract(path, languages)
     else:
         from capture import read_document
 
@@ -281,7 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ocr-only", action="store_true", help="fill the OCR cache and stop")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every mismatch")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--ocr", choices=("pipeline", "plain"), default=ENGINE,
+                        help="pipeline: capture.read_document (default); plain: tesseract on the image as is")
     args = parser.parse_args(argv)
+    os.environ["ACCURACY_OCR"] = args.ocr  # for the worker processes
+    globals()["ENGINE"] = args.ocr
     model = None
     if args.model:
         import classify

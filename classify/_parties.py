@@ -74,14 +74,38 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
     for row in rows[:8]:
         if re.search(BUYER_ROLES, row.folded):
             break
-        org = _org_in(row.text)
+        org = _RU_ORG.search(_ZERO_OOO.sub("ООО", row.text))
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
-    for row in rows[:4]:  # a letterhead or a till slip: the first line of letters
-        letters = sum(ch.isalpha() for ch in row.text)
-        if letters >= 3 and letters >= 0.5 * len(row.text.replace(" ", "")) and not _NOT_ADDRESS.search(row.text):
-            return _field("seller_name", _clean_name(row.text), row, 0, len(row.text), 0.6)
+    for n, row in enumerate(rows[:4]):  # a letterhead or a till slip: the first line of capitals
+        if _header_line(row.text):
+            name = row.text
+            nxt = rows[n + 1].text if n + 1 < len(rows) else ""
+            if nxt and _header_line(nxt) and not re.search(r"\d", nxt) and len(nxt.split()) <= 3 and (
+                    not _ADDRESS_WORDS.search(nxt)) and (name.rstrip().endswith("&") or nxt.isupper() == name.isupper()):
+                name = f"{name} {nxt}"  # a name wrapped onto a second line
+            return _field("seller_name", _clean_name(name), row, 0, len(row.text), 0.7)
+    for row in rows[:8]:
+        if re.search(BUYER_ROLES, row.folded):
+            break
+        org = _EN_ORG.search(row.text)
+        if org:
+            return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.8)
     return None
+
+
+def _header_line(text: str) -> bool:
+    """A line that can be a shop's or a company's name: mostly letters, mostly capitals or title case,
+    and none of the words of a receipt's body."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 3 or len(letters) < 0.6 * len(text.replace(" ", "")):
+        return False
+    upper = sum(ch.isupper() for ch in letters)
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    if upper < 0.5 * len(letters) and not all(w[0].isupper() for w in words):
+        return False
+    return len(words) >= 1 and not _NOT_ADDRESS.search(text) and not re.search(
+        r"(?i)\b(?:invoice|receipt|report|agreement|contract|memo|форма|отчет|отчёт|чек|счет|счёт|договор)\b", text)
 
 
 def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldValue | None:
@@ -106,14 +130,38 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
             if m is not None:
                 return _address_from(rows, n, m.start() if hasattr(m, "start") else 0, 0.9)
             if _ADDRESS_WORDS.search(rows[n].text) and not _NOT_ADDRESS.search(rows[n].text):
-                return _address_from(rows, n, 0, 0.7)
+                return _header_address(rows, start_index)
     for n, row in enumerate(_first_page_rows(doc, 15)):
         if re.search(BUYER_ROLES, row.folded):
             break
         m = _RU_ADDRESS.search(row.text)
         if m:
             return _address_from(rows, n, m.start(), 0.8)
+    if start_index is not None and start_index < 6:
+        return _header_address(rows, start_index)
     return None
+
+
+_REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,}-[A-Z]\)?\W*$|\(\d{3,}-[A-Z]\)")
+
+
+def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
+    """The lines under a letterhead's name that make its address (a till slip's header)."""
+    parts: list[Row] = []
+    for row in rows[name_index + 1:name_index + 7]:
+        text = row.text.strip()
+        if not parts and (_REG_NO.search(text) or _header_line(text) and not _ADDRESS_WORDS.search(text)):
+            continue  # company number, or the rest of the name, before the address
+        if _NOT_ADDRESS.search(text) or re.search(r"\d{2,4}[- ]\d{3,4}[- ]?\d{3,4}\s*$", text) and not re.search(
+                r"[A-Za-z]{3}", text):
+            break
+        if not parts and not _ADDRESS_WORDS.search(text):
+            break
+        parts.append(row)
+    if not parts:
+        return None
+    value = re.sub(r"\s+", " ", " ".join(p.text for p in parts)).strip(" ,;|")
+    return Hit(value, value, parts[0], 0, len(parts[0].text), 0.7).field("seller_address", 0.7)
 
 
 def _postcode_line(row: Row) -> re.Match[str] | None:

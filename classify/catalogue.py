@@ -80,7 +80,10 @@ _CATALOGUE = (
          ("банк получателя", 3), ("бик", 1.5), ("к/с", 1), ("р/с", 1), ("сч. №", 1),
          ("invoice", 5), ("bill to", 3), ("invoice no", 4), ("invoice number", 4), ("invoice date", 3),
          ("due date", 2), ("amount due", 2), ("payment terms", 2), ("subtotal", 1), ("iban", 1.5),
-         ("swift", 1), ("vat", 0.5), ("tax", 0.5)),
+         ("swift", 1), ("vat", 0.5), ("tax", 0.5),
+         # the word for an invoice in the languages of foreign suppliers
+         ("facture", 5), ("factuur", 5), ("rechnung", 5), ("faktura", 5), ("fattura", 5), ("factura", 5),
+         ("montant", 1), ("betrag", 1), ("bedrag", 1), ("total ttc", 3), ("mwst", 2), ("btw", 2), ("tva", 2)),
     ),
     DocType(
         "contract", "Договор", "Contract",

@@ -45,6 +45,7 @@ class Hit:
     start: int
     end: int
     priority: float
+    label: int = -1  # where the label starts in the row (-1: no label)
 
     def field(self, name: str, base: float = 0.9) -> FieldValue:
         box, conf = self.row.span(self.start, self.end)
@@ -190,7 +191,7 @@ def find_labelled(doc: Doc, labels: Sequence[Label], parse: Parser, *, window: i
                 got = parse(row.text[end:end + window])
                 if got:
                     value, s, e = got
-                    hits.append(Hit(value, row.text[end + s:end + e], row, end + s, end + e, label.priority))
+                    hits.append(Hit(value, row.text[end + s:end + e], row, end + s, end + e, label.priority, start))
                     continue
                 if label.below and n + 1 < len(rows) and rows[n + 1].page == row.page:
                     box, _ = row.span(start, end)
@@ -265,10 +266,16 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
 
 
 def _is_sub(hit: Hit) -> bool:
-    before = hit.row.folded[max(0, hit.start - 40):hit.start]
-    return bool(re.search(r"sub ?total|без ндс|без налога|net\b|excl|до скидки|discount|скидк|"
-                          r"налога|ндс|vat|gst|tax|change|сдача|rounding|округл|tendered|cash|наличн|"
-                          r"безналичн|card|visa|master", before))
+    """A total that is not the document's: a subtotal, a tax, a quantity, cash tendered, change."""
+    folded = hit.row.folded
+    label = folded[hit.label:hit.start] if hit.label >= 0 else ""
+    before = folded[max(0, (hit.label if hit.label >= 0 else hit.start) - 25):max(hit.label, 0)]
+    if re.search(r"qty|quantity|items?\b|pcs|units|кол-во|количеств|без ндс|без налога|excl|net\b|до скидки", label):
+        return True
+    if re.search(r"ндс|налог|vat|gst|tax", label) and not re.search(r"incl|inclusive|с ндс|включая|with", label):
+        return True
+    return bool(re.search(r"sub[- ]?$|sub[- ]?total|без ндс|без налога|net\b|excl|discount|скидк|налог|ндс|vat|gst|"
+                          r"tax|change|сдача|rounding|округл|tendered|cash|наличн|безналичн|card|visa|master", before))
 
 
 def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | None:
