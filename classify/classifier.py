@@ -31,7 +31,7 @@ MIN_SCORE = 4.0  # below this keyword score a document with no model is "other"
 _TITLES: tuple[tuple[str, str], ...] = (
     (r"универсальный передаточный документ|universal transfer document|\bупд\b", "upd"),
     (r"отчет о закрытии смены|отчет с гашением|z-?\s?отчет|z-?\s?report|shift close report", "z_report"),
-    (r"отчет о (?:розничных )?продажах|отчет по продажам|sales report", "sales_report"),
+    (r"отчет о (?:розничных )?продажах|отчет по (?:продажам|выручке)|sales report", "sales_report"),
     (r"счет[- ]?фактура|vat invoice", "vat_invoice"),
     (r"товарная накладная|торг-?\s?12|delivery note|waybill", "waybill"),
     (r"кассовый чек|cash receipt|till receipt", "receipt"),

@@ -128,15 +128,22 @@ TITLE_NUMBER = (
     # document title with its number: "Счёт на оплату № 2718 от 21.06.2025", "ТОВАРНАЯ НАКЛАДНАЯ 0001-032266"
     Label(r"(?:счет[- ]фактура|счет на оплату|счет|товарная накладная|накладная|договор(?: поставки| оказания"
           r" услуг)?|упд|универсальный передаточный документ|invoice|tax invoice|delivery note|waybill|"
-          r"agreement|contract|bill)\s*" + NO + r"?\s*[:.]?", 1.0),
+          r"agreement|contract|bill|facture|factuur|rechnung|faktura|fattura|factura)\s*" + NO + r"?\s*[:.]?", 1.0),
+    Label(r"(?:factuurnummer|rechnungsnummer|numero de facture|numéro de facture|invoice id|faktura nr)\s*[:.]?",
+          1.0, below=True),
     Label(r"(?:invoice|document|doc|bill|agreement|contract|delivery note)\s*" + NO + r"\s*[:.]?", 1.0),
     Label(r"(?:номер документа|invoice number|invoice #|номер счета)\s*[:.]?", 0.9, below=True),
     Label(r"^\s*" + NO + r"\s*[:.]?\s*(?=\S*\d)", 0.7),
 )
 DATE_LABELS = (
     Label(r"(?:дата составления|invoice date|date of issue|issue date|дата документа|дата счета|business date|"
-          r"дата, время|дата и время|дата|date)\s*[:.]?", 0.9, below=True),
+          r"дата, время|дата и время|дата|factuurdatum|rechnungsdatum|date de facture|date|datum)\s*[:.]?", 0.9,
+          below=True),
 )
+# The date a document is about, where it differs from the date it was drawn up (a day's sales report).
+PERIOD_DATE_LABELS: dict[str, tuple[Label, ...]] = {
+    "sales_report": (Label(r"(?:^|\s)(?:за|for|business date|sales date|report date|date of sales)\s*[:.]?", 1.0),),
+}
 ORDER_LABELS = (
     Label(r"(?:заказ(?:у|а)?(?: покупателя| клиента)?|order(?: no\.?| number| #|)|po(?: no\.?| number)|"
           r"purchase order(?: no\.?)?)\s*" + NO + r"?\s*[:.]?", 1.0),
@@ -147,7 +154,8 @@ TOTAL_LABELS = (
     Label(r"всего по (?:накладной|документу|счету)\s*[:.]?", 1.0, last=True),
     Label(r"(?:grand total|total amount due|amount due|total due|total payable|balance due|total amount|"
           r"total incl\.? (?:gst|vat|tax)|total \(incl[^)]*\)|invoice total|total \(rub\)|total rounded|"
-          r"nett? total|total sales)\s*[:.]?", 0.95, last=True),
+          r"nett? total|total sales|totaal|factuur totaal|total facture|total ttc|montant ttc|gesamtbetrag|"
+          r"rechnungsbetrag|endbetrag|do zapłaty|razem)\s*[:.]?", 0.95, last=True),
     Label(r"(?:total|итого|итог|всего|сумма)\s*(?:\([a-zа-я]+\)|[a-z]{3}\b|руб\.?)?\s*[:.=]?", 0.8, last=True),
 )
 VAT_LABELS = (
@@ -235,11 +243,14 @@ def find_number(doc: Doc, doc_type: str) -> FieldValue | None:
 
 def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     rows = _first_page_rows(doc, 40)
+    hit = _best(find_labelled(doc, PERIOD_DATE_LABELS.get(doc_type, ()), parse_date, rows=rows))
+    if hit:
+        return hit.field("date")
     # the date printed with the number in the title: "№ 2718 от 21.06.2025"
     number_hits = find_labelled(doc, TITLE_NUMBER, parse_number, rows=rows)
     for hit in sorted(number_hits, key=lambda h: (-h.priority, h.row.index)):
         rest = hit.row.text[hit.end:hit.end + 60]
-        m = re.match(r"\s*(?:от|dated|of|from|date[d:]?)?\s*[:.]?\s*", rest, re.IGNORECASE)
+        m = re.match(r"\s*(?:от|dated|of|from|date[d:]?|du|vom|van|z dnia)?\s*[:.]?\s*", rest, re.IGNORECASE)
         found = find_dates(rest)
         if found and found[0][1] <= (m.end() if m else 0) + 2:
             iso, s, e = found[0]

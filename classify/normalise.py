@@ -49,9 +49,13 @@ _MONTHS = (
     (12, ("дек",), ("dec",)),
 )
 _MONTH_BY_STEM = {stem: n for n, ru, en in _MONTHS for stem in ru + en}
+# Month names of foreign suppliers' invoices (French, Dutch, German) whose first three letters differ.
+_MONTH_WORDS = {"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "avril": 4, "avr": 4, "mai": 5,
+                "mei": 5, "maart": 3, "mrt": 3, "märz": 3, "mär": 3, "février": 2, "fév": 2, "décembre": 12,
+                "déc": 12, "dez": 12, "dezember": 12, "okt": 10, "mars": 3}
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "О": "0", "о": "0", "l": "1", "I": "1", "|": "1",
                                    "З": "3", "з": "3", "S": "5", "B": "8", "б": "6"})
-_MONTH_WORD = r"([A-Za-zА-Яа-яЁё]{3,10})\.?"
+_MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
 _YEAR = r"(\d{4}|\d{2})"
 _DATE_PATTERNS = (
     # ISO: 2026-03-14
@@ -67,10 +71,12 @@ _DATE_PATTERNS = (
 
 
 def _month(word: str) -> int | None:
+    if word.lower() in _MONTH_WORDS:
+        return _MONTH_WORDS[word.lower()]
     word = fold_word(word).lower()
     if word.isdigit():
         return None
-    return _MONTH_BY_STEM.get(word[:3])
+    return _MONTH_WORDS.get(word) or _MONTH_BY_STEM.get(word[:3])
 
 
 def _year(text: str) -> int:
