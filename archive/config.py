@@ -35,6 +35,24 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # per doc type, overriding retention_years, e.g. {"contract": 10}
         "retention_by_type": {},
     },
+    "watch": {
+        "inboxes": [],  # folders watched by `finarchive watch`; their sub-folders are outlet codes
+        "mode": "native",  # native (inotify) or poll (network shares: SMB, NFS)
+        "poll_interval": 2.0,  # seconds between polls and rescans
+        "stable_seconds": 2.0,  # a file is complete when its size and mtime stay this long
+        "after": "move",  # move (to processed/<date>/) or delete, once its document is committed
+        "processed": "processed",
+        "work": "work",  # split parts of batch scans, unpacked ZIPs, mail attachments
+        "barcodes": True,  # split multi-page scans at separator sheets, read cover sheets
+        "barcode_dpi": 120,
+        "mail": True,  # `watch` also reads the mailboxes every [mail] interval seconds
+    },
+    "mail": {
+        "interval": 300,
+        "body": False,  # take a message's text as a document too (a rule may override)
+        "accounts": [],  # [[mail.accounts]] name, kind (imap|maildir), host, port, tls, user, password, folder, path
+        "rules": [],  # [[mail.rules]] sender/recipient/subject (regex), outlet, doc_type, action, folder, body
+    },
     "orders": {
         "default_kind": "wholesale",  # completeness rule for orders imported without a kind
         "suggest_days": 30,  # a suggestion's document date lies this many days around the order date
@@ -197,6 +215,37 @@ required = ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"]
 due_days = 14
 retention_years = 5
 # retention_by_type = { contract = 10 }   # years per doc type, overriding retention_years
+
+[watch]
+inboxes = []               # e.g. ["/srv/scans/inbox"]; files in inbox/<outlet_code>/... get that outlet
+mode = "native"            # "poll" for SMB/NFS shares (no file-system events from other machines)
+poll_interval = 2.0
+stable_seconds = 2.0       # a file is taken once its size and mtime have not changed for this long
+after = "move"             # "move" to processed/<date>/<outlet>/ or "delete" once archived
+processed = "processed"
+work = "work"              # split parts of batch scans, unpacked ZIPs, mail attachments
+barcodes = true            # separator sheets split a scan; cover sheets set outlet, type, order
+barcode_dpi = 120
+mail = true                # `finarchive watch` also reads the mailboxes every [mail] interval
+
+[mail]
+interval = 300             # seconds between mailbox polls in `finarchive watch` and `finarchive mail`
+body = false               # also archive the message text as a document
+# [[mail.accounts]]
+# name = "scans"
+# kind = "imap"            # or "maildir" with path = "/var/mail/scans/Maildir"
+# host = "imap.example.ru"
+# port = 993
+# tls = true               # plain IMAP only to 127.0.0.1
+# user = "scans@example.ru"
+# password = "..."
+# folder = "INBOX"
+# search = "UNSEEN"
+# [[mail.rules]]           # first match wins; messages matching no rule are left alone
+# sender = "@spb02\\.example\\.ru$"   # regexes, case-insensitive: sender, recipient, subject
+# outlet = "SPB-02"
+# doc_type = "waybill"     # optional
+# action = "seen"          # seen | flag | move (with folder = "Archived") | none
 
 [orders]
 default_kind = "wholesale"   # completeness rule for orders imported without a `kind` column

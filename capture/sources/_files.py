@@ -1,0 +1,160 @@
+"""Watched inbox folders: which names to ignore, which outlet a file belongs to, when a file is complete."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# Names a scanner, a copy tool or an editor writes while a file is not yet complete, and names of
+# housekeeping files; glob patterns, matched against the file name in lower case.
+TEMPORARY_PATTERNS: tuple[str, ...] = (
+    ".*",  # dot-files: .DS_Store, rsync's .name.XXXXXX, our own .tmp files
+    "~$*",  # Office lock files
+    "*~",
+    "*.part",
+    "*.partial",
+    "*.tmp",
+    "*.temp",
+    "*.crdownload",
+    "*.download",
+    "*.filepart",  # WinSCP
+    "thumbs.db",
+    "desktop.ini",
+    "*.reason.txt",
+)
+
+
+def is_temporary_name(name: str) -> bool:
+    """The file is still being written or is housekeeping, not a document."""
+    lower = name.lower()
+    return any(fnmatch.fnmatchcase(lower, pattern) for pattern in TEMPORARY_PATTERNS)
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    """A complete file waiting in an inbox: where it is and which outlet's sub-folder it lies in."""
+
+    path: str
+    root: str
+    outlet_code: str | None  # the first folder under the inbox root; None for files lying in the root
+    size: int
+    mtime_ns: int
+
+    @property
+    def relative(self) -> str:
+        return os.path.relpath(self.path, self.root)
+
+
+def outlet_of(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str | None:
+    """``inbox/<outlet_code>/…/file`` → ``outlet_code``; a file directly in the inbox has none."""
+    rel = Path(path).resolve().relative_to(Path(root).resolve())
+    return rel.parts[0] if len(rel.parts) > 1 else None
+
+
+def _hidden_part(rel: Path) -> bool:
+    return any(is_temporary_name(part) for part in rel.parts)
+
+
+def scan_inbox(root: str | os.PathLike[str]) -> Iterator[Path]:
+    """Every candidate file under an inbox root, sorted; temporary names and dot-folders skipped."""
+    base = Path(root)
+    if not base.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not is_temporary_name(d))
+        for name in sorted(filenames):
+            if not is_temporary_name(name):
+                yield Path(dirpath) / name
+
+
+class StableFiles:
+    """Decides when a file is complete: its size and mtime unchanged for ``delay`` seconds.
+
+    Call :meth:`observe` with every path seen (from a scan or a file-system event) and
+    :meth:`ready` to collect the files that have settled. A file that changes starts its wait again.
+    Thread-safe: a watchdog observer thread may call :meth:`observe` while the service loop calls
+    :meth:`ready`.
+    """
+
+    def __init__(self, roots: Iterable[str | os.PathLike[str]], delay: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.roots = [Path(r).resolve() for r in roots]
+        self.delay = delay
+        self.clock = clock
+        self._seen: dict[str, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, settled since)
+        self._taken: set[str] = set()
+        self._lock = threading.Lock()
+
+    def root_of(self, path: Path) -> Path | None:
+        for root in self.roots:
+            if path == root or root in path.parents:
+                return root
+        return None
+
+    def observe(self, path: str | os.PathLike[str]) -> None:
+        p = Path(path).resolve() if not Path(path).is_absolute() else Path(path)
+        root = self.root_of(p)
+        if root is None or _hidden_part(p.relative_to(root)):
+            return
+        key = str(p)
+        with self._lock:
+            if key in self._taken:
+                return
+            try:
+                st = p.stat()
+            except OSError:
+                self._seen.pop(key, None)
+                return
+            if not p.is_file():
+                return
+            old = self._seen.get(key)
+            now = self.clock()
+            if old is None or (old[0], old[1]) != (st.st_size, st.st_mtime_ns):
+                self._seen[key] = (st.st_size, st.st_mtime_ns, now)
+
+    def rescan(self) -> None:
+        """Observe every file under the roots (what a polling observer or a start-up scan sees)."""
+        for root in self.roots:
+            for path in scan_inbox(root):
+                self.observe(path)
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._seen)
+
+    def ready(self) -> list[InboxFile]:
+        """Files settled for ``delay`` seconds, now handed out (each once until :meth:`release`)."""
+        now = self.clock()
+        out: list[InboxFile] = []
+        with self._lock:
+            for key, (size, mtime_ns, since) in sorted(self._seen.items()):
+                p = Path(key)
+                try:
+                    st = p.stat()
+                except OSError:
+                    del self._seen[key]
+                    continue
+                if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+                    self._seen[key] = (st.st_size, st.st_mtime_ns, now)
+                    continue
+                if now - since < self.delay or size == 0 and now - since < self.delay * 2:
+                    continue
+                root = self.root_of(p)
+                if root is None:
+                    continue
+                del self._seen[key]
+                self._taken.add(key)
+                out.append(InboxFile(path=key, root=str(root), outlet_code=outlet_of(p, root), size=size,
+                                     mtime_ns=mtime_ns))
+        return out
+
+    def release(self, path: str | os.PathLike[str]) -> None:
+        """The file was handled (moved away) or abandoned: it may be taken again if it reappears."""
+        with self._lock:
+            self._taken.discard(str(path))

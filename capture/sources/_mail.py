@@ -1,0 +1,391 @@
+"""Mailboxes: IMAP (TLS, or plain on loopback) and Maildir, messages parsed into frozen records, rules.
+
+A message is identified by ``account/folder;UIDVALIDITY;UID`` (Maildir: its unique file key), and
+each attachment by that key plus its SHA-256: the intake ledger remembers them, so a message fetched
+twice creates nothing new. Fetching never marks a message seen (``BODY.PEEK``); the rule's action
+(seen, flag, move) is applied only after the message's documents are committed.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import imaplib
+import ipaddress
+import mailbox
+import os
+import re
+import socket
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+from pathlib import Path, PurePath
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from capture.sources.exceptions import MailboxError, SourceConfigError
+
+# Attachment types taken as documents: by file extension, and by MIME type for nameless parts.
+ACCEPTED_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"})
+ACCEPTED_MIME: Mapping[str, str] = MappingProxyType({
+    "application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tiff",
+})
+ACTIONS: frozenset[str] = frozenset({"seen", "flag", "move", "none"})
+
+
+@dataclass(frozen=True)
+class MailAccount:
+    """One mailbox to read. ``kind`` is ``imap`` or ``maildir``."""
+
+    name: str
+    kind: str = "imap"
+    host: str = "127.0.0.1"
+    port: int = 993
+    tls: bool = True  # IMAP over TLS (port 993); plain IMAP is allowed on loopback only
+    starttls: bool = False
+    user: str = ""
+    password: str = ""
+    folder: str = "INBOX"
+    path: str = ""  # Maildir folder
+    search: str = "UNSEEN"  # IMAP SEARCH criteria; Maildir understands UNSEEN and ALL
+    timeout: float = 30.0
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any]) -> MailAccount:
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(raw) - known
+        if unknown:
+            raise SourceConfigError(f"mail account: unknown keys {', '.join(sorted(unknown))}")
+        if "name" not in raw:
+            raise SourceConfigError("mail account: `name` is required")
+        account = cls(**dict(raw))
+        if account.kind not in MAILBOXES:
+            raise SourceConfigError(f"mail account {account.name}: kind {account.kind!r}, expected imap or maildir")
+        if account.kind == "maildir" and not account.path:
+            raise SourceConfigError(f"mail account {account.name}: a Maildir account needs `path`")
+        return account
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class MailMessage:
+    account: str
+    folder: str
+    uidvalidity: str
+    uid: str
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    subject: str
+    attachments: tuple[MailAttachment, ...]
+    body_text: str = field(default="", repr=False)
+
+    @property
+    def key(self) -> str:
+        """Stable identity in its mailbox: ``account/folder;UIDVALIDITY;UID``."""
+        return f"{self.account}/{self.folder};{self.uidvalidity};{self.uid}"
+
+
+@dataclass(frozen=True)
+class MailRule:
+    """Which messages to take (regexes, case-insensitive, all given must match) and what to do with them."""
+
+    name: str
+    sender: str | None = None
+    recipient: str | None = None
+    subject: str | None = None
+    account: str | None = None  # only messages of this account
+    outlet: str | None = None
+    doc_type: str | None = None
+    action: str = "seen"  # seen | flag | move | none
+    folder: str | None = None  # the target of `move`
+    body: bool | None = None  # take the message text as a document too (default: [mail] body)
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any], index: int = 0) -> MailRule:
+        data = {"name": f"rule {index + 1}", **dict(raw)}
+        data.setdefault("sender", data.pop("from", None))
+        data.setdefault("recipient", data.pop("to", None))
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise SourceConfigError(f"mail rule {data['name']}: unknown keys {', '.join(sorted(unknown))}")
+        rule = cls(**data)
+        if rule.action not in ACTIONS:
+            raise SourceConfigError(f"mail rule {rule.name}: action {rule.action!r}, expected one of {sorted(ACTIONS)}")
+        if rule.action == "move" and not rule.folder:
+            raise SourceConfigError(f"mail rule {rule.name}: action move needs `folder`")
+        for pattern in (rule.sender, rule.recipient, rule.subject):
+            if pattern:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise SourceConfigError(f"mail rule {rule.name}: bad pattern {pattern!r}: {exc}") from exc
+        return rule
+
+    def matches(self, message: MailMessage) -> bool:
+        tests: tuple[tuple[str | None, Iterable[str]], ...] = (
+            (self.sender, (message.sender,)),
+            (self.recipient, message.recipients),
+            (self.subject, (message.subject,)),
+        )
+        if self.account and self.account != message.account:
+            return False
+        return all(
+            pattern is None or any(re.search(pattern, value, re.IGNORECASE) for value in values)
+            for pattern, values in tests
+        )
+
+
+def match_rule(rules: Iterable[MailRule], message: MailMessage) -> MailRule | None:
+    """The first rule the message matches, or None (the message is left alone)."""
+    return next((rule for rule in rules if rule.matches(message)), None)
+
+
+def _attachment_name(part: EmailMessage, index: int) -> str | None:
+    """The attachment's file name when we take it as a document, else None."""
+    name = part.get_filename()
+    if name:
+        name = PurePath(name.replace("\\", "/")).name  # never a path from a sender
+    ext = os.path.splitext(name or "")[1].lower()
+    if ext in ACCEPTED_EXTENSIONS:
+        return name
+    mime_ext = ACCEPTED_MIME.get(part.get_content_type())
+    if mime_ext and not ext:
+        return (name or f"attachment-{index}") + mime_ext
+    return None
+
+
+def parse_message(raw: bytes, *, account: str, folder: str, uidvalidity: str, uid: str) -> MailMessage:
+    """The message's addresses, subject, text body and accepted attachments."""
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    attachments: list[MailAttachment] = []
+    for index, part in enumerate(msg.walk(), 1):
+        if part.is_multipart():
+            continue
+        disposition = part.get_content_disposition()
+        if disposition is None and part.get_content_maintype() == "text":
+            continue
+        name = _attachment_name(part, index)
+        if name is None:
+            continue
+        data = part.get_payload(decode=True) or b""
+        attachments.append(MailAttachment(filename=name, content_type=part.get_content_type(), data=data))
+    body = msg.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else ""
+    recipients = tuple(addr for _, addr in getaddresses(msg.get_all("to", []) + msg.get_all("cc", [])) if addr)
+    return MailMessage(
+        account=account, folder=folder, uidvalidity=str(uidvalidity), uid=str(uid),
+        message_id=str(msg.get("message-id", "")).strip(), sender=parseaddr(str(msg.get("from", "")))[1],
+        recipients=recipients, subject=str(msg.get("subject", "")), attachments=tuple(attachments),
+        body_text=text if isinstance(text, str) else "",
+    )
+
+
+class Mailbox(Protocol):
+    account: MailAccount
+
+    def messages(self) -> Iterator[MailMessage]: ...
+
+    def apply(self, message: MailMessage, action: str, folder: str | None = None) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return all(ipaddress.ip_address(info[4][0]).is_loopback
+                   for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP))
+    except (OSError, ValueError):
+        return False
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class ImapMailbox:
+    """One IMAP folder over TLS (or plain IMAP on loopback), read with ``BODY.PEEK[]``."""
+
+    def __init__(self, account: MailAccount) -> None:
+        self.account = account
+        if not account.tls and not account.starttls and not _is_loopback(account.host):
+            raise SourceConfigError(
+                f"mail account {account.name}: plain IMAP to {account.host} would send the password in clear; "
+                "set tls = true (or starttls = true), plain is allowed on loopback only"
+            )
+        try:
+            if account.tls:
+                self.conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                    account.host, account.port, ssl_context=ssl.create_default_context(), timeout=account.timeout)
+            else:
+                self.conn = imaplib.IMAP4(account.host, account.port, timeout=account.timeout)
+                if account.starttls:
+                    self.conn.starttls(ssl.create_default_context())
+            self.conn.login(account.user, account.password)
+            self.uidvalidity = self._uidvalidity(account.folder)
+            self._check(self.conn.select(_quote(account.folder)), f"select {account.folder}")
+        except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+            raise MailboxError(f"mail account {account.name} ({account.host}:{account.port}): {exc}") from exc
+
+    @staticmethod
+    def _check(response: tuple[str, list[Any]], what: str) -> list[Any]:
+        typ, data = response
+        if typ != "OK":
+            raise MailboxError(f"IMAP {what}: {typ} {data!r}")
+        return data
+
+    def _uidvalidity(self, folder: str) -> str:
+        data = self._check(self.conn.status(_quote(folder), "(UIDVALIDITY)"), f"status {folder}")
+        found = re.search(rb"UIDVALIDITY (\d+)", data[0] or b"")
+        if not found:
+            raise MailboxError(f"IMAP status {folder}: no UIDVALIDITY in {data!r}")
+        return found.group(1).decode()
+
+    def messages(self) -> Iterator[MailMessage]:
+        try:
+            data = self._check(self.conn.uid("SEARCH", None, self.account.search), "search")
+            for uid in (data[0] or b"").split():
+                parts = self._check(self.conn.uid("FETCH", uid, "(BODY.PEEK[])"), f"fetch {uid!r}")
+                raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
+                if raw is None:
+                    continue
+                yield parse_message(raw, account=self.account.name, folder=self.account.folder,
+                                    uidvalidity=self.uidvalidity, uid=uid.decode())
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MailboxError(f"mail account {self.account.name}: {exc}") from exc
+
+    def _ensure_folder(self, folder: str) -> None:
+        typ, _ = self.conn.create(_quote(folder))  # NO when it exists already: fine
+        if typ not in ("OK", "NO"):
+            raise MailboxError(f"IMAP create {folder}: {typ}")
+
+    def apply(self, message: MailMessage, action: str, folder: str | None = None) -> None:
+        if message.uidvalidity != self.uidvalidity:
+            raise MailboxError(f"{message.key}: the folder's UIDVALIDITY changed; not touching the message")
+        uid = message.uid
+        try:
+            if action == "seen":
+                self._check(self.conn.uid("STORE", uid, "+FLAGS", r"(\Seen)"), "store seen")
+            elif action == "flag":
+                self._check(self.conn.uid("STORE", uid, "+FLAGS", r"(\Flagged)"), "store flagged")
+            elif action == "move":
+                target = folder or ""
+                self._ensure_folder(target)
+                if b"MOVE" in b" ".join(c.encode() if isinstance(c, str) else c for c in self.conn.capabilities):
+                    self._check(self.conn.uid("MOVE", uid, _quote(target)), f"move to {target}")
+                else:
+                    self._check(self.conn.uid("COPY", uid, _quote(target)), f"copy to {target}")
+                    self._check(self.conn.uid("STORE", uid, "+FLAGS", r"(\Deleted)"), "store deleted")
+                    self._check(self.conn.expunge(), "expunge")
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MailboxError(f"{message.key}: {action} failed: {exc}") from exc
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+            self.conn.logout()
+        except (OSError, imaplib.IMAP4.error):
+            pass
+
+
+# Maildir info flags (https://cr.yp.to/proto/maildir.html): S seen, F flagged.
+MAILDIR_FLAGS: Mapping[str, str] = MappingProxyType({"seen": "S", "flag": "F"})
+
+
+class MaildirMailbox:
+    """A Maildir folder (as Dovecot or Postfix deliver to); the message key is its UID."""
+
+    def __init__(self, account: MailAccount) -> None:
+        self.account = account
+        path = Path(account.path).expanduser()
+        if not (path / "cur").is_dir() or not (path / "new").is_dir():
+            raise MailboxError(f"mail account {account.name}: {path} is not a Maildir (no cur/ and new/)")
+        self.box = mailbox.Maildir(str(path), factory=None, create=False)
+        self.uidvalidity = "maildir"
+
+    def messages(self) -> Iterator[MailMessage]:
+        only_unseen = self.account.search.upper() == "UNSEEN"
+        for key in sorted(self.box.keys()):
+            try:
+                msg = self.box.get_message(key)
+            except KeyError:
+                continue
+            if only_unseen and "S" in msg.get_flags():
+                continue
+            yield parse_message(self.box.get_bytes(key), account=self.account.name, folder=self.account.folder,
+                                uidvalidity=self.uidvalidity, uid=key)
+
+    def apply(self, message: MailMessage, action: str, folder: str | None = None) -> None:
+        try:
+            msg = self.box.get_message(message.uid)
+        except KeyError as exc:
+            raise MailboxError(f"{message.key}: the message is gone") from exc
+        if action in MAILDIR_FLAGS:
+            msg.set_subdir("cur")
+            msg.add_flag(MAILDIR_FLAGS[action])
+            self.box[message.uid] = msg
+        elif action == "move":
+            name = folder or ""
+            target = self.box.get_folder(name) if name in self.box.list_folders() else self.box.add_folder(name)
+            msg.set_subdir("cur")
+            target.add(msg)
+            self.box.remove(message.uid)
+
+    def close(self) -> None:
+        self.box.close()
+
+
+MAILBOXES: Mapping[str, Callable[[MailAccount], Mailbox]] = MappingProxyType({
+    "imap": ImapMailbox, "maildir": MaildirMailbox,
+})
+
+
+def open_mailbox(account: MailAccount) -> Mailbox:
+    return MAILBOXES[account.kind](account)
+
+
+def body_pdf(message: MailMessage, path: str | os.PathLike[str]) -> Path:
+    """The message's sender, subject and text as a born-digital PDF (a document like any other)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font, font_path = "DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        if not Path(font_path).exists():
+            raise SourceConfigError(f"font {font_path} is missing (apt-get install fonts-dejavu-core)")
+        pdfmetrics.registerFont(TTFont(font, font_path))
+    out = Path(path)
+    tmp = out.with_name(f".{out.name}.tmp")
+    c = canvas.Canvas(str(tmp), pagesize=A4, invariant=True)
+    width, height = A4
+    lines = [f"От: {message.sender}", f"Тема: {message.subject}", ""] + message.body_text.splitlines()
+    y = height - 50
+    c.setFont(font, 10)
+    for line in lines:
+        for start in range(0, max(len(line), 1), 95):
+            if y < 40:
+                c.showPage()
+                c.setFont(font, 10)
+                y = height - 50
+            c.drawString(40, y, line[start:start + 95])
+            y -= 14
+    c.showPage()
+    c.save()
+    tmp.replace(out)
+    return out

@@ -1,0 +1,119 @@
+"""Unpacking ZIP archives of scans safely: no path escapes, no links, no bombs.
+
+Every member name is checked before anything is written (absolute paths, ``..``, drive letters,
+symlinks are refused), and the bytes actually written are counted against a total limit and a
+per-member compression-ratio limit rather than trusting the sizes the archive declares.
+Unpacking goes into ``dest/.unpacking`` and is renamed into place when complete, so an interrupted
+unpack is redone and a complete one is reused (same files, same hashes: no duplicates on resume).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from capture.sources._files import is_temporary_name
+from capture.sources.exceptions import UnsafeArchiveError
+
+CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_total_bytes: int = 2 * 1024**3  # everything unpacked
+    max_members: int = 10_000
+    max_ratio: float = 200.0  # unpacked / packed per member; scans compress ~1-10x, bombs ~1000x
+    ratio_floor_bytes: int = 1 << 20  # members smaller than this unpacked are never called bombs
+
+
+def _safe_name(name: str) -> PurePosixPath:
+    clean = name.replace("\\", "/")
+    path = PurePosixPath(clean)
+    if (not clean or clean.startswith("/") or path.is_absolute() or ".." in path.parts
+            or (path.parts and ":" in path.parts[0])):
+        raise UnsafeArchiveError(f"member {name!r} would be written outside the folder")
+    return path
+
+
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    mode = info.external_attr >> 16
+    return info.create_system == 3 and stat.S_ISLNK(mode)
+
+
+def check_zip(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits()) -> list[zipfile.ZipInfo]:
+    """The members to unpack (files, not folders or temp names); raise for anything unsafe."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnsafeArchiveError(f"{Path(path).name}: not a readable ZIP archive ({exc})") from exc
+    with zf:
+        members = zf.infolist()
+        if len(members) > limits.max_members:
+            raise UnsafeArchiveError(f"{Path(path).name}: {len(members)} members, more than {limits.max_members}")
+        declared = 0
+        out = []
+        for info in members:
+            _safe_name(info.filename)
+            if _is_link(info):
+                raise UnsafeArchiveError(f"member {info.filename!r} is a symbolic link")
+            if info.is_dir():
+                continue
+            declared += info.file_size
+            if declared > limits.max_total_bytes:
+                raise UnsafeArchiveError(f"{Path(path).name} unpacks to more than {limits.max_total_bytes} bytes")
+            if any(is_temporary_name(part) or part == "__MACOSX" for part in PurePosixPath(info.filename).parts):
+                continue
+            out.append(info)
+        return out
+
+
+def _copy_limited(src, dst, info: zipfile.ZipInfo, budget: int, limits: ZipLimits) -> int:  # type: ignore[no-untyped-def]
+    written = 0
+    ceiling = max(limits.ratio_floor_bytes, int(max(info.compress_size, 1) * limits.max_ratio))
+    while chunk := src.read(CHUNK):
+        written += len(chunk)
+        if written > budget:
+            raise UnsafeArchiveError(f"member {info.filename!r}: the archive unpacks to more than allowed")
+        if written > ceiling:
+            raise UnsafeArchiveError(
+                f"member {info.filename!r} unpacks to over {limits.max_ratio:.0f} times its packed size (a ZIP bomb?)"
+            )
+        dst.write(chunk)
+    return written
+
+
+def unpack_zip(path: str | os.PathLike[str], dest: str | os.PathLike[str],
+               limits: ZipLimits = ZipLimits()) -> list[Path]:
+    """Unpack into ``dest`` (reused if already complete); the files written, in archive order."""
+    dest = Path(dest)
+    members = check_zip(path, limits)
+    files = [dest / _safe_name(m.filename) for m in members]
+    if dest.is_dir() and (dest / ".complete").exists():
+        return [f for f in files if f.exists()]
+    work = dest.with_name(dest.name + ".unpacking")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    budget = limits.max_total_bytes
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in members:
+                target = work / _safe_name(info.filename)
+                if work.resolve() not in target.resolve().parents:
+                    raise UnsafeArchiveError(f"member {info.filename!r} would be written outside the folder")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    budget -= _copy_limited(src, dst, info, budget, limits)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise UnsafeArchiveError(f"{Path(path).name}: cannot unpack ({exc})") from exc
+    except UnsafeArchiveError:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    (work / ".complete").write_text("ok\n", encoding="utf-8")
+    shutil.rmtree(dest, ignore_errors=True)
+    work.rename(dest)
+    return files

@@ -1,0 +1,427 @@
+"""Intake from outlets end to end: watched folders, a real Dovecot IMAP server, batches with ZIPs and
+manifests, barcode sheets; the pipeline, SQLite and PostgreSQL are real.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import imaplib
+import io
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from archive.intake import (
+    FolderIntake,
+    MailIntake,
+    WatchOptions,
+    import_batch,
+    ledger_entries,
+    ledger_summary,
+)
+from archive.models import Document, DocumentStatus, IntakeRecord
+from archive.pipeline import Pipeline
+from capture import SerialExecutor
+from capture.barcodes import CoverSheet, write_cover_sheet, write_separator_sheet
+from capture.sources import MailAccount, MailRule
+from tests.factories import make_bad_files, make_text_pdf
+
+REPO = Path(__file__).resolve().parents[2]
+DOVECOT = Path("/usr/sbin/dovecot")
+DOVECOT_CONF = Path("/work/shared/recipes/dovecot-test.conf")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pdf(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return make_text_pdf(path, [text, "Итого к оплате: 1 000,00 руб."])
+
+
+def _options(archive, inbox: Path, **kw) -> WatchOptions:  # type: ignore[no-untyped-def]
+    values = {"inboxes": [inbox], "stable_seconds": 0.3, "poll_interval": 0.1, **kw}
+    return WatchOptions.from_settings(archive.settings, **values)
+
+
+def _documents(archive) -> list[Document]:  # type: ignore[no-untyped-def]
+    with archive.sessions() as s:
+        docs = list(s.scalars(select(Document).order_by(Document.id)))
+        for d in docs:
+            _ = d.outlet
+            _ = d.fields
+        return docs
+
+
+def _outlets(archive) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    with archive.sessions() as s:
+        return {d.filename: (d.outlet.code if d.outlet else None) for d in s.scalars(select(Document))}
+
+
+# -- watched folders -------------------------------------------------------------------------------------
+def test_files_in_outlet_folders_are_archived_once_with_their_outlet_and_moved(archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    a = _pdf(inbox / "SPB-01" / "a.pdf", "Счёт № 1")
+    b = _pdf(inbox / "MSK-03" / "2026" / "b.pdf", "Счёт № 2")
+    root = _pdf(inbox / "c.pdf", "Счёт № 3")
+    hashes = {p.name: _sha(p) for p in (a, b, root)}
+    (inbox / "SPB-01" / "d.pdf.part").write_bytes(b"%PDF-1.4 half")  # still being copied
+    (inbox / "SPB-01" / "~$lock.pdf").write_bytes(b"x")
+    (inbox / "SPB-01" / ".hidden.pdf").write_bytes(b"x")
+
+    intake = FolderIntake(archive, Pipeline(archive, SerialExecutor()), _options(archive, inbox))
+    summary = intake.run_once()
+    assert (summary.archived, summary.quarantined) == (3, 0)
+    assert _outlets(archive) == {"a.pdf": "SPB-01", "b.pdf": "MSK-03", "c.pdf": None}
+    assert {d.filename: d.sha256 for d in _documents(archive)} == hashes
+    # the files moved to processed/<date>/<outlet>/…; temporary names stay untouched
+    processed = archive.settings.path("watch", "processed")
+    moved = {p.relative_to(processed).parts[1:] for p in processed.rglob("*.pdf")}
+    assert moved == {("SPB-01", "a.pdf"), ("MSK-03", "2026", "b.pdf"), ("c.pdf",)}
+    assert sorted(p.name for p in inbox.rglob("*") if p.is_file()) == [".hidden.pdf", "d.pdf.part", "~$lock.pdf"]
+
+    # the same files dropped again are duplicates: nothing new, and they leave the inbox
+    _pdf(inbox / "SPB-01" / "a-again.pdf", "Счёт № 1")
+    shutil.copy(processed.rglob("a.pdf").__next__(), inbox / "SPB-01" / "a-copy.pdf")
+    again = FolderIntake(archive, Pipeline(archive, SerialExecutor()), _options(archive, inbox)).run_once()
+    assert again.duplicates == 1 and again.archived == 1  # a-again.pdf is a new render (new bytes)
+    assert len(_documents(archive)) == 4
+    with archive.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(IntakeRecord).where(IntakeRecord.source == "watch")) == 5
+
+
+def test_a_file_written_slowly_is_taken_once_complete(sqlite_archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "SPB-02").mkdir(parents=True)
+    whole = _pdf(tmp_path / "src" / "slow.pdf", "Товарная накладная № 77").read_bytes()
+    target = inbox / "SPB-02" / "slow.pdf"
+    started = threading.Event()
+
+    def write_slowly() -> None:
+        with open(target, "wb") as fh:
+            for i in range(0, len(whole), max(1, len(whole) // 12)):
+                fh.write(whole[i:i + max(1, len(whole) // 12)])
+                fh.flush()
+                started.set()
+                time.sleep(0.08)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    started.wait(5)
+    intake = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
+                          _options(sqlite_archive, inbox, stable_seconds=0.6))
+    summary = intake.run_once()
+    writer.join()
+    assert (summary.archived, summary.quarantined, summary.failed) == (1, 0, 0)
+    (doc,) = _documents(sqlite_archive)
+    assert doc.sha256 == hashlib.sha256(whole).hexdigest() and doc.outlet.code == "SPB-02"
+
+
+def test_bad_files_go_to_quarantine_with_a_reason_and_leave_the_inbox(archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    bad = make_bad_files(inbox / "NSK-01")
+    intake = FolderIntake(archive, Pipeline(archive, SerialExecutor()), _options(archive, inbox))
+    summary = intake.run_once()
+    assert summary.quarantined == len(bad) and summary.archived == 0
+    assert not [p for p in inbox.rglob("*") if p.is_file()]
+    kept = [p for p in archive.settings.quarantine_dir.rglob("*") if p.is_file() and not p.name.endswith(".txt")]
+    assert sorted(p.name for p in kept) == sorted(p.name for p in bad.values())
+    rows = ledger_entries(archive, outcome="quarantined", source="watch")
+    assert {r.filename for r in rows} == {p.name for p in bad.values()}
+    assert all(r.reason and r.outlet_code == "NSK-01" for r in rows)
+    counts = {(c.source, c.outlet_code, c.outcome): c.files for c in ledger_summary(archive)}
+    assert counts == {("watch", "NSK-01", "quarantined"): len(bad)}
+
+
+def test_after_delete_removes_the_file_once_archived(sqlite_archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    _pdf(inbox / "SPB-01" / "a.pdf", "Счёт № 5")
+    intake = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
+                          _options(sqlite_archive, inbox, after="delete"))
+    assert intake.run_once().archived == 1
+    assert not list(inbox.rglob("*.pdf"))
+    assert not sqlite_archive.settings.path("watch", "processed").exists()
+
+
+def test_the_service_takes_waiting_files_then_new_ones_and_stops_on_request(sqlite_archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    _pdf(inbox / "SPB-01" / "waiting.pdf", "Счёт № 10")
+    stop = threading.Event()
+    intake = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
+                          _options(sqlite_archive, inbox), stop=stop)
+    result: list = []
+    service = threading.Thread(target=lambda: result.append(intake.serve()))
+    service.start()
+    try:
+        _pdf(tmp_path / "src" / "new.pdf", "Счёт № 11")
+        (inbox / "MSK-02").mkdir()
+        shutil.move(tmp_path / "src" / "new.pdf", inbox / "MSK-02" / "new.pdf")
+        deadline = time.monotonic() + 60
+        while len(list(inbox.rglob("*.pdf"))) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        service.join(30)
+    assert not service.is_alive()
+    assert result[0].archived == 2
+    assert _outlets(sqlite_archive) == {"waiting.pdf": "SPB-01", "new.pdf": "MSK-02"}
+
+
+# -- barcode sheets -----------------------------------------------------------------------------------------
+def _raster(pdf: Path, dpi: int = 150) -> Image.Image:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return doc[0].render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        doc.close()
+
+
+def test_a_scan_with_separator_and_cover_sheets_becomes_documents_with_the_cover_order(
+        sqlite_archive, tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    separator = tmp_path / "separator.pdf"
+    image_pdf = sheets / "separator-scan.pdf"
+    _raster(write_separator_sheet(separator)).convert("RGB").save(image_pdf, "PDF", resolution=150)
+    cover_pdf = sheets / "cover-scan.pdf"
+    cover = write_cover_sheet(tmp_path / "cover.pdf", CoverSheet(outlet="KZN-04", doc_type="waybill",
+                                                                 order_no="ЗК-000781", key="K1"))
+    _raster(cover).convert("RGB").save(cover_pdf, "PDF", resolution=150)
+    text = _pdf(tmp_path / "text.pdf", "Документ")
+    layout = ["sep"] + ["doc1"] * 2 + ["cover"] + ["doc2"] * 3 + ["sep"] + ["doc3"]
+    writer = PdfWriter()
+    for n, kind in enumerate(layout):
+        if kind == "sep":
+            writer.add_page(PdfReader(image_pdf).pages[0])
+        elif kind == "cover":
+            writer.add_page(PdfReader(cover_pdf).pages[0])
+        else:
+            make_text_pdf(tmp_path / f"p{n}.pdf", [f"{kind} страница {n}"])
+            writer.add_page(PdfReader(tmp_path / f"p{n}.pdf").pages[0])
+    inbox = tmp_path / "inbox"
+    (inbox / "SPB-01").mkdir(parents=True)
+    batch = inbox / "SPB-01" / "batch.pdf"
+    with open(batch, "wb") as fh:
+        writer.write(fh)
+    original = batch.read_bytes()
+    del text
+
+    summary = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
+                           _options(sqlite_archive, inbox)).run_once()
+    assert (summary.archived, summary.quarantined) == (3, 0)
+    docs = _documents(sqlite_archive)
+    assert [d.page_count for d in docs] == [2, 3, 1]
+    assert [d.outlet.code for d in docs] == ["SPB-01", "KZN-04", "SPB-01"]
+    assert docs[1].order_no == "ЗК-000781" and docs[1].doc_type == "waybill"
+    assert {f.name: f.source for f in docs[1].fields}.get("order_no") == "hint"
+    # the user's file moved untouched to processed/; the split parts are gone from the work folder
+    (moved,) = sqlite_archive.settings.path("watch", "processed").rglob("batch.pdf")
+    assert moved.read_bytes() == original
+    assert not list(sqlite_archive.settings.path("watch", "work").rglob("*.pdf"))
+
+
+# -- batches ---------------------------------------------------------------------------------------------------
+def test_zip_batch_with_manifest_sets_outlet_type_and_order(archive, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    a, b = _pdf(docs / "a.pdf", "Счёт № 21"), _pdf(docs / "scans" / "b.pdf", "Накладная № 22")
+    bundle = tmp_path / "batch.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.write(a, "a.pdf")
+        zf.write(b, "scans/b.pdf")
+        zf.writestr("manifest.csv", "file;outlet;doc_type;order_no\na.pdf;SPB-01;invoice;ZK-1\n"
+                                    "scans/b.pdf;MSK-02;waybill;\n")
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../../escape.pdf", b"%PDF-1.4")
+
+    summary = import_batch(Pipeline(archive, SerialExecutor()), [bundle, evil], outlet="DEFAULT")
+    assert (summary.archived, summary.quarantined) == (2, 1)
+    assert not (tmp_path.parent / "escape.pdf").exists()
+    got = {d.filename: (d.outlet.code, d.doc_type, d.order_no) for d in _documents(archive)}
+    assert got == {"a.pdf": ("SPB-01", "invoice", "ZK-1"), "b.pdf": ("MSK-02", "waybill", None)}
+    (rejected,) = ledger_entries(archive, outcome="quarantined")
+    assert rejected.reason == "unsafe_archive" and rejected.filename == "evil.zip"
+    assert bundle.exists() and evil.exists()  # a batch import never moves the user's files
+
+
+def test_an_interrupted_batch_resumes_without_duplicates(sqlite_archive, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    for n in range(5):
+        _pdf(folder / f"doc{n}.pdf", f"Счёт № {100 + n}")
+
+    class Interrupted(Exception):
+        pass
+
+    seen: list[str] = []
+
+    def crash_after_two(event: str, info: dict) -> None:
+        if event == "file":
+            seen.append(info["outcome"].item.path)
+            if len(seen) == 2:
+                raise Interrupted
+
+    with pytest.raises(Interrupted):
+        import_batch(Pipeline(sqlite_archive, SerialExecutor(), progress=crash_after_two), [folder], outlet="SPB-01")
+    assert 2 <= len(_documents(sqlite_archive)) < 5
+
+    summary = import_batch(Pipeline(sqlite_archive, SerialExecutor()), [folder], outlet="SPB-01")
+    docs = _documents(sqlite_archive)
+    assert sorted(d.filename for d in docs) == [f"doc{n}.pdf" for n in range(5)]
+    assert all(d.status != DocumentStatus.RECEIVED for d in docs)
+    assert summary.duplicates == 0 and summary.archived == 5 - 2
+
+
+# -- mail: a real Dovecot on loopback ----------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dovecot():  # type: ignore[no-untyped-def]
+    """A Dovecot IMAP server on a free loopback port with one user, clerk/secret."""
+    if not DOVECOT.exists():
+        pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
+    if os.geteuid() != 0:
+        pytest.skip("the Dovecot test server is started as root (it drops to the dovecot user)")
+    # not under pytest's tmp folder: it is mode 700 and Dovecot's processes run as the dovecot user
+    base = Path(tempfile.mkdtemp(prefix="finarchive-dovecot-"))
+    run, mail = base / "run", base / "mail"
+    run.mkdir(mode=0o755)
+    mail.mkdir()
+    os.chmod(base, 0o755)
+    pw = pwd.getpwnam("dovecot")
+    os.chown(mail, pw.pw_uid, pw.pw_gid)
+    port = _free_port()
+    conf = base / "dovecot.conf"
+    conf.write_text(DOVECOT_CONF.read_text().replace("@RUN@", str(run)).replace("@MAIL@", str(mail))
+                    .replace("@PORT@", str(port)))
+    (run / "users").write_text("clerk:{PLAIN}secret\n")
+    # the daemon keeps its inherited descriptors open: no pipes, or run() would wait for it
+    subprocess.run([str(DOVECOT), "-c", str(conf)], check=True, stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield {"port": port, "user": "clerk", "password": "secret"}
+    finally:
+        subprocess.run([str(DOVECOT), "-c", str(conf), "stop"], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _message(sender: str, subject: str, attachments: list[tuple[str, bytes]], to: str = "scans@hq.example") -> bytes:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, to, subject
+    msg["Message-ID"] = f"<{hashlib.md5((sender + subject).encode()).hexdigest()}@test>"
+    msg.set_content("Документы во вложении.")
+    for name, data in attachments:
+        maintype, subtype = ("application", "pdf") if name.endswith(".pdf") else ("application", "octet-stream")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
+
+
+def _imap(server: dict) -> imaplib.IMAP4:
+    conn = imaplib.IMAP4("127.0.0.1", server["port"])
+    conn.login(server["user"], server["password"])
+    return conn
+
+
+def _flags(server: dict, folder: str) -> list[str]:
+    conn = _imap(server)
+    try:
+        conn.select(f'"{folder}"', readonly=True)
+        typ, data = conn.uid("SEARCH", None, "ALL")
+        out = []
+        for uid in data[0].split():
+            _, meta = conn.uid("FETCH", uid, "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+            head = meta[0][0].decode() if isinstance(meta[0], tuple) else str(meta[0])
+            subject = str(email.message_from_bytes(meta[0][1], policy=email.policy.default)["subject"])
+            out.append(f"{subject} {'seen' if 'Seen' in head else 'unseen'} {'flagged' if 'Flagged' in head else ''}"
+                       .strip())
+        return sorted(out)
+    finally:
+        conn.logout()
+
+
+def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_handled(
+        archive, dovecot: dict, tmp_path: Path) -> None:
+    a = _pdf(tmp_path / "a.pdf", "Счёт № 31").read_bytes()
+    b = _pdf(tmp_path / "b.pdf", "Накладная № 32").read_bytes()
+    c = _pdf(tmp_path / "c.pdf", "УПД № 33").read_bytes()
+    folder = f"INBOX{tmp_path.name[-6:]}"  # one folder per test run (SQLite and PostgreSQL share the server)
+    conn = _imap(dovecot)
+    try:
+        conn.create(f'"{folder}"')
+        for raw in (
+            _message("shop@spb01.example", "Сканы за день", [("a.pdf", a), ("notes.docx", b"PK\x03\x04")]),
+            _message("boss@msk.example", "[MSK-03] накладная", [("b.pdf", b), ("c.pdf", c)]),
+            _message("friend@other.example", "привет", [("a.pdf", a)]),
+            _message("shop@spb01.example", "Повтор", [("again.pdf", a)]),
+        ):
+            conn.append(f'"{folder}"', None, None, raw)
+    finally:
+        conn.logout()
+
+    account = MailAccount(name="scans", host="127.0.0.1", port=dovecot["port"], tls=False, user=dovecot["user"],
+                          password=dovecot["password"], folder=folder)
+    rules = [
+        MailRule(name="spb", sender=r"@spb01\.example$", outlet="SPB-01", action="seen"),
+        MailRule(name="msk", subject=r"^\[MSK-03\]", outlet="MSK-03", doc_type="waybill", action="move",
+                 folder=f"{folder}-done"),
+    ]
+
+    def run_mail():  # type: ignore[no-untyped-def]
+        return MailIntake(archive, Pipeline(archive, SerialExecutor()), accounts=[account], rules=rules,
+                          work_dir=tmp_path / "work").run_once()
+
+    first = run_mail()
+    assert (first.messages, first.matched, first.handled, first.unmatched) == (4, 3, 3, 1)
+    assert (first.summary.archived, first.summary.duplicates) == (3, 1)
+    got = {d.filename: (d.outlet.code, d.doc_type) for d in _documents(archive)}
+    assert got == {"a.pdf": ("SPB-01", "invoice"), "b.pdf": ("MSK-03", "waybill"), "c.pdf": ("MSK-03", "waybill")}
+    assert _flags(dovecot, folder) == ["Повтор seen", "Сканы за день seen", "привет unseen"]
+    assert _flags(dovecot, f"{folder}-done") == ["[MSK-03] накладная unseen"]
+
+    second = run_mail()  # only the unmatched message is still unseen: nothing new
+    assert (second.messages, second.summary.files) == (1, 0)
+
+    conn = _imap(dovecot)  # someone marks everything unread again: the ledger still knows them
+    try:
+        conn.select(f'"{folder}"')
+        conn.uid("STORE", "1:*", "-FLAGS", r"(\Seen)")
+    finally:
+        conn.logout()
+    third = run_mail()
+    assert third.summary.archived == 0 and third.skipped_attachments == 2
+    assert len(_documents(archive)) == 3
+    with archive.sessions() as s:
+        refs = s.scalars(select(IntakeRecord.source_ref).where(IntakeRecord.source == "mail")).all()
+    assert all(ref.startswith(f"scans/{folder};") for ref in refs) and len(refs) == 4
