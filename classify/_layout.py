@@ -7,7 +7,7 @@ left to right, and keeps for each character of the row's text the word it belong
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from capture.types import Box, OcrWord, PageText
@@ -64,13 +64,32 @@ def _same_band(a: Box, b: Box) -> bool:
     return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
+def _turn(page: PageText) -> Callable[[Box], Box]:
+    """How to turn boxes upright when tesseract read the page's text running down or up the page
+    (a scan turned 90° that was not turned back): lines of tall, narrow word boxes."""
+    long = [w for w in page.words if len(w.text) >= 3]
+    tall = [w for w in long if (w.box[3] - w.box[1]) > 1.5 * (w.box[2] - w.box[0])]
+    if not long or len(tall) < 0.6 * len(long):
+        return lambda b: b
+    down = 0
+    for line in _lines(page):
+        if len(line) > 1:
+            down += 1 if line[-1].box[1] > line[0].box[1] else -1
+    width, height = page.width, page.height
+    if down >= 0:  # reads top to bottom, lines follow leftwards
+        return lambda b: (b[1], width - b[2], b[3], width - b[0])
+    return lambda b: (height - b[3], b[0], height - b[1], b[2])  # reads bottom to top
+
+
 def page_rows(page: PageText, first_index: int = 0) -> list[Row]:
-    """The page's rows, top to bottom; words of each row left to right."""
+    """The page's rows, top to bottom; words of each row left to right (boxes stay as read)."""
+    turn = _turn(page)
+    geo: dict[int, Box] = {id(w): turn(w.box) for w in page.words}
     bands: list[tuple[Box, list[OcrWord]]] = []
-    for line in sorted(_lines(page), key=lambda ws: _union([w.box for w in ws])[1]):
-        box = _union([w.box for w in line])
+    for line in sorted(_lines(page), key=lambda ws: _union([geo[id(w)] for w in ws])[1]):
+        box = _union([geo[id(w)] for w in line])
         for n, (band, words) in enumerate(bands):
-            clash = any(w.box[0] < box[2] and w.box[2] > box[0] for w in words)
+            clash = any(geo[id(w)][0] < box[2] and geo[id(w)][2] > box[0] for w in words)
             if _same_band(band, box) and not clash:
                 bands[n] = (_union([band, box]), words + line)
                 break
@@ -79,7 +98,7 @@ def page_rows(page: PageText, first_index: int = 0) -> list[Row]:
     bands.sort(key=lambda b: (b[0][1] + b[0][3]) / 2)
     rows = []
     for n, (_, words) in enumerate(bands):
-        words.sort(key=lambda w: w.box[0])
+        words.sort(key=lambda w: geo[id(w)][0])
         starts, parts, offset = [], [], 0
         for w in words:
             starts.append(offset)
