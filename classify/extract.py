@@ -90,12 +90,16 @@ def parse_number(text: str) -> tuple[str, int, int] | None:
 
 def parse_digits(length: tuple[int, ...]) -> Parser:
     pattern = re.compile(r"(?<![\d])([\dOoОоЗзlI|]{%d,%d})(?![\d])" % (min(length), max(length)))
+    # the same with one space read inside the number ("781 3972439")
+    spaced = re.compile(r"(?<![\d])(\d{2,}\s\d{2,})(?![\d])")
 
     def parse(text: str) -> tuple[str, int, int] | None:
         m = pattern.search(text[:60])
         if not m:
-            return None
-        value = m.group(1).translate(str.maketrans("OoОоЗзlI|", "000033111"))
+            m = spaced.search(text[:60])
+            if not m or len(m.group(1)) - 1 not in length:
+                return None
+        value = m.group(1).replace(" ", "").translate(str.maketrans("OoОоЗзlI|", "000033111"))
         if len(value) not in length or not value.isdigit():
             return None
         return value, m.start(1), m.end(1)
@@ -146,7 +150,7 @@ PERIOD_DATE_LABELS: dict[str, tuple[Label, ...]] = {
 }
 ORDER_LABELS = (
     Label(r"(?:заказ(?:у|а)?(?: покупателя| клиента)?|order(?: no\.?| number| #|)|po(?: no\.?| number)|"
-          r"purchase order(?: no\.?)?)\s*" + NO + r"?\s*[:.]?", 1.0),
+          r"purchase order(?: no\.?)?)\s*" + NO + r"?\s*[:.]?", 1.0, below=True),
 )
 TOTAL_LABELS = (
     Label(r"всего к оплате(?: \(9\))?\s*[:.]?", 1.0, last=True),
