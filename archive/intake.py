@@ -254,7 +254,7 @@ class WatchOptions:
         if options.after not in AFTER_ACTIONS:
             raise SourceConfigError(f"[watch] after = {options.after!r}: expected move or delete")
         if not options.inboxes:
-            raise SourceConfigError("no inbox to watch: give --inbox DIR or set [watch] inboxes in finarchive.toml")
+            raise SourceConfigError("no inbox to watch: give --inbox DIR or set inboxes in the watch section of finarchive.toml")
         return options
 
     @property

@@ -140,7 +140,8 @@ def mail(
 
     with open_archive() as arc:
         if not arc.settings.get("mail", "accounts"):
-            raise SourceConfigError("no mail account configured: add [[mail.accounts]] to finarchive.toml")
+            raise SourceConfigError(
+                "no mail account configured: add one as mail.accounts in finarchive.toml (see docs/capture.md)")
         pipeline, executor = _pipeline(arc, workers)
         totals: dict[str, int] = {"messages": 0, "matched": 0, "handled": 0, "unmatched": 0, "skipped_attachments": 0}
         summary = ImportSummary()
