@@ -1,0 +1,83 @@
+"""Watched inboxes: temporary names, the outlet of a sub-folder, files taken only once complete."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from capture.sources import StableFiles, is_temporary_name, outlet_of, scan_inbox
+
+
+@pytest.mark.parametrize("name", [".DS_Store", ".scan.pdf.Xa81", "~$report.xlsx", "scan.pdf.part", "scan.PDF.TMP",
+                                  "download.crdownload", "Thumbs.db", "a.pdf~", "x.pdf.filepart"])
+def test_temporary_names_are_ignored(name: str) -> None:
+    assert is_temporary_name(name)
+
+
+@pytest.mark.parametrize("name", ["scan.pdf", "Накладная 12.PDF", "part.pdf", "tmp.png", "z-report.tif"])
+def test_document_names_are_taken(name: str) -> None:
+    assert not is_temporary_name(name)
+
+
+def test_outlet_is_the_first_folder_under_the_inbox(tmp_path: Path) -> None:
+    assert outlet_of(tmp_path / "SPB-01" / "2026" / "a.pdf", tmp_path) == "SPB-01"
+    assert outlet_of(tmp_path / "a.pdf", tmp_path) is None
+
+
+def test_scan_skips_temporary_files_and_dot_folders(tmp_path: Path) -> None:
+    for rel in ("SPB-01/a.pdf", "SPB-01/a.pdf.part", ".trash/b.pdf", "MSK-02/.sync/c.pdf", "d.png"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    assert [p.relative_to(tmp_path).as_posix() for p in scan_inbox(tmp_path)] == ["d.png", "SPB-01/a.pdf"]
+
+
+class Clock:
+    """A clock the test moves by hand, so no test waits on real time."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_file_is_ready_only_after_its_size_and_mtime_settle(tmp_path: Path) -> None:
+    clock = Clock()
+    files = StableFiles([tmp_path], delay=2.0, clock=clock)
+    (tmp_path / "SPB-01").mkdir()
+    path = tmp_path / "SPB-01" / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4 first half")
+    files.rescan()
+    assert files.ready() == []
+    clock.now += 1.5
+    with open(path, "ab") as fh:  # still growing
+        fh.write(b" second half")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    files.observe(path)
+    clock.now += 1.5
+    assert files.ready() == []  # changed 1.5 s ago: not settled yet
+    clock.now += 1.0
+    (ready,) = files.ready()
+    assert (ready.outlet_code, ready.size, Path(ready.path)) == ("SPB-01", path.stat().st_size, path)
+    files.rescan()
+    clock.now += 5
+    assert files.ready() == []  # handed out once, until released
+    files.release(ready.path)
+    files.rescan()
+    clock.now += 5
+    assert [r.path for r in files.ready()] == [str(path)]
+
+
+def test_files_outside_the_roots_or_temporary_are_never_ready(tmp_path: Path) -> None:
+    clock = Clock()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    files = StableFiles([inbox], delay=0.0, clock=clock)
+    (tmp_path / "elsewhere.pdf").write_bytes(b"x")
+    (inbox / "copying.pdf.part").write_bytes(b"x")
+    files.observe(tmp_path / "elsewhere.pdf")
+    files.observe(inbox / "copying.pdf.part")
+    clock.now += 1
+    assert files.ready() == [] and files.waiting == 0

@@ -1,0 +1,89 @@
+"""ZIP batches: path traversal, links and bombs refused before anything is written; manifests."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from capture.sources import (
+    ManifestError,
+    UnsafeArchiveError,
+    ZipLimits,
+    parse_manifest,
+    read_manifest,
+    unpack_zip,
+)
+
+
+def _zip(path: Path, members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression=compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_members_unpack_with_their_folders_and_temporary_names_are_skipped(tmp_path: Path) -> None:
+    z = _zip(tmp_path / "a.zip", {"a.pdf": b"%PDF-a", "scans/b.png": b"png", "__MACOSX/._a.pdf": b"junk",
+                                   "scans/.DS_Store": b"junk"})
+    files = unpack_zip(z, tmp_path / "out")
+    assert [f.relative_to(tmp_path / "out").as_posix() for f in files] == ["a.pdf", "scans/b.png"]
+    assert (tmp_path / "out" / "scans" / "b.png").read_bytes() == b"png"
+    assert unpack_zip(z, tmp_path / "out") == files  # complete: reused as it is
+
+
+@pytest.mark.parametrize("name", ["../evil.pdf", "scans/../../evil.pdf", "/etc/evil.pdf", "C:/evil.pdf",
+                                  "..\\evil.pdf"])
+def test_path_traversal_is_refused_and_nothing_is_written(tmp_path: Path, name: str) -> None:
+    z = _zip(tmp_path / "evil.zip", {"fine.pdf": b"ok", name: b"evil"})
+    with pytest.raises(UnsafeArchiveError):
+        unpack_zip(z, tmp_path / "deep" / "out")
+    assert not (tmp_path / "deep" / "out").exists() and not (tmp_path / "evil.pdf").exists()
+    assert not list(tmp_path.rglob("evil.pdf"))
+
+
+def test_symbolic_links_are_refused(tmp_path: Path) -> None:
+    z = tmp_path / "link.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        info = zipfile.ZipInfo("link.pdf")
+        info.create_system = 3
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(UnsafeArchiveError, match="symbolic link"):
+        unpack_zip(z, tmp_path / "out")
+
+
+def test_a_zip_bomb_is_stopped_by_the_bytes_actually_written(tmp_path: Path) -> None:
+    z = _zip(tmp_path / "bomb.zip", {"bomb.pdf": b"\0" * (8 << 20)})  # 8 MiB of zeros packs to ~8 KiB
+    with pytest.raises(UnsafeArchiveError, match="ZIP bomb"):
+        unpack_zip(z, tmp_path / "out", ZipLimits(max_ratio=100))
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.unpacking").exists()
+    small = _zip(tmp_path / "big.zip", {"a.pdf": b"x" * 3000, "b.pdf": b"y" * 3000}, compression=zipfile.ZIP_STORED)
+    with pytest.raises(UnsafeArchiveError, match="more than"):
+        unpack_zip(small, tmp_path / "out2", ZipLimits(max_total_bytes=5000))
+
+
+def test_not_a_zip_is_an_unsafe_archive(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(UnsafeArchiveError):
+        unpack_zip(bad, tmp_path / "out")
+
+
+def test_manifest_semicolons_russian_headers_and_cp1251(tmp_path: Path) -> None:
+    text = "Файл;Точка;Тип;Заказ\n.\\scans\\a.pdf;SPB-01;waybill;ЗК-1\nb.pdf;;;\n\n"
+    path = tmp_path / "manifest.csv"
+    path.write_bytes(text.encode("cp1251"))
+    entries = read_manifest(path)
+    assert entries["scans/a.pdf"].outlet == "SPB-01"
+    assert entries["scans/a.pdf"].hints == {"doc_type": "waybill", "order_no": "ЗК-1"}
+    assert entries["b.pdf"].hints == {} and entries["b.pdf"].outlet is None
+    comma = parse_manifest("file,outlet,doc_type,order_no\na.pdf,MSK-02,upd,7\n")
+    assert comma["a.pdf"].doc_type == "upd"
+
+
+def test_manifest_without_a_file_column_is_an_error() -> None:
+    with pytest.raises(ManifestError, match="file"):
+        parse_manifest("outlet;type\nSPB-01;upd\n")
