@@ -307,6 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="folder for the set (default: its usual place)")
     parser.add_argument("--model", type=Path, help="a trained classifier file to use")
     parser.add_argument("--ocr-only", action="store_true", help="fill the OCR cache and stop")
+    parser.add_argument("--train", type=Path, metavar="MODEL",
+                        help="train a classifier on the set's texts and types, write it to MODEL and stop "
+                             "(the bundled classify/data/classifier.pkl is made from a set generated with a seed "
+                             "no benchmark uses)")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every mismatch")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--ocr", choices=("pipeline", "plain"), default=ENGINE,
@@ -326,6 +330,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages, seconds = read_all(cases, args.workers)
         if args.ocr_only:
             print(f"{name}: {len(cases)} files cached ({seconds:.0f} s)")
+            continue
+        if args.train:
+            import classify
+
+            labelled = [c for c in cases if c.doc_type]
+            texts = ["\n".join(p.text for p in pages[c.path]) for c in labelled]
+            classify.train_classifier(texts, [c.doc_type for c in labelled], args.train)
+            print(f"trained on {len(labelled)} documents of {name} ({folder}) -> {args.train}")
             continue
         report = score(name, cases, pages, only, model=model, verbose=args.verbose)
         report.ocr_seconds = seconds

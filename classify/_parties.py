@@ -14,7 +14,7 @@ from classify.extract import BUYER_ROLES, INN, KPP, Doc, Hit, _first_page_rows
 from classify.types import FieldValue
 
 _ORG_FORMS = r"(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ФГУП|МУП|ГУП|НКО|АНО)"
-_RU_ORG = re.compile(_ORG_FORMS + r"\s+«[^»]{2,60}»|ИП\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+){1,2}")
+_RU_ORG = re.compile(_ORG_FORMS + r"\s+«[^»,]{2,60}(?:»|(?=,))|ИП\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+){1,2}")
 _EN_ORG = re.compile(
     r"\b[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:LLC|JSC|PJSC|Ltd\.?|LTD\.?|Limited|Inc\.?|GmbH|AG|"
     r"B\.V\.|BV|S\.A\.|SA|SARL|SAS|S\.r\.l\.|Sp\. z o\.o\.|plc|PLC|Co\.|Corp\.?|SDN\.? ?BHD\.?|BHD\.?|LLP)\b"
@@ -38,9 +38,16 @@ _ADDRESS_WORDS = re.compile(
     r"\d{5}|\d{4} ?[a-z]{2}|johor|selangor|kuala|lumpur|malaysia|ул\.|пр-т|д\.|г\.|россия|russia)")
 
 
+_LEADING_ROLE = re.compile(r"(?i)^(?:supplier|seller|vendor|consignor|contractor|поставщик|продавец|"
+                           r"исполнитель|грузоотправитель)\b[\s:]*")
+
+
 def _clean_name(text: str) -> str:
     text = _ZERO_OOO.sub(lambda m: "ООО" if len(m.group()) == 3 and "А" not in m.group() else "ОАО", text)
-    text = re.sub(r"\s+", " ", text).strip(" ,;:|.-—'\"‘’")
+    text = _LEADING_ROLE.sub("", re.sub(r"\s+", " ", text)).strip(" ,;:|.-—'\"‘’")
+    text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
+    if "«" in text and "»" not in text:
+        text += "»"  # the closing quote lost in reading
     return text
 
 
@@ -68,6 +75,8 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
         if org:
             return _field("seller_name", _clean_name(org.group()), row, m.end(), len(row.text), 1.0)
         value = _clean_name(_cut(rest).split(",")[0])
+        if re.fullmatch(BUYER_ROLES + r"\W*", value.lower()):
+            continue  # a header of two columns: "Исполнитель: Заказчик:"
         if len(value) >= 3 and not re.search(r"\d{5}", value):
             return _field("seller_name", value, row, m.end(), len(row.text), 0.9)
     rows = _first_page_rows(doc, 12)
@@ -117,7 +126,7 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
     if start_index is not None:
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]
-        m = _RU_ADDRESS.search(row.text)
+        m = re.search(r"\d{6},\s*(?:г\.|город)", row.text) or _RU_ADDRESS.search(row.text)
         if m:
             return _address_from(rows, start_index, m.start(), 1.0)
         for n in range(start_index + 1, min(start_index + 4, len(rows))):
@@ -160,7 +169,7 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
         parts.append(row)
     if not parts:
         return None
-    value = re.sub(r"\s+", " ", " ".join(p.text for p in parts)).strip(" ,;|")
+    value = _cut(re.sub(r"\s+", " ", " ".join(p.text for p in parts))).strip(" ,;|")
     return Hit(value, value, parts[0], 0, len(parts[0].text), 0.7).field("seller_address", 0.7)
 
 
@@ -180,7 +189,10 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
         if _NOT_ADDRESS.search(nxt) or SELLER_LABEL.search(rows[k].folded) or re.search(BUYER_ROLES,
                                                                                         rows[k].folded):
             break
-        if re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.)$", parts[-1].strip()) or (
+        if _cut(row.text[start:]) != row.text[start:].rstrip() and k == n + 1 and len(parts) == 1 and (
+                not re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.)$", parts[-1].strip())):
+            break  # the address ended on its own line, before a phone or an INN
+        if re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.|[А-ЯЁ][а-яё]+)$", parts[-1].strip()) or (
                 re.match(r"^\s*(?:д\.|стр\.|офис|кв\.)", nxt)):
             parts.append(_cut(nxt))
             k += 1
