@@ -283,6 +283,23 @@ def test_zip_batch_with_manifest_sets_outlet_type_and_order(archive, tmp_path: P
     assert bundle.exists() and evil.exists()  # a batch import never moves the user's files
 
 
+def test_a_zip_dropped_in_an_outlet_folder_becomes_its_documents(sqlite_archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "SPB-01").mkdir(parents=True)
+    bundle = inbox / "SPB-01" / "day.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.write(_pdf(tmp_path / "a.pdf", "Счёт № 41"), "a.pdf")
+        zf.write(_pdf(tmp_path / "b.pdf", "Счёт № 42"), "b.pdf")
+        zf.writestr("manifest.csv", "file,order_no\nb.pdf,ZK-42\n")
+    summary = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
+                           _options(sqlite_archive, inbox)).run_once()
+    assert summary.archived == 2
+    got = {d.filename: (d.outlet.code, d.order_no) for d in _documents(sqlite_archive)}
+    assert got == {"a.pdf": ("SPB-01", None), "b.pdf": ("SPB-01", "ZK-42")}
+    assert list(sqlite_archive.settings.path("watch", "processed").rglob("day.zip"))
+    assert not list(sqlite_archive.settings.path("watch", "work").rglob("*.pdf"))
+
+
 def test_an_interrupted_batch_resumes_without_duplicates(sqlite_archive, tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     for n in range(5):
