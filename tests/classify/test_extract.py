@@ -161,3 +161,25 @@ def test_unreadable_text_goes_to_review_as_other() -> None:
 def test_empty_document() -> None:
     result = analyse([], today=TODAY)
     assert result.doc_type == "other" and result.needs_review and result.fields == {}
+
+
+def test_text_running_down_a_turned_page_is_read_in_rows() -> None:
+    # a landscape report scanned turned 90°: each line is a column of tall word boxes, lines go leftwards
+    from capture.types import OcrWord, PageText
+
+    lines = ["DAILY SALES REPORT", "Store code: OUT-7612", "Business date: 27 Mar 2025", "Total sales: RUB 589,990.93"]
+    words = []
+    for n, line in enumerate(lines):
+        x = 3000 - n * 100
+        y = 200
+        for word in line.split():
+            words.append(OcrWord(word, 0.9, (x, y, x + 40, y + len(word) * 30), n, n))
+            y += len(word) * 30 + 30
+    p = PageText(number=1, width=3508, height=2480, words=tuple(words))
+    result = analyse([p], today=TODAY)
+    assert result.doc_type == "sales_report"
+    got = result.values()
+    assert got["outlet_code"] == "OUT-7612"
+    assert got["date"] == "2025-03-27"
+    assert got["total"] == "589990.93"
+    assert result.fields["total"].box[0] == 2700  # boxes stay as they were read
