@@ -122,3 +122,12 @@ def test_training_needs_two_known_types(tmp_path: Path) -> None:
         train_classifier(["a", "b"], ["receipt", "nonsense"], tmp_path / "m.pkl")
     with pytest.raises(ModelError):
         train_classifier(["a"], ["receipt", "other"], tmp_path / "m.pkl")
+
+
+def test_bundled_model_loads_and_agrees_with_the_rules() -> None:
+    from classify import default_classifier
+
+    model = default_classifier()
+    assert model is not None and set(model.labels) == set(DOC_TYPES)
+    for doc_type, xs in TEXTS.items():
+        assert classify_text(xs[0], model)[0] == doc_type
