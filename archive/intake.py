@@ -48,9 +48,12 @@ from capture.sources import (
     InboxObserver,
     MailAccount,
     Mailbox,
+    MailboxError,
     MailMessage,
     MailRule,
     ManifestEntry,
+    SourceConfigError,
+    SourceError,
     StableFiles,
     UnsafeArchiveError,
     ZipLimits,
@@ -61,7 +64,6 @@ from capture.sources import (
     read_manifest,
     unpack_zip,
 )
-from capture.sources.exceptions import SourceConfigError, SourceError
 from finarchive.errors import InvalidInputError
 
 Report = Callable[[str, dict[str, Any]], None]
@@ -86,7 +88,7 @@ class Piece:
     ref: str  # source reference: the user's file, plus ``!member`` or ``#pages=…`` when it is a part
     outlet: str | None = None
     hints: Mapping[str, str] = field(default_factory=dict)
-    work: str | None = None  # a folder of ours the piece lies in (removed once the group is settled)
+    work: tuple[str, ...] = ()  # folders of ours the piece lies in (removed once its group is settled)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _split(path: Path, *, filename: str, ref: str, outlet: str | None, hints: Ma
         pieces.append(Piece(
             path=str(part.path), filename=f"{stem}.part{n:02d}{os.path.splitext(str(part.path))[1] or suffix}",
             ref=part_ref, outlet=(cover.outlet if cover and cover.outlet else outlet),
-            hints={**hints, **part.hints}, work=str(folder),
+            hints={**hints, **part.hints}, work=(str(folder),),
         ))
     return pieces
 
@@ -162,7 +164,7 @@ def pieces_of(path: str | os.PathLike[str], *, ref: str, outlet: str | None = No
         member_hints = {**base_hints, **(entry.hints if entry else {})}
         for piece in _split(member, filename=member.name, ref=f"{ref}!{name}", outlet=member_outlet,
                             hints=member_hints, options=options):
-            pieces.append(piece if piece.work else dataclasses.replace(piece, work=str(dest)))
+            pieces.append(dataclasses.replace(piece, work=(*piece.work, str(dest))))
     return pieces
 
 
@@ -181,8 +183,8 @@ class _Group:
         if len(self.outcomes) == len(self.pieces) and not self.settled:
             self.settled = True
             self._settle(self.outcomes)
-            for work in {p.work for p in self.pieces if p.work}:
-                if all(o.outcome in FINAL for o in self.outcomes):
+            if all(o.outcome in FINAL for o in self.outcomes):  # else kept: a retry reuses the parts
+                for work in {w for p in self.pieces for w in p.work}:
                     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -203,9 +205,10 @@ def _problem(outcomes: Iterable[FileOutcome]) -> tuple[str, str]:
     return ",".join(reasons) or "failed", message
 
 
-def record_intake(archive, *, source: str, source_ref: str, filename: str, outcome: IntakeOutcome,  # type: ignore[no-untyped-def]
-                  reason: str | None = None, message: str | None = None, outlet: str | None = None,
-                  sha256: str | None = None, quarantine_path: str | None = None, size: int | None = None) -> None:
+def record_intake(archive, *, source: str, source_ref: str,  # type: ignore[no-untyped-def]
+                  filename: str, outcome: IntakeOutcome, reason: str | None = None, message: str | None = None,
+                  outlet: str | None = None, sha256: str | None = None, quarantine_path: str | None = None,
+                  size: int | None = None) -> None:
     """A ledger row for something a source handled without the pipeline (e.g. a hostile ZIP)."""
     with archive.transaction() as session:
         session.add(IntakeRecord(source=source, source_ref=source_ref, filename=filename, sha256=sha256, size=size,
@@ -254,7 +257,8 @@ class WatchOptions:
         if options.after not in AFTER_ACTIONS:
             raise SourceConfigError(f"watch.after = {options.after!r}: expected move or delete")
         if not options.inboxes:
-            raise SourceConfigError("no inbox to watch: give --inbox DIR or set inboxes in the watch section of finarchive.toml")
+            raise SourceConfigError(
+                "no inbox to watch: give --inbox DIR or set inboxes in the watch section of finarchive.toml")
         return options
 
     @property
@@ -433,6 +437,9 @@ def mail_rules(settings: Settings) -> list[MailRule]:
     return [MailRule.from_config(raw, i) for i, raw in enumerate(settings.get("mail", "rules") or [])]
 
 
+MAIL_CHUNK = 25  # messages whose attachments are read before their rules' actions are applied
+
+
 def _safe_component(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[:120] or "_"
 
@@ -485,7 +492,7 @@ class MailIntake:
                 continue
             for piece in _split(path, filename=filename, ref=ref, outlet=rule.outlet, hints=hints,
                                 options=self.options):
-                pieces.append(piece if piece.work else dataclasses.replace(piece, work=str(folder)))
+                pieces.append(dataclasses.replace(piece, work=(*piece.work, str(folder))))
         return pieces, len(files) - len([f for f in files if f[2] not in done])
 
     def run_once(self) -> MailSummary:
@@ -502,6 +509,7 @@ class MailIntake:
         return out
 
     def _account(self, box: Mailbox, out: MailSummary) -> None:
+        """Messages in chunks: their attachments read and committed, then each message handled by its rule."""
         pending: list[tuple[MailMessage, MailRule, list[FileOutcome], int]] = []
         items: list[IntakeItem] = []
         for message in box.messages():
@@ -519,16 +527,28 @@ class MailIntake:
             pending.append((message, rule, outcomes, len(pieces)))
             if pieces:
                 items += _group_items(pieces, source="mail", settle=outcomes.extend)
+            if len(pending) >= MAIL_CHUNK:
+                self._flush(box, pending, items, out)
+                pending, items = [], []
+        self._flush(box, pending, items, out)
+
+    def _flush(self, box: Mailbox, pending: list[tuple[MailMessage, MailRule, list[FileOutcome], int]],
+               items: list[IntakeItem], out: MailSummary) -> None:
         merge_summaries(out.summary, self.pipeline.run(items))
         for message, rule, outcomes, expected in pending:
             if len(outcomes) != expected or not all(o.outcome in FINAL for o in outcomes):
                 self.report("message", {"key": message.key, "outcome": "kept", "subject": message.subject})
                 continue  # something failed: leave the message as it is, the next pass retries
-            if expected == 0 and not message.attachments and not (rule.body if rule.body is not None else self.body):
+            wants_body = rule.body if rule.body is not None else self.body
+            if expected == 0 and not message.attachments and not wants_body:
                 self.report("message", {"key": message.key, "outcome": "no_documents", "subject": message.subject})
                 continue
-            if rule.action != "none":
-                box.apply(message, rule.action, rule.folder)
+            try:
+                if rule.action != "none":
+                    box.apply(message, rule.action, rule.folder)
+            except MailboxError as exc:  # its documents are in; the next pass applies the action again
+                self.report("message", {"key": message.key, "outcome": "action_failed", "subject": str(exc)})
+                continue
             out.handled += 1
             shutil.rmtree(self.work_dir / "mail" / _safe_component(message.key), ignore_errors=True)
             self.report("message", {"key": message.key, "outcome": rule.action, "rule": rule.name,
@@ -601,6 +621,9 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
             todo = [p for p in pieces if p.ref not in done]
             if todo:
                 yield from _group_items(todo, source=source, settle=lambda outcomes: None)
+            else:  # all in already: drop what we unpacked or split for it
+                for work in {w for p in pieces for w in p.work}:
+                    shutil.rmtree(work, ignore_errors=True)
 
     return merge_summaries(total, pipeline.run(items()))
 

@@ -294,7 +294,8 @@ def _sheet_pdf(path: Path, title: str, lines: Sequence[str], payload: str) -> Pa
         c.drawCentredString(width / 2, y, line)
         y -= 10 * mm
     c.setFont(font, 9)
-    c.drawCentredString(width / 2, 15 * mm, "finarchive — положите этот лист перед документом / place before the document")
+    c.drawCentredString(width / 2, 15 * mm,
+                        "finarchive — положите этот лист перед документом / place before the document")
     c.showPage()
     c.save()
     tmp.replace(path)

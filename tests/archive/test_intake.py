@@ -8,7 +8,6 @@ import email
 import email.policy
 import hashlib
 import imaplib
-import io
 import os
 import pwd
 import shutil

@@ -14,7 +14,6 @@ from capture.barcodes import (
     SEPARATOR,
     CoverSheet,
     PageCodes,
-    page_codes,
     plan_split,
     split_at_sheets,
     write_cover_sheet,

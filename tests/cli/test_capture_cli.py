@@ -123,7 +123,7 @@ def test_a_service_killed_mid_batch_loses_and_duplicates_nothing_when_restarted(
         _wait_for_documents(env, 1, service)
     finally:
         service.kill()  # SIGKILL: no chance to tidy up
-        service.wait(30)
+        service.communicate(timeout=30)
     left = sorted(p.name for p in inbox.rglob("*.png"))
     assert left, "the kill came too late to be mid-batch"
 
@@ -142,7 +142,12 @@ def test_sigterm_stops_the_service_cleanly_and_the_rest_waits(env: dict[str, str
     inbox = tmp_path / "inbox"
     hashes = _drop_scans(inbox, 5)
     service = _service(env, inbox)
-    _wait_for_documents(env, 1, service)
+    try:
+        _wait_for_documents(env, 1, service)
+    except AssertionError:
+        service.kill()
+        service.communicate(timeout=30)
+        raise
     service.send_signal(signal.SIGTERM)
     _, err = service.communicate(timeout=120)
     assert service.returncode == 0, err.decode()
