@@ -47,6 +47,7 @@ def extract_files(
 ) -> Iterator[dict[str, Any]]:
     """One JSON-able dict per file, in the order given; pages of all files are read in parallel."""
     files = [str(p) for p in paths]
+    model = model if model is not None else classify.default_classifier()
     limits: dict[str, Any] = {}
     if max_bytes:
         limits["max_bytes"] = max_bytes

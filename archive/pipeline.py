@@ -402,9 +402,9 @@ class Pipeline:
     def _model(self):  # type: ignore[no-untyped-def]
         if not self._classifier_loaded:
             self._classifier_loaded = True
+            # The archive's own model (`finarchive train`) when there is one, else the bundled one.
             path = self.settings.models_dir / classify.MODEL_FILENAME
-            if path.exists():
-                self._classifier = classify.load_classifier(path)
+            self._classifier = classify.load_classifier(path) if path.exists() else classify.default_classifier()
         return self._classifier
 
     @staticmethod
