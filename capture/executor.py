@@ -58,6 +58,9 @@ class SerialExecutor:
         self.close()
 
 
+PRELOAD = ["capture.read"]
+
+
 def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
@@ -75,6 +78,10 @@ class PoolExecutor:
         self.prefetch = max(0, prefetch)
         methods = multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context(start_method if start_method in methods else "spawn")
+        if self._context.get_start_method() == "forkserver":
+            # Workers fork from a server that has already imported the reading code (OpenCV, numpy,
+            # pdfium, pytesseract): a new or rebuilt worker starts in milliseconds, not a second.
+            self._context.set_forkserver_preload(PRELOAD)
         self._pool: ProcessPoolExecutor | None = None
 
     def _get_pool(self) -> ProcessPoolExecutor:
