@@ -13,21 +13,22 @@ from classify.types import Extraction
 
 
 def extraction_json(file: str, extraction: Extraction, pages: int) -> dict[str, Any]:
-    """One line of `finarchive extract --json`."""
+    """One line of `finarchive extract --json`: exactly DESIGN.md's keys; per-field detail (confidence,
+    page, box, the text as read, and the validation problems that name the field) under ``details``."""
+    details: dict[str, Any] = {}
+    for name, f in extraction.fields.items():
+        details[name] = {"confidence": round(f.confidence, 4), "page": f.page,
+                         "box": list(f.box) if f.box else None, "raw": f.raw}
+        problems = [p.code for p in extraction.problems if name in p.fields]
+        if problems:
+            details[name]["problems"] = problems
     return {
         "file": file,
         "doc_type": extraction.doc_type,
         "confidence": round(extraction.confidence, 4),
         "fields": extraction.values(),
         "pages": pages,
-        "needs_review": extraction.needs_review,
-        "problems": [{"code": p.code, "message": p.message, "fields": list(p.fields), "severity": p.severity}
-                     for p in extraction.problems],
-        "details": {
-            name: {"confidence": round(f.confidence, 4), "page": f.page, "box": list(f.box) if f.box else None,
-                   "raw": f.raw}
-            for name, f in extraction.fields.items()
-        },
+        "details": details,
     }
 
 

@@ -77,7 +77,7 @@ def test_extract_json_follows_the_design_contract_and_touches_no_archive(env: di
     lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert [line["file"] for line in lines] == [str(scan), str(broken), str(pdf)]  # order as given
     first = lines[0]
-    assert {"file", "doc_type", "confidence", "fields", "pages", "details"} <= set(first)
+    assert set(first) == {"file", "doc_type", "confidence", "fields", "pages", "details"}
     assert first["doc_type"] == "waybill" and first["pages"] == 1
     assert first["fields"]["number"] == "4521" and first["fields"]["date"] == "2026-03-14"
     assert first["fields"]["total"] == "235730.00"
