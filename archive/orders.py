@@ -26,6 +26,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from archive import audit
+from classify import normalise_number
 from archive.config import DEFAULTS, Settings
 from archive.models import (
     Document,
@@ -60,54 +61,14 @@ __all__ = [
 
 # -- order numbers -------------------------------------------------------------------------------------
 
-# Latin letters that print like Cyrillic ones, and digits OCR confuses with letters in a letter prefix.
-_LAT_TO_CYR = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
-_CYR_TO_LAT = str.maketrans("АВСЕНКМОРТХУ", "ABCEHKMOPTXY")
-_DIGIT_AS_LETTER = str.maketrans("30", "ЗО")
-_LETTER_AS_DIGIT = str.maketrans("OОЗ", "003")
-_LOOKALIKE_LATIN = set("ABCEHKMOPTXY")
-_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "_": "-"})
-_SEGMENT = re.compile(r"[^\W_]+|[-/.]")
-_PREFIX = re.compile(r"^(?:[^\W\d_]|[30](?=[^\W\d_]))+")
-
-
-def _letters(run: str) -> str:
-    """A run of letters in one script: Latin if it has a letter only Latin has, else Cyrillic."""
-    if any("A" <= ch <= "Z" and ch not in _LOOKALIKE_LATIN for ch in run):
-        return run.translate(_CYR_TO_LAT).replace("З", "3")
-    return run.translate(_LAT_TO_CYR).translate(_DIGIT_AS_LETTER)
-
-
-def _segment(seg: str) -> str:
-    prefix = _PREFIX.match(seg)
-    head = _letters(prefix.group(0)) if prefix else ""
-    rest = seg[len(prefix.group(0)) if prefix else 0:]
-    if rest and sum(ch.isdigit() for ch in rest) >= len(rest) / 2:
-        rest = rest.translate(_LETTER_AS_DIGIT)
-    return head + "".join(_letters(ch) if ch.isalpha() else ch for ch in rest)
-
-
-def _normalise_number(raw: str) -> str:
-    text = re.sub(r"\s+", "", raw.upper().translate(_DASHES)).lstrip("№#").strip("-/.")
-    return "".join(_segment(s) if s[0].isalnum() else s for s in _SEGMENT.findall(text))
-
-
-try:  # the extractor's own normaliser, when classify provides it: both sides must agree
-    from classify import normalise_number as _shared_normaliser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on what classify ships
-    _shared_normaliser = None
-
-
 def normalise_order_no(raw: str | None) -> str:
-    """An order number as the extractor normalises it: upper case, no spaces, look-alikes resolved.
+    """An order number exactly as the extractor normalises it (classify.normalise_number), so both agree.
 
     ``3K-000781`` and ``зк 000781`` both become ``ЗК-000781``; ``so-12345`` becomes ``SO-12345``.
     """
     if raw is None or not str(raw).strip():
         return ""
-    if _shared_normaliser is not None:
-        return str(_shared_normaliser(str(raw)))
-    return _normalise_number(str(raw))
+    return normalise_number(str(raw))
 
 
 # -- reading orders from CSV / JSON --------------------------------------------------------------------
