@@ -218,6 +218,7 @@ def record_intake(archive, *, source: str, source_ref: str,  # type: ignore[no-u
 
 # -- watched folders -----------------------------------------------------------------------------------
 AFTER_ACTIONS: frozenset[str] = frozenset({"move", "delete"})
+SERVICE_OUTCOMES_KEPT = 1000  # the newest file outcomes a long-running service keeps in its summary
 
 
 @dataclass(frozen=True)
@@ -368,13 +369,16 @@ class FolderIntake:
     def run_once(self) -> ImportSummary:
         """Take every file waiting now (once it is complete) and return; documents a crash left are finished first."""
         total = merge_summaries(ImportSummary(), self.pipeline.resume())
+        patience = max(60.0, self.options.stable_seconds * 20)  # a file that never settles is left waiting
+        last_progress = time.monotonic()
         while not self.stop.is_set():
             self.files.rescan()
             ready = self.files.ready()
             if ready:
                 merge_summaries(total, self._run(ready))
+                last_progress = time.monotonic()
                 continue
-            if not self.files.waiting:
+            if not self.files.waiting or time.monotonic() - last_progress > patience:
                 break
             self.stop.wait(min(self.options.poll_interval, max(self.options.stable_seconds / 3, 0.05)))
         return total
@@ -395,9 +399,11 @@ class FolderIntake:
                 ready = self.files.ready()
                 if ready:
                     merge_summaries(total, self._run(ready))
+                    del total.outcomes[:-SERVICE_OUTCOMES_KEPT]  # counts stay; a service runs for months
                     continue
                 if mail is not None and now >= next_mail:
                     merge_summaries(total, mail.run_once().summary)
+                    del total.outcomes[:-SERVICE_OUTCOMES_KEPT]
                     next_mail = time.monotonic() + self.options.mail_interval
                     continue
                 observer.wake.wait(tick)

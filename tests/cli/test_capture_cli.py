@@ -16,6 +16,7 @@ import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from archive.config import Settings
 from archive.models import Document, DocumentStatus
 from archive.store import Archive
 from capture.barcodes import CoverSheet, page_codes
@@ -105,19 +106,24 @@ def _service(env: dict[str, str], inbox: Path, *extra: str) -> subprocess.Popen:
 
 
 def _wait_for_documents(env: dict[str, str], at_least: int, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        with Archive.open(env["FINARCHIVE_HOME"], environ=env) as arc, arc.sessions() as s:
-            if s.scalar(select(func.count(Document.id)).where(Document.status != DocumentStatus.RECEIVED)) >= at_least:
+    arc = Archive(Settings.load(env["FINARCHIVE_HOME"], env))  # opened once, no migration check per poll
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            with arc.sessions() as s:
+                done = s.scalar(select(func.count(Document.id)).where(Document.status != DocumentStatus.RECEIVED))
+            if done >= at_least:
                 return
-        time.sleep(0.05)
+            time.sleep(0.02)
+    finally:
+        arc.close()
     raise AssertionError(f"the service did not archive {at_least} documents (exit {proc.poll()})")
 
 
 def test_a_service_killed_mid_batch_loses_and_duplicates_nothing_when_restarted(
         env: dict[str, str], tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
-    hashes = _drop_scans(inbox, 6)
+    hashes = _drop_scans(inbox, 8)
     service = _service(env, inbox)
     try:
         _wait_for_documents(env, 1, service)
