@@ -177,12 +177,14 @@ def test_a_file_rewritten_while_it_was_read_is_taken_again_not_moved_away(sqlite
     assert moved.read_bytes() == second and not path.exists()
 
 
-def test_the_service_takes_waiting_files_then_new_ones_and_stops_on_request(sqlite_archive, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["native", "poll"])
+def test_the_service_takes_waiting_files_then_new_ones_and_stops_on_request(
+        sqlite_archive, tmp_path: Path, mode: str) -> None:
     inbox = tmp_path / "inbox"
     _pdf(inbox / "SPB-01" / "waiting.pdf", "Счёт № 10")
     stop = threading.Event()
     intake = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
-                          _options(sqlite_archive, inbox), stop=stop)
+                          _options(sqlite_archive, inbox, mode=mode), stop=stop)
     result: list = []
     service = threading.Thread(target=lambda: result.append(intake.serve()))
     service.start()
