@@ -89,7 +89,9 @@ def _same(expected: str, got: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """Case and white space left out: SROIE's own labels space punctuation as they please ("NO.1" and
+    "NO. 1", "28,JALAN" and "28, JALAN" for the same print), so spacing is no part of a match."""
+    return re.sub(r"\s+", "", text).casefold()
 
 
 # -- OCR with a cache ------------------------------------------------------------------------------
@@ -306,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", choices=sorted(SETS), help="set(s) to run (default: all)")
     parser.add_argument("--dir", type=Path, help="folder for the set (default: its usual place)")
     parser.add_argument("--model", type=Path, help="a trained classifier file to use")
+    parser.add_argument("--rules-only", action="store_true", help="classify by keyword rules alone, no model")
     parser.add_argument("--ocr-only", action="store_true", help="fill the OCR cache and stop")
     parser.add_argument("--train", type=Path, metavar="MODEL",
                         help="train a classifier on the set's texts and types, write it to MODEL and stop "
@@ -318,11 +321,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["ACCURACY_OCR"] = args.ocr  # for the worker processes
     globals()["ENGINE"] = args.ocr
-    model = None
-    if args.model:
-        import classify
+    import classify
 
-        model = classify.load_classifier(args.model)
+    # the product's classifier: the bundled model unless another is given or --rules-only
+    model = None if args.rules_only else (
+        classify.load_classifier(args.model) if args.model else classify.default_classifier())
     for name in args.set or list(SETS):
         where, make, only = SETS[name]
         folder = args.dir or where()
