@@ -601,8 +601,8 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
                  source: str = "import", resume: bool = True) -> ImportSummary:
     """Import folders, files and ZIP archives; an interrupted import run again finishes without duplicates.
 
-    Documents a crash left in ``received`` are finished first; pieces the ledger already shows archived
-    (by source reference) are skipped without even being hashed again by the pipeline.
+    Documents a crash left in ``received`` are finished first; pieces archived before are recognised by
+    their SHA-256 and counted as duplicates.
     """
     archive = pipeline.archive
     settings: Settings = archive.settings
@@ -623,13 +623,9 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
     def items() -> Iterator[IntakeItem]:
         for _, pieces in batch_pieces(paths, options=options, outlet=outlet, hints=hints, manifest=manifest,
                                       on_rejected=rejected):
-            done = _done_refs(archive, source, [p.ref for p in pieces])
-            todo = [p for p in pieces if p.ref not in done]
-            if todo:
-                yield from _group_items(todo, source=source, settle=lambda outcomes: None)
-            else:  # all in already: drop what we unpacked or split for it
-                for work in {w for p in pieces for w in p.work}:
-                    shutil.rmtree(work, ignore_errors=True)
+            # Every piece goes through the pipeline, whose SHA-256 check skips (and counts) what is in
+            # already: a path the ledger knows may hold new content by now, so the path alone proves nothing.
+            yield from _group_items(pieces, source=source, settle=lambda outcomes: None)
 
     return merge_summaries(total, pipeline.run(items()))
 

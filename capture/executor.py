@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -63,6 +64,9 @@ PRELOAD = ["capture.read"]
 
 def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    # Ctrl-C is for the parent, which stops feeding work and lets pages in flight finish; a worker
+    # interrupted by the terminal's signal would turn its page into an error.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class PoolExecutor:

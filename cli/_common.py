@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from finarchive.errors import FinarchiveError
 
@@ -45,7 +46,7 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except FinarchiveError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err_console.print("[bold red]error:[/] " + escape(str(exc)), highlight=False)
             raise typer.Exit(exc.exit_code) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -96,15 +96,18 @@ def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):  # 
 @app.command("import")
 @handle_errors
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (recursive).", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursive) and ZIP archives.",
+                                                show_default=False)],
     outlet: Annotated[str | None, typer.Option(help="Outlet code the documents come from.")] = None,
+    manifest: Annotated[Path | None, typer.Option(help="CSV mapping files to outlet, doc type and order number.")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="Document type, overriding the classifier.")] = None,
     order: Annotated[str | None, typer.Option(help="Order number for every document.")] = None,
     workers: Annotated[int | None, typer.Option(help="OCR processes (default: one per core).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
 ) -> None:
-    """Import files and folders: duplicates (by SHA-256) are skipped, unreadable files quarantined.
+    """Import files, folders and ZIP archives: duplicates (by SHA-256) are skipped, unreadable files
+    quarantined. Run again after an interruption, it finishes the batch without duplicates.
 
     Exits 0 when every file was archived or skipped as a duplicate, 10 when some were quarantined
     or failed (the others are archived all the same).
@@ -113,10 +116,12 @@ def import_(
     if missing:
         err_console.print(f"[bold red]error:[/] no such file or folder: {', '.join(missing)}", highlight=False)
         raise typer.Exit(2)
+    from archive.intake import import_batch
+
     hints = {k: v for k, v in {"doc_type": doc_type, "order_no": order}.items() if v}
     with open_archive() as arc:
         summary = _run_pipeline(
-            arc, lambda p: p.import_paths(paths, outlet_code=outlet, hints=hints),
+            arc, lambda p: import_batch(p, paths, outlet=outlet, hints=hints, manifest=manifest),
             show_progress=not (no_progress or as_json), workers=workers,
         )
     if as_json:
@@ -318,10 +323,11 @@ def check() -> None:
 def _register_subcommands() -> None:
     from cli.orders import orders_app
     from cli.originals import originals_app
-    from cli import web_cmds
+    from cli import capture_cmds, web_cmds
 
     app.add_typer(orders_app, name="orders", help="Sales orders from the CRM/ERP, their documents and gaps.")
     app.add_typer(originals_app, name="originals", help="Paper originals: registers, receiving, boxes, retention.")
+    capture_cmds.register(app)
     web_cmds.register(app)
 
 
