@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from capture.types import PageText
 
@@ -65,13 +65,31 @@ def parse_money(text: str) -> tuple[str, int, int] | None:
 
 
 def parse_last_money(text: str) -> tuple[str, int, int] | None:
-    found = [a for a in find_amounts(_money_text(text)) if "." in a[0]]
-    return found[-1] if found else None
+    """The last amount with its decimals printed (a table's totals row ends with the amount due);
+    a rate ("6%") is no amount. With none, an amount read with a space for its point at the end
+    ("RM 64 13")."""
+    clean = _money_text(text)
+    found = [a for a in find_amounts(clean) if re.search(r"[.,]\s?\d{1,2}$", clean[a[1]:a[2]])
+             and not re.match(r"\s?%", clean[a[2]:a[2] + 2])]
+    if found:
+        return found[-1]
+    m = re.search(r"(?<![\d.,])(\d{1,6}) (\d{2})\s*$", clean)
+    if m and not re.search(r"\d[.,]\d", clean):
+        return f"{int(m.group(1))}.{m.group(2)}", m.start(1), m.end(2)
+    # whole units marked with their currency: "Grand Total Rs 1939", "Total: 1 500 руб."
+    marked = [a for a in find_amounts(clean) if re.search(_CURRENCY_SIGN + r"\s*$", clean[:a[1]])
+              or re.match(r"\s*" + _CURRENCY_SIGN, clean[a[2]:])]
+    return marked[-1] if marked else None
+
+
+_CURRENCY_SIGN = r"(?i:[$€£₹₽]|\b(?:rs|rm|myr|usd|eur|inr|rub|руб|р)\b\.?)"
 
 
 def _money_text(text: str) -> str:
-    # "900-00" printed with a dash for the decimal point (some forms), same length as the input
-    return re.sub(r"(?<=\d)-(?=\d{2}(?!\d))", ",", text)
+    """The text with what stands in a number's way blanked, the same length as the input: "900-00" printed
+    with a dash for the decimal point (some forms); a currency glued to the amount ("RM7.70")."""
+    text = re.sub(r"(?<=\d)-(?=\d{2}(?!\d))", ",", text)
+    return re.sub(r"(?i)(?<![a-z])(?:rm|myr|rs|usd|eur|руб)(?=\d)", lambda m: " " * len(m.group()), text)
 
 
 _NUMBER_TOKEN = re.compile(
@@ -152,15 +170,21 @@ ORDER_LABELS = (
     Label(r"(?:заказ(?:у|а)?(?: покупателя| клиента)?|order(?: no\.?| number| #|)|po(?: no\.?| number)|"
           r"purchase order(?: no\.?)?)\s*" + NO + r"?\s*[:.]?", 1.0, below=True),
 )
+# "total" as OCR reads it off a till slip: one letter misread ("Tatal", "Tota!", "fotal", "Totsl")
+FUZZY_TOTAL = r"(?:[a-z0-9!|]otal|t[a-z0-9]tal|to[a-z0-9]al|tot[a-z0-9]l|tota[a-z0-9!|])(?![a-z])"
 TOTAL_LABELS = (
     Label(r"всего к оплате(?: \(9\))?\s*[:.]?", 1.0, last=True),
     Label(r"(?:итого к оплате|к оплате|итого с ндс|всего с ндс|сумма с ндс)\s*[:.]?", 1.0, last=True),
     Label(r"всего по (?:накладной|документу|счету)\s*[:.]?", 1.0, last=True),
-    Label(r"(?:grand total|total amount due|amount due|total due|total payable|balance due|total amount|"
-          r"total incl\.? (?:gst|vat|tax)|total \(incl[^)]*\)|invoice total|total \(rub\)|total rounded|"
-          r"nett? total|total sales|totaal|factuur totaal|total facture|total ttc|montant ttc|gesamtbetrag|"
-          r"rechnungsbetrag|endbetrag|do zapłaty|razem)\s*[:.]?", 0.95, last=True),
+    # the amount finally due: after rounding, after all taxes
+    Label(r"(?:grand total|total amount due|amount due|total due|total payable|amount payable|balance due|"
+          r"final total|nett total|total after (?:adj\w*|rounding)|total\s*(?:amt|amount)?\s*rounded|"
+          r"rounded total|total rounded|total to pay|do zapłaty)\s*[:.]?", 0.95, last=True),
+    Label(r"(?:total amount|total incl\.? (?:gst|vat|tax)|total \(incl[^)]*\)|invoice total|total \(rub\)|"
+          r"total sales|totaal|factuur totaal|total facture|total ttc|montant ttc|gesamtbetrag|"
+          r"rechnungsbetrag|endbetrag|razem)\s*[:.]?", 0.8, last=True),
     Label(r"(?:total|итого|итог|всего|сумма)\s*(?:\([a-zа-я]+\)|[a-z]{3}\b|руб\.?)?\s*[:.=]?", 0.8, last=True),
+    Label(r"(?<![a-z])" + FUZZY_TOTAL + r"\s*[:.=]?", 0.75, last=True),
 )
 VAT_LABELS = (
     Label(r"(?:в том числе|в т\.ч\.|втом числе|включая)?\s*(?:ндс|vat|gst|tax|сумма ндс|сумма налога)"
@@ -274,23 +298,106 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
 
 
 def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
-    labels = Z_LABELS["total"] if doc_type == "z_report" else TOTAL_LABELS
-    hits = [h for h in find_labelled(doc, labels, parse_last_money) if not _is_sub(h)]
-    hit = _best(hits, last=doc_type != "z_report")
-    return hit.field("total") if hit else None
+    """The document's total: the amount under the strongest total label, the last such at the bottom.
+    On a till slip where the tendered cash and the change are printed, a labelled total equal to their
+    difference is taken first; with no labelled total left, that difference itself (less sure)."""
+    from decimal import Decimal
+
+    if doc_type == "z_report":
+        hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
+        return hit.field("total") if hit else None
+    hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_last_money) if not _is_sub(h)]
+    hits = [h for h in hits if Decimal(h.value) > 0]
+    paid = _paid(doc)
+    if paid is not None:
+        agree = [h for h in hits if Decimal(h.value) == paid]
+        if agree:
+            return max(agree, key=lambda h: (h.priority, h.row.index)).field("total")
+        printed = _printed(doc, paid)  # no total label agrees, but the amount paid is printed as well
+        if printed is not None:
+            return printed.field("total")
+    hits = [replace(h, priority=h.priority * 0.97) if len(_amounts_after(h)) > 1 and h.priority < 1.0 else h
+            for h in hits]  # "Total 20.00 1.20": a row of a tax summary, not the amount due
+    hit = _best(hits, last=True)
+    return _rounded(doc, hit).field("total") if hit is not None else None
+
+
+def _printed(doc: Doc, amount) -> Hit | None:  # type: ignore[no-untyped-def]
+    """The lowest row, other than the cash and change rows, where ``amount`` is printed."""
+    text = f"{amount}"
+    for row in reversed(doc.rows):
+        if re.search(_TENDERED.pattern + "|" + _CHANGE.pattern, row.folded):
+            continue
+        for value, s, e in find_amounts(_money_text(row.text)):
+            if value == text:
+                return Hit(value, row.text[s:e], row, s, e, 0.6)
+    return None
+
+
+def _amounts_after(hit: Hit) -> list[tuple[str, int, int]]:
+    clean = _money_text(hit.row.text[hit.label if hit.label >= 0 else hit.start:])
+    return [a for a in find_amounts(clean) if re.search(r"[.,]\s?\d{1,2}$", clean[a[1]:a[2]])]
+
+
+_ROUNDING = Label(r"(?:rounding|round(?:ing)? adj\w*|округление)\s*(?:adj\w*)?\s*(?:rm|myr)?\s*[:.=]?", 1.0)
+
+
+def _rounded(doc: Doc, hit: Hit) -> Hit:
+    """A total followed, lower down and with no total after it, by a rounding adjustment: the total as
+    rounded ("Total incl. GST 41.52", "Rounding Adj -0.02" → 41.50)."""
+    from decimal import Decimal
+
+    below = [h for h in find_labelled(doc, (_ROUNDING,), parse_money, window=30)
+             if h.row.index > hit.row.index and h.row.index - hit.row.index <= 3]
+    if not below:
+        return hit
+    adj = Decimal(below[0].value)
+    if adj == 0 or abs(adj) >= 1:
+        return hit
+    value = f"{Decimal(hit.value) + adj}"
+    return replace(hit, value=value, priority=hit.priority * 0.9)
+
+
+_TENDERED = Label(r"(?:cash tendered|tendered|cash received|received cash|cash|paid amount|amount paid|"
+                  r"accepted total|payment|получено|наличными)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
+_CHANGE = Label(r"(?:cash change|change due|change amt|change|сдача)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
+
+
+def _paid(doc: Doc):  # type: ignore[no-untyped-def]
+    """Cash tendered less the change given back, when both are printed (the last of each), else None."""
+    from decimal import Decimal
+
+    tendered = [h for h in find_labelled(doc, (_TENDERED,), parse_money, window=30)
+                if not re.search(r"chang|сдач", h.row.folded[max(0, h.label):h.start])]
+    change = find_labelled(doc, (_CHANGE,), parse_money, window=30)
+    if not tendered or not change:
+        return None
+    cash = abs(Decimal(tendered[-1].value))
+    back = abs(Decimal(change[-1].value))
+    return cash - back if cash > back else None
+
+
+_SUB_LABEL = re.compile(
+    r"qty|quantity|items?\b|item\(|\btems?\b|\bqu\b|pcs|units|count|кол-во|количеств|без ндс|без налога|excl|"
+    r"\bnet\b|до скидки|discount|saving|скидк|stamp|point")
+_TAX_LABEL = re.compile(r"ндс|налог|vat|gst|tax")
+_WITH_TAX = re.compile(r"incl(?!uded)|с ндс|включая|with|payable")  # "GST included": the tax itself
+_SUB_BEFORE = re.compile(
+    r"sub[- ]?$|sub[- ]?total|без ндс|без налога|net\b|excl|discount|скидк|налог|ндс|vat|gst|tax|change|сдача|"
+    r"rounding|округл|tendered|cash|наличн|безналичн|card|visa|master|accepted|paid|payment")
 
 
 def _is_sub(hit: Hit) -> bool:
-    """A total that is not the document's: a subtotal, a tax, a quantity, cash tendered, change."""
+    """A total that is not the document's: a subtotal, a tax, a quantity, a discount, cash tendered,
+    change."""
     folded = hit.row.folded
     label = folded[hit.label:hit.start] if hit.label >= 0 else ""
     before = folded[max(0, (hit.label if hit.label >= 0 else hit.start) - 25):max(hit.label, 0)]
-    if re.search(r"qty|quantity|items?\b|pcs|units|кол-во|количеств|без ндс|без налога|excl|net\b|до скидки", label):
+    if _SUB_LABEL.search(label):
         return True
-    if re.search(r"ндс|налог|vat|gst|tax", label) and not re.search(r"incl|inclusive|с ндс|включая|with", label):
+    if _TAX_LABEL.search(label) and not _WITH_TAX.search(label):
         return True
-    return bool(re.search(r"sub[- ]?$|sub[- ]?total|без ндс|без налога|net\b|excl|discount|скидк|налог|ндс|vat|gst|"
-                          r"tax|change|сдача|rounding|округл|tendered|cash|наличн|безналичн|card|visa|master", before))
+    return bool(_SUB_BEFORE.search(before))
 
 
 def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | None:

@@ -1,0 +1,67 @@
+"""Till slips as OCR reads them: the total under misread labels, after rounding, checked against the
+cash tendered and the change; the seller and its address at the top; dates with misread digits."""
+
+from __future__ import annotations
+
+from classify import extract_fields
+from tests.classify.pagetext import text_page
+
+
+def _total(text: str) -> str | None:
+    got = extract_fields("receipt", [text_page(text)])
+    return got["total"].value if "total" in got else None
+
+
+def test_total_label_read_with_one_letter_wrong() -> None:
+    assert _total("""SOME SHOP
+Tatal Sales (Inclusive of GST) : 32.70
+CASH : 40.00
+Change : 7.30""") == "32.70"
+
+
+def test_final_total_after_rounding_is_taken_over_the_total_before_it() -> None:
+    assert _total("""Total (Excluding GST): 61.80
+Total (Inclusive of GST): 67.98
+Rounding Adj: 0.02
+TOTAL: 68.00""") == "68.00"
+
+
+def test_rounding_printed_after_the_last_total_is_applied() -> None:
+    assert _total("""Total (Excluding GST): 39.16
+GST Payable: 2.36
+Total (Inclusive of GST): 41.52
+Rounding Adj: -0.02""") == "41.50"
+
+
+def test_quantities_rates_discounts_savings_and_tax_summaries_are_no_total() -> None:
+    assert _total("""Total Sales Inclusive GST @6% 8.70
+Total Qty: 6
+Total Discount RM 0.00
+Total Savings 0.00
+(Total Included GST @ 6% : 0.49)""") == "8.70"
+
+
+def test_cash_tendered_less_change_picks_the_total_it_agrees_with() -> None:
+    # the tax summary's "Total" row comes last, but the cash paid says which total is the amount due
+    assert _total("""Total Sales RM 21.20
+CASH : 100.00
+Change : 78.80
+Total : 20.00 1.20""") == "21.20"
+
+
+def test_no_total_labelled_but_the_amount_paid_is_printed() -> None:
+    assert _total("""Total Sales (Inclusive GST) RM 22.94 x
+Rounding RM 22.90
+CASH RM 50.00
+CHANGE RM 27.10""") == "22.90"
+
+
+def test_amount_read_with_a_space_for_its_point_or_glued_to_its_currency() -> None:
+    assert _total("Total After Adj Incl GST 98 35") == "98.35"
+    assert _total("Nett Total: RM7.70") == "7.70"
+    assert _total("Grand Total Rs 1939") == "1939.00"
+
+
+def test_a_whole_number_with_no_currency_is_no_total() -> None:
+    assert _total("Total items 24") is None
+    assert _total("Total 24") is None
