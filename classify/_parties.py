@@ -23,8 +23,8 @@ SELLER_LABEL = re.compile(
     r"(?:продавец|поставщик(?: \(исполнитель\))?|исполнитель|получатель|seller|supplier|vendor|from|"
     r"contractor)\s*[:.]\s*")
 ADDRESS_LABEL = re.compile(r"(?:адрес|юридический адрес|address)\s*[:.]\s*")
-_STOP = re.compile(r",?\s*(?:" + INN + r"|" + KPP + r"|огрн|тел\.?|tel\.?|phone|e-mail|email|р/с|"
-                   r"\(\d\w?\)\s*$)", re.IGNORECASE)
+_STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с)"
+                   r"(?![^\W\d_])|\(\d\w?\)\s*$)", re.IGNORECASE)  # "Телесфера" is no phone
 _RU_ADDRESS = re.compile(r"(?:\d{6},\s*)?(?:г\.|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д\.|дом)\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
 
@@ -86,6 +86,9 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
         org = _RU_ORG.search(_ZERO_OOO.sub("ООО", row.text))
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
+    legal = _legal_name(rows[:7])
+    if legal is not None:
+        return legal
     for n, row in enumerate(rows[:4]):  # a letterhead or a till slip: the first line of capitals
         if _header_line(row.text):
             name = row.text
@@ -100,6 +103,51 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
         org = _EN_ORG.search(row.text)
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.8)
+    return None
+
+
+# The legal form that ends a company's name on a letterhead or a till slip, as OCR reads it ("SDN BHO",
+# "SON. BHD.", "§/B"): Malaysian/Singaporean Sdn Bhd, Bhd, S/B; Enterprise; the English and European forms.
+_FORM = re.compile(
+    r"(?<![A-Za-z])(?:S[DO0]N\.?\s*B[HN][DO0]\.?|B[HN]D\.?(?![A-Za-z])|S/B(?=[\s\d(]|$)|ENTERPRISES?|"
+    r"(?:PTE\.?\s*)?LTD\.?|LIMITED|LLC|L\.L\.C\.|INC\.?|CORP\.?|GMBH|B\.V\.?|N\.V\.|PLC|LLP|S\.A\.(?:R\.L\.)?|"
+    r"SARL|SAS|AG|SP\. Z O\.O\.|PVT\.? LTD\.?)(?![A-Za-z])", re.IGNORECASE)
+# OCR's symbols for letters in a Latin header line
+_LATIN_LOOKALIKES = str.maketrans({"¥": "Y", "§": "S", "{": "(", "}": ")", "‘": "'", "’": "'", "`": "'"})
+_REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\s*[A-Z]?\d[\d\s]{3,}\s*[-~]?\s*"
+                       r"[A-Za-z]{0,2}\s*\)?)?", re.IGNORECASE)
+
+
+def _legal_name(rows: list[Row]) -> FieldValue | None:
+    """A company's name at the top of a page: the first row that ends in a legal form ("... SDN BHD",
+    "... S/B (519537-X)", "... Ltd"), its registration number after the form left out; a form alone
+    on its row ("CO. (M) SDN BHD") finishes the name on the row above."""
+    for n, row in enumerate(rows):
+        if re.search(BUYER_ROLES, row.folded):
+            return None
+        text = row.text.translate(_LATIN_LOOKALIKES)
+        forms = [m for m in _FORM.finditer(text) if m.start() > 0 or n > 0]
+        if not forms:
+            continue
+        form = forms[-1]
+        if _NOT_ADDRESS.search(text[:form.end()]) and not re.search(r"(?i)^\W*co\.", text) or (
+                _ADDRESS_WORDS.search(text[:12]) and re.search(r"\d", text[:12])):
+            continue
+        tail = text[form.end():]
+        if re.search(r"[A-Za-z]{3}", tail[_REG_TAIL.match(tail).end():]) and len(forms) == 1:
+            continue  # the form inside a sentence, not at a name's end
+        head = text[:form.start()]
+        head = head.split(":")[-1] if re.search(r"^[^:]{3,20}:", head) else head  # "Owned by: ..."
+        name = f"{head}{text[form.start():form.end()]}"
+        words = re.findall(r"[A-Za-z]{2,}", head)
+        if (len(words) < 2 or re.match(r"(?i)\W*co\b", head)) and n > 0 and _header_line(rows[n - 1].text) \
+                and not re.search(r"\d", rows[n - 1].text):
+            name = f"{rows[n - 1].text.translate(_LATIN_LOOKALIKES)} {name}"
+        name = re.sub(r"\s+", " ", name).strip(" ,;:|-~'\"“”«»")
+        if len(re.findall(r"[A-Za-z]", name)) < 4:
+            continue
+        name = _LEADING_ROLE.sub("", name)
+        return Hit(name, row.text[:form.end()], row, 0, form.end(), 0.85).field("seller_name", 0.8)
     return None
 
 

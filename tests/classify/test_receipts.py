@@ -65,3 +65,36 @@ def test_amount_read_with_a_space_for_its_point_or_glued_to_its_currency() -> No
 def test_a_whole_number_with_no_currency_is_no_total() -> None:
     assert _total("Total items 24") is None
     assert _total("Total 24") is None
+
+
+def _names(text: str) -> dict[str, str]:
+    got = extract_fields("receipt", [text_page(text)])
+    return {k: v.value for k, v in got.items() if k in ("seller_name", "seller_address")}
+
+
+def test_seller_is_the_legal_name_under_a_brand_without_its_registration_number() -> None:
+    got = _names("""Geoventure
+Taste Of The World Sdn Bhd (96585-A)
+Lot 38, 39 101 Boulevard,
+Jalan Kenari 5, Bandar Puchong Jaya,
+47170 Puchong, Selangor
+TEL: 03-8079 0255""")
+    assert got["seller_name"] == "Taste Of The World Sdn Bhd"
+
+
+def test_legal_form_misread_and_wrapped_onto_its_own_line() -> None:
+    assert _names("""POPULAR BOOK
+CO. (M) SDN BHD
+(Co. No. 113825-W)
+No 8, Jalan 7/118B, Desa Tun Razak""")["seller_name"] == "POPULAR BOOK CO. (M) SDN BHD"
+    assert _names("""MR. D.I.¥. (M) SDN BHD
+Co-REG:860671-D
+LOT 1851-A & 1851-B, JALAN KPB 6""")["seller_name"] == "MR. D.I.Y. (M) SDN BHD"
+    assert _names("""99 SPEED MART S/B (519537-X)
+LOT P.T. 2811, JALAN ANGSA,""")["seller_name"] == "99 SPEED MART S/B"
+
+
+def test_a_phone_label_inside_a_word_does_not_cut_a_name() -> None:
+    got = extract_fields("invoice", [text_page("""Счёт на оплату № 5 от 01.02.2025
+Продавец: АО «Телесфера» (2)""")])
+    assert got["seller_name"].value == "АО «Телесфера»"
