@@ -109,7 +109,7 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
 # The legal form that ends a company's name on a letterhead or a till slip, as OCR reads it ("SDN BHO",
 # "SON. BHD.", "§/B"): Malaysian/Singaporean Sdn Bhd, Bhd, S/B; Enterprise; the English and European forms.
 _FORM = re.compile(
-    r"(?<![A-Za-z])(?:S[DO0]N\.?\s*B[HN][DO0]\.?|B[HN]D\.?(?![A-Za-z])|S/B(?=[\s\d(]|$)|ENTERPRISES?|"
+    r"(?<![A-Za-z])(?:S[DIO0]N[.,]?\s*\|?\s*[BGE8][HNE][DO0]\.?|B[HN]D\.?(?![A-Za-z])|S/B(?=[\s\d(]|$)|ENTERPRISES?|"
     r"(?:PTE\.?\s*)?LTD\.?|LIMITED|LLC|L\.L\.C\.|INC\.?|CORP\.?|GMBH|B\.V\.?|N\.V\.|PLC|LLP|S\.A\.(?:R\.L\.)?|"
     r"SARL|SAS|AG|SP\. Z O\.O\.|PVT\.? LTD\.?)(?![A-Za-z])", re.IGNORECASE)
 # OCR's symbols for letters in a Latin header line
@@ -118,13 +118,17 @@ _REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\
                        r"[A-Za-z]{0,2}\s*\)?)?", re.IGNORECASE)
 
 
+_SDN_BHD = re.compile(r"S[DIO0]N([.,])?\s*\|?\s*[BGE8][HNE][DO0](?![A-Za-z])")  # "SON. GHD" as read
+_REG_ROW = re.compile(r"(?i)\bco\.?\s*(?:reg|no)|company no|\broc\b|\d{5,}\s*[-~]\s*[A-Z]\b")
+
+
 def _legal_name(rows: list[Row]) -> FieldValue | None:
     """A company's name at the top of a page: the first row that ends in a legal form ("... SDN BHD",
     "... S/B (519537-X)", "... Ltd"), its registration number after the form left out; a form alone
     on its row ("CO. (M) SDN BHD") finishes the name on the row above."""
     for n, row in enumerate(rows):
-        if re.search(BUYER_ROLES, row.folded):
-            return None
+        if re.search(BUYER_ROLES, row.folded) or _NOT_ADDRESS.search(row.text) and not _REG_ROW.search(row.text):
+            return None  # the name comes before the phone, the tax number, the slip's own lines
         text = row.text.translate(_LATIN_LOOKALIKES)
         forms = [m for m in _FORM.finditer(text) if m.start() > 0 or n > 0]
         if not forms:
@@ -134,7 +138,9 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
                 _ADDRESS_WORDS.search(text[:12]) and re.search(r"\d", text[:12])):
             continue
         tail = text[form.end():]
-        if re.search(r"[A-Za-z]{3}", tail[_REG_TAIL.match(tail).end():]) and len(forms) == 1:
+        if _REG_ROW.search(text[:form.start()]):
+            continue
+        if len(re.findall(r"[A-Za-z]{3,}", tail[_REG_TAIL.match(tail).end():])) > 1 and len(forms) == 1:
             continue  # the form inside a sentence, not at a name's end
         head = text[:form.start()]
         head = head.split(":")[-1] if re.search(r"^[^:]{3,20}:", head) else head  # "Owned by: ..."
@@ -144,6 +150,7 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
                 and not re.search(r"\d", rows[n - 1].text):
             name = f"{rows[n - 1].text.translate(_LATIN_LOOKALIKES)} {name}"
         name = re.sub(r"\s+", " ", name).strip(" ,;:|-~'\"“”«»")
+        name = _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", name)
         if len(re.findall(r"[A-Za-z]", name)) < 4:
             continue
         name = _LEADING_ROLE.sub("", name)

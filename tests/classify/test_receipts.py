@@ -98,3 +98,17 @@ def test_a_phone_label_inside_a_word_does_not_cut_a_name() -> None:
     got = extract_fields("invoice", [text_page("""Счёт на оплату № 5 от 01.02.2025
 Продавец: АО «Телесфера» (2)""")])
     assert got["seller_name"].value == "АО «Телесфера»"
+
+
+def test_legal_form_read_with_wrong_letters_is_written_as_printed() -> None:
+    assert _names("""SINNATHAMBY HOLDINGS SON. GHD. (2:49336-T)
+NO.17, 18 & 41, JALAN BESAR,""")["seller_name"] == "SINNATHAMBY HOLDINGS SDN. BHD."
+
+
+def test_a_legal_name_below_the_phone_line_is_not_the_seller() -> None:
+    got = _names("""SANYU STATIONERY SHOP
+NO. 31G&33G, JALAN SETIA INDAH
+40170 SETIA ALAM
+Tel: +603-3362 4137
+Supplied by US SUPPLY SDN BHD""")
+    assert got["seller_name"] == "SANYU STATIONERY SHOP"
