@@ -35,7 +35,10 @@ _NOT_ADDRESS = re.compile(
     r"место расчетов|место расчётов|\d{6}-[a-z])\b|@")
 _ADDRESS_WORDS = re.compile(
     r"(?i)\b(?:jalan|jln|taman|lot|no\.?|street|st\.|road|rd\.?|avenue|ave\.?|blvd|floor|block|"
-    r"\d{5}|\d{4} ?[a-z]{2}|johor|selangor|kuala|lumpur|malaysia|ул\.|пр-т|д\.|г\.|россия|russia)")
+    r"\d{5}|\d{4} ?[a-z]{2}|ул\.|пр-т|д\.|г\.|россия|russia|"
+    # Malaysia's states and federal territories, as a till slip's address ends with them
+    r"malaysia|johor|kedah|kelantan|melaka|malacca|negeri sembilan|pahang|perak|perlis|pulau pinang|penang|"
+    r"sabah|sarawak|selangor|terengganu|kuala lumpur|kuala|lumpur|labuan|putrajaya|darul \w+|d\.\s?e\.?)")
 
 
 _LEADING_ROLE = re.compile(r"(?i)^(?:supplier|seller|vendor|consignor|contractor|поставщик|продавец|"
@@ -119,7 +122,7 @@ _REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\
 
 
 _SDN_BHD = re.compile(r"S[DIO0]N([.,])?\s*\|?\s*[BGE8][HNE][DO0](?![A-Za-z])")  # "SON. GHD" as read
-_REG_ROW = re.compile(r"(?i)\bco\.?\s*(?:reg|no)|company no|\broc\b|\d{5,}\s*[-~]\s*[A-Z]\b")
+_REG_ROW = re.compile(r"(?i)\bco\.?\s*(?:reg|no)|compan\w*\s*(?:reg|no)|\broc\b|\d{5,}\s*[-~]\s*[A-Z]\b")
 
 
 def _legal_name(rows: list[Row]) -> FieldValue | None:
@@ -209,22 +212,43 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
 _REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,}-[A-Z]\)?\W*$|\(\d{3,}-[A-Z]\)")
 
 
+_PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:mobile|whatsapps?|h/?p|tel|fax)\b.*)\W*$")
+_BRANCH_OR_REG = re.compile(r"(?i)^\W*\(.*\)\W*$|^\W*[\w/]*\d{4,}[\w/]*\s*[-~]?\s*[A-Z]?\W*$")
+
+
 def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
-    """The lines under a letterhead's name that make its address (a till slip's header)."""
+    """The lines under a letterhead's name that make its address (a till slip's header): after the
+    name's registration number and a brand or branch line, up to the phone, the tax number or the slip's
+    own lines; after the postcode's line only lines that are still part of an address."""
     parts: list[Row] = []
-    for row in rows[name_index + 1:name_index + 7]:
+    skipped = 0
+    postcode = False
+    for row in rows[name_index + 1:name_index + 9]:
         text = row.text.strip()
-        if not parts and (_REG_NO.search(text) or _header_line(text) and not _ADDRESS_WORDS.search(text)):
-            continue  # company number, or the rest of the name, before the address
-        if _NOT_ADDRESS.search(text) or re.search(r"\d{2,4}[- ]\d{3,4}[- ]?\d{3,4}\s*$", text) and not re.search(
-                r"[A-Za-z]{3}", text):
-            break
-        if not parts and not _ADDRESS_WORDS.search(text):
+        if len(text) > 100:
+            break  # a paragraph, not a letterhead
+        stop = _NOT_ADDRESS.search(text) or _REG_ROW.search(text) or _PHONE_ROW.match(text)
+        if not parts:
+            lead = stop and (stop.start() < 10 or _REG_ROW.search(text))  # a row that starts as no address
+            if _REG_NO.search(text) or _BRANCH_OR_REG.match(text) or lead or not _ADDRESS_WORDS.search(text):
+                skipped += 1  # a registration or tax number, a brand or a branch before the address
+                if skipped > 3:
+                    break
+                continue
+        elif stop or _BRANCH_OR_REG.match(text) or postcode and not _ADDRESS_WORDS.search(text) or (
+                re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and re.search(r"\d{5}", text)):
             break
         parts.append(row)
+        postcode = postcode or bool(re.search(r"(?<!\d)\d{5}(?!\d)", text))
+        if _cut(text) != text or _NOT_ADDRESS.search(text):
+            break
     if not parts:
         return None
-    value = _cut(re.sub(r"\s+", " ", " ".join(p.text for p in parts))).strip(" ,;|")
+    value = re.sub(r"\s+", " ", " ".join(p.text for p in parts))
+    tail = _NOT_ADDRESS.search(value)
+    value = _cut(value[:tail.start()] if tail else value).strip(" ,;|:-~")
+    if len(re.findall(r"[^\W\d_]", value)) < 4:
+        return None
     return Hit(value, value, parts[0], 0, len(parts[0].text), 0.7).field("seller_address", 0.7)
 
 

@@ -112,3 +112,33 @@ NO. 31G&33G, JALAN SETIA INDAH
 Tel: +603-3362 4137
 Supplied by US SUPPLY SDN BHD""")
     assert got["seller_name"] == "SANYU STATIONERY SHOP"
+
+
+def test_receipt_address_runs_from_under_the_name_to_the_phone_line() -> None:
+    got = _names("""POPULAR BOOK
+CO. (M) SDN BHD
+(Co. No. 113825-W)
+(GST Reg No. 001492992000)
+No 8, Jalan 7/118B, Desa Tun Razak
+56000 Kuala Lumpur, Malaysia
+SUNWAY VELOCITY
+Tel : 03-55235214""")
+    assert got["seller_address"] == "No 8, Jalan 7/118B, Desa Tun Razak 56000 Kuala Lumpur, Malaysia"
+
+
+def test_receipt_address_skips_the_tax_number_and_a_branch_line_and_stops_at_a_mobile_number() -> None:
+    got = _names("""TF Value-Mart Sdn Bhd (482123-U)
+Bantong-2
+GST Reg No 000184401920
+Jalan Tras Batu 1
+28700 Bentong
+Pahang Darul Makmur.
+Mobile /Whatsapps : +6012-918 7937""")
+    assert got["seller_address"] == "Jalan Tras Batu 1 28700 Bentong Pahang Darul Makmur."
+
+
+def test_no_address_from_a_contract_paragraph() -> None:
+    got = _names("""ООО «Вектор», ОГРН 1025491829912, именуемое в дальнейшем «Исполнитель», в лице генерального директора \
+Новикова Л. С., действующего на основании Устава, с одной стороны, и гражданин Иванов Андрей Дмитриевич
+именуемый в дальнейшем «Заказчик», с другой стороны, вместе именуемые «Стороны», заключили настоящий Договор""")
+    assert "seller_address" not in got
