@@ -34,7 +34,8 @@ _NOT_ADDRESS = re.compile(
     r"reg\.? ?no|cashier|date|table|bill|order|e-?mail|www\.|http|инн|огрн|кассир|смена|чек|"
     r"место расчетов|место расчётов|\d{6}-[a-z])\b|@")
 _ADDRESS_WORDS = re.compile(
-    r"(?i)\b(?:jalan|jln|taman|lot|no\.?|street|st\.|road|rd\.?|avenue|ave\.?|blvd|floor|block|"
+    r"(?i)\b(?:jalan|j[il1]n|taman|tmn|bandar|bdr|lorong|persiaran|lebuhraya|seksyen|kg\.|kampung|pusat|lot|"
+    r"no\.?|street|st\.|road|rd\.?|avenue|ave\.?|blvd|floor|flr|level|block|"
     r"\d{5}|\d{4} ?[a-z]{2}|ул\.|пр-т|д\.|г\.|россия|russia|"
     # Malaysia's states and federal territories, as a till slip's address ends with them
     r"malaysia|johor|kedah|kelantan|melaka|malacca|negeri sembilan|pahang|perak|perlis|pulau pinang|penang|"
@@ -212,7 +213,8 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
 _REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,}-[A-Z]\)?\W*$|\(\d{3,}-[A-Z]\)")
 
 
-_PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:mobile|whatsapps?|h/?p|tel|fax)\b.*)\W*$")
+_PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:mobile|whatsapps?|h/?p|tel|fax)\b.*|"
+                        r".*\(\+?\d{2,4}\)\s*\d{3,4}.*)\W*$")  # an area code in brackets: "(+603) 7831 2552"
 _BRANCH_OR_REG = re.compile(r"(?i)^\W*\(.*\)\W*$|^\W*[\w/]*\d{4,}[\w/]*\s*[-~]?\s*[A-Z]?\W*$")
 
 
@@ -239,7 +241,7 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
                 re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and re.search(r"\d{5}", text)):
             break
         parts.append(row)
-        postcode = postcode or bool(re.search(r"(?<!\d)\d{5}(?!\d)", text))
+        postcode = postcode or bool(re.search(r"(?<![\w/])\d{5}(?![\w/])", text))
         if _cut(text) != text or _NOT_ADDRESS.search(text):
             break
     if not parts:
