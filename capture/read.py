@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +37,7 @@ PDF_JPEG_QUALITY = 80  # the page image inside the searchable PDF
 MIN_INK_FOR_ORIENTATION = 0.002  # a blank page is not turned, whatever tesseract says
 # The rotations tried when tesseract's orientation detection cannot tell.
 FALLBACK_ROTATIONS = (180,)
+OSD_MAX_WIDTH = 1400  # pixels: orientation is judged on a copy no wider than this
 
 
 @dataclass(frozen=True)
@@ -162,14 +164,14 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
         )
         if not job.derived_dir:
             return PageResult(job=job, page=page)
-        png, thumb = _derived_paths(job)
-        upright = rotate_right_angle(cleaned.image, best.rotation)
-        _write_png(upright, png)
-        _write_thumbnail(upright, thumb)
+        # The viewer's image is the very JPEG tesseract read (cleaned, upright): no second encoding.
+        image, thumb = _derived_paths(job, ".jpg")
+        shutil.move(best.image_path, image)
+        _write_thumbnail(rotate_right_angle(cleaned.image, best.rotation), thumb)
         page_pdf = os.path.join(job.derived_dir, f"page-{number}.pdf")
         with open(page_pdf, "wb") as fh:
             fh.write(best.pdf or b"")
-    return PageResult(job=job, page=page, cleaned_image=png, thumbnail=thumb, page_pdf=page_pdf)
+    return PageResult(job=job, page=page, cleaned_image=image, thumbnail=thumb, page_pdf=page_pdf)
 
 
 def _ocr_image(gray: np.ndarray, rotation: int, tmp: str, job: PageJob, dpi: int, want_pdf: bool) -> _Reading:
@@ -188,7 +190,7 @@ def _fix_orientation(
     gray: np.ndarray, first: _Reading, tmp: str, job: PageJob, dpi: int, want_pdf: bool
 ) -> _Reading:
     """The first reading looks bad: ask tesseract's OSD, try what it says (or 180), keep the best."""
-    found = tesseract.detect_orientation(first.image_path, timeout=job.ocr_timeout)
+    found = tesseract.detect_orientation(_osd_image(gray, tmp), timeout=job.ocr_timeout)
     candidates = (found.rotate,) if found is not None and found.rotate else FALLBACK_ROTATIONS
     if found is not None and found.rotate == 0:
         return first
@@ -200,14 +202,27 @@ def _fix_orientation(
     return best
 
 
+def _osd_image(gray: np.ndarray, tmp: str) -> str:
+    """A half-size copy for orientation detection: OSD needs the shape of lines, not fine print,
+    and reads a smaller image in about half the time."""
+    height, width = gray.shape[:2]
+    if width > OSD_MAX_WIDTH:
+        factor = OSD_MAX_WIDTH / width
+        gray = cv2.resize(gray, (OSD_MAX_WIDTH, max(1, int(height * factor))), interpolation=cv2.INTER_AREA)
+    path = os.path.join(tmp, "osd.pgm")
+    if not cv2.imwrite(path, gray):
+        raise OcrError(f"cannot write {path}", path=path)
+    return path
+
+
 # --- derived files ------------------------------------------------------------------------------
 
 
-def _derived_paths(job: PageJob) -> tuple[str, str]:
+def _derived_paths(job: PageJob, suffix: str = ".png") -> tuple[str, str]:
     assert job.derived_dir is not None
     number = job.index + 1
     return (
-        os.path.join(job.derived_dir, f"page-{number}.png"),
+        os.path.join(job.derived_dir, f"page-{number}{suffix}"),
         os.path.join(job.derived_dir, f"page-{number}.thumb.jpg"),
     )
 

@@ -57,7 +57,7 @@ def test_scanned_pdf_pages_are_rendered_and_ocred_with_derived_files(tmp_path: P
     assert "сверки" in results[1].page.text
     for result in results:
         n = result.page.number
-        assert result.cleaned_image == str(derived / f"page-{n}.png")
+        assert result.cleaned_image == str(derived / f"page-{n}.jpg")
         with Image.open(result.cleaned_image) as cleaned:
             assert cleaned.mode == "L" and cleaned.size == (result.page.width, result.page.height)
         with Image.open(result.thumbnail) as thumb:
