@@ -286,15 +286,20 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     hit = _best(find_labelled(doc, DATE_LABELS, parse_date, rows=rows))
     if hit:
         return hit.field("date")
+    # no label: the first date of the first page's top, or, on a till slip, the date printed with the
+    # time of the sale ("10/06/2018 13:04"), wherever it stands
     skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")
-    for row in rows:
+    first: Hit | None = None
+    for row in doc.rows:
         if skip.search(row.folded):
             continue
-        found = find_dates(row.text)
-        if found:
-            iso, s, e = found[0]
-            return Hit(iso, row.text[s:e], row, s, e, 0.7).field("date")
-    return None
+        for iso, s, e in find_dates(row.text):
+            if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
+                        re.IGNORECASE):
+                return Hit(iso, row.text[s:e], row, s, e, 0.8).field("date")
+            if first is None and row in rows:
+                first = Hit(iso, row.text[s:e], row, s, e, 0.7)
+    return first.field("date") if first else None
 
 
 def find_total(doc: Doc, doc_type: str) -> FieldValue | None:

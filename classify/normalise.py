@@ -60,8 +60,8 @@ _YEAR = r"(\d{4}|\d{2})"
 _DATE_PATTERNS = (
     # ISO: 2026-03-14
     ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
-    # 14.03.2026, 14/03/26, 14-03-2026
-    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?[-./]\s?(\d{1,2})\s?[-./]\s?" + _YEAR + r"(?!\d)")),
+    # 14.03.2026, 14/03/26, 14-03-2026: the same mark between all three parts
+    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR + r"(?!\d|[-./]\d)")),
     # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
     ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[»\"'”“]?\s*[-/ ]?\s*" + _MONTH_WORD
                            + r"\s*[-/,]?\s*" + _YEAR + r"(?!\d)")),
@@ -84,7 +84,17 @@ def _year(text: str) -> int:
     return year + 2000 if year < 100 else year
 
 
+def _month_digits(text: str) -> int:
+    """A month's two digits, its leading 0 repaired where OCR read it as 6, 8 or 9 ("17/83/2017")."""
+    month = int(text)
+    if month > 12 and len(text) == 2 and text[0] in "689" and 1 <= int(text[1]) <= 9:
+        return int(text[1])
+    return month
+
+
 def _make(year: int, month: int, day: int) -> str | None:
+    if not 1900 <= year <= 2099:
+        return None  # "20/1000": not a date a document carries
     try:
         return date(year, month, day).isoformat()
     except ValueError:
@@ -105,7 +115,7 @@ def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int
             if kind == "ymd":
                 iso = _make(int(g[0]), int(g[1]), int(g[2]))
             elif kind == "dmy":
-                a, b, y = int(g[0]), int(g[1]), _year(g[2])
+                a, b, y = int(g[0]), _month_digits(g[2]), _year(g[3])
                 iso = _make(y, b, a) if day_first else _make(y, a, b)
                 if iso is None:
                     iso = _make(y, a, b) if day_first else _make(y, b, a)

@@ -142,3 +142,26 @@ def test_no_address_from_a_contract_paragraph() -> None:
 Новикова Л. С., действующего на основании Устава, с одной стороны, и гражданин Иванов Андрей Дмитриевич
 именуемый в дальнейшем «Заказчик», с другой стороны, вместе именуемые «Стороны», заключили настоящий Договор""")
     assert "seller_address" not in got
+
+
+def _date(text: str) -> str | None:
+    got = extract_fields("receipt", [text_page(text)])
+    return got["date"].value if "date" in got else None
+
+
+def test_date_month_with_its_zero_misread_is_repaired_only_inside_a_date() -> None:
+    assert _date("CASH! 418-82 17/83/2017 21:35") == "2017-03-17"
+    assert _date("Date: 30/64/2018") == "2018-04-30"
+    assert _date("Total 17/83") is None
+
+
+def test_no_date_from_mixed_marks_or_impossible_years() -> None:
+    assert _date("""JAQ1-04 - 2/66
+GFI2 - 20/1000
+28-03-18 18:05""") == "2018-03-28"
+    assert _date("ORD #60 -REG #2- 24/06/2018 22:43:04") == "2018-06-24"
+
+
+def test_date_printed_with_the_time_of_sale_at_the_bottom_of_a_long_slip() -> None:
+    lines = "\n".join(f"ITEM {n} 1 x 2.00 2.00" for n in range(45))
+    assert _date(f"SHOP\n{lines}\n10/06/2018 13:04 1010") == "2018-06-10"
