@@ -101,7 +101,7 @@ def parse_number(text: str) -> tuple[str, int, int] | None:
     if not m:
         return None
     raw = m.group(1).rstrip(".-/")
-    if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", raw) or raw.lower() in {"от", "from"}:
+    if re.fullmatch(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}", raw) or raw.lower() in {"от", "from"}:
         return None  # a date, not a number
     return normalise_number(raw), m.start(1), m.start(1) + len(raw)
 
@@ -151,16 +151,22 @@ TITLE_NUMBER = (
     Label(r"(?:счет[- ]фактура|счет на оплату|счет|товарная накладная|накладная|договор(?: поставки| оказания"
           r" услуг)?|упд|универсальный передаточный документ|invoice|tax invoice|delivery note|waybill|"
           r"agreement|contract|bill|facture|factuur|rechnung|faktura|fattura|factura)\s*" + NO + r"?\s*[:.]?", 1.0),
-    Label(r"(?:factuurnummer|rechnungsnummer|numero de facture|numéro de facture|invoice id|faktura nr)\s*[:.]?",
-          1.0, below=True),
+    Label(r"(?:factuurnummer|factuurnr\.?|rechnungsnummer|rechnungsnr\.?|rechnung nr\.?|numero de facture|"
+          r"numéro de facture|invoice id|faktura nr|numer faktury)\s*[:.]?", 1.0, below=True),
     Label(r"(?:invoice|document|doc|bill|agreement|contract|delivery note)\s*" + NO + r"\s*[:.]?", 1.0),
     Label(r"(?:номер документа|invoice number|invoice #|номер счета)\s*[:.]?", 0.9, below=True),
     Label(r"^\s*" + NO + r"\s*[:.]?\s*(?=\S*\d)", 0.7),
+    # a column headed by the document's name over its number: "Klant Order Factuur" / "... VF1005193039"
+    Label(r"(?<![\w-])(?:invoice|factuur|facture|rechnung|faktura|fattura|factura)(?![\w-])", 0.65, below=True),
 )
+# A document's own date; another date's label ("Order Date", "Due Date", "Дата заказа") is none of these.
+_OTHER_DATE = r"(?<!order )(?<!due )(?<!delivery )(?<!shipping )(?<!payment )(?<!purchase )(?<!expiry )(?<!birth )"
 DATE_LABELS = (
     Label(r"(?:дата составления|invoice date|date of issue|issue date|дата документа|дата счета|business date|"
-          r"дата, время|дата и время|дата|factuurdatum|rechnungsdatum|date de facture|date|datum)\s*[:.]?", 0.9,
-          below=True),
+          r"factuurdatum|factuur datum|rechnungsdatum|date de facture|data wystawienia|data fattura|"
+          r"fecha de factura|fecha factura)\s*[:.]?", 0.95, below=True),
+    Label(r"(?:дата, время|дата и время|дата(?! заказа| оплаты| поставки)|" + _OTHER_DATE + r"(?:date|datum))"
+          r"\s*[:.]?", 0.9, below=True),
 )
 # The date a document is about, where it differs from the date it was drawn up (a day's sales report).
 PERIOD_DATE_LABELS: dict[str, tuple[Label, ...]] = {
@@ -277,6 +283,8 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     # the date printed with the number in the title: "№ 2718 от 21.06.2025"
     number_hits = find_labelled(doc, TITLE_NUMBER, parse_number, rows=rows)
     for hit in sorted(number_hits, key=lambda h: (-h.priority, h.row.index)):
+        if hit.label < 0:
+            continue  # read under a column's label: what follows it is another column
         rest = hit.row.text[hit.end:hit.end + 60]
         m = re.match(r"\s*(?:от|dated|of|from|date[d:]?|du|vom|van|z dnia)?\s*[:.]?\s*", rest, re.IGNORECASE)
         found = find_dates(rest)

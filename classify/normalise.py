@@ -63,10 +63,11 @@ _DATE_PATTERNS = (
     # 14.03.2026, 14/03/26, 14-03-2026: the same mark between all three parts
     ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR + r"(?!\d|[-./]\d)")),
     # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
-    ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[»\"'”“]?\s*[-/ ]?\s*" + _MONTH_WORD
-                           + r"\s*[-/,]?\s*" + _YEAR + r"(?!\d)")),
-    # March 14, 2026
-    ("mon_d_y", re.compile(_MONTH_WORD + r"\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"(?!\d)")),
+    # (and "7. Mai 2014"; "July 1 - July 31, 2014" holds no 1 July 2031)
+    ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?[»\"'”“]?\s*[-/ ]?\s*" + _MONTH_WORD
+                           + r"\s*[-/,]?\s*" + _YEAR + r"(?!\d|\s?,\s?\d{4})")),
+    # March 14, 2026; August 3 , 2014
+    ("mon_d_y", re.compile(_MONTH_WORD + r"\s*(\d{1,2})(?:st|nd|rd|th)?\s?,?\s+" + _YEAR + r"(?!\d)")),
 )
 
 
@@ -199,7 +200,7 @@ CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
     (r"\brm\s?\d|\bringgit\b|\bmyr\b", "MYR"),
     (r"€|\beur\b|\beuro\b|\beuros\b", "EUR"),
     (r"\$|\busd\b|\bus dollars?\b", "USD"),
-    (r"₹|\binr\b|\brs\.?\s?\d|\brupees?\b", "INR"),
+    (r"₹|\binr\b|\brs\.?\s?-?\d|\brupees?\b", "INR"),
     (r"\bpln\b|\bzł\b|\bzl\b", "PLN"),
     (r"£|\bgbp\b", "GBP"),
     (r"\bchf\b", "CHF"),
