@@ -42,13 +42,18 @@ _ADDRESS_WORDS = re.compile(
     r"sabah|sarawak|selangor|terengganu|kuala lumpur|kuala|lumpur|labuan|putrajaya|darul \w+|d\.\s?e\.?)")
 
 
-_LEADING_ROLE = re.compile(r"(?i)^(?:supplier|seller|vendor|consignor|contractor|поставщик|продавец|"
+_LEADING_ROLE = re.compile(r"(?i)^(?:supplier|seller|vendor|consignor|contractor|sold by|поставщик|продавец|"
                            r"исполнитель|грузоотправитель)\b[\s:]*")
+_TITLE_AFTER = re.compile(r"(?i)\s+(?:invoice|receipt|bill|rechnung|factuur|facture)$")
 
 
 def _clean_name(text: str) -> str:
     text = _ZERO_OOO.sub(lambda m: "ООО" if len(m.group()) == 3 and "А" not in m.group() else "ОАО", text)
-    text = _LEADING_ROLE.sub("", re.sub(r"\s+", " ", text)).strip(" ,;:|.-—'\"‘’")
+    text = re.sub(r"\s+", " ", text)
+    text = re.split(r"\s[-–—|]\s(?=.*\d)", text)[0]  # "QualityHosting AG - Uferweg 40-42 - D-63571 ..."
+    abbreviated = re.search(r"(?i)\b(?:[a-z]\.){2,}$|\b(?:inc|ltd|co|corp|bhd|sdn)\.$", text.strip())
+    text = _LEADING_ROLE.sub("", text).strip(" ,;:|-—'\"‘’" if abbreviated else " ,;:|.-—'\"‘’")
+    text = _TITLE_AFTER.sub("", text)  # the document's title printed beside the name
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
     if "«" in text and "»" not in text:
         text += "»"  # the closing quote lost in reading
@@ -94,8 +99,8 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
     if legal is not None:
         return legal
     for n, row in enumerate(rows[:4]):  # a letterhead or a till slip: the first line of capitals
-        if _header_line(row.text):
-            name = row.text
+        if _header_line(_TITLE_AFTER.sub("", row.text)):
+            name = _TITLE_AFTER.sub("", row.text)
             nxt = rows[n + 1].text if n + 1 < len(rows) else ""
             if nxt and _header_line(nxt) and not re.search(r"\d", nxt) and len(nxt.split()) <= 3 and (
                     not _ADDRESS_WORDS.search(nxt)) and (name.rstrip().endswith("&") or nxt.isupper() == name.isupper()):
@@ -133,7 +138,7 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
     for n, row in enumerate(rows):
         if re.search(BUYER_ROLES, row.folded) or _NOT_ADDRESS.search(row.text) and not _REG_ROW.search(row.text):
             return None  # the name comes before the phone, the tax number, the slip's own lines
-        text = row.text.translate(_LATIN_LOOKALIKES)
+        text = re.split(r"\s[-–—|]\s(?=.*\d)", row.text.translate(_LATIN_LOOKALIKES))[0]  # "Name AG - street - city"
         forms = [m for m in _FORM.finditer(text) if m.start() > 0 or n > 0]
         if not forms:
             continue

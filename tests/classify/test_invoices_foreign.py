@@ -49,3 +49,12 @@ def test_number_and_date_in_columns_under_their_headers() -> None:
 
 def test_rupees_before_a_negative_amount() -> None:
     assert normalise_currency("Promotional Discount of Rs -40.00") == "INR"
+
+
+def test_letterhead_name_without_its_address_after_a_dash_or_the_title_beside_it() -> None:
+    got = _got("""QualityHosting AG - Uferweg 40-42 - D-63571 Gelnhausen
+iViveLabs Ltd.
+Rechnungsnr. 30064443""")
+    assert got["seller_name"] == "QualityHosting AG"
+    assert _got("Amazon Web Services Invoice\nInvoice Number: 42183017")["seller_name"] == "Amazon Web Services"
+    assert _got("Coolblue B.V.\nFACTUUR.\nFactuurnummer: 993548900")["seller_name"] == "Coolblue B.V."
