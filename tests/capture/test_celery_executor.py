@@ -1,0 +1,217 @@
+"""Page reading on real Celery workers over a real Redis, started on loopback for this module.
+
+The fixture starts ``redis-server`` on a free port and one ``celery -A capture.celery_executor worker
+--concurrency 2`` subprocess consuming a queue of its own; both are stopped in teardown. Without
+redis-server or celery the tests are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+celery = pytest.importorskip("celery", reason="Celery is not installed (pip install 'celery[redis]')")
+redis = pytest.importorskip("redis", reason="the redis client is not installed (pip install 'celery[redis]')")
+
+from capture import PageJob, WorkerCrashedError, plan_pages, read_page  # noqa: E402
+from capture.celery_executor import (  # noqa: E402
+    BrokerUnavailableError,
+    CeleryExecutor,
+    DistributedError,
+    TaskTimeoutError,
+    make_app,
+)
+from capture_factories import image_pdf, text_image  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+QUEUE = f"finarchive.test.{os.getpid()}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(what: str, ready, process: subprocess.Popen[bytes], log: Path, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        if ready():
+            return
+        time.sleep(0.1)
+    tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+    pytest.fail(f"{what} did not start (exit code {process.poll()}):\n{tail}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throw-away redis-server on a free loopback port, in the foreground of a subprocess we own."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server)")
+    folder = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    log = folder / "redis.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--daemonize", "no", "--dir", str(folder)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    client = redis.Redis(host="127.0.0.1", port=port)
+
+    def ping() -> bool:
+        try:
+            return bool(client.ping())
+        except redis.exceptions.ConnectionError:
+            return False
+
+    try:
+        _wait("redis-server", ping, process, log)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        _stop(process)
+
+
+@pytest.fixture(scope="module")
+def worker(broker_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One Celery worker subprocess (2 processes) consuming QUEUE; yields the broker URL."""
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    env = dict(os.environ, FINARCHIVE_OCR_BROKER_URL=broker_url, OMP_THREAD_LIMIT="1")
+    if os.geteuid() == 0:
+        env["C_FORCE_ROOT"] = "1"  # Celery refuses pickle as root; production workers run as a plain user
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "capture.celery_executor", "worker", "--concurrency", "2",
+             "--pool", "prefork", "-Q", QUEUE, "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    app = make_app(broker_url, queue=QUEUE)
+    try:
+        _wait("the Celery worker", lambda: bool(app.control.ping(timeout=0.5)), process, log)
+        yield broker_url
+    finally:
+        app.close()
+        _stop(process)
+
+
+def _executor(url: str, **options) -> CeleryExecutor:  # type: ignore[no-untyped-def]
+    return CeleryExecutor(url, queue=QUEUE, **({"stall_timeout": 60.0} | options))
+
+
+def test_pages_of_several_documents_are_read_on_workers(worker: str, tmp_path: Path) -> None:
+    docs = [
+        image_pdf(tmp_path / f"doc{i}.pdf", [text_image([f"Накладная № {i}0{j}", "Поставщик ООО Ромашка"])
+                                             for j in range(2)])
+        for i in range(2)
+    ]
+    jobs = [job for doc in docs for job in plan_pages(doc)]
+    missing = PageJob(path=str(tmp_path / "gone.png"), kind="image", index=0)
+    jobs.insert(2, missing)
+    with _executor(worker, prefetch=3) as executor:
+        out = list(executor.map_unordered(read_page, jobs))
+
+    assert sorted((job.path, job.index) for job, _ in out) == sorted((job.path, job.index) for job in jobs)
+    results = {(Path(job.path).name, job.index): result for job, result in out}
+    failure = results.pop(("gone.png", 0))
+    assert isinstance(failure, BaseException) and "gone.png" in str(failure)
+    for (name, index), result in results.items():
+        assert not isinstance(result, BaseException), result
+        assert result.page.error is None and result.page.number == index + 1
+        assert f"№ {name[3]}0{index}" in result.page.text and "Ромашка" in result.page.text
+
+
+def test_every_item_comes_back_exactly_once_with_errors_as_results(worker: str) -> None:
+    items = [float(n) for n in range(-6, 30)]
+    with _executor(worker, prefetch=4) as executor:
+        out = list(executor.map_unordered(math.sqrt, items))
+    assert sorted(item for item, _ in out) == items
+    results = dict(out)
+    assert {k: v for k, v in results.items() if k >= 0} == {k: math.sqrt(k) for k in items if k >= 0}
+    assert all(isinstance(results[k], ValueError) for k in items if k < 0)
+
+
+def test_a_job_that_kills_its_worker_process_comes_back_as_worker_crashed(worker: str) -> None:
+    with _executor(worker) as executor:
+        out = dict(executor.map_unordered(os._exit, [3]))
+        assert isinstance(out[3], WorkerCrashedError)
+        # the worker replaces its process and goes on working
+        assert dict(executor.map_unordered(abs, [-1, -2])) == {-1: 1, -2: 2}
+
+
+def test_a_job_past_its_time_limit_is_stopped(worker: str) -> None:
+    with _executor(worker, task_timeout=0.5) as executor:
+        out = dict(executor.map_unordered(time.sleep, [30, 0]))
+    assert out[0] is None
+    assert isinstance(out[30], TaskTimeoutError)
+
+
+def test_jobs_nobody_consumes_come_back_as_timeouts(broker_url: str) -> None:
+    with CeleryExecutor(broker_url, queue="finarchive.test.nobody", stall_timeout=0.3) as executor:
+        out = dict(executor.map_unordered(abs, [-1, -2, -3]))
+    assert set(out) == {-1, -2, -3}
+    assert all(isinstance(v, TaskTimeoutError) for v in out.values())
+
+
+def test_an_unreachable_broker_is_a_clear_error() -> None:
+    with CeleryExecutor(f"redis://127.0.0.1:{_free_port()}/0") as executor:
+        with pytest.raises(BrokerUnavailableError, match="cannot send jobs"):
+            list(executor.map_unordered(abs, [1]))
+
+
+def test_only_module_level_functions_can_be_sent() -> None:
+    with CeleryExecutor("redis://127.0.0.1:1/0") as executor:
+        with pytest.raises(DistributedError, match="module-level"):
+            list(executor.map_unordered(lambda n: n, [1]))
+
+
+def test_pipeline_archives_documents_read_on_celery_workers(worker: str, sqlite_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from archive.models import Document, DocumentStatus
+    from archive.pipeline import Pipeline
+    from tests.factories import WAYBILL_LINES, make_scan, make_text_pdf
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    make_scan(inbox / "waybill.png", WAYBILL_LINES)
+    make_text_pdf(inbox / "invoice.pdf", [
+        "СЧЁТ НА ОПЛАТУ № 118 от 02.03.2026",
+        "Поставщик: ООО «Ромашка», ИНН 7707083893, КПП 773601001",
+        "Итого к оплате: 12 000,00 руб., в том числе НДС 20%: 2 000,00 руб.",
+    ])
+    with _executor(worker, prefetch=4) as executor:
+        summary = Pipeline(sqlite_archive, executor, actor="tester").import_paths([inbox])
+
+    assert (summary.files, summary.archived, summary.failed, summary.quarantined) == (2, 2, 0, 0)
+    with sqlite_archive.sessions() as s:
+        docs = {d.filename: d for d in s.scalars(select(Document))}
+        scan, pdf = docs["waybill.png"], docs["invoice.pdf"]
+        assert scan.status in (DocumentStatus.PROCESSED, DocumentStatus.NEEDS_REVIEW)
+        assert scan.doc_type == "waybill" and pdf.doc_type == "invoice"
+        assert "4521" in scan.pages[0].text and scan.pages[0].text_source == "ocr"
+        # the worker wrote the derived files into the (shared) blob folder
+        assert sqlite_archive.blobs.path(scan.pages[0].thumbnail).exists()
+        assert pdf.pages[0].text_source == "pdf_text"
