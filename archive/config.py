@@ -25,7 +25,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "ocr": {"languages": "rus+eng", "dpi": 300, "workers": 0, "timeout": 180},  # workers 0: one per core
     "intake": {"max_file_mb": 200, "max_pixels": 178_956_970},  # Pillow's own default pixel limit x2
     "search": {"backend": "sqlite", "path": "search.db", "url": "", "index": "finarchive"},
-    "review": {"min_type_confidence": 0.6, "min_field_confidence": 0.5},
     "originals": {
         # doc types whose paper original head office needs, and days an outlet has to deliver it
         "required": ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"],
@@ -205,10 +204,6 @@ backend = "sqlite"         # or "elasticsearch" (pip install 'finarchive[elastic
 path = "search.db"
 url = ""                   # e.g. http://127.0.0.1:9200
 index = "finarchive"
-
-[review]
-min_type_confidence = 0.6
-min_field_confidence = 0.5
 
 [originals]
 required = ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"]
