@@ -93,7 +93,8 @@ def _money_text(text: str) -> str:
 
 
 _NUMBER_TOKEN = re.compile(
-    r"^[\s:.№#]*(?:n[o°º]\.?\s*|№\s*)?([A-Za-zА-Яа-яЁё0-9][\w\-/.]*?\d[\w\-/]*)(?=[\s,;)]|$)", re.IGNORECASE)
+    r"^[\s:.№#]*(?:n[o°º]\.?\s*|№\s*)?([A-Za-zА-Яа-яЁё0-9][\w\-/.]*?\d[\w\-/]*)(?=[\s,;)]|\.(?:\s|$)|$)",
+    re.IGNORECASE)  # the number may end a sentence: "under Order No. 3K-007236."
 
 
 def parse_number(text: str) -> tuple[str, int, int] | None:
@@ -101,7 +102,7 @@ def parse_number(text: str) -> tuple[str, int, int] | None:
     if not m:
         return None
     raw = m.group(1).rstrip(".-/")
-    if re.fullmatch(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}", raw) or raw.lower() in {"от", "from"}:
+    if re.fullmatch(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}(?:\.\d{1,2})+", raw) or raw.lower() in {"от", "from"}:
         return None  # a date, not a number
     return normalise_number(raw), m.start(1), m.start(1) + len(raw)
 
@@ -134,7 +135,7 @@ def parse_code(text: str) -> tuple[str, int, int] | None:
 
 # -- labels ----------------------------------------------------------------------------------------
 INN = r"(?:инн|[иuvn][нhn][нhn]|inn)"
-KPP = r"(?:кпп|kpp|knn|кпи|кип|кнн|kпп)"
+KPP = r"(?:кпп|kpp|knn|кпи|кип|кнн|kпп|крр|кпр|крп)"  # П read as Р
 NO = r"(?:№|n[o°º]\.?|#|number|номер)"
 
 
@@ -248,6 +249,11 @@ def find_labelled(doc: Doc, labels: Sequence[Label], parse: Parser, *, window: i
                         offset = under.text.find(band)
                         offset = max(offset, 0)
                         hits.append(Hit(value, band[s:e], under, offset + s, offset + e, label.priority * 0.95))
+                    elif not row.text[end:].strip() and re.search(r"[№#]\s*$", row.text):
+                        got = parse(under.text[:window])  # "... по заказу №" / "ЗК-004982, а Заказчик ..."
+                        if got:
+                            value, s, e = got
+                            hits.append(Hit(value, under.text[s:e], under, s, e, label.priority * 0.9))
     return hits
 
 
@@ -435,13 +441,34 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | 
         if good:
             hit = max(good, key=lambda h: (h.priority, h.row.index))
             return hit.field("vat")
-        if re.search(r"ндс\s*0\s?%|vat\s*0\s?%|без ндс|ндс не облагается|vat exempt", doc.text):
+        net = _net_vat(doc, t)
+        if net is not None:
+            return net
+        if re.search(r"ндс\s*\(?0\s?%|vat\s*\(?0\s?%|без ндс|ндс не облагается|vat exempt", doc.text):
             zero = [h for h in hits if h.value == "0.00"]
             if zero:
                 return zero[-1].field("vat")
         return None
     hit = _best(candidates, last=True)
     return hit.field("vat", 0.6) if hit else None
+
+
+_NET_LABEL = Label(r"(?:итого без ндс|всего без ндс|сумма без ндс|итого без налога|total excl\.? (?:vat|tax)|"
+                   r"net total|total net|subtotal)\s*[:.=]?", 1.0)
+
+
+def _net_vat(doc: Doc, total):  # type: ignore[no-untyped-def]
+    """VAT as the total less the labelled net amount, when the difference is a usual rate of the net."""
+    from decimal import Decimal
+
+    for hit in reversed(find_labelled(doc, (_NET_LABEL,), parse_last_money)):
+        net = Decimal(hit.value)
+        vat = total - net
+        if net <= 0 or vat <= 0:
+            continue
+        if any(abs(net * rate / 100 - vat) <= Decimal("0.02") for rate in (20, 10, 18, 5, 7, 21, 23)):
+            return Hit(f"{vat}", hit.raw, hit.row, hit.start, hit.end, 0.85).field("vat")
+    return None
 
 
 def find_order_no(doc: Doc, doc_type: str) -> FieldValue | None:
@@ -517,7 +544,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
 
 
 def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:
-    label = re.compile(r"(?:currency|валюта)[^:]*[:;]\s*([A-Za-zА-Яа-я ]{3,30})")
+    label = re.compile(r"(?:currency|валюта)[^:]*[:;]\s*([^\n]{3,60})")  # "Валюта: наименование, код: рубль"
     for row in doc.rows:
         m = label.search(row.folded)
         if m:

@@ -204,7 +204,7 @@ CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
     (r"\bpln\b|\bzł\b|\bzl\b", "PLN"),
     (r"£|\bgbp\b", "GBP"),
     (r"\bchf\b", "CHF"),
-    (r"\bcny\b|¥", "CNY"),
+    (r"\bcny\b|¥\s?\d|\d\s?¥", "CNY"),  # a lone ¥ is OCR's tick in a box
     (r"\bkzt\b|₸", "KZT"),
     (r"\bbyn\b", "BYN"),
 )

@@ -183,3 +183,41 @@ def test_text_running_down_a_turned_page_is_read_in_rows() -> None:
     assert got["date"] == "2025-03-27"
     assert got["total"] == "589990.93"
     assert result.fields["total"].box[0] == 2700  # boxes stay as they were read
+
+
+def test_vat_as_the_total_less_the_net_and_a_zero_rate_in_brackets() -> None:
+    p = text_page("""Товарная накладная № 0005-693194 от 16 июня 2025 г.
+Итого без НДС: 27 300-00
+Всего с НДС: 32 760-00""")
+    got = {k: v.value for k, v in extract_fields("waybill", [p]).items()}
+    assert got["total"] == "32760.00" and got["vat"] == "5460.00"
+    p = text_page("""Счёт на оплату № УТ-7117 от 15 июля 2025 г.
+Итого: 19 316,00
+НДС (0%): 0,00
+Всего к оплате: 19 316,00""")
+    assert extract_fields("invoice", [p])["vat"].value == "0.00"
+
+
+def test_kpp_label_read_with_p_as_r_and_an_order_number_ending_a_sentence() -> None:
+    p = text_page("""Tsifrovoy Mir LLC
+INN 5410532495 КРР 541043001
+The Provider shall service the device purchased under Order No. 3K-007236. The price is""")
+    got = {k: v.value for k, v in extract_fields("invoice", [p]).items()}
+    assert got["seller_kpp"] == "541043001"
+    assert got["order_no"] == "ЗК-007236"
+
+
+def test_order_number_wrapped_onto_the_next_line_and_clause_numbers_are_no_number() -> None:
+    p = text_page("""Договор № СО-2025/7472 от 22.02.2025
+1.1. Исполнитель обязуется оказать услуги по обслуживанию смартфона, приобретённого по заказу №
+ЗК-004982, а Заказчик обязуется принять и оплатить эти услуги.
+4.3. Стороны договорились о порядке заказа
+4.4. Заказчик вправе в любое время проверять ход работ""")
+    assert extract_fields("contract", [p])["order_no"].value == "ЗК-004982"
+
+
+def test_currency_after_its_label_s_sub_labels_and_a_lone_yen_sign_is_a_tick() -> None:
+    p = text_page("""Универсальный передаточный документ № 8085 от 05.12.2025
+Валюта: наименование, код: Российский рубль, 643 (7)
+¥ v ¥""")
+    assert extract_fields("upd", [p])["currency"].value == "RUB"
