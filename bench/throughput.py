@@ -9,6 +9,7 @@ Only scanned pages are used (born-digital PDFs skip OCR and would flatter us).
     python bench/throughput.py                    # samples/ scans
     python bench/throughput.py --generate 40      # plus 40 generated unseen documents (samples/generate.py)
     python bench/throughput.py --files DIR --repeat 2
+    python bench/throughput.py --via watch --generate 180   # a backlog of about 200 pages in an inbox
 """
 
 from __future__ import annotations
@@ -104,6 +105,25 @@ def finarchive_import(files: list[Path], workers: int, home: Path) -> tuple[floa
     return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def finarchive_watch(files: list[Path], workers: int, home: Path) -> tuple[float, dict]:
+    """The backlog case: the files wait in an outlet's inbox; `finarchive watch --once` takes them all."""
+    exe = Path(sys.executable).with_name("finarchive")
+    env = dict(os.environ, FINARCHIVE_HOME=str(home), FINARCHIVE_OCR_WORKERS=str(workers))
+    subprocess.run([str(exe), "init"], env=env, check=True, capture_output=True)
+    inbox = home.parent / f"{home.name}-inbox"
+    outlet = inbox / "BENCH-01"
+    outlet.mkdir(parents=True)
+    for n, path in enumerate(files):
+        shutil.copyfile(path, outlet / f"{n:04d}-{path.name}")
+    started = time.monotonic()
+    proc = subprocess.run([str(exe), "watch", "--once", "--inbox", str(inbox), "--stable", "0.2", "--no-mail",
+                           "--json", "-q"], env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if proc.returncode not in (0, 10):
+        raise SystemExit(f"finarchive watch failed ({proc.returncode}): {proc.stderr}")
+    return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=Path, default=REPO / "samples")
@@ -111,6 +131,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--languages", default="rus+eng")
     ap.add_argument("--repeat", type=int, default=1, help="alternate reference and ours N times")
+    ap.add_argument("--via", choices=["import", "watch"], default="import",
+                    help="measure `finarchive import`, or `finarchive watch --once` over a backlog in an inbox")
     ap.add_argument("--upright-only", action="store_true",
                     help="leave out documents with turned pages (their orientation check costs a second OCR pass "
                          "that plain tesseract never makes), to measure the pipeline's own overhead")
@@ -134,12 +156,13 @@ def main() -> None:
         for round_no in range(args.repeat):
             ref = plain_tesseract(pages, args.workers, args.languages)
             home = tmp / f"home-{round_no}"
-            ours, summary = finarchive_import(files, args.workers, home)
+            run = finarchive_watch if args.via == "watch" else finarchive_import
+            ours, summary = run(files, args.workers, home)
             ref_ppm = len(pages) / ref * 60
             our_ppm = summary["pages"] / ours * 60
             ratios.append(our_ppm / ref_ppm)
             print(f"round {round_no + 1}: plain tesseract {ref_ppm:.1f} pages/min ({ref:.1f} s); "
-                  f"finarchive import {our_ppm:.1f} pages/min ({ours:.1f} s, {summary['archived']} archived, "
+                  f"finarchive {args.via} {our_ppm:.1f} pages/min ({ours:.1f} s, {summary['archived']} archived, "
                   f"{summary['quarantined']} quarantined); ratio {our_ppm / ref_ppm:.2f}")
             shutil.rmtree(home, ignore_errors=True)
         print(f"ratio to the OCR limit: {min(ratios):.2f} (worst) / {max(ratios):.2f} (best) over {len(ratios)} round(s)")
