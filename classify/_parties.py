@@ -308,16 +308,28 @@ def customer_name(doc: Doc, doc_type: str) -> FieldValue | None:
     return None
 
 
+# Names and addresses are free text that no check digit or sum confirms: one read with words OCR was
+# unsure of (mean word confidence below this) is left out and flagged rather than given wrong.
+SURE_TEXT = 0.85
+
+
+def reading_confidence(doc: Doc, value: FieldValue) -> float:
+    """The mean OCR confidence of the words of ``value`` as they stand on its page."""
+    tokens = set(value.value.split())
+    confs = [w.confidence for row in doc.rows if row.page == value.page for w in row.words if w.text in tokens]
+    return sum(confs) / len(confs) if confs else 1.0
+
+
 def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     name = seller_name(doc, doc_type)
-    if name is not None:
-        out["seller_name"] = name
     address = seller_address(doc, doc_type, name)
-    if address is not None:
-        out["seller_address"] = address
-    if doc_type == "contract":
-        customer = customer_name(doc, doc_type)
-        if customer is not None:
-            out["customer_name"] = customer
+    customer = customer_name(doc, doc_type) if doc_type == "contract" else None
+    for found in (name, address, customer):
+        if found is None:
+            continue
+        if reading_confidence(doc, found) < SURE_TEXT:
+            doc.unsure.append((found.name, found.value))
+        else:
+            out[found.name] = found
     return out

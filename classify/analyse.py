@@ -51,6 +51,10 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         if name not in fields:
             problems.append(Problem("inn_checksum", f"{name} read as {raw} fails its check digits; left out",
                                     (name,)))
+    for name, raw in doc.unsure:
+        if name not in fields:
+            problems.append(Problem("low_confidence", f"{name} read unsurely as {raw!r}; left out", (name,),
+                                    severity="warning"))
     problems.extend(validate(doc_type, fields, today))
     spec = DOC_TYPES[doc_type]
     for name in spec.key_fields:

@@ -35,6 +35,7 @@ class Doc:
     rows: list[Row]
     text: str
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (field, raw) that failed a check
+    unsure: list[tuple[str, str]] = field(default_factory=list)  # (field, value) read too unsurely to give
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,16 @@ GFI2 - 20/1000
 def test_date_printed_with_the_time_of_sale_at_the_bottom_of_a_long_slip() -> None:
     lines = "\n".join(f"ITEM {n} 1 x 2.00 2.00" for n in range(45))
     assert _date(f"SHOP\n{lines}\n10/06/2018 13:04 1010") == "2018-06-10"
+
+
+def test_a_name_read_unsurely_is_left_out_and_flagged() -> None:
+    from classify import analyse
+
+    text = "GARDEN ibS (KEY SDN BHD\nLot 3, Jalan Pelabur 23/1,\n40300 Shah Alam, Selangor.\nTOTAL 12.00"
+    sure = analyse([text_page(text, confidence=0.95)])
+    assert sure.values()["seller_name"] == "GARDEN ibS (KEY SDN BHD"
+    unsure = analyse([text_page(text, confidence=0.5)])
+    assert "seller_name" not in unsure.values() and "seller_address" not in unsure.values()
+    flagged = {f for p in unsure.problems if p.code == "low_confidence" for f in p.fields}
+    assert {"seller_name", "seller_address"} <= flagged
+    assert unsure.values()["total"] == "12.00"  # a total is checked by its sums, not by how it was read
