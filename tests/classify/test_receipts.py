@@ -171,9 +171,9 @@ def test_a_name_read_unsurely_is_left_out_and_flagged() -> None:
     from classify import analyse
 
     text = "GARDEN ibS (KEY SDN BHD\nLot 3, Jalan Pelabur 23/1,\n40300 Shah Alam, Selangor.\nTOTAL 12.00"
-    sure = analyse([text_page(text, confidence=0.95)])
+    sure = analyse([text_page(text, confidence=0.95)], hints={"doc_type": "receipt"})
     assert sure.values()["seller_name"] == "GARDEN ibS (KEY SDN BHD"
-    unsure = analyse([text_page(text, confidence=0.5)])
+    unsure = analyse([text_page(text, confidence=0.5)], hints={"doc_type": "receipt"})
     assert "seller_name" not in unsure.values() and "seller_address" not in unsure.values()
     flagged = {f for p in unsure.problems if p.code == "low_confidence" for f in p.fields}
     assert {"seller_name", "seller_address"} <= flagged
