@@ -126,6 +126,22 @@ def _limit_worker_threads(**_: Any) -> None:
 app = make_app(os.environ.get(BROKER_ENV) or DEFAULT_BROKER_URL)
 
 
+def run_worker(
+    broker_url: str, *, concurrency: int, queue: str = DEFAULT_QUEUE, loglevel: str = "INFO"
+) -> None:
+    """Run a Celery worker in this process until it is stopped (SIGTERM: finish the jobs in hand).
+
+    The same as ``celery -A capture.celery_executor worker --concurrency N -Q QUEUE``, for
+    ``finarchive worker``. Each of the ``concurrency`` processes runs one tesseract, single-threaded.
+    """
+    limit_threads()
+    worker_app = make_app(broker_url, queue=queue)
+    worker_app.worker_main([
+        "worker", f"--concurrency={max(1, concurrency)}", f"--queues={queue}", f"--loglevel={loglevel}",
+        "--without-gossip", "--without-mingle",
+    ])
+
+
 # How a failure raised on the worker's side is reported to the caller: Celery's class → ours.
 _TRANSLATED: dict[type[BaseException], Callable[[BaseException, str], BaseException]] = {
     WorkerLostError: lambda exc, what: WorkerCrashedError(f"a Celery worker process died while running {what}"),

@@ -153,6 +153,17 @@ def test_every_item_comes_back_exactly_once_with_errors_as_results(worker: str) 
     assert all(isinstance(results[k], ValueError) for k in items if k < 0)
 
 
+def test_no_more_than_prefetch_jobs_are_in_flight(worker: str) -> None:
+    client = redis.Redis.from_url(worker)
+    waiting: list[int] = []
+    with _executor(worker, prefetch=3) as executor:
+        for _ in executor.map_unordered(time.sleep, [0.2] * 8):
+            waiting.append(client.llen(QUEUE))  # jobs sent and not yet taken by the worker
+    client.close()
+    # the worker holds two (its two processes); sending all eight at once would leave six waiting
+    assert len(waiting) == 8 and max(waiting) <= 1
+
+
 def test_a_job_that_kills_its_worker_process_comes_back_as_worker_crashed(worker: str) -> None:
     with _executor(worker) as executor:
         out = dict(executor.map_unordered(os._exit, [3]))
@@ -185,6 +196,21 @@ def test_only_module_level_functions_can_be_sent() -> None:
     with CeleryExecutor("redis://127.0.0.1:1/0") as executor:
         with pytest.raises(DistributedError, match="module-level"):
             list(executor.map_unordered(lambda n: n, [1]))
+
+
+def test_finarchive_worker_entry_point_serves_its_queue(broker_url: str, tmp_path: Path) -> None:
+    queue = f"{QUEUE}.entry"
+    env = dict(os.environ, C_FORCE_ROOT="1") if os.geteuid() == 0 else dict(os.environ)
+    code = (f"from capture.celery_executor import run_worker; "
+            f"run_worker({broker_url!r}, concurrency=1, queue={queue!r}, loglevel='WARNING')")
+    with (tmp_path / "worker.log").open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        # the job waits in the queue until the worker is up
+        with CeleryExecutor(broker_url, queue=queue, stall_timeout=30.0) as executor:
+            assert dict(executor.map_unordered(abs, [-5, 6])) == {-5: 5, 6: 6}
+    finally:
+        _stop(process)
 
 
 def test_pipeline_archives_documents_read_on_celery_workers(worker: str, sqlite_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
