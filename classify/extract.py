@@ -328,18 +328,25 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         return hit.field("total") if hit else None
     hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_last_money) if not _is_sub(h)]
     hits = [h for h in hits if Decimal(h.value) > 0]
+    hits = [replace(h, priority=h.priority * 0.97) if len(_amounts_after(h)) > 1 and h.priority < 1.0 else h
+            for h in hits]  # "Total 20.00 1.20": a row of a tax summary, not the amount due
+    hit = _best(hits, last=True)
+    labelled = _rounded(doc, hit) if hit is not None else None
     paid = _paid(doc)
     if paid is not None:
         agree = [h for h in hits if Decimal(h.value) == paid]
         if agree:
             return max(agree, key=lambda h: (h.priority, h.row.index)).field("total")
-        printed = _printed(doc, paid)  # no total label agrees, but the amount paid is printed as well
-        if printed is not None:
+        # no total label agrees, but the amount paid is printed as well: it is the total when no total is
+        # labelled, when the labelled one falls short of it (a subtotal) or differs by a rounding
+        printed = _printed(doc, paid)
+        if printed is not None and (labelled is None or Decimal(labelled.value) < paid
+                                    or abs(Decimal(labelled.value) - paid) < Decimal("0.10")):
             return printed.field("total")
-    hits = [replace(h, priority=h.priority * 0.97) if len(_amounts_after(h)) > 1 and h.priority < 1.0 else h
-            for h in hits]  # "Total 20.00 1.20": a row of a tax summary, not the amount due
-    hit = _best(hits, last=True)
-    return _rounded(doc, hit).field("total") if hit is not None else None
+    if labelled is not None:
+        return labelled.field("total")
+    card = [h for h in find_labelled(doc, (_CARD,), parse_last_money, window=40) if Decimal(h.value) > 0]
+    return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
 
 
 def _printed(doc: Doc, amount) -> Hit | None:  # type: ignore[no-untyped-def]
@@ -380,6 +387,7 @@ def _rounded(doc: Doc, hit: Hit) -> Hit:
 
 _TENDERED = Label(r"(?:cash tendered|tendered|cash received|received cash|cash|paid amount|amount paid|"
                   r"accepted total|payment|получено|наличными)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
+_CARD = Label(r"(?:master ?card|visa|credit card|debit card|amex|card payment|картой|безналичными)\s*[:.=]?", 1.0)
 _CHANGE = Label(r"(?:cash change|change due|change amt|change|сдача)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
 
 

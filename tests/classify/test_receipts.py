@@ -178,3 +178,17 @@ def test_a_name_read_unsurely_is_left_out_and_flagged() -> None:
     flagged = {f for p in unsure.problems if p.code == "low_confidence" for f in p.fields}
     assert {"seller_name", "seller_address"} <= flagged
     assert unsure.values()["total"] == "12.00"  # a total is checked by its sums, not by how it was read
+
+
+def test_cash_less_change_does_not_overrule_a_larger_labelled_total() -> None:
+    # the change misread (8.00 for 6.00): the labelled total stands
+    assert _total("""Total RM Incl. of GST 4.00
+Cash -10. 00
+CHANGE 8. 00
+Item 2.00""") == "4.00"
+
+
+def test_paid_by_card_to_the_cent_when_no_total_is_read() -> None:
+    assert _total("""Description Qty Price Amount
+Totd/Sulés [Inclusive GST @6.00%: a6
+Master Card 63.80""") == "63.80"
