@@ -186,3 +186,27 @@ def ink_share(gray: np.ndarray) -> float:
     """Share of dark pixels: a blank page has almost none."""
     small, _ = _small(gray)
     return float((small < 128).mean())
+
+
+# A page whose text lines run down it leaves blank columns between them and no blank rows.
+VERTICAL_GAP_SHARE = 0.2  # at least this share of the inked width is blank columns...
+GAP_RATIO = 3.0  # ...and several times the share of blank rows (gaps between words make a few)
+
+
+def _blank_share(ink: np.ndarray) -> float:
+    """Share of blank lines (rows of ``ink``) between the first and the last inked one."""
+    rows = ink.sum(axis=1)
+    inked = np.nonzero(rows)[0]
+    if len(inked) < 3:
+        return 0.0
+    return float((rows[inked[0]:inked[-1] + 1] == 0).mean())
+
+
+def lines_run_vertically(gray: np.ndarray) -> bool:
+    """True when the text lines run up or down the page (turned 90° or 270°): a few milliseconds on a
+    small copy, so the orientation can be asked for before a wasted OCR pass. A wrong True costs one
+    orientation check; a wrong False, the usual second pass."""
+    small, _ = _small(gray)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    columns = _blank_share(ink.T)
+    return columns >= VERTICAL_GAP_SHARE and columns > GAP_RATIO * _blank_share(ink)

@@ -27,7 +27,7 @@ from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.exceptions import CaptureError, CorruptFileError, OcrError
 from capture.pages import plan_pages
 from capture.pdftext import read_text_layer
-from capture.preprocess import clean_page, ink_share, rotate_right_angle
+from capture.preprocess import clean_page, ink_share, lines_run_vertically, rotate_right_angle
 from capture.types import PageJob, PageResult, PageText, TextSource
 from finarchive.errors import MissingDependencyError
 
@@ -145,9 +145,11 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
     want_pdf = job.derived_dir is not None
     with tempfile.TemporaryDirectory(prefix=".ocr-", dir=job.derived_dir) as tmp:
         try:
-            best = _ocr_image(cleaned.image, 0, tmp, job, loaded.dpi, want_pdf)
-            if _quality.looks_bad(best.words) and ink_share(cleaned.image) >= MIN_INK_FOR_ORIENTATION:
-                best = _fix_orientation(cleaned.image, best, tmp, job, loaded.dpi, want_pdf)
+            best = _read_sideways(cleaned.image, tmp, job, loaded.dpi, want_pdf)
+            if best is None:
+                best = _ocr_image(cleaned.image, 0, tmp, job, loaded.dpi, want_pdf)
+                if _quality.looks_bad(best.words) and ink_share(cleaned.image) >= MIN_INK_FOR_ORIENTATION:
+                    best = _fix_orientation(cleaned.image, best, tmp, job, loaded.dpi, want_pdf)
         except OcrError as exc:
             raise _PageFailure(exc) from exc
         height, width = cleaned.image.shape[:2]
@@ -184,6 +186,21 @@ def _ocr_image(gray: np.ndarray, rotation: int, tmp: str, job: PageJob, dpi: int
         raise OcrError(f"cannot write {path}", path=path)
     out = tesseract.ocr(path, languages=job.languages, dpi=dpi, pdf=want_pdf, timeout=job.ocr_timeout)
     return _Reading(out.words, out.pdf, rotation, path, _quality.score(out.words))
+
+
+def _read_sideways(gray: np.ndarray, tmp: str, job: PageJob, dpi: int, want_pdf: bool) -> _Reading | None:
+    """A page whose lines visibly run up or down is turned a quarter: ask OSD which way first and read it
+    once, upright. ``None`` when the page is not sideways or OSD cannot tell (then the usual path runs)."""
+    if not lines_run_vertically(gray):
+        return None
+    found = tesseract.detect_orientation(_osd_image(gray, tmp), timeout=job.ocr_timeout)
+    if found is None or found.rotate not in (90, 270):
+        return None
+    reading = _ocr_image(gray, found.rotate, tmp, job, dpi, want_pdf)
+    if _quality.looks_bad(reading.words):
+        plain = _ocr_image(gray, 0, tmp, job, dpi, want_pdf)
+        return plain if plain.score > reading.score else reading
+    return reading
 
 
 def _fix_orientation(

@@ -126,3 +126,13 @@ def test_timeout_becomes_ocr_timeout_error(tmp_path: Path) -> None:
 
 def test_version_probe() -> None:
     assert tesseract.version() >= (4, 0)
+
+
+def test_lines_running_down_the_page_are_told_from_upright_ones() -> None:
+    from capture.preprocess import lines_run_vertically
+
+    page = np.asarray(text_image(), dtype=np.uint8)
+    assert not lines_run_vertically(page)
+    assert lines_run_vertically(np.ascontiguousarray(np.rot90(page)))
+    assert lines_run_vertically(np.ascontiguousarray(np.rot90(page, 3)))
+    assert not lines_run_vertically(np.ascontiguousarray(np.rot90(page, 2)))  # upside down: lines still run across
