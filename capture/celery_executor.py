@@ -33,14 +33,30 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from celery import Celery, signals
-from celery.backends.redis import RedisBackend
-from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded, WorkerLostError
-from kombu.exceptions import OperationalError
-
 from capture.executor import WorkerCrashedError
 from capture.tesseract import limit_threads
-from finarchive.errors import ConfigurationError, FinarchiveError
+from finarchive.errors import ConfigurationError, FinarchiveError, MissingDependencyError
+
+try:
+    from celery import Celery, signals
+    from celery.backends.redis import RedisBackend
+    from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded, WorkerLostError
+    from kombu.exceptions import OperationalError
+except ImportError as exc:  # an optional dependency: only scaled-out installs need it
+    raise MissingDependencyError(
+        f"Celery is needed to read pages on worker hosts ({exc}): pip install 'finarchive[celery]' "
+        "(or pip install 'celery[redis]')"
+    ) from exc
+
+__all__ = [
+    "BrokerUnavailableError",
+    "CeleryExecutor",
+    "DistributedError",
+    "TaskTimeoutError",
+    "app",
+    "make_app",
+    "run_worker",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -81,7 +97,7 @@ class PollingRedisBackend(RedisBackend):
 
 def make_app(broker_url: str, *, queue: str = DEFAULT_QUEUE, task_timeout: float = 600.0) -> Celery:
     """A Celery app on ``broker_url`` (Redis: broker and result backend) that runs :func:`run_job`."""
-    if not broker_url.startswith(("redis://", "rediss://", "unix://")):
+    if not broker_url.startswith(("redis://", "rediss://")):
         raise ConfigurationError(f"broker URL {broker_url!r}: expected redis://host:port/db")
     app = Celery("finarchive", set_as_current=False)
     app.conf.update(
@@ -94,7 +110,6 @@ def make_app(broker_url: str, *, queue: str = DEFAULT_QUEUE, task_timeout: float
         accept_content=["pickle", "json"],
         result_accept_content=["pickle", "json"],
         task_default_queue=queue,
-        task_track_started=True,
         task_soft_time_limit=task_timeout,
         task_time_limit=task_timeout + HARD_LIMIT_GRACE,
         # a page takes seconds: hand a worker process one job at a time, so a slow page never holds
@@ -191,7 +206,6 @@ class CeleryExecutor:
         _check_picklable(fn)
         pending = iter(items)
         running: dict[str, T] = {}
-        backend = self.app.backend
         last_progress = time.monotonic()
         try:
             while True:
@@ -202,10 +216,10 @@ class CeleryExecutor:
                     running[self._send(fn, item)] = item
                 if not running:
                     return
-                ready = list(backend.get_many(list(running), interval=0, max_iterations=1))
+                ready = self._collect(list(running))
                 for task_id, meta in ready:
                     item = running.pop(task_id)
-                    backend.forget(task_id)
+                    self._forget([task_id])
                     yield item, _outcome(meta, f"{_name(fn)}({item!r})")
                 if ready:
                     last_progress = time.monotonic()
@@ -237,15 +251,31 @@ class CeleryExecutor:
             raise BrokerUnavailableError(f"cannot send jobs to the broker {self._safe_url}: {exc}") from exc
         return str(result.id)
 
+    def _collect(self, task_ids: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        """The results that are ready (one MGET). While Redis is unreachable nothing is ready: a short
+        outage is waited out, a long one ends as a stall."""
+        backend = self.app.backend
+        try:
+            return list(backend.get_many(task_ids, interval=0, max_iterations=1))
+        except backend.connection_errors:
+            return []
+
+    def _forget(self, task_ids: list[str]) -> None:
+        backend = self.app.backend
+        for task_id in task_ids:
+            try:
+                backend.forget(task_id)
+            except backend.connection_errors:
+                return  # Redis is gone; results expire by themselves (result_expires)
+
     def _revoke(self, running: dict[str, Any]) -> None:
         if not running:
             return
         try:
             self.app.control.revoke(list(running))
-        except OperationalError:
+        except (OperationalError, *self.app.backend.connection_errors):
             pass  # the broker is gone: nobody will run them anyway
-        for task_id in running:
-            self.app.backend.forget(task_id)
+        self._forget(list(running))
 
     @property
     def _safe_url(self) -> str:

@@ -7,6 +7,7 @@ redis-server or celery the tests are skipped with that reason.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
@@ -64,13 +65,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def _redis_server(folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A throw-away redis-server on a free loopback port, in the foreground of a subprocess we own."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed (apt-get install -y redis-server)")
-    folder = tmp_path_factory.mktemp("redis")
     port = _free_port()
     log = folder / "redis.log"
     with log.open("wb") as out:
@@ -89,10 +89,16 @@ def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     try:
         _wait("redis-server", ping, process, log)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", process
     finally:
         client.close()
         _stop(process)
+
+
+@pytest.fixture(scope="module")
+def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _redis_server(tmp_path_factory.mktemp("redis")) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +196,22 @@ def test_an_unreachable_broker_is_a_clear_error() -> None:
     with CeleryExecutor(f"redis://127.0.0.1:{_free_port()}/0") as executor:
         with pytest.raises(BrokerUnavailableError, match="cannot send jobs"):
             list(executor.map_unordered(abs, [1]))
+
+
+def test_a_broker_lost_mid_run_ends_as_timeouts_then_a_clear_error(tmp_path: Path) -> None:
+    with _redis_server(tmp_path) as (url, process):
+
+        def items() -> Iterator[int]:
+            yield -1
+            yield -2
+            _stop(process)  # Redis goes away with both jobs in flight
+
+        with CeleryExecutor(url, queue="finarchive.test.nobody", stall_timeout=0.3) as executor:
+            out = dict(executor.map_unordered(abs, items()))
+            assert set(out) == {-1, -2}
+            assert all(isinstance(v, TaskTimeoutError) for v in out.values())
+            with pytest.raises(BrokerUnavailableError):
+                list(executor.map_unordered(abs, [1]))
 
 
 def test_only_module_level_functions_can_be_sent() -> None:
