@@ -12,7 +12,7 @@ $(BIN)/finarchive: pyproject.toml
 	./scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[web,test,elasticsearch]"
+	$(BIN)/pip install -q -e ".[web,test,elasticsearch,celery]"
 	touch $@
 
 install: $(BIN)/finarchive

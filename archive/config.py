@@ -22,7 +22,12 @@ CONFIG_NAME = "finarchive.toml"
 DEFAULTS: dict[str, dict[str, Any]] = {
     "database": {"url": ""},  # empty: sqlite file finarchive.db in home
     "storage": {"blobs": "blobs", "quarantine": "quarantine", "models": "models"},
-    "ocr": {"languages": "rus+eng", "dpi": 300, "workers": 0, "timeout": 180},  # workers 0: one per core
+    "ocr": {
+        "languages": "rus+eng", "dpi": 300, "workers": 0, "timeout": 180,  # workers 0: one per core
+        "executor": "pool",  # pool: OCR processes on this host; celery: Celery workers over Redis
+        "broker_url": "",  # for celery: redis://[:password@]host:6379/0 (empty: redis://127.0.0.1:6379/0)
+        "prefetch": 0,  # for celery: pages in flight at most; 0: 16
+    },
     "intake": {"max_file_mb": 200, "max_pixels": 178_956_970},  # Pillow's own default pixel limit x2
     "search": {"backend": "sqlite", "path": "search.db", "url": "", "index": "finarchive"},
     "originals": {
@@ -194,6 +199,9 @@ languages = "rus+eng"
 dpi = 300
 workers = 0                # 0: one OCR process per core
 timeout = 180              # seconds per page
+executor = "pool"          # "celery": read pages on Celery workers over Redis (docs/scaling.md)
+broker_url = ""            # for "celery": redis://:password@host:6379/0 — a private Redis: jobs travel as pickle
+prefetch = 0               # for "celery": pages in flight at most (about 2x all workers' concurrency); 0 = 16
 
 [intake]
 max_file_mb = 200

@@ -50,3 +50,34 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(exc.exit_code) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def make_executor(settings, workers: int | None = None):  # type: ignore[no-untyped-def]
+    """The page-reading executor ``[ocr] executor`` names: processes on this host, or Celery workers."""
+    from finarchive.errors import ConfigurationError
+
+    kind = str(settings.get("ocr", "executor"))
+    factory = _EXECUTORS.get(kind)
+    if factory is None:
+        raise ConfigurationError(f"[ocr] executor = {kind!r}: expected one of {', '.join(sorted(_EXECUTORS))}")
+    return factory(settings, workers)
+
+
+def _local_executor(settings, workers: int | None):  # type: ignore[no-untyped-def]
+    from capture import PoolExecutor, SerialExecutor
+
+    n = workers or settings.workers
+    return SerialExecutor() if n <= 1 else PoolExecutor(n)
+
+
+def _celery_executor(settings, workers: int | None):  # type: ignore[no-untyped-def]
+    from capture.celery_executor import DEFAULT_BROKER_URL, CeleryExecutor
+
+    return CeleryExecutor(
+        str(settings.get("ocr", "broker_url") or DEFAULT_BROKER_URL),
+        prefetch=int(settings.get("ocr", "prefetch") or 16),
+        task_timeout=3 * float(settings.get("ocr", "timeout")),  # a page may run tesseract more than once
+    )
+
+
+_EXECUTORS = {"pool": _local_executor, "celery": _celery_executor}

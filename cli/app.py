@@ -13,7 +13,7 @@ from rich.markup import escape as rich_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli._common import EXIT_PARTIAL, console, err_console, handle_errors, open_archive, print_json
+from cli._common import EXIT_PARTIAL, console, err_console, handle_errors, make_executor, open_archive, print_json
 
 app = typer.Typer(
     name="finarchive",
@@ -71,7 +71,7 @@ def _print_summary(summary: Any) -> None:
 def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):  # type: ignore[no-untyped-def]
     from archive.pipeline import Pipeline
 
-    executor = _executor(workers or arc.settings.workers)
+    executor = make_executor(arc.settings, workers)
     try:
         if not show_progress:
             return action(Pipeline(arc, executor))
@@ -145,6 +145,24 @@ def process(
         print_json(summary.as_dict())
     else:
         _print_summary(summary)
+
+
+@app.command()
+@handle_errors
+def worker(
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", "-c", help="OCR processes on this host (default: [ocr] workers, one per core).")] = None,
+    broker_url: Annotated[str | None, typer.Option(help="Redis URL (default: [ocr] broker_url).")] = None,
+    queue: Annotated[str, typer.Option(help="The queue of pages to serve.")] = "finarchive.pages",
+    loglevel: Annotated[str, typer.Option(help="Celery's log level.")] = "INFO",
+) -> None:
+    """Read pages for importing hosts: a Celery worker over Redis (see docs/scaling.md)."""
+    from archive.config import Settings
+    from capture.celery_executor import DEFAULT_BROKER_URL, run_worker
+
+    settings = Settings.load()
+    run_worker(broker_url or str(settings.get("ocr", "broker_url") or DEFAULT_BROKER_URL),
+               concurrency=concurrency or settings.workers, queue=queue, loglevel=loglevel)
 
 
 @app.command()

@@ -54,10 +54,9 @@ def _report(quiet: bool):  # type: ignore[no-untyped-def]
 
 def _pipeline(arc, workers: int | None):  # type: ignore[no-untyped-def]
     from archive.pipeline import Pipeline
-    from capture import PoolExecutor, SerialExecutor
+    from cli._common import make_executor
 
-    n = workers or arc.settings.workers
-    executor = SerialExecutor() if n <= 1 else PoolExecutor(n)
+    executor = make_executor(arc.settings, workers)
     return Pipeline(arc, executor, actor="watch"), executor
 
 
