@@ -175,8 +175,9 @@ PERIOD_DATE_LABELS: dict[str, tuple[Label, ...]] = {
     "sales_report": (Label(r"(?:^|\s)(?:за|for|business date|sales date|report date|date of sales)\s*[:.]?", 1.0),),
 }
 ORDER_LABELS = (
-    Label(r"(?:заказ(?:у|а)?(?: покупателя| клиента)?|order(?: no\.?| number| #|)|po(?: no\.?| number)|"
-          r"purchase order(?: no\.?)?)\s*" + NO + r"?\s*[:.]?", 1.0, below=True),
+    # whole words: "Заказчику" (the customer) is no order
+    Label(r"(?<![а-яa-z])(?:заказ(?:у|а)?(?: покупателя| клиента)?|order(?: no\.?| number| #|)|po(?: no\.?| number)|"
+          r"purchase order(?: no\.?)?)(?![а-яa-z])\s*" + NO + r"?\s*[:.]?", 1.0, below=True),
 )
 # "total" as OCR reads it off a till slip: one letter misread ("Tatal", "Tota!", "fotal", "Totsl")
 FUZZY_TOTAL = r"(?:[a-z0-9!|]otal|t[a-z0-9]tal|to[a-z0-9]al|tot[a-z0-9]l|tota[a-z0-9!|])(?![a-z])"
@@ -250,7 +251,8 @@ def find_labelled(doc: Doc, labels: Sequence[Label], parse: Parser, *, window: i
                         offset = under.text.find(band)
                         offset = max(offset, 0)
                         hits.append(Hit(value, band[s:e], under, offset + s, offset + e, label.priority * 0.95))
-                    elif not row.text[end:].strip() and re.search(r"[№#]\s*$", row.text):
+                    elif not row.text[end:].strip() and (re.search(r"[№#]\s*$", row.text)
+                                                         or re.match(r"\s*[№#]", under.text)):
                         got = parse(under.text[:window])  # "... по заказу №" / "ЗК-004982, а Заказчик ..."
                         if got:
                             value, s, e = got
@@ -304,6 +306,7 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     # no label: the first date of the first page's top, or, on a till slip, the date printed with the
     # time of the sale ("10/06/2018 13:04"), wherever it stands
     skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")
+    other = re.compile(r"основани|заказ|order (?:no|date|#)|due date|срок")  # another paper's date, no time
     first: Hit | None = None
     for row in doc.rows:
         if skip.search(row.folded):
@@ -312,7 +315,7 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
             if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
                         re.IGNORECASE):
                 return Hit(iso, row.text[s:e], row, s, e, 0.8).field("date")
-            if first is None and row in rows:
+            if first is None and row in rows and not other.search(row.folded):
                 first = Hit(iso, row.text[s:e], row, s, e, 0.7)
     return first.field("date") if first else None
 

@@ -221,3 +221,19 @@ def test_currency_after_its_label_s_sub_labels_and_a_lone_yen_sign_is_a_tick() -
 Валюта: наименование, код: Российский рубль, 643 (7)
 ¥ v ¥""")
     assert extract_fields("upd", [p])["currency"].value == "RUB"
+
+
+def test_the_customer_is_no_order_and_an_order_number_after_a_sentence_break() -> None:
+    p = text_page("""Договор № 787/26 от 09.01.2026
+1.1. Исполнитель обязуется оказать Заказчику услуги по настройке и подключению мобильного
+устройства Xiaomi, IMEI 351311764038597, приобретённого Заказчиком по заказу.
+№ ЗК-001933, а Заказчик обязуется принять и оплатить эти услуги.""")
+    assert extract_fields("contract", [p])["order_no"].value == "ЗК-001933"
+
+
+def test_an_order_s_date_is_not_the_document_s() -> None:
+    p = text_page("""Унифицированная форма № ТОРГ-12
+Поставщик: ООО «Альфа», ИНН 7841874948
+Основание: заказ покупателя 3K-003477 от 14.01.2025
+ТОВАРНАЯ НАКЛАДНАЯ""")
+    assert "date" not in extract_fields("waybill", [p])
