@@ -453,6 +453,12 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | 
         if good:
             hit = max(good, key=lambda h: (h.priority, h.row.index))
             return hit.field("vat")
+        for row in rows:  # a totals row "70 150,00 х 0,00 70 150,00": the net, no VAT, the total
+            amounts = find_amounts(_money_text(row.text))
+            values = [Decimal(a) for a, _, _ in amounts]
+            for (value, s, e), v in zip(amounts, values):
+                if v == 0 and values.count(t) >= 2 and "." in value:
+                    return Hit(value, row.text[s:e], row, s, e, 0.8).field("vat")
         net = _net_vat(doc, t)
         if net is not None:
             return net
@@ -516,8 +522,11 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     role = None
     inn_parse = parse_digits((10, 12))
     kpp_parse = parse_digits((9,))
-    for row in doc.rows:
-        for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", row.folded):
+    for n, line in enumerate(doc.rows):
+        for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", line.folded):
+            row, at = line, m.end()
+            if not line.text[m.end():].strip() and n + 1 < len(doc.rows):
+                row, at = doc.rows[n + 1], 0  # the label ends its line, the value begins the next
             word = m.group()
             if re.fullmatch(SELLER_ROLES, word):
                 role = "seller"
@@ -526,8 +535,8 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             elif re.fullmatch(OTHER_ROLES, word):
                 role = "other"
             elif re.fullmatch(INN, word):
-                rest = row.text[m.end():m.end() + 60]
-                joint = re.match(rf"\s*/\s*{KPP}", row.folded[m.end():m.end() + 20])
+                rest = row.text[at:at + 60]
+                joint = re.match(rf"\s*/\s*{KPP}", row.folded[at:at + 20])
                 got = inn_parse(rest)
                 if not got:
                     continue
@@ -540,18 +549,18 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     continue
                 name = f"{who}_inn"
                 if name not in out:
-                    out[name] = Hit(value, rest[s:e], row, m.end() + s, m.end() + e, 1.0).field(name)
+                    out[name] = Hit(value, rest[s:e], row, at + s, at + e, 1.0).field(name)
                 if joint or re.match(r"\s*/\s*\d{9}", rest[e:]):  # "ИНН/КПП 7743232822/774301001"
                     k = kpp_parse(rest[e:])
                     if k and valid_kpp(k[0]) and f"{who}_kpp" not in out:
-                        out[f"{who}_kpp"] = Hit(k[0], k[0], row, m.end() + e + k[1], m.end() + e + k[2],
+                        out[f"{who}_kpp"] = Hit(k[0], k[0], row, at + e + k[1], at + e + k[2],
                                                 1.0).field(f"{who}_kpp")
             else:  # KPP
-                got = kpp_parse(row.text[m.end():m.end() + 40])
+                got = kpp_parse(row.text[at:at + 40])
                 who = role or "seller"
                 if got and who != "other" and f"{who}_kpp" not in out and valid_kpp(got[0]):
                     value, s, e = got
-                    out[f"{who}_kpp"] = Hit(value, value, row, m.end() + s, m.end() + e, 1.0).field(f"{who}_kpp")
+                    out[f"{who}_kpp"] = Hit(value, value, row, at + s, at + e, 1.0).field(f"{who}_kpp")
     return out
 
 

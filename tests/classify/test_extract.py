@@ -237,3 +237,14 @@ def test_an_order_s_date_is_not_the_document_s() -> None:
 Основание: заказ покупателя 3K-003477 от 14.01.2025
 ТОВАРНАЯ НАКЛАДНАЯ""")
     assert "date" not in extract_fields("waybill", [p])
+
+
+def test_inn_label_ending_its_line_and_a_totals_row_with_no_vat() -> None:
+    p = text_page("""Договор № 425/26 от 09.04.2026
+Общество с ограниченной ответственностью «Северный Ветер» (ООО «Северный Ветер»), ИНН
+7813755032, именуемое в дальнейшем «Исполнитель»""")
+    assert extract_fields("contract", [p])["seller_inn"].value == "7813755032"
+    p = text_page("""Универсальный передаточный документ № 155 от 08.11.2025
+Всего к оплате (9) 70 150,00 х 0,00 70 150,00""")
+    got = {k: v.value for k, v in extract_fields("upd", [p]).items()}
+    assert got["total"] == "70150.00" and got["vat"] == "0.00"
