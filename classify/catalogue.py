@@ -104,7 +104,10 @@ _CATALOGUE = (
          ("фн №", 1), ("фп", 0.5), ("кассир", 2), ("итог", 1.5), ("наличными", 1), ("сдача", 2),
          ("receipt", 5), ("cash receipt", 6), ("tax invoice", 1), ("cashier", 3), ("change", 2),
          ("thank you", 3), ("total", 1), ("rounding", 2), ("gst", 2.5), ("qty", 1), ("cash", 1.5),
-         ("tendered", 2), ("please come again", 4), ("member", 1)),
+         ("tendered", 2), ("please come again", 4), ("member", 1),
+         # a till slip that calls itself a (simplified) tax invoice, with its tax summary and rounding
+         ("simplified tax invoice", 8), ("cash bill", 6), ("cash sale", 3), ("gst summary", 3),
+         ("rounding adj", 3), ("total qty", 2), ("item count", 2), ("change due", 2)),
     ),
     DocType(
         "other", "Прочее", "Other",

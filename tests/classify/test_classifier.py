@@ -131,3 +131,15 @@ def test_bundled_model_loads_and_agrees_with_the_rules() -> None:
     assert model is not None and set(model.labels) == set(DOC_TYPES)
     for doc_type, xs in TEXTS.items():
         assert classify_text(xs[0], model)[0] == doc_type
+
+
+def test_a_till_slip_calling_itself_a_simplified_tax_invoice_is_a_receipt() -> None:
+    from classify import classify_text
+
+    text = """GL HANDICRAFT & TAILORING
+19, JALAN KANCIL, 55100 KUALA LUMPUR
+SIMPLIFIED TAX INVOICE
+Cash Bill No: CS00012658
+Total incl. of GST 102.00
+GST Summary Amount (RM) Tax (RM)"""
+    assert classify_text(text)[0] == "receipt"
