@@ -197,11 +197,34 @@ def set_active(session: Session, username: str, active: bool, *, actor: str = "s
     return user
 
 
+# A hash no password matches, checked for unknown user names so that they take as long as known ones.
+_DUMMY_HASH = "scrypt${n}${r}${p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".format(**SCRYPT)
+ACTOR_MAX = 128  # AuditEvent.actor
+
+
 def authenticate(session: Session, username: str, password: str) -> Principal:
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not check_password(password, user.password_hash):
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    matches = check_password(password, stored)  # spent for unknown users too: no timing tells who exists
+    if user is None or not user.active or not user.password_hash or not matches:
         raise AuthenticationError("wrong user name or password")
     return principal_of(user)
+
+
+def record_login(session: Session, principal: Principal, address: str | None) -> None:
+    """Audit a successful login (``user.logged_in``) with the client's address."""
+    audit.record(session, actor=principal.username, action="user.logged_in", object_type="user",
+                 object_id=principal.user_id, address=address)
+
+
+def record_login_failure(session: Session, username: str, address: str | None, *,
+                         locked_for: int | None = None) -> None:
+    """Audit a failed login (``user.login_failed``): the name tried (a known user's id when it is one) and
+    the client's address; ``locked_for`` seconds when this failure started a lockout."""
+    name = username.strip()[:ACTOR_MAX] or "?"
+    user_id = session.scalar(select(User.id).where(User.username == name))
+    audit.record(session, actor=name, action="user.login_failed", object_type="user", object_id=user_id,
+                 address=address, locked_for=locked_for)
 
 
 def principal_for(session: Session, user_id: int) -> Principal:

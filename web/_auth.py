@@ -11,6 +11,7 @@ from fastapi import Request
 from archive.users import AuthenticationError, Principal, principal_for, principal_for_token
 
 SECRET_NAME = "web-secret"
+SESSION_COOKIE = "finarchive_session"
 
 
 def load_or_create_secret(home: Path) -> str:

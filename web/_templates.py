@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from web._security import csrf_input, csrf_token
+
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 STATUS_LABELS = {
@@ -54,4 +56,5 @@ def query_with(params: dict[str, Any], **changes: Any) -> str:
 
 
 templates.env.filters.update(money=money, when=when, snippet=snippet)
-templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, query_with=query_with)
+templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, query_with=query_with,
+                             csrf_token=csrf_token, csrf_input=csrf_input)

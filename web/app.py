@@ -7,14 +7,16 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from finarchive.errors import FinarchiveError
-from web._auth import load_or_create_secret
+from web._auth import SESSION_COOKIE, load_or_create_secret
+from web._security import SecurityHeadersMiddleware, csrf_protect
 from web._templates import templates
+from web._throttle import LoginPolicy, LoginThrottle
 from web._uploads import Uploads
 
 HERE = Path(__file__).parent
@@ -22,10 +24,14 @@ SESSION_HOURS = 12
 
 
 def create_app(archive, *, secret: str | None = None,  # type: ignore[no-untyped-def]
-               executor_factory: Callable[[], Any] | None = None) -> FastAPI:
-    """The web app over an opened archive. ``executor_factory`` makes the page executor for uploads."""
+               executor_factory: Callable[[], Any] | None = None,
+               login_throttle: LoginThrottle | None = None) -> FastAPI:
+    """The web app over an opened archive. ``executor_factory`` makes the page executor for uploads;
+    ``login_throttle`` counts failed logins (by default one with the policy of the settings' ``[web]``)."""
     from web.api import router as api_router
     from web.pages import router as page_router
+
+    web_settings = archive.settings.values.get("web") or {}
 
     app = FastAPI(
         title="finarchive",
@@ -36,16 +42,20 @@ def create_app(archive, *, secret: str | None = None,  # type: ignore[no-untyped
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,
+        dependencies=[Depends(csrf_protect)],  # every route: unsafe cookie requests need the CSRF token
     )
     app.state.archive = archive
     app.state.uploads = Uploads(archive, executor_factory)
+    app.state.login_throttle = login_throttle or LoginThrottle(LoginPolicy.from_settings(web_settings))
+    app.state.trusted_origins = frozenset(o.rstrip("/") for o in web_settings.get("trusted_origins", []))
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret or load_or_create_secret(Path(archive.settings.home)),
-        session_cookie="finarchive_session",
+        session_cookie=SESSION_COOKIE,
         max_age=SESSION_HOURS * 3600,
         same_site="lax",
     )
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: on every response, errors included
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api_router)
     app.include_router(page_router)

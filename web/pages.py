@@ -9,7 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archive.indexing import index_documents
 from archive.models import Role
-from archive.users import AuthenticationError, Permission, Principal, authenticate
+from archive.users import (
+    AuthenticationError,
+    Permission,
+    Principal,
+    authenticate,
+    record_login,
+    record_login_failure,
+)
 from archive.verification import (
     DOC_TYPES,
     correct_field,
@@ -20,6 +27,7 @@ from archive.verification import (
 )
 from web import _views
 from web._auth import current_principal, optional_principal
+from web._security import rotate_token
 from web._templates import query_with, templates
 
 router = APIRouter(include_in_schema=False)
@@ -34,9 +42,9 @@ HOME_BY_ROLE: dict[Role, str] = {
 
 
 def _render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
-            **context: Any) -> HTMLResponse:
+            headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, {"user": principal, "Permission": Permission, **context},
-                                      status_code=status_code)
+                                      status_code=status_code, headers=headers)
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -56,14 +64,33 @@ def login_page(request: Request, next: str | None = None) -> HTMLResponse:
 @router.post("/login")
 def login(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
           next: Annotated[str, Form()] = "") -> Response:
+    """Log in; a user name or client address with too many recent failures is refused (429) unchecked."""
+    arc, throttle = request.app.state.archive, request.app.state.login_throttle
+    username, address = username.strip(), request.client.host if request.client else None
+    wait = throttle.retry_after(username, address)
+    if wait is not None:
+        return _render(request, "login.html", None, status_code=429, next=_safe_next(next) or "",
+                       error=f"Too many failed logins: try again in {_minutes(wait)}.",
+                       headers={"Retry-After": str(wait)})
     try:
-        with request.app.state.archive.transaction() as session:
-            principal = authenticate(session, username.strip(), password)
+        with arc.transaction() as session:
+            principal = authenticate(session, username, password)
+            record_login(session, principal, address)
     except AuthenticationError as exc:
+        locked_for = throttle.failed(username, address)
+        with arc.transaction() as session:
+            record_login_failure(session, username, address, locked_for=locked_for)
         return _render(request, "login.html", None, status_code=401, next=_safe_next(next) or "", error=str(exc))
+    throttle.succeeded(username)
     request.session.clear()
     request.session["uid"] = principal.user_id
+    rotate_token(request)
     return _see_other(_safe_next(next) or HOME_BY_ROLE[principal.role])
+
+
+def _minutes(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 @router.post("/logout")

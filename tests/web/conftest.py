@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -115,6 +116,31 @@ def make_document(arc, session, *, outlet: Outlet | None, lines: list[str], doc_
                              outlet_id=outlet.id, due_date=dt.date(2026, 3, 15)))
         session.flush()
     return document
+
+
+FORM_TOKEN = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
+META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def form_token(html: str) -> str:
+    """The CSRF token a page's forms carry (the first hidden ``csrf_token`` input)."""
+    found = FORM_TOKEN.search(html)
+    assert found, "the page has no CSRF token in a form"
+    return found.group(1)
+
+
+def meta_token(html: str) -> str:
+    """The CSRF token a page gives its JavaScript (``<meta name="csrf-token">``)."""
+    found = META_TOKEN.search(html)
+    assert found, "the page has no csrf-token meta"
+    return found.group(1)
+
+
+def use_page_token(client) -> str:  # type: ignore[no-untyped-def]
+    """Send the session's current CSRF token as a header from now on, as the page's fetch() calls do."""
+    token = meta_token(client.get("/login").text)
+    client.headers["X-CSRF-Token"] = token
+    return token
 
 
 @dataclass

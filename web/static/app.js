@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // The session's CSRF token (web/_security.py): every POST the page makes sends it as a header.
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  const CSRF = csrfMeta ? csrfMeta.content : "";
+  const JSON_HEADERS = { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": CSRF };
+
   function viewer(root) {
     const pages = JSON.parse(root.dataset.pages || "[]");
     const fields = JSON.parse(root.dataset.fields || "{}");
@@ -118,7 +123,7 @@
       if (input.tagName === "INPUT" && input.dataset.field && input.value === original) return true;
       const response = await fetch(form.dataset.api, {
         method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        headers: JSON_HEADERS,
         body: JSON.stringify({ fields: { [name]: input.value } }),
       });
       const body = await response.json();
@@ -174,7 +179,7 @@
   async function post(url, body) {
     const response = await fetch(url, {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      headers: JSON_HEADERS,
       body: JSON.stringify(body),
     });
     const data = await response.json();
