@@ -66,6 +66,10 @@ class LoginThrottle:
         self._tracks: dict[tuple[str, str], _Track] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        """How many user names and addresses are being counted."""
+        return len(self._tracks)
+
     @staticmethod
     def _keys(username: str, address: str | None) -> list[tuple[tuple[str, str], int]]:
         return [(("user", username.strip().lower()), 0), (("address", address or "unknown"), 1)]
