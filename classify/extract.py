@@ -412,7 +412,7 @@ _SUB_LABEL = re.compile(
     r"qty|quantity|items?\b|item\(|\btems?\b|\bqu\b|pcs|units|count|кол-во|количеств|без ндс|без налога|excl|"
     r"\bnet\b|до скидки|discount|saving|скидк|stamp|point")
 _TAX_LABEL = re.compile(r"ндс|налог|vat|gst|tax")
-_WITH_TAX = re.compile(r"incl(?!uded)|с ндс|включая|with|payable")  # "GST included": the tax itself
+_WITH_TAX = re.compile(r"incl(?!uded)|\binc\b|с ндс|включая|with|payable")  # "GST included": the tax itself
 _SUB_BEFORE = re.compile(
     r"sub[- ]?$|sub[- ]?total|без ндс|без налога|net\b|excl|discount|скидк|налог|ндс|vat|gst|tax|change|сдача|"
     r"rounding|округл|tendered|cash|наличн|безналичн|card|visa|master|accepted|paid|payment")
@@ -426,8 +426,8 @@ def _is_sub(hit: Hit) -> bool:
     before = folded[max(0, (hit.label if hit.label >= 0 else hit.start) - 25):max(hit.label, 0)]
     if _SUB_LABEL.search(label):
         return True
-    if _TAX_LABEL.search(label) and not _WITH_TAX.search(label):
-        return True
+    if (_TAX_LABEL.search(label) or "%" in label) and not _WITH_TAX.search(label):
+        return True  # a tax, or the sum of one tax class ("Total 0% supplies")
     return bool(_SUB_BEFORE.search(before))
 
 

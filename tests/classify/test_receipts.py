@@ -192,3 +192,10 @@ def test_paid_by_card_to_the_cent_when_no_total_is_read() -> None:
     assert _total("""Description Qty Price Amount
 Totd/Sulés [Inclusive GST @6.00%: a6
 Master Card 63.80""") == "63.80"
+
+
+def test_the_sum_of_one_tax_class_is_no_total() -> None:
+    assert _total("""Total 0% supplies: 20.67
+Total 6% supplies (excl. GST): 69.36
+Total 6% supplies (Inc. GST): 73.82
+Total 0% supplies: 20.67""") == "73.82"
