@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from capture.types import PageText
 
@@ -324,8 +325,6 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     """The document's total: the amount under the strongest total label, the last such at the bottom.
     On a till slip where the tendered cash and the change are printed, a labelled total equal to their
     difference is taken first; with no labelled total left, that difference itself (less sure)."""
-    from decimal import Decimal
-
     if doc_type == "z_report":
         hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
         return hit.field("total") if hit else None
@@ -352,7 +351,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
 
 
-def _printed(doc: Doc, amount) -> Hit | None:  # type: ignore[no-untyped-def]
+def _printed(doc: Doc, amount: Decimal) -> Hit | None:
     """The lowest row, other than the cash and change rows, where ``amount`` is printed."""
     text = f"{amount}"
     for row in reversed(doc.rows):
@@ -375,8 +374,6 @@ _ROUNDING = Label(r"(?:rounding|round(?:ing)? adj\w*|округление)\s*(?:
 def _rounded(doc: Doc, hit: Hit) -> Hit:
     """A total followed, lower down and with no total after it, by a rounding adjustment: the total as
     rounded ("Total incl. GST 41.52", "Rounding Adj -0.02" → 41.50)."""
-    from decimal import Decimal
-
     below = [h for h in find_labelled(doc, (_ROUNDING,), parse_money, window=30)
              if h.row.index > hit.row.index and h.row.index - hit.row.index <= 3]
     if not below:
@@ -394,10 +391,8 @@ _CARD = Label(r"(?:master ?card|visa|credit card|debit card|amex|card payment|к
 _CHANGE = Label(r"(?:cash change|change due|change amt|change|сдача)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
 
 
-def _paid(doc: Doc):  # type: ignore[no-untyped-def]
+def _paid(doc: Doc) -> Decimal | None:
     """Cash tendered less the change given back, when both are printed (the last of each), else None."""
-    from decimal import Decimal
-
     tendered = [h for h in find_labelled(doc, (_TENDERED,), parse_money, window=30)
                 if not re.search(r"chang|сдач", h.row.folded[max(0, h.label):h.start])]
     change = find_labelled(doc, (_CHANGE,), parse_money, window=30)
@@ -433,8 +428,6 @@ def _is_sub(hit: Hit) -> bool:
 
 def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | None:
     """VAT: an amount after a VAT label, or in the totals row, that agrees with the total."""
-    from decimal import Decimal
-
     hits = find_labelled(doc, VAT_LABELS, parse_money)
     candidates: list[Hit] = [h for h in hits if "%" not in h.row.text[h.end:h.end + 1]]
     if total is not None:
@@ -475,10 +468,8 @@ _NET_LABEL = Label(r"(?:итого без ндс|всего без ндс|сум
                    r"net total|total net|subtotal)\s*[:.=]?", 1.0)
 
 
-def _net_vat(doc: Doc, total):  # type: ignore[no-untyped-def]
+def _net_vat(doc: Doc, total: Decimal) -> FieldValue | None:
     """VAT as the total less the labelled net amount, when the difference is a usual rate of the net."""
-    from decimal import Decimal
-
     for hit in reversed(find_labelled(doc, (_NET_LABEL,), parse_last_money)):
         net = Decimal(hit.value)
         vat = total - net
