@@ -218,3 +218,35 @@ def test_originals_desk_receives_scanned_barcodes_and_files_them(server, browser
     page.wait_for_selector("#file-msg >> text=1 original(s) filed in BOX-2026-01")
     _shot(page, "originals-desk")
     assert desk.client("anna").get(f"/api/originals/{code}").json()["state"] == "archived"
+
+
+def test_pages_break_no_content_security_rule_and_forged_posts_are_refused(server, browser) -> None:  # type: ignore[no-untyped-def]
+    """Chromium enforces the Content-Security-Policy: no page of the desk trips it. A script posting with the
+    session cookie but without the page's CSRF token is refused; with the token from the page, accepted."""
+    base, desk = server
+    page = _login(browser, base, "anna")
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.add_init_script("document.addEventListener('securitypolicyviolation', "
+                         "e => console.error('Content Security Policy: ' + e.violatedDirective))")
+    doc = desk.docs["invoice"]
+    for path in ("/review", f"/review/{doc}", f"/documents/{doc}", "/search?q=Ромашка", "/originals",
+                 "/outlet?code=MSK-01", "/orders"):
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+    page.goto(f"{base}/review/{doc}")
+    page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
+    assert violations == []
+    post = """async (token) => {
+        const headers = {"Content-Type": "application/json"};
+        if (token) headers["X-CSRF-Token"] = token;
+        const r = await fetch("/api/documents/%d/correct", {method: "POST", credentials: "same-origin", headers,
+                                                           body: JSON.stringify({fields: {total: "321.00"}})});
+        return [r.status, (await r.json()).message || ""];
+    }""" % doc
+    status, message = page.evaluate(post, None)
+    assert status == 403 and "CSRF" in message
+    token = page.get_attribute('meta[name="csrf-token"]', "content")
+    status, _ = page.evaluate(post, token)
+    assert status == 200
+    assert desk.client("anna").get(f"/api/documents/{doc}").json()["fields"]["total"]["value"] == "321.00"
