@@ -13,6 +13,10 @@ alone otherwise.
     python bench/accuracy.py --set samples --dir /tmp/unseen
     python bench/accuracy.py --set sroie --verbose      # print every mismatch
     python bench/accuracy.py --ocr-only                 # just fill the cache
+    python bench/accuracy.py --rules-only               # keyword rules alone (default: the bundled model)
+
+Values are compared after normalising, with case and white space ignored (SROIE's labels space punctuation
+freely) and a number sign before a document number ignored.
 """
 
 from __future__ import annotations
