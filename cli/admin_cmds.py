@@ -1,0 +1,72 @@
+"""`finarchive backup` and `finarchive restore`: the administrator's copy of a whole archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli._common import console, handle_errors, open_archive, print_json
+
+
+def register(app: typer.Typer) -> None:
+    """Add `backup` and `restore` to the root command."""
+    app.command("backup")(backup_cmd)
+    app.command("restore")(restore_cmd)
+
+
+@handle_errors
+def backup_cmd(
+    dest: Annotated[Path, typer.Argument(help="backup folder (created; an earlier backup there is updated)")],
+    no_derived: Annotated[bool, typer.Option("--no-derived",
+                                             help="leave out page images, thumbnails and searchable PDFs")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+) -> None:
+    """Back up the archive while it is in use: database, originals, derived files, settings, model, quarantine.
+
+    Backing up into the folder of an earlier backup copies only new originals. manifest.json is
+    written last: a folder without it is an unfinished backup.
+    """
+    from archive.backup import backup
+
+    with open_archive() as arc:
+        summary = backup(arc, dest, derived=not no_derived)
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    console.print(
+        f"backup at [bold]{summary.path}[/]: {summary.documents} documents, database ({summary.database}) "
+        f"schema {summary.schema_revision}, {summary.originals} originals ({summary.originals_copied} copied), "
+        f"{summary.derived_files} derived files ({summary.derived_copied} copied), "
+        f"{summary.removed} removed, {summary.bytes_copied / 1e6:.1f} MB copied",
+        highlight=False,
+    )
+
+
+@handle_errors
+def restore_cmd(
+    src: Annotated[Path, typer.Argument(help="a backup folder made by `finarchive backup`")],
+    home: Annotated[Path | None, typer.Option("--home", help="archive home to restore into "
+                                              "(default FINARCHIVE_HOME); must be empty")] = None,
+    force: Annotated[bool, typer.Option("--force", help="restore into a non-empty home, replacing its "
+                                        "SQLite database and files")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+) -> None:
+    """Restore a backup into an empty home: verify it, restore it, migrate it, rebuild the search index.
+
+    Every original is checked against its SHA-256 before anything is written. A PostgreSQL target
+    (FINARCHIVE_DATABASE_URL or the backup's settings) must be an empty database.
+    """
+    from archive.backup import restore
+
+    summary = restore(src, home, force=force)
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    console.print(
+        f"restored {summary.documents} documents into [bold]{summary.home}[/] "
+        f"(database {summary.database_url}, schema {summary.schema_revision}): {summary.originals} originals, "
+        f"{summary.derived_files} derived files, {summary.indexed} indexed",
+        highlight=False,
+    )

@@ -1,0 +1,291 @@
+"""Backup and restore of whole archives: real SQLite and PostgreSQL, real blobs, real tesseract for one scan."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import MetaData, create_engine, select, text
+
+from archive.backup import BackupError, backup, read_manifest, restore, verify_backup
+from archive.models import Document
+from archive.pipeline import Pipeline
+from archive.search_service import run_search
+from archive.store import Archive
+from archive.views import check_blobs
+from capture import SerialExecutor
+from finarchive.errors import ConflictError
+from tests.archive import factories
+from tests.factories import WAYBILL_LINES, make_scan
+
+
+def add_document(arc: Archive, tmp_path: Path, content: bytes, **kwargs: Any) -> int:
+    """A factory document whose original really is in the blob store."""
+    source = tmp_path / f"src-{len(list(tmp_path.glob('src-*')))}.bin"
+    source.write_bytes(content)
+    sha, _ = arc.blobs.put_file(source)
+    with arc.transaction() as session:
+        doc = factories.document(session, **kwargs)
+        doc.sha256 = sha
+        doc.size = len(content)
+        session.flush()
+        return doc.id
+
+
+def snapshot(arc: Archive) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with arc.engine.connect() as conn:
+        meta = MetaData()
+        meta.reflect(conn)
+        for table in meta.sorted_tables:
+            if table.name != "alembic_version":
+                out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key.columns))]
+    return out
+
+
+def documents(arc: Archive) -> list[tuple[Any, ...]]:
+    with arc.sessions() as s:
+        return [(d.id, d.sha256, d.filename, d.doc_type, d.number, d.doc_date, d.total, d.buyer_inn,
+                 d.outlet.code if d.outlet else None, sorted(d.field_values().items()))
+                for d in s.scalars(select(Document).order_by(Document.id))]
+
+
+def populate(arc: Archive, tmp_path: Path) -> None:
+    add_document(arc, tmp_path, b"%PDF-1.4 first original", doc_type="invoice", number="118", total="12000.00")
+    add_document(arc, tmp_path, b"second original \x00\xff", doc_type="upd", outlet_code="MSK-01")
+    (arc.settings.models_dir / "classifier.joblib").write_bytes(b"model bytes")
+    day = arc.settings.quarantine_dir / "2026-03-14"
+    day.mkdir(parents=True)
+    (day / "broken.pdf").write_bytes(b"not a pdf")
+    (day / "broken.pdf.reason.txt").write_text("corrupt\n", encoding="utf-8")
+
+
+@pytest.fixture
+def scanned(sqlite_archive: Archive, tmp_path: Path) -> Archive:
+    """A SQLite archive with one document through the real pipeline and two made by factories."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    make_scan(scans / "waybill.png", WAYBILL_LINES, size=(1240, 900))
+    summary = Pipeline(sqlite_archive, SerialExecutor(), actor="tester").import_paths([scans], outlet_code="SPB-02")
+    assert summary.archived == 1
+    populate(sqlite_archive, tmp_path)
+    return sqlite_archive
+
+
+def test_round_trip_restores_documents_fields_blobs_and_search(scanned: Archive, tmp_path: Path) -> None:
+    dest = tmp_path / "backup"
+    summary = backup(scanned, dest)
+    assert summary.database == "sqlite" and summary.documents == 3
+    assert summary.originals == summary.originals_copied == 3
+    assert summary.derived_files > 0 and summary.derived_copied == summary.derived_files
+    manifest = read_manifest(dest)
+    assert manifest["database"]["schema_revision"] == summary.schema_revision is not None
+    assert manifest["database"]["tables"]["document"] == 3 and manifest["counts"]["quarantine_files"] == 2
+    assert verify_backup(dest) == []
+    # one self-contained file: nothing of the live WAL beside it
+    assert not list(dest.glob("database.sqlite-*"))
+
+    home = tmp_path / "restored"
+    result = restore(dest, home, environ={})
+    assert (result.documents, result.originals, result.indexed) == (3, 3, 3)
+    with Archive.open(home, environ={}) as copy:
+        assert documents(copy) == documents(scanned)
+        assert snapshot(copy) == snapshot(scanned)
+        with copy.sessions() as s:
+            assert check_blobs(s, copy) == []
+            scan = s.scalar(select(Document).where(Document.filename == "waybill.png"))
+            assert copy.blobs.path(scan.pages[0].thumbnail).read_bytes() == \
+                scanned.blobs.path(scan.pages[0].thumbnail).read_bytes()
+        assert [h.title for h in run_search(copy, "накладной").hits] == ["waybill.png"]
+        assert run_search(copy, "", doc_type="upd").total == 1
+        assert (copy.settings.models_dir / "classifier.joblib").read_bytes() == b"model bytes"
+        assert (copy.settings.quarantine_dir / "2026-03-14" / "broken.pdf").read_bytes() == b"not a pdf"
+        assert (home / "finarchive.toml").read_text() == (scanned.settings.home / "finarchive.toml").read_text()
+
+
+def test_second_backup_copies_no_blob_again_and_follows_the_archive(sqlite_archive: Archive,
+                                                                     tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "backup"
+    first = backup(sqlite_archive, dest)
+    assert first.originals_copied == 2
+    inode = next(p for p in (dest / "blobs" / "originals").rglob("*") if p.is_file()).stat().st_ino
+
+    again = backup(sqlite_archive, dest)
+    assert (again.originals, again.originals_copied, again.bytes_copied, again.removed) == (2, 0, 0, 0)
+    assert next(p for p in (dest / "blobs" / "originals").rglob("*") if p.is_file()).stat().st_ino == inode
+
+    add_document(sqlite_archive, tmp_path, b"a third original")
+    (sqlite_archive.settings.quarantine_dir / "2026-03-14" / "broken.pdf").unlink()
+    third = backup(sqlite_archive, dest)
+    assert (third.documents, third.originals, third.originals_copied, third.removed) == (3, 3, 1, 1)
+    assert not (dest / "quarantine" / "2026-03-14" / "broken.pdf").exists()
+    assert verify_backup(dest) == []
+
+
+def test_backup_sees_only_committed_rows_while_a_writer_is_busy(sqlite_archive: Archive, tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    writer = sqlite3.connect(str(sqlite_archive.settings.home / "finarchive.db"))
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE document SET number = 'uncommitted'")
+        summary = backup(sqlite_archive, tmp_path / "backup")  # the write lock is held all along
+    finally:
+        writer.rollback()
+        writer.close()
+    assert summary.documents == 2
+    with sqlite3.connect(str(tmp_path / "backup" / "database.sqlite")) as conn:
+        assert "uncommitted" not in {r[0] for r in conn.execute("SELECT number FROM document")}
+
+
+def test_corrupted_original_in_the_backup_is_refused_before_anything_is_written(sqlite_archive: Archive,
+                                                                                tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "backup"
+    backup(sqlite_archive, dest)
+    victim = next(p for p in (dest / "blobs" / "originals").rglob("*") if p.is_file())
+    os.chmod(victim, 0o644)
+    victim.write_bytes(victim.read_bytes() + b"!")
+
+    problems = verify_backup(dest)
+    assert problems == [f"original {victim.relative_to(dest)} does not match its hash"]
+    home = tmp_path / "restored"
+    with pytest.raises(BackupError, match="damaged: original .* does not match its hash; nothing was restored"):
+        restore(dest, home, environ={})
+    assert not home.exists()
+
+
+def test_a_missing_original_or_a_changed_dump_is_refused(sqlite_archive: Archive, tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "backup"
+    backup(sqlite_archive, dest)
+    victim = next(p for p in (dest / "blobs" / "originals").rglob("*") if p.is_file())
+    victim.unlink()
+    assert verify_backup(dest) == [f"the original {victim.name} of a document is missing"]
+
+    backup(sqlite_archive, dest)
+    assert verify_backup(dest) == []
+    with sqlite3.connect(str(dest / "database.sqlite")) as conn:
+        conn.execute("UPDATE document SET number = 'forged'")
+    conn.close()
+    with pytest.raises(BackupError, match="database.sqlite does not match its SHA-256"):
+        restore(dest, tmp_path / "restored", environ={})
+
+
+def test_an_unfinished_backup_is_recognised(sqlite_archive: Archive, tmp_path: Path) -> None:
+    dest = tmp_path / "backup"
+    backup(sqlite_archive, dest)
+    (dest / "manifest.json").unlink()  # as a backup interrupted before its last step leaves it
+    with pytest.raises(BackupError, match="no manifest.json"):
+        restore(dest, tmp_path / "restored", environ={})
+
+
+def test_restore_refuses_a_non_empty_home_unless_forced(sqlite_archive: Archive, tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "backup"
+    backup(sqlite_archive, dest)
+    home = tmp_path / "restored"
+    home.mkdir()
+    (home / "notes.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(ConflictError, match="not empty"):
+        restore(dest, home, environ={})
+    assert sorted(p.name for p in home.iterdir()) == ["notes.txt"]
+
+    result = restore(dest, home, environ={}, force=True)
+    assert result.documents == 2
+    # a second forced restore over the restored archive replaces its database, it does not add to it
+    restore(dest, home, environ={}, force=True)
+    with Archive.open(home, environ={}) as copy:
+        assert documents(copy) == documents(sqlite_archive)
+
+
+def test_backup_folder_must_not_be_inside_the_home_or_a_foreign_folder(sqlite_archive: Archive,
+                                                                       tmp_path: Path) -> None:
+    from finarchive.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="outside the archive's home"):
+        backup(sqlite_archive, sqlite_archive.settings.home / "bk")
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "cat.jpg").write_bytes(b"x")
+    with pytest.raises(ConflictError, match="holds no finarchive backup"):
+        backup(sqlite_archive, other)
+
+
+# --- every database ------------------------------------------------------------------------------
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A second, empty database on the same server as ``database_url``, for the restore."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    server = request.getfixturevalue("pg_server_url")
+    name = database_url.rsplit("/", 1)[1] + "_restored"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_round_trip_on_every_database(archive: Archive, archive_env: dict[str, str], empty_database_url: str,
+                                      tmp_path: Path) -> None:
+    populate(archive, tmp_path)
+    dest = tmp_path / "backup"
+    summary = backup(archive, dest)
+    expected_kind = {"sqlite": "sqlite", "postgresql": "jsonl"}[archive.engine.dialect.name]
+    assert summary.database == expected_kind and summary.documents == 2
+    assert verify_backup(dest) == []
+
+    env = {**archive_env, "FINARCHIVE_HOME": str(tmp_path / "restored"), "FINARCHIVE_DATABASE_URL": empty_database_url}
+    # the archive's own database is not empty: restoring into it is refused, and nothing of it changes
+    before = snapshot(archive)
+    own = {**env, "FINARCHIVE_DATABASE_URL": archive_env["FINARCHIVE_DATABASE_URL"]}
+    with pytest.raises(ConflictError, match="database .* (is not empty|exists)"):
+        restore(dest, tmp_path / "wrong", environ=own)
+    assert snapshot(archive) == before
+    result = restore(dest, env["FINARCHIVE_HOME"], environ=env)
+    assert result.indexed == 2
+    with Archive.open(env["FINARCHIVE_HOME"], environ=env) as copy:
+        assert documents(copy) == documents(archive)
+        assert snapshot(copy) == snapshot(archive)
+        assert run_search(copy, "", doc_type="invoice").total == 1
+        # identities continue after the restored rows
+        new_id = add_document(copy, tmp_path, b"after the restore")
+        assert new_id > max(row[0] for row in documents(archive))
+
+
+def test_postgres_backup_restores_into_sqlite(archive: Archive, tmp_path: Path) -> None:
+    """The logical dump of PostgreSQL is portable: it moves an archive to SQLite (and it is checked here)."""
+    if archive.engine.dialect.name != "postgresql":
+        pytest.skip("the logical dump is PostgreSQL's")
+    populate(archive, tmp_path)
+    dest = tmp_path / "backup"
+    backup(archive, dest)
+    env = {"FINARCHIVE_DATABASE_URL": f"sqlite:///{tmp_path / 'moved.db'}"}
+    restore(dest, tmp_path / "moved", environ=env)
+    with Archive.open(tmp_path / "moved", environ=env) as copy:
+        assert documents(copy) == documents(archive)
+        assert run_search(copy, "", outlet="MSK-01").total == 1
+
+
+def test_jsonl_values_round_trip() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from archive.backup import decode_value, encode_value
+
+    values = [None, 1, 2.5, True, "текст", Decimal("235730.00"), dt.date(2026, 3, 14),
+              dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC), dt.datetime(2026, 3, 14, 9, 30), b"\x00\xff",
+              {"a": [1, {"b": None}]}, [["4521", 1, 2, 3, 4]], {"$date": "not a tag inside JSON"}]
+    assert [decode_value(json.loads(json.dumps(encode_value(v)))) for v in values] == values
