@@ -178,7 +178,8 @@ class _Sync:
 def _sync_tree(src: Path, dst: Path, *, content_addressed: bool = False) -> _Sync:
     """Mirror ``src`` into ``dst``: copy new and changed files, remove files ``src`` no longer has.
 
-    In a content-addressed tree a file's name is its hash, so one already present is never copied again.
+    A file of the same size and modification time is taken as unchanged. In a content-addressed tree a
+    file's name is its hash, so one already present with the same size is never copied again.
     """
     out = _Sync()
     for path in _files(src):
@@ -186,8 +187,8 @@ def _sync_tree(src: Path, dst: Path, *, content_addressed: bool = False) -> _Syn
         target = dst / rel
         out.total += 1
         out.names.add(str(rel))
-        present = target.is_file() and (content_addressed or _same(path, target))
-        if present:
+        if _same(path, target) or (content_addressed and target.is_file()
+                                   and target.stat().st_size == path.stat().st_size):
             continue
         try:
             _copy_file(path, target)

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from cli._common import console, handle_errors, open_archive, print_json
+from cli._common import console, err_console, handle_errors, open_archive, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +41,7 @@ def backup_cmd(
         f"schema {summary.schema_revision}, {summary.originals} originals ({summary.originals_copied} copied), "
         f"{summary.derived_files} derived files ({summary.derived_copied} copied), "
         f"{summary.removed} removed, {summary.bytes_copied / 1e6:.1f} MB copied",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
 
 
@@ -51,6 +52,8 @@ def restore_cmd(
                                               "(default FINARCHIVE_HOME); must be empty")] = None,
     force: Annotated[bool, typer.Option("--force", help="restore into a non-empty home, replacing its "
                                         "SQLite database and files")] = False,
+    check: Annotated[bool, typer.Option("--check", help="only verify the backup (manifest, database dump, "
+                                        "every original's hash); restore nothing")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
 ) -> None:
     """Restore a backup into an empty home: verify it, restore it, migrate it, rebuild the search index.
@@ -58,8 +61,22 @@ def restore_cmd(
     Every original is checked against its SHA-256 before anything is written. A PostgreSQL target
     (FINARCHIVE_DATABASE_URL or the backup's settings) must be an empty database.
     """
-    from archive.backup import restore
+    from archive.backup import BackupError, read_manifest, restore, verify_backup
 
+    if check:
+        manifest = read_manifest(src)
+        problems = verify_backup(src)
+        if as_json:
+            print_json({"ok": not problems, "problems": problems, "manifest": manifest})
+        for line in problems if not as_json else ():
+            err_console.print(f"[red]{escape(line)}[/]", highlight=False, soft_wrap=True)
+        if problems:
+            raise BackupError(f"the backup {src} is damaged: {len(problems)} problem(s)")
+        if not as_json:
+            counts = manifest["counts"]
+            console.print(f"backup of {manifest['created_at']} verified: {counts['documents']} documents, "
+                          f"{counts['originals']} originals", highlight=False, soft_wrap=True)
+        return
     summary = restore(src, home, force=force)
     if as_json:
         print_json(summary.as_dict())
@@ -68,5 +85,5 @@ def restore_cmd(
         f"restored {summary.documents} documents into [bold]{summary.home}[/] "
         f"(database {summary.database_url}, schema {summary.schema_revision}): {summary.originals} originals, "
         f"{summary.derived_files} derived files, {summary.indexed} indexed",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )

@@ -289,3 +289,27 @@ def test_jsonl_values_round_trip() -> None:
               dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC), dt.datetime(2026, 3, 14, 9, 30), b"\x00\xff",
               {"a": [1, {"b": None}]}, [["4521", 1, 2, 3, 4]], {"$date": "not a tag inside JSON"}]
     assert [decode_value(json.loads(json.dumps(encode_value(v)))) for v in values] == values
+
+
+@pytest.mark.postgres
+def test_sqlite_backup_restores_into_postgres(sqlite_archive: Archive, pg_server_url: str, tmp_path: Path) -> None:
+    """A SQLite backup loads, row by row, into an empty PostgreSQL database: the way to move to PostgreSQL."""
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "backup"
+    backup(sqlite_archive, dest)
+    name = f"finarchive_moved_{os.getpid()}"
+    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        env = {"FINARCHIVE_DATABASE_URL": pg_server_url.rsplit("/", 1)[0] + "/" + name}
+        restore(dest, tmp_path / "moved", environ=env)
+        with Archive.open(tmp_path / "moved", environ=env) as copy:
+            assert copy.engine.dialect.name == "postgresql"
+            assert documents(copy) == documents(sqlite_archive)
+            assert run_search(copy, "", outlet="MSK-01").total == 1
+            assert add_document(copy, tmp_path, b"after the move") == 3
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
