@@ -66,6 +66,7 @@ class BackupSummary:
     originals_copied: int
     derived_files: int
     derived_copied: int
+    linked: int
     removed: int
     bytes_copied: int
 
@@ -169,17 +170,34 @@ def _same(src: Path, dst: Path) -> bool:
 @dataclass
 class _Sync:
     copied: int = 0
+    linked: int = 0
     total: int = 0
     removed: int = 0
     bytes: int = 0
     names: set[str] = field(default_factory=set)
 
 
-def _sync_tree(src: Path, dst: Path, *, content_addressed: bool = False) -> _Sync:
+def _unchanged(path: Path, other: Path, content_addressed: bool) -> bool:
+    return _same(path, other) or (content_addressed and other.is_file() and other.stat().st_size == path.stat().st_size)
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Hard-link ``target`` to ``source`` (a file of an earlier backup); False when the file system refuses."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
+def _sync_tree(src: Path, dst: Path, *, content_addressed: bool = False, link_from: Path | None = None) -> _Sync:
     """Mirror ``src`` into ``dst``: copy new and changed files, remove files ``src`` no longer has.
 
     A file of the same size and modification time is taken as unchanged. In a content-addressed tree a
-    file's name is its hash, so one already present with the same size is never copied again.
+    file's name is its hash, so one already present with the same size is never copied again. A file
+    unchanged in ``link_from`` (the same tree of an earlier backup) is hard-linked from there, not copied.
     """
     out = _Sync()
     for path in _files(src):
@@ -187,8 +205,11 @@ def _sync_tree(src: Path, dst: Path, *, content_addressed: bool = False) -> _Syn
         target = dst / rel
         out.total += 1
         out.names.add(str(rel))
-        if _same(path, target) or (content_addressed and target.is_file()
-                                   and target.stat().st_size == path.stat().st_size):
+        if _unchanged(path, target, content_addressed):
+            continue
+        earlier = link_from / rel if link_from is not None else None
+        if earlier is not None and _unchanged(path, earlier, content_addressed) and _link(earlier, target):
+            out.linked += 1
             continue
         try:
             _copy_file(path, target)
@@ -327,9 +348,19 @@ def _dump_database(engine: Engine, dest: Path) -> tuple[str, dict[str, int]]:
 
 # --- backup -------------------------------------------------------------------------------------
 
-def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True) -> BackupSummary:  # type: ignore[no-untyped-def]
-    """Back up the opened archive ``arc`` into the folder ``dest`` (created, or updated incrementally)."""
+def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: ignore[no-untyped-def]
+           link_dest: str | os.PathLike[str] | None = None) -> BackupSummary:
+    """Back up the opened archive ``arc`` into the folder ``dest`` (created, or updated incrementally).
+
+    ``link_dest``: an earlier backup folder; files unchanged since it are hard-linked from it, so a
+    series of dated backups costs the space of what changed.
+    """
     dest = Path(dest).resolve()
+    earlier = Path(link_dest).resolve() if link_dest is not None else None
+    if earlier is not None and not (earlier / MANIFEST).is_file():
+        raise InvalidInputError(f"--link-dest {earlier}: not a finished finarchive backup (no {MANIFEST})")
+    if earlier == dest:
+        raise InvalidInputError("--link-dest names the backup folder itself")
     home = arc.settings.home.resolve()
     if dest == home or home in dest.parents:
         raise InvalidInputError(f"the backup folder {dest} must lie outside the archive's home {home}")
@@ -347,7 +378,11 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True) -> Backup
     shas = DUMPS[kind].document_shas(dump)
 
     blob_root = arc.settings.blob_dir
-    originals = _sync_tree(blob_root / "originals", dest / BLOBS / "originals", content_addressed=True)
+    def linked(*parts: str) -> Path | None:
+        return earlier.joinpath(*parts) if earlier is not None else None
+
+    originals = _sync_tree(blob_root / "originals", dest / BLOBS / "originals", content_addressed=True,
+                           link_from=linked(BLOBS, "originals"))
     missing = sorted(sha for sha in shas if not (dest / BLOBS / arc.blobs.original_key(sha)).is_file())
     if missing:
         raise ConflictError(
@@ -355,7 +390,7 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True) -> Backup
             "(run `finarchive check`); the backup is unfinished"
         )
     if derived:
-        derived_sync = _sync_tree(blob_root / "derived", dest / BLOBS / "derived")
+        derived_sync = _sync_tree(blob_root / "derived", dest / BLOBS / "derived", link_from=linked(BLOBS, "derived"))
     else:
         shutil.rmtree(dest / BLOBS / "derived", ignore_errors=True)
         derived_sync = _Sync()
@@ -398,6 +433,7 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True) -> Backup
         path=dest, database=kind, schema_revision=revision, documents=len(shas),
         originals=originals.total, originals_copied=originals.copied,
         derived_files=derived_sync.total, derived_copied=derived_sync.copied,
+        linked=originals.linked + derived_sync.linked,
         removed=originals.removed + derived_sync.removed + models.removed + quarantine.removed,
         bytes_copied=originals.bytes + derived_sync.bytes + models.bytes + quarantine.bytes,
     )

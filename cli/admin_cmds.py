@@ -22,17 +22,20 @@ def backup_cmd(
     dest: Annotated[Path, typer.Argument(help="backup folder (created; an earlier backup there is updated)")],
     no_derived: Annotated[bool, typer.Option("--no-derived",
                                              help="leave out page images, thumbnails and searchable PDFs")] = False,
+    link_dest: Annotated[Path | None, typer.Option("--link-dest", help="an earlier backup folder: files "
+                                                   "unchanged since it are hard-linked, not copied")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
 ) -> None:
     """Back up the archive while it is in use: database, originals, derived files, settings, model, quarantine.
 
-    Backing up into the folder of an earlier backup copies only new originals. manifest.json is
-    written last: a folder without it is an unfinished backup.
+    Backing up into the folder of an earlier backup copies only new originals; --link-dest makes a new
+    folder whose unchanged files are hard links into an earlier one. manifest.json is written last: a
+    folder without it is an unfinished backup.
     """
     from archive.backup import backup
 
     with open_archive() as arc:
-        summary = backup(arc, dest, derived=not no_derived)
+        summary = backup(arc, dest, derived=not no_derived, link_dest=link_dest)
     if as_json:
         print_json(summary.as_dict())
         return
@@ -40,7 +43,7 @@ def backup_cmd(
         f"backup at [bold]{summary.path}[/]: {summary.documents} documents, database ({summary.database}) "
         f"schema {summary.schema_revision}, {summary.originals} originals ({summary.originals_copied} copied), "
         f"{summary.derived_files} derived files ({summary.derived_copied} copied), "
-        f"{summary.removed} removed, {summary.bytes_copied / 1e6:.1f} MB copied",
+        f"{summary.linked} hard-linked, {summary.removed} removed, {summary.bytes_copied / 1e6:.1f} MB copied",
         highlight=False, soft_wrap=True,
     )
 

@@ -18,7 +18,7 @@ from archive.search_service import run_search
 from archive.store import Archive
 from archive.views import check_blobs
 from capture import SerialExecutor
-from finarchive.errors import ConflictError
+from finarchive.errors import ConflictError, InvalidInputError
 from tests.archive import factories
 from tests.factories import WAYBILL_LINES, make_scan
 
@@ -206,8 +206,6 @@ def test_restore_refuses_a_non_empty_home_unless_forced(sqlite_archive: Archive,
 
 def test_backup_folder_must_not_be_inside_the_home_or_a_foreign_folder(sqlite_archive: Archive,
                                                                        tmp_path: Path) -> None:
-    from finarchive.errors import InvalidInputError
-
     with pytest.raises(InvalidInputError, match="outside the archive's home"):
         backup(sqlite_archive, sqlite_archive.settings.home / "bk")
     other = tmp_path / "photos"
@@ -313,3 +311,23 @@ def test_sqlite_backup_restores_into_postgres(sqlite_archive: Archive, pg_server
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_link_dest_hard_links_what_an_earlier_backup_holds(sqlite_archive: Archive, tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    monday = tmp_path / "2026-11-23"
+    backup(sqlite_archive, monday)
+    add_document(sqlite_archive, tmp_path, b"arrived on tuesday")
+    tuesday = tmp_path / "2026-11-24"
+    summary = backup(sqlite_archive, tuesday, link_dest=monday)
+    assert (summary.originals, summary.originals_copied, summary.linked) == (3, 1, 2)
+    for path in (monday / "blobs" / "originals").rglob("*"):
+        if path.is_file():
+            assert (tuesday / path.relative_to(monday)).stat().st_ino == path.stat().st_ino
+    assert verify_backup(monday) == [] and verify_backup(tuesday) == []
+    assert read_manifest(monday)["counts"]["documents"] == 2  # the earlier backup is left as it was
+
+    result = restore(tuesday, tmp_path / "restored", environ={})
+    assert result.documents == result.originals == 3
+    with pytest.raises(InvalidInputError, match="not a finished finarchive backup"):
+        backup(sqlite_archive, tmp_path / "wednesday", link_dest=tmp_path / "nowhere")
