@@ -57,6 +57,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "accounts": [],  # [[mail.accounts]] name, kind (imap|maildir), host, port, tls, user, password, folder, path
         "rules": [],  # [[mail.rules]] sender/recipient/subject (regex), outlet, doc_type, action, folder, body
     },
+    "web": {
+        "login_max_failures_per_user": 5,  # failed logins per user name within the window...
+        "login_max_failures_per_address": 20,  # ...or per client address, before a lockout
+        "login_window_seconds": 900,
+        "login_lockout_seconds": 900,
+        "trusted_origins": [],  # other origins allowed to post with the session cookie (a reverse proxy's)
+    },
     "orders": {
         "default_kind": "wholesale",  # completeness rule for orders imported without a kind
         "suggest_days": 30,  # a suggestion's document date lies this many days around the order date
@@ -217,7 +224,7 @@ index = "finarchive"
 required = ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"]
 due_days = 14
 retention_years = 5
-# retention_by_type = { contract = 10 }   # years per doc type, overriding retention_years
+retention_by_type = {}       # years per doc type, overriding retention_years, e.g. { contract = 10 }
 
 [watch]
 inboxes = []               # e.g. ["/srv/scans/inbox"]; files in inbox/<outlet_code>/... get that outlet
@@ -249,6 +256,13 @@ body = false               # also archive the message text as a document
 # outlet = "SPB-02"
 # doc_type = "waybill"     # optional
 # action = "seen"          # seen | flag | move (with folder = "Archived") | none
+
+[web]
+login_max_failures_per_user = 5       # failed logins per user name within the window, then a lockout
+login_max_failures_per_address = 20   # ... or per client address
+login_window_seconds = 900
+login_lockout_seconds = 900
+trusted_origins = []                  # other origins allowed to post with the session cookie
 
 [orders]
 default_kind = "wholesale"   # completeness rule for orders imported without a `kind` column
