@@ -19,12 +19,15 @@ snapshot of the archive. See docs/backup.md.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
+import tarfile
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -439,6 +442,60 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: 
     )
 
 
+def backup_tar(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: ignore[no-untyped-def]
+               link_dest: str | os.PathLike[str] | None = None) -> BackupSummary:
+    """Back up ``arc`` into one ``.tar`` file: the backup folder, ``manifest.json`` its last member.
+
+    The folder is built beside ``dest`` first (with ``link_dest``, unchanged files are hard links into
+    that earlier backup folder and cost no space), then packed, then renamed into place.
+    """
+    dest = Path(dest).resolve()
+    if dest.exists() and not dest.is_file():
+        raise InvalidInputError(f"{dest} exists and is not a file")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    part = dest.with_name(dest.name + ".part")
+    try:
+        root = work / "backup"
+        summary = backup(arc, root, derived=derived, link_dest=link_dest)
+        with open(part, "wb") as fh:
+            os.chmod(part, 0o600)  # the settings may hold passwords
+            with tarfile.open(fileobj=fh, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                for path in sorted(root.rglob("*")):
+                    if path.name != MANIFEST or path.parent != root:
+                        tar.add(path, arcname=str(path.relative_to(root)), recursive=False)
+                tar.add(root / MANIFEST, arcname=MANIFEST)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(part, dest)
+    finally:
+        part.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+    return dataclasses.replace(summary, path=dest)
+
+
+@contextlib.contextmanager
+def opened(src: str | os.PathLike[str], scratch: str | os.PathLike[str] | None = None) -> Iterator[Path]:
+    """The backup folder of ``src``: the folder itself, or a ``.tar`` unpacked into a temporary folder
+    (in ``scratch``, default beside the tar) that is removed afterwards."""
+    src = Path(src).resolve()
+    if not src.is_file():
+        yield src
+        return
+    where = Path(scratch) if scratch is not None else src.parent
+    where.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".finarchive-restore-", dir=where))
+    try:
+        try:
+            with tarfile.open(src, mode="r:") as tar:
+                tar.extractall(work, filter="data")
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise BackupError(f"{src} is not a readable backup tar ({exc}); a truncated copy?") from exc
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 # --- verification -------------------------------------------------------------------------------
 
 def read_manifest(src: str | os.PathLike[str]) -> dict[str, Any]:
@@ -618,22 +675,28 @@ def _copy_tree(src: Path, dst: Path, *, read_only: bool = False) -> int:
 
 def restore(src: str | os.PathLike[str], home: str | os.PathLike[str] | None = None, *,
             environ: dict[str, str] | None = None, force: bool = False) -> RestoreSummary:
-    """Restore the backup folder ``src`` into ``home`` (default FINARCHIVE_HOME), which must be empty.
+    """Restore the backup ``src`` (a folder or a ``.tar``) into ``home`` (default FINARCHIVE_HOME).
 
-    Everything is verified before anything is written. The database named by the restored settings
-    (or by FINARCHIVE_DATABASE_URL) must be empty; it is migrated to the newest schema and the search
-    index is rebuilt from it.
+    Everything is verified before anything is written. The home must be empty (unless ``force``); the
+    database named by the restored settings (or by FINARCHIVE_DATABASE_URL) must be empty; it is
+    migrated to the newest schema and the search index is rebuilt from it.
     """
+    env = dict(os.environ if environ is None else environ)
+    settings = Settings.load(home, env)
+    _check_target(settings, force)  # before a tar is unpacked
+    with opened(src, settings.home.parent) as folder:
+        return _restore_folder(folder, settings.home, env, force, label=Path(src).resolve())
+
+
+def _restore_folder(src: Path, home: Path, env: dict[str, str], force: bool, *, label: Path) -> RestoreSummary:
     from archive.indexing import reindex
     from archive.store import Archive
 
-    src = Path(src).resolve()
     manifest = read_manifest(src)
     problems = verify_backup(src)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise BackupError(f"the backup {src} is damaged: {problems[0]}{more}; nothing was restored")
-    env = dict(os.environ if environ is None else environ)
+        raise BackupError(f"the backup {label} is damaged: {problems[0]}{more}; nothing was restored")
     settings = Settings.load(home, env)  # where to, before the backup's settings are in place
     _check_target(settings, force)
     settings.home.mkdir(parents=True, exist_ok=True)

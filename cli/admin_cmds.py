@@ -22,6 +22,7 @@ def backup_cmd(
     dest: Annotated[Path, typer.Argument(help="backup folder (created; an earlier backup there is updated)")],
     no_derived: Annotated[bool, typer.Option("--no-derived",
                                              help="leave out page images, thumbnails and searchable PDFs")] = False,
+    tar: Annotated[bool, typer.Option("--tar", help="write one .tar file DEST instead of a folder")] = False,
     link_dest: Annotated[Path | None, typer.Option("--link-dest", help="an earlier backup folder: files "
                                                    "unchanged since it are hard-linked, not copied")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
@@ -30,12 +31,14 @@ def backup_cmd(
 
     Backing up into the folder of an earlier backup copies only new originals; --link-dest makes a new
     folder whose unchanged files are hard links into an earlier one. manifest.json is written last: a
-    folder without it is an unfinished backup.
+    folder without it is an unfinished backup. With --tar the backup is one tar file (manifest.json its
+    last member), built in a temporary folder beside it.
     """
-    from archive.backup import backup
+    from archive.backup import backup, backup_tar
 
+    make = backup_tar if tar else backup
     with open_archive() as arc:
-        summary = backup(arc, dest, derived=not no_derived, link_dest=link_dest)
+        summary = make(arc, dest, derived=not no_derived, link_dest=link_dest)
     if as_json:
         print_json(summary.as_dict())
         return
@@ -50,7 +53,7 @@ def backup_cmd(
 
 @handle_errors
 def restore_cmd(
-    src: Annotated[Path, typer.Argument(help="a backup folder made by `finarchive backup`")],
+    src: Annotated[Path, typer.Argument(help="a backup folder or .tar made by `finarchive backup`")],
     home: Annotated[Path | None, typer.Option("--home", help="archive home to restore into "
                                               "(default FINARCHIVE_HOME); must be empty")] = None,
     force: Annotated[bool, typer.Option("--force", help="restore into a non-empty home, replacing its "
@@ -64,21 +67,10 @@ def restore_cmd(
     Every original is checked against its SHA-256 before anything is written. A PostgreSQL target
     (FINARCHIVE_DATABASE_URL or the backup's settings) must be an empty database.
     """
-    from archive.backup import BackupError, read_manifest, restore, verify_backup
+    from archive.backup import restore
 
     if check:
-        manifest = read_manifest(src)
-        problems = verify_backup(src)
-        if as_json:
-            print_json({"ok": not problems, "problems": problems, "manifest": manifest})
-        for line in problems if not as_json else ():
-            err_console.print(f"[red]{escape(line)}[/]", highlight=False, soft_wrap=True)
-        if problems:
-            raise BackupError(f"the backup {src} is damaged: {len(problems)} problem(s)")
-        if not as_json:
-            counts = manifest["counts"]
-            console.print(f"backup of {manifest['created_at']} verified: {counts['documents']} documents, "
-                          f"{counts['originals']} originals", highlight=False, soft_wrap=True)
+        _check_backup(src, as_json)
         return
     summary = restore(src, home, force=force)
     if as_json:
@@ -90,3 +82,23 @@ def restore_cmd(
         f"{summary.derived_files} derived files, {summary.indexed} indexed",
         highlight=False, soft_wrap=True,
     )
+
+
+def _check_backup(src: Path, as_json: bool) -> None:
+    """`restore --check`: verify a backup folder or tar; its problems on stderr and exit 2."""
+    from archive.backup import BackupError, opened, read_manifest, verify_backup
+
+    with opened(src) as folder:
+        manifest = read_manifest(folder)
+        problems = verify_backup(folder)
+    if as_json:
+        print_json({"ok": not problems, "problems": problems, "manifest": manifest})
+    else:
+        for line in problems:
+            err_console.print(f"[red]{escape(line)}[/]", highlight=False, soft_wrap=True)
+    if problems:
+        raise BackupError(f"the backup {src} is damaged: {len(problems)} problem(s)")
+    if not as_json:
+        counts = manifest["counts"]
+        console.print(f"backup of {manifest['created_at']} verified: {counts['documents']} documents, "
+                      f"{counts['originals']} originals", highlight=False, soft_wrap=True)

@@ -331,3 +331,31 @@ def test_link_dest_hard_links_what_an_earlier_backup_holds(sqlite_archive: Archi
     assert result.documents == result.originals == 3
     with pytest.raises(InvalidInputError, match="not a finished finarchive backup"):
         backup(sqlite_archive, tmp_path / "wednesday", link_dest=tmp_path / "nowhere")
+
+
+def test_tar_backup_round_trip_and_a_truncated_tar_is_refused(scanned: Archive, tmp_path: Path) -> None:
+    import tarfile
+
+    from archive.backup import backup_tar
+
+    dest = tmp_path / "offsite" / "finarchive.tar"
+    summary = backup_tar(scanned, dest)
+    assert summary.path == dest and summary.documents == 3
+    assert [p.name for p in dest.parent.iterdir()] == ["finarchive.tar"]  # the work folder is gone
+    with tarfile.open(dest) as tar:
+        names = tar.getnames()
+    assert names[-1] == "manifest.json" and "database.sqlite" in names
+    assert (dest.stat().st_mode & 0o077) == 0
+
+    result = restore(dest, tmp_path / "restored", environ={})
+    assert result.indexed == 3
+    with Archive.open(tmp_path / "restored", environ={}) as copy:
+        assert documents(copy) == documents(scanned)
+        assert [h.title for h in run_search(copy, "накладной").hits] == ["waybill.png"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".finarchive-restore-")) == []
+
+    cut = tmp_path / "cut.tar"
+    cut.write_bytes(dest.read_bytes()[: dest.stat().st_size // 2])
+    with pytest.raises(BackupError, match="(not a readable backup tar|no manifest.json)"):
+        restore(cut, tmp_path / "from-cut", environ={})
+    assert not (tmp_path / "from-cut").exists()

@@ -90,3 +90,14 @@ def test_damaged_or_unfinished_backups_exit_2_with_the_problem(env: dict[str, st
 def test_backup_needs_an_archive(tmp_path: Path) -> None:
     result = run({"FINARCHIVE_HOME": str(tmp_path / "nothing")}, "backup", str(tmp_path / "backup"))
     assert result.exit_code == 3 and "finarchive init" in " ".join(result.output.split())
+
+
+def test_tar_backup_checks_and_restores(env: dict[str, str], tmp_path: Path) -> None:
+    dest = tmp_path / "finarchive.tar"
+    result = run(env, "backup", "--tar", str(dest))
+    assert result.exit_code == 0, result.output
+    assert dest.is_file() and "2 documents" in result.stdout
+    checked = run(env, "restore", "--check", "--json", str(dest))
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["ok"] is True
+    restored = run(env, "restore", "--json", "--home", str(tmp_path / "restored"), str(dest))
+    assert restored.exit_code == 0 and json.loads(restored.stdout)["documents"] == 2
