@@ -351,6 +351,19 @@ def _dump_database(engine: Engine, dest: Path) -> tuple[str, dict[str, int]]:
 
 # --- backup -------------------------------------------------------------------------------------
 
+def _check_dest(dest: Path, home: Path, earlier: Path | None) -> None:
+    if earlier is not None and not (earlier / MANIFEST).is_file():
+        raise InvalidInputError(f"--link-dest {earlier}: not a finished finarchive backup (no {MANIFEST})")
+    if earlier == dest:
+        raise InvalidInputError("--link-dest names the backup folder itself")
+    if dest == home or home in dest.parents:
+        raise InvalidInputError(f"the backup folder {dest} must lie outside the archive's home {home}")
+    if dest.exists() and not dest.is_dir():
+        raise InvalidInputError(f"{dest} is not a folder")
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / MANIFEST).exists() and not (dest / BLOBS).exists():
+        raise ConflictError(f"{dest} is not empty and holds no finarchive backup; choose an empty folder")
+
+
 def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: ignore[no-untyped-def]
            link_dest: str | os.PathLike[str] | None = None) -> BackupSummary:
     """Back up the opened archive ``arc`` into the folder ``dest`` (created, or updated incrementally).
@@ -359,18 +372,9 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: 
     series of dated backups costs the space of what changed.
     """
     dest = Path(dest).resolve()
-    earlier = Path(link_dest).resolve() if link_dest is not None else None
-    if earlier is not None and not (earlier / MANIFEST).is_file():
-        raise InvalidInputError(f"--link-dest {earlier}: not a finished finarchive backup (no {MANIFEST})")
-    if earlier == dest:
-        raise InvalidInputError("--link-dest names the backup folder itself")
     home = arc.settings.home.resolve()
-    if dest == home or home in dest.parents:
-        raise InvalidInputError(f"the backup folder {dest} must lie outside the archive's home {home}")
-    if dest.exists() and not dest.is_dir():
-        raise InvalidInputError(f"{dest} is not a folder")
-    if dest.is_dir() and any(dest.iterdir()) and not (dest / MANIFEST).exists() and not (dest / BLOBS).exists():
-        raise ConflictError(f"{dest} is not empty and holds no finarchive backup; choose an empty folder")
+    earlier = Path(link_dest).resolve() if link_dest is not None else None
+    _check_dest(dest, home, earlier)
     dest.mkdir(parents=True, exist_ok=True)
     os.chmod(dest, 0o700)  # the settings may hold passwords
     (dest / MANIFEST).unlink(missing_ok=True)  # from here on the folder is an unfinished backup
@@ -381,11 +385,9 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: 
     shas = DUMPS[kind].document_shas(dump)
 
     blob_root = arc.settings.blob_dir
-    def linked(*parts: str) -> Path | None:
-        return earlier.joinpath(*parts) if earlier is not None else None
-
+    earlier_blobs = earlier / BLOBS if earlier is not None else None
     originals = _sync_tree(blob_root / "originals", dest / BLOBS / "originals", content_addressed=True,
-                           link_from=linked(BLOBS, "originals"))
+                           link_from=earlier_blobs / "originals" if earlier_blobs else None)
     missing = sorted(sha for sha in shas if not (dest / BLOBS / arc.blobs.original_key(sha)).is_file())
     if missing:
         raise ConflictError(
@@ -393,7 +395,8 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: 
             "(run `finarchive check`); the backup is unfinished"
         )
     if derived:
-        derived_sync = _sync_tree(blob_root / "derived", dest / BLOBS / "derived", link_from=linked(BLOBS, "derived"))
+        derived_sync = _sync_tree(blob_root / "derived", dest / BLOBS / "derived",
+                                  link_from=earlier_blobs / "derived" if earlier_blobs else None)
     else:
         shutil.rmtree(dest / BLOBS / "derived", ignore_errors=True)
         derived_sync = _Sync()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +219,8 @@ def test_backup_folder_must_not_be_inside_the_home_or_a_foreign_folder(sqlite_ar
 # --- every database ------------------------------------------------------------------------------
 
 @pytest.fixture
-def empty_database_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def empty_database_url(database_url: str, tmp_path: Path,
+                       request: pytest.FixtureRequest) -> Iterator[str]:
     """A second, empty database on the same server as ``database_url``, for the restore."""
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored.db'}"
