@@ -341,11 +341,12 @@ def check() -> None:
 def _register_subcommands() -> None:
     from cli.orders import orders_app
     from cli.originals import originals_app
-    from cli import capture_cmds, web_cmds
+    from cli import admin_cmds, capture_cmds, web_cmds
 
     app.add_typer(orders_app, name="orders", help="Sales orders from the CRM/ERP, their documents and gaps.")
     app.add_typer(originals_app, name="originals", help="Paper originals: registers, receiving, boxes, retention.")
     capture_cmds.register(app)
+    admin_cmds.register(app)
     web_cmds.register(app)
 
 
