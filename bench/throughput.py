@@ -4,7 +4,9 @@ The OCR limit: plain tesseract (`tesseract PAGE stdout -l rus+eng tsv`, OMP_THRE
 per core, over the same pages already rendered to PNG (so the reference does no PDF work at all).
 Ours: `finarchive import` into a fresh archive (SQLite, local blobs, FTS5) over the original files —
 hashing, storing, rendering, preprocessing, OCR, classification, commit and indexing included.
-Only scanned pages are used (born-digital PDFs skip OCR and would flatter us).
+Only scanned pages are used (born-digital PDFs skip OCR and would flatter us). Besides wall-clock
+pages/min it prints CPU seconds per page of each side (all child processes included), a ratio that other
+load on a shared machine does not distort.
 
     python bench/throughput.py                    # samples/ scans
     python bench/throughput.py --generate 40      # plus 40 generated unseen documents (samples/generate.py)
@@ -27,6 +29,39 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
+
+
+class CpuMeter:
+    """CPU seconds of a process tree, through a cgroup (v1 cpuacct) the processes are started in: every
+    descendant (forkserver workers, their tesseracts) counts, whatever else runs on the machine.
+    ``seconds()`` is None where no cgroup can be made (not root, no cpuacct hierarchy)."""
+
+    ROOT = Path("/sys/fs/cgroup/cpuacct")
+
+    def __init__(self, name: str) -> None:
+        self.path: Path | None = self.ROOT / f"finarchive-bench-{os.getpid()}-{name}"
+        try:
+            self.path.mkdir(exist_ok=True)
+        except OSError:
+            self.path = None
+
+    def preexec(self):  # type: ignore[no-untyped-def]
+        if self.path is None:
+            return None
+        tasks = str(self.path / "tasks")
+        return lambda: Path(tasks).write_text(str(os.getpid()))
+
+    def seconds(self) -> float | None:
+        if self.path is None:
+            return None
+        return int((self.path / "cpuacct.usage").read_text()) / 1e9
+
+    def close(self) -> None:
+        if self.path is not None:
+            try:
+                self.path.rmdir()
+            except OSError:
+                pass
 
 
 def scanned_files(folder: Path) -> list[Path]:
@@ -79,12 +114,12 @@ def render_pages(files: list[Path], out: Path, dpi: int = 300) -> list[Path]:
     return pages
 
 
-def plain_tesseract(pages: list[Path], workers: int, languages: str) -> float:
+def plain_tesseract(pages: list[Path], workers: int, languages: str, meter: CpuMeter) -> float:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
     def one(page: Path) -> None:
         subprocess.run(["tesseract", str(page), "stdout", "-l", languages, "tsv"], env=env, check=True,
-                       capture_output=True)
+                       capture_output=True, preexec_fn=meter.preexec())
 
     started = time.monotonic()
     with ThreadPoolExecutor(workers) as pool:
@@ -92,20 +127,20 @@ def plain_tesseract(pages: list[Path], workers: int, languages: str) -> float:
     return time.monotonic() - started
 
 
-def finarchive_import(files: list[Path], workers: int, home: Path) -> tuple[float, dict]:
+def finarchive_import(files: list[Path], workers: int, home: Path, meter: CpuMeter) -> tuple[float, dict]:
     exe = Path(sys.executable).with_name("finarchive")
     env = dict(os.environ, FINARCHIVE_HOME=str(home), FINARCHIVE_OCR_WORKERS=str(workers))
     subprocess.run([str(exe), "init"], env=env, check=True, capture_output=True)
     started = time.monotonic()
     proc = subprocess.run([str(exe), "import", "--json", "--no-progress", *map(str, files)], env=env,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, preexec_fn=meter.preexec())
     seconds = time.monotonic() - started
     if proc.returncode not in (0, 10):
         raise SystemExit(f"finarchive import failed ({proc.returncode}): {proc.stderr}")
     return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def finarchive_watch(files: list[Path], workers: int, home: Path) -> tuple[float, dict]:
+def finarchive_watch(files: list[Path], workers: int, home: Path, meter: CpuMeter) -> tuple[float, dict]:
     """The backlog case: the files wait in an outlet's inbox; `finarchive watch --once` takes them all."""
     exe = Path(sys.executable).with_name("finarchive")
     env = dict(os.environ, FINARCHIVE_HOME=str(home), FINARCHIVE_OCR_WORKERS=str(workers))
@@ -117,7 +152,7 @@ def finarchive_watch(files: list[Path], workers: int, home: Path) -> tuple[float
         shutil.copyfile(path, outlet / f"{n:04d}-{path.name}")
     started = time.monotonic()
     proc = subprocess.run([str(exe), "watch", "--once", "--inbox", str(inbox), "--stable", "0.2", "--no-mail",
-                           "--json", "-q"], env=env, capture_output=True, text=True)
+                           "--json", "-q"], env=env, capture_output=True, text=True, preexec_fn=meter.preexec())
     seconds = time.monotonic() - started
     if proc.returncode not in (0, 10):
         raise SystemExit(f"finarchive watch failed ({proc.returncode}): {proc.stderr}")
@@ -153,19 +188,32 @@ def main() -> None:
         pages = render_pages(files, rendered)
         print(f"{len(files)} scanned files, {len(pages)} pages, {args.workers} worker(s)")
         ratios = []
+        cpu_ratios: list[float] = []
         for round_no in range(args.repeat):
-            ref = plain_tesseract(pages, args.workers, args.languages)
+            ref_meter, our_meter = CpuMeter(f"ref{round_no}"), CpuMeter(f"ours{round_no}")
+            ref = plain_tesseract(pages, args.workers, args.languages, ref_meter)
             home = tmp / f"home-{round_no}"
             run = finarchive_watch if args.via == "watch" else finarchive_import
-            ours, summary = run(files, args.workers, home)
+            ours, summary = run(files, args.workers, home, our_meter)
+            ref_s, our_s = ref_meter.seconds(), our_meter.seconds()
+            ref_meter.close()
+            our_meter.close()
             ref_ppm = len(pages) / ref * 60
             our_ppm = summary["pages"] / ours * 60
             ratios.append(our_ppm / ref_ppm)
             print(f"round {round_no + 1}: plain tesseract {ref_ppm:.1f} pages/min ({ref:.1f} s); "
                   f"finarchive {args.via} {our_ppm:.1f} pages/min ({ours:.1f} s, {summary['archived']} archived, "
                   f"{summary['quarantined']} quarantined); ratio {our_ppm / ref_ppm:.2f}")
+            if ref_s is not None and our_s is not None:
+                ref_cpu, our_cpu = ref_s / len(pages), our_s / max(summary["pages"], 1)
+                cpu_ratios.append(ref_cpu / our_cpu)
+                print(f"         CPU seconds per page: plain tesseract {ref_cpu:.2f}, finarchive {our_cpu:.2f}; "
+                      f"ratio {ref_cpu / our_cpu:.2f}")
             shutil.rmtree(home, ignore_errors=True)
         print(f"ratio to the OCR limit: {min(ratios):.2f} (worst) / {max(ratios):.2f} (best) over {len(ratios)} round(s)")
+        if cpu_ratios:
+            print(f"CPU-time ratio (other load on the machine does not distort it): "
+                  f"{min(cpu_ratios):.2f} (worst) / {max(cpu_ratios):.2f} (best)")
 
 
 if __name__ == "__main__":
