@@ -1,6 +1,8 @@
 """Cleaning a page image before OCR (OpenCV): grayscale, dark scanner borders, deskew, light denoise.
 
-The original is never changed: :func:`clean_page` returns a new array. Orientation (90/180/270) is
+The original is never changed: :func:`clean_page` returns a new array. :func:`enhance_page` is the second
+try for a page whose first reading looks bad (faint thermal receipts, coloured ink, photos of small
+receipts on a dark table): it costs nothing on pages that read well. Orientation (90/180/270) is
 not decided here but after a first OCR (see :mod:`capture.read`): detecting it up front would cost
 about as much as the OCR itself on every page.
 """
@@ -31,6 +33,17 @@ MAX_INK_SAMPLES = 60_000
 BORDER_DARK_SHARE = 0.6
 DARK_LEVEL = 90
 MAX_BORDER_SHARE = 0.2  # never whiten more than this share of the page from one side
+# Enhancement (second try). Ink wider than SOLID_SIDE pixels on the analysis copy (about 1/110 of the
+# page width) is no text stroke but a coloured stripe, the table around a photographed receipt or a
+# filled block: it is painted white, as tesseract's layout analysis gives up on a page next to one.
+SOLID_SIDE = 7
+SOLID_MARGIN = 5  # the solid region is widened by this (analysis pixels) to take its grey edge too
+# A page narrower than this (a receipt photographed or scanned at low resolution) is read at twice its
+# size: tesseract wants capitals 20-30 px high, which such pages do not reach.
+UPSCALE_BELOW_WIDTH = 1400
+UPSCALE_FACTOR = 2
+# Thin faint strokes (thermal and dot-matrix print) are thickened by a 2x2 minimum filter.
+THICKEN_KERNEL = np.ones((2, 2), np.uint8)
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,18 @@ class CleanedPage:
     image: np.ndarray  # 8-bit grayscale, same size as the input
     skew: float  # degrees the page was turned counterclockwise to straighten it (0.0 when not)
     borders: tuple[int, int, int, int]  # pixels whitened from the left, top, right, bottom
+
+
+# Print this small (median height of letter-sized connected components, pixels) on a page narrower than
+# UPSCALE_BELOW_WIDTH is read from the enhanced, enlarged copy first.
+SMALL_PRINT_HEIGHT = 14
+MIN_LETTERS = 20  # fewer letter-sized components than this: no estimate
+
+
+@dataclass(frozen=True)
+class EnhancedPage:
+    image: np.ndarray  # 8-bit grayscale, ``scale`` times the size of the input
+    scale: int  # 1, or UPSCALE_FACTOR when the page was small
 
 
 def to_gray_array(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -62,6 +87,67 @@ def clean_page(image: Image.Image | np.ndarray, *, deskew: bool = True, denoise:
     if denoise and impulse_noise(gray) > NOISE_DENOISE_SHARE:
         gray = cv2.medianBlur(gray, 3)
     return CleanedPage(image=gray, skew=round(angle, 2), borders=borders)
+
+
+def ink_gray(image: np.ndarray) -> np.ndarray:
+    """Grey in which coloured ink stays dark: the darkest of the colour channels at each pixel.
+
+    Luminance makes purple, blue or red ink almost as light as the paper; the minimum over R, G, B keeps
+    any saturated ink as dark as its strongest absorbing channel, and black ink and white paper as they
+    are. A grey array is returned as a copy."""
+    if image.ndim == 3:
+        return image.min(axis=2)
+    return image.copy()
+
+
+def whiten_solid(gray: np.ndarray) -> float:
+    """Paint white, in place, ink regions too thick to be text strokes; return the share of the page painted."""
+    small, _ = _small(gray)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (SOLID_SIDE, SOLID_SIDE)))
+    if not solid.any():
+        return 0.0
+    solid = cv2.dilate(solid, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * SOLID_MARGIN + 1, 2 * SOLID_MARGIN + 1)))
+    height, width = gray.shape[:2]
+    mask = cv2.resize(solid, (width, height), interpolation=cv2.INTER_NEAREST) > 0
+    gray[mask] = 255
+    return float(mask.mean())
+
+
+def enhance_page(image: np.ndarray, *, skew: float = 0.0) -> EnhancedPage:
+    """A copy of the page made for faint, thin, coloured or small print: grey by :func:`ink_gray`, thick
+    dark regions whitened, turned by ``skew`` degrees (as :func:`clean_page` measured it), enlarged when
+    the page is small, strokes thickened. No median filter: it erases faint thin strokes."""
+    gray = ink_gray(image)
+    whiten_solid(gray)
+    if skew:
+        gray = rotate_small(gray, skew)
+    scale = 1
+    if gray.shape[1] < UPSCALE_BELOW_WIDTH:
+        scale = UPSCALE_FACTOR
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    gray = cv2.erode(gray, THICKEN_KERNEL)
+    return EnhancedPage(image=gray, scale=scale)
+
+
+def letter_height(gray: np.ndarray) -> float:
+    """Median height (pixels) of the letter-sized ink components of a page; 0.0 when too few to tell."""
+    small, factor = _small(gray)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights, widths, areas = (stats[1:, k] for k in (cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH, cv2.CC_STAT_AREA))
+    letters = heights[(heights >= 4) & (heights <= 200) & (widths <= 3 * heights) & (areas >= 6)]
+    if len(letters) < MIN_LETTERS:
+        return 0.0
+    return float(np.median(letters)) / factor
+
+
+def is_small_print(gray: np.ndarray) -> bool:
+    """A small page (a receipt photographed or scanned at low resolution) whose letters are too small for
+    tesseract. The width is checked first: a page as wide as A4 at 150 dpi or more costs nothing."""
+    if gray.shape[1] >= UPSCALE_BELOW_WIDTH:
+        return False
+    return 0.0 < letter_height(gray) < SMALL_PRINT_HEIGHT
 
 
 def impulse_noise(gray: np.ndarray) -> float:
@@ -186,6 +272,19 @@ def ink_share(gray: np.ndarray) -> float:
     """Share of dark pixels: a blank page has almost none."""
     small, _ = _small(gray)
     return float((small < 128).mean())
+
+
+# A page has ink, however faint, when its darkest pixels (this percentile) are at least MIN_INK_CONTRAST
+# grey levels below its paper (the median): dust on a blank page is too rare to reach the percentile.
+INK_PERCENTILE = 0.5
+MIN_INK_CONTRAST = 48
+
+
+def has_ink(gray: np.ndarray) -> bool:
+    """True unless the page is blank; unlike :func:`ink_share`, faint grey or coloured print counts."""
+    small, _ = _small(gray)
+    darkest, paper = np.percentile(small, (INK_PERCENTILE, 50))
+    return bool(paper - darkest >= MIN_INK_CONTRAST)
 
 
 # A page whose text lines run down it leaves blank columns between them and no blank rows.
