@@ -166,8 +166,6 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
             best = _read_sideways(cleaned.image, tmp, job, loaded.dpi, want_pdf)
             if best is None:
                 best = _read_upright(job, loaded, cleaned, tmp, want_pdf)
-                if _quality.looks_bad(best.words) and ink_share(cleaned.image) >= MIN_INK_FOR_ORIENTATION:
-                    best = _fix_orientation(best.gray, best, tmp, job, loaded.dpi, want_pdf)
         except OcrError as exc:
             raise _PageFailure(exc) from exc
         height, width = cleaned.image.shape[:2]
@@ -224,22 +222,28 @@ def _shrink(word: OcrWord, scale: int) -> OcrWord:
 
 
 def _read_upright(job: PageJob, loaded: _Loaded, cleaned: CleanedPage, tmp: str, want_pdf: bool) -> _Reading:
-    """The page as it stands: the cleaned page read first and the enhanced copy only when that looks bad,
-    or the other way round for small print (where the enhanced copy is the one that usually reads)."""
+    """A page not visibly sideways. Normally: the cleaned page; when that looks bad, the orientation
+    check (a page upside down is common and cheap to tell), and only then the enhanced copy. Small print
+    the other way round: the enhanced copy first, as it is the one that usually reads."""
+    turnable = ink_share(cleaned.image) >= MIN_INK_FOR_ORIENTATION
     if is_small_print(cleaned.image):
-        best = _read_enhanced(job, loaded, cleaned.skew, None, tmp, want_pdf)
+        best = _read_enhanced(job, loaded, cleaned.skew, None, 0, tmp, want_pdf)
         if _quality.looks_bad(best.words):
             plain = _ocr_image(cleaned.image, 0, tmp, job, loaded.dpi, want_pdf)
             best = plain if plain.score > best.score else best
+        if _quality.looks_bad(best.words) and turnable:
+            best = _fix_orientation(best.gray, best, tmp, job, loaded.dpi, want_pdf)
         return best
     best = _ocr_image(cleaned.image, 0, tmp, job, loaded.dpi, want_pdf)
+    if _quality.looks_bad(best.words) and turnable:
+        best = _fix_orientation(cleaned.image, best, tmp, job, loaded.dpi, want_pdf)
     if _quality.looks_bad(best.words) and has_ink(cleaned.image):
-        best = _read_enhanced(job, loaded, cleaned.skew, best, tmp, want_pdf)
+        best = _read_enhanced(job, loaded, cleaned.skew, best, best.rotation, tmp, want_pdf)
     return best
 
 
 def _read_enhanced(
-    job: PageJob, loaded: _Loaded, skew: float, first: _Reading | None, tmp: str, want_pdf: bool
+    job: PageJob, loaded: _Loaded, skew: float, first: _Reading | None, rotation: int, tmp: str, want_pdf: bool
 ) -> _Reading:
     """Read an enhanced copy of the page (from its colours when it has them); with a ``first`` reading,
     keep whichever of the two scores better."""
@@ -247,7 +251,7 @@ def _read_enhanced(
     if source is None:
         source = np.asarray(loaded.image, dtype=np.uint8)
     enhanced = enhance_page(source, skew=skew)
-    reading = _ocr_image(enhanced.image, 0, tmp, job, loaded.dpi, want_pdf, enhanced.scale)
+    reading = _ocr_image(enhanced.image, rotation, tmp, job, loaded.dpi, want_pdf, enhanced.scale)
     return reading if first is None or reading.score > first.score else first
 
 
