@@ -2,9 +2,10 @@
 
 For each page: load it (PDF pages rendered by pdfium at ``job.dpi``, TIFF frames, images); if the
 PDF page has its own text layer, take its words (no OCR); else clean the image and OCR it once,
-checking the orientation only when the result looks bad. A bad first reading is also tried once more on an
-enhanced copy (:func:`capture.preprocess.enhance_page`: coloured ink kept dark, stripes and dark
-surroundings whitened, small pages enlarged, thin strokes thickened); pages that read well pay nothing. Derived files for the web viewer and the
+checking the orientation only when the result looks bad. A page still bad after that is read once more
+from an enhanced copy (:func:`capture.preprocess.enhance_page`: coloured ink kept dark, stripes and dark
+surroundings whitened, small pages enlarged, thin strokes thickened), and a small page of small print is
+read from that copy first; pages that read well pay nothing. Derived files for the web viewer and the
 searchable PDF are written into ``job.derived_dir``:
 ``page-<n>.png`` (cleaned 8-bit grayscale), ``page-<n>.thumb.jpg`` (about 200 px wide) and
 ``page-<n>.pdf`` (one page, image plus invisible text, from the same tesseract run).
@@ -204,7 +205,8 @@ def _ocr_image(
 ) -> _Reading:
     # Tesseract embeds a JPEG input as it is in the PDF it writes (small page PDFs, no re-encoding);
     # without a PDF an uncompressed PGM costs nothing to write or read.
-    path = os.path.join(tmp, f"page-{rotation}-{scale}-{id(gray)}.{'jpg' if want_pdf else 'pgm'}")
+    # id(gray): the cleaned and the enhanced page are both alive here, and neither's file may be overwritten
+    path = os.path.join(tmp, f"page-{rotation}-{id(gray)}.{'jpg' if want_pdf else 'pgm'}")
     turned = rotate_right_angle(gray, rotation)
     params = [cv2.IMWRITE_JPEG_QUALITY, PDF_JPEG_QUALITY] if want_pdf else []
     if not cv2.imwrite(path, turned, params):

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from capture import read_document
-from capture.preprocess import enhance_page, ink_gray, to_gray_array, whiten_solid
+from capture.preprocess import enhance_page, has_ink, ink_gray, is_small_print, letter_height, to_gray_array, whiten_solid
 from capture_factories import FONT
 
 THIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-ExtraLight.ttf"
@@ -101,6 +101,24 @@ def test_small_low_resolution_print_is_enlarged_and_read(tmp_path: Path) -> None
 def test_a_wide_page_is_not_enlarged() -> None:
     gray = np.full((2339, 1654), 255, np.uint8)
     assert enhance_page(gray).scale == 1
+
+
+def test_small_print_is_told_from_normal_print_by_letter_height() -> None:
+    small = np.array(_receipt((330, 190), 10).convert("L"))
+    normal = np.array(_receipt((620, 420), 22).convert("L"))
+    assert letter_height(small) < 10 < 14 < letter_height(normal) < 30
+    assert is_small_print(small) and not is_small_print(normal)
+    # as wide as A4 at 150 dpi or more: never small print, whatever its letters
+    wide = np.array(_receipt((1654, 600), 10).convert("L"))
+    assert not is_small_print(wide)
+
+
+def test_faint_print_is_ink_and_a_blank_page_with_dust_is_not() -> None:
+    faint = np.array(_receipt((620, 420), 22, ink=(185, 185, 185)).convert("L"))
+    assert has_ink(faint)
+    blank = np.full((420, 620), 240, np.uint8)
+    blank[100, 100] = blank[300, 500] = 30
+    assert not has_ink(blank)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
