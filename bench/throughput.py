@@ -208,7 +208,8 @@ def main() -> None:
                 ref_cpu, our_cpu = ref_s / len(pages), our_s / max(summary["pages"], 1)
                 cpu_ratios.append(ref_cpu / our_cpu)
                 print(f"         CPU seconds per page: plain tesseract {ref_cpu:.2f}, finarchive {our_cpu:.2f}; "
-                      f"ratio {ref_cpu / our_cpu:.2f}")
+                      f"ratio {ref_cpu / our_cpu:.2f}; cores kept busy: plain "
+                      f"{ref_s / (args.workers * ref):.0%}, finarchive {our_s / (args.workers * ours):.0%}")
             shutil.rmtree(home, ignore_errors=True)
         print(f"ratio to the OCR limit: {min(ratios):.2f} (worst) / {max(ratios):.2f} (best) over {len(ratios)} round(s)")
         if cpu_ratios:
