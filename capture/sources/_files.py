@@ -13,7 +13,7 @@ from pathlib import Path
 # Names a scanner, a copy tool or an editor writes while a file is not yet complete, and names of
 # housekeeping files; glob patterns, matched against the file name in lower case.
 TEMPORARY_PATTERNS: tuple[str, ...] = (
-    ".*",  # dot-files: .DS_Store, rsync's .name.XXXXXX, our own .tmp files
+    ".*",  # dot-files: .DS_Store, rsync's .name.random temporaries, our own .tmp files
     "~$*",  # Office lock files
     "*~",
     "*.part",
