@@ -119,12 +119,24 @@ def test_image_above_pixel_limit(tmp_path: Path) -> None:
     assert inspect_file(path, max_pixels=5_000_000).page_count == 1
 
 
-def test_image_above_pillow_bomb_limit_is_refused_not_allocated(tmp_path: Path, monkeypatch) -> None:
-    path = tmp_path / "bomb.png"
-    Image.new("1", (3000, 3000), 1).save(path)
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)  # Pillow's own limit, far below ours
+def _png_bomb(path: Path, width: int, height: int) -> Path:
+    """A real decompression bomb: a PNG header announcing a huge image over a few bytes of data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_image_above_pillow_bomb_limit_is_refused_not_allocated(tmp_path: Path) -> None:
+    path = _png_bomb(tmp_path / "bomb.png", 20_000, 20_000)  # 400 MP: over twice Pillow's own limit
     with pytest.raises(OversizedFileError):
-        inspect_file(path)
+        inspect_file(path, max_pixels=10**12)  # our limit out of the way: Pillow's bomb check must hold
 
 
 def test_file_above_byte_limit(tmp_path: Path, waybill_png: Path) -> None:
