@@ -8,6 +8,7 @@ skipped with that reason (CI installs PostgreSQL, so they run there).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pwd
@@ -71,16 +72,11 @@ def pg_server_url() -> Iterator[str]:
 _db_counter = itertools.count(1)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
+@contextlib.contextmanager
+def pg_database(server: str, name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on ``server``, dropped afterwards; yields its URL."""
     from sqlalchemy import create_engine, text
 
-    server = request.getfixturevalue("pg_server_url")
-    name = f"finarchive_test_{os.getpid()}_{next(_db_counter)}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -90,6 +86,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    server = request.getfixturevalue("pg_server_url")
+    with pg_database(server, f"finarchive_test_{os.getpid()}_{next(_db_counter)}") as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy import MetaData, select
 
 from archive.backup import BackupError, backup, read_manifest, restore, verify_backup
 from archive.models import Document
@@ -20,6 +20,7 @@ from archive.store import Archive
 from archive.views import check_blobs
 from capture import SerialExecutor
 from finarchive.errors import ConflictError, InvalidInputError
+from tests.conftest import pg_database
 from tests.archive import factories
 from tests.factories import WAYBILL_LINES, make_scan
 
@@ -226,16 +227,8 @@ def empty_database_url(database_url: str, tmp_path: Path,
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
     server = request.getfixturevalue("pg_server_url")
-    name = database_url.rsplit("/", 1)[1] + "_restored"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_database(server, database_url.rsplit("/", 1)[1] + "_restored") as url:
+        yield url
 
 
 def test_round_trip_on_every_database(archive: Archive, archive_env: dict[str, str], empty_database_url: str,
@@ -297,22 +290,14 @@ def test_sqlite_backup_restores_into_postgres(sqlite_archive: Archive, pg_server
     populate(sqlite_archive, tmp_path)
     dest = tmp_path / "backup"
     backup(sqlite_archive, dest)
-    name = f"finarchive_moved_{os.getpid()}"
-    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        env = {"FINARCHIVE_DATABASE_URL": pg_server_url.rsplit("/", 1)[0] + "/" + name}
+    with pg_database(pg_server_url, f"finarchive_moved_{os.getpid()}") as url:
+        env = {"FINARCHIVE_DATABASE_URL": url}
         restore(dest, tmp_path / "moved", environ=env)
         with Archive.open(tmp_path / "moved", environ=env) as copy:
             assert copy.engine.dialect.name == "postgresql"
             assert documents(copy) == documents(sqlite_archive)
             assert run_search(copy, "", outlet="MSK-01").total == 1
             assert add_document(copy, tmp_path, b"after the move") == 3
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_link_dest_hard_links_what_an_earlier_backup_holds(sqlite_archive: Archive, tmp_path: Path) -> None:
