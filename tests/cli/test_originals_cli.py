@@ -7,28 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from archive import originals as orig
 from archive.store import Archive
-from cli.originals import originals_app
 from tests.archive import factories as f
-
-runner = CliRunner()
-app = typer.Typer()
-app.add_typer(originals_app, name="originals")
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    env = {"FINARCHIVE_HOME": str(tmp_path / "home")}
-    Archive.init(env["FINARCHIVE_HOME"], environ=env).close()
-    return env
-
-
-def run(env: dict[str, str], *args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+from tests.cli.conftest import run
 
 
 def test_register_receive_report_file_destroy(env: dict[str, str], tmp_path: Path) -> None:
