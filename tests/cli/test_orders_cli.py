@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from archive import originals as orig
 from archive.store import Archive
 from tests.archive import factories as f

@@ -6,8 +6,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
-
 from archive import originals as orig
 from archive.store import Archive
 from tests.archive import factories as f
