@@ -290,6 +290,9 @@ def has_ink(gray: np.ndarray) -> bool:
 # A page whose text lines run down it leaves blank columns between them and no blank rows.
 VERTICAL_GAP_SHARE = 0.2  # at least this share of the inked width is blank columns...
 GAP_RATIO = 3.0  # ...and several times the share of blank rows (gaps between words make a few)
+# An ink run at least 1/RULE_SHARE of the page long (and RULE_MIN analysis pixels) is a rule, not text.
+RULE_SHARE = 25
+RULE_MIN = 15
 
 
 def _blank_share(ink: np.ndarray) -> float:
@@ -307,5 +310,19 @@ def lines_run_vertically(gray: np.ndarray) -> bool:
     orientation check; a wrong False, the usual second pass."""
     small, _ = _small(gray)
     _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # A form's rules cross every row and column and leave no gap: the text alone is looked at too.
+    return _columns_gap(ink) or _columns_gap(ink & (1 - _rules(ink)))
+
+
+def _columns_gap(ink: np.ndarray) -> bool:
     columns = _blank_share(ink.T)
     return columns >= VERTICAL_GAP_SHARE and columns > GAP_RATIO * _blank_share(ink)
+
+
+def _rules(ink: np.ndarray) -> np.ndarray:
+    """The ruling lines of a 0/1 ink mask (a table's or a form's rules, a page's frame), widened by a pixel."""
+    height, width = ink.shape
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (max(RULE_MIN, width // RULE_SHARE), 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(RULE_MIN, height // RULE_SHARE)))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, across) | cv2.morphologyEx(ink, cv2.MORPH_OPEN, down)
+    return cv2.dilate(rules, np.ones((3, 3), np.uint8))

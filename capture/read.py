@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from capture import _quality, tesseract
+from capture._reread import reread_unsure
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.exceptions import CaptureError, CorruptFileError, OcrError
 from capture.pages import plan_pages
@@ -55,6 +56,13 @@ OSD_MAX_WIDTH = 1400  # pixels: orientation is judged on a copy no wider than th
 UNASKED_ROTATION_MARGIN = 1.5
 # Colour modes read in colour for the enhanced second try (the first reading uses luminance).
 COLOUR_MODES = frozenset({"RGB", "RGBA", "CMYK", "P", "YCbCr", "LAB", "HSV"})
+# A page this many times taller than wide (upright) is a strip of roll paper: a till slip, a Z-report,
+# a terminal's slip (A4 portrait is 1.41). Such a page is one column whose labels sit at the left
+# margin and values at the right, and tesseract's automatic layout (psm 3) cuts it into a column of
+# labels and a column of values, losing the values' last characters at the cut ("149281." for
+# "149281.05"). Read as one column of variable-size text (psm 4) the rows stay whole.
+STRIP_ASPECT = 1.6
+STRIP_PSM = 4
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,9 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
             best = _read_sideways(cleaned.image, tmp, job, loaded.dpi, want_pdf)
             if best is None:
                 best = _read_upright(job, loaded, cleaned, tmp, want_pdf)
+            words = reread_unsure(best.words, rotate_right_angle(best.gray, best.rotation), best.scale,
+                                  languages=job.languages, dpi=loaded.dpi, tmp=tmp, timeout=job.ocr_timeout)
+            best = replace(best, words=words)
         except OcrError as exc:
             raise _PageFailure(exc) from exc
         height, width = cleaned.image.shape[:2]
@@ -213,7 +224,9 @@ def _ocr_image(
         raise OcrError(f"cannot write {path}", path=path)
     # An enlarged page is still announced at the page's dpi: told twice the dpi, tesseract takes more of
     # the enlarged strokes for noise (measured: a purple-ink receipt read 142 words instead of 271).
-    out = tesseract.ocr(path, languages=job.languages, dpi=dpi, pdf=want_pdf, timeout=job.ocr_timeout)
+    height, width = turned.shape[:2]
+    psm = STRIP_PSM if height >= STRIP_ASPECT * width else None
+    out = tesseract.ocr(path, languages=job.languages, dpi=dpi, pdf=want_pdf, timeout=job.ocr_timeout, psm=psm)
     words = out.words if scale == 1 else tuple(_shrink(w, scale) for w in out.words)
     return _Reading(words, out.pdf, rotation, path, _quality.score(words), gray, scale)
 

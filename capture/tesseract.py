@@ -167,13 +167,19 @@ def _run(image_path: str, base: str, extension: str, languages: str, config: str
 
 def parse_tsv(tsv: str) -> tuple[OcrWord, ...]:
     """Words of tesseract's TSV output; confidence 0..1, line index from (block, par, line)."""
+    pages = parse_tsv_pages(tsv)
+    return pages[min(pages)] if pages else ()
+
+
+def parse_tsv_pages(tsv: str) -> dict[int, tuple[OcrWord, ...]]:
+    """Words of a TSV of several images (one tesseract run over a list of files), by page_num (1-based)."""
     reader = csv.reader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
     if not header:
-        return ()
+        return {}
     col = {name: i for i, name in enumerate(header)}
-    lines: dict[tuple[int, int, int], int] = {}
-    words: list[OcrWord] = []
+    lines: dict[tuple[int, int, int, int], int] = {}
+    pages: dict[int, list[OcrWord]] = {}
     for row in reader:
         if len(row) < len(header) or row[col["level"]] != "5":
             continue
@@ -181,11 +187,12 @@ def parse_tsv(tsv: str) -> tuple[OcrWord, ...]:
         conf = float(row[col["conf"]])
         if not text or conf < 0:
             continue
+        page = int(row[col["page_num"]]) if "page_num" in col else 1
         block, par, line = int(row[col["block_num"]]), int(row[col["par_num"]]), int(row[col["line_num"]])
-        line_index = lines.setdefault((block, par, line), len(lines))
+        line_index = lines.setdefault((page, block, par, line), len(lines))
         left, top = int(row[col["left"]]), int(row[col["top"]])
         width, height = int(row[col["width"]]), int(row[col["height"]])
-        words.append(
+        pages.setdefault(page, []).append(
             OcrWord(
                 text=text,
                 confidence=round(min(max(conf / 100.0, 0.0), 1.0), 4),
@@ -194,4 +201,29 @@ def parse_tsv(tsv: str) -> tuple[OcrWord, ...]:
                 block=block,
             )
         )
-    return tuple(words)
+    return {page: tuple(words) for page, words in pages.items()}
+
+
+def ocr_many(
+    image_paths: list[str], *, languages: str = "rus+eng", dpi: int = 300, psm: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[tuple[OcrWord, ...]]:
+    """OCR several small images in one tesseract run (the models are loaded once), each on its own:
+    the words of each, in the order given."""
+    if not image_paths:
+        return []
+    check_languages(languages)
+    limit_threads()
+    config = f"--dpi {int(dpi)}" + (f" --psm {int(psm)}" if psm is not None else "") + " -c tessedit_create_tsv=1"
+    with tempfile.TemporaryDirectory(prefix="finarchive-ocr-") as tmp:
+        listing = os.path.join(tmp, "images.txt")
+        with open(listing, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(image_paths) + "\n")
+        base = os.path.join(tmp, "out")
+        _run(listing, base, "tsv", languages, config, timeout)
+        try:
+            with open(base + ".tsv", encoding="utf-8", errors="replace") as fh:
+                pages = parse_tsv_pages(fh.read())
+        except OSError as exc:
+            raise OcrError(f"tesseract wrote no output for {len(image_paths)} images: {exc}") from exc
+    return [pages.get(n + 1, ()) for n in range(len(image_paths))]

@@ -136,3 +136,66 @@ def test_lines_running_down_the_page_are_told_from_upright_ones() -> None:
     assert lines_run_vertically(np.ascontiguousarray(np.rot90(page)))
     assert lines_run_vertically(np.ascontiguousarray(np.rot90(page, 3)))
     assert not lines_run_vertically(np.ascontiguousarray(np.rot90(page, 2)))  # upside down: lines still run across
+
+
+def _ruled_form() -> np.ndarray:
+    """A form like a ТОРГ-12's table: text in cells, every row and column crossed by the table's rules."""
+    image = text_image(PAGE_LINES, size=(1654, 2339), font_size=30)
+    gray = np.array(image)
+    for y in range(60, 2300, 57):
+        gray[y:y + 3, 40:1620] = 0
+    for x in (40, 500, 900, 1300, 1617):
+        gray[60:2290, x:x + 3] = 0
+    return gray
+
+
+def test_a_ruled_form_turned_a_quarter_is_told_by_its_text_not_its_rules() -> None:
+    from capture.preprocess import lines_run_vertically
+
+    form = _ruled_form()
+    assert not lines_run_vertically(form)
+    assert lines_run_vertically(np.ascontiguousarray(np.rot90(form)))
+    assert lines_run_vertically(np.ascontiguousarray(np.rot90(form, 3)))
+
+
+def test_unsure_words_are_read_again_from_a_cut_out(tmp_path: Path) -> None:
+    from capture._reread import reread_unsure
+    from capture.types import OcrWord
+
+    gray = np.asarray(text_image(("Номер УТ-7665 от 15.01.2025",), size=(1240, 240)), dtype=np.uint8)
+    first = _ocr(gray, tmp_path, "first").words
+    by_text = {w.text: w for w in first}
+    assert {"УТ-7665", "15.01.2025"} <= set(by_text)
+    # the first reading as it goes wrong on a busy line: the number as noise, with a short box
+    noisy = by_text["УТ-7665"]
+    left, top, right, bottom = noisy.box
+    words = tuple(OcrWord("ЕЕ", 0.35, (left + 20, top + 6, right - 40, bottom - 4), noisy.line, noisy.block)
+                  if w is noisy else w for w in first)
+    got = reread_unsure(words, gray, 1, languages="rus+eng", dpi=300, tmp=str(tmp_path), timeout=60)
+    # cut out of its line the number may come back in Latin look-alikes ("YT-7665"): the extractor folds them
+    texts = [w.text.translate(str.maketrans("YT", "УТ")) for w in got]
+    assert texts == [w.text for w in first]
+    fixed = next(w for w in got if w.text.endswith("-7665"))
+    assert fixed.confidence >= 0.7 and fixed.line == noisy.line
+    assert abs(fixed.box[0] - left) <= 6 and abs(fixed.box[3] - bottom) <= 6  # in the page's pixels
+    # words read with confidence are left as they are, even when wrong
+    sure = tuple(OcrWord("УТ-7666", 0.8, w.box, w.line, w.block) if w is noisy else w for w in first)
+    assert reread_unsure(sure, gray, 1, languages="rus+eng", dpi=300, tmp=str(tmp_path), timeout=60) == sure
+
+
+def test_unsure_words_of_an_enlarged_reading_come_back_in_page_pixels(tmp_path: Path) -> None:
+    import cv2
+
+    from capture._reread import reread_unsure
+    from capture.types import OcrWord
+
+    page = np.asarray(text_image(("Итого 235730,00",), size=(620, 120), font_size=20), dtype=np.uint8)
+    big = cv2.resize(page, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    first = _ocr(big, tmp_path, "big").words
+    amount = next(w for w in first if "235730" in w.text)
+    l, t, r, b = (v // 2 for v in amount.box)
+    words = tuple(OcrWord("2З5", 0.2, (l, t, r, b), w.line, w.block) if w is amount else
+                  OcrWord(w.text, w.confidence, tuple(v // 2 for v in w.box), w.line, w.block) for w in first)
+    got = reread_unsure(words, big, 2, languages="rus+eng", dpi=300, tmp=str(tmp_path), timeout=60)
+    fixed = next(w for w in got if "235730" in w.text)
+    assert abs(fixed.box[0] - l) <= 4 and abs(fixed.box[2] - r) <= 4 and fixed.box[3] <= 120
