@@ -207,7 +207,9 @@ Z_LABELS: dict[str, tuple[Label, ...]] = {
     "card_total": (Label(r"(?:безналичными|электронными|card|cashless)\s*[:.=]?", 1.0),),
     "kkt_reg_no": (Label(r"(?:рн ккт|регистрационный номер ккт|рег\. ?номер ккт|kkt reg(?:istration)? no\.?|"
                          r"pн ккт|ph kkt|ph ккт|рн kkt)\s*[:.]?", 1.0),),
-    "fn_no": (Label(r"(?:фн|fn|ф\.н\.)\s*(?:№)?\s*[:.]?", 1.0),),
+    "fn_no": (Label(r"(?:фн|fn|ф\.н\.)\s*(?:№)?\s*[:.]?", 1.0),
+              # "ФН" at the start of its row as OCR misreads it ("OH", "0Н"): the 16 digits after it confirm
+              Label(r"^\W*[oо0ф][hн](?![^\W\d_])\s*(?:№)?\s*[:.]?", 0.9)),
 }
 OUTLET_LABELS = (
     Label(r"(?:код (?:точки|подразделения|магазина|торговой точки)|торговая точка|магазин|store code|"

@@ -248,3 +248,17 @@ def test_inn_label_ending_its_line_and_a_totals_row_with_no_vat() -> None:
 Всего к оплате (9) 70 150,00 х 0,00 70 150,00""")
     got = {k: v.value for k, v in extract_fields("upd", [p]).items()}
     assert got["total"] == "70150.00" and got["vat"] == "0.00"
+
+
+def test_fiscal_drive_label_misread_as_latin_letters() -> None:
+    # tesseract reads the "ФН" of a Z-report as "OH"; the 16 digits after it are the fiscal drive's number
+    p = page([
+        (100, 100, "ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ"), (100, 160, "РН ККТ"), (100, 200, "OH"), (100, 240, "ФД"),
+        (600, 160, "0007000609961083"), (600, 201, "7380916850056908"), (600, 240, "89331"),
+    ])
+    got = {k: v.value for k, v in extract_fields("z_report", [p]).items()}
+    assert got["fn_no"] == "7380916850056908"
+    assert got["kkt_reg_no"] == "0007000609961083"
+    # the same letters inside a sentence are no label
+    q = page([(100, 100, "ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ"), (100, 160, "Сказал он 7380916850056908")])
+    assert "fn_no" not in extract_fields("z_report", [q])
