@@ -17,6 +17,9 @@ from classify.validate import validate
 
 TYPE_THRESHOLD = 0.55  # below this the type goes to review rather than being trusted
 FIELD_THRESHOLD = 0.5  # a key field read with less confidence than this goes to review
+# Findings that make a value impossible rather than doubtful (a date after today or decades back):
+# the value is left out, the finding kept with what was read.
+IMPOSSIBLE = frozenset({"date_in_future", "date_too_old", "date_format"})
 HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_number}
 
 
@@ -55,7 +58,12 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         if name not in fields:
             problems.append(Problem("low_confidence", f"{name} read unsurely as {raw!r}; left out", (name,),
                                     severity="warning"))
-    problems.extend(validate(doc_type, fields, today))
+    for problem in validate(doc_type, fields, today):
+        if problem.code in IMPOSSIBLE:  # a misreading for sure: flagged and left out, not given wrong
+            for name in problem.fields:
+                fields.pop(name, None)
+            problem = replace(problem, message=f"{problem.message}; left out")
+        problems.append(problem)
     spec = DOC_TYPES[doc_type]
     for name in spec.key_fields:
         f = fields.get(name)

@@ -144,6 +144,21 @@ def test_analyse_z_report_sum_mismatch_goes_to_review() -> None:
     assert "z_report_sum" in {x.code for x in result.problems}
 
 
+def test_impossible_date_is_left_out_and_flagged() -> None:
+    # a till slip whose year OCR misread: after today, so a misreading for sure
+    p = text_page("""ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ
+СМЕНА № 210
+ДАТА, ВРЕМЯ 14.04.2037 21:58
+ИТОГ 221260.20
+НАЛИЧНЫМИ 39492.54
+БЕЗНАЛИЧНЫМИ 181767.66""")
+    result = analyse([p], today=TODAY)
+    assert "date" not in result.values()
+    assert result.needs_review
+    flagged = next(x for x in result.problems if x.code == "date_in_future")
+    assert "2037-04-14" in flagged.message and flagged.fields == ("date",)
+
+
 def test_hints_override_guesses() -> None:
     p = text_page("Какой-то текст без признаков\nещё строка")
     result = analyse([p], hints={"doc_type": "waybill", "order_no": "3k-000781"}, today=TODAY)
