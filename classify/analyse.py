@@ -11,7 +11,7 @@ from capture.types import PageText
 from classify.catalogue import DOC_TYPES
 from classify.classifier import Classifier, classify_text
 from classify.extract import extract_from, make_doc
-from classify.normalise import normalise_number
+from classify.normalise import normalise_code, normalise_number
 from classify.types import Extraction, FieldValue, Problem
 from classify.validate import validate
 
@@ -20,7 +20,7 @@ FIELD_THRESHOLD = 0.5  # a key field read with less confidence than this goes to
 # Findings that make a value impossible rather than doubtful (a date after today or decades back):
 # the value is left out, the finding kept with what was read.
 IMPOSSIBLE = frozenset({"date_in_future", "date_too_old", "date_format"})
-HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_number}
+HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_code}
 
 
 def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None,

@@ -22,6 +22,7 @@ from classify.normalise import (
     find_amounts,
     find_currencies,
     find_dates,
+    normalise_code,
     normalise_number,
     valid_inn,
     valid_kpp,
@@ -132,7 +133,7 @@ def parse_code(text: str) -> tuple[str, int, int] | None:
     m = re.match(r"^[\s:.№#]*([A-Za-zА-Яа-я]{1,6}[-‐–]?\d[\w\-]*|\d[\w\-]*)", text)
     if not m:
         return None
-    return normalise_number(m.group(1)), m.start(1), m.end(1)
+    return normalise_code(m.group(1)), m.start(1), m.end(1)
 
 
 # -- labels ----------------------------------------------------------------------------------------

@@ -229,6 +229,7 @@ def normalise_currency(text: str) -> str | None:
 
 # -- document and order numbers --------------------------------------------------------------------
 _LOOKALIKE_LATIN = set("ABCEHKMOPTXY")
+_CYR_LOOKALIKES = set("АВСЕНКМОРТХУЗ")
 _DIGIT_AS_LETTER = str.maketrans("30", "ЗО")
 _LETTER_AS_DIGIT = str.maketrans("OОЗ", "003")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
@@ -236,20 +237,24 @@ _SEGMENT = re.compile(r"[^\W_]+|[-/._]")
 _PREFIX = re.compile(r"^(?:[^\W\d_]|[30](?=[^\W\d_]))+")
 
 
-def _letters(run: str) -> str:
-    """A run of letters in one script: Latin if it has a letter only Latin has, else Cyrillic."""
-    if any("A" <= ch <= "Z" and ch not in _LOOKALIKE_LATIN for ch in run):
+def _letters(run: str, latin_first: bool = False) -> str:
+    """A run of letters in one script: Latin if it has a letter only Latin has, else Cyrillic; with
+    ``latin_first``, Cyrillic only if it has a letter only Cyrillic has, else Latin."""
+    latin = any("A" <= ch <= "Z" and ch not in _LOOKALIKE_LATIN for ch in run)
+    if latin_first:
+        latin = not any(ch.isalpha() and not ch.isascii() and ch not in _CYR_LOOKALIKES for ch in run)
+    if latin:
         return run.translate(_CYR_TO_LAT).replace("З", "3")
     return run.translate(_LAT_TO_CYR).translate(_DIGIT_AS_LETTER)
 
 
-def _segment(seg: str) -> str:
+def _segment(seg: str, latin_first: bool = False) -> str:
     prefix = _PREFIX.match(seg)
-    head = _letters(prefix.group(0)) if prefix else ""
+    head = _letters(prefix.group(0), latin_first) if prefix else ""
     rest = seg[len(prefix.group(0)) if prefix else 0:]
     if rest and sum(ch.isdigit() for ch in rest) >= len(rest) / 2:
         rest = rest.translate(_LETTER_AS_DIGIT)
-    return head + "".join(_letters(ch) if ch.isalpha() else ch for ch in rest)
+    return head + "".join(_letters(ch, latin_first) if ch.isalpha() else ch for ch in rest)
 
 
 def normalise_number(raw: str) -> str:
@@ -258,6 +263,14 @@ def normalise_number(raw: str) -> str:
     ``SO-12345``. A letter run is Latin when it has a letter only Latin has, else Cyrillic."""
     text = re.sub(r"\s+", "", raw.upper().translate(_DASHES)).lstrip("№#").strip("-/._:")
     return "".join(_segment(s) if s[0].isalnum() else s for s in _SEGMENT.findall(text))
+
+
+def normalise_code(raw: str) -> str:
+    """An outlet's or a store's code as printed: like :func:`normalise_number`, but a letter run that
+    could be either script is Latin (``ЕКВ-649`` → ``EKB-649``). Such codes are identifiers the
+    company gives its outlets (inbox folder names, ``DEMO-01``), not 1C document prefixes."""
+    text = re.sub(r"\s+", "", raw.upper().translate(_DASHES)).lstrip("№#").strip("-/._:")
+    return "".join(_segment(s, latin_first=True) if s[0].isalnum() else s for s in _SEGMENT.findall(text))
 
 
 # -- INN, KPP, OGRN --------------------------------------------------------------------------------

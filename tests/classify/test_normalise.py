@@ -6,6 +6,7 @@ import pytest
 
 from classify import (
     amount_in_words_ru,
+    normalise_code,
     normalise_currency,
     normalise_date,
     normalise_money,
@@ -92,6 +93,18 @@ def test_no_currency() -> None:
 def test_number_lookalikes(raw: str, normal: str) -> None:
     assert normalise_number(raw) == normal
     assert normalise_number(normal) == normal
+
+
+@pytest.mark.parametrize(("raw", "normal"), [
+    ("ЕКВ-649", "EKB-649"),  # letters that could be either script: an outlet code is Latin
+    ("ekb-649", "EKB-649"),
+    ("DEMO-01", "DEMO-01"),
+    ("СПБ-07", "СПБ-07"),  # П is Cyrillic only: the code stays Cyrillic
+    ("MSK 012", "MSK012"),
+])
+def test_outlet_code_lookalikes_prefer_latin(raw: str, normal: str) -> None:
+    assert normalise_code(raw) == normal
+    assert normalise_code(normal) == normal
 
 
 @pytest.mark.parametrize("inn", ["7707083893", "7736207543", "500100732259", "784153262240"])
