@@ -467,6 +467,35 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | 
     return hit.field("vat", 0.6) if hit else None
 
 
+VAT_RATES = (20, 10, 18, 5, 7, 21, 23)
+
+
+def _totals_row(doc: Doc, total: FieldValue) -> dict[str, FieldValue]:
+    """A form's totals row ("Всего к оплате 258 965,90 х 51 793,18 330 759,08": net, VAT, total) where the
+    VAT found no agreement with the total: two of the three that agree by arithmetic outvote the third.
+    The VAT a usual rate of the net and the total not their sum: the total was misread and is their sum.
+    The total less the net a usual rate of the net: the VAT was misread and is that difference."""
+    t = Decimal(total.value)
+    for row in doc.rows:
+        if row.page != total.page or total.raw is None or total.raw not in row.text:
+            continue
+        amounts = find_amounts(_money_text(row.text))
+        if len(amounts) < 3 or amounts[-1][0] != total.value:
+            continue
+        (net_raw, _, _), (vat_raw, vs, ve) = amounts[-3], amounts[-2]
+        net, vat = Decimal(net_raw), Decimal(vat_raw)
+        if net <= 0 or vat <= 0 or net + vat == t:
+            continue
+        if any(abs(net * rate / 100 - vat) <= Decimal("0.011") for rate in VAT_RATES):
+            ts, te = amounts[-1][1], amounts[-1][2]
+            fixed = Hit(f"{net + vat}", row.text[ts:te], row, ts, te, 0.8).field("total")
+            return {"total": fixed, "vat": Hit(vat_raw, row.text[vs:ve], row, vs, ve, 0.9).field("vat")}
+        derived = t - net
+        if derived > 0 and any(abs(net * rate / 100 - derived) <= Decimal("0.011") for rate in VAT_RATES):
+            return {"vat": Hit(f"{derived}", row.text[vs:ve], row, vs, ve, 0.8).field("vat")}
+    return {}
+
+
 _NET_LABEL = Label(r"(?:итого без ндс|всего без ндс|сумма без ндс|итого без налога|total excl\.? (?:vat|tax)|"
                    r"net total|total net|subtotal)\s*[:.=]?", 1.0)
 
@@ -622,6 +651,8 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         vat = find_vat(doc, doc_type, out.get("total"))
         if vat is not None:
             out["vat"] = vat
+        elif out.get("total") is not None:
+            out.update(_totals_row(doc, out["total"]))
     out.update({k: v for k, v in find_names(doc, doc_type).items() if k in wanted})
     return out
 

@@ -277,3 +277,23 @@ def test_fiscal_drive_label_misread_as_latin_letters() -> None:
     # the same letters inside a sentence are no label
     q = page([(100, 100, "ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ"), (100, 160, "Сказал он 7380916850056908")])
     assert "fn_no" not in extract_fields("z_report", [q])
+
+
+def test_totals_row_arithmetic_outvotes_one_misread_amount() -> None:
+    head = """СЧЁТ-ФАКТУРА № 1187 от 12.03.2025
+Продавец: ООО «Гаджет Опт», ИНН 7736207543, КПП 773601001
+1 Смартфон 796 шт 17 470,00 139 760,00 без акциза 20% 27 952,00 167 712,00
+"""
+    # the total misread (330 for 310): net and VAT agree at 20%, so the total is their sum
+    p = text_page(head + "Всего к оплате (9) 258 965,90 х 51 793,18 330 759,08")
+    got = extract_fields("vat_invoice", [p])
+    assert got["total"].value == "310759.08" and got["vat"].value == "51793.18"
+    assert got["total"].confidence < 0.9  # derived, not read
+    # the VAT misread (3000,46 for 8000,46): the total less the net is 20% of the net
+    q = text_page(head + "Всего к оплате (9) 40002,30 х 3000,46 48002,76")
+    got = extract_fields("vat_invoice", [q])
+    assert got["total"].value == "48002.76" and got["vat"].value == "8000.46"
+    # nothing agrees: the total stands as read and no VAT is made up
+    r = text_page(head + "Всего к оплате (9) 40002,30 х 3000,46 49002,76")
+    got = extract_fields("vat_invoice", [r])
+    assert got["total"].value == "49002.76" and "vat" not in got
