@@ -25,6 +25,7 @@ from capture.types import OcrWord
 UNSURE = 0.6  # a word read with less confidence than this is read again
 MIN_GAIN = 0.15  # the new reading's mean confidence must beat the old by this much
 MIN_NEW = 0.7  # and reach this
+MIN_LETTERS = 3  # a run shorter than this (and no wider than two heights) is not read again
 MAX_RUNS = 40  # runs read again per page, the least sure first (a page of noise is not re-read whole)
 MAX_UNSURE_SHARE = 0.5  # a page where most words are unsure is noise or a photo: not re-read
 PAD_X = 1.5  # margin left and right, in run heights (a cut-off word's box is often too short)
@@ -57,6 +58,10 @@ def _runs(words: Sequence[OcrWord], scale: int, width: int, height: int) -> list
         x0, y0 = min(b[0] for b in boxes) * scale, min(b[1] for b in boxes) * scale
         x1, y1 = max(b[2] for b in boxes) * scale, max(b[3] for b in boxes) * scale
         h = max(y1 - y0, 8 * scale)
+        letters = sum(ch.isalnum() for i in range(n, k + 1) for ch in words[i].text)
+        if letters < MIN_LETTERS and x1 - x0 < 2 * h:  # a speck, a stroke of a signature: nothing to gain
+            n = k + 1
+            continue
         left = x0 - PAD_X * h
         right = x1 + PAD_X * h
         if n > 0 and words[n - 1].line == word.line:
