@@ -63,6 +63,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "login_window_seconds": 900,
         "login_lockout_seconds": 900,
         "trusted_origins": [],  # other origins allowed to post with the session cookie (a reverse proxy's)
+        "secure_cookies": False,  # served over HTTPS: the session cookie is Secure and HSTS is sent
     },
     "orders": {
         "default_kind": "wholesale",  # completeness rule for orders imported without a kind
@@ -263,6 +264,7 @@ login_max_failures_per_address = 20   # ... or per client address
 login_window_seconds = 900
 login_lockout_seconds = 900
 trusted_origins = []                  # other origins allowed to post with the session cookie
+secure_cookies = false                # true when served over HTTPS (directly or behind a proxy): Secure cookie, HSTS
 
 [orders]
 default_kind = "wholesale"   # completeness rule for orders imported without a `kind` column

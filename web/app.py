@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from finarchive.errors import FinarchiveError
 from web._auth import SESSION_COOKIE, load_or_create_secret
-from web._security import SecurityHeadersMiddleware, csrf_protect
+from web._security import SECURITY_HEADERS, SecurityHeadersMiddleware, csrf_protect
 from web._templates import templates
 from web._throttle import LoginPolicy, LoginThrottle
 from web._uploads import Uploads
@@ -54,8 +54,12 @@ def create_app(archive, *, secret: str | None = None,  # type: ignore[no-untyped
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_HOURS * 3600,
         same_site="lax",
+        https_only=bool(web_settings.get("secure_cookies", False)),
     )
-    app.add_middleware(SecurityHeadersMiddleware)  # outermost: on every response, errors included
+    headers = dict(SECURITY_HEADERS)
+    if web_settings.get("secure_cookies", False):  # browsers then refuse plain HTTP for a year
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    app.add_middleware(SecurityHeadersMiddleware, headers=headers)  # outermost: every response, errors too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api_router)
     app.include_router(page_router)

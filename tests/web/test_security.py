@@ -171,3 +171,30 @@ def test_pages_have_no_inline_script_or_style(desk: Desk) -> None:
         assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [], path
         assert "<style" not in html and not re.search(r"\sstyle=", html), path
         assert not re.search(r"<[^>]+\son[a-z]+=", html), path
+
+
+def test_secure_cookies_setting_marks_the_session_cookie_and_sends_hsts(desk: Desk) -> None:
+    from fastapi.testclient import TestClient
+
+    from web import create_app
+
+    def login_response(app):  # type: ignore[no-untyped-def]
+        client = TestClient(app, base_url="https://testserver")
+        token = form_token(client.get("/login").text)
+        return client.post("/login", data={"username": "anna", "password": PASSWORD, "csrf_token": token},
+                           follow_redirects=False)
+
+    plain = login_response(desk.app)
+    assert plain.status_code == 303
+    assert "secure" not in plain.headers["set-cookie"].lower()
+    assert "strict-transport-security" not in plain.headers
+    desk.arc.settings.values.setdefault("web", {})["secure_cookies"] = True
+    secure_app = create_app(desk.arc, secret="test-secret")
+    try:
+        r = login_response(secure_app)
+        assert r.status_code == 303
+        assert "; secure" in r.headers["set-cookie"].lower()
+        assert r.headers["strict-transport-security"] == "max-age=31536000"
+    finally:
+        secure_app.state.uploads.close()
+        desk.arc.settings.values["web"]["secure_cookies"] = False
