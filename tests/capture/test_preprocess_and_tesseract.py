@@ -169,7 +169,7 @@ def test_unsure_words_are_read_again_from_a_cut_out(tmp_path: Path) -> None:
     # the first reading as it goes wrong on a busy line: the number as noise, with a short box
     noisy = by_text["УТ-7665"]
     left, top, right, bottom = noisy.box
-    words = tuple(OcrWord("ЕЕ", 0.35, (left + 20, top + 6, right - 40, bottom - 4), noisy.line, noisy.block)
+    words = tuple(OcrWord("ЕЕ", 0.3, (left + 20, top + 6, right - 40, bottom - 4), noisy.line, noisy.block)
                   if w is noisy else w for w in first)
     got = reread_unsure(words, gray, 1, languages="rus+eng", dpi=300, tmp=str(tmp_path), timeout=60)
     # cut out of its line the number may come back in Latin look-alikes ("YT-7665"): the extractor folds them
