@@ -46,6 +46,7 @@ class MailAccount:
     port: int = 993
     tls: bool = True  # IMAP over TLS (port 993); plain IMAP is allowed on loopback only
     starttls: bool = False
+    ca_file: str = ""  # PEM file of the CA to trust instead of the system's (a company's own mail server)
     user: str = ""
     password: str = ""
     folder: str = "INBOX"
@@ -228,13 +229,15 @@ class ImapMailbox:
                 "set tls = true (or starttls = true), plain is allowed on loopback only"
             )
         try:
+            # the server's certificate is checked (chain and host name) against the system's CAs or ca_file
+            context = ssl.create_default_context(cafile=account.ca_file or None)
             if account.tls:
                 self.conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                    account.host, account.port, ssl_context=ssl.create_default_context(), timeout=account.timeout)
+                    account.host, account.port, ssl_context=context, timeout=account.timeout)
             else:
                 self.conn = imaplib.IMAP4(account.host, account.port, timeout=account.timeout)
                 if account.starttls:
-                    self.conn.starttls(ssl.create_default_context())
+                    self.conn.starttls(context)
             self.conn.login(account.user, account.password)
             self.uidvalidity = self._uidvalidity(account.folder)
             self._check(self.conn.select(_quote(account.folder)), f"select {account.folder}")

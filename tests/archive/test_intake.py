@@ -337,6 +337,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _test_certificates(folder: Path) -> Path:
+    """A throw-away CA and a server certificate for 127.0.0.1 signed by it (openssl, a dependency of
+    Dovecot's package): cert.pem and key.pem for the server; the CA's certificate is returned."""
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, cwd=folder, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=finarchive test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "server.csr",
+            "-subj", "/CN=localhost")
+    (folder / "server.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                                       "extendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "cert.pem", "-days", "2", "-extfile", "server.ext")
+    return folder / "ca.pem"
+
+
 @pytest.fixture(scope="module")
 def dovecot():  # type: ignore[no-untyped-def]
     """A Dovecot IMAP server on a free loopback port with one user, clerk/secret."""
@@ -352,10 +371,11 @@ def dovecot():  # type: ignore[no-untyped-def]
     os.chmod(base, 0o755)
     pw = pwd.getpwnam("dovecot")
     os.chown(mail, pw.pw_uid, pw.pw_gid)
-    port = _free_port()
+    port, tls_port = _free_port(), _free_port()
+    ca = _test_certificates(run)
     conf = base / "dovecot.conf"
     conf.write_text(DOVECOT_CONF.read_text().replace("@RUN@", str(run)).replace("@MAIL@", str(mail))
-                    .replace("@PORT@", str(port)))
+                    .replace("@PORT@", str(port)).replace("@TLSPORT@", str(tls_port)))
     (run / "users").write_text("clerk:{PLAIN}secret\n")
     # the daemon keeps its inherited descriptors open: no pipes, or run() would wait for it
     subprocess.run([str(DOVECOT), "-c", str(conf)], check=True, stdin=subprocess.DEVNULL,
@@ -370,7 +390,7 @@ def dovecot():  # type: ignore[no-untyped-def]
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        yield {"port": port, "user": "clerk", "password": "secret"}
+        yield {"port": port, "tls_port": tls_port, "ca_file": str(ca), "user": "clerk", "password": "secret"}
     finally:
         subprocess.run([str(DOVECOT), "-c", str(conf), "stop"], stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
@@ -465,3 +485,35 @@ def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_ha
     with archive.sessions() as s:
         refs = s.scalars(select(IntakeRecord.source_ref).where(IntakeRecord.source == "mail")).all()
     assert all(ref.startswith(f"scans/{folder};") for ref in refs) and len(refs) == 4
+
+
+def test_mail_over_tls_checks_the_servers_certificate(sqlite_archive, dovecot: dict, tmp_path: Path) -> None:
+    from capture.sources._mail import ImapMailbox, MailboxError
+
+    pdf = _pdf(tmp_path / "t.pdf", "Счёт № 41").read_bytes()
+    folder = f"TLS{tmp_path.name[-6:]}"
+    conn = _imap(dovecot)
+    try:
+        conn.create(f'"{folder}"')
+        conn.append(f'"{folder}"', None, None, _message("shop@spb01.example", "По TLS", [("t.pdf", pdf)]))
+    finally:
+        conn.logout()
+    login = {"user": dovecot["user"], "password": dovecot["password"], "folder": folder}
+    # IMAP over TLS (imaps) with the company's CA: the attachment is archived
+    account = MailAccount(name="tls", host="127.0.0.1", port=dovecot["tls_port"], tls=True,
+                          ca_file=dovecot["ca_file"], **login)
+    rules = [MailRule(name="spb", sender=r"@spb01\.example$", outlet="SPB-01", action="seen")]
+    result = MailIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()), accounts=[account],
+                        rules=rules, work_dir=tmp_path / "work").run_once()
+    assert (result.messages, result.summary.archived) == (1, 1)
+    assert {d.filename: d.outlet.code for d in _documents(sqlite_archive)} == {"t.pdf": "SPB-01"}
+    # STARTTLS on the plain port, the same check
+    box = ImapMailbox(MailAccount(name="starttls", host="127.0.0.1", port=dovecot["port"], tls=False,
+                                  starttls=True, ca_file=dovecot["ca_file"], **login))
+    try:
+        assert box.conn.sock.version().startswith("TLS")
+    finally:
+        box.close()
+    # without the CA the self-signed server is refused, with the reason
+    with pytest.raises(MailboxError, match="CERTIFICATE_VERIFY_FAILED"):
+        ImapMailbox(MailAccount(name="untrusted", host="127.0.0.1", port=dovecot["tls_port"], tls=True, **login))
