@@ -4,7 +4,7 @@ Tesseract reads a page line by line, and a line that mixes sizes (a bold title a
 boxed cell with the document's number and date, as on a ТОРГ-12) or that runs into a table's rules is
 read as noise ("ЕЕ АЕ" for "УТ-7665 15.01.2025") with low confidence, while the same words cut out
 on their own read cleanly. So after a page is read, runs of unsure words are cut out with a margin of
-their own height and read again, each on its own but all in one tesseract run (the models load once); a run's new
+their own height and read again, each on its own, in process (tesserocr keeps the models loaded); a run's new
 words replace the old only when they are read with clearly more confidence. Words read with fair
 confidence are never touched: a digit misread with confidence is as likely misread again. Only runs
 that carry digits (amounts, dates, numbers) or stand beside much larger print are read again: each page
@@ -13,7 +13,6 @@ that has one costs another tesseract start, and the words of a form's body gain 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -29,7 +28,6 @@ MIN_GAIN = 0.15  # the new reading's mean confidence must beat the old by this m
 MIN_NEW = 0.7  # and reach this
 MIN_LETTERS = 3  # a run shorter than this (and no wider than two heights) is not read again
 NOISE = 0.35  # a run read with less confidence than this is noise, not a misspelt word
-CYRILLIC_PAGE = 0.8  # share of Cyrillic letters among a page's sure words that makes it a Russian page
 RULE_INK = 160  # grey below this is ink
 RULE_SHARE = 0.85  # a column this much inked over the run's height is a cell's rule
 MIN_COVER = 0.7  # the new words must span this share of the run's width
@@ -125,23 +123,16 @@ def reread_unsure(
     runs = runs[:MAX_RUNS]
     if not runs:
         return words
-    runs = [_inside_rules(run, image, words, scale) for run in runs]
-    paths = []
-    for n, run in enumerate(runs):
+    runs = [_inside_rules(cell, image, words, scale) for run in runs for cell in _cells(run, image, words, scale)]
+    cuts = []
+    for run in runs:
         x0, y0, x1, y1 = run.crop
-        cut = cv2.copyMakeBorder(image[y0:y1, x0:x1], BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255)
-        path = os.path.join(tmp, f"reread-{id(image)}-{n}.pgm")
-        if not cv2.imwrite(path, cut):
-            return words
-        paths.append(path)
+        cuts.append(cv2.copyMakeBorder(image[y0:y1, x0:x1], BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT,
+                                       value=255))
     try:
-        found = tesseract.ocr_many(paths, languages=_languages(words, languages), dpi=dpi, psm=REREAD_PSM,
-                                   timeout=timeout)
-    except OcrError:
+        found = tesseract.ocr_arrays(cuts, languages=languages, dpi=dpi, psm=REREAD_PSM, tmp=tmp, timeout=timeout)
+    except (OcrError, RuntimeError):  # RuntimeError: tesserocr's
         return words  # the first reading stands
-    finally:
-        for path in paths:
-            os.unlink(path)
     replacements: dict[int, list[OcrWord]] = {}
     for run, read in zip(runs, found):
         x0, y0, x1, y1 = run.crop
@@ -176,21 +167,50 @@ def reread_unsure(
     return tuple(out)
 
 
+def _rule_columns(image: np.ndarray, crop: tuple[int, int, int, int]) -> np.ndarray:
+    """Columns of the cut-out (relative to it) inked over its whole height: a table's vertical rules. A
+    thin or slightly slanted rule is inked in one of three neighbouring columns on each row."""
+    x0, y0, x1, y1 = crop
+    band = image[y0:y1, x0:x1]  # the whole cut-out's height: a letter's stem is no taller than its line
+    if band.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    dark = cv2.dilate((band < RULE_INK).astype(np.uint8), np.ones((1, 3), np.uint8))
+    return np.nonzero(dark.mean(axis=0) >= RULE_SHARE)[0]
+
+
+def _cells(run: _Run, image: np.ndarray, words: Sequence[OcrWord], scale: int) -> list[_Run]:
+    """The run split at the rules between its words: each table cell is read on its own."""
+    x0, y0, x1, y1 = run.crop
+    inside = [c + x0 for c in _rule_columns(image, run.crop)
+              if not any(words[i].box[0] * scale <= c + x0 <= words[i].box[2] * scale for i in run.indices)]
+    groups: list[list[int]] = []
+    for i in run.indices:
+        if groups and not any(words[groups[-1][-1]].box[2] * scale < c < words[i].box[0] * scale for c in inside):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    if len(groups) == 1:
+        return [run]
+    out = []
+    for n, group in enumerate(groups):
+        left = x0 if n == 0 else max(c for c in inside if c < words[group[0]].box[0] * scale) + 2
+        right = x1 if n == len(groups) - 1 else min(c for c in inside if c > words[group[-1]].box[2] * scale) - 1
+        top = min(words[i].box[1] for i in group) * scale
+        bottom = max(words[i].box[3] for i in group) * scale
+        out.append(_Run(tuple(group), (int(left), y0, int(right), y1), (top, bottom)))
+    return out
+
+
 def _inside_rules(run: _Run, image: np.ndarray, words: Sequence[OcrWord], scale: int) -> _Run:
     """The run's cut-out narrowed to its table cell: a column inked over the cut-out's height, left or
     right of its words, is a cell's rule, and the rule and what lies beyond it are left out; then the
     same for rows above and below."""
     x0, y0, x1, y1 = run.crop
-    band = image[y0:y1, x0:x1]  # the whole cut-out's height: a letter's stem is no taller than its line
-    if band.size == 0:
-        return run
-    # a thin or slightly slanted rule is inked in one of three neighbouring columns on each row
-    dark = cv2.dilate((band < RULE_INK).astype(np.uint8), np.ones((1, 3), np.uint8))
-    ink = dark.mean(axis=0) >= RULE_SHARE
+    columns = _rule_columns(image, run.crop)
     first = min(words[i].box[0] for i in run.indices) * scale - x0
     last = max(words[i].box[2] for i in run.indices) * scale - x0
-    left = [c for c in np.nonzero(ink)[0] if c < first]
-    right = [c for c in np.nonzero(ink)[0] if c > last]
+    left = [c for c in columns if c < first]
+    right = [c for c in columns if c > last]
     new_x0 = x0 + (max(left) + 2 if left else 0)
     new_x1 = x0 + (min(right) - 1 if right else x1 - x0)
     if new_x1 - new_x0 <= 4:
@@ -205,21 +225,6 @@ def _inside_rules(run: _Run, image: np.ndarray, words: Sequence[OcrWord], scale:
     if new_y1 - new_y0 <= 4:
         new_y0, new_y1 = y0, y1
     return _Run(run.indices, (int(new_x0), int(new_y0), int(new_x1), int(new_y1)), run.band)
-
-
-def _languages(words: Sequence[OcrWord], languages: str) -> str:
-    """The one language of ``languages`` the page is written in, when its sure words say so: a tesseract
-    start with one model loaded costs a third of one with two (rus: 0.03 s, rus+eng: 0.08 s), and digits
-    and look-alike letters read the same in either."""
-    names = languages.split("+")
-    if len(names) < 2 or "rus" not in names:
-        return languages
-    cyrillic = latin = 0
-    for word in words:
-        if word.confidence >= UNSURE:
-            cyrillic += sum("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in word.text)
-            latin += sum("a" <= ch.lower() <= "z" for ch in word.text)
-    return "rus" if cyrillic >= CYRILLIC_PAGE * (cyrillic + latin) and cyrillic else languages
 
 
 def _to_page(box: tuple[int, int, int, int], dx: int, dy: int, scale: int) -> tuple[int, int, int, int]:

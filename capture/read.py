@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -43,6 +44,8 @@ from capture.preprocess import (
 )
 from capture.types import OcrWord, PageJob, PageResult, PageText, TextSource
 from finarchive.errors import MissingDependencyError
+
+log = logging.getLogger(__name__)
 
 THUMBNAIL_WIDTH = 200
 PNG_COMPRESSION = 1  # 0..9: zlib's fastest; a clean A4 page is still well under a megabyte
@@ -175,9 +178,12 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
             best = _read_sideways(cleaned.image, tmp, job, loaded.dpi, want_pdf)
             if best is None:
                 best = _read_upright(job, loaded, cleaned, tmp, want_pdf)
-            words = reread_unsure(best.words, rotate_right_angle(best.gray, best.rotation), best.scale,
-                                  languages=job.languages, dpi=loaded.dpi, tmp=tmp, timeout=job.ocr_timeout)
-            best = replace(best, words=words)
+            try:
+                words = reread_unsure(best.words, rotate_right_angle(best.gray, best.rotation), best.scale,
+                                      languages=job.languages, dpi=loaded.dpi, tmp=tmp, timeout=job.ocr_timeout)
+                best = replace(best, words=words)
+            except (RuntimeError, ValueError, cv2.error) as exc:  # the second look is optional: the page stands
+                log.warning("second look at unsure words of %s page %d failed: %s", job.path, number, exc)
         except OcrError as exc:
             raise _PageFailure(exc) from exc
         height, width = cleaned.image.shape[:2]

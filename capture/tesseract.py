@@ -227,3 +227,90 @@ def ocr_many(
         except OSError as exc:
             raise OcrError(f"tesseract wrote no output for {len(image_paths)} images: {exc}") from exc
     return [pages.get(n + 1, ()) for n in range(len(image_paths))]
+
+
+# -- cut-outs read in-process ----------------------------------------------------------------------
+# The second look at unsure words (capture._reread) reads a few small cut-outs a page. A tesseract process
+# costs 0.08 s just to load rus+eng; tesserocr keeps one engine per worker process with its models loaded,
+# and reads a cut-out in about 10 ms. Without tesserocr (it is a binary wheel) the CLI reads the cut-outs,
+# all of a page in one run.
+_ENGINES: dict[tuple[str, int], object] = {}
+
+
+@functools.lru_cache(maxsize=1)
+def tessdata_dir() -> str | None:
+    """The folder of the installed tesseract's language data, as tesseract itself reports it."""
+    if os.environ.get("TESSDATA_PREFIX"):
+        return os.environ["TESSDATA_PREFIX"]
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r'"([^"]+)"', out)
+    return m.group(1) if m else None
+
+
+def _engine(languages: str, psm: int):  # type: ignore[no-untyped-def]
+    key = (languages, psm)
+    if key not in _ENGINES:
+        import tesserocr
+
+        limit_threads()
+        _ENGINES[key] = tesserocr.PyTessBaseAPI(path=tessdata_dir() or "", lang=languages, psm=psm)
+    return _ENGINES[key]
+
+
+def ocr_arrays(
+    images: list, *, languages: str = "rus+eng", dpi: int = 300, psm: int = 6, tmp: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[tuple[OcrWord, ...]]:
+    """OCR small grey images (numpy arrays), each on its own: in-process with tesserocr when it is
+    installed, else one tesseract run over all of them (written to ``tmp``)."""
+    if not images:
+        return []
+    check_languages(languages)
+    try:
+        api = _engine(languages, psm)
+    except (ImportError, RuntimeError):
+        api = None
+    if api is not None:
+        return [_read_array(api, image, dpi) for image in images]
+    import cv2
+
+    with tempfile.TemporaryDirectory(prefix="finarchive-cuts-", dir=tmp) as folder:
+        paths = []
+        for n, image in enumerate(images):
+            path = os.path.join(folder, f"cut-{n}.pgm")
+            if not cv2.imwrite(path, image):
+                raise OcrError(f"cannot write {path}", path=path)
+            paths.append(path)
+        return ocr_many(paths, languages=languages, dpi=dpi, psm=psm, timeout=timeout)
+
+
+def _read_array(api, image, dpi: int) -> tuple[OcrWord, ...]:  # type: ignore[no-untyped-def]
+    import tesserocr
+    from PIL import Image
+
+    api.SetImage(Image.fromarray(image))
+    api.SetSourceResolution(int(dpi))
+    api.Recognize()
+    words: list[OcrWord] = []
+    level, line, block = tesserocr.RIL.WORD, -1, 0
+    iterator = api.GetIterator()
+    if iterator is None:
+        return ()
+    for word in tesserocr.iterate_level(iterator, level):
+        if word.IsAtBeginningOf(tesserocr.RIL.BLOCK):
+            block += 1
+        if word.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+            line += 1
+        try:
+            text = (word.GetUTF8Text(level) or "").strip()
+        except RuntimeError:  # "No text returned": an empty word
+            continue
+        box = word.BoundingBox(level)
+        if not text or box is None:
+            continue
+        words.append(OcrWord(text=text, confidence=round(min(max(word.Confidence(level) / 100.0, 0.0), 1.0), 4),
+                             box=tuple(box), line=max(line, 0), block=block))
+    return tuple(words)
