@@ -137,8 +137,8 @@ def parse_code(text: str) -> tuple[str, int, int] | None:
 
 
 # -- labels ----------------------------------------------------------------------------------------
-INN = r"(?:инн|[иuvn][нhn][нhn]|inn)"
-KPP = r"(?:кпп|kpp|knn|кпи|кип|кнн|kпп|крр|кпр|крп)"  # П read as Р
+INN = r"(?:инн|[иuvn][i1l]?[нhn][нhn]|inn)"  # И read as "VI": "VIHH"
+KPP = r"(?:кпп|kpp|knn|кпи|кип|кнн|kпп|крр|кпр|крп|k[nп][i1l][nп])"  # П read as Р, as "IN": "KNIN"
 NO = r"(?:№|n[o°º]\.?|#|number|номер)"
 
 

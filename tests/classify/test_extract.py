@@ -297,3 +297,16 @@ def test_totals_row_arithmetic_outvotes_one_misread_amount() -> None:
     r = text_page(head + "Всего к оплате (9) 40002,30 х 3000,46 49002,76")
     got = extract_fields("vat_invoice", [r])
     assert got["total"].value == "49002.76" and "vat" not in got
+
+
+def test_inn_and_kpp_labels_as_ocr_misreads_them() -> None:
+    # "ИНН/КПП продавца" read as "VIHH/KNIN" (И as "VI", П as "N", "IN")
+    p = text_page("""Универсальный передаточный документ
+Счёт-фактура № УТ-560 от 29 декабря 2025 г.
+Продавец: ООО «Альфа-Электроника»
+VIHH/KNIN продавца: 6685030220/668543001
+Покупатель: АО «Вектор»
+VHH/KNN покупателя: 7802085298/780245001""")
+    got = {k: v.value for k, v in extract_fields("upd", [p]).items()}
+    assert (got["seller_inn"], got["seller_kpp"]) == ("6685030220", "668543001")
+    assert got["buyer_inn"] == "7802085298"
