@@ -332,7 +332,9 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
         return hit.field("total") if hit else None
     hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_last_money) if not _is_sub(h)]
-    hits = [h for h in hits if Decimal(h.value) > 0]
+    net = [Decimal(h.value) for h in find_labelled(doc, (_NET_LABEL, _EXCL_LABEL), parse_last_money)]
+    floor = max(net, default=Decimal(0)) * MIN_TOTAL_OF_NET  # a discount never takes half the net off
+    hits = [h for h in hits if Decimal(h.value) > 0 and Decimal(h.value) >= floor]
     hits = [replace(h, priority=h.priority * 0.97) if len(_amounts_after(h)) > 1 and h.priority < 1.0 else h
             for h in hits]  # "Total 20.00 1.20": a row of a tax summary, not the amount due
     hit = _best(hits, last=True)
@@ -495,6 +497,10 @@ def _totals_row(doc: Doc, total: FieldValue) -> dict[str, FieldValue]:
             return {"vat": Hit(f"{derived}", row.text[vs:ve], row, vs, ve, 0.8).field("vat")}
     return {}
 
+
+# "Total Sales (Excluding GST)": the amount before tax, labelled as a total of its own
+_EXCL_LABEL = Label(r"total[\w ]{0,12}\((?:excl\w*|excluding|before)[^)]*\)\s*[:.;=]?", 1.0)
+MIN_TOTAL_OF_NET = Decimal("0.5")  # a total under half the net printed above it is some other amount
 
 _NET_LABEL = Label(r"(?:итого без ндс|всего без ндс|сумма без ндс|итого без налога|total excl\.? (?:vat|tax)|"
                    r"net total|total net|subtotal)\s*[:.=]?", 1.0)

@@ -310,3 +310,17 @@ VHH/KNN покупателя: 7802085298/780245001""")
     got = {k: v.value for k, v in extract_fields("upd", [p]).items()}
     assert (got["seller_inn"], got["seller_kpp"]) == ("6685030220", "668543001")
     assert got["buyer_inn"] == "7802085298"
+
+
+def test_a_total_under_half_the_net_is_some_other_amount() -> None:
+    # a till slip whose tax summary ends in "Total <net> <tax>", the last total on the slip, and whose own
+    # total OCR misspelt ("Tatal"), so that its label is weaker
+    p = text_page("""ASIA MART SDN BHD
+TAX INVOICE
+Total Sales (Excluding GST) : 31.03
+Total GST : 1.65
+Tatal Sales (Inclusive of GST) : 32.70
+CASH : 50.00
+GST SUMMARY Amount(RM) Tax(RM)
+Total 31.03 0.09""")
+    assert extract_fields("receipt", [p])["total"].value == "32.70"
