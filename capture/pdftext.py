@@ -109,17 +109,56 @@ def read_text_layer(path: str, index: int, *, dpi: int = 300) -> PageText:
         page = pdf.pages[index]
         scale = dpi / 72.0
         raw = page.extract_words(keep_blank_chars=False, use_text_flow=True)
-        width = int(round(float(page.width) * scale))
-        height = int(round(float(page.height) * scale))
-        words = group_lines(raw, scale=scale, width=width, height=height)
+        page_width, page_height = float(page.width), float(page.height)
+        rotation = sideways_turn(raw, int(getattr(page, "rotation", 0) or 0))
+        if rotation:  # the characters of a sideways line follow each other down (or up) the page
+            raw = page.extract_words(keep_blank_chars=False, use_text_flow=False,
+                                     char_dir_rotated="ttb" if rotation == 270 else "btt")
         page.close()
+    if rotation:
+        raw = [turn_word(w, rotation, page_width, page_height) for w in raw]
+        page_width, page_height = page_height, page_width
+    width = int(round(page_width * scale))
+    height = int(round(page_height * scale))
+    words = group_lines(raw, scale=scale, width=width, height=height)
     return PageText(
         number=index + 1,
         width=width,
         height=height,
         words=tuple(words),
         source=TextSource.PDF_TEXT,
+        rotation=rotation,
     )
+
+
+def sideways_turn(raw: Sequence[dict[str, Any]], page_rotation: int = 0) -> int:
+    """Degrees (clockwise) to turn a page whose text, as displayed (its /Rotate applied), runs down or up
+    the page, so that it reads left to right: 270 for text running down, 90 for text running up, else 0.
+    The extractors read rows, as on a page OCR turned upright. Which way is told by the page's /Rotate
+    (upright content shown turned), else by the words' direction."""
+    letters: dict[str, int] = {}
+    for word in raw:
+        direction = str(word.get("direction", "ltr"))
+        letters[direction] = letters.get(direction, 0) + len(str(word.get("text", "")))
+    total = sum(letters.values())
+    sideways = letters.get("ttb", 0) + letters.get("btt", 0)
+    if not total or sideways <= total / 2:
+        return 0
+    if page_rotation % 360 in (90, 270):
+        return 360 - page_rotation % 360
+    return 270 if letters.get("ttb", 0) >= letters.get("btt", 0) else 90
+
+
+def turn_word(word: dict[str, Any], rotation: int, width: float, height: float) -> dict[str, Any]:
+    """A word's box (points, top-left origin) on a page of ``width`` x ``height`` turned clockwise."""
+    x0, top, x1, bottom = float(word["x0"]), float(word["top"]), float(word["x1"]), float(word["bottom"])
+    if rotation == 270:  # (x, y) -> (y, width - x)
+        box = (top, width - x1, bottom, width - x0)
+    elif rotation == 90:  # (x, y) -> (height - y, x)
+        box = (height - bottom, x0, height - top, x1)
+    else:
+        return word
+    return {**word, "x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3]}
 
 
 def group_lines(

@@ -161,7 +161,7 @@ def _read_text_layer_page(job: PageJob) -> PageResult:
     if not job.derived_dir:
         return PageResult(job=job, page=page)
     loaded = _render_pdf_page(job.path, job.index, job.dpi, job.max_pixels)
-    gray = np.asarray(loaded.image, dtype=np.uint8)
+    gray = rotate_right_angle(np.asarray(loaded.image, dtype=np.uint8), page.rotation)  # upright, as its words
     png, thumb = _derived_paths(job)
     _write_png(gray, png)
     _write_thumbnail(gray, thumb)

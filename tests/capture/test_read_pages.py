@@ -142,3 +142,31 @@ def test_blank_page_has_no_words_and_no_error(tmp_path: Path) -> None:
     Image.new("L", (1240, 1754), 255).save(path, dpi=(150, 150))
     [result] = read_document(path)
     assert result.page.error is None and result.page.words == () and result.page.rotation == 0
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_a_born_digital_page_shown_sideways_is_read_upright(tmp_path: Path, turn: int) -> None:
+    """A text page with /Rotate 90 or 270 shows its lines running down (or up): its words are turned
+    upright, in rows as on an OCR'd page, and the viewer's image is turned the same way."""
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    flat = text_pdf(tmp_path / "flat.pdf", [["Счёт на оплату № 2718 от 21.06.2025", "Итого к оплате: 4 500,00"]])
+    writer = PdfWriter()
+    page = PdfReader(flat).pages[0]
+    page.rotate(turn)
+    writer.add_page(page)
+    turned = tmp_path / "turned.pdf"
+    with turned.open("wb") as fh:
+        writer.write(fh)
+    upright = read_document(flat, derived_dir=tmp_path / "a")[0]
+    result = read_document(turned, derived_dir=tmp_path / "b")[0]
+    got = result.page
+    assert got.rotation == 360 - turn
+    assert "Счёт на оплату № 2718 от 21.06.2025" in got.text.splitlines()[0]
+    assert (got.width, got.height) == (upright.page.width, upright.page.height)
+    first = next(w for w in got.words if w.text == "Счёт")
+    same = next(w for w in upright.page.words if w.text == "Счёт")
+    assert all(abs(a - b) <= 3 for a, b in zip(first.box, same.box))  # where the upright page has it
+    with Image.open(result.cleaned_image) as image:  # (pdfium rounds the rendered size up)
+        assert abs(image.width - got.width) <= 1 and abs(image.height - got.height) <= 1
