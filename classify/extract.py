@@ -62,6 +62,34 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
     return found[0] if found else None
 
 
+# A date right after its label with its separators lost or misread, as faint till slips print them:
+# "1170572018" (slashes read as 1 and 7), "0309/2017" and "27,032018" (one lost). Tried only after a
+# date label, and only as a valid day, month and year of this century.
+_MISREAD_DATES = (
+    re.compile(r"^\W{0,3}(\d{2})[17](\d{2})[17](\d{4})(?!\d)"),
+    re.compile(r"^\W{0,3}(\d{2})(\d{2})[/.\-](\d{4})(?!\d)"),
+    re.compile(r"^\W{0,3}(\d{2})[/.,\-](\d{2})(\d{4})(?!\d)"),
+)
+
+
+def parse_misread_date(text: str) -> tuple[str, int, int] | None:
+    from datetime import date as _date
+
+    for pattern in _MISREAD_DATES:
+        m = pattern.match(text)
+        if not m:
+            continue
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not 2000 <= year <= 2099:
+            continue
+        try:
+            iso = _date(year, month, day).isoformat()
+        except ValueError:
+            continue
+        return iso, m.start(1), m.end(3)
+    return None
+
+
 def parse_money(text: str) -> tuple[str, int, int] | None:
     found = find_amounts(_money_text(text))
     return found[0] if found else None
@@ -307,6 +335,9 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     hit = _best(find_labelled(doc, DATE_LABELS, parse_date, rows=rows))
     if hit:
         return hit.field("date")
+    hit = _best(find_labelled(doc, DATE_LABELS, parse_misread_date, rows=rows))
+    if hit:  # a labelled date whose separators OCR lost or misread: less sure
+        return hit.field("date", 0.6)
     # no label: the first date of the first page's top, or, on a till slip, the date printed with the
     # time of the sale ("10/06/2018 13:04"), wherever it stands
     skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")

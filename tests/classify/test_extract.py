@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from classify import analyse, extract_fields
 from tests.classify.pagetext import page, text_page
 
@@ -324,3 +326,19 @@ CASH : 50.00
 GST SUMMARY Amount(RM) Tax(RM)
 Total 31.03 0.09""")
     assert extract_fields("receipt", [p])["total"].value == "32.70"
+
+
+@pytest.mark.parametrize(("printed", "iso"), [
+    ("Date: 1170572018 13:01", "2018-05-11"),  # slashes read as 1 and 7
+    ("Date: 0309/2017 1:27", "2017-09-03"),  # the first slash lost
+    ("Date : 27,032018", "2018-03-27"),  # the second one lost
+])
+def test_a_labelled_date_with_misread_separators_is_read_less_surely(printed: str, iso: str) -> None:
+    p = text_page(f"SANYU STATIONERY SHOP\nCASH SALE\n{printed}\nTOTAL 12.00")
+    got = extract_fields("receipt", [p])["date"]
+    assert got.value == iso and got.confidence <= 0.6
+
+
+def test_digits_after_a_date_label_that_make_no_date_are_left_alone() -> None:
+    p = text_page("CASH SALE\nDate: 4571392018\nTOTAL 12.00")  # day 45: no date
+    assert "date" not in extract_fields("receipt", [p])
