@@ -1,14 +1,18 @@
 """A second look at the words a page's reading was unsure of.
 
-Tesseract reads a page line by line, and a line that mixes sizes (a bold title and, to its right, a
-boxed cell with the document's number and date, as on a ТОРГ-12) or that runs into a table's rules is
-read as noise ("ЕЕ АЕ" for "УТ-7665 15.01.2025") with low confidence, while the same words cut out
-on their own read cleanly. So after a page is read, runs of unsure words are cut out with a margin of
-their own height and read again, each on its own, in process (tesserocr keeps the models loaded); a run's new
-words replace the old only when they are read with clearly more confidence. Words read with fair
-confidence are never touched: a digit misread with confidence is as likely misread again. Only runs
-that carry digits (amounts, dates, numbers) or stand beside much larger print are read again: each page
-that has one costs another tesseract start, and the words of a form's body gain little from it.
+Tesseract reads a page line by line. A line that mixes sizes, or that runs into a table's rules, comes
+back as noise with low confidence: a ТОРГ-12's bold title with the boxed number and date cells to its
+right read "ЕЕ АЕ" for "УТ-7665 15.01.2025". The same words cut out on their own read cleanly.
+
+So after a page is read, runs of unsure words are cut out with a margin of their own height, narrowed to
+their table cell (split at the rules between cells), and read again, each on its own, in process
+(tesserocr keeps the models loaded). A run's new words replace the old only when they cover it and are
+read with clearly more confidence.
+
+Only some runs are read again: those that carry digits (amounts, dates, numbers), those that stand beside
+much larger print, and those read as plain noise. Misspelt words of a form's body gain little from a
+second look. Words read with fair confidence are never touched, because a digit misread with confidence
+is as likely to be misread again.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ MIN_NEW = 0.7  # and reach this
 MIN_LETTERS = 3  # a run shorter than this (and no wider than two heights) is not read again
 NOISE = 0.35  # a run read with less confidence than this is noise, not a misspelt word
 RULE_INK = 160  # grey below this is ink
-RULE_SHARE = 0.85  # a column this much inked over the run's height is a cell's rule
+RULE_SHARE = 0.85  # a column (row) this much inked across the cut-out is a cell's rule
 MIN_COVER = 0.7  # the new words must span this share of the run's width
 MIXED_SIZE = 1.4  # a sure word this many times taller than the run: a title beside a cell
 MAX_RUNS = 40  # runs read again per page, the least sure first (a page of noise is not re-read whole)
