@@ -52,7 +52,7 @@ def _clean_name(text: str) -> str:
     text = re.sub(r"\s+", " ", text)
     text = re.split(r"\s[-–—|]\s(?=.*\d)", text)[0]  # "QualityHosting AG - Uferweg 40-42 - D-63571 ..."
     abbreviated = re.search(r"(?i)\b(?:[a-z]\.){2,}$|\b(?:inc|ltd|co|corp|bhd|sdn)\.$", text.strip())
-    text = _LEADING_ROLE.sub("", text).strip(" ,;:|-—'\"‘’" if abbreviated else " ,;:|.-—'\"‘’")
+    text = _LEADING_ROLE.sub("", text).strip(" ,;:|-—'\"‘’*•" if abbreviated else " ,;:|.-—'\"‘’*•")
     text = _TITLE_AFTER.sub("", text)  # the document's title printed beside the name
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
     if "«" in text and "»" not in text:
@@ -99,6 +99,12 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
     if legal is not None:
         return legal
     for n, row in enumerate(rows[:4]):  # a letterhead or a till slip: the first line of capitals
+        if _noise(row):
+            continue  # a logo or a stamp read as letters
+        if _TITLE_AFTER.sub("", row.text) != row.text and len(_TITLE_AFTER.sub("", row.text).split()) < 2:
+            continue  # the document's title ("TAX INVOICE"), not a name beside it
+        if _address_line(row.text):
+            continue  # an address line, not a name
         if _header_line(_TITLE_AFTER.sub("", row.text)):
             name = _TITLE_AFTER.sub("", row.text)
             nxt = rows[n + 1].text if n + 1 < len(rows) else ""
@@ -167,6 +173,13 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
     return None
 
 
+NOISE_ROW = 0.5  # a row whose words were read with less confidence than this, on average, is noise
+
+
+def _noise(row: Row) -> bool:
+    return bool(row.words) and sum(w.confidence for w in row.words) / len(row.words) < NOISE_ROW
+
+
 def _header_line(text: str) -> bool:
     """A line that can be a shop's or a company's name: mostly letters, mostly capitals or title case,
     and none of the words of a receipt's body."""
@@ -213,6 +226,13 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
     if start_index is not None and start_index < 6:
         return _header_address(rows, start_index)
     return None
+
+
+def _address_line(text: str) -> bool:
+    """A line that can only be part of an address: its postcode with address words, or a lot, building
+    or street number first ("Lot 3, Jalan ...", "NO.59 JALAN ...")."""
+    return bool(re.search(r"(?<!\d)\d{5,6}(?!\d)", text) and _ADDRESS_WORDS.search(text) or (
+        _ADDRESS_WORDS.search(text[:12]) and re.search(r"\d", text[:12])))
 
 
 _REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,}-[A-Z]\)?\W*$|\(\d{3,}-[A-Z]\)")

@@ -199,3 +199,19 @@ def test_the_sum_of_one_tax_class_is_no_total() -> None:
 Total 6% supplies (excl. GST): 69.36
 Total 6% supplies (Inc. GST): 73.82
 Total 0% supplies: 20.67""") == "73.82"
+
+
+def test_the_sellers_name_is_no_logo_read_as_letters_no_title_and_no_address_line() -> None:
+    from dataclasses import replace
+
+    from tests.classify.pagetext import page
+
+    rows = [(100, 40, "Adrodegr"), (100, 100, "PERNIAGAAN ZHENG HUI"), (100, 160, "NO.59 JALAN PERMAS 9/5"),
+            (100, 220, "81760 JOHOR BAHRU"), (100, 280, "TAX INVOICE"), (100, 340, "TOTAL 12.00")]
+    p = page(rows)
+    logo = replace(p, words=tuple(replace(w, confidence=0.1) if w.line == 0 else w for w in p.words))
+    assert extract_fields("receipt", [logo])["seller_name"].value == "PERNIAGAAN ZHENG HUI"
+    # with no name printed, neither the title nor an address line is taken for one
+    bare = page([(100, 40, "TAX INVOICE"), (100, 100, "Lot 3, Jalan Pelabur 23/1"),
+                 (100, 160, "40300 Shah Alam, Selangor"), (100, 220, "TOTAL 12.00")])
+    assert "seller_name" not in extract_fields("receipt", [bare])
