@@ -275,6 +275,14 @@ def ocr_arrays(
         api = None
     if api is not None:
         return [_read_array(api, image, dpi) for image in images]
+    return ocr_arrays_by_cli(images, languages=languages, dpi=dpi, psm=psm, tmp=tmp, timeout=timeout)
+
+
+def ocr_arrays_by_cli(
+    images: list, *, languages: str = "rus+eng", dpi: int = 300, psm: int = 6, tmp: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[tuple[OcrWord, ...]]:
+    """:func:`ocr_arrays` without tesserocr: the images written to ``tmp`` and read in one tesseract run."""
     import cv2
 
     with tempfile.TemporaryDirectory(prefix="finarchive-cuts-", dir=tmp) as folder:

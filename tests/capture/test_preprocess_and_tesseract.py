@@ -201,17 +201,13 @@ def test_unsure_words_of_an_enlarged_reading_come_back_in_page_pixels(tmp_path: 
     assert abs(fixed.box[0] - l) <= 4 and abs(fixed.box[2] - r) <= 4 and fixed.box[3] <= 120
 
 
-def test_cut_outs_are_read_in_process_and_by_the_cli_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    """tesserocr (in-process, models kept loaded) reads the cut-outs; without it (the package made
-    unimportable here, as on a machine without the wheel) the tesseract CLI reads them, the same words."""
-    import sys
-
+def test_cut_outs_are_read_in_process_and_by_the_cli_alike() -> None:
+    """tesserocr (in-process, models kept loaded) reads the cut-outs; the tesseract CLI, which reads them
+    where the tesserocr wheel is not installed, reads the same words."""
     cuts = [np.asarray(text_image((line,), size=(520, 160), font_size=32), dtype=np.uint8)
             for line in ("УТ-7665", "15.01.2025")]
     inprocess = tesseract.ocr_arrays(cuts, languages="rus+eng")
-    monkeypatch.setitem(sys.modules, "tesserocr", None)
-    monkeypatch.setattr(tesseract, "_ENGINES", {})
-    cli = tesseract.ocr_arrays(cuts, languages="rus+eng")
+    cli = tesseract.ocr_arrays_by_cli(cuts, languages="rus+eng")
     for words in (inprocess, cli):
         assert [w.text for w in words[1]] == ["15.01.2025"]
         assert words[0][0].text.endswith("-7665") and words[0][0].confidence > 0.7
