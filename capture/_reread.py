@@ -173,7 +173,8 @@ def reread_unsure(
 
 def _rule_columns(image: np.ndarray, crop: tuple[int, int, int, int]) -> np.ndarray:
     """Columns of the cut-out (relative to it) inked over its whole height: a table's vertical rules. A
-    thin or slightly slanted rule is inked in one of three neighbouring columns on each row."""
+    thin or slightly slanted rule is inked in one of three neighbouring columns on each row. Given the
+    image transposed (and the crop as ``(top, left, bottom, right)``), the horizontal rules' rows."""
     x0, y0, x1, y1 = crop
     band = image[y0:y1, x0:x1]  # the whole cut-out's height: a letter's stem is no taller than its line
     if band.size == 0:
@@ -219,11 +220,10 @@ def _inside_rules(run: _Run, image: np.ndarray, words: Sequence[OcrWord], scale:
     new_x1 = x0 + (min(right) - 1 if right else x1 - x0)
     if new_x1 - new_x0 <= 4:
         return run
-    # and the cell's rules above and below: rows inked across the narrowed cut-out
-    cell = image[y0:y1, new_x0:new_x1]
-    rows = cv2.dilate((cell < RULE_INK).astype(np.uint8), np.ones((3, 1), np.uint8)).mean(axis=1) >= RULE_SHARE
-    above = [r for r in np.nonzero(rows)[0] if r + y0 < run.band[0]]
-    below = [r for r in np.nonzero(rows)[0] if r + y0 > run.band[1]]
+    # and the cell's rules above and below: the rows inked across the narrowed cut-out (its columns, turned)
+    rows = _rule_columns(image.T, (y0, int(new_x0), y1, int(new_x1)))
+    above = [r for r in rows if r + y0 < run.band[0]]
+    below = [r for r in rows if r + y0 > run.band[1]]
     new_y0 = y0 + (max(above) + 2 if above else 0)
     new_y1 = y0 + (min(below) - 1 if below else y1 - y0)
     if new_y1 - new_y0 <= 4:
