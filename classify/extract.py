@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 from capture.types import PageText
@@ -73,8 +74,6 @@ _MISREAD_DATES = (
 
 
 def parse_misread_date(text: str) -> tuple[str, int, int] | None:
-    from datetime import date as _date
-
     for pattern in _MISREAD_DATES:
         m = pattern.match(text)
         if not m:
@@ -83,7 +82,7 @@ def parse_misread_date(text: str) -> tuple[str, int, int] | None:
         if not 2000 <= year <= 2099:
             continue
         try:
-            iso = _date(year, month, day).isoformat()
+            iso = date(year, month, day).isoformat()
         except ValueError:
             continue
         return iso, m.start(1), m.end(3)
