@@ -11,10 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from finarchive.errors import InvalidInputError, MissingDependencyError
+from capture.barcodes import pdf_font
+from finarchive.errors import InvalidInputError
 
-FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-FONT = "DejaVuSans"
 RENDER_DPI = 200
 
 
@@ -27,17 +26,6 @@ class SheetRow:
     number: str
     date: str
     filename: str
-
-
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        if not Path(FONT_PATH).exists():
-            raise MissingDependencyError(f"font {FONT_PATH} is missing (apt-get install fonts-dejavu-core)")
-        pdfmetrics.registerFont(TTFont(FONT, FONT_PATH))
-    return FONT
 
 
 def _write_atomically(path: Path, draw) -> Path:  # type: ignore[no-untyped-def]
@@ -75,7 +63,7 @@ def register_pdf(
     path: Path, *, code: str, outlet: str, created_at: dt.datetime, actor: str, rows: Sequence[SheetRow]
 ) -> Path:
     """Write the printable transfer register: a header with the register's barcodes, then one row per original."""
-    font = _font()
+    font = pdf_font()
 
     def draw(c, size) -> None:  # type: ignore[no-untyped-def]
         width, height = size
@@ -118,7 +106,7 @@ def act_pdf(
     note: str | None, rows: Sequence[SheetRow],
 ) -> Path:
     """Write the destruction act: the box, who and when, and every destroyed original."""
-    font = _font()
+    font = pdf_font()
 
     def draw(c, size) -> None:  # type: ignore[no-untyped-def]
         width, height = size

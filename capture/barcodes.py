@@ -250,7 +250,8 @@ def split_at_sheets(path: str | os.PathLike[str], work_dir: str | os.PathLike[st
 
 
 # -- printing sheets -------------------------------------------------------------------------------
-def _font() -> str:
+def pdf_font() -> str:
+    """The font every printed sheet uses (DejaVu Sans, Cyrillic included), registered with reportlab."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -278,7 +279,7 @@ def _sheet_pdf(path: Path, title: str, lines: Sequence[str], payload: str) -> Pa
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
-    font = _font()
+    font = pdf_font()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     width, height = A4
