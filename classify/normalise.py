@@ -57,15 +57,17 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "О": "0", "о": "0", "l"
                                    "З": "3", "з": "3", "S": "5", "B": "8", "б": "6"})
 _MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
 _YEAR = r"(\d{4}|\d{2})"
+# After a four-digit year, the time of day run into it ("23/03/20183:13:19") when OCR loses the space.
+_GLUED_TIME = r"(?<=\d{4})(?=\d{1,2}:\d{2}(?!\d))"
 _DATE_PATTERNS = (
     # ISO: 2026-03-14
     ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
     # 14.03.2026, 14/03/26, 14-03-2026: the same mark between all three parts
-    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR + r"(?!\d|[-./]\d)")),
+    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR + r"(?:" + _GLUED_TIME + r"|(?!\d|[-./]\d))")),
     # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
     # (and "7. Mai 2014"; "July 1 - July 31, 2014" holds no 1 July 2031)
     ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?[»\"'”“]?\s*[-/ ]?\s*" + _MONTH_WORD
-                           + r"\s*[-/,]?\s*" + _YEAR + r"(?!\d|\s?,\s?\d{4})")),
+                           + r"\s*[-/,]?\s*" + _YEAR + r"(?:" + _GLUED_TIME + r"|(?!\d|\s?,\s?\d{4}))")),
     # March 14, 2026; August 3 , 2014
     ("mon_d_y", re.compile(_MONTH_WORD + r"\s*(\d{1,2})(?:st|nd|rd|th)?\s?,?\s+" + _YEAR + r"(?!\d)")),
 )

@@ -30,12 +30,14 @@ from classify import (
     ("14.O3.2026", "2026-03-14"),  # O read for a zero
     ("2026-03-14", "2026-03-14"),
     ("Date: 25/12/2018 10:15", "2018-12-25"),
+    ("Date: 23/04/20219:41:07", "2021-04-23"),  # the time run into the year when OCR loses the space
+    ("7-Jun-202311:05", "2023-06-07"),
 ])
 def test_dates_in_digits_and_words(text: str, iso: str) -> None:
     assert normalise_date(text) == iso
 
 
-@pytest.mark.parametrize("text", ["", "no date here", "31.02.2026", "99/99/99"])
+@pytest.mark.parametrize("text", ["", "no date here", "31.02.2026", "99/99/99", "12/02/201812"])
 def test_not_a_date(text: str) -> None:
     assert normalise_date(text) is None
 
