@@ -60,6 +60,26 @@ def _clean_name(text: str) -> str:
     return text
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def fix_lookalikes(text: str) -> str:
+    """Zero and the letter O told apart by the word they stand in, as OCR confuses them in print of one
+    height: "L0T" and "FL0OR" are words (O), "433OO" and "4600O" postcodes (0). Tokens mixing letters
+    and other digits ("U13/X", "PJU6A", "S117") are left as read."""
+    def fix(m: re.Match[str]) -> str:
+        token = m.group()
+        rest = re.sub(r"[0OoОо]", "", token)
+        if len(rest) >= 2 and rest.isalpha() and "0" in token:
+            cyrillic = bool(re.search(r"[а-яё]", rest, re.IGNORECASE))
+            upper = not rest.islower()
+            return token.replace("0", ("О" if upper else "о") if cyrillic else ("O" if upper else "o"))
+        if len(rest) >= 2 and rest.isdigit() and re.search(r"[OoОо]", token):
+            return re.sub(r"[OoОо]", "0", token)
+        return token
+    return _TOKEN.sub(fix, text)
+
+
 def _cut(text: str) -> str:
     m = _STOP.search(text)
     return text[:m.start()] if m else text
@@ -240,6 +260,13 @@ _REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,
 
 _PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:mobile|whatsapps?|h/?p|tel|fax)\b.*|"
                         r".*\(\+?\d{2,4}\)\s*\d{3,4}.*)\W*$")  # an area code in brackets: "(+603) 7831 2552"
+# A postcode run into the town after it, as OCR loses the space ("81760JOHOR BAHRU"; "5510O" with its
+# last zero read as the letter).
+_GLUED_POSTCODE = re.compile(r"(?<![\w/])(\d{5}|\d{4}[O])(?=[A-Za-z]{3})")
+# A postcode: five digits on their own, not a lot's or a building's number ("LOT 11995").
+_POSTCODE = re.compile(r"(?i)(?<![\w/])(?<!lot )(?<!no )(?<!no\. )\d{5}(?![\w/])")
+# "HQ ADD:", "Address:" before the address itself
+_ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|addr|address)\s*[:.]\s*")
 _BRANCH_OR_REG = re.compile(r"(?i)^\W*\(.*\)\W*$|^\W*[\w/]*\d{4,}[\w/]*\s*[-~]?\s*[A-Z]?\W*$")
 
 
@@ -247,11 +274,14 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     """The lines under a letterhead's name that make its address (a till slip's header): after the
     name's registration number and a brand or branch line, up to the phone, the tax number or the slip's
     own lines; after the postcode's line only lines that are still part of an address."""
-    parts: list[Row] = []
+    parts: list[str] = []
+    first: Row | None = None
     skipped = 0
     postcode = False
     for row in rows[name_index + 1:name_index + 9]:
-        text = row.text.strip()
+        text = fix_lookalikes(_GLUED_POSTCODE.sub(r"\1 ", row.text.strip()))
+        if not parts:
+            text = _ADDRESS_LEAD.sub("", text)
         if len(text) > 100:
             break  # a paragraph, not a letterhead
         stop = _NOT_ADDRESS.search(text) or _REG_ROW.search(text) or _PHONE_ROW.match(text)
@@ -262,21 +292,23 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
                 if skipped > 3:
                     break
                 continue
-        elif stop or _BRANCH_OR_REG.match(text) or postcode and not _ADDRESS_WORDS.search(text) or (
+        elif stop or _BRANCH_OR_REG.match(text) or (
+                postcode and not _ADDRESS_WORDS.search(text) and not parts[-1].endswith(",")) or (
                 re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and re.search(r"\d{5}", text)):
             break
-        parts.append(row)
-        postcode = postcode or bool(re.search(r"(?<![\w/])\d{5}(?![\w/])", text))
+        parts.append(text)
+        first = first or row
+        postcode = postcode or bool(_POSTCODE.search(text))
         if _cut(text) != text or _NOT_ADDRESS.search(text):
             break
-    if not parts:
+    if first is None:
         return None
-    value = re.sub(r"\s+", " ", " ".join(p.text for p in parts))
+    value = re.sub(r"\s+", " ", " ".join(parts))
     tail = _NOT_ADDRESS.search(value)
     value = _cut(value[:tail.start()] if tail else value).strip(" ,;|:-~")
     if len(re.findall(r"[^\W\d_]", value)) < 4:
         return None
-    return Hit(value, value, parts[0], 0, len(parts[0].text), 0.7).field("seller_address", 0.7)
+    return Hit(value, value, first, 0, len(first.text), 0.7).field("seller_address", 0.7)
 
 
 def _postcode_line(row: Row) -> re.Match[str] | None:
@@ -304,7 +336,7 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
             k += 1
             continue
         break
-    value = re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|")
+    value = fix_lookalikes(re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|"))
     value = re.sub(r"\s*\(\d\w?\)$", "", value)
     if len(value) < 6:
         return None

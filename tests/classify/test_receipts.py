@@ -215,3 +215,11 @@ def test_the_sellers_name_is_no_logo_read_as_letters_no_title_and_no_address_lin
     bare = page([(100, 40, "TAX INVOICE"), (100, 100, "Lot 3, Jalan Pelabur 23/1"),
                  (100, 160, "40300 Shah Alam, Selangor"), (100, 220, "TOTAL 12.00")])
     assert "seller_name" not in extract_fields("receipt", [bare])
+
+
+def test_zero_and_the_letter_o_are_told_apart_by_their_word_in_an_address() -> None:
+    got = _names("""KEDAI RUNCIT MAWAR
+L0T 12, GR0UND FLOOR, JALAN MAWAR 2/1A,
+433O0 KAJANG, SELANGOR
+TEL: 03-8736 1200""")
+    assert got["seller_address"] == "LOT 12, GROUND FLOOR, JALAN MAWAR 2/1A, 43300 KAJANG, SELANGOR"
