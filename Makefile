@@ -12,7 +12,8 @@ $(BIN)/finarchive: pyproject.toml
 	./scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[web,test,elasticsearch,celery]"
+	$(BIN)/pip install -q -e ".[web,test,elasticsearch,celery,ppocr]"
+	$(BIN)/pip install -q --no-deps "rapidocr-onnxruntime==1.4.4"  # see pyproject.toml's ppocr extra
 	touch $@
 
 install: $(BIN)/finarchive

@@ -27,6 +27,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "executor": "pool",  # pool: OCR processes on this host; celery: Celery workers over Redis
         "broker_url": "",  # for celery: redis://[:password@]host:6379/0 (empty: redis://127.0.0.1:6379/0)
         "prefetch": 0,  # for celery: pages in flight at most; 0: 16
+        # pages in Latin script read again by PP-OCR: "auto" when installed, "ppocr" required, "tesseract" never
+        "latin_engine": "auto",
     },
     "intake": {"max_file_mb": 200, "max_pixels": 178_956_970},  # Pillow's own default pixel limit x2
     "search": {"backend": "sqlite", "path": "search.db", "url": "", "index": "finarchive"},
@@ -168,6 +170,13 @@ class Settings:
         return str(self.get("ocr", "languages"))
 
     @property
+    def latin_engine(self) -> str:
+        value = str(self.get("ocr", "latin_engine") or "auto")
+        if value not in ("auto", "ppocr", "tesseract"):
+            raise ConfigurationError(f"[ocr] latin_engine must be auto, ppocr or tesseract, not {value!r}")
+        return value
+
+    @property
     def workers(self) -> int:
         n = int(self.get("ocr", "workers") or 0)
         return n if n > 0 else (os.cpu_count() or 1)
@@ -210,6 +219,7 @@ timeout = 180              # seconds per page
 executor = "pool"          # "celery": read pages on Celery workers over Redis (docs/scaling.md)
 broker_url = ""            # for "celery": redis://:password@host:6379/0 — a private Redis: jobs travel as pickle
 prefetch = 0               # for "celery": pages in flight at most (about 2x all workers' concurrency); 0 = 16
+latin_engine = "auto"      # pages in Latin script read again by PP-OCR: "auto" (when installed), "ppocr", "tesseract"
 
 [intake]
 max_file_mb = 200

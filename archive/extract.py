@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ def extract_files(
     max_bytes: int | None = None,
     max_pixels: int | None = None,
     model=None,  # type: ignore[no-untyped-def]
+    latin_engine: str = "auto",
 ) -> Iterator[dict[str, Any]]:
     """One JSON-able dict per file, in the order given; pages of all files are read in parallel."""
     files = [str(p) for p in paths]
@@ -61,7 +63,8 @@ def extract_files(
     for n, file in enumerate(files):
         try:
             inspect_file(Path(file), **limits)
-            planned = plan_pages(file, languages=languages, dpi=dpi, derived_dir=None)
+            planned = [replace(job, latin_engine=latin_engine)
+                       for job in plan_pages(file, languages=languages, dpi=dpi, derived_dir=None)]
         except CaptureError as exc:
             lines[n] = {"file": file, "error": str(exc), "reason": exc.reason}
             continue

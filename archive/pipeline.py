@@ -315,7 +315,7 @@ class Pipeline:
         derived = blobs.derived_dir(digest)
         timeout = float(self.settings.get("ocr", "timeout"))
         jobs = [
-            dataclasses.replace(job, ocr_timeout=timeout)
+            dataclasses.replace(job, ocr_timeout=timeout, latin_engine=self.settings.latin_engine)
             for job in plan_pages(
                 str(blobs.path(key)), languages=self.settings.languages, dpi=int(self.settings.get("ocr", "dpi")),
                 derived_dir=str(derived), max_pixels=self.settings.max_pixels,

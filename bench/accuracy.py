@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 CACHE = REPO / "bench" / "out" / "ocr-cache"
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".txt"}
 
 sys.path.insert(0, str(REPO))
@@ -109,7 +109,10 @@ ENGINE = os.environ.get("ACCURACY_OCR", "pipeline")  # "plain": tesseract withou
 
 
 def _digest(path: Path, languages: str) -> str:
-    engine = "" if ENGINE == "pipeline" else f"{ENGINE}:"
+    from capture import ppocr
+
+    # the pipeline reads Latin pages by PP-OCR when it is installed: a reading without it is another reading
+    engine = ("" if ppocr.available() else "no-ppocr:") if ENGINE == "pipeline" else f"{ENGINE}:"
     h = hashlib.sha256(f"v{CACHE_VERSION}:{engine}{languages}:".encode())
     h.update(path.read_bytes())
     return h.hexdigest()

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from capture import _quality, tesseract
+from capture import _quality, ppocr, tesseract
 from capture._reread import reread_unsure
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.exceptions import CaptureError, CorruptFileError, OcrError
@@ -178,12 +178,7 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
             best = _read_sideways(cleaned.image, tmp, job, loaded.dpi, want_pdf)
             if best is None:
                 best = _read_upright(job, loaded, cleaned, tmp, want_pdf)
-            try:
-                words = reread_unsure(best.words, rotate_right_angle(best.gray, best.rotation), best.scale,
-                                      languages=job.languages, dpi=loaded.dpi, tmp=tmp, timeout=job.ocr_timeout)
-                best = replace(best, words=words)
-            except (RuntimeError, ValueError, cv2.error) as exc:  # the second look is optional: the page stands
-                log.warning("second look at unsure words of %s page %d failed: %s", job.path, number, exc)
+            best = _second_look(job, best, loaded.dpi, tmp)
         except OcrError as exc:
             raise _PageFailure(exc) from exc
         height, width = cleaned.image.shape[:2]
@@ -215,6 +210,29 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
         with open(page_pdf, "wb") as fh:
             fh.write(best.pdf or b"")
     return PageResult(job=job, page=page, cleaned_image=image, thumbnail=thumb, page_pdf=page_pdf)
+
+
+def _second_look(job: PageJob, best: _Reading, dpi: int, tmp: str) -> _Reading:
+    """A page in Latin script read again by PP-OCR (:mod:`capture.ppocr`) when it is installed; any other
+    page's unsure words looked at again (:mod:`capture._reread`). Either is optional: when it fails, the
+    page's first reading stands."""
+    number = job.index + 1
+    upright = rotate_right_angle(best.gray, best.rotation)
+    if ppocr.wanted(job.latin_engine) and ppocr.is_latin_page(best.words) and ppocr.reads_poorly(best.words):
+        try:
+            words = ppocr.read(upright, best.scale)
+        except (RuntimeError, ValueError, cv2.error) as exc:
+            log.warning("PP-OCR failed on %s page %d, tesseract's reading kept: %s", job.path, number, exc)
+        else:
+            if ppocr.better(words, best.words):
+                return replace(best, words=words)
+    try:
+        words = reread_unsure(best.words, upright, best.scale, languages=job.languages, dpi=dpi, tmp=tmp,
+                              timeout=job.ocr_timeout)
+        return replace(best, words=words)
+    except (RuntimeError, ValueError, cv2.error) as exc:
+        log.warning("second look at unsure words of %s page %d failed: %s", job.path, number, exc)
+        return best
 
 
 def _ocr_image(

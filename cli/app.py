@@ -172,14 +172,19 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one object per file (the default).")] = True,
     workers: Annotated[int, typer.Option(help="OCR processes.")] = os.cpu_count() or 1,
     languages: Annotated[str, typer.Option(help="Tesseract languages.")] = "rus+eng",
+    latin_engine: Annotated[str, typer.Option(
+        help="Pages in Latin script read again by PP-OCR: auto (when installed), ppocr or tesseract.")] = "auto",
 ) -> None:
     """Read, classify and extract fields of FILES without touching any archive (JSON Lines)."""
     from archive.extract import extract_files
+    from capture import ppocr
 
+    if latin_engine not in ppocr.ENGINES:
+        raise typer.BadParameter(f"one of {', '.join(ppocr.ENGINES)}", param_hint="--latin-engine")
     executor = _executor(workers)
     failed = False
     try:
-        for line in extract_files(files, executor, languages=languages):
+        for line in extract_files(files, executor, languages=languages, latin_engine=latin_engine):
             failed = failed or "error" in line
             if as_json:
                 print_json(line)

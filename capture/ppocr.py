@@ -1,0 +1,176 @@
+"""A second OCR engine for pages printed in Latin script: PP-OCR (PaddleOCR's models run by ONNX Runtime
+through ``rapidocr-onnxruntime``, whose wheel carries the models).
+
+Tesseract stays the engine of every page: it reads Russian and English, gives the searchable PDF its
+text, and tells which script a page is in. But on faint thermal till slips in Latin script (the
+foreign-currency and imported-goods receipts of a retail chain, the SROIE receipts of bench/) its
+reading loses what a neural line recogniser keeps: on the first 30 SROIE receipts the printed date was
+in tesseract's text for 24 and in PP-OCR's for 30 (docs/benchmarks.md). PP-OCR's bundled recogniser
+knows Latin letters, digits and Chinese, and no Cyrillic, so it is asked only about pages whose
+tesseract reading is in Latin script (:func:`is_latin_page`) and unsure (:func:`reads_poorly`: clean
+print reads as well by tesseract), and its words replace tesseract's only when they hold most of the
+text tesseract found (:func:`better`).
+
+PP-OCR finds text lines and reads each as a whole; it often leaves out the spaces of tightly set print
+("ABCHOTRADING"). Each character comes with the position the recogniser read it at, so a line is cut
+into words where it says a space is, and where the step from one character to the next is much longer
+than the line's usual step (:data:`WORD_GAP`). A word's confidence is the mean of its characters'.
+
+The engine is optional: ``[ocr] latin_engine`` picks ``auto`` (PP-OCR when installed), ``ppocr``
+(required: a machine without it fails loudly) or ``tesseract`` (never).
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+from capture.types import OcrWord
+from finarchive.errors import MissingDependencyError
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("auto", "ppocr", "tesseract")
+# A step between two characters' centres this many times the line's median step is a space
+# (measured on SROIE: 1.5 cuts dates in two, 2.2 glues labels to values; 1.7 keeps both whole).
+WORD_GAP = 1.7
+# A page is in Latin script when tesseract read at least this many letters of it surely, all Latin but
+# for at most MAX_RUSSIAN_WORDS words that can only be Russian: PP-OCR's model reads no Cyrillic, and an
+# English contract that names a Russian customer must keep the name.
+SURE = 0.5
+MIN_LETTERS = 20
+MAX_RUSSIAN_WORDS = 1
+# Cyrillic letters with a Latin twin: a Latin word misread by rus+eng comes out in these ("ТАХ" for "TAX").
+_TWINS = frozenset("АВЕКМНОРСТУХаеокрсух")
+# A page tesseract read this surely (mean confidence over its letters) keeps its reading: PP-OCR is for
+# poor print. Clean print reads as well by either, and PP-OCR runs tight words together.
+WELL_READ = 0.9
+# PP-OCR's words replace tesseract's only when they hold at least this share of tesseract's characters:
+# a page PP-OCR finds little on (a faded photo, a page of small print it did not detect) keeps its reading.
+MIN_SHARE = 0.6
+
+_engine = None
+
+
+def available() -> bool:
+    """Whether PP-OCR can run here (``rapidocr-onnxruntime`` and ONNX Runtime installed)."""
+    try:
+        import onnxruntime  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def wanted(setting: str) -> bool:
+    """Whether pages in Latin script are read by PP-OCR under ``[ocr] latin_engine = setting``."""
+    if setting not in ENGINES:
+        raise ValueError(f"[ocr] latin_engine must be one of {', '.join(ENGINES)}, not {setting!r}")
+    if setting == "tesseract":
+        return False
+    if available():
+        return True
+    if setting == "ppocr":
+        raise MissingDependencyError(
+            "[ocr] latin_engine = ppocr, but rapidocr-onnxruntime is not installed (make install installs it)")
+    return False
+
+
+def _get_engine():  # type: ignore[no-untyped-def]
+    """One engine per process, models loaded once; one thread, as every OCR worker has one core."""
+    global _engine
+    if _engine is None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        _engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    return _engine
+
+
+def is_latin_page(words: Sequence[OcrWord]) -> bool:
+    """Whether a page's reading is in Latin script: its surely read letters Latin, and no Russian words."""
+    latin = russian = 0
+    for word in words:
+        if word.confidence < SURE:
+            continue
+        letters = [ch for ch in word.text if ch.isalpha()]
+        latin += sum(1 for ch in letters if "a" <= ch.lower() <= "z")
+        if len(letters) >= 3 and all("\u0400" <= ch <= "\u04ff" for ch in letters) and (
+                any(ch not in _TWINS for ch in letters)):
+            russian += 1
+    return latin >= MIN_LETTERS and russian <= MAX_RUSSIAN_WORDS
+
+
+def reads_poorly(words: Sequence[OcrWord]) -> bool:
+    """Whether tesseract's reading of a page is unsure enough for PP-OCR to be worth asking."""
+    letters = sum(len(w.text) for w in words)
+    if not letters:
+        return False
+    return sum(w.confidence * len(w.text) for w in words) / letters < WELL_READ
+
+
+def read(image: np.ndarray, scale: int = 1) -> tuple[OcrWord, ...]:
+    """The words of an upright page image (grey or colour), with boxes in the page's pixels
+    (``image`` is ``scale`` times the page's size)."""
+    result, _ = _get_engine()(image, return_word_box=True)
+    return words_from_lines(result or (), scale)
+
+
+def words_from_lines(lines: Sequence[Sequence], scale: int = 1) -> tuple[OcrWord, ...]:
+    """Words from PP-OCR's lines: ``[quad, text, confidence, char_boxes, chars, char_confidences]``,
+    in reading order (top to bottom; a row's lines are joined again by the extractor's layout)."""
+    ordered = sorted(lines, key=lambda r: (min(p[1] for p in r[0]), min(p[0] for p in r[0])))
+    words: list[OcrWord] = []
+    for number, line in enumerate(ordered):
+        quad, text, confidence = line[0], line[1], float(line[2])
+        top = int(min(p[1] for p in quad)) // scale
+        bottom = -(-int(max(p[1] for p in quad)) // scale)
+        if len(line) >= 6 and line[4]:
+            pieces = _split(line[3], line[4], line[5])
+        else:  # no character positions: the line's spaces only, each word boxed by the line's width
+            left, right = min(p[0] for p in quad), max(p[0] for p in quad)
+            pieces = [(part, confidence, left, right) for part in text.split()]
+        for part, conf, left, right in pieces:
+            part = unicodedata.normalize("NFKC", part).strip()  # full-width "，" and "：" as ASCII
+            if part:
+                words.append(OcrWord(part, round(conf, 3), (int(left) // scale, top, -(-int(right) // scale),
+                                                              bottom), number, 0))
+    return tuple(words)
+
+
+def _split(boxes: Sequence, chars: Sequence[str], confidences: Sequence[float]) -> list[tuple[str, float, float, float]]:
+    centres = [(b[0][0] + b[1][0]) / 2 for b in boxes]
+    steps = [centres[i + 1] - centres[i] for i in range(len(chars) - 1)
+             if chars[i].strip() and chars[i + 1].strip()]
+    usual = statistics.median(steps) if steps else 0.0
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for i, ch in enumerate(chars):
+        if not ch.strip():
+            if current:
+                groups.append(current)
+            current = []
+            continue
+        if current and usual > 0 and centres[i] - centres[current[-1]] > WORD_GAP * usual:
+            groups.append(current)
+            current = []
+        current.append(i)
+    if current:
+        groups.append(current)
+    out = []
+    for group in groups:
+        xs = [p[0] for i in group for p in boxes[i]]
+        conf = sum(float(confidences[i]) for i in group) / len(group)
+        out.append(("".join(chars[i] for i in group), conf, min(xs), max(xs)))
+    return out
+
+
+def better(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> bool:
+    """Whether PP-OCR's reading of a page should replace tesseract's: it holds most of the text."""
+    theirs = sum(len(w.text) for w in tesseract if w.confidence >= SURE)
+    ours = sum(len(w.text) for w in ppocr)
+    return ours > 0 and ours >= MIN_SHARE * theirs

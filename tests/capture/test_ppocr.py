@@ -1,0 +1,149 @@
+"""PP-OCR as the reader of pages in Latin script: the real engine (rapidocr-onnxruntime, installed by
+`make install`) over rendered pages, and the rules that choose it."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from archive.config import Settings
+from capture import ppocr
+from capture.pages import plan_pages
+from capture.read import read_page
+from capture.types import OcrWord
+from finarchive.errors import ConfigurationError
+from tests.factories import make_scan
+
+RECEIPT = ["ABC HO TRADING SDN BHD", "NO.2, JALAN HARMONI 3/2, 81100 JOHOR BAHRU",
+           "Date: 09/01/2019 8:01:11 PM", "Plastic bag 2 x 15.50 31.00", "TOTAL: 31.00",
+           "Cash received 101.00 Change 70.00", "Thank you, please come again"]
+
+
+def _words(text: str, confidence: float = 0.9) -> list[OcrWord]:
+    return [OcrWord(t, confidence, (0, 0, 10, 10)) for t in text.split()]
+
+
+def _faint_receipt(path: Path) -> Path:
+    """A till slip as a worn thermal print scans: grey ink on grey paper, blurred, grainy."""
+    import cv2
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.factories import FONT
+
+    image = Image.new("L", (700, 420), 235)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(RECEIPT):
+        draw.text((30, 30 + n * 50), line, fill=60, font=ImageFont.truetype(FONT, 22))
+    pixels = cv2.GaussianBlur(np.asarray(image, dtype=np.float32), (3, 3), 0)
+    pixels += np.random.default_rng(1).normal(0, 25, pixels.shape)
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, dpi=(200, 200))
+    return path
+
+
+def test_a_poorly_printed_latin_receipt_is_read_by_ppocr(tmp_path: Path) -> None:
+    job = plan_pages(_faint_receipt(tmp_path / "receipt.png"), languages="eng")[0]
+    first = read_page(dataclasses.replace(job, latin_engine="tesseract")).page
+    assert ppocr.is_latin_page(first.words) and ppocr.reads_poorly(first.words)
+    page = read_page(dataclasses.replace(job, latin_engine="auto")).page
+    assert page.error is None
+    assert [(w.text, w.confidence) for w in page.words] != [(w.text, w.confidence) for w in first.words]
+    text = page.text
+    for expected in ("TOTAL:31.00", "Change", "70.00", "SDN BHD", "JOHOR BAHRU"):
+        assert expected in text
+    # words, not whole lines: the date and the time are two words, each boxed inside the page
+    assert any(w.text.endswith("09/01/2019") for w in page.words)
+    assert "8:01:11PM" in text.replace(" ", "")
+    for word in page.words:
+        left, top, right, bottom = word.box
+        assert 0 <= left < right <= page.width and 0 <= top < bottom <= page.height
+        assert 0.0 <= word.confidence <= 1.0
+    change = next(w for w in page.words if w.text == "Change")
+    amount = next(w for w in page.words if w.text == "70.00")
+    assert amount.box[0] > change.box[2] and abs(amount.box[1] - change.box[1]) < 15  # on its row, right
+
+
+def test_a_clean_latin_page_keeps_tesseracts_reading(tmp_path: Path) -> None:
+    scan = make_scan(tmp_path / "receipt.png", RECEIPT, size=(1240, 900), font_size=28)
+    job = plan_pages(scan, languages="eng")[0]
+    auto = read_page(dataclasses.replace(job, latin_engine="auto")).page
+    plain = read_page(dataclasses.replace(job, latin_engine="tesseract")).page
+    assert not ppocr.reads_poorly(plain.words)
+    assert auto.words == plain.words
+
+
+def test_the_engine_reads_the_page_at_its_own_scale() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.factories import FONT
+
+    image = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(image).text((40, 60), "TOTAL AMOUNT 125.40", fill=0, font=ImageFont.truetype(FONT, 40))
+    big = np.asarray(image.resize((1800, 400)), dtype=np.uint8)
+    small = ppocr.read(np.asarray(image, dtype=np.uint8))
+    halved = ppocr.read(big, scale=2)
+    assert [w.text for w in small] == [w.text for w in halved]
+    for a, b in zip(small, halved):
+        assert all(abs(x - y) <= 6 for x, y in zip(a.box, b.box))
+
+
+def test_a_russian_page_keeps_tesseracts_reading(tmp_path: Path) -> None:
+    scan = make_scan(tmp_path / "act.png", ["АКТ ВЫПОЛНЕННЫХ РАБОТ № 15", "Исполнитель: ООО «Ромашка»",
+                                             "Итого к оплате: 12 500,00 руб."], size=(1240, 600))
+    job = plan_pages(scan, languages="rus+eng")[0]
+    auto = read_page(dataclasses.replace(job, latin_engine="auto")).page
+    plain = read_page(dataclasses.replace(job, latin_engine="tesseract")).page
+    assert auto.words == plain.words
+    assert "Ромашка" in auto.text
+
+
+def test_a_line_is_cut_into_words_where_the_recogniser_stepped_far() -> None:
+    # the engine's own line format: quad, text, confidence, character boxes, characters, their confidences
+    chars = list("Date09/01/2019")
+    lefts = [0, 10, 20, 30, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150]
+    boxes = [[[x, 0], [x + 8, 0], [x + 8, 20], [x, 20]] for x in lefts]
+    line = [[[0, 0], [158, 0], [158, 20], [0, 20]], "Date09/01/2019", 0.95, boxes, chars, [0.9] * len(chars)]
+    words = ppocr.words_from_lines([line])
+    assert [w.text for w in words] == ["Date", "09/01/2019"]
+    assert words[0].box == (0, 0, 38, 20) and words[1].box[0] == 60
+
+
+def test_full_width_punctuation_is_read_as_ascii() -> None:
+    line = [[[0, 0], [100, 0], [100, 20], [0, 20]], "KPB 6，KAWASAN", 0.9]
+    assert [w.text for w in ppocr.words_from_lines([line])] == ["KPB", "6,KAWASAN"]
+
+
+def test_which_pages_are_in_latin_script() -> None:
+    assert ppocr.is_latin_page(_words("TAX INVOICE ABC TRADING TOTAL 31.00 CASH CHANGE"))
+    assert not ppocr.is_latin_page(_words("Счёт-фактура № 15 от 14 марта 2026 г. Продавец ООО Ромашка"))
+    assert not ppocr.is_latin_page(_words("TOTAL 12"))  # too little text to tell
+    assert not ppocr.is_latin_page(_words("TAX INVOICE ABC TRADING TOTAL 31.00 CASH CHANGE", 0.2))  # unsure
+    # an English contract naming a Russian customer: PP-OCR would lose the name
+    assert not ppocr.is_latin_page(_words("SERVICE AGREEMENT between Alfa LLC and Новикова Елена Сергеевна"))
+    # a Latin slip read with rus+eng gets a few words in look-alike Cyrillic letters: still Latin
+    assert ppocr.is_latin_page(_words("ТАХ INVOICE ABC TRADING ТОТАL 31.00 САSН CHANGE"))
+
+
+def test_only_an_unsure_reading_is_asked_again() -> None:
+    assert ppocr.reads_poorly(_words("TAX INVOICE ABC TRADING", 0.7))
+    assert not ppocr.reads_poorly(_words("TAX INVOICE ABC TRADING", 0.95))
+    assert not ppocr.reads_poorly([])
+
+
+def test_ppocrs_reading_replaces_only_one_that_holds_most_of_the_text() -> None:
+    first = _words("TAX INVOICE ABC TRADING TOTAL 31.00 CASH CHANGE")
+    assert ppocr.better(_words("TAXINVOICE ABC TRADING TOTAL 31.00 CASH"), first)
+    assert not ppocr.better(_words("TOTAL"), first)
+    assert not ppocr.better([], first)
+
+
+def test_the_engine_setting(tmp_path: Path) -> None:
+    assert ppocr.wanted("auto") and ppocr.wanted("ppocr") and not ppocr.wanted("tesseract")
+    with pytest.raises(ValueError, match="latin_engine"):
+        ppocr.wanted("abbyy")
+    settings = Settings.load(tmp_path, environ={"FINARCHIVE_OCR_LATIN_ENGINE": "abbyy"})
+    with pytest.raises(ConfigurationError, match="latin_engine"):
+        _ = settings.latin_engine
+    assert Settings.load(tmp_path, environ={}).latin_engine == "auto"
