@@ -7,6 +7,7 @@ top of the first page, and the address the lines under it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from classify._layout import Row
@@ -55,6 +56,7 @@ def _clean_name(text: str) -> str:
     text = _LEADING_ROLE.sub("", text).strip(" ,;:|-—'\"‘’*•" if abbreviated else " ,;:|.-—'\"‘’*•")
     text = _TITLE_AFTER.sub("", text)  # the document's title printed beside the name
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
+    text = fix_lookalikes(text)
     if "«" in text and "»" not in text:
         text += "»"  # the closing quote lost in reading
     return text
@@ -63,20 +65,29 @@ def _clean_name(text: str) -> str:
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+# Digits OCR reads for letters of the same shape, and the letters (Latin, Cyrillic) they stand for.
+_DIGIT_LETTERS = {"0": ("O", "o", "О", "о"), "5": ("S", "s", "", ""), "1": ("I", "l", "", "")}
+
+
 def fix_lookalikes(text: str) -> str:
-    """Zero and the letter O told apart by the word they stand in, as OCR confuses them in print of one
-    height: "L0T" and "FL0OR" are words (O), "433OO" and "4600O" postcodes (0). Tokens mixing letters
-    and other digits ("U13/X", "PJU6A", "S117") are left as read."""
+    """Digits and letters of one shape told apart by the word they stand in, as OCR confuses them in
+    print of one height: "L0T", "FL0OR", "C0." and "5dn" are words (O, S), "433OO" and "4600O" postcodes
+    (0), and a capital I between small letters is an l ("WorId"). Tokens mixing letters and other digits
+    ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
-        rest = re.sub(r"[0OoОо]", "", token)
-        if len(rest) >= 2 and rest.isalpha() and "0" in token:
-            cyrillic = bool(re.search(r"[а-яё]", rest, re.IGNORECASE))
-            upper = not rest.islower()
-            return token.replace("0", ("О" if upper else "о") if cyrillic else ("O" if upper else "o"))
-        if len(rest) >= 2 and rest.isdigit() and re.search(r"[OoОо]", token):
+        for digit, (upper, lower, cyr_upper, cyr_lower) in _DIGIT_LETTERS.items():
+            rest = token.replace(digit, "")
+            if digit in token and len(rest) >= 2 and rest.isalpha():
+                cyrillic = bool(re.search(r"[а-яё]", rest, re.IGNORECASE))
+                lower_after = rest.islower() or (rest[:1].isupper() and rest[1:].islower())
+                small = lower_after and not token.startswith(digit)  # "5dn" is "Sdn", "Te1" is "Tel"
+                letter = (cyr_lower if small else cyr_upper) if cyrillic else (lower if small else upper)
+                return token.replace(digit, letter) if letter else token  # Cyrillic has no 5 or 1 look-alike
+        rest = re.sub(r"[OoОо]", "", token)
+        if len(rest) >= 2 and rest.isdigit() and rest != token:
             return re.sub(r"[OoОо]", "0", token)
-        return token
+        return re.sub(r"(?<=[a-z])I(?=[a-z])", "l", token)
     return _TOKEN.sub(fix, text)
 
 
@@ -95,6 +106,15 @@ def _field(name: str, value: str, row: Row, start: int, end: int, conf: float) -
 
 
 def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
+    """The seller's name: after its label, a Russian legal name near the top, a receipt's legal name, or
+    its letterhead's first line; digits read for letters put right (:func:`fix_lookalikes`)."""
+    found = _seller_name(doc, doc_type)
+    if found is None or not isinstance(found.value, str):
+        return found
+    return dataclasses.replace(found, value=fix_lookalikes(found.value))
+
+
+def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
     for row in doc.rows:
         m = SELLER_LABEL.search(row.folded)
         if not m or m.start() > 5:

@@ -223,3 +223,8 @@ L0T 12, GR0UND FLOOR, JALAN MAWAR 2/1A,
 433O0 KAJANG, SELANGOR
 TEL: 03-8736 1200""")
     assert got["seller_address"] == "LOT 12, GROUND FLOOR, JALAN MAWAR 2/1A, 43300 KAJANG, SELANGOR"
+
+
+def test_a_name_read_with_digits_for_letters_is_written_with_the_letters() -> None:
+    assert _names("""TUKANG J0HAN 5dn Bhd (123456-K)
+NO. 5, JALAN MELATI 1, 43000 KAJANG""")["seller_name"] == "TUKANG JOHAN Sdn Bhd"
