@@ -103,7 +103,9 @@ def parse_last_money(text: str) -> tuple[str, int, int] | None:
              and not re.match(r"\s?%", clean[a[2]:a[2] + 2])]
     if found:
         return found[-1]
-    m = re.search(r"(?<![\d.,])(\d{1,6}) (\d{2})\s*$", clean)
+    # ... or a colon ("TOTAL 14:00"), its zeros read as the letter ("RM5 OO")
+    clean = re.sub(r"(?<=\d[ :])[OoОо]{2}(?=\s*$)", "00", clean)
+    m = re.search(r"(?<![\d.,:])(\d{1,6})[ :](\d{2})\s*$", clean)
     if m and not re.search(r"\d[.,]\d", clean):
         return f"{int(m.group(1))}.{m.group(2)}", m.start(1), m.end(2)
     # whole units marked with their currency: "Grand Total Rs 1939", "Total: 1 500 руб."

@@ -60,6 +60,9 @@ def test_amount_read_with_a_space_for_its_point_or_glued_to_its_currency() -> No
     assert _total("Total After Adj Incl GST 98 35") == "98.35"
     assert _total("Nett Total: RM7.70") == "7.70"
     assert _total("Grand Total Rs 1939") == "1939.00"
+    assert _total("TOTAL RM7 OO") == "7.00"  # its zeros read as the letter, its point as a space
+    assert _total("TOTAL 23:50") == "23.50"  # its point read as a colon
+    assert _total("Total 12:30:15") is None  # a time is no amount
 
 
 def test_a_whole_number_with_no_currency_is_no_total() -> None:
