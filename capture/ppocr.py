@@ -58,12 +58,9 @@ _engine = None
 
 def available() -> bool:
     """Whether PP-OCR can run here (``rapidocr-onnxruntime`` and ONNX Runtime installed)."""
-    try:
-        import onnxruntime  # noqa: F401
-        import rapidocr_onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    from importlib.util import find_spec  # found, not imported: a worker that never meets a Latin page pays nothing
+
+    return find_spec("onnxruntime") is not None and find_spec("rapidocr_onnxruntime") is not None
 
 
 def wanted(setting: str) -> bool:

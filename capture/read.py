@@ -218,7 +218,7 @@ def _second_look(job: PageJob, best: _Reading, dpi: int, tmp: str) -> _Reading:
     page's first reading stands."""
     number = job.index + 1
     upright = rotate_right_angle(best.gray, best.rotation)
-    if ppocr.wanted(job.latin_engine) and ppocr.is_latin_page(best.words) and ppocr.reads_poorly(best.words):
+    if ppocr.is_latin_page(best.words) and ppocr.reads_poorly(best.words) and ppocr.wanted(job.latin_engine):
         try:
             words = ppocr.read(upright, best.scale)
         except (RuntimeError, ValueError, cv2.error) as exc:
