@@ -185,6 +185,7 @@ class Pipeline:
     ) -> None:
         self.archive = archive
         self.settings = archive.settings
+        self.latin_engine = self.settings.latin_engine  # a bad setting fails here, before any file is taken
         self.executor = executor
         self.actor = actor or default_actor()
         self.progress = progress or _no_progress
@@ -315,7 +316,7 @@ class Pipeline:
         derived = blobs.derived_dir(digest)
         timeout = float(self.settings.get("ocr", "timeout"))
         jobs = [
-            dataclasses.replace(job, ocr_timeout=timeout, latin_engine=self.settings.latin_engine)
+            dataclasses.replace(job, ocr_timeout=timeout, latin_engine=self.latin_engine)
             for job in plan_pages(
                 str(blobs.path(key)), languages=self.settings.languages, dpi=int(self.settings.get("ocr", "dpi")),
                 derived_dir=str(derived), max_pixels=self.settings.max_pixels,
