@@ -32,8 +32,6 @@ import numpy as np
 from capture.types import OcrWord
 from finarchive.errors import MissingDependencyError
 
-log = logging.getLogger(__name__)
-
 ENGINES = ("auto", "ppocr", "tesseract")
 # A step between two characters' centres this many times the line's median step is a space
 # (measured on SROIE: 1.5 cuts dates in two, 2.2 glues labels to values; 1.7 keeps both whole).

@@ -56,7 +56,6 @@ def _clean_name(text: str) -> str:
     text = _LEADING_ROLE.sub("", text).strip(" ,;:|-—'\"‘’*•" if abbreviated else " ,;:|.-—'\"‘’*•")
     text = _TITLE_AFTER.sub("", text)  # the document's title printed beside the name
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
-    text = fix_lookalikes(text)
     if "«" in text and "»" not in text:
         text += "»"  # the closing quote lost in reading
     return text
