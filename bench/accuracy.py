@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 CACHE = REPO / "bench" / "out" / "ocr-cache"
-CACHE_VERSION = 10
+CACHE_VERSION = 11
 SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".txt"}
 
 sys.path.insert(0, str(REPO))

@@ -9,7 +9,9 @@ in tesseract's text for 24 and in PP-OCR's for 30 (docs/benchmarks.md). PP-OCR's
 knows Latin letters, digits and Chinese, and no Cyrillic, so it is asked only about pages whose
 tesseract reading is in Latin script (:func:`is_latin_page`) and unsure (:func:`reads_poorly`: clean
 print reads as well by tesseract), and its words replace tesseract's only when they hold most of the
-text tesseract found (:func:`better`).
+text tesseract found (:func:`better`). Where the two engines read one stretch of a line alike, letter for
+letter, tesseract's spaces and punctuation are kept (PP-OCR runs words together and drops a line's
+last comma); where they read it differently, the surer engine's words stand (:func:`fuse`).
 
 PP-OCR finds text lines and reads each as a whole; it often leaves out the spaces of tightly set print
 ("ABCHOTRADING"). Each character comes with the position the recogniser read it at, so a line is cut
@@ -23,6 +25,7 @@ The engine is optional: ``[ocr] latin_engine`` picks ``auto`` (PP-OCR when insta
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 import unicodedata
 from collections.abc import Sequence
@@ -50,6 +53,11 @@ WELL_READ = 0.9
 # PP-OCR's words replace tesseract's only when they hold at least this share of tesseract's characters:
 # a page PP-OCR finds little on (a faded photo, a page of small print it did not detect) keeps its reading.
 MIN_SHARE = 0.6
+# Where the engines read a stretch differently, tesseract's words stand when it read each of them at least
+# this surely and more surely than PP-OCR read its own (PP-OCR is rarely unsure, so this is seldom).
+TESSERACT_SURE = 0.85
+# A number tesseract cut at its decimal point ("101. 00"): PP-OCR's one word stands.
+_BROKEN_NUMBER = re.compile(r"\d[.,] \d")
 
 _engine = None
 
@@ -169,3 +177,73 @@ def better(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> bool:
     theirs = sum(len(w.text) for w in tesseract if w.confidence >= SURE)
     ours = sum(len(w.text) for w in ppocr)
     return ours > 0 and ours >= MIN_SHARE * theirs
+
+
+def fuse(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
+    """PP-OCR's reading of a page with tesseract's put in where it is better, stretch by stretch.
+
+    A stretch is a run of one PP-OCR line's words and the tesseract words over them (boxes overlapping
+    across most of the narrower word, on the same text line). Its letters and digits read alike by both
+    engines, tesseract's words are taken when it read them surely (:data:`SURE`): its spacing and its
+    punctuation (PP-OCR's model reads many commas as full stops and drops a line's last comma); read
+    differently, tesseract's words stand when it is sure of them (:data:`TESSERACT_SURE`) and surer than
+    PP-OCR. Lines keep PP-OCR's order and height, so the extractor's rows are the same either way."""
+    lines: dict[int, list[OcrWord]] = {}
+    for word in ppocr:
+        lines.setdefault(word.line, []).append(word)
+    taken: set[int] = set()
+    out: list[OcrWord] = []
+    for number, words in sorted(lines.items()):
+        for ours, theirs in _stretches(sorted(words, key=lambda w: w.box[0]), tesseract, taken):
+            out.extend(_pick(ours, theirs, number))
+    return tuple(out)
+
+
+def _overlap(a: OcrWord, b: OcrWord) -> bool:
+    across = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+    return across > 0.3 * min(a.box[2] - a.box[0], b.box[2] - b.box[0])
+
+
+def _stretches(words: list[OcrWord], tesseract: Sequence[OcrWord], taken: set[int]
+               ) -> list[tuple[list[OcrWord], list[OcrWord]]]:
+    top, bottom = min(w.box[1] for w in words), max(w.box[3] for w in words)
+
+    def on_line(word: OcrWord) -> bool:
+        height = max(1, min(word.box[3] - word.box[1], bottom - top))
+        return (min(word.box[3], bottom) - max(word.box[1], top)) / height >= 0.5
+
+    near = [i for i, w in enumerate(tesseract) if i not in taken and on_line(w)]
+    groups: list[tuple[set[int], set[int]]] = []  # (indices into words, indices into tesseract)
+    for i, word in enumerate(words):
+        over = {j for j in near if _overlap(word, tesseract[j])}
+        joined = [g for g in groups if g[1] & over]
+        ours, theirs = {i}, over
+        for g in joined:
+            ours, theirs = ours | g[0], theirs | g[1]
+            groups.remove(g)
+        groups.append((ours, theirs))
+    out = []
+    for ours, theirs in sorted(groups, key=lambda g: min(g[0])):
+        taken |= theirs
+        out.append(([words[i] for i in sorted(ours)], sorted((tesseract[j] for j in theirs), key=lambda w: w.box[0])))
+    return out
+
+
+def _letters(words: Sequence[OcrWord]) -> str:
+    return "".join(ch for w in words for ch in w.text if ch.isalnum()).casefold()
+
+
+def _pick(ours: list[OcrWord], theirs: list[OcrWord], line: int) -> list[OcrWord]:
+    if not theirs:
+        return ours
+    sure_ours, sure_theirs = min(w.confidence for w in ours), min(w.confidence for w in theirs)
+    if _letters(ours) == _letters(theirs):
+        if sure_theirs < SURE or _BROKEN_NUMBER.search(" ".join(w.text for w in theirs)):
+            return ours
+        confidence = max(sure_ours, sure_theirs)  # two engines read it alike
+    elif sure_theirs >= TESSERACT_SURE and sure_theirs > sure_ours:
+        confidence = sure_theirs
+    else:
+        return ours
+    top, bottom = min(w.box[1] for w in ours), max(w.box[3] for w in ours)
+    return [OcrWord(w.text, confidence, (w.box[0], top, w.box[2], bottom), line, 0) for w in theirs]

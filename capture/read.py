@@ -225,7 +225,7 @@ def _second_look(job: PageJob, best: _Reading, dpi: int, tmp: str) -> _Reading:
             log.warning("PP-OCR failed on %s page %d, tesseract's reading kept: %s", job.path, number, exc)
         else:
             if ppocr.better(words, best.words):
-                return replace(best, words=words)
+                return replace(best, words=ppocr.fuse(words, best.words))
     try:
         words = reread_unsure(best.words, upright, best.scale, languages=job.languages, dpi=dpi, tmp=tmp,
                               timeout=job.ocr_timeout)
