@@ -163,7 +163,7 @@ def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
 # The legal form that ends a company's name on a letterhead or a till slip, as OCR reads it ("SDN BHO",
 # "SON. BHD.", "§/B"): Malaysian/Singaporean Sdn Bhd, Bhd, S/B; Enterprise; the English and European forms.
 _FORM = re.compile(
-    r"(?<![A-Za-z])(?:S[DIO0]N[.,]?\s*\|?\s*[BGE8][HNE][DO0]\.?|B[HN]D\.?(?![A-Za-z])|S/B(?=[\s\d(]|$)|ENTERPRISES?|"
+    r"(?<![A-Za-z])(?:S[DIO0]N[.,]?\s*\|?\s*[BGE8][HNE][DO0]\.?|B[HN]D\.?(?![A-Za-z])|[S5]/[B8](?=[\s\d(]|$)|ENTERPRISES?|"
     r"(?:PTE\.?\s*)?LTD\.?|LIMITED|LLC|L\.L\.C\.|INC\.?|CORP\.?|GMBH|B\.V\.?|N\.V\.|PLC|LLP|S\.A\.(?:R\.L\.)?|"
     r"SARL|SAS|AG|SP\. Z O\.O\.|PVT\.? LTD\.?)(?![A-Za-z])", re.IGNORECASE)
 # OCR's symbols for letters in a Latin header line
@@ -173,6 +173,9 @@ _REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\
 
 
 _SDN_BHD = re.compile(r"S[DIO0]N([.,])?\s*\|?\s*[BGE8][HNE][DO0](?![A-Za-z])")  # "SON. GHD" as read
+_S_B = re.compile(r"[S5]/[B8]$")  # "5/8", "S/8" as read
+# A row that is only the document's title ("TAX INVOICE" above a fuel station's name): no name, read on.
+_TITLE_ROW = re.compile(r"(?i)^\W*(?:(?:simplified\s+)?tax\s+invoice|invoice|(?:official\s+)?receipt|cash\s+(?:bill|sale))\W*$")
 _REG_ROW = re.compile(r"(?i)\bco\.?\s*(?:reg|no)|compan\w*\s*(?:reg|no)|\broc\b|\d{5,}\s*[-~]\s*[A-Z]\b")
 
 
@@ -181,6 +184,8 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
     "... S/B (519537-X)", "... Ltd"), its registration number after the form left out; a form alone
     on its row ("CO. (M) SDN BHD") finishes the name on the row above."""
     for n, row in enumerate(rows):
+        if _TITLE_ROW.match(row.text):
+            continue
         if re.search(BUYER_ROLES, row.folded) or _NOT_ADDRESS.search(row.text) and not _REG_ROW.search(row.text):
             return None  # the name comes before the phone, the tax number, the slip's own lines
         text = re.split(r"\s[-–—|]\s(?=.*\d)", row.text.translate(_LATIN_LOOKALIKES))[0]  # "Name AG - street - city"
@@ -197,6 +202,8 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
         if len(re.findall(r"[A-Za-z]{3,}", tail[_REG_TAIL.match(tail).end():])) > 1 and len(forms) == 1:
             continue  # the form inside a sentence, not at a name's end
         head = text[:form.start()]
+        if re.search(r"\d", form.group()) and _ADDRESS_WORDS.search(head):
+            continue  # "JALAN 5/8" is a street, not a company "... S/B" read with digits
         head = head.split(":")[-1] if re.search(r"^[^:]{3,20}:", head) else head  # "Owned by: ..."
         name = f"{head}{text[form.start():form.end()]}"
         words = re.findall(r"[A-Za-z]{2,}", head)
@@ -204,7 +211,7 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
                 and not re.search(r"\d", rows[n - 1].text):
             name = f"{rows[n - 1].text.translate(_LATIN_LOOKALIKES)} {name}"
         name = re.sub(r"\s+", " ", name).strip(" ,;:|-~'\"“”«»")
-        name = _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", name)
+        name = _S_B.sub("S/B", _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", name))
         if len(re.findall(r"[A-Za-z]", name)) < 4:
             continue
         name = _LEADING_ROLE.sub("", name)
@@ -263,7 +270,9 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
         if m:
             return _address_from(rows, n, m.start(), 0.8)
     if start_index is not None and start_index < 6:
-        return _header_address(rows, start_index)
+        # under the name; or above it, where a fuel station's slip prints its site before the company
+        below = _header_address(rows, start_index)
+        return below if below or doc_type != "receipt" else _header_address(rows[:start_index], -1)
     return None
 
 
@@ -286,6 +295,11 @@ _GLUED_POSTCODE = re.compile(r"(?<![\w/])(\d{5}|\d{4}[O])(?=[A-Za-z]{3})")
 _POSTCODE = re.compile(r"(?i)(?<![\w/])(?<!lot )(?<!no )(?<!no\. )\d{5}(?![\w/])")
 # "HQ ADD:", "Address:" before the address itself
 _ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|addr|address)\s*[:.]\s*")
+# A full stop between two parts of a Latin address is a comma read as one ("Lot 38. 39", "SR 1/9.SEKSYEN 9",
+# "PETALING JAYA. SELANGOR"; faint commas lose their tail): after a word of four letters or more, or after
+# a number, and before more of the address. An abbreviation keeps its stop ("NO.", "JLN.", "P.T.", "D.E.",
+# "SELANGOR D.E." read as "SELANGORD.E").
+_PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d)(?!\s*[A-Za-z]\b)")
 _BRANCH_OR_REG = re.compile(r"(?i)^\W*\(.*\)\W*$|^\W*[\w/]*\d{4,}[\w/]*\s*[-~]?\s*[A-Z]?\W*$")
 
 
@@ -325,6 +339,7 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     value = re.sub(r"\s+", " ", " ".join(parts))
     tail = _NOT_ADDRESS.search(value)
     value = _cut(value[:tail.start()] if tail else value).strip(" ,;|:-~")
+    value = _PART_STOP.sub(",", value)
     if len(re.findall(r"[^\W\d_]", value)) < 4:
         return None
     return Hit(value, value, first, 0, len(first.text), 0.7).field("seller_address", 0.7)

@@ -231,3 +231,33 @@ TEL: 03-8736 1200""")
 def test_a_name_read_with_digits_for_letters_is_written_with_the_letters() -> None:
     assert _names("""TUKANG J0HAN 5dn Bhd (123456-K)
 NO. 5, JALAN MELATI 1, 43000 KAJANG""")["seller_name"] == "TUKANG JOHAN Sdn Bhd"
+
+
+def test_a_title_above_the_name_is_passed_over_and_an_address_above_the_name_is_taken() -> None:
+    got = _names("""TAX INVOICE
+KedaiFuel Seri Permas 2
+LOT PTD 101051
+Jalan Permas 10/10
+81750 Masai, Johor
+Lembah Fuel Enterprise
+GST No: 000123456789""")
+    assert got == {"seller_name": "Lembah Fuel Enterprise",
+                   "seller_address": "LOT PTD 101051 Jalan Permas 10/10 81750 Masai, Johor"}
+
+
+def test_s_b_read_with_digits_is_a_legal_form_but_a_street_numbered_5_8_is_not() -> None:
+    assert _names("""99 KEDAI MURAH 5/8 (519537-X)
+LOT P.T. 2811, JALAN ANGSA,
+41150 KLANG, SELANGOR""")["seller_name"] == "99 KEDAI MURAH S/B"
+    assert _names("""KEDAI BUKU MAJU
+JALAN SS 5/8 (PJU)
+47301 PETALING JAYA""")["seller_name"] == "KEDAI BUKU MAJU"
+
+
+def test_full_stops_read_for_the_commas_between_address_parts_are_commas() -> None:
+    got = _names("""KEDAI RUNCIT MAWAR SDN BHD
+Lot 38. 39 Boulevard. Jalan Kenari 5. Bandar Puchong Jaya
+NO.2 JLN SR 1/9.SEKSYEN 9. 47170 Puchong. Selangor D.E.
+TEL: 03-8736 1200""")
+    assert got["seller_address"] == ("Lot 38, 39 Boulevard, Jalan Kenari 5, Bandar Puchong Jaya NO.2 JLN SR 1/9,"
+                                     "SEKSYEN 9, 47170 Puchong, Selangor D.E.")
