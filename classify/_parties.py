@@ -71,7 +71,8 @@ _DIGIT_LETTERS = {"0": ("O", "o", "О", "о"), "5": ("S", "s", "", ""), "1": ("I
 def fix_lookalikes(text: str) -> str:
     """Digits and letters of one shape told apart by the word they stand in, as OCR confuses them in
     print of one height: "L0T", "FL0OR", "C0." and "5dn" are words (O, S), "433OO" and "4600O" postcodes
-    (0), and a capital I between small letters is an l ("WorId"). Tokens mixing letters and other digits
+    (0), a capital I between small letters is an l ("WorId"), and an l or I inside a number a one ("7/ll8B",
+    "28I1"). Tokens mixing letters and other digits
     ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
@@ -83,11 +84,17 @@ def fix_lookalikes(text: str) -> str:
                 small = lower_after and not token.startswith(digit)  # "5dn" is "Sdn", "Te1" is "Tel"
                 letter = (cyr_lower if small else cyr_upper) if cyrillic else (lower if small else upper)
                 return token.replace(digit, letter) if letter else token  # Cyrillic has no 5 or 1 look-alike
+        if token == "0" and (re.search(r"[A-Za-z]-$", m.string[:m.start()]) or re.match(r"-[A-Za-z]", m.string[m.end():])):
+            return "O"  # "HAI-0": a letter joined to a word, not a number
         rest = re.sub(r"[OoОо]", "", token)
         if len(rest) >= 2 and rest.isdigit() and rest != token:
             return re.sub(r"[OoОо]", "0", token)
         return re.sub(r"(?<=[a-z])I(?=[a-z])", "l", token)
+    text = _L_FOR_ONE.sub(lambda m: "1" * len(m.group()), text)
     return _TOKEN.sub(fix, text)
+
+
+_L_FOR_ONE = re.compile(r"(?<=[\d/])[lI]+(?=\d)")  # "7/ll8B", "28I1": ones read as l or I inside a number
 
 
 def _cut(text: str) -> str:
@@ -110,7 +117,11 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
     found = _seller_name(doc, doc_type)
     if found is None or not isinstance(found.value, str):
         return found
-    return dataclasses.replace(found, value=fix_lookalikes(found.value))
+    return dataclasses.replace(found, value=_AMPERSAND.sub("&", fix_lookalikes(found.value)))
+
+
+# "&" read as "B" or "8" between two words of a name ("STATIONERY B BOOKS")
+_AMPERSAND = re.compile(r"(?<=[A-Za-z]{3} )[B8](?= [A-Za-z]{3})")
 
 
 def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
@@ -163,7 +174,7 @@ def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
 # The legal form that ends a company's name on a letterhead or a till slip, as OCR reads it ("SDN BHO",
 # "SON. BHD.", "§/B"): Malaysian/Singaporean Sdn Bhd, Bhd, S/B; Enterprise; the English and European forms.
 _FORM = re.compile(
-    r"(?<![A-Za-z])(?:S[DIO0]N[.,]?\s*\|?\s*[BGE8][HNE][DO0]\.?|B[HN]D\.?(?![A-Za-z])|[S5]/[B8](?=[\s\d(]|$)|ENTERPRISES?|"
+    r"(?<![A-Za-z])(?:S[DIO0]N[.,]?\s*\|?\s*[BGE8][HNE][DO0]\.?|B[HN]D(?:\.|(?![A-Za-z]))|[S5]/[B8](?=[\s\d(]|$)|ENTERPRISES?|"
     r"(?:PTE\.?\s*)?LTD\.?|LIMITED|LLC|L\.L\.C\.|INC\.?|CORP\.?|GMBH|B\.V\.?|N\.V\.|PLC|LLP|S\.A\.(?:R\.L\.)?|"
     r"SARL|SAS|AG|SP\. Z O\.O\.|PVT\.? LTD\.?)(?![A-Za-z])", re.IGNORECASE)
 # OCR's symbols for letters in a Latin header line
@@ -211,6 +222,7 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
                 and not re.search(r"\d", rows[n - 1].text):
             name = f"{rows[n - 1].text.translate(_LATIN_LOOKALIKES)} {name}"
         name = re.sub(r"\s+", " ", name).strip(" ,;:|-~'\"“”«»")
+        name = re.sub(r"(?<=[A-Za-z]{4})(?<!(?i:sdn))[.,](?=\s*" + re.escape(form.group()) + "$)", "", name)  # "HANDEL. SDN BHD"
         name = _S_B.sub("S/B", _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", name))
         if len(re.findall(r"[A-Za-z]", name)) < 4:
             continue
@@ -291,6 +303,7 @@ _PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:mobile|wh
 # A postcode run into the town after it, as OCR loses the space ("81760JOHOR BAHRU"; "5510O" with its
 # last zero read as the letter).
 _GLUED_POSTCODE = re.compile(r"(?<![\w/])(\d{5}|\d{4}[O])(?=[A-Za-z]{3})")
+_POSTCODE_D = re.compile(r"(?<![\w/])(\d{4})D(?=[\s,]|$)")  # "4600D PETALING JAYA": its last 0 read as D
 # A postcode: five digits on their own, not a lot's or a building's number ("LOT 11995").
 _POSTCODE = re.compile(r"(?i)(?<![\w/])(?<!lot )(?<!no )(?<!no\. )\d{5}(?![\w/])")
 # "HQ ADD:", "Address:" before the address itself
@@ -298,7 +311,8 @@ _ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|a
 # A full stop between two parts of a Latin address is a comma read as one ("Lot 38. 39", "SR 1/9.SEKSYEN 9",
 # "PETALING JAYA. SELANGOR"; faint commas lose their tail): after a word of four letters or more, or after
 # a number, and before more of the address. An abbreviation keeps its stop ("NO.", "JLN.", "P.T.", "D.E.",
-# "SELANGOR D.E." read as "SELANGORD.E").
+# "SELANGOR D.E." read as "SELANGORD.E"). The other way round, "NO," and "NO;" before a number are the
+# abbreviation's stop and colon misread; a comma read twice is one, and "¢" is "&".
 _PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d)(?!\s*[A-Za-z]\b)")
 _BRANCH_OR_REG = re.compile(r"(?i)^\W*\(.*\)\W*$|^\W*[\w/]*\d{4,}[\w/]*\s*[-~]?\s*[A-Z]?\W*$")
 
@@ -312,7 +326,7 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     skipped = 0
     postcode = False
     for row in rows[name_index + 1:name_index + 9]:
-        text = fix_lookalikes(_GLUED_POSTCODE.sub(r"\1 ", row.text.strip()))
+        text = fix_lookalikes(_POSTCODE_D.sub(r"\g<1>0", _GLUED_POSTCODE.sub(r"\1 ", row.text.strip())))
         if not parts:
             text = _ADDRESS_LEAD.sub("", text)
         if len(text) > 100:
@@ -340,6 +354,8 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     tail = _NOT_ADDRESS.search(value)
     value = _cut(value[:tail.start()] if tail else value).strip(" ,;|:-~")
     value = _PART_STOP.sub(",", value)
+    value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
+    value = re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&"))
     if len(re.findall(r"[^\W\d_]", value)) < 4:
         return None
     return Hit(value, value, first, 0, len(first.text), 0.7).field("seller_address", 0.7)

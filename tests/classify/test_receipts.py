@@ -261,3 +261,32 @@ NO.2 JLN SR 1/9.SEKSYEN 9. 47170 Puchong. Selangor D.E.
 TEL: 03-8736 1200""")
     assert got["seller_address"] == ("Lot 38, 39 Boulevard, Jalan Kenari 5, Bandar Puchong Jaya NO.2 JLN SR 1/9,"
                                      "SEKSYEN 9, 47170 Puchong, Selangor D.E.")
+
+
+def test_a_legal_name_as_ocr_misreads_its_punctuation() -> None:
+    assert _names("""HAI-0 MAJU BHD (169199-V)
+LOT 5, JALAN KAPAR, 41400 KLANG""")["seller_name"] == "HAI-O MAJU BHD"  # a letter O, joined by a hyphen
+    assert _names("""KANO HANDEL. SDN BHD
+LOT 5, JALAN KAPAR, 41400 KLANG""")["seller_name"] == "KANO HANDEL SDN BHD"  # no stop before the form
+    assert _names("""SKCA TIMBER SDN. BHD. (946207-D)
+LOT 5, JALAN KAPAR, 41400 KLANG""")["seller_name"] == "SKCA TIMBER SDN. BHD."  # printed stops kept
+    assert _names("""TEO HENG STATIONERY B BOOKS
+NO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI""")["seller_name"] == "TEO HENG STATIONERY & BOOKS"
+
+
+def test_ones_and_zeros_read_as_letters_inside_an_address_number() -> None:
+    got = _names("""KEDAI BUKU MAJU SDN BHD
+NO 8, JALAN 7/ll8B, DESA TUN RAZAK
+LOT 28I1, BATU 8 1/2, 4600D PETALING JAYA
+TEL: 03-8736 1200""")
+    assert got["seller_address"] == "NO 8, JALAN 7/118B, DESA TUN RAZAK LOT 2811, BATU 8 1/2, 46000 PETALING JAYA"
+
+
+def test_an_addresss_abbreviations_and_commas_as_ocr_misreads_them() -> None:
+    got = _names("""KEDAI BUKU MAJU SDN BHD
+NO, 31G ¢ 33G, JALAN BESAR,, 39100 BRINCHANG
+TEL: 03-8736 1200""")
+    assert got["seller_address"] == "NO. 31G & 33G, JALAN BESAR, 39100 BRINCHANG"
+    assert _names("""KEDAI BUKU MAJU SDN BHD
+NO; 1-1&2 GROUND FLOOR, 43200 CHERAS
+TEL: 03-8736 1200""")["seller_address"] == "NO: 1-1&2 GROUND FLOOR, 43200 CHERAS"
