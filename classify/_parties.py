@@ -300,9 +300,9 @@ _REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,
 
 _PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:mobile|whatsapps?|h/?p|tel|fax)\b.*|"
                         r".*\(\+?\d{2,4}\)\s*\d{3,4}.*)\W*$")  # an area code in brackets: "(+603) 7831 2552"
-# A postcode run into the town after it, as OCR loses the space ("81760JOHOR BAHRU"; "5510O" with its
-# last zero read as the letter).
-_GLUED_POSTCODE = re.compile(r"(?<![\w/])(\d{5}|\d{4}[O])(?=[A-Za-z]{3})")
+# A postcode run into the town after it, as OCR loses the space ("81760JOHOR BAHRU"; "5510O", "403ooShah"
+# with its last zeros read as letters).
+_GLUED_POSTCODE = re.compile(r"(?<![\w/])(\d{5}|\d{3}[\dOo][Oo]|\d{4}O)(?=[A-Za-z]{3})")
 _POSTCODE_D = re.compile(r"(?<![\w/])(\d{4})D(?=[\s,]|$)")  # "4600D PETALING JAYA": its last 0 read as D
 # A postcode: five digits on their own, not a lot's or a building's number ("LOT 11995").
 _POSTCODE = re.compile(r"(?i)(?<![\w/])(?<!lot )(?<!no )(?<!no\. )\d{5}(?![\w/])")
@@ -339,10 +339,9 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
                 if skipped > 3:
                     break
                 continue
-        elif stop or _BRANCH_OR_REG.match(text) or (
-                postcode and not _ADDRESS_WORDS.search(text) and not parts[-1].endswith(",")) or (
-                re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and re.search(r"\d{5}", text)):
-            break
+        elif stop or _BRANCH_OR_REG.match(text) or re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and (
+                (not _ADDRESS_WORDS.search(text) and not parts[-1].endswith(",")) or re.search(r"\d{5}", text)):
+            break  # after the postcode's line, only an outlet's "1245-DESA SRI HARTAMAS" or more of the address
         parts.append(text)
         first = first or row
         postcode = postcode or bool(_POSTCODE.search(text))

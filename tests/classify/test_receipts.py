@@ -290,3 +290,12 @@ TEL: 03-8736 1200""")
     assert _names("""KEDAI BUKU MAJU SDN BHD
 NO; 1-1&2 GROUND FLOOR, 43200 CHERAS
 TEL: 03-8736 1200""")["seller_address"] == "NO: 1-1&2 GROUND FLOOR, 43200 CHERAS"
+
+
+def test_an_outlets_line_after_the_postcode_is_part_of_the_address() -> None:
+    got = _names("""99 KEDAI MURAH S/B (519537-X)
+LOT P.T. 2811, JALAN ANGSA,
+403ooKLANG, SELANGOR
+1245-DESA SRI HARTAMAS
+GST ID. NO : 000181747712""")
+    assert got["seller_address"] == "LOT P.T. 2811, JALAN ANGSA, 40300 KLANG, SELANGOR 1245-DESA SRI HARTAMAS"
