@@ -299,3 +299,13 @@ LOT P.T. 2811, JALAN ANGSA,
 1245-DESA SRI HARTAMAS
 GST ID. NO : 000181747712""")
     assert got["seller_address"] == "LOT P.T. 2811, JALAN ANGSA, 40300 KLANG, SELANGOR 1245-DESA SRI HARTAMAS"
+
+
+def test_a_total_inclusive_of_tax_with_inclusive_misread_is_the_total() -> None:
+    assert _total("""SOME SHOP
+251.00
+Cash Promotion 34.00
+Rounding Adj: 0.00
+Tota! Incusive GST: 217.00
+GST Summary: Amount Tax
+SR 195.28 11.72""") == "217.00"
