@@ -314,6 +314,10 @@ _ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|a
 # "SELANGOR D.E." read as "SELANGORD.E"). The other way round, "NO," and "NO;" before a number are the
 # abbreviation's stop and colon misread; a comma read twice is one, and "¢" is "&".
 _PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d)(?!\s*[A-Za-z]\b)")
+# A row of the document's body, which no address reaches: a date, an amount with its currency, a table's head
+_BODY_ROW = re.compile(r"(?i)\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?:\b(?:rs|rm|inr|usd|eur)\.?|[$€£₹])\s?\d|"
+                       r"\b(?:description|qty|quantity|amount|total|rate|price)\b")
+_WORDS_ONLY = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){2,}\s*$")
 _BRANCH_OR_REG = re.compile(r"(?i)^\W*\(.*\)\W*$|^\W*[\w/]*\d{4,}[\w/]*\s*[-~]?\s*[A-Z]?\W*$")
 
 
@@ -331,9 +335,9 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
             text = _ADDRESS_LEAD.sub("", text)
         if len(text) > 100:
             break  # a paragraph, not a letterhead
-        stop = _NOT_ADDRESS.search(text) or _REG_ROW.search(text) or _PHONE_ROW.match(text)
+        stop = _NOT_ADDRESS.search(text) or _REG_ROW.search(text) or _PHONE_ROW.match(text) or _BODY_ROW.search(text)
         if not parts:
-            lead = stop and (stop.start() < 10 or _REG_ROW.search(text))  # a row that starts as no address
+            lead = stop and (stop.start() < 10 or _REG_ROW.search(text) or _BODY_ROW.search(text))  # no address's
             if _REG_NO.search(text) or _BRANCH_OR_REG.match(text) or lead or not _ADDRESS_WORDS.search(text):
                 skipped += 1  # a registration or tax number, a brand or a branch before the address
                 if skipped > 3:
@@ -342,6 +346,8 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
         elif stop or _BRANCH_OR_REG.match(text) or re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and (
                 (not _ADDRESS_WORDS.search(text) and not parts[-1].endswith(",")) or re.search(r"\d{5}", text)):
             break  # after the postcode's line, only an outlet's "1245-DESA SRI HARTAMAS" or more of the address
+        elif not _ADDRESS_WORDS.search(text) and not parts[-1].rstrip().endswith(",") and _WORDS_ONLY.match(text):
+            break  # a row of words after a finished line: the document's own ("Booking ID Payment Mode")
         parts.append(text)
         first = first or row
         postcode = postcode or bool(_POSTCODE.search(text))

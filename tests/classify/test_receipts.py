@@ -309,3 +309,17 @@ Rounding Adj: 0.00
 Tota! Incusive GST: 217.00
 GST Summary: Amount Tax
 SR 195.28 11.72""") == "217.00"
+
+
+def test_an_address_stops_before_the_documents_own_rows() -> None:
+    got = _names("""PAYMENT RECEIPT
+SEASIDE INN
+Sunset Resort Marina, 31/12/2017 01/01/2018 1
+12, Harbour Street, Riverside, Chennai
+Booking ID Payment Mode
+ABCD1234 Cash at Hotel
+DESCRIPTION RATE AMOUNT
+Room Charges Rs 1939 x 1 Night Rs 1939
+Grand Total Rs 1939""")
+    # not the stay's dates, not the booking's table, not the charges
+    assert got == {"seller_name": "SEASIDE INN", "seller_address": "12, Harbour Street, Riverside, Chennai"}
