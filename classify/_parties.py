@@ -71,8 +71,8 @@ _DIGIT_LETTERS = {"0": ("O", "o", "О", "о"), "5": ("S", "s", "", ""), "1": ("I
 def fix_lookalikes(text: str) -> str:
     """Digits and letters of one shape told apart by the word they stand in, as OCR confuses them in
     print of one height: "L0T", "FL0OR", "C0." and "5dn" are words (O, S), "433OO" and "4600O" postcodes
-    (0), a capital I between small letters is an l ("WorId"), and an l or I inside a number a one ("7/ll8B",
-    "28I1"). Tokens mixing letters and other digits
+    (0), a capital I between small letters is an l ("WorId"), an l or I inside a number a one ("7/ll8B",
+    "28I1"), and a lone 0 hyphened to a word the letter ("HAI-0"). Tokens mixing letters and other digits
     ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
