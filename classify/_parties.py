@@ -249,7 +249,12 @@ def _header_line(text: str) -> bool:
     if upper < 0.5 * len(letters) and not all(w[0].isupper() for w in words):
         return False
     return len(words) >= 1 and not _NOT_ADDRESS.search(text) and not re.search(
-        r"(?i)\b(?:invoice|receipt|report|agreement|contract|memo|форма|отчет|отчёт|чек|счет|счёт|договор)\b", text)
+        r"(?i)\b(?:invoice|receipt|report|agreement|contract|memo|форма|отчет|отчёт|чек|счет|счёт|договор)\b", text) \
+        and not _SLIP_PHRASE.search(text)
+
+
+# A till slip's own words, also run together as OCR reads them ("GOODSSOLDARENOTRETURNABLE.THANKYOU")
+_SLIP_PHRASE = re.compile(r"(?i)returnable|exchangeable|thank\s*you|come\s*again|goods\s*sold|спасибо за покупку")
 
 
 def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldValue | None:

@@ -323,3 +323,11 @@ Room Charges Rs 1939 x 1 Night Rs 1939
 Grand Total Rs 1939""")
     # not the stay's dates, not the booking's table, not the charges
     assert got == {"seller_name": "SEASIDE INN", "seller_address": "12, Harbour Street, Riverside, Chennai"}
+
+
+def test_a_slips_own_phrase_run_together_is_no_name() -> None:
+    assert _names("""GOODSSOLDARENOTRETURNABLE.THANKYOU
+SLF CASH & CARRY
+(002107265 V)
+NO.15 JLN TSJ2, TMN SUBANG JASA,
+40000 SHAH ALAM, SEL.""")["seller_name"] == "SLF CASH & CARRY"
