@@ -422,8 +422,8 @@ def _rounded(doc: Doc, hit: Hit) -> Hit:
     return replace(hit, value=value, priority=hit.priority * 0.9)
 
 
-_TENDERED = Label(r"(?:cash tendered|tendered|cash received|received cash|cash|paid amount|amount paid|"
-                  r"accepted total|payment|получено|наличными)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
+_TENDERED = Label(r"(?:cash tendered|tendered|cash received|received cash|received(?![a-z])|cash|paid amount|amount paid|"
+                  r"accepted total|payment|(?<![a-z])pay(?![a-z])|получено|наличными)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
 _CARD = Label(r"(?:master ?card|visa|credit card|debit card|amex|card payment|картой|безналичными)\s*[:.=]?", 1.0)
 _CHANGE = Label(r"(?:cash change|change due|change amt|change|сдача)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
 

@@ -331,3 +331,25 @@ SLF CASH & CARRY
 (002107265 V)
 NO.15 JLN TSJ2, TMN SUBANG JASA,
 40000 SHAH ALAM, SEL.""")["seller_name"] == "SLF CASH & CARRY"
+
+
+def test_what_was_received_or_paid_less_the_change_finds_the_total_under_unknown_labels() -> None:
+    # "Net Amt" is no label of the amount due, but the cash received less the change is printed
+    assert _total("""Item Qty Price Amount
+00004285 5 16.00 80.00 SR
+00002348 4 14.00 56.00 SR
+Gross Amt 136.00
+GST (6%) 0.00
+Net Amt: 136.00
+Received 150.00
+Change 14.00
+SR @ 0% 136.00 0.00""") == "136.00"
+    assert _total("""Code Desc Qty RM D% Amt
+231027 Slice Cake 1 8.70 0 8.70
+Qty 2 25.15
+ana 25.15
+Pay 25.15
+Change 0.00""") == "25.15"
+    # "Total payable" is no payment received
+    assert _total("""Total payable 12.00
+Change 0.00""") == "12.00"
