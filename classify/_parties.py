@@ -326,6 +326,19 @@ _WORDS_ONLY = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){2,}\s*$")
 _BRANCH_OR_REG = re.compile(r"(?i)^\W*\(.*\)\W*$|^\W*[\w/]*\d{4,}[\w/]*\s*[-~]?\s*[A-Z]?\W*$")
 
 
+def _address_words(text: str) -> bool:
+    """Whether a letterhead's row has an address's words, also as OCR splits them ("Se langor") or runs
+    them together ("14JALANMANIS4TAMANSEGAR56100KL")."""
+    return bool(_ADDRESS_WORDS.search(text) or _ADDRESS_WORDS.search(re.sub(r"\s+", "", text)) or _glued_address(text))
+
+
+def _glued_address(text: str) -> bool:
+    return bool(re.search(r"[^\W_]{15,}", text) and _GLUED_ADDRESS.search(text))
+
+
+_GLUED_ADDRESS = re.compile(r"(?i)jalan|taman|lorong|persiaran|street|road|(?<!\d)\d{5}(?!\d)")
+
+
 def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     """The lines under a letterhead's name that make its address (a till slip's header): after the
     name's registration number and a brand or branch line, up to the phone, the tax number or the slip's
@@ -343,15 +356,16 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
         stop = _NOT_ADDRESS.search(text) or _REG_ROW.search(text) or _PHONE_ROW.match(text) or _BODY_ROW.search(text)
         if not parts:
             lead = stop and (stop.start() < 10 or _REG_ROW.search(text) or _BODY_ROW.search(text))  # no address's
-            if _REG_NO.search(text) or _BRANCH_OR_REG.match(text) or lead or not _ADDRESS_WORDS.search(text):
+            branch = _BRANCH_OR_REG.match(text) and not _glued_address(text)  # not "14JALANMANIS4TAMAN..."
+            if _REG_NO.search(text) or branch or lead or not _address_words(text):
                 skipped += 1  # a registration or tax number, a brand or a branch before the address
                 if skipped > 3:
                     break
                 continue
         elif stop or _BRANCH_OR_REG.match(text) or re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and (
-                (not _ADDRESS_WORDS.search(text) and not parts[-1].endswith(",")) or re.search(r"\d{5}", text)):
+                (not _address_words(text) and not parts[-1].endswith(",")) or re.search(r"\d{5}", text)):
             break  # after the postcode's line, only an outlet's "1245-DESA SRI HARTAMAS" or more of the address
-        elif not _ADDRESS_WORDS.search(text) and not parts[-1].rstrip().endswith(",") and _WORDS_ONLY.match(text):
+        elif not _address_words(text) and not parts[-1].rstrip().endswith(",") and _WORDS_ONLY.match(text):
             break  # a row of words after a finished line: the document's own ("Booking ID Payment Mode")
         parts.append(text)
         first = first or row

@@ -353,3 +353,14 @@ Change 0.00""") == "25.15"
     # "Total payable" is no payment received
     assert _total("""Total payable 12.00
 Change 0.00""") == "12.00"
+
+
+def test_an_address_row_ocr_split_or_ran_together_is_still_the_address() -> None:
+    assert _names("""VIVOPACK TRADING SDN BHD (1070687-M)
+14JALANMANIS4TAMANSEGAR56100KL
+TEL:03-91334364 FAX: 03-91310522""")["seller_address"] == "14JALANMANIS4TAMANSEGAR56100KL"
+    assert _names("""Gerbang Maju Sdn Bhd
+(6535 1-M)
+No.3, Jalan SS21/39,47400 Petaling Jaya
+Se langor
+(GST ID No: 000504664064)""")["seller_address"] == "No.3, Jalan SS21/39,47400 Petaling Jaya Se langor"
