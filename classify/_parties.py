@@ -317,7 +317,8 @@ _ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|a
 # "PETALING JAYA. SELANGOR"; faint commas lose their tail): after a word of four letters or more, or after
 # a number, and before more of the address. An abbreviation keeps its stop ("NO.", "JLN.", "P.T.", "D.E.",
 # "SELANGOR D.E." read as "SELANGORD.E"). The other way round, "NO," and "NO;" before a number are the
-# abbreviation's stop and colon misread; a comma read twice is one, and "¢" is "&".
+# abbreviation's stop and colon misread; a comma read twice is one, "¢" is "&", and a colon between digits
+# is the slash of a street's number ("23:1").
 _PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d)(?!\s*[A-Za-z]\b)")
 # A row of the document's body, which no address reaches: a date, an amount with its currency, a table's head
 _BODY_ROW = re.compile(r"(?i)\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?:\b(?:rs|rm|inr|usd|eur)\.?|[$€£₹])\s?\d|"
@@ -380,6 +381,7 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     value = _PART_STOP.sub(",", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
     value = re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&"))
+    value = re.sub(r"(?<=\d):(?=\d)", "/", value)  # "JALAN PELABUR 23:1": a street's number, no time
     if len(re.findall(r"[^\W\d_]", value)) < 4:
         return None
     return Hit(value, value, first, 0, len(first.text), 0.7).field("seller_address", 0.7)

@@ -290,6 +290,10 @@ TEL: 03-8736 1200""")
     assert _names("""KEDAI BUKU MAJU SDN BHD
 NO; 1-1&2 GROUND FLOOR, 43200 CHERAS
 TEL: 03-8736 1200""")["seller_address"] == "NO: 1-1&2 GROUND FLOOR, 43200 CHERAS"
+    assert _names("""KEDAI BUKU MAJU SDN BHD
+Lot 3, Jalan Pelabur 23:1,
+40300 Shah Alam, Selangor.
+TEL: 03-8736 1200""")["seller_address"] == "Lot 3, Jalan Pelabur 23/1, 40300 Shah Alam, Selangor."
 
 
 def test_an_outlets_line_after_the_postcode_is_part_of_the_address() -> None:
