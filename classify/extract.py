@@ -18,6 +18,7 @@ from decimal import Decimal
 from capture.types import PageText
 
 from classify._layout import Row, document_rows
+from classify._lookalikes import as_digits, letters_for
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     find_amounts,
@@ -104,7 +105,7 @@ def parse_last_money(text: str) -> tuple[str, int, int] | None:
     if found:
         return found[-1]
     # ... or a colon ("TOTAL 14:00"), its zeros read as the letter ("RM5 OO")
-    clean = re.sub(r"(?<=\d[ :])[OoОо]{2}(?=\s*$)", "00", clean)
+    clean = re.sub(f"(?<=\\d[ :])[{re.escape(letters_for('0'))}]{{2}}(?=\\s*$)", "00", clean)
     m = re.search(r"(?<![\d.,:])(\d{1,6})[ :](\d{2})\s*$", clean)
     if m and not re.search(r"\d[.,]\d", clean):
         return f"{int(m.group(1))}.{m.group(2)}", m.start(1), m.end(2)
@@ -139,8 +140,11 @@ def parse_number(text: str) -> tuple[str, int, int] | None:
     return normalise_number(raw), m.start(1), m.start(1) + len(raw)
 
 
+_DIGIT_LOOKALIKES = re.escape(letters_for("031"))  # letters read for the digits of INN, KPP, accounts
+
+
 def parse_digits(length: tuple[int, ...]) -> Parser:
-    pattern = re.compile(r"(?<![\d])([\dOoОоЗзlI|]{%d,%d})(?![\d])" % (min(length), max(length)))
+    pattern = re.compile(rf"(?<![\d])([\d{_DIGIT_LOOKALIKES}]{{{min(length)},{max(length)}}})(?![\d])")
     # the same with one space read inside the number ("781 3972439")
     spaced = re.compile(r"(?<![\d])(\d{2,}\s\d{2,})(?![\d])")
 
@@ -150,7 +154,7 @@ def parse_digits(length: tuple[int, ...]) -> Parser:
             m = spaced.search(text[:60])
             if not m or len(m.group(1)) - 1 not in length:
                 return None
-        value = m.group(1).replace(" ", "").translate(str.maketrans("OoОоЗзlI|", "000033111"))
+        value = as_digits(m.group(1).replace(" ", ""), "031")
         if len(value) not in length or not value.isdigit():
             return None
         return value, m.start(1), m.end(1)

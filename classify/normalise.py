@@ -11,25 +11,25 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from classify._lookalikes import (
+    CYRILLIC_TWINS,
+    LATIN_TWINS,
+    as_digits,
+    fix_symbols,
+    letter_for,
+    letters_for,
+    one_script,
+    to_cyrillic,
+    to_latin,
+)
+
 # -- text folding ----------------------------------------------------------------------------------
-_LAT_TO_CYR = str.maketrans("ABCEHKMOPTXYaceopxyk", "АВСЕНКМОРТХУасеорхук")
-_CYR_TO_LAT = str.maketrans("АВСЕНКМОРТХУасеорхук", "ABCEHKMOPTXYaceopxyk")
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-_LATIN_ONLY = re.compile(r"[bdfgijlnqrsvwz]", re.IGNORECASE)  # Latin letters with no Cyrillic twin
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def fold_word(word: str) -> str:
-    """A word in one script: a word with Cyrillic letters and no Latin-only ones has its Latin
-    look-alikes turned Cyrillic, and the other way round."""
-    if _CYRILLIC.search(word) and not _LATIN_ONLY.search(word):
-        return word.translate(_LAT_TO_CYR)
-    if _LATIN_ONLY.search(word) and not _CYRILLIC.search(word):
-        return word
-    if _LATIN_ONLY.search(word):  # mixed: take the script most letters are in
-        cyr = len(_CYRILLIC.findall(word))
-        return word.translate(_LAT_TO_CYR) if cyr * 2 > len(word) else word.translate(_CYR_TO_LAT)
-    return word
+    """A word in one script (see :func:`classify._lookalikes.one_script`)."""
+    return one_script(word)
 
 
 def fold_text(text: str) -> str:
@@ -53,8 +53,6 @@ _MONTH_BY_STEM = {stem: n for n, ru, en in _MONTHS for stem in ru + en}
 _MONTH_WORDS = {"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "avril": 4, "avr": 4, "mai": 5,
                 "mei": 5, "maart": 3, "mrt": 3, "märz": 3, "mär": 3, "février": 2, "fév": 2, "décembre": 12,
                 "déc": 12, "dez": 12, "dezember": 12, "okt": 10, "mars": 3}
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "О": "0", "о": "0", "l": "1", "I": "1", "|": "1",
-                                   "З": "3", "з": "3", "S": "5", "B": "8", "б": "6"})
 _MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
 _YEAR = r"(\d{4}|\d{2})"
 # After a four-digit year, the time of day run into it ("23/03/20183:13:19") when OCR loses the space.
@@ -63,7 +61,8 @@ _DATE_PATTERNS = (
     # ISO: 2026-03-14
     ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
     # 14.03.2026, 14/03/26, 14-03-2026: the same mark between all three parts
-    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR + r"(?:" + _GLUED_TIME + r"|(?!\d|[-./]\d))")),
+    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR
+                       + r"(?:" + _GLUED_TIME + r"|(?!\d|[-./]\d))")),
     # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
     # (and "7. Mai 2014"; "July 1 - July 31, 2014" holds no 1 July 2031)
     ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?[»\"'”“]?\s*[-/ ]?\s*" + _MONTH_WORD
@@ -104,10 +103,14 @@ def _make(year: int, month: int, day: int) -> str | None:
         return None
 
 
+_ZERO = re.escape(letters_for("0"))  # the letters read for 0
+# zeros and ones read as letters between digits ("2O.03.2026", "1l.03")
+_DATE_LOOKALIKES = re.compile(f"(?<=\\d)[{re.escape(letters_for('01'))}](?=\\d)|(?<=[\\d.])[{_ZERO}](?=\\d)")
+
+
 def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int]]:
     """Every date in ``text`` as ``(iso, start, end)``, in order of position."""
-    clean = re.sub(r"(?<=\d)[OoОоlI|](?=\d)|(?<=[\d.])[OoОо](?=\d)", lambda m: m.group().translate(
-        _DIGIT_LOOKALIKES), text)
+    clean = _DATE_LOOKALIKES.sub(lambda m: as_digits(m.group(), "01"), text)
     found: dict[int, tuple[str, int, int]] = {}
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(clean):
@@ -142,9 +145,10 @@ def normalise_date(text: str, *, day_first: bool = True) -> str | None:
 
 # -- money -----------------------------------------------------------------------------------------
 _MONEY = re.compile(
-    r"(?<![\w.,])-?(?:\d{1,3}(?:[ \u00a0\u202f'’](?=\d{3}(?!\d))\d{3})+|\d+)(?:[.,]\d{3}(?!\d))*(?:\s?[.,]\s?\d{1,2})?(?!\d)"
+    r"(?<![\w.,])-?(?:\d{1,3}(?:[ \u00a0\u202f'’](?=\d{3}(?!\d))\d{3})+|\d+)(?:[.,]\d{3}(?!\d))*"
+    r"(?:\s?[.,]\s?\d{1,2})?(?!\d)"
 )
-_MONEY_LOOKALIKES = re.compile(r"(?<=\d)[OoОо](?=[\d.,])|(?<=[\d.,])[OoОо](?=\d|\b)")
+_MONEY_LOOKALIKES = re.compile(f"(?<=\\d)[{_ZERO}](?=[\\d.,])|(?<=[\\d.,])[{_ZERO}](?=\\d|\\b)")
 
 
 def find_amounts(text: str) -> list[tuple[str, int, int]]:
@@ -230,11 +234,10 @@ def normalise_currency(text: str) -> str | None:
 
 
 # -- document and order numbers --------------------------------------------------------------------
-_LOOKALIKE_LATIN = set("ABCEHKMOPTXY")
-_CYR_LOOKALIKES = set("АВСЕНКМОРТХУЗ")
-_DIGIT_AS_LETTER = str.maketrans("30", "ЗО")
-_LETTER_AS_DIGIT = str.maketrans("OОЗ", "003")
-_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_LOOKALIKE_LATIN = set(LATIN_TWINS.upper())
+_CYR_LOOKALIKES = set(CYRILLIC_TWINS.upper() + letters_for("3").upper())
+# "3" and "0" at the head of a Cyrillic letter run are the letters З and О
+_DIGIT_AS_LETTER = str.maketrans("30", "".join(letter_for(d, cyrillic=True, lower=False) or d for d in "30"))
 _SEGMENT = re.compile(r"[^\W_]+|[-/._]")
 _PREFIX = re.compile(r"^(?:[^\W\d_]|[30](?=[^\W\d_]))+")
 
@@ -246,8 +249,8 @@ def _letters(run: str, latin_first: bool = False) -> str:
     if latin_first:
         latin = not any(ch.isalpha() and not ch.isascii() and ch not in _CYR_LOOKALIKES for ch in run)
     if latin:
-        return run.translate(_CYR_TO_LAT).replace("З", "3")
-    return run.translate(_LAT_TO_CYR).translate(_DIGIT_AS_LETTER)
+        return as_digits(to_latin(run), "3")
+    return to_cyrillic(run).translate(_DIGIT_AS_LETTER)
 
 
 def _segment(seg: str, latin_first: bool = False) -> str:
@@ -255,7 +258,7 @@ def _segment(seg: str, latin_first: bool = False) -> str:
     head = _letters(prefix.group(0), latin_first) if prefix else ""
     rest = seg[len(prefix.group(0)) if prefix else 0:]
     if rest and sum(ch.isdigit() for ch in rest) >= len(rest) / 2:
-        rest = rest.translate(_LETTER_AS_DIGIT)
+        rest = as_digits(rest, "03")
     return head + "".join(_letters(ch, latin_first) if ch.isalpha() else ch for ch in rest)
 
 
@@ -263,7 +266,7 @@ def normalise_number(raw: str) -> str:
     """A document or order number as printed, upper case, without spaces, with Latin/Cyrillic
     look-alikes resolved: ``3K-000781`` → ``ЗК-000781``, ``ЗК-0007O1`` → ``ЗК-000701``, ``so-12345`` →
     ``SO-12345``. A letter run is Latin when it has a letter only Latin has, else Cyrillic."""
-    text = re.sub(r"\s+", "", raw.upper().translate(_DASHES)).lstrip("№#").strip("-/._:")
+    text = re.sub(r"\s+", "", fix_symbols(raw.upper(), "-")).lstrip("№#").strip("-/._:")
     return "".join(_segment(s) if s[0].isalnum() else s for s in _SEGMENT.findall(text))
 
 
@@ -271,7 +274,7 @@ def normalise_code(raw: str) -> str:
     """An outlet's or a store's code as printed: like :func:`normalise_number`, but a letter run that
     could be either script is Latin (``ЕКВ-649`` → ``EKB-649``). Such codes are identifiers the
     company gives its outlets (inbox folder names, ``DEMO-01``), not 1C document prefixes."""
-    text = re.sub(r"\s+", "", raw.upper().translate(_DASHES)).lstrip("№#").strip("-/._:")
+    text = re.sub(r"\s+", "", fix_symbols(raw.upper(), "-")).lstrip("№#").strip("-/._:")
     return "".join(_segment(s, latin_first=True) if s[0].isalnum() else s for s in _SEGMENT.findall(text))
 
 
@@ -282,7 +285,7 @@ _INN12_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
 def _check(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
 
 
 def valid_inn(inn: str) -> bool:
