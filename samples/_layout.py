@@ -164,10 +164,11 @@ class Sheet:
             self.line(edges[0], y, edges[-1], y, width=2)
         return y, drawn
 
-    def stamp(self, cx: float, cy: float, r: float, ring_text: str, center: list[str], seed: int) -> None:
+    def stamp(self, cx: float, cy: float, r: float, ring_text: str, center: list[str], seed: int,
+              color: tuple[int, int, int] = STAMP_BLUE) -> None:
         """A round company seal: two rings, text along the ring, a few lines in the middle."""
-        self.circle(cx, cy, r, 5, STAMP_BLUE)
-        self.circle(cx, cy, r * 0.72, 3, STAMP_BLUE)
+        self.circle(cx, cy, r, 5, color)
+        self.circle(cx, cy, r * 0.72, 3, color)
         text = ring_text + " * "
         n = len(text)
         size = int(min(r * 0.14, 2 * math.pi * r * 0.86 / n * 1.45))
@@ -175,20 +176,20 @@ class Sheet:
             a = 2 * math.pi * i / n - math.pi / 2
             px = cx + math.cos(a) * r * 0.86
             py = cy + math.sin(a) * r * 0.86
-            self.ops.append(("char", px, py, ch, size, self.family, STAMP_BLUE, -math.degrees(a) - 90))
+            self.ops.append(("char", px, py, ch, size, self.family, color, -math.degrees(a) - 90))
         size = int(r * 0.14)
         for i, line in enumerate(center):
             self.text(cx, cy - r * 0.22 + i * size * 1.3, line, int(size * 0.9), bold=True, anchor="c",
-                      color=STAMP_BLUE)
+                      color=color)
 
-    def signature(self, x: float, y: float, w: float, seed: int) -> None:
+    def signature(self, x: float, y: float, w: float, seed: int, color: tuple[int, int, int] = PEN_BLUE) -> None:
         rng = random.Random(seed)
         pts = []
         for i in range(40):
             t = i / 39
             pts.append((x + t * w + rng.uniform(-8, 8),
                         y + math.sin(t * rng.uniform(8, 14)) * rng.uniform(15, 40)))
-        self.polyline(pts, 4, PEN_BLUE)
+        self.polyline(pts, 4, color)
 
 
 # --- raster rendering --------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
     python samples/generate.py                         # the committed set (about 30 files) into samples/
     python samples/generate.py --out DIR --count N --seed S   # N other documents, chosen at random
+    python samples/generate.py --photos                # the committed phone photos, into samples/photos/
+    python samples/generate.py --out DIR --count N --photo-share 1   # N random documents, all photographed
 
 Each ``<name>.<ext>`` gets a ``<name>.truth.json``: doc_type, the fields as DESIGN.md normalises them,
 language and page count (and, under "meta", how it was drawn and scanned). Deterministic for a seed.
@@ -24,10 +26,11 @@ from PIL import Image, ImageOps  # noqa: E402
 
 from _docs import MULTI_PAGE, TEMPLATES, Doc  # noqa: E402
 from _layout import ScanLook, random_look, render_image, render_pdf, scan  # noqa: E402
+from _photo import photograph_sheet  # noqa: E402
 
 DEFAULT_SEED = 2026
-FORMATS = ("png", "jpg", "pdf", "pdf_text", "tif")
-EXTENSION = {"png": "png", "jpg": "jpg", "pdf": "pdf", "pdf_text": "pdf", "tif": "tif"}
+FORMATS = ("png", "jpg", "pdf", "pdf_text", "tif", "photo")
+EXTENSION = {"png": "png", "jpg": "jpg", "pdf": "pdf", "pdf_text": "pdf", "tif": "tif", "photo": "jpg"}
 
 
 @dataclass(frozen=True)
@@ -78,14 +81,35 @@ DEFAULT_PLAN: tuple[Item, ...] = (
     Item("other_03", "other", "ru", 1, "png", turned=((0, 90),), mode="L"),
 )
 
+# Phone photos of printed pages (samples/photos/): desk, perspective, curl, light, stamps, JPEG, low resolution.
+PHOTO_PLAN: tuple[Item, ...] = (
+    Item("invoice_p01", "invoice", "ru", 0, "photo"),
+    Item("invoice_p02", "invoice", "ru", 0, "photo"),
+    Item("receipt_p01", "receipt", "ru", 0, "photo"),
+    Item("receipt_p02", "receipt", "ru", 0, "photo"),
+    Item("z_report_p01", "z_report", "ru", 0, "photo"),
+    Item("waybill_p01", "waybill", "ru", 1, "photo"),
+    Item("waybill_p02", "waybill", "ru", 0, "photo"),
+    Item("upd_p01", "upd", "ru", 0, "photo"),
+    Item("vat_invoice_p01", "vat_invoice", "ru", 0, "photo"),
+    Item("sales_report_p01", "sales_report", "ru", 0, "photo"),
+    Item("receipt_p03_en", "receipt", "en", 0, "photo"),
+    Item("other_p01", "other", "ru", 0, "photo"),
+)
+
 # doc_type → weight in a random set, and the share of English documents where a template exists
 RANDOM_WEIGHTS = {"z_report": 10, "sales_report": 8, "waybill": 14, "upd": 12, "vat_invoice": 10,
                   "invoice": 12, "contract": 10, "receipt": 14, "other": 5}
 ENGLISH_SHARE = 0.2
 
 
-def random_plan(count: int, seed: int) -> list[Item]:
+def random_plan(count: int, seed: int, photo_share: float = 0.0) -> list[Item]:
+    """``count`` random documents; ``photo_share`` of the single-page ones are phone photos instead.
+
+    The photo draw has its own generator, so a plan without photos is the same as it always was.
+    """
     rng = random.Random(f"plan:{seed}")
+    photo_rng = random.Random(f"photo:{seed}")
     items = []
     types, weights = zip(*RANDOM_WEIGHTS.items())
     for i in range(1, count + 1):
@@ -99,6 +123,8 @@ def random_plan(count: int, seed: int) -> list[Item]:
         fmt = rng.choice(("pdf", "pdf", "pdf_text", "tif") if multi else ("png", "jpg", "jpg", "pdf", "pdf_text"))
         turned = ((0, rng.choice((90, 180, 270))),) if fmt != "pdf_text" and rng.random() < 0.12 else ()
         mode = "1" if fmt == "tif" else None
+        if photo_share and not multi and photo_rng.random() < photo_share:
+            fmt, turned, mode = "photo", (), None
         items.append(Item(f"{doc_type}_{i:03d}" + ("_en" if lang == "en" else ""), doc_type, lang, variant, fmt,
                           turned, mode))
     return items
@@ -116,7 +142,15 @@ def write(item: Item, seed: int, out: Path) -> Path:
     path = out / f"{item.name}.{EXTENSION[item.fmt]}"
     rng = random.Random(f"{seed}:{item.name}:scan")
     looks: list[ScanLook] = []
-    if item.fmt == "pdf_text":
+    photo: dict | None = None
+    if item.fmt == "photo":
+        if len(doc.sheets) > 1:
+            raise ValueError(f"{item.name}: a {len(doc.sheets)}-page document cannot be one phone photo")
+        image, photo = photograph_sheet(doc.sheets[0], doc.fields, rng)
+        image.save(path, "JPEG", quality=photo["quality"], optimize=True, dpi=(72, 72))
+        # what a scan record would say: the page's effective resolution and turn in the photo
+        looks.append(ScanLook(dpi=round(300 * photo["page_scale"]), skew=photo["rotation"], mode="RGB"))
+    elif item.fmt == "pdf_text":
         render_pdf(doc.sheets, str(path), f"{doc.doc_type} {item.name}")
     else:
         turned = dict(item.turned)
@@ -146,6 +180,8 @@ def write(item: Item, seed: int, out: Path) -> Path:
             "scan": [{"dpi": lk.dpi, "skew": lk.skew, "turned_cw": lk.turned_cw, "mode": lk.mode} for lk in looks],
         },
     }
+    if photo is not None:
+        truth["meta"] = {**truth["meta"], "photo": photo}  # type: ignore[dict-item]  # meta is a plain dict
     (out / f"{item.name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
     return path
@@ -179,8 +215,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, help="make N random documents instead of the committed set")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--only", help="comma-separated: make only the items whose name contains one of these")
+    parser.add_argument("--photos", action="store_true",
+                        help="make the committed phone photos (default output: samples/photos/)")
+    parser.add_argument("--photo-share", type=float, default=0.0,
+                        help="with --count: the share of single-page documents photographed by a phone (0..1)")
     args = parser.parse_args(argv)
-    plan = list(DEFAULT_PLAN) if args.count is None else random_plan(args.count, args.seed)
+    if args.photos:
+        plan = list(PHOTO_PLAN)
+        if args.out == HERE:
+            args.out = HERE / "photos"
+    else:
+        plan = list(DEFAULT_PLAN) if args.count is None else random_plan(args.count, args.seed, args.photo_share)
     if args.only:
         wanted = args.only.split(",")
         plan = [it for it in plan if any(w in it.name for w in wanted)]
