@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.models import ApiToken, Document, Outlet, Role, User, utcnow
-from finarchive.errors import FinarchiveError, InvalidInputError, NotFoundError, PermissionDeniedError
+from finarchive.errors import ExitCode, FinarchiveError, InvalidInputError, NotFoundError, PermissionDeniedError
 
 
 class AuthenticationError(FinarchiveError):
     """Wrong user name, password or token, or the user is disabled."""
 
-    exit_code = 7
+    exit_code = ExitCode.PERMISSION_DENIED
     http_status = 401
 
 
@@ -198,7 +198,8 @@ def set_active(session: Session, username: str, active: bool, *, actor: str = "s
 
 
 # A hash no password matches, checked for unknown user names so that they take as long as known ones.
-_DUMMY_HASH = "scrypt${n}${r}${p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".format(**SCRYPT)
+_DUMMY_HASH = ("scrypt${n}${r}${p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+               .format(**SCRYPT))
 ACTOR_MAX = 128  # AuditEvent.actor
 
 

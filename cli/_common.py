@@ -1,32 +1,26 @@
-"""Plumbing shared by the CLI's command modules: opening the archive, output, the error handler."""
+"""Plumbing shared by the CLI's command modules: opening the archive, output, the one error handler."""
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+import traceback
+from collections.abc import Iterator
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
-from finarchive.errors import FinarchiveError
+from finarchive.errors import ExitCode, FinarchiveError, exit_codes_text
 
 console = Console()
 err_console = Console(stderr=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-# Exit codes (documented in docs/cli.md): 0 ok; 1 unexpected error; 2 bad input/usage;
-# 3 configuration (no archive, bad settings); 4 not found; 5 missing external program;
-# 6 conflict (e.g. refused transition); 7 permission denied; 10 import finished but some files were
-# quarantined or failed.
-EXIT_PARTIAL = 10
-
-
-def open_archive():  # type: ignore[no-untyped-def]
+def open_archive():
     """The archive named by FINARCHIVE_HOME (default ./finarchive-data)."""
     from archive.store import Archive
 
@@ -38,21 +32,53 @@ def print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
-def handle_errors(fn: F) -> F:
-    """Turn FinarchiveError into a one-line message and its exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except FinarchiveError as exc:
-            err_console.print("[bold red]error:[/] " + escape(str(exc)), highlight=False)
-            raise typer.Exit(exc.exit_code) from exc
-
-    return wrapper  # type: ignore[return-value]
+def exit_code_of(exc: BaseException) -> ExitCode:
+    """The exit code an exception ends the command with: every mapping of the CLI is here."""
+    if isinstance(exc, FinarchiveError):
+        return ExitCode(exc.exit_code)
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return ExitCode.UNEXPECTED
 
 
-def make_executor(settings, workers: int | None = None):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def cli_exception_handler() -> Iterator[None]:
+    """Turn whatever a command raises into a message on stderr and its exit code (``typer.Exit``).
+
+    A FinarchiveError is the user's to act on: one line, no traceback. Anything else is a bug: its
+    traceback is printed so that it can be reported. Click's own exits and usage errors pass through.
+    """
+    try:
+        yield
+    except (typer.Exit, typer.Abort, typer.TyperException):  # click's (vendored by typer) own exits and usage
+        raise
+    except FinarchiveError as exc:
+        err_console.print("[bold red]error:[/] " + escape(str(exc)), highlight=False, soft_wrap=True)
+        raise typer.Exit(exit_code_of(exc)) from exc
+    except KeyboardInterrupt as exc:
+        err_console.print("[bold red]interrupted[/]", highlight=False)
+        raise typer.Exit(exit_code_of(exc)) from exc
+    except Exception as exc:
+        err_console.print("".join(traceback.format_exception(exc)), markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]unexpected error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                          "(a bug: please report it with the traceback above)", highlight=False, soft_wrap=True)
+        raise typer.Exit(exit_code_of(exc)) from exc
+
+
+class HandledGroup(TyperGroup):
+    """The root command group: every command, sub-groups' too, runs inside :func:`cli_exception_handler`."""
+
+    def invoke(self, ctx: Any) -> Any:  # click's Context, which typer 0.29 vendors privately
+        with cli_exception_handler():
+            return super().invoke(ctx)
+
+
+def exit_codes_epilog() -> str:
+    """The exit codes for the root ``--help`` (``\\b`` keeps click from rewrapping the lines)."""
+    return "Exit codes:\n\n\b\n" + exit_codes_text()
+
+
+def make_executor(settings, workers: int | None = None):
     """The page-reading executor ``[ocr] executor`` names: processes on this host, or Celery workers."""
     from finarchive.errors import ConfigurationError
 
@@ -63,14 +89,14 @@ def make_executor(settings, workers: int | None = None):  # type: ignore[no-unty
     return factory(settings, workers)
 
 
-def _local_executor(settings, workers: int | None):  # type: ignore[no-untyped-def]
+def _local_executor(settings, workers: int | None):
     from capture import PoolExecutor, SerialExecutor
 
     n = workers or settings.workers
     return SerialExecutor() if n <= 1 else PoolExecutor(n)
 
 
-def _celery_executor(settings, workers: int | None):  # type: ignore[no-untyped-def]
+def _celery_executor(settings, workers: int | None):
     from capture.celery_executor import DEFAULT_BROKER_URL, CeleryExecutor
 
     return CeleryExecutor(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from cli._common import console, err_console, handle_errors, open_archive, print_json
+from cli._common import console, err_console, open_archive, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +17,6 @@ def register(app: typer.Typer) -> None:
     app.command("restore")(restore_cmd)
 
 
-@handle_errors
 def backup_cmd(
     dest: Annotated[Path, typer.Argument(help="backup folder (created; an earlier backup there is updated)")],
     no_derived: Annotated[bool, typer.Option("--no-derived",
@@ -51,7 +50,6 @@ def backup_cmd(
     )
 
 
-@handle_errors
 def restore_cmd(
     src: Annotated[Path, typer.Argument(help="a backup folder or .tar made by `finarchive backup`")],
     home: Annotated[Path | None, typer.Option("--home", help="archive home to restore into "

@@ -13,11 +13,22 @@ from rich.markup import escape as rich_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli._common import EXIT_PARTIAL, console, err_console, handle_errors, make_executor, open_archive, print_json
+from cli._common import (
+    HandledGroup,
+    console,
+    err_console,
+    exit_codes_epilog,
+    make_executor,
+    open_archive,
+    print_json,
+)
+from finarchive.errors import ExitCode
 
 app = typer.Typer(
     name="finarchive",
     help="Financial archive: capture scans, read and check them, link them to orders, track paper originals.",
+    epilog=exit_codes_epilog(),
+    cls=HandledGroup,  # the one error handler: every command's exceptions become exit codes there
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -31,7 +42,6 @@ def _root() -> None:
 
 
 @app.command()
-@handle_errors
 def init() -> None:
     """Create the archive (folders, finarchive.toml, database schema) or migrate an existing one."""
     from archive.store import Archive
@@ -41,7 +51,7 @@ def init() -> None:
                       highlight=False)
 
 
-def _executor(workers: int):  # type: ignore[no-untyped-def]
+def _executor(workers: int):
     from capture import PoolExecutor, SerialExecutor
 
     return SerialExecutor() if workers <= 1 else PoolExecutor(workers)
@@ -68,7 +78,7 @@ def _print_summary(summary: Any) -> None:
         )
 
 
-def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):  # type: ignore[no-untyped-def]
+def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):
     from archive.pipeline import Pipeline
 
     executor = make_executor(arc.settings, workers)
@@ -94,12 +104,12 @@ def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):  # 
 
 
 @app.command("import")
-@handle_errors
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursive) and ZIP archives.",
                                                 show_default=False)],
     outlet: Annotated[str | None, typer.Option(help="Outlet code the documents come from.")] = None,
-    manifest: Annotated[Path | None, typer.Option(help="CSV mapping files to outlet, doc type and order number.")] = None,
+    manifest: Annotated[Path | None, typer.Option(
+        help="CSV mapping files to outlet, doc type and order number.")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="Document type, overriding the classifier.")] = None,
     order: Annotated[str | None, typer.Option(help="Order number for every document.")] = None,
     workers: Annotated[int | None, typer.Option(help="OCR processes (default: one per core).")] = None,
@@ -115,7 +125,7 @@ def import_(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         err_console.print(f"[bold red]error:[/] no such file or folder: {', '.join(missing)}", highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.BAD_INPUT)
     from archive.intake import import_batch
 
     hints = {k: v for k, v in {"doc_type": doc_type, "order_no": order}.items() if v}
@@ -129,11 +139,10 @@ def import_(
     else:
         _print_summary(summary)
     if summary.quarantined or summary.failed:
-        raise typer.Exit(EXIT_PARTIAL)
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
 @app.command()
-@handle_errors
 def process(
     workers: Annotated[int | None, typer.Option(help="OCR processes (default: one per core).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -148,7 +157,6 @@ def process(
 
 
 @app.command()
-@handle_errors
 def worker(
     concurrency: Annotated[int | None, typer.Option(
         "--concurrency", "-c", help="OCR processes on this host (default: [ocr] workers, one per core).")] = None,
@@ -166,7 +174,6 @@ def worker(
 
 
 @app.command()
-@handle_errors
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Files to read.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one object per file (the default).")] = True,
@@ -193,11 +200,10 @@ def extract(
     finally:
         executor.close()
     if failed:
-        raise typer.Exit(EXIT_PARTIAL)
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
 @app.command()
-@handle_errors
 def search(
     query: Annotated[str, typer.Argument(help='Words, "phrases", -exclusions, and filters like type:waybill.')] = "",
     doc_type: Annotated[str | None, typer.Option("--type", help="Document type.")] = None,
@@ -246,7 +252,6 @@ def _snippet_markup(snippet: str) -> str:
 
 
 @app.command()
-@handle_errors
 def show(
     doc_id: Annotated[int, typer.Argument(help="Document id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -281,7 +286,6 @@ def show(
 
 
 @app.command()
-@handle_errors
 def reindex() -> None:
     """Rebuild the search index from the database."""
     from archive.indexing import reindex as rebuild
@@ -292,7 +296,6 @@ def reindex() -> None:
 
 
 @app.command()
-@handle_errors
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Counts by status, type and outlet; what arrived from which source; what was quarantined and why."""
     from archive.views import archive_stats
@@ -315,7 +318,6 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 
 @app.command()
-@handle_errors
 def train(
     min_docs: Annotated[int, typer.Option(help="Least verified documents needed.")] = 20,
 ) -> None:
@@ -329,7 +331,6 @@ def train(
 
 
 @app.command()
-@handle_errors
 def check() -> None:
     """Verify that every stored original still hashes to its name and its document exists."""
     from archive.views import check_blobs
@@ -339,11 +340,12 @@ def check() -> None:
     if bad:
         for line in bad:
             err_console.print(f"[red]{line}[/]", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
     console.print("all stored originals verified")
 
 
 def _register_subcommands() -> None:
+    """Sub-apps and the command modules: a new module has a ``register(app)`` and is added here."""
     from cli.orders import orders_app
     from cli.originals import originals_app
     from cli import admin_cmds, capture_cmds, web_cmds
@@ -359,6 +361,7 @@ _register_subcommands()
 
 
 def main() -> None:
+    """The `finarchive` console script: the app, whose root group maps every error to its exit code."""
     app()
 
 

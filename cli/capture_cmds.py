@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli._common import EXIT_PARTIAL, console, err_console, handle_errors, open_archive, print_json
+from cli._common import console, err_console, open_archive, print_json
+from finarchive.errors import ExitCode
 
 
 @contextlib.contextmanager
@@ -70,7 +71,6 @@ def _finish(summary: Any, as_json: bool, extra: dict[str, Any] | None = None) ->
             f"quarantined {data['quarantined']}, failed {data['failed']}", highlight=False)
 
 
-@handle_errors
 def watch(
     inbox: Annotated[list[Path] | None, typer.Option(
         "--inbox", help="Inbox folder to watch (repeatable); its sub-folders are outlet codes. "
@@ -117,10 +117,9 @@ def watch(
             executor.close()
     _finish(summary, as_json)
     if once and (summary.quarantined or summary.failed):
-        raise typer.Exit(EXIT_PARTIAL)
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
-@handle_errors
 def mail(
     once: Annotated[bool, typer.Option("--once", help="One pass over the mailboxes, then exit.")] = False,
     workers: Annotated[int | None, typer.Option(help="OCR processes (default: one per core).")] = None,
@@ -164,10 +163,9 @@ def mail(
         console.print(f"messages {totals['messages']}, taken {totals['matched']}, handled {totals['handled']}, "
                       f"left alone {totals['unmatched']}", highlight=False)
     if once and (summary.quarantined or summary.failed):
-        raise typer.Exit(EXIT_PARTIAL)
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
-@handle_errors
 def coversheet(
     outlet: Annotated[str | None, typer.Option(help="Outlet code.")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="Document type (waybill, upd, …).")] = None,
@@ -188,7 +186,7 @@ def coversheet(
         return
     if not (outlet or doc_type or order):
         err_console.print("error: give at least one of --outlet, --type, --order", highlight=False, markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.BAD_INPUT)
     sheet = CoverSheet(outlet=outlet, doc_type=doc_type, order_no=order, key=key or new_document_key())
     path = write_cover_sheet(out or Path(f"coversheet-{sheet.key}.pdf"), sheet)
     console.print(f"cover sheet {sheet.key} written to {path}", highlight=False, markup=False)

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli._common import EXIT_PARTIAL, console, err_console, handle_errors, open_archive, print_json
-from finarchive.errors import InvalidInputError
+from cli._common import console, err_console, open_archive, print_json
+from finarchive.errors import ExitCode, InvalidInputError
 
 orders_app = typer.Typer(help="Sales orders: import, link documents, completeness.", no_args_is_help=True,
                          rich_markup_mode=None)
@@ -53,7 +53,6 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 
 @orders_app.command("import")
-@handle_errors
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV or JSON file of orders.", show_default=False)],
     fmt: Annotated[str | None, typer.Option("--format", help="csv or json (default: by the file's suffix).")] = None,
@@ -81,11 +80,10 @@ def import_(
         for e in result.errors:
             err_console.print(f"[yellow]row {e.line}[/]: {e.message}", highlight=False)
     if result.errors:
-        raise typer.Exit(EXIT_PARTIAL)
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
 @orders_app.command()
-@handle_errors
 def show(
     order_no: Annotated[str, typer.Argument(help="Order number (look-alike letters and case do not matter).")],
     as_json: AsJson = False,
@@ -121,7 +119,6 @@ def show(
 
 
 @orders_app.command()
-@handle_errors
 def incomplete(
     outlet: Annotated[str | None, typer.Option(help="Only this outlet's orders.")] = None,
     since: Annotated[str | None, typer.Option(help="Only orders dated from (YYYY-MM-DD).")] = None,
@@ -157,7 +154,7 @@ def _link_command(name: str, func_name: str, doc: str) -> None:
                           highlight=False)
 
     command.__doc__ = doc
-    orders_app.command(name)(handle_errors(command))
+    orders_app.command(name)(command)
 
 
 _link_command("link", "link_document", "Link a document to an order by hand.")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli._common import console, err_console, handle_errors, open_archive, print_json
+from cli._common import console, err_console, open_archive, print_json
 from cli.orders import Actor, AsJson, parse_date, who
 from finarchive.errors import InvalidInputError
 
@@ -25,7 +25,6 @@ Today = Annotated[str | None, typer.Option("--today", help="Act as if today were
 
 
 @register_app.command("create")
-@handle_errors
 def register_create(
     outlet: Annotated[str, typer.Option(help="Outlet code.", show_default=False)],
     out: Annotated[Path | None, typer.Option(help="Also copy the printable PDF here.")] = None,
@@ -59,7 +58,6 @@ def register_originals(session, register_id: int):  # type: ignore[no-untyped-de
 
 
 @originals_app.command()
-@handle_errors
 def receive(
     codes: Annotated[list[str] | None, typer.Argument(help="Barcodes typed or from a scanner.",
                                                       show_default=False)] = None,
@@ -93,7 +91,6 @@ def receive(
 
 
 @box_app.command("create")
-@handle_errors
 def box_create(
     code: Annotated[str, typer.Argument(help="Box code (printed on the box).")],
     location: Annotated[str | None, typer.Option(help="Where the box stands.")] = None,
@@ -108,7 +105,6 @@ def box_create(
 
 
 @originals_app.command("file")
-@handle_errors
 def file_(
     codes: Annotated[list[str], typer.Argument(help="Barcodes of received originals.", show_default=False)],
     box: Annotated[str, typer.Option(help="Box code.", show_default=False)],
@@ -124,7 +120,6 @@ def file_(
 
 
 @originals_app.command()
-@handle_errors
 def issue(
     code: Annotated[str, typer.Argument(help="Barcode.")],
     to: Annotated[str, typer.Option(help="Who takes it.", show_default=False)],
@@ -142,7 +137,6 @@ def issue(
 
 
 @originals_app.command("return")
-@handle_errors
 def return_(code: Annotated[str, typer.Argument(help="Barcode.")], actor: Actor = None, today: Today = None) -> None:
     """An issued original comes back (into its box)."""
     from archive.originals import return_original
@@ -154,7 +148,6 @@ def return_(code: Annotated[str, typer.Argument(help="Barcode.")], actor: Actor 
 
 
 @originals_app.command()
-@handle_errors
 def lost(
     code: Annotated[str, typer.Argument(help="Barcode.")],
     reason: Annotated[str, typer.Option(help="Why it is considered lost.", show_default=False)],
@@ -170,7 +163,6 @@ def lost(
 
 
 @originals_app.command()
-@handle_errors
 def hold(
     code: Annotated[str, typer.Argument(help="Barcode.")],
     reason: Annotated[str | None, typer.Option(help="Why (a case, an audit).")] = None,
@@ -186,7 +178,6 @@ def hold(
 
 
 @originals_app.command()
-@handle_errors
 def destroy(
     box: Annotated[str, typer.Option(help="Box code.", show_default=False)],
     note: Annotated[str | None, typer.Option(help="Ground for destruction, printed on the act.")] = None,
@@ -206,7 +197,6 @@ def destroy(
 
 
 @originals_app.command()
-@handle_errors
 def show(code: Annotated[str, typer.Argument(help="Barcode.")], as_json: AsJson = False) -> None:
     """One original: state, where it is, retention, and its history."""
     from archive.originals import original_view
@@ -225,7 +215,6 @@ def show(code: Annotated[str, typer.Argument(help="Barcode.")], as_json: AsJson 
 
 
 @originals_app.command()
-@handle_errors
 def report(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only originals past their due date.")] = False,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli._common import console, handle_errors, open_archive, print_json
+from cli._common import console, open_archive, print_json
 
 users_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                         help="Users of the web desk and the API: roles outlet, accountant, manager, admin.")
@@ -28,7 +28,6 @@ def _actor() -> str:
 
 
 @users_app.command("add")
-@handle_errors
 def users_add(
     username: Annotated[str, typer.Argument(help="login name")],
     role: Annotated[str, typer.Option("--role", help="outlet | accountant | manager | admin")],
@@ -50,7 +49,6 @@ def users_add(
 
 
 @users_app.command("list")
-@handle_errors
 def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines")] = False) -> None:
     """List users with their role, outlet and state."""
     from archive.users import list_users
@@ -71,7 +69,6 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines"
 
 
 @users_app.command("passwd")
-@handle_errors
 def users_passwd(
     username: Annotated[str, typer.Argument()],
     password: Annotated[str | None, typer.Option("--password", help="asked for when not given")] = None,
@@ -86,7 +83,6 @@ def users_passwd(
 
 
 @users_app.command("disable")
-@handle_errors
 def users_disable(
     username: Annotated[str, typer.Argument()],
     enable: Annotated[bool, typer.Option("--enable", help="enable the user again")] = False,
@@ -100,7 +96,6 @@ def users_disable(
 
 
 @users_app.command("token")
-@handle_errors
 def users_token(
     username: Annotated[str, typer.Argument(help="the user the machine acts as")],
     name: Annotated[str, typer.Option("--name", help="what the token is for, e.g. 'scanner MSK-01'")] = "api",
@@ -121,7 +116,8 @@ def serve(
     from web import serve as run
 
     arc = open_archive()
-    console.print(f"finarchive web desk on http://{host}:{port}/ (OpenAPI schema at /api/openapi.json)", highlight=False)
+    console.print(f"finarchive web desk on http://{host}:{port}/ (OpenAPI schema at /api/openapi.json)",
+                  highlight=False)
     try:
         run(arc, host=host, port=port)
     finally:
@@ -130,5 +126,5 @@ def serve(
 
 def register(app: typer.Typer) -> None:
     """Add `serve` and the `users` sub-app to the `finarchive` application."""
-    app.command("serve")(handle_errors(serve))
+    app.command("serve")(serve)
     app.add_typer(users_app, name="users", help="Users of the web desk and the API: add, list, passwd, disable, token.")

@@ -33,11 +33,11 @@ def render() -> str:
     parts = [
         "# finarchive command-line reference",
         "",
-        "Generated from `--help` by `python scripts/gen_cli_docs.py`; `tests/cli/test_cli_docs.py` checks it is current.",
+        ("Generated from `--help` by `python scripts/gen_cli_docs.py`; `tests/cli/test_cli_docs.py` checks it is "
+         "current."),
         "",
-        "Exit codes: 0 success; 1 unexpected error; 2 bad input or usage; 3 configuration (no archive, bad",
-        "settings); 4 not found; 5 missing external program; 6 conflict (a refused transition);",
-        "7 permission denied; 10 the batch finished but some files were quarantined or failed.",
+        "The exit codes are listed at the end of `finarchive --help` (below); they come from `ExitCode` in",
+        "finarchive/errors.py.",
         "",
     ]
     for path, cmd in _walk(root, ["finarchive"]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from finarchive.errors import FinarchiveError, InvalidInputError
+from finarchive.errors import ExitCode, FinarchiveError, InvalidInputError
 
 
 class SearchError(FinarchiveError):
@@ -19,5 +19,5 @@ class QuerySyntaxError(SearchError):
 class BackendUnavailableError(SearchError):
     """The search backend cannot be reached or opened."""
 
-    exit_code = 1
+    exit_code = ExitCode.UNEXPECTED
     http_status = 503

@@ -21,6 +21,6 @@ def env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run(env: dict[str, str], *args: str):  # type: ignore[no-untyped-def]
+def run(env: dict[str, str], *args: str):
     """`finarchive ARGS` through the real application, in ``env``."""
     return runner.invoke(app, list(args), env=env, catch_exceptions=False)

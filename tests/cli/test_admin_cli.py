@@ -7,35 +7,23 @@ import os
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from archive.store import Archive
-from cli import admin_cmds
-from cli.app import app as main_app
+from cli.app import app
 from tests.archive.test_backup import add_document, documents
 
 runner = CliRunner()
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
-
-@app.callback()
-def _root() -> None:
-    """The backup commands alone, as cli/app.py registers them."""
-
-
-admin_cmds.register(app)
-
-
-def run(env: dict[str, str], *args: str):  # type: ignore[no-untyped-def]
+def run(env: dict[str, str], *args: str):
     return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     env = {"FINARCHIVE_HOME": str(tmp_path / "home"), "FINARCHIVE_OCR_WORKERS": "1"}
-    assert runner.invoke(main_app, ["init"], env=env).exit_code == 0
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
     with Archive.open(env["FINARCHIVE_HOME"], environ=env) as arc:
         add_document(arc, tmp_path, b"original one", doc_type="invoice")
         add_document(arc, tmp_path, b"original two", doc_type="waybill", outlet_code="MSK-01")

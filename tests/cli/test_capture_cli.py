@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -20,20 +19,16 @@ from archive.config import Settings
 from archive.models import Document, DocumentStatus
 from archive.store import Archive
 from capture.barcodes import CoverSheet, page_codes
-from cli.capture_cmds import register
+from cli.app import app
 from tests.factories import make_scan, make_text_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
-app = typer.Typer(rich_markup_mode=None)
-register(app)
 
-# The service as a process: the commands registered on an app of their own (cli/app.py wires them too).
+# The service as a process: the real app, as the console script runs it.
 SERVICE = (
-    "import sys, typer\n"
-    "from cli.capture_cmds import register\n"
-    "app = typer.Typer(rich_markup_mode=None)\n"
-    "register(app)\n"
+    "import sys\n"
+    "from cli.app import app\n"
     "app(args=sys.argv[1:], prog_name='finarchive')\n"
 )
 

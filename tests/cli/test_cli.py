@@ -19,7 +19,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {"FINARCHIVE_HOME": str(tmp_path / "home"), "FINARCHIVE_OCR_WORKERS": "2", "OMP_THREAD_LIMIT": "1"}
 
 
-def run(env: dict[str, str], *args: str):  # type: ignore[no-untyped-def]
+def run(env: dict[str, str], *args: str):
     return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
 

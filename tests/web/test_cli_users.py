@@ -1,4 +1,4 @@
-"""`finarchive users ...` and `serve` registered on a Typer app, driven through Typer's runner."""
+"""`finarchive users ...` and `serve` through the real app and Typer's runner."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from cli.web_cmds import register
+from cli.app import app
 
 
 @pytest.fixture
@@ -19,13 +18,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     home = tmp_path / "home"
     monkeypatch.setenv("FINARCHIVE_HOME", str(home))
     Archive.init(home).close()
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """test root"""
-
-    register(app)
     runner = CliRunner()
     return lambda *args, input=None: runner.invoke(app, list(args), input=input)
 
