@@ -58,7 +58,7 @@ def make_snippet(
     start, end = best_window(flags, size)
     parts: list[str] = ["… "] if start > 0 else []
     position = tokens[start].start
-    for token, flag in zip(tokens[start:end], flags[start:end]):
+    for token, flag in zip(tokens[start:end], flags[start:end], strict=True):
         parts.append(html.escape(text[position : token.start]))
         word = html.escape(text[token.start : token.end])
         parts.append(f"<mark>{word}</mark>" if flag is not None else word)

@@ -130,7 +130,7 @@ def filters(query: SearchQuery) -> list[dict[str, Any]]:
     """The bool filters of ``query``'s filter fields and outlet rights."""
     result = [make(getattr(query, field)) for field, make in _FILTERS if getattr(query, field) is not None]
     if query.outlets is not None:
-        keys = sorted({outlet_key(o) for o in query.outlets if o})
+        keys = sorted({key for key in map(outlet_key, query.outlets) if key is not None})
         result.append({"terms": {"outlet_key": keys}} if keys else {"match_none": {}})
     return result
 

@@ -256,7 +256,7 @@ class SqliteFtsBackend(SearchBackend):
                 conditions.append(condition)
                 params.append(convert(value))
         if query.outlets is not None:
-            keys = sorted({outlet_key(o) for o in query.outlets if o})
+            keys = sorted({key for key in map(outlet_key, query.outlets) if key is not None})
             if keys:
                 conditions.append(f"d.outlet_key IN ({', '.join('?' for _ in keys)})")
                 params.extend(keys)
@@ -296,7 +296,8 @@ class SqliteFtsBackend(SearchBackend):
                     page = [(row[0], row[1]) for row in rows[query.offset : query.offset + query.limit]]
                 else:
                     page = self._db.execute(
-                        f"SELECT d.doc_id, {rank} AS rank FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                        f"SELECT d.doc_id, {rank} AS rank FROM {source} WHERE {where} "
+                        f"ORDER BY {order} LIMIT ? OFFSET ?",
                         [*params, query.limit, query.offset],
                     ).fetchall()
                     total = int(self._db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
@@ -333,11 +334,12 @@ def _count_facets(rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, dict[
     total = 0
     for row in rows:
         total += 1
-        for counter, value in zip(counters, row):
+        for counter, value in zip(counters, row, strict=True):
             if value is not None:
                 counter[value] += 1
     facets = {
-        name: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counter in zip(FACETS, counters)
+        name: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, counter in zip(FACETS, counters, strict=True)
     }
     return total, facets
 

@@ -295,7 +295,8 @@ def _lex(text: str) -> tuple[list[_Item], dict[str, Any]]:
             name, value = match[1].lower(), match[2]
             if name not in FILTERS:
                 raise QuerySyntaxError(
-                    f"unknown filter {match[1]!r}; known: type, outlet, status, date, total, inn, order, number, original"
+                    f"unknown filter {match[1]!r}; "
+                    "known: type, outlet, status, date, total, inn, order, number, original"
                 )
             if not value and i < n and text[i] == '"':
                 value, i = _read_quoted(text, i)
@@ -352,7 +353,7 @@ def _clauses(items: list[_Item]) -> tuple[Clause, ...]:
             continue
         if pending_or and not negated:
             last = clauses[-1]
-            clauses[-1] = Clause(last.alternatives + (term,), negated=False)
+            clauses[-1] = Clause((*last.alternatives, term), negated=False)
         else:
             clauses.append(Clause((term,), negated=negated))
         pending_or = pending_not = False

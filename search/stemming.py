@@ -116,7 +116,7 @@ def prefix_term(prefix: str) -> str:
     word = normalise(prefix)
     stemmed = stem(prefix)
     common = 0
-    for a, b in zip(word, stemmed):
+    for a, b in zip(word, stemmed, strict=False):  # the stem is shorter: stop at its end
         if a != b:
             break
         common += 1

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from search import SearchBackend, make_backend
+from search.elastic import ElasticsearchBackend
 from tests.search.search_factories import corpus
 
 ES_URL_VARIABLE = "FINARCHIVE_TEST_ES_URL"
@@ -32,8 +33,8 @@ def empty_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Se
     try:
         yield backend
     finally:
-        if request.param == "elasticsearch":
-            backend.drop()  # type: ignore[attr-defined]
+        if isinstance(backend, ElasticsearchBackend):
+            backend.drop()
         backend.close()
 
 

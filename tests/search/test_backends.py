@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -15,8 +16,8 @@ def ids(result: SearchResult) -> set[int]:
     return {hit.doc_id for hit in result.hits}
 
 
-def find(backend: SearchBackend, text: str = "", **options: object) -> SearchResult:
-    return backend.search(SearchQuery(text=text, **options))  # type: ignore[arg-type]
+def find(backend: SearchBackend, text: str = "", **options: Any) -> SearchResult:
+    return backend.search(SearchQuery(text=text, **options))
 
 
 def test_count_after_indexing(backend: SearchBackend) -> None:
