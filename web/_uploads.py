@@ -47,7 +47,7 @@ def safe_filename(name: str | None) -> str:
 
 
 def default_executor_factory(workers: int) -> Callable[[], Any]:
-    def make():  # type: ignore[no-untyped-def]
+    def make():
         from capture import PoolExecutor, SerialExecutor
 
         return SerialExecutor() if workers <= 1 else PoolExecutor(workers)
@@ -58,7 +58,7 @@ def default_executor_factory(workers: int) -> Callable[[], Any]:
 class Uploads:
     """Accepts uploaded files and imports them one batch at a time in a worker thread."""
 
-    def __init__(self, archive, executor_factory: Callable[[], Any] | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, archive, executor_factory: Callable[[], Any] | None = None) -> None:
         self.archive = archive
         self.folder = Path(archive.settings.home) / UPLOADS_DIR
         self.executor_factory = executor_factory or default_executor_factory(archive.settings.workers)

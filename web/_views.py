@@ -42,7 +42,7 @@ def pages_data(document: Document) -> list[dict[str, Any]]:
     ]
 
 
-def document_data(session: Session, arc, principal: Principal, doc_id: int,  # type: ignore[no-untyped-def]
+def document_data(session: Session, arc, principal: Principal, doc_id: int,
                   *, with_text: bool = False) -> dict[str, Any]:
     """The document view without server paths, with URLs and pages, if the caller may read it."""
     document = readable_document(session, principal, doc_id)
@@ -61,7 +61,7 @@ def search_params(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: str(raw[k]).strip() for k in SEARCH_FILTERS if raw.get(k) not in (None, "")}
 
 
-def search_documents(arc, principal: Principal, text: str, filters: dict[str, Any], *,  # type: ignore[no-untyped-def]
+def search_documents(arc, principal: Principal, text: str, filters: dict[str, Any], *,
                      page: int = 1, per_page: int = PAGE_SIZE, facets: bool = True) -> SearchResult:
     """Full-text search restricted to what the caller may read (an outlet sees only its own)."""
     scope = principal.outlet_scope
@@ -125,7 +125,7 @@ def outlet_overview(session: Session, principal: Principal, outlet_code: str | N
     }
 
 
-def order_data(session: Session, arc, principal: Principal, order_no: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def order_data(session: Session, arc, principal: Principal, order_no: str) -> dict[str, Any]:
     """An order with every linked document (with a thumbnail), what is missing and the originals' states."""
     from archive import orders
 

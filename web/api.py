@@ -32,7 +32,7 @@ class Rejection(BaseModel):
     reason: str
 
 
-def _arc(request: Request):  # type: ignore[no-untyped-def]
+def _arc(request: Request):
     return request.app.state.archive
 
 
@@ -284,7 +284,7 @@ class BoxRequest(BaseModel):
     location: str | None = None
 
 
-def _original_for(session, principal: Principal, code: str):  # type: ignore[no-untyped-def]
+def _original_for(session, principal: Principal, code: str):
     from archive import originals
 
     original = originals.get_original(session, code)

@@ -23,7 +23,7 @@ HERE = Path(__file__).parent
 SESSION_HOURS = 12
 
 
-def create_app(archive, *, secret: str | None = None,  # type: ignore[no-untyped-def]
+def create_app(archive, *, secret: str | None = None,
                executor_factory: Callable[[], Any] | None = None,
                login_throttle: LoginThrottle | None = None) -> FastAPI:
     """The web app over an opened archive. ``executor_factory`` makes the page executor for uploads;

@@ -248,6 +248,6 @@ def originals_page(request: Request, principal: Caller) -> HTMLResponse:
         registers = [{"code": r.code, "outlet": r.outlet.code, "state": r.state, "created_at": r.created_at,
                       "pdf": bool(r.pdf)}
                      for r in session.scalars(select(TransferRegister).order_by(TransferRegister.id.desc()).limit(30))]
-        boxes = [{"code": b.code, "location": b.location, "state": b.state}
-                 for b in session.scalars(select(StorageBox).where(StorageBox.state == "open").order_by(StorageBox.code))]
+        open_boxes = select(StorageBox).where(StorageBox.state == "open").order_by(StorageBox.code)
+        boxes = [{"code": b.code, "location": b.location, "state": b.state} for b in session.scalars(open_boxes)]
     return _render(request, "originals.html", principal, owed=owed, registers=registers, boxes=boxes)

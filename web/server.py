@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def serve(archive, *, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:  # type: ignore[no-untyped-def]
+def serve(archive, *, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
     """Serve ``archive`` until interrupted."""
     import uvicorn
 

@@ -69,11 +69,11 @@ def text_box(lines: list[str], text: str) -> list[int]:
             x0 = LEFT + font.getlength(line[: line.index(text)])
             _, top, _, bottom = font.getbbox(text)
             y = TOP + i * LINE
-            return [int(x0) - 3, y + top - 3, int(x0 + font.getlength(text)) + 3, y + bottom + 3]
+            return [int(x0) - 3, int(y + top) - 3, int(x0 + font.getlength(text)) + 3, int(y + bottom) + 3]
     raise ValueError(f"{text!r} is on no line")
 
 
-def make_document(arc, session, *, outlet: Outlet | None, lines: list[str], doc_type: str = "waybill",  # type: ignore[no-untyped-def]
+def make_document(arc, session, *, outlet: Outlet | None, lines: list[str], doc_type: str = "waybill",
                   status: str = "needs_review", fields: dict[str, tuple[str, str | None]] | None = None,
                   created: dt.datetime | None = None, original: str | None = OriginalState.EXPECTED,
                   problems: list[dict[str, Any]] | None = None, tmp: Path) -> Document:
@@ -136,7 +136,7 @@ def meta_token(html: str) -> str:
     return found.group(1)
 
 
-def use_page_token(client) -> str:  # type: ignore[no-untyped-def]
+def use_page_token(client) -> str:
     """Send the session's current CSRF token as a header from now on, as the page's fetch() calls do."""
     token = meta_token(client.get("/login").text)
     client.headers["X-CSRF-Token"] = token
@@ -150,14 +150,14 @@ class Desk:
     tokens: dict[str, str]
     docs: dict[str, int] = field(default_factory=dict)
 
-    def client(self, username: str | None = None):  # type: ignore[no-untyped-def]
+    def client(self, username: str | None = None):
         from fastapi.testclient import TestClient
 
         headers = {"Authorization": f"Bearer {self.tokens[username]}"} if username else {}
         return TestClient(self.app, headers=headers)
 
 
-def seed(arc, tmp: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def seed(arc, tmp: Path) -> dict[str, int]:
     """Two outlets' documents: a waybill for order ЗК-000781 at MSK-01, an invoice at SPB-02, both waiting
     for review, and a verified Z-report at MSK-01."""
     with arc.transaction() as s:
@@ -188,7 +188,7 @@ def seed(arc, tmp: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return ids
 
 
-def _desk(arc, tmp: Path) -> Desk:  # type: ignore[no-untyped-def]
+def _desk(arc, tmp: Path) -> Desk:
     from capture import SerialExecutor
     from web import create_app
 
@@ -203,7 +203,7 @@ def _desk(arc, tmp: Path) -> Desk:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def desk(archive, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+def desk(archive, tmp_path: Path) -> Iterator[Desk]:
     """The web app over a seeded archive (SQLite and PostgreSQL), with a token per user."""
     d = _desk(archive, tmp_path)
     yield d
@@ -211,7 +211,7 @@ def desk(archive, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def sqlite_desk(sqlite_archive, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+def sqlite_desk(sqlite_archive, tmp_path: Path) -> Iterator[Desk]:
     """The same on SQLite only, for tests whose subject is not the database (pages, browser)."""
     d = _desk(sqlite_archive, tmp_path)
     yield d

@@ -146,7 +146,8 @@ def test_orders_import_get_and_link(desk: Desk) -> None:
     r = anna.post("/api/orders/import", content=json.dumps(ORDERS), headers={"Content-Type": "application/json"})
     assert r.status_code == 200, r.text
     assert r.json()["created"] == 1 and r.json()["linked"] == 1
-    csv_body = "order_no,date,customer_name,customer_inn,outlet,amount,manager\nЗК-000900,2026-03-20,ИП Петров,,SPB-02,12000.00,Boris\n"
+    csv_body = ("order_no,date,customer_name,customer_inn,outlet,amount,manager\n"
+                "ЗК-000900,2026-03-20,ИП Петров,,SPB-02,12000.00,Boris\n")
     r = anna.post("/api/orders/import", content=csv_body.encode(), headers={"Content-Type": "text/csv"})
     assert r.json()["created"] == 1
     assert anna.post("/api/orders/import", content=b"x", headers={"Content-Type": "text/plain"}).status_code == 422
@@ -200,7 +201,7 @@ def test_reports_stats(desk: Desk) -> None:
     assert stats["documents"] == 3 and stats["by_status"]["needs_review"] == 2
 
 
-def _requests(desk: Desk) -> dict[str, tuple[str, str, dict]]:  # type: ignore[type-arg]
+def _requests(desk: Desk) -> dict[str, tuple[str, str, dict]]:
     d = desk.docs
     return {
         "search": ("GET", "/api/documents", {}),
@@ -271,7 +272,7 @@ def test_upload_rights(desk: Desk) -> None:
 
 
 @needs_pipeline
-def test_upload_status_is_limited_to_the_outlet(desk: Desk, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_upload_status_is_limited_to_the_outlet(desk: Desk, tmp_path) -> None:
     from tests.factories import make_text_pdf
 
     pdf = make_text_pdf(tmp_path / "bill.pdf", ["СЧЁТ НА ОПЛАТУ № 7 от 01.03.2026", "Итого к оплате: 100,00 руб."])

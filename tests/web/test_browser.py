@@ -68,7 +68,7 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _login(browser, base: str, username: str):  # type: ignore[no-untyped-def]
+def _login(browser, base: str, username: str):
     context = browser.new_context(viewport={"width": 1200, "height": 760}, locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
@@ -80,14 +80,14 @@ def _login(browser, base: str, username: str):  # type: ignore[no-untyped-def]
     return page
 
 
-def _shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
 
 
-def test_accountant_corrects_a_field_and_accepts(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_accountant_corrects_a_field_and_accepts(server, browser) -> None:
     base, desk = server
     page = _login(browser, base, "anna")
     assert page.url.endswith("/review")
@@ -124,7 +124,7 @@ def test_accountant_corrects_a_field_and_accepts(server, browser) -> None:  # ty
         "печать не видна, пересканируйте"
 
 
-def test_document_viewer_search_and_zoom(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_document_viewer_search_and_zoom(server, browser) -> None:
     base, desk = server
     page = _login(browser, base, "boris")
     page.fill("input[name=q]", "Ромашка")
@@ -149,7 +149,7 @@ def test_document_viewer_search_and_zoom(server, browser) -> None:  # type: igno
     _shot(page, "document")
 
 
-def test_manager_opens_an_order_and_sees_scans_and_gaps(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_manager_opens_an_order_and_sees_scans_and_gaps(server, browser) -> None:
     base, desk = server
     r = desk.client("anna").post("/api/orders/import", content=json.dumps(ORDERS),
                                  headers={"Content-Type": "application/json"})
@@ -168,7 +168,7 @@ def test_manager_opens_an_order_and_sees_scans_and_gaps(server, browser) -> None
 
 
 @needs_pipeline
-def test_outlet_uploads_a_scan_and_sees_it_arrive(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_outlet_uploads_a_scan_and_sees_it_arrive(server, browser, tmp_path: Path) -> None:
     base, desk = server
     scan = make_scan(tmp_path / "накладная-4521.png", WAYBILL_LINES)
     page = _login(browser, base, "msk")
@@ -185,7 +185,7 @@ def test_outlet_uploads_a_scan_and_sees_it_arrive(server, browser, tmp_path: Pat
     assert any(h["title"] == "накладная-4521.png" for h in hits)
 
 
-def test_outlet_page_screenshot(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_outlet_page_screenshot(server, browser) -> None:
     """The outlet's view without an upload: rejected documents and owed originals."""
     base, desk = server
     desk.client("anna").post(f"/api/documents/{desk.docs['waybill']}/reject",
@@ -196,7 +196,7 @@ def test_outlet_page_screenshot(server, browser) -> None:  # type: ignore[no-unt
     _shot(page, "outlet-rejected")
 
 
-def test_originals_desk_receives_scanned_barcodes_and_files_them(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_originals_desk_receives_scanned_barcodes_and_files_them(server, browser) -> None:
     base, desk = server
     code = f"OR{desk.docs['waybill']:07d}"
     register = desk.client("msk").post("/api/originals/registers/", json={}).json()["code"]
@@ -220,7 +220,7 @@ def test_originals_desk_receives_scanned_barcodes_and_files_them(server, browser
     assert desk.client("anna").get(f"/api/originals/{code}").json()["state"] == "archived"
 
 
-def test_pages_break_no_content_security_rule_and_forged_posts_are_refused(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_pages_break_no_content_security_rule_and_forged_posts_are_refused(server, browser) -> None:
     """Chromium enforces the Content-Security-Policy: no page of the desk trips it. A script posting with the
     session cookie but without the page's CSRF token is refused; with the token from the page, accepted."""
     base, desk = server
@@ -237,16 +237,17 @@ def test_pages_break_no_content_security_rule_and_forged_posts_are_refused(serve
     page.goto(f"{base}/review/{doc}")
     page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
     assert violations == []
-    post = """async (token) => {
+    post = """async ([url, token]) => {
         const headers = {"Content-Type": "application/json"};
         if (token) headers["X-CSRF-Token"] = token;
-        const r = await fetch("/api/documents/%d/correct", {method: "POST", credentials: "same-origin", headers,
-                                                           body: JSON.stringify({fields: {total: "321.00"}})});
+        const r = await fetch(url, {method: "POST", credentials: "same-origin", headers,
+                                    body: JSON.stringify({fields: {total: "321.00"}})});
         return [r.status, (await r.json()).message || ""];
-    }""" % doc
-    status, message = page.evaluate(post, None)
+    }"""
+    url = f"/api/documents/{doc}/correct"
+    status, message = page.evaluate(post, [url, None])
     assert status == 403 and "CSRF" in message
     token = page.get_attribute('meta[name="csrf-token"]', "content")
-    status, _ = page.evaluate(post, token)
+    status, _ = page.evaluate(post, [url, token])
     assert status == 200
     assert desk.client("anna").get(f"/api/documents/{doc}").json()["fields"]["total"]["value"] == "321.00"

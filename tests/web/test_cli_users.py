@@ -12,7 +12,7 @@ from cli.app import app
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from archive.store import Archive
 
     home = tmp_path / "home"
@@ -22,10 +22,11 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return lambda *args, input=None: runner.invoke(app, list(args), input=input)
 
 
-def test_users_commands(cli) -> None:  # type: ignore[no-untyped-def]
+def test_users_commands(cli) -> None:
     r = cli("users", "add", "anna", "--role", "accountant", "--password", "anna-password", "--name", "Anna")
     assert r.exit_code == 0, r.output
-    assert cli("users", "add", "msk", "--role", "outlet", "--outlet", "MSK-01", input="pw-msk-123\npw-msk-123\n").exit_code == 0
+    r = cli("users", "add", "msk", "--role", "outlet", "--outlet", "MSK-01", input="pw-msk-123\npw-msk-123\n")
+    assert r.exit_code == 0, r.output
     assert cli("users", "add", "x", "--role", "wizard", "--password", "whatever1").exit_code == 2
     assert cli("users", "add", "anna", "--role", "admin", "--password", "whatever1").exit_code == 2
     assert cli("users", "add", "bot", "--role", "manager", "--no-password").exit_code == 0
@@ -51,6 +52,6 @@ def test_users_commands(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("users", "disable", "bot", "--enable").exit_code == 0
 
 
-def test_serve_is_registered(cli) -> None:  # type: ignore[no-untyped-def]
+def test_serve_is_registered(cli) -> None:
     r = cli("serve", "--help")
     assert r.exit_code == 0 and "--port" in r.output and "--host" in r.output

@@ -88,7 +88,7 @@ def test_policy_from_settings() -> None:
         LoginPolicy.from_settings({"login_max_failures_per_user": 0})
 
 
-def test_the_app_takes_its_policy_from_the_web_settings(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_the_app_takes_its_policy_from_the_web_settings(sqlite_archive) -> None:
     from web import create_app
 
     sqlite_archive.settings.values["web"] = {"login_max_failures_per_user": 2, "login_lockout_seconds": 30}
@@ -107,14 +107,14 @@ def clock() -> SteppedClock:
 
 
 @pytest.fixture
-def desk(sqlite_archive, tmp_path, clock: SteppedClock) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+def desk(sqlite_archive, tmp_path, clock: SteppedClock) -> Iterator[Desk]:
     d = _desk(sqlite_archive, tmp_path)
     d.app.state.login_throttle = LoginThrottle(POLICY, clock)
     yield d
     d.app.state.uploads.close()
 
 
-def _try(client, username: str, password: str):  # type: ignore[no-untyped-def]
+def _try(client, username: str, password: str):
     token = form_token(client.get("/login").text)
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
                        follow_redirects=False)

@@ -10,7 +10,7 @@ from tests.web.conftest import PASSWORD, Desk, form_token, use_page_token
 from tests.web.test_api import ORDERS
 
 
-def login(desk: Desk, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def login(desk: Desk, username: str, password: str = PASSWORD):
     """Log in with the form (and its CSRF token); later posts send the session's token as a header."""
     client = desk.client()
     token = form_token(client.get("/login").text)

@@ -21,7 +21,7 @@ def _status(desk: Desk, doc_id: int) -> str:
     return desk.client("anna").get(f"/api/documents/{doc_id}").json()["status"]
 
 
-def _bare(client):  # type: ignore[no-untyped-def]
+def _bare(client):
     """The client with its session cookie but without the CSRF header (as a forged cross-site post)."""
     client.headers.pop("X-CSRF-Token", None)
     return client
@@ -120,7 +120,7 @@ def test_origin_and_referer_of_another_site_are_refused(desk: Desk) -> None:
         assert anna.post(url, json=body, headers=headers).status_code == 200, headers
 
 
-def test_trusted_origins_from_the_settings(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_trusted_origins_from_the_settings(sqlite_archive) -> None:
     from tests.web.conftest import _desk
 
     sqlite_archive.settings.values["web"] = {"trusted_origins": ["https://desk.example.com/"]}
@@ -178,7 +178,7 @@ def test_secure_cookies_setting_marks_the_session_cookie_and_sends_hsts(desk: De
 
     from web import create_app
 
-    def login_response(app):  # type: ignore[no-untyped-def]
+    def login_response(app):
         client = TestClient(app, base_url="https://testserver")
         token = form_token(client.get("/login").text)
         return client.post("/login", data={"username": "anna", "password": PASSWORD, "csrf_token": token},
