@@ -28,7 +28,7 @@ class SheetRow:
     filename: str
 
 
-def _write_atomically(path: Path, draw) -> Path:  # type: ignore[no-untyped-def]
+def _write_atomically(path: Path, draw) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -41,13 +41,13 @@ def _write_atomically(path: Path, draw) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def _code128(c, value: str, x: float, y: float, *, height: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def _code128(c, value: str, x: float, y: float, *, height: float = 30.0) -> None:
     from reportlab.graphics.barcode import code128
 
     code128.Code128(value, barHeight=height, barWidth=1.1, quiet=True).drawOn(c, x, y)
 
 
-def _qr(c, value: str, x: float, y: float, size: float = 80.0) -> None:  # type: ignore[no-untyped-def]
+def _qr(c, value: str, x: float, y: float, size: float = 80.0) -> None:
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode import qr
     from reportlab.graphics.shapes import Drawing
@@ -65,7 +65,7 @@ def register_pdf(
     """Write the printable transfer register: a header with the register's barcodes, then one row per original."""
     font = pdf_font()
 
-    def draw(c, size) -> None:  # type: ignore[no-untyped-def]
+    def draw(c, size) -> None:
         width, height = size
         rows_left = list(rows)
         page = 1
@@ -108,8 +108,8 @@ def act_pdf(
     """Write the destruction act: the box, who and when, and every destroyed original."""
     font = pdf_font()
 
-    def draw(c, size) -> None:  # type: ignore[no-untyped-def]
-        width, height = size
+    def draw(c, size) -> None:
+        _, height = size
         y = height - 50
         c.setFont(font, 15)
         c.drawString(40, y, f"Акт об уничтожении документов {code}")
@@ -141,7 +141,7 @@ def read_codes(paths: Iterable[str | Path], *, dpi: int = RENDER_DPI) -> list[st
 
     found: list[str] = []
 
-    def take(image) -> None:  # type: ignore[no-untyped-def]
+    def take(image) -> None:
         results = zxingcpp.read_barcodes(image.convert("L"))
         for r in sorted(results, key=lambda r: (r.position.top_left.y, r.position.top_left.x)):
             if r.text and r.text not in found:

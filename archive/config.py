@@ -56,7 +56,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "mail": {
         "interval": 300,
         "body": False,  # take a message's text as a document too (a rule may override)
-        "accounts": [],  # [[mail.accounts]] name, kind (imap|maildir), host, port, tls, starttls, ca_file, user, password, folder, path
+        # [[mail.accounts]] name, kind (imap|maildir), host, port, tls, starttls, ca_file, user, password, folder, path
+        "accounts": [],
         "rules": [],  # [[mail.rules]] sender/recipient/subject (regex), outlet, doc_type, action, folder, body
     },
     "web": {

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from archive import audit
@@ -125,7 +125,7 @@ _PARSERS = {"order_date": _parse_date, "amount": _parse_amount, "customer_inn": 
 
 def _row_from(record: Mapping[str, Any], mapping: Mapping[str, str]) -> OrderRow:
     """Build an OrderRow from one record; ``mapping`` is our field name → the file's column name."""
-    source_of = {ours: theirs for ours, theirs in mapping.items()}
+    source_of = dict(mapping)
     values: dict[str, Any] = {}
     used: set[str] = set()
     for column, target in _COLUMN_ALIASES.items():
@@ -364,7 +364,7 @@ def link_waiting_documents(session: Session, order: Order, *, actor: str, settin
     """Link documents that arrived before their order: by number, then suggestions by INN, amount and date."""
     changed: list[OrderLink] = []
     variants = {order.order_no, *(r for r in raw_numbers if r)}
-    same_number = Document.order_no.in_(sorted(variants))
+    same_number: ColumnElement[bool] = Document.order_no.in_(sorted(variants))
     tail = re.search(r"\d{3,}$", order.order_no)
     if tail:  # documents holding the number as read, look-alikes unresolved: same digits at the end
         same_number = or_(same_number, Document.order_no.like(f"%{tail.group(0)}"))
@@ -537,15 +537,15 @@ class Completeness:
 
 def completeness(order: Order, settings: Settings | None = None) -> Completeness:
     """Which doc types the order has (confirmed links only) and what the nearest complete set still lacks."""
-    present = sorted({l.document.doc_type for l in order.links
-                      if l.state == LinkState.CONFIRMED and l.document.doc_type})
+    present = sorted({link.document.doc_type for link in order.links
+                      if link.state == LinkState.CONFIRMED and link.document.doc_type})
     kind = order.kind or str(_opt(settings, "default_kind"))
     alternatives = tuple(tuple(alt) for alt in _kinds(settings).get(kind, []))
     if not alternatives:
         return Completeness(kind, tuple(present), (), True, ())
     gaps = [tuple(t for t in alt if t not in present) for alt in alternatives]
     # The alternative closest to done: fewest gaps, then the one the order has gone furthest along, then first.
-    best = min(zip(alternatives, gaps), key=lambda pair: (len(pair[1]), len(pair[1]) - len(pair[0])))[1]
+    best = min(zip(alternatives, gaps, strict=True), key=lambda pair: (len(pair[1]), len(pair[1]) - len(pair[0])))[1]
     return Completeness(kind, tuple(present), best, not best, alternatives)
 
 
@@ -577,17 +577,18 @@ def order_view(session: Session, order_no: str, settings: Settings | None = None
     """The order with its linked documents (and their originals), suggestions, and what is missing."""
     order = get_order(session, order_no)
     done = completeness(order, settings)
-    links = sorted(order.links, key=lambda l: (l.document.doc_date or dt.date.min, l.document_id))
+    links = sorted(order.links, key=lambda link: (link.document.doc_date or dt.date.min, link.document_id))
+    confirmed = [_doc_row(link) for link in links if link.state == LinkState.CONFIRMED]
     view = _order_head(order)
     view.update({
-        "documents": [_doc_row(l) for l in links if l.state == LinkState.CONFIRMED],
-        "suggestions": [_doc_row(l) for l in links if l.state == LinkState.SUGGESTED],
+        "documents": confirmed,
+        "suggestions": [_doc_row(link) for link in links if link.state == LinkState.SUGGESTED],
         "present": list(done.present),
         "missing": list(done.missing),
         "complete": done.complete,
         "alternatives": [list(a) for a in done.alternatives],
         "originals_outstanding": [
-            row["original"]["barcode"] for row in (_doc_row(l) for l in links if l.state == LinkState.CONFIRMED)
+            row["original"]["barcode"] for row in confirmed
             if row["original"] and row["original"]["state"] in ("expected", "in_transit")
         ],
     })
@@ -612,6 +613,6 @@ def incomplete_orders(session: Session, settings: Settings | None = None, *, out
             continue
         row = _order_head(order)
         row.update({"present": list(done.present), "missing": list(done.missing),
-                    "suggestions": sum(l.state == LinkState.SUGGESTED for l in order.links)})
+                    "suggestions": sum(link.state == LinkState.SUGGESTED for link in order.links)})
         out.append(row)
     return out

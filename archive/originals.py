@@ -39,6 +39,7 @@ __all__ = [
     "TRANSITIONS",
     "ReceiveReport",
     "RegisterDiff",
+    "codes_from_scans",
     "create_box",
     "create_register",
     "destroy_box",
@@ -49,9 +50,8 @@ __all__ = [
     "keep_until",
     "mark_lost",
     "original_barcode",
-    "outstanding_report",
-    "codes_from_scans",
     "original_view",
+    "outstanding_report",
     "receive",
     "return_original",
     "set_legal_hold",
@@ -160,12 +160,13 @@ def expect_original(
     if existing is not None:
         return existing
     day = _today(today)
+    due = day + dt.timedelta(days=int(settings.get("originals", "due_days") or 14))
     original = Original(
         document_id=document.id,
         barcode=original_barcode(document.id),
         state=S.EXPECTED,
         outlet_id=document.outlet_id,
-        due_date=day + dt.timedelta(days=int(settings.get("originals", "due_days") or 14)),
+        due_date=due,
         keep_until=keep_until(settings, document.doc_type, document.doc_date, fallback=day),
         created_at=_now(today),
     )
@@ -175,7 +176,7 @@ def expect_original(
                                          note=f"{document.doc_type} committed"))
     audit.record(session, actor=actor, action="original.expected", object_type="original", object_id=original.id,
                  document_id=document.id, field="state", new=S.EXPECTED, barcode=original.barcode,
-                 due_date=original.due_date.isoformat(), keep_until=str(original.keep_until))
+                 due_date=due.isoformat(), keep_until=str(original.keep_until))
     return original
 
 

@@ -9,7 +9,7 @@ from search import parse_query
 from search.types import SearchQuery, SearchResult
 
 
-def run_search(arc, text: str = "", **options: Any) -> SearchResult:  # type: ignore[no-untyped-def]
+def run_search(arc, text: str = "", **options: Any) -> SearchResult:
     """Search ``arc``'s index: filters given as options are merged with those written in ``text``."""
     base = SearchQuery(**{k: v for k, v in options.items() if v is not None})
     query = parse_query(text, base)

@@ -60,7 +60,7 @@ class Archive:
             yield session
 
     @cached_property
-    def search(self):  # type: ignore[no-untyped-def]
+    def search(self):
         from search import make_backend
 
         options = dict(self.settings.search_options)

@@ -19,7 +19,7 @@ def get_document(session: Session, doc_id: int) -> Document:
     return document
 
 
-def document_view(session: Session, arc, doc_id: int, *, with_text: bool = False) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def document_view(session: Session, arc, doc_id: int, *, with_text: bool = False) -> dict[str, Any]:
     """Everything known about one document, as plain JSON-able data."""
     d = get_document(session, doc_id)
     view: dict[str, Any] = {
@@ -70,7 +70,7 @@ def document_view(session: Session, arc, doc_id: int, *, with_text: bool = False
     return view
 
 
-def _counts(session: Session, column) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _counts(session: Session, column) -> dict[str, int]:
     rows = session.execute(select(column, func.count()).group_by(column).order_by(func.count().desc()))
     return {str(k) if k is not None else "-": n for k, n in rows}
 
@@ -113,7 +113,7 @@ def archive_stats(session: Session, *, quarantined_limit: int = 50) -> dict[str,
     }
 
 
-def check_blobs(session: Session, arc) -> list[str]:  # type: ignore[no-untyped-def]
+def check_blobs(session: Session, arc) -> list[str]:
     """Problems found: originals missing from the blob store or no longer matching their hash."""
     bad = []
     for doc_id, sha in session.execute(select(Document.id, Document.sha256).order_by(Document.id)):

@@ -49,7 +49,7 @@ def register_create(
                   f"print {out or pdf}", highlight=False)
 
 
-def register_originals(session, register_id: int):  # type: ignore[no-untyped-def]
+def register_originals(session, register_id: int):
     from sqlalchemy import select
 
     from archive.models import Original

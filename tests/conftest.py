@@ -111,7 +111,7 @@ def archive_env(tmp_path: Path, database_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def archive(archive_env: dict[str, str]):  # type: ignore[no-untyped-def]
+def archive(archive_env: dict[str, str]):
     """An initialised, empty archive (SQLite and PostgreSQL variants)."""
     from archive.store import Archive
 
@@ -121,7 +121,7 @@ def archive(archive_env: dict[str, str]):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sqlite_archive(tmp_path: Path):  # type: ignore[no-untyped-def]
+def sqlite_archive(tmp_path: Path):
     """An initialised archive on SQLite only (for tests whose subject is not the database)."""
     from archive.store import Archive
 

@@ -63,7 +63,7 @@ def test_read_orders_mapping_semicolons_cp1251_and_json(tmp_path: Path) -> None:
         ords.read_orders(tmp_path / "absent.csv")
 
 
-def test_orders_imported_after_their_documents_link_up_and_show_what_is_missing(archive, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_orders_imported_after_their_documents_link_up_and_show_what_is_missing(archive, tmp_path) -> None:
     with archive.transaction() as s:
         invoice = f.document(s, "invoice", order_no="3K-000781")  # OCR read the З as 3
         waybill = f.document(s, "waybill", order_no="ЗК-000781")
@@ -110,7 +110,7 @@ def test_orders_imported_after_their_documents_link_up_and_show_what_is_missing(
         assert [g["order_no"] for g in ords.incomplete_orders(s, archive.settings)] == ["ЗК-000782"]
 
 
-def test_cover_sheet_barcode_links_as_barcode(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_cover_sheet_barcode_links_as_barcode(sqlite_archive) -> None:
     with sqlite_archive.transaction() as s:
         f.order(s, "ЗК-000900")
         doc = f.document(s, "upd", order_no="ЗК-000900", order_no_source=FieldSource.HINT)
@@ -118,7 +118,7 @@ def test_cover_sheet_barcode_links_as_barcode(sqlite_archive) -> None:  # type: 
         assert (link.method, link.state) == (LinkMethod.BARCODE, LinkState.CONFIRMED)
 
 
-def test_suggestions_by_inn_amount_and_date_need_a_person(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_suggestions_by_inn_amount_and_date_need_a_person(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         f.order(s, "ЗК-1", amount="100000.00", date=dt.date(2026, 3, 10))
@@ -127,9 +127,9 @@ def test_suggestions_by_inn_amount_and_date_need_a_person(sqlite_archive) -> Non
         f.order(s, "ЗК-4", amount="100000.00", date=dt.date(2026, 3, 10), inn="500100732259")  # other buyer
         doc = f.document(s, "waybill", total="100500.00", doc_date=dt.date(2026, 3, 14), order_no=None)
         links = ords.auto_link(s, doc, actor="pipeline", settings=arc.settings)
-        assert [(l.order.order_no, l.method, l.state) for l in links] == [
+        assert [(link.order.order_no, link.method, link.state) for link in links] == [
             ("ЗК-1", LinkMethod.SUGGESTION, LinkState.SUGGESTED)]
-        assert 0.6 < links[0].score < 1.0
+        assert links[0].score is not None and 0.6 < links[0].score < 1.0
         doc_id = doc.id
     with arc.sessions() as s:
         view = ords.order_view(s, "ЗК-1", arc.settings)
@@ -152,7 +152,7 @@ def test_suggestions_by_inn_amount_and_date_need_a_person(sqlite_archive) -> Non
         assert actions == ["order.suggested", "order.confirmed", "order.unlinked"]
 
 
-def test_orders_arriving_later_get_suggestions_too(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_orders_arriving_later_get_suggestions_too(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         doc = f.document(s, "upd", total="5000.00", doc_date=dt.date(2026, 3, 14), order_no=None)
@@ -164,7 +164,7 @@ def test_orders_arriving_later_get_suggestions_too(sqlite_archive) -> None:  # t
         assert link.score == 1.0
 
 
-def test_manual_link_and_errors(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_manual_link_and_errors(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         f.order(s, "ЗК-5", kind="service")
@@ -185,7 +185,7 @@ def test_manual_link_and_errors(sqlite_archive) -> None:  # type: ignore[no-unty
         assert s.scalar(select(func.count()).select_from(Order)) == 1
 
 
-def test_a_corrected_order_number_moves_the_link(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrected_order_number_moves_the_link(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         f.order(s, "ЗК-10")
@@ -196,10 +196,10 @@ def test_a_corrected_order_number_moves_the_link(sqlite_archive) -> None:  # typ
         doc.order_no = "ЗК-11"  # corrected at the verification desk
         ords.auto_link(s, doc, actor="accountant")
         s.expire(doc, ["links"])
-        assert [(l.order.order_no, l.method) for l in doc.links] == [("ЗК-11", LinkMethod.MANUAL)]
+        assert [(link.order.order_no, link.method) for link in doc.links] == [("ЗК-11", LinkMethod.MANUAL)]
         assert manual.state == LinkState.CONFIRMED
         doc.order_no = "ЗК-10"
         ords.auto_link(s, doc, actor="accountant")
         s.expire(doc, ["links"])
-        assert sorted((l.order.order_no, l.method) for l in doc.links) == [
+        assert sorted((link.order.order_no, link.method) for link in doc.links) == [
             ("ЗК-10", LinkMethod.ORDER_NO), ("ЗК-11", LinkMethod.MANUAL)]

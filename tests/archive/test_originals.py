@@ -18,12 +18,12 @@ TEN_SCANS = ["waybill", "upd", "vat_invoice", "invoice", "contract", "waybill", 
              "sales_report", "receipt", "upd"]  # 8 need an original, 2 do not; the last comes after the register
 
 
-def _commit(arc, session, doc_type, outlet="SPB-02", today=DAY0, **kw):  # type: ignore[no-untyped-def]
+def _commit(arc, session, doc_type, outlet="SPB-02", today=DAY0, **kw):
     doc = f.document(session, doc_type, outlet_code=outlet, **kw)
     return doc, orig.expect_original(session, doc, arc.settings, actor="pipeline", today=today)
 
 
-def test_end_to_end_outlet_register_receive_file_destroy(archive) -> None:  # type: ignore[no-untyped-def]
+def test_end_to_end_outlet_register_receive_file_destroy(archive) -> None:
     with archive.transaction() as s:
         made = [_commit(archive, s, t)[1] for t in TEN_SCANS[:9]]
         other = _commit(archive, s, "waybill", outlet="MSK-01")[1]
@@ -90,18 +90,19 @@ def test_end_to_end_outlet_register_receive_file_destroy(archive) -> None:  # ty
                                    .where(OriginalEvent.from_state.is_not(None)))
 
 
-def test_types_not_required_get_no_original_and_commit_twice_keeps_one(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_types_not_required_get_no_original_and_commit_twice_keeps_one(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         doc, none = _commit(arc, s, "receipt")
         assert none is None
         doc, first = _commit(arc, s, "upd")
         again = orig.expect_original(s, doc, arc.settings, actor="pipeline", today=DAY0)
-        assert again is first and first.barcode == f"OR{doc.id:07d}"
+        assert again is first
+        assert first is not None and first.barcode == f"OR{doc.id:07d}"
         assert len(first.events) == 1
 
 
-def test_retention_per_type_from_configuration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_retention_per_type_from_configuration(tmp_path) -> None:
     from archive.store import Archive
 
     home = tmp_path / "home"
@@ -117,7 +118,7 @@ def test_retention_per_type_from_configuration(tmp_path) -> None:  # type: ignor
         assert contract.keep_until == dt.date(2035, 12, 31)
 
 
-def test_illegal_transitions_are_refused_and_leave_no_trace(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_illegal_transitions_are_refused_and_leave_no_trace(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         _, o = _commit(arc, s, "waybill")
@@ -134,7 +135,7 @@ def test_illegal_transitions_are_refused_and_leave_no_trace(sqlite_archive) -> N
         assert targets <= set(OriginalState)
 
 
-def test_issue_return_lost_and_found(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_issue_return_lost_and_found(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         _, o = _commit(arc, s, "contract")
@@ -158,7 +159,7 @@ def test_issue_return_lost_and_found(sqlite_archive) -> None:  # type: ignore[no
             orig.get_original(s, "OR0000000")
 
 
-def test_legal_hold_blocks_destruction_after_retention(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_legal_hold_blocks_destruction_after_retention(sqlite_archive) -> None:
     arc = sqlite_archive
     with arc.transaction() as s:
         _, o = _commit(arc, s, "waybill", doc_date=dt.date(2020, 2, 1))
@@ -178,7 +179,7 @@ def test_legal_hold_blocks_destruction_after_retention(sqlite_archive) -> None: 
         orig.destroy_box(s, arc.blobs, "OLD", actor="acc", today=dt.date(2030, 1, 1))
 
 
-def test_register_pdf_barcodes_read_back_from_a_rendered_scan(sqlite_archive, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_register_pdf_barcodes_read_back_from_a_rendered_scan(sqlite_archive, tmp_path) -> None:
     import pypdfium2
 
     arc = sqlite_archive

@@ -32,7 +32,7 @@ def test_password_hash_is_salted_scrypt_and_checks() -> None:
         hash_password("short")
 
 
-def test_users_login_disable_and_tokens(archive) -> None:  # type: ignore[no-untyped-def]
+def test_users_login_disable_and_tokens(archive) -> None:
     with archive.transaction() as s:
         add_user(s, "anna", "s3cret-pass", Role.ACCOUNTANT, full_name="Anna")
         add_user(s, "msk", "outlet-pass", "outlet", outlet_code="MSK-01")
@@ -71,7 +71,7 @@ def test_users_login_disable_and_tokens(archive) -> None:  # type: ignore[no-unt
         assert s.scalar(select(User).where(User.username == "anna")).password_hash.startswith("scrypt$")
 
 
-def test_rights_by_role(sqlite_archive) -> None:  # type: ignore[no-untyped-def]
+def test_rights_by_role(sqlite_archive) -> None:
     with sqlite_archive.transaction() as s:
         outlet_user = add_user(s, "spb", "outlet-pass", Role.OUTLET, outlet_code="SPB-02")
         add_user(s, "msk", "outlet-pass", Role.OUTLET, outlet_code="MSK-01")

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24 13:54:26.945658
 """
 
@@ -151,7 +151,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_used_at', sa.DateTime(), nullable=True),
     sa.Column('revoked', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_api_token_user_id_app_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'],
+                            name=op.f('fk_api_token_user_id_app_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
     )
@@ -170,7 +171,8 @@ def upgrade() -> None:
     sa.Column('old_value', sa.Text(), nullable=True),
     sa.Column('new_value', sa.Text(), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_audit_event_document_id_document'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'],
+                            name=op.f('fk_audit_event_document_id_document'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
@@ -191,7 +193,8 @@ def upgrade() -> None:
     sa.Column('extracted_value', sa.Text(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('updated_by', sa.String(length=128), nullable=True),
-    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_field_document_id_document'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'],
+                            name=op.f('fk_field_document_id_document'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_field')),
     sa.UniqueConstraint('document_id', 'name', name='uq_field_document_name')
     )
@@ -212,7 +215,8 @@ def upgrade() -> None:
     sa.Column('quarantine_path', sa.String(length=1024), nullable=True),
     sa.Column('document_id', sa.Integer(), nullable=True),
     sa.Column('received_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_intake_record_document_id_document'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'],
+                            name=op.f('fk_intake_record_document_id_document'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_record'))
     )
     with op.batch_alter_table('intake_record', schema=None) as batch_op:
@@ -231,8 +235,10 @@ def upgrade() -> None:
     sa.Column('score', sa.Float(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=128), nullable=True),
-    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_order_link_document_id_document'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'], name=op.f('fk_order_link_order_id_sales_order'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'],
+                            name=op.f('fk_order_link_document_id_document'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'],
+                            name=op.f('fk_order_link_order_id_sales_order'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_link')),
     sa.UniqueConstraint('order_id', 'document_id', name='uq_order_link_pair')
     )
@@ -259,10 +265,13 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['box_id'], ['storage_box.id'], name=op.f('fk_original_box_id_storage_box')),
-    sa.ForeignKeyConstraint(['destruction_act_id'], ['destruction_act.id'], name=op.f('fk_original_destruction_act_id_destruction_act')),
-    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_original_document_id_document'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['destruction_act_id'], ['destruction_act.id'],
+                            name=op.f('fk_original_destruction_act_id_destruction_act')),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'],
+                            name=op.f('fk_original_document_id_document'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['outlet_id'], ['outlet.id'], name=op.f('fk_original_outlet_id_outlet')),
-    sa.ForeignKeyConstraint(['register_id'], ['transfer_register.id'], name=op.f('fk_original_register_id_transfer_register')),
+    sa.ForeignKeyConstraint(['register_id'], ['transfer_register.id'],
+                            name=op.f('fk_original_register_id_transfer_register')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_original')),
     sa.UniqueConstraint('barcode', name=op.f('uq_original_barcode')),
     sa.UniqueConstraint('document_id', name=op.f('uq_original_document_id'))
@@ -288,7 +297,8 @@ def upgrade() -> None:
     sa.Column('image', sa.String(length=512), nullable=True),
     sa.Column('thumbnail', sa.String(length=512), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_page_document_id_document'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'],
+                            name=op.f('fk_page_document_id_document'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_page')),
     sa.UniqueConstraint('document_id', 'number', name='uq_page_document_number')
     )
@@ -306,8 +316,10 @@ def upgrade() -> None:
     sa.Column('register_id', sa.Integer(), nullable=True),
     sa.Column('box_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['box_id'], ['storage_box.id'], name=op.f('fk_original_event_box_id_storage_box')),
-    sa.ForeignKeyConstraint(['original_id'], ['original.id'], name=op.f('fk_original_event_original_id_original'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['register_id'], ['transfer_register.id'], name=op.f('fk_original_event_register_id_transfer_register')),
+    sa.ForeignKeyConstraint(['original_id'], ['original.id'],
+                            name=op.f('fk_original_event_original_id_original'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['register_id'], ['transfer_register.id'],
+                            name=op.f('fk_original_event_register_id_transfer_register')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_original_event'))
     )
     with op.batch_alter_table('original_event', schema=None) as batch_op:
