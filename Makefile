@@ -6,7 +6,7 @@ export FINARCHIVE_HOME ?= $(CURDIR)/finarchive-data
 
 SCANS := $(sort $(wildcard samples/*.png samples/*.jpg samples/*.jpeg samples/*.pdf samples/*.tif samples/*.tiff))
 
-.PHONY: demo test install system-deps bench samples clean-demo
+.PHONY: demo test lint install system-deps bench samples clean-demo
 
 $(BIN)/finarchive: pyproject.toml
 	./scripts/install-system-deps.sh
@@ -30,6 +30,9 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/mypy .
 
 bench: install
 	$(BIN)/python bench/throughput.py

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from search import SearchQuery, SearchRecord, make_backend
+from search import SearchQuery, SearchRecord, SqliteFtsBackend
 
 SEED = 20261124
 OUTLETS = [f"{city}-{n:02d}" for city in ("MSK", "SPB", "EKB", "NSK", "KZN") for n in range(1, 9)]
@@ -37,15 +37,20 @@ GOODS_RU = ["молоко пастеризованное 3,2%", "кефир 1%",
             "вода питьевая негазированная", "сок яблочный осветлённый", "макароны спагетти", "масло подсолнечное"]
 GOODS_EN = ["whole milk 3.2%", "cheddar cheese", "salted butter", "greek yoghurt", "sourdough bread",
             "orange juice", "ground coffee", "green tea", "oat cookies", "sparkling water", "chicken breast fillet"]
-FILLER_RU = ("Товар передан в надлежащем качестве и количестве, претензий по количеству и качеству нет. "
-             "Основание для отгрузки: договор поставки и заявка покупателя. Груз принял и проверил. "
-             "Подпись ответственного лица, печать организации. Документ составлен в двух экземплярах. "
-             "Оплата производится в течение десяти банковских дней с даты поставки. "
-             "Возврат товара оформляется отдельным актом. Срок годности соответствует требованиям.").split(". ")
-FILLER_EN = ("Goods were delivered in good condition and the quantity was checked on receipt. "
-             "Payment is due within thirty days of the invoice date. Late payments bear interest. "
-             "Please quote the invoice number with your payment. Returns require a credit note. "
-             "Thank you for your business and prompt payment.").split(". ")
+FILLER_RU = ["Товар передан в надлежащем качестве и количестве, претензий по количеству и качеству нет",
+             "Основание для отгрузки: договор поставки и заявка покупателя",
+             "Груз принял и проверил",
+             "Подпись ответственного лица, печать организации",
+             "Документ составлен в двух экземплярах",
+             "Оплата производится в течение десяти банковских дней с даты поставки",
+             "Возврат товара оформляется отдельным актом",
+             "Срок годности соответствует требованиям."]
+FILLER_EN = ["Goods were delivered in good condition and the quantity was checked on receipt",
+             "Payment is due within thirty days of the invoice date",
+             "Late payments bear interest",
+             "Please quote the invoice number with your payment",
+             "Returns require a credit note",
+             "Thank you for your business and prompt payment."]
 
 HEADINGS = {
     "waybill": "ТОВАРНАЯ НАКЛАДНАЯ (форма ТОРГ-12) № {number} от {date_ru}",
@@ -57,7 +62,7 @@ HEADINGS = {
     "receipt": "КАССОВЫЙ ЧЕК ПРИХОД № {number} {date_ru} СМЕНА 12",
     "sales_report": "ОТЧЁТ О ПРОДАЖАХ ТОРГОВОЙ ТОЧКИ за {date_ru}",
 }
-DOC_TYPES = list(HEADINGS) + ["invoice_en"]
+DOC_TYPES = [*HEADINGS, "invoice_en"]
 TYPE_WEIGHTS = [22, 14, 12, 10, 4, 14, 10, 4, 10]
 STATUSES = ["archived"] * 8 + ["needs_review", "failed"]
 STATES = ["not_required", "expected", "in_transit", "received", "archived", "lost"]
@@ -159,11 +164,11 @@ def run(docs: int, queries: int) -> dict[str, float]:
     generate_s = time.perf_counter() - t0
     words = sum(len(r.text.split()) for r in records)
     with tempfile.TemporaryDirectory(prefix="finarchive-bench-") as tmp:
-        backend = make_backend("sqlite", path=Path(tmp) / "search.db")
+        backend = SqliteFtsBackend(Path(tmp) / "search.db")
         t0 = time.perf_counter()
         for start in range(0, len(records), 500):
             backend.index(records[start : start + 500])
-        backend.optimize()  # type: ignore[attr-defined]
+        backend.optimize()
         build_s = time.perf_counter() - t0
         size_mb = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 1e6
         qrng = random.Random(SEED + 1)
@@ -188,7 +193,8 @@ def run(docs: int, queries: int) -> dict[str, float]:
 def report(figures: dict[str, float]) -> str:
     return (
         f"- {int(figures['docs']):,} documents, {int(figures['words']):,} words: index build "
-        f"{figures['build_s']:.1f} s ({figures['docs'] / figures['build_s']:.0f} docs/s), index {figures['size_mb']:.0f} MB\n"
+        f"{figures['build_s']:.1f} s ({figures['docs'] / figures['build_s']:.0f} docs/s), "
+        f"index {figures['size_mb']:.0f} MB\n"
         f"- {int(figures['queries'])} filtered full-text queries with facets: p50 {figures['p50']:.1f} ms, "
         f"p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms "
         f"(mean {figures['mean_hits']:.0f} matches a query, {int(figures['empty'])} with none); target p95 < 100 ms"
@@ -201,7 +207,8 @@ def append_section(path: Path, text: str, day: str) -> None:
     content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     entry = f"\n### {day}\n{text}\n"
     if heading not in content:
-        content = content.rstrip("\n") + f"\n\n{heading}\n`.venv/bin/python bench/search_latency.py` — SQLite FTS5 backend.\n" + entry
+        intro = "`.venv/bin/python bench/search_latency.py` — SQLite FTS5 backend."
+        content = content.rstrip("\n") + f"\n\n{heading}\n{intro}\n" + entry
     else:
         start = content.index(heading) + len(heading)
         following = re.search(r"^## ", content[start:], flags=re.MULTILINE)
@@ -218,7 +225,8 @@ def main() -> int:
     parser.add_argument("--date", default=time.strftime("%Y-%m-%d"))
     args = parser.parse_args()
     figures = run(args.docs, args.queries)
-    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}"
+    sqlite_version = __import__("sqlite3").sqlite_version
+    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite_version}"
     text = report(figures) + f"\n- machine: {machine}"
     print(text)
     if args.append:

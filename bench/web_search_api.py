@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_latency import OUTLETS, SEED, make_query, make_record, percentile  # noqa: E402
+from search_latency import OUTLETS, SEED, make_query, make_record, percentile
 
-from archive.models import Role  # noqa: E402
-from archive.store import Archive  # noqa: E402
-from archive.users import add_user, mint_token  # noqa: E402
-from search import SearchQuery, parse_query  # noqa: E402
+from archive.models import Role
+from archive.store import Archive
+from archive.users import add_user, mint_token
+from search import SearchQuery, parse_query
 
 
-def _timed(fn, items) -> list[float]:  # type: ignore[no-untyped-def]
+def _timed(fn, items) -> list[float]:
     out = []
     for item in items:
         t = time.perf_counter()
@@ -66,7 +66,7 @@ def main() -> int:
         def backend(text: str) -> None:
             arc.search.search(parse_query(text, SearchQuery(facets=True, limit=20)))
 
-        def api(user: str):  # type: ignore[no-untyped-def]
+        def api(user: str):
             def call(text: str) -> None:
                 r = clients[user].get("/api/documents", params={"q": text, "per_page": 20})
                 r.raise_for_status()

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-import click
 import typer
+from typer._click import Command  # typer vendors click: its commands are not click.Command
+from typer.core import TyperGroup
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET = REPO / "docs" / "cli.md"
 
 
-def _walk(cmd: click.Command, path: list[str]):  # type: ignore[no-untyped-def]
+def _walk(cmd: Command, path: list[str]) -> Iterator[tuple[list[str], Command]]:
     yield path, cmd
-    if hasattr(cmd, "list_commands"):
-        for name in sorted(cmd.list_commands(click.Context(cmd))):
-            yield from _walk(cmd.get_command(click.Context(cmd), name), [*path, name])
+    if isinstance(cmd, TyperGroup):
+        for name in sorted(cmd.list_commands(typer.Context(cmd))):
+            sub = cmd.get_command(typer.Context(cmd), name)
+            if sub is not None:
+                yield from _walk(sub, [*path, name])
 
 
 def render() -> str:
@@ -43,7 +47,7 @@ def render() -> str:
     for path, cmd in _walk(root, ["finarchive"]):
         if cmd.hidden:
             continue
-        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        ctx = typer.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
         text = cmd.get_help(ctx)
         text = "\n".join(line.rstrip() for line in text.splitlines())
         parts += [f"## `{' '.join(path)}`", "", "```text", text, "```", ""]
