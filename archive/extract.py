@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-import classify
-from capture import CaptureError, PageJob, PageResult, inspect_file, plan_pages, read_page
-from classify.types import Extraction
+from archive.config import Settings
+from archive.reading import Analysis, Reader, ReadingSettings, read_or_failed
+from capture import CaptureError, Executor, PageJob, PageResult, read_page
 
 
-def extraction_json(file: str, extraction: Extraction, pages: int) -> dict[str, Any]:
+def extraction_json(file: str, analysis: Analysis, pages: int) -> dict[str, Any]:
     """One line of `finarchive extract --json`: exactly DESIGN.md's keys; per-field detail (confidence,
-    page, box, the text as read, and the validation problems that name the field) under ``details``."""
+    page, box, the text as read, and the validation problems that name the field) under ``details``.
+    A value read unsurely is not among ``fields``: it is under ``details`` with ``"unsure": true``."""
+    extraction = analysis.extraction
     details: dict[str, Any] = {}
-    for name, f in extraction.fields.items():
+    for name, f in [*extraction.fields.items(), *analysis.unsure.items()]:
         details[name] = {"confidence": round(f.confidence, 4), "page": f.page,
                          "box": list(f.box) if f.box else None, "raw": f.raw}
+        if name in analysis.unsure:
+            details[name].update(unsure=True, value=f.value)
         problems = [p.code for p in extraction.problems if name in p.fields]
         if problems:
             details[name]["problems"] = problems
@@ -39,60 +41,51 @@ def _read_indexed(item: tuple[int, PageJob]) -> PageResult:
 
 def extract_files(
     paths: Iterable[str | os.PathLike[str]],
-    executor,  # type: ignore[no-untyped-def]
+    executor: Executor,
     *,
-    languages: str = "rus+eng",
-    dpi: int = 300,
-    max_bytes: int | None = None,
-    max_pixels: int | None = None,
-    model=None,  # type: ignore[no-untyped-def]
-    latin_engine: str = "auto",
+    reader: Reader | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One JSON-able dict per file, in the order given; pages of all files are read in parallel."""
+    """One JSON-able dict per file, in the order given; pages of all files are read in parallel.
+
+    ``reader`` (default: the archive's settings, see :mod:`archive.reading`) is the one `import` uses."""
     files = [str(p) for p in paths]
-    model = model if model is not None else classify.default_classifier()
-    limits: dict[str, Any] = {}
-    if max_bytes:
-        limits["max_bytes"] = max_bytes
-    if max_pixels:
-        limits["max_pixels"] = max_pixels
+    reader = reader or Reader(ReadingSettings.of(Settings.load()))
     lines: dict[int, dict[str, Any]] = {}
-    page_count: dict[int, int] = {}
+    planned: dict[int, list[PageJob]] = {}
     results: dict[int, dict[int, PageResult | BaseException]] = {}
     jobs: list[tuple[int, PageJob]] = []
     for n, file in enumerate(files):
         try:
-            inspect_file(Path(file), **limits)
-            planned = [replace(job, latin_engine=latin_engine)
-                       for job in plan_pages(file, languages=languages, dpi=dpi, derived_dir=None)]
+            planned[n] = reader.plan(reader.inspect(file))
         except CaptureError as exc:
             lines[n] = {"file": file, "error": str(exc), "reason": exc.reason}
             continue
         except OSError as exc:
             lines[n] = {"file": file, "error": str(exc), "reason": "unreadable"}
             continue
-        page_count[n] = len(planned)
         results[n] = {}
-        jobs.extend((n, job) for job in planned)
+        jobs.extend((n, job) for job in planned[n])
 
     def finish(n: int) -> dict[str, Any]:
-        got = [results[n][i] for i in sorted(results[n])]
-        pages = [r.page for r in got if not isinstance(r, BaseException)]
+        got = [results[n][job.index] for job in planned[n]]
         errors = [r for r in got if isinstance(r, BaseException)]
-        if not pages:
+        if len(errors) == len(got):
             error = errors[0] if errors else None
             return {"file": files[n], "error": str(error) if error else "no pages",
                     "reason": getattr(error, "reason", "read_failed")}
-        return extraction_json(files[n], classify.analyse(pages, model=model), page_count[n])
+        pages = [read_or_failed(job, r) for job, r in zip(planned[n], got, strict=True)]
+        return extraction_json(files[n], reader.analyse(pages), len(planned[n]))
 
     emitted = 0
     for (n, job), result in executor.map_unordered(_read_indexed, jobs):
         results[n][job.index] = result
-        if len(results[n]) == page_count[n]:
+        if len(results[n]) == len(planned[n]):
             lines[n] = finish(n)
         while emitted in lines:
             yield lines.pop(emitted)
             emitted += 1
     while emitted < len(files):
+        if emitted not in lines:  # a file with no pages at all
+            lines[emitted] = finish(emitted)
         yield lines.pop(emitted)
         emitted += 1

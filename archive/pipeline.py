@@ -30,7 +30,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import classify
 from archive import audit
 from archive.blobs import sha256_file
 from archive.indexing import index_documents
@@ -48,7 +47,8 @@ from archive.models import (
     utcnow,
 )
 from archive.quarantine import quarantine_file
-from capture import CaptureError, PageJob, PageResult, inspect_file, merge_pdfs, plan_pages, read_page
+from archive.reading import Reader, ReadingSettings, read_or_failed
+from capture import CaptureError, PageJob, PageResult, merge_pdfs, read_page
 from capture.types import OcrWord, PageText, TextSource
 from classify.types import Extraction
 
@@ -185,13 +185,12 @@ class Pipeline:
     ) -> None:
         self.archive = archive
         self.settings = archive.settings
-        self.latin_engine = self.settings.latin_engine  # a bad setting fails here, before any file is taken
+        # The one reading `extract` uses too (archive/reading.py); a bad setting fails here, before any file
+        self.reader = Reader(ReadingSettings.of(self.settings))
         self.executor = executor
         self.actor = actor or default_actor()
         self.progress = progress or _no_progress
         self.index = index
-        self._classifier = None
-        self._classifier_loaded = False
         # The steps a commit runs inside its transaction after the document's own rows; orders and
         # originals register here (see archive/orders.py, archive/originals.py).
         self.commit_hooks: list[Callable[[Session, Document, Pipeline], None]] = list(COMMIT_HOOKS)
@@ -304,7 +303,7 @@ class Pipeline:
                 return None
 
         try:
-            info = inspect_file(path, max_bytes=self.settings.max_file_bytes, max_pixels=self.settings.max_pixels)
+            info = self.reader.inspect(path)
         except CaptureError as exc:
             outcome = self._quarantine(item, path, filename, digest, exc.reason, str(exc))
             summary.add(outcome)
@@ -314,16 +313,9 @@ class Pipeline:
         blobs = self.archive.blobs
         _, key = blobs.put_file(path, digest)
         derived = blobs.derived_dir(digest)
-        timeout = float(self.settings.get("ocr", "timeout"))
-        jobs = [
-            dataclasses.replace(job, ocr_timeout=timeout, latin_engine=self.latin_engine)
-            for job in plan_pages(
-                str(blobs.path(key)), languages=self.settings.languages, dpi=int(self.settings.get("ocr", "dpi")),
-                derived_dir=str(derived), max_pixels=self.settings.max_pixels,
-                info=dataclasses.replace(info, path=str(blobs.path(key))),
-            )
-        ]
-        text_layer = key if info.media_type == "application/pdf" and jobs and all(j.has_text_layer for j in jobs) else None
+        jobs = self.reader.plan(dataclasses.replace(info, path=str(blobs.path(key))), derived_dir=str(derived))
+        text_layer = (key if info.media_type == "application/pdf" and jobs and all(j.has_text_layer for j in jobs)
+                      else None)
 
         if resume_id is not None:
             document_id = int(resume_id)
@@ -390,30 +382,17 @@ class Pipeline:
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures and len(failures) == len(results):
             return self._fail_document(flight, failures[0])
-        pages = [self._page_of(job, r) for job, r in zip(flight.jobs, results, strict=True)]
-        extraction = classify.analyse(
+        pages = [(read_or_failed(job, r), None if isinstance(r, BaseException) else r)
+                 for job, r in zip(flight.jobs, results, strict=True)]
+        # The same analysis as `extract` (archive/reading.py). What the archive learned from its own
+        # verified documents goes in here, and only here: `memory=` (a file outside an archive has none).
+        extraction = self.reader.analyse(
             [p for p, _ in pages], hints={k: v for k, v in flight.item.hints.items() if not k.startswith("_")},
-            model=self._model(),
-        )
+        ).extraction
         outcome = self._commit(flight, pages, extraction)
         if self.index:
             index_documents(self.archive, [flight.document_id])
         return outcome
-
-    def _model(self):  # type: ignore[no-untyped-def]
-        if not self._classifier_loaded:
-            self._classifier_loaded = True
-            # The archive's own model (`finarchive train`) when there is one, else the bundled one.
-            path = self.settings.models_dir / classify.MODEL_FILENAME
-            self._classifier = classify.load_classifier(path) if path.exists() else classify.default_classifier()
-        return self._classifier
-
-    @staticmethod
-    def _page_of(job: PageJob, result: PageResult | BaseException) -> tuple[PageText, PageResult | None]:
-        if isinstance(result, BaseException):
-            message = f"{getattr(result, 'reason', type(result).__name__)}: {result}"
-            return PageText(number=job.index + 1, width=0, height=0, words=(), error=message), None
-        return result.page, result
 
     def _fail_document(self, flight: _InFlight, exc: BaseException) -> FileOutcome:
         """No page could be read: quarantine a copy, and drop the received row (the blob stays)."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 import logging
-import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -195,16 +194,15 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
         )
         if not job.derived_dir:
             return PageResult(job=job, page=page)
-        # The viewer's image is the very JPEG tesseract read (cleaned, upright): no second encoding.
+        # The viewer's image is the page tesseract read (cleaned, upright), at the page's own size as the
+        # words' boxes are.
         image, thumb = _derived_paths(job, ".jpg")
-        if best.scale == 1:
-            shutil.move(best.image_path, image)
-        else:  # the viewer shows the page at its own size, as the words' boxes are
-            turned = rotate_right_angle(best.gray, best.rotation)
+        turned = rotate_right_angle(best.gray, best.rotation)
+        if best.scale != 1:
             size = (turned.shape[1] // best.scale, turned.shape[0] // best.scale)
-            small = cv2.resize(turned, size, interpolation=cv2.INTER_AREA)
-            if not cv2.imwrite(image, small, [cv2.IMWRITE_JPEG_QUALITY, PDF_JPEG_QUALITY]):
-                raise _PageFailure(OcrError(f"cannot write {image}", path=image))
+            turned = cv2.resize(turned, size, interpolation=cv2.INTER_AREA)
+        if not cv2.imwrite(image, turned, [cv2.IMWRITE_JPEG_QUALITY, PDF_JPEG_QUALITY]):
+            raise _PageFailure(OcrError(f"cannot write {image}", path=image))
         _write_thumbnail(rotate_right_angle(cleaned.image, best.rotation), thumb)
         page_pdf = os.path.join(job.derived_dir, f"page-{number}.pdf")
         with open(page_pdf, "wb") as fh:
@@ -238,13 +236,12 @@ def _second_look(job: PageJob, best: _Reading, dpi: int, tmp: str) -> _Reading:
 def _ocr_image(
     gray: np.ndarray, rotation: int, tmp: str, job: PageJob, dpi: int, want_pdf: bool, scale: int = 1
 ) -> _Reading:
-    # Tesseract embeds a JPEG input as it is in the PDF it writes (small page PDFs, no re-encoding);
-    # without a PDF an uncompressed PGM costs nothing to write or read.
+    # Tesseract reads an uncompressed PGM, whether or not a PDF is wanted: what is read never depends on
+    # which derived files are written (`extract` writes none, `import` all), so both read alike.
     # id(gray): the cleaned and the enhanced page are both alive here, and neither's file may be overwritten
-    path = os.path.join(tmp, f"page-{rotation}-{id(gray)}.{'jpg' if want_pdf else 'pgm'}")
+    path = os.path.join(tmp, f"page-{rotation}-{id(gray)}.pgm")
     turned = rotate_right_angle(gray, rotation)
-    params = [cv2.IMWRITE_JPEG_QUALITY, PDF_JPEG_QUALITY] if want_pdf else []
-    if not cv2.imwrite(path, turned, params):
+    if not cv2.imwrite(path, turned):
         raise OcrError(f"cannot write {path}", path=path)
     # An enlarged page is still announced at the page's dpi: told twice the dpi, tesseract takes more of
     # the enlarged strokes for noise (measured: a purple-ink receipt read 142 words instead of 271).

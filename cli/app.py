@@ -178,20 +178,31 @@ def extract(
     files: Annotated[list[Path], typer.Argument(help="Files to read.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one object per file (the default).")] = True,
     workers: Annotated[int, typer.Option(help="OCR processes.")] = os.cpu_count() or 1,
-    languages: Annotated[str, typer.Option(help="Tesseract languages.")] = "rus+eng",
-    latin_engine: Annotated[str, typer.Option(
-        help="Pages in Latin script read again by PP-OCR: auto (when installed), ppocr or tesseract.")] = "auto",
+    languages: Annotated[str | None, typer.Option(
+        help="Tesseract languages (default: [ocr] languages, as import reads).", show_default=False)] = None,
+    latin_engine: Annotated[str | None, typer.Option(
+        help="Pages in Latin script read again by PP-OCR: auto (when installed), ppocr or tesseract "
+             "(default: [ocr] latin_engine).", show_default=False)] = None,
 ) -> None:
-    """Read, classify and extract fields of FILES without touching any archive (JSON Lines)."""
+    """Read, classify and extract fields of FILES as `import` would, without touching any archive (JSON Lines).
+
+    The settings and the trained model are the archive's in FINARCHIVE_HOME when it has them."""
+    import dataclasses
+
+    from archive.config import Settings
     from archive.extract import extract_files
+    from archive.reading import Reader, ReadingSettings
     from capture import ppocr
 
-    if latin_engine not in ppocr.ENGINES:
+    if latin_engine is not None and latin_engine not in ppocr.ENGINES:
         raise typer.BadParameter(f"one of {', '.join(ppocr.ENGINES)}", param_hint="--latin-engine")
+    reading = ReadingSettings.of(Settings.load())
+    reader = Reader(dataclasses.replace(reading, languages=languages or reading.languages,
+                                        latin_engine=latin_engine or reading.latin_engine))
     executor = _executor(workers)
     failed = False
     try:
-        for line in extract_files(files, executor, languages=languages, latin_engine=latin_engine):
+        for line in extract_files(files, executor, reader=reader):
             failed = failed or "error" in line
             if as_json:
                 print_json(line)
