@@ -11,22 +11,30 @@ A backup is a folder::
     models/ quarantine/    the trained classifier and the files that could not be read
 
 The database is read first, in one snapshot, and the blobs after it: the pipeline stores a blob
-before it commits its document, so every document in the snapshot finds its original. Backing up
-into an existing backup folder is incremental: an original already there (its name is its
-SHA-256) is not copied again; files the archive no longer has are removed, so the folder stays a
-snapshot of the archive. See docs/backup.md.
+before it commits its document, so every document in the snapshot finds its original. A backup never
+changes an earlier one: the new backup is built beside the folder, its unchanged files hard links into
+the earlier backup, verified, and then swapped in (one rename), so a backup that fails leaves the
+earlier one whole; an original the archive lost or damaged is kept from the earlier backup. Every file
+is listed in the manifest with its SHA-256; a key kept outside the backup may sign it. Restore takes
+nothing the manifest does not list, follows no link, and checks each file as it writes it.
+See docs/backup.md.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
+import errno
+import fcntl
 import hashlib
+import hmac
 import json
 import os
 import shutil
 import sqlite3
+import sys
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -37,15 +45,16 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, func, inspect, select, text
 
-from archive.blobs import sha256_file
+from archive.blobs import CHUNK, BlobStore, sha256_file
 from archive.config import CONFIG_NAME, Settings
 from archive.db import current_revision, make_engine
 from finarchive import __version__
-from finarchive.errors import ConflictError, InvalidInputError
+from finarchive.errors import ConfigurationError, ConflictError, InvalidInputError
 
 MANIFEST = "manifest.json"
 FORMAT = "finarchive-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: every file (derived ones too) and every original listed; an optional signature
+SIGNATURE_ALG = "hmac-sha256"
 SQLITE_DUMP = "database.sqlite"
 JSONL_DUMP = "database.jsonl"
 BLOBS = "blobs"
@@ -53,6 +62,7 @@ MODELS = "models"
 QUARANTINE = "quarantine"
 BATCH = 500
 SKIP_TABLES = frozenset({"alembic_version"})
+_ORIGINAL_KEYS = BlobStore(".")  # only its key layout: originals/ab/cd/<sha256>
 
 
 class BackupError(InvalidInputError):
@@ -70,12 +80,16 @@ class BackupSummary:
     derived_files: int
     derived_copied: int
     linked: int
-    removed: int
     bytes_copied: int
+    signed: bool = False
+    # originals the archive lost or damaged, each kept from an earlier backup: the backup is whole, the
+    # archive is not (`finarchive check`)
+    archive_problems: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
         out["path"] = str(self.path)
+        out["archive_problems"] = list(self.archive_problems)
         return out
 
 
@@ -141,92 +155,141 @@ def decode_value(value: Any) -> Any:
 # --- files --------------------------------------------------------------------------------------
 
 def _files(root: Path) -> Iterator[Path]:
-    """Every regular file under ``root`` (none when it is missing), skipping half-written temp files."""
+    """Every regular file under ``root`` (none when it is missing), skipping half-written temp files.
+
+    Symbolic links are never followed nor taken: the archive's own trees hold none.
+    """
     if not root.is_dir():
         return
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(filenames):
-            if not name.startswith(".incoming-"):
-                yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            if not name.startswith(".incoming-") and not path.is_symlink():
+                yield path
 
 
-def _copy_file(src: Path, dst: Path) -> None:
+def _copy_hashed(src: Path, dst: Path, expected: str | None = None) -> str:
+    """Copy ``src`` to ``dst`` (through a temporary name, fsynced) and return the SHA-256 of what was copied.
+
+    With ``expected``, bytes hashing otherwise are never put in place (:class:`_HashMismatch`). A link at
+    ``src`` is refused, not followed. Mode and times are kept.
+    """
     dst.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=dst.parent)
-    os.close(fd)
     try:
-        shutil.copy2(src, tmp)
+        digest = hashlib.sha256()
+        src_fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(src_fd, "rb") as fin, os.fdopen(fd, "wb") as fout:
+            for chunk in iter(lambda: fin.read(CHUNK), b""):
+                digest.update(chunk)
+                fout.write(chunk)
+            fout.flush()
+            os.fsync(fout.fileno())
+            st = os.fstat(fin.fileno())
+        if expected is not None and digest.hexdigest() != expected:
+            raise _HashMismatch(f"{src} does not match its SHA-256 {expected}")
+        os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+        os.chmod(tmp, st.st_mode & 0o777)
         os.replace(tmp, dst)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return digest.hexdigest()
+
+
+class _HashMismatch(OSError):
+    """A file's bytes are not those its hash names."""
 
 
 def _same(src: Path, dst: Path) -> bool:
-    if not dst.is_file():
+    if not dst.is_file() or dst.is_symlink():
         return False
     a, b = src.stat(), dst.stat()
     return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
-@dataclass
-class _Sync:
-    copied: int = 0
-    linked: int = 0
-    total: int = 0
-    removed: int = 0
-    bytes: int = 0
-    names: set[str] = field(default_factory=set)
-
-
 def _unchanged(path: Path, other: Path, content_addressed: bool) -> bool:
-    return _same(path, other) or (content_addressed and other.is_file() and other.stat().st_size == path.stat().st_size)
+    if content_addressed:  # the name is the hash: the same name and size is the same file
+        return other.is_file() and not other.is_symlink() and other.stat().st_size == path.stat().st_size
+    return _same(path, other)
 
 
 def _link(source: Path, target: Path) -> bool:
     """Hard-link ``target`` to ``source`` (a file of an earlier backup); False when the file system refuses."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except OSError:
         return False
     return True
 
 
-def _sync_tree(src: Path, dst: Path, *, content_addressed: bool = False, link_from: Path | None = None) -> _Sync:
-    """Mirror ``src`` into ``dst``: copy new and changed files, remove files ``src`` no longer has.
+@dataclass
+class _Tree:
+    """What one tree of a new backup received: counts, and the SHA-256 of each file (by path in the backup)."""
 
-    A file of the same size and modification time is taken as unchanged. In a content-addressed tree a
-    file's name is its hash, so one already present with the same size is never copied again. A file
-    unchanged in ``link_from`` (the same tree of an earlier backup) is hard-linked from there, not copied.
-    """
-    out = _Sync()
+    copied: int = 0
+    linked: int = 0
+    total: int = 0
+    bytes: int = 0
+    hashes: dict[str, str] = field(default_factory=dict)
+    damaged: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    """An earlier backup folder whose unchanged files a new backup hard-links: the folder itself being
+    replaced, or ``--link-dest``. ``hashes``: its manifest's SHA-256 of each file."""
+
+    root: Path
+    hashes: dict[str, str]
+
+
+def _take_tree(src: Path, stage: Path, rel_root: str, earlier: list[_Earlier], *,
+               content_addressed: bool = False) -> _Tree:
+    """Put every file of the live tree ``src`` into ``stage/rel_root``: hard-linked from an earlier backup
+    when unchanged there, else copied with its hash taken on the way. A content-addressed file (an
+    original) that does not hash to its name is not taken: it is listed in ``damaged``."""
+    out = _Tree()
     for path in _files(src):
-        rel = path.relative_to(src)
-        target = dst / rel
+        rel = f"{rel_root}/{path.relative_to(src).as_posix()}"
+        target = stage / rel
+        known = path.name if content_addressed else None
+        taken = False
+        for other in earlier:
+            digest = known or other.hashes.get(rel)
+            if digest and _unchanged(path, other.root / rel, content_addressed) and _link(other.root / rel, target):
+                out.linked += 1
+                out.hashes[rel] = digest
+                taken = True
+                break
+        if not taken:
+            try:
+                digest = _copy_hashed(path, target, expected=known)
+            except _HashMismatch:
+                out.damaged.append(rel)
+                continue
+            except FileNotFoundError:  # removed from the archive while we walked it
+                continue
+            out.copied += 1
+            out.bytes += target.stat().st_size
+            out.hashes[rel] = digest
         out.total += 1
-        out.names.add(str(rel))
-        if _unchanged(path, target, content_addressed):
-            continue
-        earlier = link_from / rel if link_from is not None else None
-        if earlier is not None and _unchanged(path, earlier, content_addressed) and _link(earlier, target):
-            out.linked += 1
-            continue
-        try:
-            _copy_file(path, target)
-        except FileNotFoundError:  # removed from the archive while we walked it
-            out.total -= 1
-            out.names.discard(str(rel))
-            continue
-        out.copied += 1
-        out.bytes += target.stat().st_size
-    for path in list(_files(dst)):
-        if str(path.relative_to(dst)) not in out.names:
-            path.unlink()
-            out.removed += 1
     return out
+
+
+def _carry_original(rel: str, stage: Path, earlier: list[_Earlier]) -> bool:
+    """Put an earlier backup's copy of the original ``rel`` into the new backup, if one still hashes to its
+    name: what the archive lost or damaged is not lost from its backups."""
+    sha = rel.rsplit("/", 1)[-1]
+    for other in earlier:
+        copy = other.root / rel
+        if copy.is_file() and not copy.is_symlink() and sha256_file(copy) == sha:
+            if not _link(copy, stage / rel):
+                _copy_hashed(copy, stage / rel, expected=sha)
+            return True
+    return False
 
 
 def _sha256_bytes(data: bytes) -> str:
@@ -259,7 +322,7 @@ def _dump_sqlite(engine: Engine, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def _table_rows(conn, table) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _table_rows(conn, table) -> Iterator[dict[str, Any]]:
     order = list(table.primary_key.columns) or list(table.columns)
     for row in conn.execute(select(table).order_by(*order)).mappings():
         yield dict(row)
@@ -349,66 +412,214 @@ def _dump_database(engine: Engine, dest: Path) -> tuple[str, dict[str, int]]:
     return "jsonl", counts
 
 
+# --- the manifest's signature --------------------------------------------------------------------
+
+def read_key(path: str | os.PathLike[str]) -> bytes:
+    """The secret of a key file (any bytes, at least 16; e.g. ``head -c 32 /dev/urandom > backup.key``)."""
+    try:
+        key = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigurationError(f"the backup key {path} cannot be read ({exc.strerror or exc})") from exc
+    if len(key.strip()) < 16:
+        raise ConfigurationError(f"the backup key {path} is too short: at least 16 bytes of secret")
+    return key
+
+
+def _key_id(key: bytes) -> str:
+    return hashlib.sha256(b"finarchive-backup-key-id\0" + key).hexdigest()[:16]
+
+
+def _signed_bytes(manifest: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sign_manifest(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """``manifest`` with its HMAC-SHA256 under ``key``: whoever changes the backup and recomputes the hashes
+    in its manifest cannot recompute this without the key, which is kept outside the backup."""
+    mac = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    return {**manifest, "signature": {"alg": SIGNATURE_ALG, "key_id": _key_id(key), "hmac": mac}}
+
+
+def signature_problems(manifest: dict[str, Any], key: bytes | None) -> list[str]:
+    """Why the manifest's signature does not prove it unchanged under ``key`` (none when it does)."""
+    sig = manifest.get("signature")
+    if key is None:
+        if sig:
+            return [f"the manifest is signed (key id {sig.get('key_id')}): give its key (--key) to verify it"]
+        return []
+    if not isinstance(sig, dict) or sig.get("alg") != SIGNATURE_ALG:
+        return ["the manifest is not signed, but a key was given: it may have been rewritten"]
+    if sig.get("key_id") != _key_id(key):
+        return [f"the manifest is signed with another key (key id {sig.get('key_id')}, this key {_key_id(key)})"]
+    expected = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, str(sig.get("hmac", ""))):
+        return ["the manifest's signature does not match: the backup was changed after it was made"]
+    return []
+
+
 # --- backup -------------------------------------------------------------------------------------
 
-def _check_dest(dest: Path, home: Path, earlier: Path | None) -> None:
+def _check_dest(dest: Path, home: Path, earlier: Path | None, key_file: Path | None) -> None:
     if earlier is not None and not (earlier / MANIFEST).is_file():
         raise InvalidInputError(f"--link-dest {earlier}: not a finished finarchive backup (no {MANIFEST})")
     if earlier == dest:
         raise InvalidInputError("--link-dest names the backup folder itself")
     if dest == home or home in dest.parents:
         raise InvalidInputError(f"the backup folder {dest} must lie outside the archive's home {home}")
-    if dest.exists() and not dest.is_dir():
+    if key_file is not None and (key_file == dest or dest in key_file.parents):
+        raise InvalidInputError(f"the backup key {key_file} must be kept outside the backup folder")
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
         raise InvalidInputError(f"{dest} is not a folder")
     if dest.is_dir() and any(dest.iterdir()) and not (dest / MANIFEST).exists() and not (dest / BLOBS).exists():
         raise ConflictError(f"{dest} is not empty and holds no finarchive backup; choose an empty folder")
 
 
-def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: ignore[no-untyped-def]
-           link_dest: str | os.PathLike[str] | None = None) -> BackupSummary:
-    """Back up the opened archive ``arc`` into the folder ``dest`` (created, or updated incrementally).
+@contextlib.contextmanager
+def _locked(dest: Path) -> Iterator[None]:
+    """One backup into ``dest`` at a time (a lock file beside it)."""
+    lock = dest.parent / f".{dest.name}.lock"
+    with open(lock, "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ConflictError(f"another backup into {dest} is running") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
-    ``link_dest``: an earlier backup folder; files unchanged since it are hard-linked from it, so a
-    series of dated backups costs the space of what changed.
+
+def _recover(dest: Path) -> None:
+    """Undo what a killed backup left beside ``dest``: an unfinished new backup is removed; a previous backup
+    moved aside for the swap (where the file system cannot exchange two folders) is moved back."""
+    for stale in dest.parent.glob(f".{dest.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for old in sorted(dest.parent.glob(f".{dest.name}.old-*")):
+        if not dest.exists() and (old / MANIFEST).is_file():
+            os.rename(old, dest)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+def _swap_in(stage: Path, dest: Path) -> None:
+    """Put the finished, verified backup ``stage`` at ``dest``; the previous backup ends up at ``stage``."""
+    if not dest.exists():
+        os.rename(stage, dest)
+        return
+    if _exchange(stage, dest):
+        return
+    aside = dest.with_name(f".{dest.name}.old-{stage.name.rsplit('-', 1)[-1]}")
+    os.rename(dest, aside)  # a kill here leaves both backups whole; the next run moves this one back
+    os.rename(stage, dest)
+    os.rename(aside, stage)
+
+
+def _earlier(folder: Path | None) -> _Earlier | None:
+    """An earlier backup to link from, with its manifest's hashes (none for a folder without a manifest)."""
+    if folder is None or not folder.is_dir():
+        return None
+    try:
+        manifest = read_manifest(folder)
+    except BackupError:
+        return _Earlier(folder, {})  # unfinished: only its originals (named by their hash) are linked
+    return _Earlier(folder, dict(manifest.get("files", {})))
+
+
+def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,
+           link_dest: str | os.PathLike[str] | None = None, key_file: str | os.PathLike[str] | None = None,
+           ) -> BackupSummary:
+    """Back up the opened archive ``arc`` into the folder ``dest``, replacing an earlier backup there.
+
+    The new backup is built beside ``dest`` (files unchanged since the earlier backup, or since
+    ``link_dest``, are hard links into it), verified, and only then swapped in: until that moment
+    nothing of the earlier backup is changed. An original that is missing from the archive or no longer
+    matches its hash is taken from the earlier backup when that has a good copy (the backup is complete;
+    ``archive_problems`` lists it); when no backup has it, nothing is swapped in and ConflictError says so.
+    ``key_file``: the manifest is signed with this key (kept outside the backup).
     """
-    dest = Path(dest).resolve()
+    dest = Path(dest).absolute()
     home = arc.settings.home.resolve()
-    earlier = Path(link_dest).resolve() if link_dest is not None else None
-    _check_dest(dest, home, earlier)
-    dest.mkdir(parents=True, exist_ok=True)
-    os.chmod(dest, 0o700)  # the settings may hold passwords
-    (dest / MANIFEST).unlink(missing_ok=True)  # from here on the folder is an unfinished backup
+    earlier_dest = Path(link_dest).resolve() if link_dest is not None else None
+    key_path = Path(key_file).resolve() if key_file is not None else None
+    _check_dest(dest, home, earlier_dest, key_path)
+    key = read_key(key_path) if key_path is not None else None
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(dest):
+        _recover(dest)
+        earlier = [e for e in (_earlier(dest), _earlier(earlier_dest)) if e is not None]
+        stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))  # mode 700: passwords
+        try:
+            summary, manifest = _build(arc, stage, home, earlier, derived=derived, key=key)
+            problems = verify_backup(stage, key, fresh=set(manifest["files"]))
+            if problems:
+                raise ConflictError(f"the new backup did not verify ({problems[0]}); {dest} was left as it was")
+            _swap_in(stage, dest)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)  # the unfinished new backup, or the replaced one
+    return dataclasses.replace(summary, path=dest)
 
+
+def _build(arc, stage: Path, home: Path, earlier: list[_Earlier], *,
+           derived: bool, key: bytes | None) -> tuple[BackupSummary, dict[str, Any]]:
     revision = current_revision(arc.engine)
-    kind, tables = _dump_database(arc.engine, dest)
-    dump = dest / DUMPS[kind].filename
+    kind, tables = _dump_database(arc.engine, stage)
+    dump = stage / DUMPS[kind].filename
     shas = DUMPS[kind].document_shas(dump)
 
     blob_root = arc.settings.blob_dir
-    earlier_blobs = earlier / BLOBS if earlier is not None else None
-    originals = _sync_tree(blob_root / "originals", dest / BLOBS / "originals", content_addressed=True,
-                           link_from=earlier_blobs / "originals" if earlier_blobs else None)
-    missing = sorted(sha for sha in shas if not (dest / BLOBS / arc.blobs.original_key(sha)).is_file())
-    if missing:
+    originals = _take_tree(blob_root / "originals", stage, f"{BLOBS}/originals", earlier, content_addressed=True)
+    archive_problems = [f"the original {rel.rsplit('/', 1)[-1]} in the archive does not match its hash"
+                        for rel in originals.damaged]
+    carried, lost = [], []
+    for sha in sorted(shas):
+        rel = f"{BLOBS}/{_ORIGINAL_KEYS.original_key(sha)}"
+        if rel in originals.hashes:
+            continue
+        if _carry_original(rel, stage, earlier):
+            carried.append(sha)
+            originals.hashes[rel] = sha
+            originals.total += 1
+        else:
+            lost.append(sha)
+    archive_problems += [f"the original {sha} of a document is missing from the archive or damaged there; "
+                         "the earlier backup's good copy was kept" for sha in carried]
+    if lost:
         raise ConflictError(
-            f"{len(missing)} document original(s) are missing from the blob store, e.g. {missing[0]} "
-            "(run `finarchive check`); the backup is unfinished"
+            f"{len(lost)} document original(s) are missing or damaged in the archive and in every earlier "
+            f"backup, e.g. {lost[0]} (run `finarchive check`); the earlier backup was left as it was"
         )
-    if derived:
-        derived_sync = _sync_tree(blob_root / "derived", dest / BLOBS / "derived",
-                                  link_from=earlier_blobs / "derived" if earlier_blobs else None)
-    else:
-        shutil.rmtree(dest / BLOBS / "derived", ignore_errors=True)
-        derived_sync = _Sync()
-    models = _sync_tree(arc.settings.models_dir, dest / MODELS)
-    quarantine = _sync_tree(arc.settings.quarantine_dir, dest / QUARANTINE)
+    trees = [_take_tree(blob_root / "derived", stage, f"{BLOBS}/derived", earlier)] if derived else []
+    models = _take_tree(arc.settings.models_dir, stage, MODELS, earlier)
+    quarantine = _take_tree(arc.settings.quarantine_dir, stage, QUARANTINE, earlier)
+    files = {**models.hashes, **quarantine.hashes}
+    for tree in trees:
+        files.update(tree.hashes)
     config = home / CONFIG_NAME
     if config.is_file():
-        _copy_file(config, dest / CONFIG_NAME)
-
-    files = {str(p.relative_to(dest)): sha256_file(p)
-             for p in [*_files(dest / MODELS), *_files(dest / QUARANTINE), dest / CONFIG_NAME] if p.is_file()}
-    manifest = {
+        files[CONFIG_NAME] = _copy_hashed(config, stage / CONFIG_NAME)
+    derived_tree = trees[0] if trees else _Tree()
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -425,28 +636,33 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: 
         "counts": {
             "documents": len(shas),
             "originals": originals.total,
-            "derived_files": derived_sync.total,
+            "derived_files": derived_tree.total,
             "model_files": models.total,
             "quarantine_files": quarantine.total,
         },
         "derived": derived,
-        "files": files,
+        "originals": sorted(rel.rsplit("/", 1)[-1] for rel in originals.hashes),
+        "files": dict(sorted(files.items())),
     }
-    tmp = dest / (MANIFEST + ".part")
+    if key is not None:
+        manifest = sign_manifest(manifest, key)
+    tmp = stage / (MANIFEST + ".part")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, dest / MANIFEST)
-    return BackupSummary(
-        path=dest, database=kind, schema_revision=revision, documents=len(shas),
+    os.replace(tmp, stage / MANIFEST)
+    summary = BackupSummary(
+        path=stage, database=kind, schema_revision=revision, documents=len(shas),
         originals=originals.total, originals_copied=originals.copied,
-        derived_files=derived_sync.total, derived_copied=derived_sync.copied,
-        linked=originals.linked + derived_sync.linked,
-        removed=originals.removed + derived_sync.removed + models.removed + quarantine.removed,
-        bytes_copied=originals.bytes + derived_sync.bytes + models.bytes + quarantine.bytes,
+        derived_files=derived_tree.total, derived_copied=derived_tree.copied,
+        linked=originals.linked + derived_tree.linked + models.linked + quarantine.linked,
+        bytes_copied=originals.bytes + derived_tree.bytes + models.bytes + quarantine.bytes,
+        signed=key is not None, archive_problems=tuple(archive_problems),
     )
+    return summary, manifest
 
 
-def backup_tar(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # type: ignore[no-untyped-def]
-               link_dest: str | os.PathLike[str] | None = None) -> BackupSummary:
+def backup_tar(arc, dest: str | os.PathLike[str], *, derived: bool = True,
+               link_dest: str | os.PathLike[str] | None = None,
+               key_file: str | os.PathLike[str] | None = None) -> BackupSummary:
     """Back up ``arc`` into one ``.tar`` file: the backup folder, ``manifest.json`` its last member.
 
     The folder is built beside ``dest`` first (with ``link_dest``, unchanged files are hard links into
@@ -460,7 +676,7 @@ def backup_tar(arc, dest: str | os.PathLike[str], *, derived: bool = True,  # ty
     part = dest.with_name(dest.name + ".part")
     try:
         root = work / "backup"
-        summary = backup(arc, root, derived=derived, link_dest=link_dest)
+        summary = backup(arc, root, derived=derived, link_dest=link_dest, key_file=key_file)
         with open(part, "wb") as fh:
             os.chmod(part, 0o600)  # the settings may hold passwords
             with tarfile.open(fileobj=fh, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -504,44 +720,86 @@ def opened(src: str | os.PathLike[str], scratch: str | os.PathLike[str] | None =
 def read_manifest(src: str | os.PathLike[str]) -> dict[str, Any]:
     src = Path(src)
     path = src / MANIFEST
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():
         raise BackupError(f"{src} has no {MANIFEST}: not a finarchive backup, or one that did not finish")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BackupError(f"{path}: unreadable manifest ({exc})") from exc
-    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"{path}: not a finarchive backup of format version {FORMAT_VERSION}")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{path}: not a finarchive backup manifest")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(f"{path}: a backup of format version {manifest.get('format_version')}, this finarchive "
+                          f"reads version {FORMAT_VERSION} (an older backup lists no hash of its derived files: "
+                          "make a new backup with this version)")
     return manifest
 
 
-def verify_backup(src: str | os.PathLike[str]) -> list[str]:
-    """Problems of the backup folder ``src``: a damaged dump, file or original, or a missing original."""
+def _expected_paths(manifest: dict[str, Any], dump_name: str) -> dict[str, str | None]:
+    """Every file the backup must hold, by path, with its SHA-256 (None for the dump, checked apart)."""
+    out: dict[str, str | None] = {MANIFEST: None, dump_name: None}
+    for sha in manifest.get("originals", []):
+        out[f"{BLOBS}/{_ORIGINAL_KEYS.original_key(str(sha))}"] = str(sha)
+    out.update({str(rel): str(digest) for rel, digest in manifest.get("files", {}).items()})
+    return out
+
+
+def _unexpected_entries(src: Path, expected: dict[str, str | None]) -> list[str]:
+    """Links, devices, FIFOs and files the manifest does not list: a restore takes none of them."""
+    problems = []
+    for dirpath, dirnames, filenames in os.walk(src):
+        base = Path(dirpath)
+        for name in sorted(dirnames):
+            if (base / name).is_symlink():
+                problems.append(f"{(base / name).relative_to(src).as_posix()} is a symbolic link")
+        for name in sorted(filenames):
+            path = base / name
+            rel = path.relative_to(src).as_posix()
+            if path.is_symlink():
+                problems.append(f"{rel} is a symbolic link")
+            elif not path.is_file():
+                problems.append(f"{rel} is not a regular file")
+            elif rel not in expected:
+                problems.append(f"{rel} is not in the manifest")
+    return problems
+
+
+def verify_backup(src: str | os.PathLike[str], key: bytes | None = None, *,
+                  fresh: set[str] | None = None) -> list[str]:
+    """Problems of the backup folder ``src``; none when it is whole and unchanged.
+
+    Checks the manifest's signature (with ``key``; a signed manifest needs it), the database dump and
+    every listed file against their SHA-256, every original against its name, that every document has
+    its original, and that the folder holds nothing else (no link, no unlisted file). ``fresh``: check
+    the hashes of only these files (the backup command, whose other files are hard links to files an
+    earlier backup verified); the originals' and the dump's are always checked.
+    """
     src = Path(src)
     manifest = read_manifest(src)
+    problems = signature_problems(manifest, key)
     db = manifest["database"]
     kind = DUMPS.get(db.get("kind", ""))
     if kind is None:
-        return [f"unknown database dump kind {db.get('kind')!r}"]
+        return [*problems, f"unknown database dump kind {db.get('kind')!r}"]
     dump = src / kind.filename
-    if not dump.is_file():
-        return [f"the database dump {kind.filename} is missing"]
-    problems: list[str] = []
+    if dump.is_symlink() or not dump.is_file():
+        return [*problems, f"the database dump {kind.filename} is missing"]
     if sha256_file(dump) != db["sha256"]:
-        return [f"the database dump {kind.filename} does not match its SHA-256 in the manifest"]
-    for rel, digest in manifest.get("files", {}).items():
+        return [*problems, f"the database dump {kind.filename} does not match its SHA-256 in the manifest"]
+    expected = _expected_paths(manifest, kind.filename)
+    problems += _unexpected_entries(src, expected)
+    originals = {str(sha) for sha in manifest.get("originals", [])}
+    for rel, digest in expected.items():
+        if digest is None:
+            continue
         path = src / rel
-        if not path.is_file():
+        if path.is_symlink() or not path.is_file():
             problems.append(f"{rel} is missing")
-        elif sha256_file(path) != digest:
-            problems.append(f"{rel} does not match its SHA-256 in the manifest")
-    originals = src / BLOBS / "originals"
-    present: set[str] = set()
-    for path in _files(originals):
-        present.add(path.name)
-        if sha256_file(path) != path.name:
-            problems.append(f"original {path.relative_to(src)} does not match its hash")
-    for sha in sorted(kind.document_shas(dump) - present):
+        elif (fresh is None or rel in fresh or digest in originals) and sha256_file(path) != digest:
+            what = f"original {rel}" if rel.startswith(f"{BLOBS}/originals/") else rel
+            problems.append(f"{what} does not match its " + ("hash" if digest in originals else
+                                                              "SHA-256 in the manifest"))
+    for sha in sorted(kind.document_shas(dump) - originals):
         problems.append(f"the original {sha} of a document is missing")
     return problems
 
@@ -610,7 +868,7 @@ def _batches(rows: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, 
         yield current, batch
 
 
-def _reset_sequences(conn, meta: MetaData) -> None:  # type: ignore[no-untyped-def]
+def _reset_sequences(conn, meta: MetaData) -> None:
     if conn.dialect.name != "postgresql":
         return
     for table in meta.sorted_tables:
@@ -665,11 +923,19 @@ def _restore_database(kind: str, dump: Path, engine: Engine, revision: str | Non
     _load_rows(engine, rows, revision)
 
 
-def _copy_tree(src: Path, dst: Path, *, read_only: bool = False) -> int:
+def _restore_files(src: Path, manifest: dict[str, Any], prefix: str, dst: Path, *, read_only: bool = False) -> int:
+    """Copy the files the manifest lists under ``prefix`` into ``dst``, each checked against its SHA-256 as
+    it is written (a file changed since the verification is never put in place)."""
     n = 0
-    for path in _files(src):
-        target = dst / path.relative_to(src)
-        _copy_file(path, target)
+    for rel, digest in _expected_paths(manifest, "").items():
+        if digest is None or not rel.startswith(prefix + "/"):
+            continue
+        target = dst / rel[len(prefix) + 1:]
+        try:
+            _copy_hashed(src / rel, target, expected=digest)
+        except (_HashMismatch, FileNotFoundError) as exc:
+            raise BackupError(f"{rel} changed while it was restored ({exc}); the restore into {dst} is "
+                              "incomplete: remove it and restore again") from exc
         if read_only:
             os.chmod(target, 0o444)
         n += 1
@@ -677,34 +943,39 @@ def _copy_tree(src: Path, dst: Path, *, read_only: bool = False) -> int:
 
 
 def restore(src: str | os.PathLike[str], home: str | os.PathLike[str] | None = None, *,
-            environ: dict[str, str] | None = None, force: bool = False) -> RestoreSummary:
+            environ: dict[str, str] | None = None, force: bool = False,
+            key_file: str | os.PathLike[str] | None = None) -> RestoreSummary:
     """Restore the backup ``src`` (a folder or a ``.tar``) into ``home`` (default FINARCHIVE_HOME).
 
-    Everything is verified before anything is written. The home must be empty (unless ``force``); the
+    Everything is verified before anything is written, and every file again as it is written; links and
+    files the manifest does not list are refused. ``key_file``: the key the manifest was signed with.
+    The home must be empty (unless ``force``); the
     database named by the restored settings (or by FINARCHIVE_DATABASE_URL) must be empty; it is
     migrated to the newest schema and the search index is rebuilt from it.
     """
     env = dict(os.environ if environ is None else environ)
     settings = Settings.load(home, env)
+    key = read_key(key_file) if key_file is not None else None
     _check_target(settings, force)  # before a tar is unpacked
     with opened(src, settings.home.parent) as folder:
-        return _restore_folder(folder, settings.home, env, force, label=Path(src).resolve())
+        return _restore_folder(folder, settings.home, env, force, key, label=Path(src).resolve())
 
 
-def _restore_folder(src: Path, home: Path, env: dict[str, str], force: bool, *, label: Path) -> RestoreSummary:
+def _restore_folder(src: Path, home: Path, env: dict[str, str], force: bool, key: bytes | None, *,
+                    label: Path) -> RestoreSummary:
     from archive.indexing import reindex
     from archive.store import Archive
 
     manifest = read_manifest(src)
-    problems = verify_backup(src)
+    problems = verify_backup(src, key)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise BackupError(f"the backup {label} is damaged: {problems[0]}{more}; nothing was restored")
     settings = Settings.load(home, env)  # where to, before the backup's settings are in place
     _check_target(settings, force)
     settings.home.mkdir(parents=True, exist_ok=True)
-    if (src / CONFIG_NAME).is_file():
-        _copy_file(src / CONFIG_NAME, settings.home / CONFIG_NAME)
+    if CONFIG_NAME in manifest["files"]:
+        _copy_hashed(src / CONFIG_NAME, settings.home / CONFIG_NAME, expected=manifest["files"][CONFIG_NAME])
     settings = Settings.load(settings.home, env)
     _check_target(settings, force, home_too=False)  # the restored settings may put blobs or models elsewhere
 
@@ -714,10 +985,10 @@ def _restore_folder(src: Path, home: Path, env: dict[str, str], force: bool, *, 
         _restore_database(db["kind"], src / DUMPS[db["kind"]].filename, engine, db.get("schema_revision"), force)
     finally:
         engine.dispose()
-    originals = _copy_tree(src / BLOBS / "originals", settings.blob_dir / "originals", read_only=True)
-    derived = _copy_tree(src / BLOBS / "derived", settings.blob_dir / "derived")
-    _copy_tree(src / MODELS, settings.models_dir)
-    _copy_tree(src / QUARANTINE, settings.quarantine_dir)
+    originals = _restore_files(src, manifest, f"{BLOBS}/originals", settings.blob_dir / "originals", read_only=True)
+    derived = _restore_files(src, manifest, f"{BLOBS}/derived", settings.blob_dir / "derived")
+    _restore_files(src, manifest, MODELS, settings.models_dir)
+    _restore_files(src, manifest, QUARANTINE, settings.quarantine_dir)
     with Archive.init(settings.home, env) as arc:  # makes missing folders, migrates to the newest schema
         indexed = reindex(arc)
         revision = current_revision(arc.engine)

@@ -60,6 +60,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "accounts": [],
         "rules": [],  # [[mail.rules]] sender/recipient/subject (regex), outlet, doc_type, action, folder, body
     },
+    "backup": {"key_file": ""},  # a key outside the backup signs its manifest (docs/backup.md)
     "web": {
         "login_max_failures_per_user": 5,  # failed logins per user name within the window...
         "login_max_failures_per_address": 20,  # ...or per client address, before a lockout
@@ -268,6 +269,9 @@ body = false               # also archive the message text as a document
 # outlet = "SPB-02"
 # doc_type = "waybill"     # optional
 # action = "seen"          # seen | flag | move (with folder = "Archived") | none
+
+[backup]
+key_file = ""              # e.g. "/etc/finarchive/backup.key" (head -c 32 /dev/urandom): signs each backup's manifest
 
 [web]
 login_max_failures_per_user = 5       # failed logins per user name within the window, then a lockout

@@ -37,7 +37,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.CONFLICT: "conflict (a refused transition; a backup that could not be completed)",
     ExitCode.PERMISSION_DENIED: "permission denied",
     ExitCode.PARTIAL: "the batch finished but some files were quarantined or failed",
-    ExitCode.CHECK_FAILED: "`check` found problems in the archive (those it could not repair)",
+    ExitCode.CHECK_FAILED: "the archive is damaged: `check` found problems it could not repair, or `backup` an "
+                           "original missing or damaged (kept from the earlier backup)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, select
 
-from archive.backup import BackupError, backup, read_manifest, restore, verify_backup
+from archive.backup import BackupError, backup, read_key, read_manifest, restore, verify_backup
+from archive.blobs import sha256_file
 from archive.models import Document
 from archive.pipeline import Pipeline
 from archive.search_service import run_search
@@ -101,6 +102,7 @@ def test_round_trip_restores_documents_fields_blobs_and_search(scanned: Archive,
         with copy.sessions() as s:
             assert check_blobs(s, copy) == []
             scan = s.scalar(select(Document).where(Document.filename == "waybill.png"))
+            assert scan is not None and scan.pages[0].thumbnail is not None
             assert copy.blobs.path(scan.pages[0].thumbnail).read_bytes() == \
                 scanned.blobs.path(scan.pages[0].thumbnail).read_bytes()
         assert [h.title for h in run_search(copy, "накладной").hits] == ["waybill.png"]
@@ -119,15 +121,17 @@ def test_second_backup_copies_no_blob_again_and_follows_the_archive(sqlite_archi
     inode = next(p for p in (dest / "blobs" / "originals").rglob("*") if p.is_file()).stat().st_ino
 
     again = backup(sqlite_archive, dest)
-    assert (again.originals, again.originals_copied, again.bytes_copied, again.removed) == (2, 0, 0, 0)
+    assert (again.originals, again.originals_copied, again.bytes_copied) == (2, 0, 0)
+    # the same file, hard-linked from the backup it replaced
     assert next(p for p in (dest / "blobs" / "originals").rglob("*") if p.is_file()).stat().st_ino == inode
 
     add_document(sqlite_archive, tmp_path, b"a third original")
     (sqlite_archive.settings.quarantine_dir / "2026-03-14" / "broken.pdf").unlink()
     third = backup(sqlite_archive, dest)
-    assert (third.documents, third.originals, third.originals_copied, third.removed) == (3, 3, 1, 1)
+    assert (third.documents, third.originals, third.originals_copied) == (3, 3, 1)
     assert not (dest / "quarantine" / "2026-03-14" / "broken.pdf").exists()
     assert verify_backup(dest) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".backup")) == [".backup.lock"]
 
 
 def test_backup_sees_only_committed_rows_while_a_writer_is_busy(sqlite_archive: Archive, tmp_path: Path) -> None:
@@ -157,7 +161,7 @@ def test_corrupted_original_in_the_backup_is_refused_before_anything_is_written(
     problems = verify_backup(dest)
     assert problems == [f"original {victim.relative_to(dest)} does not match its hash"]
     home = tmp_path / "restored"
-    with pytest.raises(BackupError, match="damaged: original .* does not match its hash; nothing was restored"):
+    with pytest.raises(BackupError, match=r"damaged: original .* does not match its hash; nothing was restored"):
         restore(dest, home, environ={})
     assert not home.exists()
 
@@ -168,14 +172,14 @@ def test_a_missing_original_or_a_changed_dump_is_refused(sqlite_archive: Archive
     backup(sqlite_archive, dest)
     victim = next(p for p in (dest / "blobs" / "originals").rglob("*") if p.is_file())
     victim.unlink()
-    assert verify_backup(dest) == [f"the original {victim.name} of a document is missing"]
+    assert verify_backup(dest) == [f"{victim.relative_to(dest)} is missing"]
 
     backup(sqlite_archive, dest)
     assert verify_backup(dest) == []
     with sqlite3.connect(str(dest / "database.sqlite")) as conn:
         conn.execute("UPDATE document SET number = 'forged'")
     conn.close()
-    with pytest.raises(BackupError, match="database.sqlite does not match its SHA-256"):
+    with pytest.raises(BackupError, match=r"database.sqlite does not match its SHA-256"):
         restore(dest, tmp_path / "restored", environ={})
 
 
@@ -183,7 +187,7 @@ def test_an_unfinished_backup_is_recognised(sqlite_archive: Archive, tmp_path: P
     dest = tmp_path / "backup"
     backup(sqlite_archive, dest)
     (dest / "manifest.json").unlink()  # as a backup interrupted before its last step leaves it
-    with pytest.raises(BackupError, match="no manifest.json"):
+    with pytest.raises(BackupError, match=r"no manifest.json"):
         restore(dest, tmp_path / "restored", environ={})
 
 
@@ -244,7 +248,7 @@ def test_round_trip_on_every_database(archive: Archive, archive_env: dict[str, s
     # the archive's own database is not empty: restoring into it is refused, and nothing of it changes
     before = snapshot(archive)
     own = {**env, "FINARCHIVE_DATABASE_URL": archive_env["FINARCHIVE_DATABASE_URL"]}
-    with pytest.raises(ConflictError, match="database .* (is not empty|exists)"):
+    with pytest.raises(ConflictError, match=r"database .* (is not empty|exists)"):
         restore(dest, tmp_path / "wrong", environ=own)
     assert snapshot(archive) == before
     result = restore(dest, env["FINARCHIVE_HOME"], environ=env)
@@ -307,7 +311,8 @@ def test_link_dest_hard_links_what_an_earlier_backup_holds(sqlite_archive: Archi
     add_document(sqlite_archive, tmp_path, b"arrived on tuesday")
     tuesday = tmp_path / "2026-11-24"
     summary = backup(sqlite_archive, tuesday, link_dest=monday)
-    assert (summary.originals, summary.originals_copied, summary.linked) == (3, 1, 2)
+    # two originals, the model and two quarantine files are hard links into monday's backup
+    assert (summary.originals, summary.originals_copied, summary.linked) == (3, 1, 5)
     for path in (monday / "blobs" / "originals").rglob("*"):
         if path.is_file():
             assert (tuesday / path.relative_to(monday)).stat().st_ino == path.stat().st_ino
@@ -343,6 +348,160 @@ def test_tar_backup_round_trip_and_a_truncated_tar_is_refused(scanned: Archive, 
 
     cut = tmp_path / "cut.tar"
     cut.write_bytes(dest.read_bytes()[: dest.stat().st_size // 2])
-    with pytest.raises(BackupError, match="(not a readable backup tar|no manifest.json)"):
+    with pytest.raises(BackupError, match=r"(not a readable backup tar|no manifest.json)"):
         restore(cut, tmp_path / "from-cut", environ={})
     assert not (tmp_path / "from-cut").exists()
+
+
+# --- a backup never destroys an earlier one; restore takes nothing it cannot verify ----------------
+
+def _original(arc: Archive, doc_id: int) -> Path:
+    with arc.sessions() as s:
+        doc = s.get(Document, doc_id)
+        assert doc is not None
+        return arc.blobs.path(arc.blobs.original_key(doc.sha256))
+
+
+def _damage(path: Path, data: bytes | None) -> None:
+    """Change a stored file as bit rot or a careless hand would: its folder and itself made writable."""
+    os.chmod(path.parent, 0o755)
+    if data is None:
+        path.unlink()
+    else:
+        os.chmod(path, 0o644)
+        path.write_bytes(data)
+
+
+def test_after_an_original_went_missing_the_backup_still_restores_every_document(scanned: Archive,
+                                                                                 tmp_path: Path) -> None:
+    dest = tmp_path / "BK"
+    backup(scanned, dest)
+    with scanned.sessions() as s:
+        lost_id = s.scalar(select(Document.id).where(Document.filename == "waybill.png"))
+    assert lost_id is not None
+    lost = _original(scanned, lost_id)
+    _damage(lost, None)
+    assert check_blobs(scanned.sessions(), scanned) != []
+
+    again = backup(scanned, dest)  # used to delete BK's copy and its manifest, then fail with exit 6
+    assert again.documents == 3 and len(again.archive_problems) == 1 and lost.name in again.archive_problems[0]
+    assert verify_backup(dest) == []
+    result = restore(dest, tmp_path / "restored", environ={})
+    assert result.documents == result.originals == 3
+    with Archive.open(tmp_path / "restored", environ={}) as copy, copy.sessions() as s:
+        assert check_blobs(s, copy) == []
+        assert copy.blobs.verify(lost.name)
+
+
+def test_an_original_lost_everywhere_leaves_the_earlier_backup_as_it_was(sqlite_archive: Archive,
+                                                                         tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "BK"
+    backup(sqlite_archive, dest)
+    before = {p.relative_to(dest): p.read_bytes() for p in dest.rglob("*") if p.is_file()}
+    new_id = add_document(sqlite_archive, tmp_path, b"arrived after the backup")
+    _damage(_original(sqlite_archive, new_id), None)
+
+    with pytest.raises(ConflictError, match="missing or damaged in the archive and in every earlier backup"):
+        backup(sqlite_archive, dest)
+    assert {p.relative_to(dest): p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
+    assert verify_backup(dest) == []
+    assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name or ".old-" in p.name] == []
+
+
+def test_a_damaged_original_is_not_copied_and_the_earlier_good_copy_stays(sqlite_archive: Archive,
+                                                                          tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    first_id = add_document(sqlite_archive, tmp_path, b"a contract of many pages")
+    dest = tmp_path / "BK"
+    backup(sqlite_archive, dest)
+    good = (dest / "blobs" / _original(sqlite_archive, first_id).relative_to(sqlite_archive.settings.blob_dir))
+    good_bytes = good.read_bytes()
+
+    _damage(_original(sqlite_archive, first_id), b"a contract of many pag")  # truncated: another size
+    summary = backup(sqlite_archive, dest)
+    assert [p for p in summary.archive_problems if "does not match its hash" in p]
+    assert good.read_bytes() == good_bytes and verify_backup(dest) == []
+
+    second_id = add_document(sqlite_archive, tmp_path, b"never backed up")
+    _damage(_original(sqlite_archive, second_id), b"never backed up, and rotten")
+    with pytest.raises(ConflictError, match="missing or damaged"):
+        backup(sqlite_archive, dest)
+    assert good.read_bytes() == good_bytes and verify_backup(dest) == []
+
+
+def test_a_backup_killed_during_the_swap_is_put_back(sqlite_archive: Archive, tmp_path: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "BK"
+    backup(sqlite_archive, dest)
+    # what a kill leaves where folders cannot be exchanged in one step: the earlier backup moved aside,
+    # and a new one half built
+    dest.rename(tmp_path / ".BK.old-x1")
+    (tmp_path / ".BK.new-x2" / "blobs").mkdir(parents=True)
+    summary = backup(sqlite_archive, dest)
+    assert summary.originals_copied == 0  # everything linked from the backup that was put back
+    assert verify_backup(dest) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".BK")) == [".BK.lock"]
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / "keys" / "backup.key"
+    path.parent.mkdir()
+    path.write_bytes(os.urandom(32))
+    return path
+
+
+def _derived_file(dest: Path) -> Path:
+    return next(p for p in sorted((dest / "blobs" / "derived").rglob("*")) if p.is_file())
+
+
+@pytest.mark.parametrize("tamper", ["symlink", "symlinked folder", "changed derived file", "extra file",
+                                    "recomputed manifest"])
+def test_tampered_backups_are_refused(scanned: Archive, tmp_path: Path, key_file: Path, tamper: str) -> None:
+    dest = tmp_path / "BK"
+    backup(scanned, dest, key_file=key_file)
+    assert verify_backup(dest, read_key(key_file)) == []
+    derived = _derived_file(dest)
+    if tamper == "symlink":
+        derived.unlink()
+        derived.symlink_to("/etc/passwd")
+    elif tamper == "symlinked folder":
+        (dest / "quarantine" / "etc").symlink_to("/etc")
+    elif tamper == "changed derived file":
+        derived.write_bytes(derived.read_bytes()[:-1] + b"X")
+    elif tamper == "extra file":
+        (dest / "models" / "evil.py").write_text("import os\n", encoding="utf-8")
+    else:  # a changed database, its hash recomputed in the manifest
+        with sqlite3.connect(str(dest / "database.sqlite")) as conn:
+            conn.execute("UPDATE document SET number = 'forged'")
+        conn.close()
+        manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+        manifest["database"]["sha256"] = sha256_file(dest / "database.sqlite")
+        (dest / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    problems = verify_backup(dest, read_key(key_file))
+    assert problems, tamper
+    home = tmp_path / "restored"
+    with pytest.raises(BackupError, match="damaged"):
+        restore(dest, home, environ={}, key_file=key_file)
+    assert not (home / "finarchive.db").exists()
+    assert not (home / "blobs").exists()
+
+
+def test_a_signed_manifest_needs_its_key(sqlite_archive: Archive, tmp_path: Path, key_file: Path) -> None:
+    populate(sqlite_archive, tmp_path)
+    dest = tmp_path / "BK"
+    assert backup(sqlite_archive, dest, key_file=key_file).signed
+    assert [p for p in verify_backup(dest) if "give its key" in p]
+    other = tmp_path / "other.key"
+    other.write_bytes(os.urandom(32))
+    assert [p for p in verify_backup(dest, read_key(other)) if "another key" in p]
+    unsigned = tmp_path / "unsigned"
+    backup(sqlite_archive, unsigned)
+    assert [p for p in verify_backup(unsigned, read_key(key_file)) if "not signed" in p]
+    with pytest.raises(InvalidInputError, match="outside the backup"):
+        backup(sqlite_archive, key_file.parent, key_file=key_file)
+
+    result = restore(dest, tmp_path / "restored", environ={}, key_file=key_file)
+    assert result.documents == 2

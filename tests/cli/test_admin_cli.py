@@ -89,3 +89,27 @@ def test_tar_backup_checks_and_restores(env: dict[str, str], tmp_path: Path) -> 
     assert checked.exit_code == 0 and json.loads(checked.stdout)["ok"] is True
     restored = run(env, "restore", "--json", "--home", str(tmp_path / "restored"), str(dest))
     assert restored.exit_code == 0 and json.loads(restored.stdout)["documents"] == 2
+
+
+def test_backup_after_an_original_went_missing_exits_11_and_keeps_a_whole_backup(env: dict[str, str],
+                                                                                 tmp_path: Path) -> None:
+    key = tmp_path / "secret" / "backup.key"
+    key.parent.mkdir()
+    key.write_bytes(os.urandom(32))
+    dest = tmp_path / "BK"
+    assert run(env, "backup", "--key", str(key), str(dest)).exit_code == 0
+    with Archive.open(env["FINARCHIVE_HOME"], environ=env) as arc:
+        lost = next(p for p in (arc.settings.blob_dir / "originals").rglob("*") if p.is_file())
+    os.chmod(lost.parent, 0o755)
+    lost.unlink()
+
+    result = run(env, "backup", "--key", str(key), str(dest))
+    assert result.exit_code == 11, result.output
+    assert lost.name in result.stderr and "finarchive check" in result.stderr
+    unsigned = run(env, "restore", "--check", str(dest))
+    assert unsigned.exit_code == 2 and "give its key" in " ".join(unsigned.output.split())
+    checked = run({**env, "FINARCHIVE_BACKUP_KEY_FILE": str(key)}, "restore", "--check", str(dest))
+    assert checked.exit_code == 0, checked.output
+    restored = run(env, "restore", "--json", "--key", str(key), "--home", str(tmp_path / "restored"), str(dest))
+    assert restored.exit_code == 0, restored.output
+    assert json.loads(restored.stdout)["originals"] == 2
