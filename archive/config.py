@@ -34,7 +34,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "search": {"backend": "sqlite", "path": "search.db", "url": "", "index": "finarchive"},
     "originals": {
         # doc types whose paper original head office needs, and days an outlet has to deliver it
-        "required": ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"],
+        "required": ["waybill", "upd", "vat_invoice", "invoice", "act", "contract", "z_report"],
         "due_days": 14,
         # retention in years after the end of the document's fiscal year
         "retention_years": 5,
@@ -77,7 +77,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # kind → alternatives; an order is complete when it has every doc type of one alternative
         "kinds": {
             "wholesale": [["invoice", "upd"], ["invoice", "waybill", "vat_invoice"]],
-            "service": [["contract"]],
+            "service": [["contract"], ["invoice", "act"]],
             "retail": [],
         },
     },
@@ -234,7 +234,7 @@ url = ""                   # e.g. http://127.0.0.1:9200
 index = "finarchive"
 
 [originals]
-required = ["waybill", "upd", "vat_invoice", "invoice", "contract", "z_report"]
+required = ["waybill", "upd", "vat_invoice", "invoice", "act", "contract", "z_report"]
 due_days = 14
 retention_years = 5
 retention_by_type = {}       # years per doc type, overriding retention_years, e.g. { contract = 10 }
@@ -288,9 +288,10 @@ amount_tolerance = 0.01      # and its total within 1% of the order amount (buye
 min_score = 0.6
 
 # Completeness: kind = alternatives, each a set of doc types; complete when one alternative is all there.
-# A wholesale sale needs an invoice, then a UPD, or a waybill plus a VAT invoice.
+# A wholesale sale needs an invoice, then a UPD, or a waybill plus a VAT invoice; a service a contract,
+# or an invoice and the act of the work done.
 [orders.kinds]
 wholesale = [["invoice", "upd"], ["invoice", "waybill", "vat_invoice"]]
-service = [["contract"]]
+service = [["contract"], ["invoice", "act"]]
 retail = []
 """

@@ -20,8 +20,8 @@ from archive.models import Document, DocumentStatus, Field, FieldSource, Outlet,
 from archive.pipeline import refresh_key_fields
 from finarchive.errors import ConflictError, InvalidInputError
 
-DOC_TYPES = ("z_report", "sales_report", "waybill", "upd", "vat_invoice", "invoice", "contract", "receipt",
-             "other")
+DOC_TYPES = ("z_report", "sales_report", "waybill", "upd", "vat_invoice", "invoice", "act", "contract",
+             "receipt", "other")
 
 
 def _date(value: str) -> str:

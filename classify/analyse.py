@@ -8,6 +8,7 @@ from datetime import date
 
 from capture.types import PageText
 
+from classify._title import head_lines
 from classify.catalogue import DOC_TYPES
 from classify.classifier import Classifier, classify_text
 from classify.extract import extract_from, make_doc
@@ -41,7 +42,8 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
     if hints.get("doc_type") in DOC_TYPES:
         doc_type, confidence = hints["doc_type"], 1.0
     else:
-        doc_type, confidence = classify_text(text, model) if text.strip() else ("other", 0.0)
+        doc_type, confidence = (classify_text(text, model, lines=head_lines(doc.rows)) if text.strip()
+                                else ("other", 0.0))
     if confidence < TYPE_THRESHOLD:
         problems.append(Problem("low_confidence_type",
                                 f"document type {doc_type} guessed with confidence {confidence:.2f}"))
@@ -62,8 +64,9 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         if problem.code in IMPOSSIBLE:  # a misreading for sure: flagged and left out, not given wrong
             for name in problem.fields:
                 fields.pop(name, None)
-            problem = replace(problem, message=f"{problem.message}; left out")
-        problems.append(problem)
+            problems.append(replace(problem, message=f"{problem.message}; left out"))
+        else:
+            problems.append(problem)
     spec = DOC_TYPES[doc_type]
     for name in spec.key_fields:
         f = fields.get(name)

@@ -27,7 +27,7 @@ COMMON_FIELDS = ("seller_name", "seller_address", "currency")
 _CATALOGUE = (
     DocType(
         "z_report", "Z-отчёт (отчёт о закрытии смены)", "Z-report (shift close)",
-        ("date", "shift_no", "total", "cash_total", "card_total", "kkt_reg_no", "fn_no", "seller_inn"),
+        ("date", "shift_no", "total", "cash_total", "card_total", "kkt_reg_no", "fn_no", "fd_no", "seller_inn"),
         ("date", "shift_no", "total", "cash_total", "card_total"),
         (("z-отчет", 6), ("z отчет", 5), ("отчет о закрытии смены", 8), ("закрытии смены", 6),
          ("z-report", 6), ("z report", 5), ("shift close", 5), ("close of shift", 5), ("shift closing", 5),
@@ -57,7 +57,7 @@ _CATALOGUE = (
     ),
     DocType(
         "upd", "Универсальный передаточный документ (УПД)", "Universal transfer document (UPD)",
-        ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "vat", "order_no"),
+        ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp", "total", "vat", "order_no"),
         ("number", "date", "total", "vat", "seller_inn", "seller_kpp", "order_no"),
         (("универсальный передаточный документ", 10), ("передаточный документ", 8), ("упд", 6),
          ("universal transfer document", 10), ("transfer document", 5), ("статус", 1.5),
@@ -66,7 +66,7 @@ _CATALOGUE = (
     ),
     DocType(
         "vat_invoice", "Счёт-фактура", "VAT invoice",
-        ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "vat"),
+        ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp", "total", "vat"),
         ("number", "date", "total", "vat", "seller_inn", "seller_kpp"),
         (("счет-фактура", 8), ("счет фактура", 7), ("счета-фактуры", 5), ("vat invoice", 8), ("tax invoice", 6),
          ("исправление", 1.5), ("идентификатор государственного контракта", 3), ("валюта: наименование", 2),
@@ -87,6 +87,18 @@ _CATALOGUE = (
          ("montant", 1), ("betrag", 1), ("bedrag", 1), ("total ttc", 3), ("mwst", 2), ("btw", 2), ("tva", 2)),
     ),
     DocType(
+        "act", "Акт выполненных работ (оказанных услуг)", "Act of work done / services rendered",
+        ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "vat", "order_no"),
+        ("number", "date", "total", "seller_inn"),
+        # "акт" alone is a part of other words ("фактура", "контакт"): its keywords are phrases
+        (("акт №", 5), ("акт n", 3), ("выполненных работ", 6), ("оказанных услуг", 6), ("акт выполненных", 8),
+         ("акт оказанных", 8), ("акт сдачи-приемки", 8), ("акт приемки", 6), ("работы выполнены", 4),
+         ("услуги оказаны", 4), ("претензий по объему", 5), ("претензий не имеет", 4), ("исполнитель", 1.5),
+         ("заказчик", 1.5), ("certificate of completion", 8), ("acceptance certificate", 8),
+         ("act of acceptance", 8), ("services rendered", 4), ("work completed", 3)),
+        original_required=True,
+    ),
+    DocType(
         "contract", "Договор", "Contract",
         ("number", "date", "seller_inn", "customer_name", "order_no"),
         ("number", "date", "seller_inn", "order_no"),
@@ -98,7 +110,8 @@ _CATALOGUE = (
     ),
     DocType(
         "receipt", "Кассовый чек", "Receipt / till slip",
-        ("date", "total", "seller_name", "seller_address", "seller_inn"),
+        ("date", "total", "vat", "cash_total", "card_total", "seller_name", "seller_address", "seller_inn",
+         "fn_no", "fd_no", "fp"),
         ("date", "total"),
         (("кассовый чек", 8), ("чек", 2), ("приход", 3), ("спасибо за покупку", 4), ("сайт фнс", 3),
          ("фн №", 1), ("фп", 0.5), ("кассир", 2), ("итог", 1.5), ("наличными", 1), ("сдача", 2),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
+from classify._title import HEAD, SURE, find_title, text_lines
 from classify.catalogue import DOC_TYPES
 from classify.exceptions import ModelError
 from classify.normalise import fold_text
@@ -26,33 +27,21 @@ TITLE_BOOST = 2.0
 MODEL_WEIGHT = 0.6  # share of the model in the blended probability; the rules have the rest
 MIN_SCORE = 4.0  # below this keyword score a document with no model is "other"
 
-# Titles that settle the type on their own when they head the document (a UPD carries the words
-# "Счёт-фактура" in its title too, so it is listed first).
-_TITLES: tuple[tuple[str, str], ...] = (
-    (r"универсальный передаточный документ|universal transfer document|\bупд\b", "upd"),
-    (r"отчет о закрытии смены|отчет с гашением|z-?\s?отчет|z-?\s?report|shift close report", "z_report"),
-    (r"отчет о (?:розничных )?продажах|отчет по (?:продажам|выручке)|sales report", "sales_report"),
-    (r"счет[- ]?фактура|vat invoice", "vat_invoice"),
-    (r"товарная накладная|торг-?\s?12|delivery note|waybill", "waybill"),
-    (r"кассовый чек|cash receipt|till receipt", "receipt"),
-    (r"счет на оплату|^\s*счет\s*№|^\s*invoice\b", "invoice"),
-    (r"^\s*договор\b|agreement\s*no|^\s*(?:service |sales |supply )?agreement\b|^\s*contract\b", "contract"),
-)
+# Confidence in a type the document's title names: agreed by the keyword rules (and the model), or not;
+# a title on a sure title line (large, or with the document's number and date) or on another head line.
+AGREED = {SURE: 0.95, HEAD: 0.85}
+DISAGREED = {SURE: 0.75, HEAD: 0.6}
 
 
 def keyword_scores(text: str) -> dict[str, float]:
-    """Each type's keyword score over ``text`` (the title rows counted twice)."""
+    """Each type's keyword score over ``text`` (the first rows counted twice)."""
     folded = fold_text(text)
     head = "\n".join(folded.splitlines()[:TITLE_ROWS])
-    scores = {name: 0.0 for name in DOC_TYPES}
+    scores = dict.fromkeys(DOC_TYPES, 0.0)
     for name, spec in DOC_TYPES.items():
         for keyword, weight in spec.keywords:
             if keyword in folded:
                 scores[name] += weight * (TITLE_BOOST if keyword in head else 1.0)
-    for pattern, name in _TITLES:
-        if any(re.search(pattern, line) for line in head.splitlines()):
-            scores[name] += 12.0
-            break
     return scores
 
 
@@ -65,19 +54,42 @@ def rule_probabilities(text: str) -> dict[str, float]:
     return {name: s / total for name, s in scores.items()}
 
 
-def classify_text(text: str, model: Classifier | None = None) -> tuple[str, float]:
-    """The document type of ``text`` and a confidence in 0..1."""
+def type_probabilities(text: str, model: Classifier | None = None) -> dict[str, float]:
+    """Each type's probability by the keyword rules, blended with the model's when one is given."""
     probs = rule_probabilities(text)
     if model is not None:
         learned = model.probabilities(text)
         probs = {name: MODEL_WEIGHT * learned.get(name, 0.0) + (1 - MODEL_WEIGHT) * p for name, p in probs.items()}
+    return probs
+
+
+def classify_text(text: str, model: Classifier | None = None, *,
+                  lines: Sequence[tuple[str, float]] | None = None) -> tuple[str, float]:
+    """The document type of ``text`` and a confidence in 0..1.
+
+    The title decides first (:mod:`classify._title`; ``lines`` are the head rows with how sure each is a
+    title line, by default the first lines of ``text``): the keyword rules and the model only confirm it,
+    and choose among the types of a title that names several. A document without a title is typed by the
+    rules and the model alone."""
+    probs = type_probabilities(text, model)
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     (best, p1), (_, p2) = ranked[0], ranked[1]
     confidence = p1 / (p1 + p2) if p1 + p2 else 0.0
     scores = keyword_scores(text)
     if model is None:  # how much keyword evidence there is at all
         confidence *= min(1.0, max(scores[best], MIN_SCORE) / 12.0)
-    return best, round(confidence, 3)
+    title = find_title(lines if lines is not None else text_lines(text))
+    if title is None:
+        return best, round(confidence, 3)
+    if len(title.types) == 1:
+        named = title.types[0]
+        if named == best:
+            return named, round(max(confidence, AGREED[title.strength]), 3)
+        return named, DISAGREED[title.strength]
+    among = {name: probs.get(name, 0.0) for name in title.types}
+    named = max(among, key=lambda n: among[n])
+    share = among[named] / sum(among.values()) if sum(among.values()) else 1 / len(among)
+    return named, round(min(AGREED[title.strength], 0.5 + 0.45 * share), 3)
 
 
 @dataclass(frozen=True)
@@ -91,13 +103,13 @@ class Classifier:
     def probabilities(self, text: str) -> Mapping[str, float]:
         probs = self.pipeline.predict_proba([fold_text(text)])[0]  # type: ignore[attr-defined]
         classes = self.pipeline.classes_  # type: ignore[attr-defined]
-        return {str(c): float(p) for c, p in zip(classes, probs)}
+        return {str(c): float(p) for c, p in zip(classes, probs, strict=True)}
 
     def predict(self, text: str) -> tuple[str, float]:
         return classify_text(text, self)
 
 
-def _pipeline():  # type: ignore[no-untyped-def]
+def _pipeline() -> Any:  # a scikit-learn Pipeline (scikit-learn ships no type hints)
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline

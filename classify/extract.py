@@ -19,6 +19,7 @@ from capture.types import PageText
 
 from classify._layout import Row, document_rows
 from classify._lookalikes import as_digits, letters_for
+from classify._vat import included_rate, net_rate
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     find_amounts,
@@ -468,8 +469,9 @@ def _is_sub(hit: Hit) -> bool:
     return bool(_SUB_BEFORE.search(before))
 
 
-def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | None:
-    """VAT: an amount after a VAT label, or in the totals row, that agrees with the total."""
+def find_vat(doc: Doc, doc_type: str, total: FieldValue | None, currency: str | None = None) -> FieldValue | None:
+    """VAT: an amount after a VAT label, or in the totals row, that agrees with the total at one of the
+    currency's VAT rates."""
     hits = find_labelled(doc, VAT_LABELS, parse_money)
     candidates: list[Hit] = [h for h in hits if "%" not in h.row.text[h.end:h.end + 1]]
     if total is not None:
@@ -483,7 +485,7 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | 
             v = Decimal(hit.value)
             if v >= t or v < 0:
                 continue
-            if any(abs(t * rate / (100 + rate) - v) <= Decimal("0.011") for rate in (20, 10, 18, 5, 7, 21, 23)):
+            if v > 0 and included_rate(t, v, currency, _CENT) is not None:
                 good.append(hit)
         if good:
             hit = max(good, key=lambda h: (h.priority, h.row.index))
@@ -494,7 +496,7 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | 
             for (value, s, e), v in zip(amounts, values):
                 if v == 0 and values.count(t) >= 2 and "." in value:
                     return Hit(value, row.text[s:e], row, s, e, 0.8).field("vat")
-        net = _net_vat(doc, t)
+        net = _net_vat(doc, t, currency)
         if net is not None:
             return net
         if re.search(r"ндс\s*\(?0\s?%|vat\s*\(?0\s?%|без ндс|ндс не облагается|vat exempt", doc.text):
@@ -506,10 +508,10 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None) -> FieldValue | 
     return hit.field("vat", 0.6) if hit else None
 
 
-VAT_RATES = (20, 10, 18, 5, 7, 21, 23)
+_CENT = Decimal("0.011")  # an amount and a rate of another agree within a kopeck, rounded either way
 
 
-def _totals_row(doc: Doc, total: FieldValue) -> dict[str, FieldValue]:
+def _totals_row(doc: Doc, total: FieldValue, currency: str | None = None) -> dict[str, FieldValue]:
     """A form's totals row ("Всего к оплате 258 965,90 х 51 793,18 330 759,08": net, VAT, total) where the
     VAT found no agreement with the total: two of the three that agree by arithmetic outvote the third.
     The VAT a usual rate of the net and the total not their sum: the total was misread and is their sum.
@@ -525,12 +527,12 @@ def _totals_row(doc: Doc, total: FieldValue) -> dict[str, FieldValue]:
         net, vat = Decimal(net_raw), Decimal(vat_raw)
         if net <= 0 or vat <= 0 or net + vat == t:
             continue
-        if any(abs(net * rate / 100 - vat) <= Decimal("0.011") for rate in VAT_RATES):
+        if net_rate(net, vat, currency, _CENT) is not None:
             ts, te = amounts[-1][1], amounts[-1][2]
             fixed = Hit(f"{net + vat}", row.text[ts:te], row, ts, te, 0.8).field("total")
             return {"total": fixed, "vat": Hit(vat_raw, row.text[vs:ve], row, vs, ve, 0.9).field("vat")}
         derived = t - net
-        if derived > 0 and any(abs(net * rate / 100 - derived) <= Decimal("0.011") for rate in VAT_RATES):
+        if derived > 0 and net_rate(net, derived, currency, _CENT) is not None:
             return {"vat": Hit(f"{derived}", row.text[vs:ve], row, vs, ve, 0.8).field("vat")}
     return {}
 
@@ -543,14 +545,14 @@ _NET_LABEL = Label(r"(?:итого без ндс|всего без ндс|сум
                    r"net total|total net|subtotal)\s*[:.=]?", 1.0)
 
 
-def _net_vat(doc: Doc, total: Decimal) -> FieldValue | None:
+def _net_vat(doc: Doc, total: Decimal, currency: str | None = None) -> FieldValue | None:
     """VAT as the total less the labelled net amount, when the difference is a usual rate of the net."""
     for hit in reversed(find_labelled(doc, (_NET_LABEL,), parse_last_money)):
         net = Decimal(hit.value)
         vat = total - net
         if net <= 0 or vat <= 0:
             continue
-        if any(abs(net * rate / 100 - vat) <= Decimal("0.02") for rate in (20, 10, 18, 5, 7, 21, 23)):
+        if net_rate(net, vat, currency, Decimal("0.02")) is not None:
             return Hit(f"{vat}", hit.raw, hit.row, hit.start, hit.end, 0.85).field("vat")
     return None
 
@@ -691,11 +693,12 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             if name in spec.fields:
                 out[name] = value
     if "vat" in spec.fields:
-        vat = find_vat(doc, doc_type, out.get("total"))
+        currency = out["currency"].value if "currency" in out else None
+        vat = find_vat(doc, doc_type, out.get("total"), currency)
         if vat is not None:
             out["vat"] = vat
         elif out.get("total") is not None:
-            out.update(_totals_row(doc, out["total"]))
+            out.update(_totals_row(doc, out["total"], currency))
     out.update({k: v for k, v in find_names(doc, doc_type).items() if k in wanted})
     return out
 

@@ -9,10 +9,10 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from classify._vat import included_rate, vat_rates
 from classify.normalise import valid_inn, valid_kpp, valid_ogrn
 from classify.types import FieldValue, Problem
 
-VAT_RATES = (20, 10, 0)
 KOPECK = Decimal("0.01")
 OLDEST_YEARS = 30  # a document dated further back than this is an OCR misreading
 CHECKS: tuple[tuple[str, Callable[[str], bool], str], ...] = (
@@ -49,20 +49,23 @@ def check_money(doc_type: str, values: Mapping[str, str], today: date) -> list[P
     return out
 
 
-def vat_matches(total: Decimal, vat: Decimal, net: Decimal | None = None) -> bool:
-    """VAT = total × rate/(100+rate) for a rate of 0/10/20 % within a kopeck, or net + VAT = total."""
+def vat_matches(total: Decimal, vat: Decimal, net: Decimal | None = None, currency: str | None = None) -> bool:
+    """VAT = total × rate/(100+rate) within a kopeck for one of the currency's rates (classify/data/
+    vat_rates.toml), or net + VAT = total."""
     if net is not None and abs(net + vat - total) <= KOPECK:
         return True
-    return any(abs(total * rate / (100 + rate) - vat) <= KOPECK for rate in VAT_RATES)
+    return included_rate(total, vat, currency) is not None
 
 
 def check_vat(doc_type: str, values: Mapping[str, str], today: date) -> list[Problem]:
     total, vat, net = _money(values, "total"), _money(values, "vat"), _money(values, "net")
     if total is None or vat is None:
         return []
-    if vat_matches(total, vat, net):
+    currency = values.get("currency")
+    if vat_matches(total, vat, net, currency):
         return []
-    return [Problem("vat_arithmetic", f"VAT {vat} is not 0/10/20 % of the total {total} (within a kopeck)",
+    rates = "/".join(f"{r.normalize():f}" for r in vat_rates(currency))
+    return [Problem("vat_arithmetic", f"VAT {vat} is not {rates} % of the total {total} (within a kopeck)",
                     ("total", "vat"))]
 
 

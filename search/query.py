@@ -35,7 +35,7 @@ from search.types import SearchQuery
 
 #: Document types of the shared contract (DESIGN.md).
 DOC_TYPES = frozenset(
-    {"z_report", "sales_report", "waybill", "upd", "vat_invoice", "invoice", "contract", "receipt", "other"}
+    {"z_report", "sales_report", "waybill", "upd", "vat_invoice", "invoice", "act", "contract", "receipt", "other"}
 )
 MAX_LIMIT = 1000
 

@@ -35,6 +35,12 @@ TEXTS = {
         "Банк получателя БИК 042496479\nСчёт на оплату № 2718 от 21.06.2025\nПоставщик: ИП Попова\nВсего к оплате",
         "Tsifrovoy Mir LLC\nINVOICE\nInvoice No.: INV-2026-9163\nBill to: TechnoLine LLC\nAmount due",
     ],
+    "act": [
+        "ООО «Сервис Плюс»\nАКТ № 117 от 12 марта 2026 г.\nоб оказании услуг\nИсполнитель: ООО «Сервис Плюс»\n"
+        "Заказчик: ООО «Ромашка»\nУслуги оказаны полностью. Заказчик претензий по объему и качеству не имеет.",
+        "CERTIFICATE OF COMPLETION No. 44\nServices rendered under Agreement No. SA-12\nContractor: Delta LLC\n"
+        "Customer: Omega LLC\nWork completed in full",
+    ],
     "contract": [
         "ДОГОВОР № ДУ-36054\nна оказание услуг\nименуемое в дальнейшем «Исполнитель»\n1. ПРЕДМЕТ ДОГОВОРА",
         "SERVICE AGREEMENT No. SA-2025-953\nhereinafter the Contractor\nThe Parties agree\n1. SUBJECT OF THE AGREEMENT",
@@ -128,8 +134,8 @@ def test_bundled_model_loads_and_agrees_with_the_rules() -> None:
     from classify import default_classifier
 
     model = default_classifier()
-    assert model is not None and set(model.labels) == set(DOC_TYPES)
-    for doc_type, xs in TEXTS.items():
+    assert model is not None and set(model.labels) <= set(DOC_TYPES)
+    for doc_type, xs in TEXTS.items():  # a type the model has not learnt yet is named by its title
         assert classify_text(xs[0], model)[0] == doc_type
 
 

@@ -1,0 +1,91 @@
+"""The document's own title decides its type; body words do not outvote it (generated texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from capture.types import OcrWord, PageText
+from classify import analyse, classify_text
+from classify._title import RULES, find_title, numbered, text_lines
+
+# body words of a contract («Исполнитель», «Заказчик», «договор», «стороны») under each title
+BODY = ("Исполнитель: ООО «Альфа», именуемое в дальнейшем Исполнитель, и Заказчик: ООО «Бета»\n"
+        "по договору № 7 от 01.02.2026; стороны договора претензий не имеют. Предмет договора: услуги.\n"
+        "Реквизиты сторон. Ответственность сторон. Заказчик. Исполнитель. Договор.")
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("Счет на оплату № 315 от 4 марта 2026 г.", "invoice"),
+    ("Счет-оферта № 12 от 04.03.2026", "invoice"),
+    ("СЧЕТ-ДОГОВОР № 88 от 04.03.2026", "invoice"),
+    ("Счёт № 5 от 04.03.2026", "invoice"),
+    ("Акт № 41 от 04.03.2026", "act"),
+    ("АКТ выполненных работ", "act"),
+    ("Акт об оказании услуг № 3", "act"),
+    ("Акт сверки взаимных расчетов за 1 квартал", "other"),
+    ("ТОВАРНАЯ НАКЛАДНАЯ № 77 от 04.03.2026", "waybill"),
+    ("Счет-фактура № 901 от 4 марта 2026 г.", "vat_invoice"),
+    ("КАССОВЫЙ ЧЕК", "receipt"),
+    ("ОТЧЕТ О ЗАКРЫТИИ СМЕНЫ", "z_report"),
+    ("Договор № 14 от 04.03.2026", "contract"),
+])
+def test_title_outvotes_body_words(title: str, doc_type: str) -> None:
+    got, confidence = classify_text(f"ООО «Альфа»\n{title}\n{BODY}")
+    assert got == doc_type
+    assert confidence >= 0.55  # the title's word is trusted, not sent to review for the body's words
+
+
+def test_upd_named_beside_its_vat_invoice_line() -> None:
+    text = "Универсальный передаточный документ   Счет-фактура № 12 от 04.03.2026\nСтатус: 1\nПродавец: ООО «Альфа»"
+    assert classify_text(text)[0] == "upd"
+    text = "Статус: 2   Счет-фактура № 12 от 04.03.2026 (1)\nПродавец: ООО «Альфа»\nТовар (груз) передал"
+    assert classify_text(text)[0] == "upd"
+
+
+def test_english_titles() -> None:
+    assert classify_text("INVOICE\nInvoice No. 55 dated 3 March 2026\nBill to: Beta LLC\nAmount due 10.00")[0] == "invoice"
+    assert classify_text("Beta Shop\nRECEIPT\nTotal 10.00\nCash 20.00\nChange 10.00")[0] == "receipt"
+    # a tax invoice may be a VAT invoice or a till slip: the rules choose between them
+    slip = "Beta Mart\nTAX INVOICE\nCashier: 3\nTotal 10.60\nCash 20.00\nChange 9.40\nThank you, please come again"
+    assert classify_text(slip)[0] == "receipt"
+
+
+def test_agreement_raises_confidence() -> None:
+    _, agreed = classify_text("Счет на оплату № 5 от 04.03.2026\nБанк получателя БИК 044525225\nВсего к оплате")
+    _, disagreed = classify_text(f"Счет на оплату № 5 от 04.03.2026\n{BODY}")
+    assert agreed > disagreed
+
+
+def test_title_lines_are_sure_when_numbered() -> None:
+    assert numbered("Счет на оплату № 315 от 4 марта 2026 г.")
+    assert numbered("Invoice No. INV-7 dated 03.03.2026")
+    assert not numbered("Утверждена постановлением от 25.12.1998 № 132")  # a date, then another paper's number
+    lines = text_lines("ООО «Альфа»\nДоговор № 3 от 01.01.2026\nАкт выполненных работ")
+    assert find_title(lines) is not None and find_title(lines).types == ("contract",)  # numbered line first
+
+
+def test_every_rule_names_known_types() -> None:
+    from classify import DOC_TYPES
+
+    assert all(set(rule.types) <= set(DOC_TYPES) and set(rule.over) <= set(DOC_TYPES) for rule in RULES)
+
+
+def _page(lines: list[tuple[str, int]]) -> PageText:
+    """Lines of (text, letter height in px), one under another."""
+    words, y = [], 100
+    for n, (text, h) in enumerate(lines):
+        x = 100
+        for word in text.split():
+            words.append(OcrWord(word, 0.95, (x, y, x + len(word) * h // 2, y + h), n, 0))
+            x += (len(word) + 1) * h // 2
+        y += h * 2
+    return PageText(1, 2480, 3508, tuple(words))
+
+
+def test_large_print_makes_a_sure_title_line() -> None:
+    # a contract in large print with its annex, an act, named in small print at the head: the large decides
+    lines = [("ООО «Альфа» ИНН 7707083893", 30), ("ДОГОВОР ПОСТАВКИ", 60), ("Акт приема-передачи: приложение 1", 30)]
+    body = [(line, 30) for line in BODY.splitlines()]
+    assert analyse([_page(lines + body)]).doc_type == "contract"
+    same = [(text, 30) for text, _ in lines]
+    assert analyse([_page(same + body)]).doc_type == "act"  # all of one size: the table's order decides
