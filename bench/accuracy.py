@@ -121,7 +121,8 @@ def _digest(path: Path, languages: str) -> str:
 def _page_to_json(page) -> dict:  # type: ignore[no-untyped-def]
     return {"number": page.number, "width": page.width, "height": page.height, "source": str(page.source),
             "rotation": page.rotation, "skew": page.skew, "error": page.error,
-            "words": [[w.text, w.confidence, list(w.box), w.line, w.block] for w in page.words]}
+            "words": [[w.text, w.confidence, list(w.box), w.line, w.block] for w in page.words],
+            "codes": list(page.codes)}
 
 
 def _page_from_json(data: dict):  # type: ignore[no-untyped-def]
@@ -130,7 +131,7 @@ def _page_from_json(data: dict):  # type: ignore[no-untyped-def]
     words = tuple(OcrWord(t, c, tuple(b), ln, bl) for t, c, b, ln, bl in data["words"])
     return PageText(number=data["number"], width=data["width"], height=data["height"], words=words,
                     source=TextSource(data["source"]), rotation=data["rotation"], skew=data["skew"],
-                    error=data["error"])
+                    error=data["error"], codes=tuple(data.get("codes", ())))  # no codes: cached before QR
 
 
 def _text_file_pages(path: Path):  # type: ignore[no-untyped-def]

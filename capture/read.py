@@ -28,6 +28,7 @@ from PIL import Image, ImageOps
 from capture import _quality, ppocr, tesseract
 from capture._reread import reread_unsure
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
+from capture.barcodes import read_codes
 from capture.exceptions import CaptureError, CorruptFileError, OcrError
 from capture.pages import plan_pages
 from capture.pdftext import read_text_layer
@@ -191,6 +192,7 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
             source=TextSource.OCR,
             rotation=best.rotation,
             skew=cleaned.skew,
+            codes=_qr_codes(loaded.image, job),
         )
         if not job.derived_dir:
             return PageResult(job=job, page=page)
@@ -208,6 +210,16 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
         with open(page_pdf, "wb") as fh:
             fh.write(best.pdf or b"")
     return PageResult(job=job, page=page, cleaned_image=image, thumbnail=thumb, page_pdf=page_pdf)
+
+
+def _qr_codes(image: Image.Image, job: PageJob) -> tuple[str, ...]:
+    """The QR codes on the page as loaded (a receipt's fiscal QR: its values are exact); none when the
+    reader fails, for the page's text stands without them."""
+    try:
+        return read_codes(image)
+    except Exception as exc:  # noqa: BLE001 - zxing-cpp reports failures as bare exceptions
+        log.warning("QR codes of %s page %d not read: %s", job.path, job.index + 1, exc)
+        return ()
 
 
 def _second_look(job: PageJob, best: _Reading, dpi: int, tmp: str) -> _Reading:

@@ -41,6 +41,7 @@ class PageText:
     rotation: int = 0  # degrees the page was turned (clockwise) before reading
     skew: float = 0.0  # degrees of deskew applied
     error: str | None = None  # set when this page could not be read
+    codes: tuple[str, ...] = ()  # the texts of the QR codes on the page, top to bottom (a receipt's fiscal QR)
 
     @property
     def text(self) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 
 from capture.types import PageText
 
+from classify._fiscal import apply_fiscal_code, fiscal_code
 from classify._title import head_lines
 from classify.catalogue import DOC_TYPES
 from classify.classifier import Classifier, classify_text
@@ -21,6 +22,7 @@ FIELD_THRESHOLD = 0.5  # a key field read with less confidence than this goes to
 # Findings that make a value impossible rather than doubtful (a date after today or decades back):
 # the value is left out, the finding kept with what was read.
 IMPOSSIBLE = frozenset({"date_in_future", "date_too_old", "date_format"})
+FISCAL_CONFIDENCE = 0.9  # a document with a fiscal QR and no other type is a receipt
 HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_code}
 
 
@@ -44,10 +46,17 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
     else:
         doc_type, confidence = (classify_text(text, model, lines=head_lines(doc.rows)) if text.strip()
                                 else ("other", 0.0))
+    fiscal = fiscal_code(code for page in pages for code in page.codes)
+    typed = hints.get("doc_type") in DOC_TYPES
+    if fiscal is not None and not typed and (doc_type == "other" or confidence < TYPE_THRESHOLD):
+        doc_type, confidence = "receipt", max(confidence, FISCAL_CONFIDENCE)  # only a receipt carries one
     if confidence < TYPE_THRESHOLD:
         problems.append(Problem("low_confidence_type",
                                 f"document type {doc_type} guessed with confidence {confidence:.2f}"))
     fields = extract_from(doc, doc_type)
+    if fiscal is not None and doc_type == "receipt":
+        fields, mismatches = apply_fiscal_code(fiscal, fields)
+        problems.extend(mismatches)
     for name, normalise in HINT_FIELDS.items():
         if hints.get(name):
             value = normalise(hints[name])
@@ -74,7 +83,8 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
             problems.append(Problem("missing_field", f"{name} not found", (name,), severity="warning"))
         elif f.confidence < FIELD_THRESHOLD:
             problems.append(Problem("low_confidence", f"{name} read with confidence {f.confidence:.2f}", (name,)))
-    bad = {n for p in problems if p.severity == "error" for n in p.fields}
+    # the fields of a failed rule are doubtful; the fiscal QR's values stay exact when the print disagrees
+    bad = {n for p in problems if p.severity == "error" and p.code != "qr_mismatch" for n in p.fields}
     fields = {n: (replace(f, confidence=min(f.confidence, 0.3)) if n in bad else f) for n, f in fields.items()}
     needs_review = any(p.severity == "error" for p in problems)
     return Extraction(doc_type, confidence, fields, tuple(problems), needs_review)

@@ -245,6 +245,9 @@ Z_LABELS: dict[str, tuple[Label, ...]] = {
     "fn_no": (Label(r"(?:фн|fn|ф\.н\.)\s*(?:№)?\s*[:.]?", 1.0),
               # "ФН" at the start of its row as OCR misreads it ("OH", "0Н"): the 16 digits after it confirm
               Label(r"^\W*[oо0ф][hн](?![^\W\d_])\s*(?:№)?\s*[:.]?", 0.9)),
+    # the fiscal document's number and its fiscal sign (ФД, ФП / ФПД) of a receipt or a shift report
+    "fd_no": (Label(r"(?<![а-яa-z])(?:фд|fd|ф\.д\.|номер фд|фискальный документ)\s*(?:№|n)?\s*[:.]?", 1.0),),
+    "fp": (Label(r"(?<![а-яa-z])(?:фпд|фп|fp|ф\.п\.|фискальный признак(?: документа)?)\s*(?:№)?\s*[:.]?", 1.0),),
 }
 OUTLET_LABELS = (
     Label(r"(?:код (?:точки|подразделения|магазина|торговой точки)|торговая точка|магазин|store code|"
@@ -371,7 +374,11 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_last_money) if not _is_sub(h)]
     net = [Decimal(h.value) for h in find_labelled(doc, (_NET_LABEL, _EXCL_LABEL), parse_last_money)]
     floor = max(net, default=Decimal(0)) * MIN_TOTAL_OF_NET  # a discount never takes half the net off
+    # a printed zero is a value («Всего к оплате: 0 руб.»), when the surest total label gives nothing else
+    zero = _best([h for h in hits if Decimal(h.value) == 0 and h.priority >= 1.0 and not floor], last=True)
     hits = [h for h in hits if Decimal(h.value) > 0 and Decimal(h.value) >= floor]
+    if zero is not None and not [h for h in hits if h.priority >= 1.0]:
+        return zero.field("total")
     hits = [replace(h, priority=h.priority * 0.97) if len(_amounts_after(h)) > 1 and h.priority < 1.0 else h
             for h in hits]  # "Total 20.00 1.20": a row of a tax summary, not the amount due
     hit = _best(hits, last=True)
@@ -469,6 +476,28 @@ def _is_sub(hit: Hit) -> bool:
     return bool(_SUB_BEFORE.search(before))
 
 
+_RECEIPT_VAT = re.compile(r"(?:сумма )?ндс\s*(?:\d{1,2}(?:[.,]\d+)?\s*%|\d{1,2}/1\d{2})")
+
+
+def find_receipt_vat(doc: Doc) -> FieldValue | None:
+    """A receipt's VAT: the sum of the НДС amounts it prints per rate («СУММА НДС 20% =16.67», «НДС 10% 4.55»),
+    the summary rows («сумма ндс») when it prints them, else every row that names a rate and an amount."""
+    rows = [(r, m) for r in doc.rows for m in [_RECEIPT_VAT.search(r.folded)] if m]
+    summary = [(r, m) for r, m in rows if m.group().startswith("сумма")]
+    amounts = []
+    for row, m in summary or rows:
+        found = find_amounts(_money_text(row.text[m.end():]))
+        if found:
+            value, s, e = found[-1]
+            amounts.append((Decimal(value), Hit(value, row.text[m.end() + s:m.end() + e], row, m.end() + s,
+                                                m.end() + e, 0.9)))
+    if not amounts:
+        return None
+    total = sum((v for v, _ in amounts), Decimal(0))
+    last = amounts[-1][1]
+    return replace(last, value=f"{total}").field("vat")
+
+
 def find_vat(doc: Doc, doc_type: str, total: FieldValue | None, currency: str | None = None) -> FieldValue | None:
     """VAT: an amount after a VAT label, or in the totals row, that agrees with the total at one of the
     currency's VAT rates."""
@@ -504,8 +533,8 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None, currency: str | 
             if zero:
                 return zero[-1].field("vat")
         return None
-    hit = _best(candidates, last=True)
-    return hit.field("vat", 0.6) if hit else None
+    labelled = _best(candidates, last=True)
+    return labelled.field("vat", 0.6) if labelled else None
 
 
 _CENT = Decimal("0.011")  # an amount and a rate of another agree within a kopeck, rounded either way
@@ -568,6 +597,7 @@ def find_z_field(name: str) -> Callable[[Doc, str], FieldValue | None]:
         "shift_no": parse_digits((1, 2, 3, 4, 5)),
         "cash_total": parse_money, "card_total": parse_money,
         "kkt_reg_no": parse_digits((16,)), "fn_no": parse_digits((16,)),
+        "fd_no": parse_digits(tuple(range(1, 11))), "fp": parse_digits(tuple(range(6, 11))),
     }
 
     def find(doc: Doc, doc_type: str) -> FieldValue | None:
@@ -664,7 +694,8 @@ FIELD_FINDERS: dict[str, Callable[[Doc, str], FieldValue | None]] = {
     "order_no": find_order_no,
     "outlet_code": find_outlet_code,
     "currency": find_currency,
-    **{name: find_z_field(name) for name in ("shift_no", "cash_total", "card_total", "kkt_reg_no", "fn_no")},
+    **{name: find_z_field(name) for name in ("shift_no", "cash_total", "card_total", "kkt_reg_no", "fn_no", "fd_no",
+                                             "fp")},
 }
 
 
@@ -694,7 +725,8 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 out[name] = value
     if "vat" in spec.fields:
         currency = out["currency"].value if "currency" in out else None
-        vat = find_vat(doc, doc_type, out.get("total"), currency)
+        vat = find_receipt_vat(doc) if doc_type == "receipt" else None
+        vat = vat or find_vat(doc, doc_type, out.get("total"), currency)
         if vat is not None:
             out["vat"] = vat
         elif out.get("total") is not None:

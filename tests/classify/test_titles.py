@@ -43,7 +43,8 @@ def test_upd_named_beside_its_vat_invoice_line() -> None:
 
 
 def test_english_titles() -> None:
-    assert classify_text("INVOICE\nInvoice No. 55 dated 3 March 2026\nBill to: Beta LLC\nAmount due 10.00")[0] == "invoice"
+    bill = "INVOICE\nInvoice No. 55 dated 3 March 2026\nBill to: Beta LLC\nAmount due 10.00"
+    assert classify_text(bill)[0] == "invoice"
     assert classify_text("Beta Shop\nRECEIPT\nTotal 10.00\nCash 20.00\nChange 10.00")[0] == "receipt"
     # a tax invoice may be a VAT invoice or a till slip: the rules choose between them
     slip = "Beta Mart\nTAX INVOICE\nCashier: 3\nTotal 10.60\nCash 20.00\nChange 9.40\nThank you, please come again"
@@ -60,8 +61,8 @@ def test_title_lines_are_sure_when_numbered() -> None:
     assert numbered("Счет на оплату № 315 от 4 марта 2026 г.")
     assert numbered("Invoice No. INV-7 dated 03.03.2026")
     assert not numbered("Утверждена постановлением от 25.12.1998 № 132")  # a date, then another paper's number
-    lines = text_lines("ООО «Альфа»\nДоговор № 3 от 01.01.2026\nАкт выполненных работ")
-    assert find_title(lines) is not None and find_title(lines).types == ("contract",)  # numbered line first
+    title = find_title(text_lines("ООО «Альфа»\nДоговор № 3 от 01.01.2026\nАкт выполненных работ"))
+    assert title is not None and title.types == ("contract",)  # the numbered line first
 
 
 def test_every_rule_names_known_types() -> None:

@@ -1,0 +1,96 @@
+"""A receipt's fiscal QR (54-ФЗ): exact values at confidence 1.0 that cross-check the print (generated codes)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from capture.types import PageText
+from classify import analyse
+from classify._fiscal import parse_fiscal_code
+
+from .pagetext import text_page
+
+PAYLOAD = "t=20260214T1607&s=204.90&fn=9960440300123456&i=7331&fp=2765116426&n=1"
+SLIP = """ООО «Альфа»
+КАССОВЫЙ ЧЕК / ПРИХОД
+Хлеб 1 x 54.90 =54.90
+Молоко 2 x 75.00 =150.00
+ИТОГ =204.90
+НАЛИЧНЫМИ =204.90
+СУММА НДС 10% =18.63
+ИНН 7707083893
+ФН № 9960440300123456
+ФД № 7331 ФП 2765116426
+14.02.26 16:07"""
+
+
+def test_a_fiscal_code_is_parsed() -> None:
+    code = parse_fiscal_code(PAYLOAD)
+    assert code is not None
+    assert (code.date, code.total, code.fn_no, code.fd_no, code.fp) == (
+        "2026-02-14", "204.90", "9960440300123456", "7331", "2765116426")
+    other = parse_fiscal_code("t=20260214T160701&s=5&fn=9960440300123456&i=07&fp=12&n=2")
+    assert other is not None and (other.total, other.fd_no) == ("5.00", "7")
+
+
+@pytest.mark.parametrize("payload", [
+    "finarchive:cover?outlet=SPB-01", "https://example.ru/?t=1", "t=2026&s=1&fn=1&i=1&fp=1",
+    "t=20261399T1607&s=204.90&fn=9960440300123456&i=1&fp=1",  # no such day
+])
+def test_other_codes_are_not_fiscal(payload: str) -> None:
+    assert parse_fiscal_code(payload) is None
+
+
+def test_the_print_read_agrees_with_the_code() -> None:
+    got = analyse([replace(text_page(SLIP), codes=(PAYLOAD,))], today=None)
+    assert got.doc_type == "receipt"
+    values = got.values()
+    assert values["date"] == "2026-02-14" and values["total"] == "204.90"
+    assert (values["fn_no"], values["fd_no"], values["fp"]) == ("9960440300123456", "7331", "2765116426")
+    assert values["vat"] == "18.63" and values["cash_total"] == "204.90" and values["seller_inn"] == "7707083893"
+    assert all(got.fields[n].confidence == 1.0 for n in ("date", "total", "fn_no", "fd_no", "fp"))
+    assert not [p for p in got.problems if p.code == "qr_mismatch"]
+
+
+def test_the_print_read_otherwise_goes_to_review_with_both_values() -> None:
+    misread = SLIP.replace("ИТОГ =204.90", "ИТОГ =284.90").replace("НАЛИЧНЫМИ =204.90", "НАЛИЧНЫМИ =284.90")
+    got = analyse([replace(text_page(misread), codes=(PAYLOAD,))])
+    assert got.values()["total"] == "204.90" and got.fields["total"].confidence == 1.0
+    assert got.needs_review
+    [problem] = [p for p in got.problems if p.code == "qr_mismatch"]
+    assert "204.90" in problem.message and "284.90" in problem.message
+
+
+def test_a_photo_of_the_code_alone_is_a_receipt() -> None:
+    got = analyse([PageText(1, 1000, 1000, (), codes=(PAYLOAD,))])
+    assert got.doc_type == "receipt"
+    assert {k: got.values()[k] for k in ("date", "total", "fn_no", "fd_no", "fp")} == {
+        "date": "2026-02-14", "total": "204.90", "fn_no": "9960440300123456", "fd_no": "7331", "fp": "2765116426"}
+
+
+def test_a_printed_zero_total_is_a_value() -> None:
+    got = analyse([text_page("Счет на оплату № 5 от 04.03.2026\nПоставщик: ООО «Альфа»\nВсего к оплате: 0 руб.")])
+    assert got.values().get("total") == "0.00"
+
+
+def test_the_page_reader_carries_the_code(tmp_path: Path) -> None:
+    """A real image with a real QR code read by the real page work unit (zxing-cpp, tesseract)."""
+    import zxingcpp
+
+    from capture.read import read_page
+    from capture.types import PageJob
+
+    code = np.asarray(zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(
+        PAYLOAD, zxingcpp.BarcodeFormat.QRCode), scale=8))
+    sheet = Image.new("L", (1200, 1600), 255)
+    sheet.paste(Image.fromarray(code), (300, 500))
+    path = tmp_path / "qr.png"
+    sheet.save(path, dpi=(300, 300))
+    page = read_page(PageJob(str(path), "image", 0)).page
+    assert page.codes == (PAYLOAD,)
+    assert analyse([page]).values()["fp"] == "2765116426"
