@@ -238,7 +238,7 @@ VAT_LABELS = (
 Z_LABELS: dict[str, tuple[Label, ...]] = {
     "shift_no": (Label(r"(?:смена|shift)\s*(?:№|no\.?|#)?\s*[:.]?", 1.0, below=True),),
     "total": (Label(r"(?:итог|сумма прихода|total|grand total|total sales)\s*[:.=]?", 1.0),),
-    "cash_total": (Label(r"(?:наличными|cash)\s*[:.=]?", 1.0),),
+    "cash_total": (Label(r"(?<![а-яa-z])(?:наличными|cash(?!less))\s*[:.=]?", 1.0),),  # not «безналичными»
     "card_total": (Label(r"(?:безналичными|электронными|card|cashless)\s*[:.=]?", 1.0),),
     "kkt_reg_no": (Label(r"(?:рн ккт|регистрационный номер ккт|рег\. ?номер ккт|kkt reg(?:istration)? no\.?|"
                          r"pн ккт|ph kkt|ph ккт|рн kkt)\s*[:.]?", 1.0),),
@@ -246,8 +246,12 @@ Z_LABELS: dict[str, tuple[Label, ...]] = {
               # "ФН" at the start of its row as OCR misreads it ("OH", "0Н"): the 16 digits after it confirm
               Label(r"^\W*[oо0ф][hн](?![^\W\d_])\s*(?:№)?\s*[:.]?", 0.9)),
     # the fiscal document's number and its fiscal sign (ФД, ФП / ФПД) of a receipt or a shift report
-    "fd_no": (Label(r"(?<![а-яa-z])(?:фд|fd|ф\.д\.|номер фд|фискальный документ)\s*(?:№|n)?\s*[:.]?", 1.0),),
-    "fp": (Label(r"(?<![а-яa-z])(?:фпд|фп|fp|ф\.п\.|фискальный признак(?: документа)?)\s*(?:№)?\s*[:.]?", 1.0),),
+    # («непереданных ФД 0» on a shift report is a count of documents)
+    "fd_no": (Label(r"(?<![а-яa-z])(?<!переданных )(?<!подтвержденных )(?:фд|fd|ф\.д\.|номер фд|фискальный документ)"
+                    r"\s*(?:№|n)?\s*[:.]?", 1.0),),
+    "fp": (Label(r"(?<![а-яa-z])(?:фпд|фп|fp|ф\.п\.|фискальный признак(?: документа)?)\s*(?:№)?\s*[:.]?", 1.0),
+           # "ФП" at the start of its row as OCR misreads it ("on", "0П"): the digits after it confirm
+           Label(r"^\W*[oо0ф][пn](?![^\W\d_])\s*(?:№)?\s*[:.]?", 0.9)),
 }
 OUTLET_LABELS = (
     Label(r"(?:код (?:точки|подразделения|магазина|торговой точки)|торговая точка|магазин|store code|"
