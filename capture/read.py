@@ -217,7 +217,7 @@ def _qr_codes(image: Image.Image, job: PageJob) -> tuple[str, ...]:
     reader fails, for the page's text stands without them."""
     try:
         return read_codes(image)
-    except Exception as exc:  # noqa: BLE001 - zxing-cpp reports failures as bare exceptions
+    except Exception as exc:  # zxing-cpp reports failures as bare exceptions
         log.warning("QR codes of %s page %d not read: %s", job.path, job.index + 1, exc)
         return ()
 

@@ -30,7 +30,7 @@ class Row:
 
     def span(self, start: int, end: int) -> tuple[Box | None, float]:
         """The box and the lowest confidence of the words covering text[start:end]."""
-        picked = [w for w, s in zip(self.words, self.starts) if s < end and s + len(w.text) > start]
+        picked = [w for w, s in zip(self.words, self.starts, strict=True) if s < end and s + len(w.text) > start]
         if not picked:
             return None, 0.0
         return _union([w.box for w in picked]), min(w.confidence for w in picked)

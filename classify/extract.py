@@ -258,10 +258,10 @@ OUTLET_LABELS = (
           r"outlet code|outlet|store)\s*(?:№)?\s*[:.]?", 1.0),
 )
 
-SELLER_ROLES = r"(?:продавец|поставщик|грузоотправитель|исполнитель|получатель|seller|supplier|vendor|from|" \
-               r"consignor|contractor|issued by)"
-BUYER_ROLES = r"(?:покупатель|плательщик|грузополучатель|заказчик|buyer|customer|bill to|billed to|ship to|" \
-              r"consignee|payer|client|sold to|invoice to)"
+SELLER_ROLES = (r"(?:продавец|поставщик|грузоотправитель|исполнитель|получатель|seller|supplier|vendor|from|"
+                r"consignor|contractor|issued by)")
+BUYER_ROLES = (r"(?:покупатель|плательщик|грузополучатель|заказчик|buyer|customer|bill to|billed to|ship to|"
+               r"consignee|payer|client|sold to|invoice to)")
 OTHER_ROLES = r"(?:офд|ofd|оператор фискальных|банк|bank)"
 
 
@@ -438,8 +438,9 @@ def _rounded(doc: Doc, hit: Hit) -> Hit:
     return replace(hit, value=value, priority=hit.priority * 0.9)
 
 
-_TENDERED = Label(r"(?:cash tendered|tendered|cash received|received cash|received(?![a-z])|cash|paid amount|amount paid|"
-                  r"accepted total|payment|(?<![a-z])pay(?![a-z])|получено|наличными)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
+_TENDERED = Label(r"(?:cash tendered|tendered|cash received|received cash|received(?![a-z])|cash|paid amount|"
+                  r"amount paid|accepted total|payment|(?<![a-z])pay(?![a-z])|получено|наличными)"
+                  r"\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
 _CARD = Label(r"(?:master ?card|visa|credit card|debit card|amex|card payment|картой|безналичными)\s*[:.=]?", 1.0)
 _CHANGE = Label(r"(?:cash change|change due|change amt|change|сдача)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
 
@@ -526,7 +527,7 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None, currency: str | 
         for row in rows:  # a totals row "70 150,00 х 0,00 70 150,00": the net, no VAT, the total
             amounts = find_amounts(_money_text(row.text))
             values = [Decimal(a) for a, _, _ in amounts]
-            for (value, s, e), v in zip(amounts, values):
+            for (value, s, e), v in zip(amounts, values, strict=True):
                 if v == 0 and values.count(t) >= 2 and "." in value:
                     return Hit(value, row.text[s:e], row, s, e, 0.8).field("vat")
         net = _net_vat(doc, t, currency)

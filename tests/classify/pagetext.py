@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from capture.types import OcrWord, PageText
 
@@ -27,6 +28,6 @@ def page(rows: Sequence[tuple[int, int, str]], *, number: int = 1, confidence: f
     return PageText(number=number, width=2480, height=3508, words=tuple(order))
 
 
-def text_page(text: str, **kw) -> PageText:  # type: ignore[no-untyped-def]
+def text_page(text: str, **kw: Any) -> PageText:
     return page([(100, 100 + n * LINE_H, line) for n, line in enumerate(text.splitlines()) if line.strip()],
                 block_per_column=False, **kw)

@@ -36,10 +36,10 @@ TEXTS = {
         "Tsifrovoy Mir LLC\nINVOICE\nInvoice No.: INV-2026-9163\nBill to: TechnoLine LLC\nAmount due",
     ],
     "act": [
-        "ООО «Сервис Плюс»\nАКТ № 117 от 12 марта 2026 г.\nоб оказании услуг\nИсполнитель: ООО «Сервис Плюс»\n"
-        "Заказчик: ООО «Ромашка»\nУслуги оказаны полностью. Заказчик претензий по объему и качеству не имеет.",
-        "CERTIFICATE OF COMPLETION No. 44\nServices rendered under Agreement No. SA-12\nContractor: Delta LLC\n"
-        "Customer: Omega LLC\nWork completed in full",
+        ("ООО «Сервис Плюс»\nАКТ № 117 от 12 марта 2026 г.\nоб оказании услуг\nИсполнитель: ООО «Сервис Плюс»\n"
+         "Заказчик: ООО «Ромашка»\nУслуги оказаны полностью. Заказчик претензий по объему и качеству не имеет."),
+        ("CERTIFICATE OF COMPLETION No. 44\nServices rendered under Agreement No. SA-12\nContractor: Delta LLC\n"
+         "Customer: Omega LLC\nWork completed in full"),
     ],
     "contract": [
         "ДОГОВОР № ДУ-36054\nна оказание услуг\nименуемое в дальнейшем «Исполнитель»\n1. ПРЕДМЕТ ДОГОВОРА",
