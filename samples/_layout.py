@@ -91,6 +91,18 @@ class Sheet:
                  if rng.random() < 0.5 or (i < 7 and j < 7) or (i < 7 and j >= count - 7) or (i >= count - 7 and j < 7)]
         self.ops.append(("cells", x, y, cell, tuple(cells)))
 
+    def qr(self, cx: float, y: float, text: str, cell: int) -> int:
+        """A real QR code of ``text`` (zxing-cpp encodes it) centred on ``cx``, drawn as dark cells;
+        returns its side in pixels."""
+        import zxingcpp
+
+        matrix = np.asarray(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
+                            .to_image(scale=1, add_quiet_zones=False))
+        x = cx - matrix.shape[1] * cell / 2
+        cells = tuple((int(i), int(j)) for i, j in zip(*np.nonzero(matrix < 128), strict=True))
+        self.ops.append(("cells", x, y, cell, cells))
+        return matrix.shape[0] * cell
+
     # -- composites --
     def line_height(self, size: int) -> int:
         return int(size * 1.35)

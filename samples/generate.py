@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE))
 from PIL import Image, ImageOps  # noqa: E402
 
 from _docs import MULTI_PAGE, TEMPLATES, Doc  # noqa: E402
+from _forms import FORM_WEIGHTS, FORMS, bill_1c  # noqa: E402
 from _layout import ScanLook, random_look, render_image, render_pdf, scan  # noqa: E402
 from _photo import photograph_sheet  # noqa: E402
 
@@ -40,7 +41,7 @@ class Item:
     name: str
     doc_type: str
     lang: str
-    variant: int | str  # index into TEMPLATES[doc_type][lang], or "long" for MULTI_PAGE
+    variant: int | str  # index into TEMPLATES[doc_type][lang], "long" for MULTI_PAGE, "1c…" for FORMS
     fmt: str
     turned: tuple[tuple[int, int], ...] = ()  # (page index, degrees clockwise)
     mode: str | None = None  # scan colour mode: "L", "RGB", "1"; None = random
@@ -97,6 +98,35 @@ PHOTO_PLAN: tuple[Item, ...] = (
     Item("other_p01", "other", "ru", 0, "photo"),
 )
 
+# The statutory forms as 1C prints them (samples/forms/): born-digital, scanned and photographed.
+FORMS_PLAN: tuple[Item, ...] = (
+    Item("upd_f01", "upd", "ru", "1c", "pdf_text"),
+    Item("upd_f02", "upd", "ru", "1c", "jpg"),
+    Item("upd_f03", "upd", "ru", "1c", "photo"),
+    Item("waybill_f01", "waybill", "ru", "1c", "pdf_text"),
+    Item("waybill_f02", "waybill", "ru", "1c", "png", mode="L"),
+    Item("waybill_f03", "waybill", "ru", "1c", "photo"),
+    Item("vat_invoice_f01", "vat_invoice", "ru", "1c", "pdf_text"),
+    Item("vat_invoice_f02", "vat_invoice", "ru", "1c", "jpg"),
+    Item("vat_invoice_f03", "vat_invoice", "ru", "1c", "photo"),
+    Item("invoice_f01", "invoice", "ru", "1c", "pdf_text"),
+    Item("invoice_f02", "invoice", "ru", "1c-offer", "photo"),
+    Item("invoice_f03", "invoice", "ru", "1c-contract", "jpg"),
+    Item("invoice_f04", "invoice", "ru", "1c-offer", "pdf_text"),
+    Item("invoice_f05", "invoice", "ru", "1c-contract", "photo"),
+    Item("act_f01", "act", "ru", "1c", "pdf_text"),
+    Item("act_f02", "act", "ru", "1c", "jpg"),
+    Item("act_f03", "act", "ru", "1c", "photo"),
+    Item("act_f04", "act", "ru", "1c", "pdf"),
+    Item("receipt_f01", "receipt", "ru", "1c", "jpg"),
+    Item("receipt_f02", "receipt", "ru", "1c", "photo"),
+    Item("receipt_f03", "receipt", "ru", "1c", "photo"),
+    Item("receipt_f04", "receipt", "ru", "1c", "png", mode="L"),
+    Item("z_report_f01", "z_report", "ru", "1c", "jpg"),
+    Item("z_report_f02", "z_report", "ru", "1c", "photo"),
+)
+BILL_TITLES = {"1c": None, "1c-offer": "Счет-оферта", "1c-contract": "Счет-договор"}
+
 # doc_type → weight in a random set, and the share of English documents where a template exists
 RANDOM_WEIGHTS = {"z_report": 10, "sales_report": 8, "waybill": 14, "upd": 12, "vat_invoice": 10,
                   "invoice": 12, "contract": 10, "receipt": 14, "other": 5}
@@ -111,7 +141,7 @@ def random_plan(count: int, seed: int, photo_share: float = 0.0) -> list[Item]:
     rng = random.Random(f"plan:{seed}")
     photo_rng = random.Random(f"photo:{seed}")
     items = []
-    types, weights = zip(*RANDOM_WEIGHTS.items())
+    types, weights = zip(*RANDOM_WEIGHTS.items(), strict=True)
     for i in range(1, count + 1):
         doc_type = rng.choices(types, weights)[0]
         langs = TEMPLATES[doc_type]
@@ -130,9 +160,30 @@ def random_plan(count: int, seed: int, photo_share: float = 0.0) -> list[Item]:
     return items
 
 
+def forms_plan(count: int, seed: int, photo_share: float = 0.3) -> list[Item]:
+    """``count`` random statutory forms (``--mix forms``): born-digital PDF, scans and phone photos."""
+    rng = random.Random(f"forms:{seed}")
+    types, weights = zip(*FORM_WEIGHTS.items(), strict=True)
+    items = []
+    for i in range(1, count + 1):
+        doc_type = rng.choices(types, weights)[0]
+        variant = rng.choice(tuple(BILL_TITLES)) if doc_type == "invoice" else "1c"
+        slip = doc_type in ("receipt", "z_report")
+        fmt = "photo" if rng.random() < photo_share else rng.choice(("png", "jpg") if slip else
+                                                                    ("png", "jpg", "pdf", "pdf_text"))
+        items.append(Item(f"{doc_type}_f{i:03d}", doc_type, "ru", variant, fmt))
+    return items
+
+
 def build(item: Item, seed: int) -> Doc:
     rng = random.Random(f"{seed}:{item.name}")
-    make = MULTI_PAGE[item.doc_type] if item.variant == "long" else TEMPLATES[item.doc_type][item.lang][item.variant]
+    if isinstance(item.variant, str) and item.variant.startswith("1c"):
+        if item.doc_type == "invoice":
+            return bill_1c(rng, BILL_TITLES[item.variant])
+        return FORMS[item.doc_type][0](rng)
+    if item.variant == "long":
+        return MULTI_PAGE[item.doc_type](rng)
+    make = TEMPLATES[item.doc_type][item.lang][int(item.variant)]
     return make(rng)
 
 
@@ -217,13 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated: make only the items whose name contains one of these")
     parser.add_argument("--photos", action="store_true",
                         help="make the committed phone photos (default output: samples/photos/)")
+    parser.add_argument("--forms", action="store_true",
+                        help="make the committed statutory 1C forms (default output: samples/forms/)")
+    parser.add_argument("--mix", choices=("classic", "forms"), default="classic",
+                        help="with --count: the classic templates (default) or the statutory 1C forms")
     parser.add_argument("--photo-share", type=float, default=0.0,
                         help="with --count: the share of single-page documents photographed by a phone (0..1)")
     args = parser.parse_args(argv)
-    if args.photos:
-        plan = list(PHOTO_PLAN)
+    if args.photos or args.forms:
+        plan = list(PHOTO_PLAN if args.photos else FORMS_PLAN)
         if args.out == HERE:
-            args.out = HERE / "photos"
+            args.out = HERE / ("photos" if args.photos else "forms")
+    elif args.count is not None and args.mix == "forms":
+        plan = forms_plan(args.count, args.seed, args.photo_share if args.photo_share else 0.3)
     else:
         plan = list(DEFAULT_PLAN) if args.count is None else random_plan(args.count, args.seed, args.photo_share)
     if args.only:
