@@ -30,7 +30,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # pages in Latin script read again by PP-OCR: "auto" when installed, "ppocr" required, "tesseract" never
         "latin_engine": "auto",
     },
-    "intake": {"max_file_mb": 200, "max_pixels": 178_956_970},  # Pillow's own default pixel limit x2
+    "intake": {
+        "max_file_mb": 200,
+        "max_pixels": 178_956_970,  # an image frame, and a rendered page (barcode pass included); Pillow's limit x2
+        "max_pages": 50_000,  # a file with more pages is quarantined (oversized) before any page is read
+        "page_seconds": 600,  # the reading of one page (render, OCR, second looks) may take this long at most
+    },
     "search": {"backend": "sqlite", "path": "search.db", "url": "", "index": "finarchive"},
     "originals": {
         # doc types whose paper original head office needs, and days an outlet has to deliver it
@@ -192,6 +197,14 @@ class Settings:
         return int(self.get("intake", "max_pixels"))
 
     @property
+    def max_pages(self) -> int:
+        return int(self.get("intake", "max_pages"))
+
+    @property
+    def page_seconds(self) -> float:
+        return float(self.get("intake", "page_seconds"))
+
+    @property
     def search_options(self) -> dict[str, Any]:
         backend = str(self.get("search", "backend"))
         if backend == "sqlite":
@@ -225,7 +238,9 @@ latin_engine = "auto"      # pages in Latin script read again by PP-OCR: "auto" 
 
 [intake]
 max_file_mb = 200
-max_pixels = 178956970
+max_pixels = 178956970     # an image frame above this is refused; a PDF page is rendered no larger
+max_pages = 50000          # a file with more pages is quarantined before any page is read
+page_seconds = 600         # the reading of one page may take this long; then it is marked unreadable
 
 [search]
 backend = "sqlite"         # or "elasticsearch" (pip install 'finarchive[elasticsearch]')

@@ -38,8 +38,17 @@ from sqlalchemy import func, select
 from archive.blobs import sha256_file
 from archive.config import Settings
 from archive.models import IntakeOutcome, IntakeRecord
-from archive.pipeline import FileOutcome, ImportSummary, IntakeItem, Pipeline, expand_paths
+from archive.pipeline import (
+    FileOutcome,
+    ImportSummary,
+    IntakeItem,
+    Pipeline,
+    disk_full,
+    expand_paths,
+    is_disk_full,
+)
 from archive.quarantine import quarantine_file
+from capture._files import DEFAULT_MAX_PIXELS, entry_problem
 from capture.barcodes import SCAN_DPI, split_at_sheets
 from capture.exceptions import CaptureError
 from capture.sources import (
@@ -97,6 +106,7 @@ class PieceOptions:
     barcodes: bool = True
     barcode_dpi: int = SCAN_DPI
     zip_limits: ZipLimits = ZipLimits()
+    max_pixels: int = DEFAULT_MAX_PIXELS  # a page rendered for the barcode pass is never larger
 
 
 def _digest_dir(work_dir: Path, kind: str, path: Path) -> Path:
@@ -121,7 +131,7 @@ def _split(path: Path, *, filename: str, ref: str, outlet: str | None, hints: Ma
         return whole
     folder = _digest_dir(options.work_dir, "split", path)
     try:
-        plan = split_at_sheets(path, folder, dpi=options.barcode_dpi)
+        plan = split_at_sheets(path, folder, dpi=options.barcode_dpi, max_pixels=options.max_pixels)
     except CaptureError:
         return whole  # the pipeline will judge the file and quarantine it with its reason
     if not plan.needed:
@@ -235,6 +245,7 @@ class WatchOptions:
     barcode_dpi: int = SCAN_DPI
     mail: bool = True
     mail_interval: float = 300.0
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> WatchOptions:
@@ -252,6 +263,7 @@ class WatchOptions:
             "barcode_dpi": int(settings.get("watch", "barcode_dpi")),
             "mail": bool(settings.get("watch", "mail")),
             "mail_interval": float(settings.get("mail", "interval")),
+            "max_pixels": settings.max_pixels,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         options = cls(**values)
@@ -264,7 +276,8 @@ class WatchOptions:
 
     @property
     def pieces(self) -> PieceOptions:
-        return PieceOptions(work_dir=self.work_dir, barcodes=self.barcodes, barcode_dpi=self.barcode_dpi)
+        return PieceOptions(work_dir=self.work_dir, barcodes=self.barcodes, barcode_dpi=self.barcode_dpi,
+                            max_pixels=self.max_pixels)
 
 
 def _free_target(folder: Path, name: str) -> Path:
@@ -575,8 +588,8 @@ def batch_pieces(paths: Iterable[str | os.PathLike[str]], *, options: PieceOptio
         base = root if root.is_dir() else root.parent
         if root.is_dir() and (root / MANIFEST_NAME).is_file():
             local = {**read_manifest(root / MANIFEST_NAME), **explicit}
-        for path in expand_paths([root]):
-            path = path.resolve()
+        for entry in expand_paths([root]):
+            path = entry.parent.resolve() / entry.name  # the entry itself is never followed: it may be a symlink
             if path.name == MANIFEST_NAME:
                 continue
             entry = None
@@ -586,6 +599,10 @@ def batch_pieces(paths: Iterable[str | os.PathLike[str]], *, options: PieceOptio
             entry = entry or local.get(path.name)
             file_outlet = entry.outlet if entry and entry.outlet else outlet
             file_hints = {**dict(hints or {}), **(entry.hints if entry else {})}
+            whole = [Piece(path=str(path), filename=path.name, ref=str(path), outlet=file_outlet, hints=file_hints)]
+            if entry_problem(path) is not None:
+                yield path, whole  # a symlink, FIFO, socket, device or unreadable entry: the pipeline lists it
+                continue
             try:
                 pieces = pieces_of(path, ref=str(path), outlet=file_outlet, hints=file_hints, options=options,
                                    manifest=explicit or None)
@@ -593,6 +610,10 @@ def batch_pieces(paths: Iterable[str | os.PathLike[str]], *, options: PieceOptio
                 if on_rejected is not None:
                     on_rejected(path, getattr(exc, "reason", "unsafe_archive"), str(exc))
                 continue
+            except Exception as exc:  # whatever splitting raised, the pipeline judges the file itself
+                if is_disk_full(exc):
+                    raise disk_full(exc) from exc
+                pieces = whole
             yield path, pieces
 
 
@@ -607,7 +628,7 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
     archive = pipeline.archive
     settings: Settings = archive.settings
     options = PieceOptions(work_dir=settings.path("watch", "work"), barcodes=bool(settings.get("watch", "barcodes")),
-                           barcode_dpi=int(settings.get("watch", "barcode_dpi")))
+                           barcode_dpi=int(settings.get("watch", "barcode_dpi")), max_pixels=settings.max_pixels)
     total = ImportSummary()
     if resume:
         merge_summaries(total, pipeline.resume())

@@ -16,23 +16,30 @@ Only ``commit`` writes a document's content; ``intake`` records that it arrived.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import errno
+import fcntl
 import getpass
+import json
+import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.blobs import sha256_file
-from archive.indexing import index_documents
+from archive.indexing import index_documents, reindex
 from archive.orders import auto_link
 from archive.originals import expect_original
 from archive.models import (
@@ -49,8 +56,13 @@ from archive.models import (
 from archive.quarantine import quarantine_file
 from archive.reading import Reader, ReadingSettings, read_or_failed
 from capture import CaptureError, PageJob, PageResult, merge_pdfs, read_page
+from capture._files import entry_problem
+from capture.executor import TimeLimited
 from capture.types import OcrWord, PageText, TextSource
 from classify.types import Extraction
+from finarchive.errors import DiskFullError
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -145,10 +157,126 @@ class _InFlight:
     jobs: list[PageJob]
     text_layer_pdf: str | None  # blob key of the original when it is a born-digital PDF
     results: dict[int, PageResult | BaseException] = field(default_factory=dict)
+    lock: int | None = None  # fd of the document's lock file, held while its pages are read
 
     @property
     def complete(self) -> bool:
         return len(self.results) == len(self.jobs)
+
+    @property
+    def to_read(self) -> list[PageJob]:
+        """The page jobs without a result yet (a resumed document's checkpointed pages are not read again)."""
+        return [j for j in self.jobs if j.index not in self.results]
+
+    def release(self) -> None:
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
+
+
+# A file's pages are fed to the executor in slices of this many, taking turns with the files after
+# it: a document of 20,000 pages never holds back the others.
+FEED_SLICE = 8
+FEEDING_AT_ONCE = 3  # files whose pages are being fed at the same time
+LOCK_NAME = ".reading.lock"
+CHECKPOINT = "page-{n}.result.json"  # one page's reading, kept until its document is committed
+INDEX_PENDING = "index-pending"  # folder in the home: one empty file per document committed, not indexed yet
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """``exc`` (or what caused it) says a disk or quota is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(current).lower()
+        if "database or disk is full" in text or "no space left on device" in text:
+            return True  # SQLite's error (through SQLAlchemy or the search index), or an errno lost on the way
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def disk_full(exc: BaseException) -> DiskFullError:
+    where = getattr(exc, "filename", None) or ""
+    return DiskFullError(
+        "Диск заполнен: приём файлов остановлен, ничего не потеряно; освободите место и запустите импорт снова / "
+        f"no space left on the device{f' ({where})' if where else ''}: intake stopped, nothing taken in is lost; "
+        "free some space and run the import again (documents already received are finished then)")
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The quarantine reason for an exception raised while taking in or reading one file."""
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str) and reason:
+        return reason
+    if isinstance(exc, MemoryError):
+        return "oversized"
+    if isinstance(exc, OSError):
+        return "unreadable"
+    return "read_failed"
+
+
+def failure_message(exc: BaseException) -> str:
+    if isinstance(exc, CaptureError):
+        return str(exc) or type(exc).__name__
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _try_lock(path: Path) -> int | None:
+    """An exclusive lock on ``path`` (released when the fd is closed or the process dies), or None when
+    another process holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _checkpoint_path(derived_dir: str | None, index: int) -> Path | None:
+    return Path(derived_dir) / CHECKPOINT.format(n=index + 1) if derived_dir else None
+
+
+def save_checkpoint(result: PageResult) -> None:
+    """Keep one page's reading beside its derived files, so a resumed document reads only what is missing."""
+    path = _checkpoint_path(result.job.derived_dir, result.job.index)
+    if path is None:
+        return
+    page = result.page
+    data = {
+        "page": {"number": page.number, "width": page.width, "height": page.height, "source": page.source.value,
+                 "rotation": page.rotation, "skew": page.skew, "error": page.error,
+                 "words": [_word_row(w) for w in page.words]},
+        "cleaned_image": result.cleaned_image, "thumbnail": result.thumbnail, "page_pdf": result.page_pdf,
+        "seconds": result.seconds,
+    }
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_checkpoint(job: PageJob) -> PageResult | None:
+    """A page read before a crash, when its checkpoint and every derived file it names are still there."""
+    path = _checkpoint_path(job.derived_dir, job.index)
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = data["page"]
+        files = [data.get(k) for k in ("cleaned_image", "thumbnail", "page_pdf")]
+        if any(f and not os.path.isfile(f) for f in files):
+            return None
+        page = PageText(number=int(raw["number"]), width=int(raw["width"]), height=int(raw["height"]),
+                        words=tuple(word_of(r) for r in raw["words"]), source=TextSource(raw["source"]),
+                        rotation=int(raw["rotation"]), skew=float(raw["skew"]), error=raw.get("error"))
+        return PageResult(job=job, page=page, cleaned_image=files[0], thumbnail=files[1], page_pdf=files[2],
+                          seconds=float(data.get("seconds", 0.0)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a damaged checkpoint: the page is read again
 
 
 def default_actor() -> str:
@@ -159,14 +287,21 @@ def default_actor() -> str:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files given, and every file under folders given (recursive, sorted, dot-files skipped)."""
+    """Files given, and every entry under folders given (recursive, sorted, dot-files skipped).
+
+    Folders are walked without following symlinks; every entry that is not a folder is yielded, symlinks,
+    FIFOs and sockets included, for :meth:`Pipeline.run` to list with their reason (they are never opened).
+    """
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for sub in sorted(path.rglob("*")):
-                rel = sub.relative_to(path)
-                if sub.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    yield sub
+        if path.is_dir() and not path.is_symlink():
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                folder = Path(dirpath)
+                for name in sorted(filenames + [d for d in dirnames if (folder / d).is_symlink()]):
+                    if not name.startswith("."):
+                        yield folder / name
+                dirnames[:] = [d for d in dirnames if not (folder / d).is_symlink()]
         else:
             yield path
 
@@ -226,7 +361,14 @@ class Pipeline:
         return self.run(items)
 
     def resume(self) -> ImportSummary:
-        """Read again every document a crash left in ``received``."""
+        """Finish every document a crash left in ``received`` (each from its first unread page), and index
+        committed documents a crash left out of the search index."""
+        return self.run(self.resume_items())
+
+    def resume_items(self) -> list[IntakeItem]:
+        """The documents a crash left in ``received`` and no other process is reading, as items to run
+        (before or among new files); the search index is put right first (:meth:`recover_index`)."""
+        self.recover_index()
         with self.archive.sessions() as session:
             rows = session.execute(
                 select(Document.id, Document.sha256, Document.filename, Document.source, Document.source_ref,
@@ -239,8 +381,78 @@ class Pipeline:
             IntakeItem(path=str(self.archive.blobs.path(self.archive.blobs.original_key(sha))), filename=name,
                        source=src, source_ref=ref, outlet_code=outlet, hints={"_resume_document": str(doc_id)})
             for doc_id, sha, name, src, ref, outlet in rows
+            if not self._being_read(sha)
         ]
-        return self.run(items)
+        return items
+
+    def _being_read(self, sha256: str) -> bool:
+        """Another process holds the document's reading lock (a second import running at the same time)."""
+        lock = self.archive.blobs.path(self.archive.blobs.derived_key(sha256)) / LOCK_NAME
+        if not lock.exists():
+            return False
+        fd = _try_lock(lock)
+        if fd is None:
+            return True
+        os.close(fd)
+        return False
+
+    # -- the search index after a crash --------------------------------------------------------------
+    @property
+    def _index_pending_dir(self) -> Path:
+        return Path(self.settings.home) / INDEX_PENDING
+
+    def _mark_unindexed(self, document_id: int) -> None:
+        folder = self._index_pending_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / str(document_id)).touch()
+
+    def _index(self, document_id: int) -> None:
+        """Index a committed document; a failure leaves its mark, for :meth:`recover_index` to redo."""
+        try:
+            index_documents(self.archive, [document_id])
+        except Exception as exc:  # the commit stands; the next start-up indexes it
+            if is_disk_full(exc):
+                raise disk_full(exc) from exc
+            log.warning("document %s committed but not indexed (%s); indexed at the next start", document_id, exc)
+            return
+        (self._index_pending_dir / str(document_id)).unlink(missing_ok=True)
+
+    def recover_index(self) -> int:
+        """Index the committed documents a kill between commit and indexing left out of the search index
+        (marked in ``index-pending/``), or rebuild the index when it holds fewer documents than the
+        database. Returns how many documents were indexed."""
+        if not self.index:
+            return 0
+        try:
+            return self._recover_index()
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise disk_full(exc) from exc
+            raise
+
+    def _recover_index(self) -> int:
+        with self.archive.sessions() as session:
+            committed = session.scalar(select(func.count()).select_from(Document)
+                                       .where(Document.status != DocumentStatus.RECEIVED)) or 0
+        try:
+            indexed = self.archive.search.count()
+        except Exception:  # an index that cannot even count is rebuilt
+            indexed = -1
+        folder = self._index_pending_dir
+        marks = sorted(folder.iterdir()) if folder.is_dir() else []
+        if indexed < committed:
+            count = reindex(self.archive)
+            for mark in marks:
+                mark.unlink(missing_ok=True)
+            self.progress("reindexed", {"documents": count})
+            return count
+        ids = [int(m.name) for m in marks if m.name.isdigit()]
+        if ids:
+            index_documents(self.archive, ids)
+            self.progress("reindexed", {"documents": len(ids)})
+        for mark in marks:
+            mark.unlink(missing_ok=True)
+        return len(ids)
 
     # -- the loop ---------------------------------------------------------------------------------
     def _default_executor(self):  # type: ignore[no-untyped-def]
@@ -249,26 +461,86 @@ class Pipeline:
         return PoolExecutor(self.settings.workers)
 
     def _drive(self, items: Iterator[IntakeItem], executor, summary: ImportSummary) -> None:  # type: ignore[no-untyped-def]
-        """Feed the executor lazily: a file is taken in only when its pages are about to be read."""
+        """Feed the executor lazily: a file is taken in only when its pages are about to be read, and the
+        pages of a few files are fed in turns, so a huge document never holds back the files after it.
+
+        This is the one boundary for per-file failures: whatever one file (or one of its pages) raises
+        becomes that file's outcome (quarantined with its reason), and the batch goes on. Only a full
+        disk stops it (:class:`DiskFullError`): documents in flight stay ``received`` for the next run.
+        """
         flights: dict[tuple[str, int], _InFlight] = {}
+        feeding: deque[tuple[_InFlight, list[PageJob]]] = deque()
+        read = TimeLimited(read_page, self.settings.page_seconds)
 
         def page_jobs() -> Iterator[PageJob]:
-            for item in items:
-                flight = self._intake(item, summary)
-                if flight is None:
+            more = True
+            while more or feeding:
+                if more and len(feeding) < FEEDING_AT_ONCE:
+                    item = next(items, None)
+                    if item is None:
+                        more = False
+                        continue
+                    flight = self._intake(item, summary)
+                    if flight is None:
+                        continue
+                    if flight.complete:  # every page was read before a crash
+                        self._settle(flight, summary)
+                        continue
+                    feeding.append((flight, flight.to_read))
                     continue
-                for job in flight.jobs:
+                flight, jobs = feeding.popleft()
+                part, rest = jobs[:FEED_SLICE], jobs[FEED_SLICE:]
+                if rest:
+                    feeding.append((flight, rest))
+                for job in part:
                     flights[(job.path, job.index)] = flight
                     yield job
 
-        for job, result in executor.map_unordered(read_page, page_jobs()):
-            flight = flights.pop((job.path, job.index))
-            flight.results[job.index] = result
-            self.progress("page", {"file": flight.item.path, "page": job.index + 1})
-            if flight.complete:
+        try:
+            for job, result in executor.map_unordered(read, page_jobs()):
+                flight = flights.pop((job.path, job.index))
+                if isinstance(result, BaseException) and is_disk_full(result):
+                    raise disk_full(result) from result
+                if isinstance(result, PageResult):
+                    try:
+                        save_checkpoint(result)
+                    except OSError as exc:
+                        if is_disk_full(exc):
+                            raise disk_full(exc) from exc
+                flight.results[job.index] = result
+                self.progress("page", {"file": flight.item.path, "page": job.index + 1})
+                if flight.complete:
+                    self._settle(flight, summary)
+        finally:
+            for flight in {id(f): f for f in flights.values()}.values():
+                flight.release()
+            for flight, _ in feeding:
+                flight.release()
+
+    def _settle(self, flight: _InFlight, summary: ImportSummary) -> None:
+        """Analyse, commit and index a document whose pages are all read; a failure quarantines the file."""
+        try:
+            try:
                 outcome = self._finish(flight)
-                summary.add(outcome)
-                self._done(outcome)
+            except DiskFullError:
+                raise
+            except Exception as exc:  # the per-file boundary: one document never stops a batch
+                if is_disk_full(exc):
+                    raise disk_full(exc) from exc
+                log.exception("document %s (%s) failed after reading", flight.document_id, flight.item.path)
+                outcome = self._fail_document(flight, exc)
+        finally:
+            flight.release()
+        self._clear_checkpoints(flight)
+        summary.add(outcome)
+        self._done(outcome)
+
+    @staticmethod
+    def _clear_checkpoints(flight: _InFlight) -> None:
+        for job in flight.jobs:
+            path = _checkpoint_path(job.derived_dir, job.index)
+            if path is not None:
+                path.unlink(missing_ok=True)
 
     def _done(self, outcome: FileOutcome) -> None:
         self.progress("file", {"outcome": outcome})
@@ -277,55 +549,120 @@ class Pipeline:
 
     # -- step 1: intake ---------------------------------------------------------------------------
     def _intake(self, item: IntakeItem, summary: ImportSummary) -> _InFlight | None:
+        """Take one file in; whatever goes wrong becomes its outcome (listed, quarantined), never a stop."""
+        try:
+            flight, outcome = self._take_in(item)
+        except DiskFullError:
+            raise
+        except Exception as exc:  # the per-file boundary
+            if is_disk_full(exc):
+                raise disk_full(exc) from exc
+            if not isinstance(exc, CaptureError | OSError):
+                log.exception("taking in %s failed", item.path)
+            outcome = self._contain(item, exc)
+        if outcome is not None:
+            summary.add(outcome)
+            self._done(outcome)
+        return flight if outcome is None else None
+
+    def _contain(self, item: IntakeItem, exc: BaseException) -> FileOutcome:
+        """The outcome of a file whose intake raised: a quarantined copy with the reason, or, when even the
+        copy fails (an unreadable file), a listed failure. Never raises but for a full disk."""
+        path = Path(item.path)
+        filename = item.filename or path.name
+        reason, message = failure_reason(exc), failure_message(exc)
+        try:
+            if entry_problem(path) is None:
+                return self._quarantine(item, path, filename, None, reason, message)
+        except Exception as again:  # the copy failed too: list it
+            if is_disk_full(again):
+                raise disk_full(again) from again
+            message = f"{message}; its copy to the quarantine failed too: {failure_message(again)}"
+        outcome = FileOutcome(item, IntakeOutcome.FAILED, reason=reason, message=message)
+        try:
+            self._ledger(item, outcome, filename=filename)
+        except Exception as again:  # listed in the summary all the same
+            if is_disk_full(again):
+                raise disk_full(again) from again
+        return outcome
+
+    def _take_in(self, item: IntakeItem) -> tuple[_InFlight | None, FileOutcome | None]:
         path = Path(item.path)
         filename = item.filename or path.name
         resume_id = item.hints.get("_resume_document")
-        try:
-            if not path.is_file():
-                raise FileNotFoundError(f"{path} is not a file")
-            digest = sha256_file(path)
-        except OSError as exc:
-            outcome = FileOutcome(item, IntakeOutcome.FAILED, reason="unreadable", message=str(exc))
+        problem = entry_problem(path)
+        if problem is not None:  # a symlink, FIFO, socket or device is listed, never opened
+            reason, message = problem
+            outcome = FileOutcome(item, IntakeOutcome.FAILED, reason=reason, message=message)
             self._ledger(item, outcome, filename=filename)
-            summary.add(outcome)
-            self._done(outcome)
-            return None
+            return None, outcome
+        digest = sha256_file(path)
 
         if resume_id is None:
-            with self.archive.sessions() as session:
-                existing = session.scalar(select(Document.id).where(Document.sha256 == digest))
+            existing = self._existing(digest)
             if existing is not None:
-                outcome = FileOutcome(item, IntakeOutcome.DUPLICATE, document_id=existing, reason="duplicate",
-                                      message=f"already archived as document {existing}")
-                self._ledger(item, outcome, filename=filename, sha256=digest)
-                summary.add(outcome)
-                self._done(outcome)
-                return None
+                return None, self._duplicate(item, filename, digest, existing)
 
         try:
             info = self.reader.inspect(path)
         except CaptureError as exc:
-            outcome = self._quarantine(item, path, filename, digest, exc.reason, str(exc))
-            summary.add(outcome)
-            self._done(outcome)
-            return None
+            return None, self._quarantine(item, path, filename, digest, exc.reason, str(exc))
 
         blobs = self.archive.blobs
         _, key = blobs.put_file(path, digest)
         derived = blobs.derived_dir(digest)
-        jobs = self.reader.plan(dataclasses.replace(info, path=str(blobs.path(key))), derived_dir=str(derived))
-        text_layer = (key if info.media_type == "application/pdf" and jobs and all(j.has_text_layer for j in jobs)
-                      else None)
+        lock = _try_lock(derived / LOCK_NAME)
+        if lock is None:  # another import is reading this very content now
+            existing = self._existing(digest)
+            return None, self._duplicate(item, filename, digest, existing)
+        try:
+            jobs = self.reader.plan(dataclasses.replace(info, path=str(blobs.path(key))), derived_dir=str(derived))
+            text_layer = (key if info.media_type == "application/pdf" and jobs and all(j.has_text_layer for j in jobs)
+                          else None)
 
-        if resume_id is not None:
-            document_id = int(resume_id)
-        else:
+            results: dict[int, PageResult | BaseException] = {}
+            if resume_id is not None:
+                document_id = int(resume_id)
+                for job in jobs:  # pages read before the crash are not read again
+                    done = load_checkpoint(job)
+                    if done is not None:
+                        results[job.index] = done
+            else:
+                document_id_or_none = self._receive(item, filename, digest, info.media_type, path.stat().st_size,
+                                                    len(jobs))
+                if document_id_or_none is None:  # the same content was received by another import just now
+                    os.close(lock)
+                    return None, self._duplicate(item, filename, digest, self._existing(digest))
+                document_id = document_id_or_none
+        except BaseException:
+            os.close(lock)
+            raise
+        self.progress("intake", {"file": item.path, "pages": len(jobs) - len(results)})
+        return _InFlight(document_id=document_id, item=item, sha256=digest, jobs=jobs, text_layer_pdf=text_layer,
+                         results=results, lock=lock), None
+
+    def _existing(self, digest: str) -> int | None:
+        with self.archive.sessions() as session:
+            return session.scalar(select(Document.id).where(Document.sha256 == digest))
+
+    def _duplicate(self, item: IntakeItem, filename: str, digest: str, existing: int | None) -> FileOutcome:
+        where = (f"already archived as document {existing}" if existing is not None
+                 else "being taken in by another import")
+        outcome = FileOutcome(item, IntakeOutcome.DUPLICATE, document_id=existing, reason="duplicate", message=where)
+        self._ledger(item, outcome, filename=filename, sha256=digest)
+        return outcome
+
+    def _receive(self, item: IntakeItem, filename: str, digest: str, media_type: str, size: int,
+                 pages: int, *, retry: bool = True) -> int | None:
+        """The new Document(received) and its intake record, committed; None when a concurrent import
+        committed the same content first (the unique SHA-256 says so)."""
+        try:
             with self.archive.transaction() as session:
                 outlet = self._outlet(session, item.outlet_code)
                 document = Document(
-                    sha256=digest, filename=filename, media_type=info.media_type, size=path.stat().st_size,
+                    sha256=digest, filename=filename, media_type=media_type, size=size,
                     source=item.source, source_ref=item.source_ref, outlet=outlet,
-                    status=DocumentStatus.RECEIVED, page_count=len(jobs),
+                    status=DocumentStatus.RECEIVED, page_count=pages,
                 )
                 session.add(document)
                 session.flush()
@@ -338,8 +675,13 @@ class Pipeline:
                 audit.record(session, actor=self.actor, action="document.received", object_type="document",
                              object_id=document_id, document_id=document_id, source=item.source,
                              filename=filename, sha256=digest)
-        self.progress("intake", {"file": item.path, "pages": len(jobs)})
-        return _InFlight(document_id=document_id, item=item, sha256=digest, jobs=jobs, text_layer_pdf=text_layer)
+        except IntegrityError:
+            if self._existing(digest) is not None:
+                return None
+            if retry:  # another import created the same outlet at the same moment: it exists now
+                return self._receive(item, filename, digest, media_type, size, pages, retry=False)
+            raise
+        return document_id
 
     def _quarantine(self, item: IntakeItem, path: Path, filename: str, digest: str | None, reason: str,
                     message: str) -> FileOutcome:
@@ -354,10 +696,8 @@ class Pipeline:
 
     def _ledger(self, item: IntakeItem, outcome: FileOutcome, *, filename: str, sha256: str | None = None) -> None:
         size = None
-        try:
+        with contextlib.suppress(OSError):
             size = Path(item.path).stat().st_size
-        except OSError:
-            pass
         with self.archive.transaction() as session:
             session.add(IntakeRecord(
                 source=item.source, source_ref=item.source_ref, filename=filename, sha256=sha256, size=size,
@@ -379,9 +719,9 @@ class Pipeline:
     # -- steps 3-5: analyse, commit, index ----------------------------------------------------------
     def _finish(self, flight: _InFlight) -> FileOutcome:
         results = [flight.results[j.index] for j in flight.jobs]
-        failures = [r for r in results if isinstance(r, BaseException)]
-        if failures and len(failures) == len(results):
-            return self._fail_document(flight, failures[0])
+        failures = [r for r in results if isinstance(r, BaseException) or r.page.error]
+        if failures and len(failures) == len(results):  # not one page could be read: a damaged file
+            return self._fail_document(flight, _page_failure(failures[0]))
         pages = [(read_or_failed(job, r), None if isinstance(r, BaseException) else r)
                  for job, r in zip(flight.jobs, results, strict=True)]
         # The same analysis as `extract` (archive/reading.py). What the archive learned from its own
@@ -389,15 +729,17 @@ class Pipeline:
         extraction = self.reader.analyse(
             [p for p, _ in pages], hints={k: v for k, v in flight.item.hints.items() if not k.startswith("_")},
         ).extraction
-        outcome = self._commit(flight, pages, extraction)
         if self.index:
-            index_documents(self.archive, [flight.document_id])
+            self._mark_unindexed(flight.document_id)  # removed once indexed; a kill in between is seen at start
+        outcome = self._commit(flight, pages, extraction)
+        if self.index and outcome.outcome == IntakeOutcome.ARCHIVED:
+            self._index(flight.document_id)
         return outcome
 
     def _fail_document(self, flight: _InFlight, exc: BaseException) -> FileOutcome:
-        """No page could be read: quarantine a copy, and drop the received row (the blob stays)."""
-        reason = getattr(exc, "reason", "read_failed")
-        message = str(exc) or type(exc).__name__
+        """No page could be read (or the document failed after reading): quarantine a copy, and drop the
+        received row (the blob stays)."""
+        reason, message = failure_reason(exc), failure_message(exc)
         blob = self.archive.blobs.path(self.archive.blobs.original_key(flight.sha256))
         filename = flight.item.filename or Path(flight.item.path).name
         q = quarantine_file(self.settings.quarantine_dir, blob, reason=reason, message=message, filename=filename,
@@ -479,6 +821,25 @@ class Pipeline:
                          fields=len(extraction.fields), problems=len(problems))
             return FileOutcome(flight.item, IntakeOutcome.ARCHIVED, document_id=document.id,
                                status=document.status, doc_type=document.doc_type, pages=len(pages))
+
+
+class PageUnreadableError(CaptureError):
+    """A page came back with its error (the reader's own, e.g. a damaged frame)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _page_failure(result: PageResult | BaseException) -> BaseException:
+    """The exception that says why a page could not be read."""
+    if isinstance(result, BaseException):
+        return result
+    error = result.page.error or "unreadable"
+    code, _, text = error.partition(": ")
+    if code.replace("_", "").isalnum() and code.islower() and text:
+        return PageUnreadableError(text, code)
+    return PageUnreadableError(error, "read_failed")
 
 
 def _word_row(w: OcrWord) -> list[Any]:

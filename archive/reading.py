@@ -37,6 +37,7 @@ class ReadingSettings:
     latin_engine: str = "auto"
     max_bytes: int = 200 * 1024 * 1024
     max_pixels: int = 178_956_970
+    max_pages: int = 50_000
     models_dir: Path | None = None  # where the archive's trained model lives, if it has one
 
     @classmethod
@@ -48,6 +49,7 @@ class ReadingSettings:
             latin_engine=settings.latin_engine,  # a bad setting fails here, before any file is taken
             max_bytes=settings.max_file_bytes,
             max_pixels=settings.max_pixels,
+            max_pages=settings.max_pages,
             models_dir=settings.models_dir,
         )
 
@@ -71,7 +73,8 @@ class Reader:
 
     def inspect(self, path: str | os.PathLike[str]) -> FileInfo:
         """The file's kind and pages; raises :class:`capture.CaptureError` for a file that cannot be read."""
-        return inspect_file(Path(path), max_bytes=self.settings.max_bytes, max_pixels=self.settings.max_pixels)
+        return inspect_file(Path(path), max_bytes=self.settings.max_bytes, max_pixels=self.settings.max_pixels,
+                            max_pages=self.settings.max_pages)
 
     def plan(self, info: FileInfo, *, derived_dir: str | os.PathLike[str] | None = None) -> list[PageJob]:
         """One job per page of the inspected file, with this reading's settings."""

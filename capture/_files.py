@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import stat
+import struct
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +52,48 @@ MAGICS: tuple[Magic, ...] = (
 PDF_HEADER_WINDOW = 1024
 
 PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}
+
+
+# What an entry that is not a regular file is, for the message that lists it (never opened: a FIFO would
+# block the reader for ever, a device could be endless).
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def entry_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
+    """Why a folder entry must not be read as a document: ``(reason, message)``, or None for a regular
+    file we may read. Looks with ``lstat`` only: a symlink is not followed (it could lead out of the
+    folder the user meant, to /etc/passwd), a FIFO, socket or device is never opened."""
+    name = os.path.basename(os.fspath(path))
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        return "unreadable", f"{name}: не удаётся прочитать / cannot be read: {exc.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return "symlink", f"{name}: символическая ссылка не читается / a symbolic link (to {target}) is not followed"
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((what for test, what in _SPECIAL_KINDS if test(st.st_mode)), "not a regular file")
+        return "not_a_file", f"{name}: не обычный файл / is {kind}, skipped"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        return "unreadable", f"{name}: не удаётся прочитать / cannot be read: {exc.strerror}"
+    try:
+        os.read(fd, 1)
+    except OSError as exc:
+        return "unreadable", f"{name}: не удаётся прочитать / cannot be read: {exc.strerror}"
+    finally:
+        os.close(fd)
+    return None
 
 
 def sniff(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
@@ -106,7 +150,7 @@ def open_image(path: str, media_type: str, *, max_pixels: int) -> Iterator[Image
             image = Image.open(path, formats=[PIL_FORMATS[media_type]])
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise OversizedFileError(f"{os.path.basename(path)}: {exc}", path=path) from exc
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, TypeError, struct.error, EOFError) as exc:
             raise CorruptFileError(
                 f"{os.path.basename(path)} cannot be decoded as {media_type}: {exc}", path=path
             ) from exc
@@ -146,7 +190,7 @@ def load_frame(image: Image.Image, index: int, path: str, max_pixels: int) -> Im
             raise CorruptFileError(
                 f"{os.path.basename(path)} has no frame {index + 1}", path=path
             ) from exc
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, TypeError, struct.error) as exc:
             raise CorruptFileError(
                 f"{os.path.basename(path)} frame {index + 1} cannot be decoded: {exc}", path=path
             ) from exc

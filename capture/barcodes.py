@@ -11,6 +11,8 @@ via pypdf, TIFF frames via Pillow), dropping the sheets themselves; the original
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import secrets
 import shutil
@@ -22,8 +24,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from PIL import Image
 
-from capture._files import sniff
-from capture.exceptions import CaptureError, CorruptFileError
+from capture._files import DEFAULT_MAX_PIXELS, check_pixels, frame_count, open_image, sniff
+from capture.exceptions import CaptureError, CorruptFileError, OversizedFileError
 from finarchive.errors import MissingDependencyError
 
 SEPARATOR = "FINARCHIVE:SEPARATOR"
@@ -122,7 +124,9 @@ def read_codes(image: Image.Image, *, only_qr: bool = True) -> tuple[str, ...]:
     return tuple(r.text for r in ordered if r.text)
 
 
-def _low_res_pages(path: str, dpi: int) -> Iterator[Image.Image]:
+def _low_res_pages(path: str, dpi: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[Image.Image]:
+    """Every page at about ``dpi``, none above ``max_pixels`` (a huge page is rendered smaller; a frame
+    above the limit is refused before Pillow decodes it)."""
     media_type, kind = sniff(path, max_bytes=1 << 40)
     if kind == "pdf":
         import pypdfium2
@@ -133,13 +137,18 @@ def _low_res_pages(path: str, dpi: int) -> Iterator[Image.Image]:
             raise CorruptFileError(f"{os.path.basename(path)}: {exc}", path=path) from exc
         try:
             for page in pdf:
-                yield page.render(scale=dpi / 72, grayscale=True).to_pil()
+                width, height = page.get_size()
+                scale = dpi / 72
+                if width * height * scale * scale > max_pixels:
+                    scale = math.sqrt(max_pixels / max(width * height, 1.0))
+                yield page.render(scale=scale, grayscale=True).to_pil()
         finally:
             pdf.close()
         return
-    with Image.open(path) as img:
-        for frame in range(getattr(img, "n_frames", 1)):
+    with open_image(path, media_type, max_pixels=max_pixels) as img:
+        for frame in range(frame_count(img)):
             img.seek(frame)
+            check_pixels(img, path, max_pixels)
             source_dpi = float((img.info.get("dpi") or (300, 300))[0]) or 300.0
             page = img.convert("L")
             if source_dpi > dpi * 1.2:
@@ -149,9 +158,11 @@ def _low_res_pages(path: str, dpi: int) -> Iterator[Image.Image]:
             yield page
 
 
-def page_codes(path: str | os.PathLike[str], *, dpi: int = SCAN_DPI) -> list[PageCodes]:
-    """The barcodes of every page of a PDF, TIFF or image, rendered at ``dpi``."""
-    return [PageCodes(index=i, codes=read_codes(img)) for i, img in enumerate(_low_res_pages(os.fspath(path), dpi))]
+def page_codes(path: str | os.PathLike[str], *, dpi: int = SCAN_DPI,
+               max_pixels: int = DEFAULT_MAX_PIXELS) -> list[PageCodes]:
+    """The barcodes of every page of a PDF, TIFF or image, rendered at ``dpi`` (at most ``max_pixels``)."""
+    return [PageCodes(index=i, codes=read_codes(img))
+            for i, img in enumerate(_low_res_pages(os.fspath(path), dpi, max_pixels))]
 
 
 def plan_split(pages: Sequence[PageCodes]) -> SplitPlan:
@@ -209,7 +220,7 @@ _PART_WRITERS = MappingProxyType({
 
 
 def split_at_sheets(path: str | os.PathLike[str], work_dir: str | os.PathLike[str], *,
-                    dpi: int = SCAN_DPI) -> SplitPlan:
+                    dpi: int = SCAN_DPI, max_pixels: int = DEFAULT_MAX_PIXELS) -> SplitPlan:
     """Plan the split of a scan and write its parts into ``work_dir`` (reused when already complete).
 
     A scan without sheets gives a plan with no sheets (``needed`` false) and writes nothing. Only
@@ -220,10 +231,15 @@ def split_at_sheets(path: str | os.PathLike[str], work_dir: str | os.PathLike[st
     if media_type not in _PART_WRITERS:
         return SplitPlan(parts=())
     try:
-        plan = plan_split(page_codes(source, dpi=dpi))
-    except (OSError, ValueError) as exc:
-        raise CorruptFileError(f"{os.path.basename(source)}: cannot render pages for barcodes: {exc}",
-                               path=source) from exc
+        plan = plan_split(page_codes(source, dpi=dpi, max_pixels=max_pixels))
+    except CaptureError:
+        raise
+    except MemoryError as exc:
+        raise OversizedFileError(f"{os.path.basename(source)}: its pages are too large to render for barcodes",
+                                 path=source) from exc
+    except Exception as exc:  # Pillow and pdfium raise many kinds on damaged files
+        raise CorruptFileError(f"{os.path.basename(source)}: cannot render pages for barcodes: "
+                               f"{type(exc).__name__}: {exc}", path=source) from exc
     if not plan.needed:
         return plan
     writer, suffix = _PART_WRITERS[media_type]
@@ -240,8 +256,10 @@ def split_at_sheets(path: str | os.PathLike[str], work_dir: str | os.PathLike[st
         try:
             for part in named:
                 writer(source, part.pages, work / Path(str(part.path)).name)
-        except (OSError, ValueError) as exc:
+        except Exception as exc:  # pypdf and Pillow raise many kinds on damaged files
             shutil.rmtree(work, ignore_errors=True)
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise
             raise CaptureError(f"{os.path.basename(source)}: cannot write its parts: {exc}", path=source) from exc
         (work / ".complete").write_text("ok\n", encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)

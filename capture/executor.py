@@ -8,14 +8,21 @@ A job that raises comes back as its exception; a job that kills its worker proce
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+from capture.exceptions import CaptureError
 from finarchive.errors import FinarchiveError
 
 T = TypeVar("T")
@@ -25,6 +32,38 @@ _END: Any = object()
 
 class WorkerCrashedError(FinarchiveError):
     """A worker process died while running a job (killed, out of memory, or a crash in native code)."""
+
+
+class JobTimeoutError(CaptureError):
+    """A job (the reading of one page) took longer than its time limit."""
+
+    reason = "page_timeout"
+
+
+class TimeLimited(Generic[T, R]):
+    """``fn(item)`` interrupted after ``seconds`` by SIGALRM in the process running it (a worker's main
+    thread, or this one's); picklable, so it travels to pool and Celery workers. Where no alarm can be
+    set (another thread), ``fn`` runs unlimited."""
+
+    def __init__(self, fn: Callable[[T], R], seconds: float) -> None:
+        self.fn = fn
+        self.seconds = seconds
+        self.__name__ = getattr(fn, "__name__", "job")
+
+    def __call__(self, item: T) -> R:
+        if self.seconds <= 0 or threading.current_thread() is not threading.main_thread():
+            return self.fn(item)
+
+        def expire(signum: int, frame: object) -> None:
+            raise JobTimeoutError(f"{self.__name__} took longer than {self.seconds:g} s ([intake] page_seconds)")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            return self.fn(item)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 class Executor(Protocol):
@@ -46,7 +85,7 @@ class SerialExecutor:
         for item in items:
             try:
                 yield item, fn(item)
-            except Exception as exc:  # noqa: BLE001 - handed back to the caller as data
+            except Exception as exc:  # handed back to the caller as data
                 yield item, exc
 
     def close(self) -> None:
@@ -62,11 +101,43 @@ class SerialExecutor:
 PRELOAD = ["capture.read"]
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """Linux: this process is killed when the process that started it dies (even by kill -9)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     # Ctrl-C is for the parent, which stops feeding work and lets pages in flight finish; a worker
     # interrupted by the terminal's signal would turn its page into an error.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker's parent is the fork server, which exits when the importing process dies: the workers
+    # go with it instead of waiting for work for ever.
+    die_with_parent()
+
+
+@contextlib.contextmanager
+def _safe_path_environment() -> Iterator[None]:
+    """The fork server is a new interpreter (``python -c``), which puts the working directory first on
+    sys.path, and Python 3.11 ignores the sys.path it is sent: a ``concurrent.py`` lying in the
+    working directory would be imported by every worker. PYTHONSAFEPATH keeps the working directory
+    off its path; the workers import the installed package only."""
+    old = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = old
 
 
 class PoolExecutor:
@@ -90,6 +161,9 @@ class PoolExecutor:
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            if self._context.get_start_method() == "forkserver":
+                with _safe_path_environment():
+                    multiprocessing.forkserver.ensure_running()
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=self._context, initializer=_init_worker
             )
@@ -142,12 +216,15 @@ class PoolExecutor:
                     yield item, self._run_alone(fn, item)
 
     def _run_alone(self, fn: Callable[[T], R], item: T) -> R | BaseException:
+        if self._context.get_start_method() == "forkserver":
+            with _safe_path_environment():
+                multiprocessing.forkserver.ensure_running()
         pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker)
         try:
             return pool.submit(fn, item).result()
         except BrokenProcessPool:
             return WorkerCrashedError(f"a worker process died while running {fn.__name__} on {item!r}")
-        except Exception as exc:  # noqa: BLE001 - handed back to the caller as data
+        except Exception as exc:  # handed back to the caller as data
             return exc
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

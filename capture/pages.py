@@ -9,7 +9,10 @@ it has and which PDF pages carry a usable text layer, and raises a :class:`Captu
 from __future__ import annotations
 
 import os
+import struct
 from dataclasses import dataclass
+
+from PIL import Image
 
 from capture._files import (
     DEFAULT_MAX_BYTES,
@@ -23,6 +26,9 @@ from capture._files import (
 from capture.exceptions import CaptureError, CorruptFileError, OversizedFileError
 from capture.pdftext import pages_with_text_layer
 from capture.types import PageJob
+
+DEFAULT_MAX_PAGES = 50_000  # a PDF claiming more is refused before any page is read ([intake] max_pages)
+MAX_PDF_PAGE_POINTS = 14_400  # 200 inches: the largest page the PDF specification allows (without UserUnit)
 
 
 @dataclass(frozen=True)
@@ -47,13 +53,18 @@ def inspect_file(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pages: int = DEFAULT_MAX_PAGES,
 ) -> FileInfo:
-    """Identify a file and count its pages; raise a :class:`CaptureError` when it can't be read."""
+    """Identify a file and count its pages; raise a :class:`CaptureError` when it can't be read.
+
+    Limits are checked before any page is decoded: the file's size, its number of pages, each PDF
+    page's size (at most :data:`MAX_PDF_PAGE_POINTS`, the PDF specification's own limit) and each
+    image frame's pixels."""
     path = os.fspath(path)
     media_type, kind = sniff(path, max_bytes=max_bytes)
     size = os.path.getsize(path)
     if kind == "pdf":
-        count = _pdf_page_count(path)
+        count = _pdf_page_count(path, max_pages)
         try:
             flags = pages_with_text_layer(path)
         except CaptureError:
@@ -61,14 +72,32 @@ def inspect_file(
         if len(flags) != count:
             flags = (flags + [False] * count)[:count]
         return FileInfo(path, media_type, kind, count, tuple(flags), size)
-    count = _image_frame_count(path, media_type, max_pixels)
+    count = _image_frame_count(path, media_type, max_pixels, max_pages)
     return FileInfo(path, media_type, kind, count, (False,) * count, size)
 
 
-def _pdf_page_count(path: str) -> int:
+def _too_many_pages(path: str, count: int, max_pages: int) -> OversizedFileError:
+    return OversizedFileError(
+        f"{os.path.basename(path)} has {count} pages, over the limit of {max_pages} ([intake] max_pages)", path=path)
+
+
+def _pdf_page_count(path: str, max_pages: int = DEFAULT_MAX_PAGES) -> int:
     pdf = open_pdf(path)
     try:
         count = len(pdf)
+        if count > max_pages:
+            raise _too_many_pages(path, count, max_pages)
+        for index in range(count):
+            width, height = pdf.get_page_size(index)
+            if max(width, height) > MAX_PDF_PAGE_POINTS:
+                raise OversizedFileError(
+                    f"{os.path.basename(path)}: page {index + 1} is {width:.0f} x {height:.0f} pt "
+                    f"({width / 72 * 0.0254:.1f} x {height / 72 * 0.0254:.1f} m), over the PDF limit of "
+                    f"{MAX_PDF_PAGE_POINTS} pt", path=path)
+    except OversizedFileError:
+        raise
+    except Exception as exc:  # pdfium's page tree may be broken anywhere
+        raise CorruptFileError(f"{os.path.basename(path)}: its pages cannot be read: {exc}", path=path) from exc
     finally:
         pdf.close()
     if count == 0:
@@ -76,18 +105,24 @@ def _pdf_page_count(path: str) -> int:
     return count
 
 
-def _image_frame_count(path: str, media_type: str, max_pixels: int) -> int:
+def _image_frame_count(path: str, media_type: str, max_pixels: int, max_pages: int = DEFAULT_MAX_PAGES) -> int:
     with open_image(path, media_type, max_pixels=max_pixels) as image:
-        count = frame_count(image)
         try:
+            count = frame_count(image)
+            if count > max_pages:
+                raise _too_many_pages(path, count, max_pages)
             for index in range(1, count):  # frame 0 was checked on opening
                 image.seek(index)
                 check_pixels(image, path, max_pixels)
             if count == 1:
-                image.verify()  # checksums, without decoding the pixels
+                # a single image is decoded once here: a truncated JPEG or PNG is a damaged file to
+                # quarantine, not a page that reads as blank
+                image.load()
         except OversizedFileError:
             raise
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise OversizedFileError(f"{os.path.basename(path)}: {exc}", path=path) from exc
+        except (OSError, SyntaxError, ValueError, EOFError, TypeError, struct.error) as exc:
             raise CorruptFileError(
                 f"{os.path.basename(path)} is a damaged {media_type} file: {exc}", path=path
             ) from exc

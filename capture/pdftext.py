@@ -48,13 +48,20 @@ def open_plumber(path: str):  # -> pdfplumber.PDF
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    from pdfplumber.utils.exceptions import PdfminerException
+
     try:
         return pdfplumber.open(path)
+    except PdfminerException as exc:  # pdfplumber wraps whatever pdfminer raised
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise EncryptedFileError(f"{os.path.basename(path)} is protected by a password", path=path) from exc
+        raise CorruptFileError(f"{os.path.basename(path)}: pdfminer cannot parse it: {exc}", path=path) from exc
     except PDFPasswordIncorrect as exc:
         raise EncryptedFileError(
             f"{os.path.basename(path)} is protected by a password", path=path
         ) from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise CorruptFileError(f"{os.path.basename(path)} is a damaged PDF: {exc}", path=path) from exc
 
 
@@ -97,7 +104,7 @@ def pages_with_text_layer(path: str) -> list[bool]:
         for page in pdf.pages:
             try:
                 flags.append(text_layer_stats(page).usable)
-            except Exception:  # noqa: BLE001 - pdfminer raises anything on broken content streams
+            except Exception:  # pdfminer raises anything on broken content streams
                 flags.append(False)
             page.close()
         return flags
@@ -118,8 +125,8 @@ def read_text_layer(path: str, index: int, *, dpi: int = 300) -> PageText:
     if rotation:
         raw = [turn_word(w, rotation, page_width, page_height) for w in raw]
         page_width, page_height = page_height, page_width
-    width = int(round(page_width * scale))
-    height = int(round(page_height * scale))
+    width = round(page_width * scale)
+    height = round(page_height * scale)
     words = group_lines(raw, scale=scale, width=width, height=height)
     return PageText(
         number=index + 1,
@@ -198,4 +205,4 @@ def group_lines(
 
 
 def _clamp(value: float, limit: int) -> int:
-    return max(0, min(int(round(value)), limit))
+    return max(0, min(round(value), limit))

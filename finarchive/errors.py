@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
     PERMISSION_DENIED = 7
     PARTIAL = 10
     CHECK_FAILED = 11
+    DISK_FULL = 12
     INTERRUPTED = 130
 
 
@@ -39,6 +40,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.PARTIAL: "the batch finished but some files were quarantined or failed",
     ExitCode.CHECK_FAILED: "the archive is damaged: `check` found problems it could not repair, or `backup` an "
                            "original missing or damaged (kept from the earlier backup)",
+    ExitCode.DISK_FULL: "no space left on a disk the archive writes to: intake stopped, nothing lost",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
@@ -109,3 +111,10 @@ class CheckFailedError(FinarchiveError):
 
     exit_code = ExitCode.CHECK_FAILED
     http_status = 500
+
+
+class DiskFullError(FinarchiveError):
+    """No space is left on a device the archive writes to; intake stopped, nothing taken in is lost."""
+
+    exit_code = ExitCode.DISK_FULL
+    http_status = 507
