@@ -52,7 +52,8 @@ def no_permissions_pdf(path: Path) -> Path:
     writer = PdfWriter()
     for page in PdfReader(plain).pages:
         writer.add_page(page)
-    writer.encrypt(user_password="", owner_password="owner-secret", permissions_flag=UserAccessPermissions(0), algorithm="RC4-128")
+    writer.encrypt(user_password="", owner_password="owner-secret", permissions_flag=UserAccessPermissions(0),
+                   algorithm="RC4-128")
     with open(path, "wb") as fh:
         writer.write(fh)
     plain.unlink()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from finarchive.errors import ExitCode
 from tests.factories import WAYBILL_LINES, make_text_pdf
 from tests.faults import badfiles
 from tests.faults.conftest import FINARCHIVE, documents, environment, finarchive
@@ -116,7 +117,8 @@ def test_a_file_changing_while_it_is_stored_is_listed_not_archived_half(tmp_path
 
 
 def test_no_space_left_stops_the_import_with_its_own_exit_code(tmp_path: Path, home: Path) -> None:
-    """A full disk (a small tmpfs) stops intake with exit 11 and a clear message; what was taken in stays."""
+    """A full disk (a small tmpfs) stops intake with exit 12 (DISK_FULL) and a clear message; what was taken
+    in stays, nothing good is quarantined, and the same import run again finishes."""
     mount = tmp_path / "small"
     mount.mkdir()
     if shutil.which("mount") is None or os.geteuid() != 0:
@@ -140,7 +142,7 @@ def test_no_space_left_stops_the_import_with_its_own_exit_code(tmp_path: Path, h
         for n in range(6):
             (folder / f"big-{n}.pdf").write_bytes(first.read_bytes() + b"%" + os.urandom(300_000))
         result = finarchive(full_home, "import", "--json", "--workers", "1", str(folder))
-        assert result.returncode == 11, (result.returncode, result.stderr[-2000:])
+        assert result.returncode == ExitCode.DISK_FULL, (result.returncode, result.stderr[-2000:])
         assert "Traceback" not in result.stderr
         assert "no space left" in result.stderr.lower()
         filler.unlink()
