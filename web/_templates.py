@@ -22,8 +22,8 @@ STATUS_LABELS = {
 
 DOC_TYPE_LABELS = {
     "z_report": "Z-report", "sales_report": "sales report", "waybill": "waybill (ТОРГ-12)", "upd": "УПД",
-    "vat_invoice": "VAT invoice (счёт-фактура)", "invoice": "invoice (счёт)", "act": "act (акт)", "contract": "contract",
-    "receipt": "receipt", "other": "other",
+    "vat_invoice": "VAT invoice (счёт-фактура)", "invoice": "invoice (счёт)", "act": "act (акт)",
+    "contract": "contract", "receipt": "receipt", "other": "other",
 }
 
 
