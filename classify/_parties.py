@@ -8,39 +8,33 @@ top of the first page, and the address the lines under it.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 from classify._layout import Row
 from classify.extract import BUYER_ROLES, INN, KPP, Doc, Hit, _first_page_rows
+from classify.partywords import party_words
 from classify.types import FieldValue
 
-_ORG_FORMS = r"(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ФГУП|МУП|ГУП|НКО|АНО)"
+# Legal forms, labels and address words are locale data (classify/data/parties.<lang>.json)
+_WORDS = party_words()
+_ORG_FORMS = party_words(("ru",)).pattern("legal_forms")
 _RU_ORG = re.compile(_ORG_FORMS + r"\s+«[^»,]{2,60}(?:»|(?=,))|ИП\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+){1,2}")
 _EN_ORG = re.compile(
-    r"\b[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:LLC|JSC|PJSC|Ltd\.?|LTD\.?|Limited|Inc\.?|GmbH|AG|"
-    r"B\.V\.|BV|S\.A\.|SA|SARL|SAS|S\.r\.l\.|Sp\. z o\.o\.|plc|PLC|Co\.|Corp\.?|SDN\.? ?BHD\.?|BHD\.?|LLP)\b"
-)
-SELLER_LABEL = re.compile(
-    r"(?:продавец|поставщик(?: \(исполнитель\))?|исполнитель|получатель|seller|supplier|vendor|from|"
-    r"contractor)\s*[:.]\s*")
-ADDRESS_LABEL = re.compile(r"(?:адрес|юридический адрес|address)\s*[:.]\s*")
+    r"\b[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:(?i:" + party_words(("en",)).pattern("legal_forms") +
+    r")|JSC|PJSC|BV|SA|Co\.)(?![^\W_])")
+SELLER_LABEL = re.compile(_WORDS.pattern("seller_labels") + r"\s*[:.]\s*")
+ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.]\s*")
 _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с)"
                    r"(?![^\W\d_])|\(\d\w?\)\s*$)", re.IGNORECASE)  # "Телесфера" is no phone
 _RU_ADDRESS = re.compile(r"(?:\d{6},\s*)?(?:г\.|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д\.|дом)\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
 
 # Lines of a receipt's header that are no longer the address.
-_NOT_ADDRESS = re.compile(
-    r"(?i)\b(?:gst|tel|fax|phone|tax invoice|invoice|receipt|co\.? ?(?:reg|no)|company no|roc|"
-    r"reg\.? ?no|cashier|date|table|bill|order|e-?mail|www\.|http|инн|огрн|кассир|смена|чек|"
-    r"место расчетов|место расчётов|\d{6}-[a-z])\b|@")
-_ADDRESS_WORDS = re.compile(
-    r"(?i)\b(?:jalan|j[il1]n|taman|tmn|bandar|bdr|lorong|persiaran|lebuhraya|seksyen|kg\.|kampung|pusat|lot|"
-    r"no\.?|street|st\.|road|rd\.?|avenue|ave\.?|blvd|floor|flr|level|block|"
-    r"\d{5}|\d{4} ?[a-z]{2}|ул\.|пр-т|д\.|г\.|россия|russia|"
-    # Malaysia's states and federal territories, as a till slip's address ends with them
-    r"malaysia|johor|kedah|kelantan|melaka|malacca|negeri sembilan|pahang|perak|perlis|pulau pinang|penang|"
-    r"sabah|sarawak|selangor|terengganu|kuala lumpur|kuala|lumpur|labuan|putrajaya|darul \w+|d\.\s?e\.?)")
+_NOT_ADDRESS = re.compile(r"(?i)\b(?:" + _WORDS.pattern("not_address")[3:-1] + r"|\d{6}-[a-z])\b|@")
+# an address's words, or a postcode (five digits; four and two letters)
+_ADDRESS_WORDS = re.compile(r"(?i)(?<![^\W_])(?:" + _WORDS.pattern("address_words")[3:-1] +
+                            r"|\d{5}|\d{4} ?[a-z]{2})(?![^\W_])")
 
 
 _LEADING_ROLE = re.compile(r"(?i)^(?:supplier|seller|vendor|consignor|contractor|sold by|поставщик|продавец|"
@@ -51,8 +45,8 @@ _TITLE_AFTER = re.compile(r"(?i)\s+(?:invoice|receipt|bill|rechnung|factuur|fact
 def _clean_name(text: str) -> str:
     text = _ZERO_OOO.sub(lambda m: "ООО" if len(m.group()) == 3 and "А" not in m.group() else "ОАО", text)
     text = re.sub(r"\s+", " ", text)
-    text = re.split(r"\s[-–—|]\s(?=.*\d)", text)[0]  # "QualityHosting AG - Uferweg 40-42 - D-63571 ..."
-    abbreviated = re.search(r"(?i)\b(?:[a-z]\.){2,}$|\b(?:inc|ltd|co|corp|bhd|sdn)\.$", text.strip())
+    text = re.split(r"\s[-–—|]\s(?=.*\d)", text)[0]  # "Name AG - street 4 - postcode town": the name
+    abbreviated = re.search(r"(?i)\b(?:[^\W\d_]\.\s?){2,}$|\b(?:inc|ltd|co|corp|bhd|sdn)\.$", text.strip())
     text = _LEADING_ROLE.sub("", text).strip(" ,;:|-—'\"‘’*•" if abbreviated else " ,;:|.-—'\"‘’*•")
     text = _TITLE_AFTER.sub("", text)  # the document's title printed beside the name
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
@@ -71,8 +65,8 @@ _DIGIT_LETTERS = {"0": ("O", "o", "О", "о"), "5": ("S", "s", "", ""), "1": ("I
 def fix_lookalikes(text: str) -> str:
     """Digits and letters of one shape told apart by the word they stand in, as OCR confuses them in
     print of one height: "L0T", "FL0OR", "C0." and "5dn" are words (O, S), "433OO" and "4600O" postcodes
-    (0), a capital I between small letters is an l ("WorId"), an l or I inside a number a one ("7/ll8B",
-    "28I1"), and a lone 0 hyphened to a word the letter ("HAI-0"). Tokens mixing letters and other digits
+    (0), a capital I between small letters is an l ("WorId"), and an l or I inside a number a one ("7/ll8B",
+    "28I1"). Tokens mixing letters and other digits
     ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
@@ -84,8 +78,6 @@ def fix_lookalikes(text: str) -> str:
                 small = lower_after and not token.startswith(digit)  # "5dn" is "Sdn", "Te1" is "Tel"
                 letter = (cyr_lower if small else cyr_upper) if cyrillic else (lower if small else upper)
                 return token.replace(digit, letter) if letter else token  # Cyrillic has no 5 or 1 look-alike
-        if token == "0" and (re.search(r"[A-Za-z]-$", m.string[:m.start()]) or re.match(r"-[A-Za-z]", m.string[m.end():])):
-            return "O"  # "HAI-0": a letter joined to a word, not a number
         rest = re.sub(r"[OoОо]", "", token)
         if len(rest) >= 2 and rest.isdigit() and rest != token:
             return re.sub(r"[OoОо]", "0", token)
@@ -125,6 +117,11 @@ _AMPERSAND = re.compile(r"(?<=[A-Za-z]{3} )[B8](?= [A-Za-z]{3})")
 
 
 def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
+    return _labelled_name(doc) or _unlabelled_name(doc)
+
+
+def _labelled_name(doc: Doc) -> FieldValue | None:
+    """The seller's name after its role's label, or a Russian legal name near the top."""
     for row in doc.rows:
         m = SELLER_LABEL.search(row.folded)
         if not m or m.start() > 5:
@@ -145,6 +142,12 @@ def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
         org = _RU_ORG.search(_ZERO_OOO.sub("ООО", row.text))
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
+    return None
+
+
+def _unlabelled_name(doc: Doc) -> FieldValue | None:
+    """A letterhead's or a till slip's name by rules: its legal name, or its first line of capitals."""
+    rows = _first_page_rows(doc, 12)
     legal = _legal_name(rows[:7])
     if legal is not None:
         return legal
@@ -159,7 +162,8 @@ def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
             name = _TITLE_AFTER.sub("", row.text)
             nxt = rows[n + 1].text if n + 1 < len(rows) else ""
             if nxt and _header_line(nxt) and not re.search(r"\d", nxt) and len(nxt.split()) <= 3 and (
-                    not _ADDRESS_WORDS.search(nxt)) and (name.rstrip().endswith("&") or nxt.isupper() == name.isupper()):
+                    not _ADDRESS_WORDS.search(nxt)) and (
+                    name.rstrip().endswith("&") or nxt.isupper() == name.isupper()):
                 name = f"{name} {nxt}"  # a name wrapped onto a second line
             return _field("seller_name", _clean_name(name), row, 0, len(row.text), 0.7)
     for row in rows[:8]:
@@ -173,10 +177,7 @@ def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
 
 # The legal form that ends a company's name on a letterhead or a till slip, as OCR reads it ("SDN BHO",
 # "SON. BHD.", "§/B"): Malaysian/Singaporean Sdn Bhd, Bhd, S/B; Enterprise; the English and European forms.
-_FORM = re.compile(
-    r"(?<![A-Za-z])(?:S[DIO0]N[.,]?\s*\|?\s*[BGE8][HNE][DO0]\.?|B[HN]D(?:\.|(?![A-Za-z]))|[S5]/[B8](?=[\s\d(]|$)|ENTERPRISES?|"
-    r"(?:PTE\.?\s*)?LTD\.?|LIMITED|LLC|L\.L\.C\.|INC\.?|CORP\.?|GMBH|B\.V\.?|N\.V\.|PLC|LLP|S\.A\.(?:R\.L\.)?|"
-    r"SARL|SAS|AG|SP\. Z O\.O\.|PVT\.? LTD\.?)(?![A-Za-z])", re.IGNORECASE)
+_FORM = re.compile(r"(?<![A-Za-z])" + party_words(("en",)).pattern("legal_forms") + r"(?![A-Za-z])", re.IGNORECASE)
 # OCR's symbols for letters in a Latin header line
 _LATIN_LOOKALIKES = str.maketrans({"¥": "Y", "§": "S", "{": "(", "}": ")", "‘": "'", "’": "'", "`": "'"})
 _REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\s*[A-Z]?\d[\d\s]{3,}\s*[-~]?\s*"
@@ -185,8 +186,9 @@ _REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\
 
 _SDN_BHD = re.compile(r"S[DIO0]N([.,])?\s*\|?\s*[BGE8][HNE][DO0](?![A-Za-z])")  # "SON. GHD" as read
 _S_B = re.compile(r"[S5]/[B8]$")  # "5/8", "S/8" as read
-# A row that is only the document's title ("TAX INVOICE" above a fuel station's name): no name, read on.
-_TITLE_ROW = re.compile(r"(?i)^\W*(?:(?:simplified\s+)?tax\s+invoice|invoice|(?:official\s+)?receipt|cash\s+(?:bill|sale))\W*$")
+# A row that is only the document's title ("TAX INVOICE" above the seller's name): no name, read on.
+_TITLE_ROW = re.compile(
+    r"(?i)^\W*(?:(?:simplified\s+)?tax\s+invoice|invoice|(?:official\s+)?receipt|cash\s+(?:bill|sale))\W*$")
 _REG_ROW = re.compile(r"(?i)\bco\.?\s*(?:reg|no)|compan\w*\s*(?:reg|no)|\broc\b|\d{5,}\s*[-~]\s*[A-Z]\b")
 
 
@@ -197,20 +199,21 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
     for n, row in enumerate(rows):
         if _TITLE_ROW.match(row.text):
             continue
-        if re.search(BUYER_ROLES, row.folded) or _NOT_ADDRESS.search(row.text) and not _REG_ROW.search(row.text):
+        if re.search(BUYER_ROLES, row.folded) or (_NOT_ADDRESS.search(row.text) and not _REG_ROW.search(row.text)):
             return None  # the name comes before the phone, the tax number, the slip's own lines
         text = re.split(r"\s[-–—|]\s(?=.*\d)", row.text.translate(_LATIN_LOOKALIKES))[0]  # "Name AG - street - city"
         forms = [m for m in _FORM.finditer(text) if m.start() > 0 or n > 0]
         if not forms:
             continue
         form = forms[-1]
-        if _NOT_ADDRESS.search(text[:form.end()]) and not re.search(r"(?i)^\W*co\.", text) or (
+        if (_NOT_ADDRESS.search(text[:form.end()]) and not re.search(r"(?i)^\W*co\.", text)) or (
                 _ADDRESS_WORDS.search(text[:12]) and re.search(r"\d", text[:12])):
             continue
         tail = text[form.end():]
         if _REG_ROW.search(text[:form.start()]):
             continue
-        if len(re.findall(r"[A-Za-z]{3,}", tail[_REG_TAIL.match(tail).end():])) > 1 and len(forms) == 1:
+        reg = _REG_TAIL.match(tail)
+        if len(re.findall(r"[A-Za-z]{3,}", tail[reg.end() if reg else 0:])) > 1 and len(forms) == 1:
             continue  # the form inside a sentence, not at a name's end
         head = text[:form.start()]
         if re.search(r"\d", form.group()) and _ADDRESS_WORDS.search(head):
@@ -222,7 +225,6 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
                 and not re.search(r"\d", rows[n - 1].text):
             name = f"{rows[n - 1].text.translate(_LATIN_LOOKALIKES)} {name}"
         name = re.sub(r"\s+", " ", name).strip(" ,;:|-~'\"“”«»")
-        name = re.sub(r"(?<=[A-Za-z]{4})(?<!(?i:sdn))[.,](?=\s*" + re.escape(form.group()) + "$)", "", name)  # "HANDEL. SDN BHD"
         name = _S_B.sub("S/B", _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", name))
         if len(re.findall(r"[A-Za-z]", name)) < 4:
             continue
@@ -287,7 +289,7 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
         if m:
             return _address_from(rows, n, m.start(), 0.8)
     if start_index is not None and start_index < 6:
-        # under the name; or above it, where a fuel station's slip prints its site before the company
+        # under the name; or above it, where a slip prints its site before the company that runs it
         below = _header_address(rows, start_index)
         return below if below or doc_type != "receipt" else _header_address(rows[:start_index], -1)
     return None
@@ -296,7 +298,7 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
 def _address_line(text: str) -> bool:
     """A line that can only be part of an address: its postcode with address words, or a lot, building
     or street number first ("Lot 3, Jalan ...", "NO.59 JALAN ...")."""
-    return bool(re.search(r"(?<!\d)\d{5,6}(?!\d)", text) and _ADDRESS_WORDS.search(text) or (
+    return bool((re.search(r"(?<!\d)\d{5,6}(?!\d)", text) and _ADDRESS_WORDS.search(text)) or (
         _ADDRESS_WORDS.search(text[:12]) and re.search(r"\d", text[:12])))
 
 
@@ -317,8 +319,7 @@ _ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|a
 # "PETALING JAYA. SELANGOR"; faint commas lose their tail): after a word of four letters or more, or after
 # a number, and before more of the address. An abbreviation keeps its stop ("NO.", "JLN.", "P.T.", "D.E.",
 # "SELANGOR D.E." read as "SELANGORD.E"). The other way round, "NO," and "NO;" before a number are the
-# abbreviation's stop and colon misread; a comma read twice is one, "¢" is "&", and a colon between digits
-# is the slash of a street's number ("23:1").
+# abbreviation's stop and colon misread; a comma read twice is one, and "¢" is "&".
 _PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d)(?!\s*[A-Za-z]\b)")
 # A row of the document's body, which no address reaches: a date, an amount with its currency, a table's head
 _BODY_ROW = re.compile(r"(?i)\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?:\b(?:rs|rm|inr|usd|eur)\.?|[$€£₹])\s?\d|"
@@ -363,9 +364,9 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
                 if skipped > 3:
                     break
                 continue
-        elif stop or _BRANCH_OR_REG.match(text) or re.match(r"^\W*\d{4}-[A-Za-z]", text) is None and postcode and (
-                (not _address_words(text) and not parts[-1].endswith(",")) or re.search(r"\d{5}", text)):
-            break  # after the postcode's line, only an outlet's "1245-DESA SRI HARTAMAS" or more of the address
+        elif stop or _BRANCH_OR_REG.match(text) or (postcode and (
+                (not _address_words(text) and not parts[-1].endswith(",")) or re.search(r"\d{5}", text))):
+            break  # after the postcode's line, only more of the address
         elif not _address_words(text) and not parts[-1].rstrip().endswith(",") and _WORDS_ONLY.match(text):
             break  # a row of words after a finished line: the document's own ("Booking ID Payment Mode")
         parts.append(text)
@@ -375,16 +376,21 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
             break
     if first is None:
         return None
+    value = _tidy_address(parts)
+    if len(re.findall(r"[^\W\d_]", value)) < 4:
+        return None
+    return Hit(value, value, first, 0, len(first.text), 0.7).field("seller_address", 0.7)
+
+
+def _tidy_address(parts: list[str]) -> str:
+    """A letterhead's address lines as one value: up to a phone or a tax number, its punctuation as OCR
+    misreads it put right."""
     value = re.sub(r"\s+", " ", " ".join(parts))
     tail = _NOT_ADDRESS.search(value)
     value = _cut(value[:tail.start()] if tail else value).strip(" ,;|:-~")
     value = _PART_STOP.sub(",", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
-    value = re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&"))
-    value = re.sub(r"(?<=\d):(?=\d)", "/", value)  # "JALAN PELABUR 23:1": a street's number, no time
-    if len(re.findall(r"[^\W\d_]", value)) < 4:
-        return None
-    return Hit(value, value, first, 0, len(first.text), 0.7).field("seller_address", 0.7)
+    return re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&"))
 
 
 def _postcode_line(row: Row) -> re.Match[str] | None:
@@ -448,10 +454,122 @@ def reading_confidence(doc: Doc, value: FieldValue) -> float:
     return sum(confs) / len(confs) if confs else 1.0
 
 
+def _squeeze(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[FieldValue | None, FieldValue | None]:
+    """The seller's name and address as the letterhead labeller (classify/letterhead.py) marks the top
+    rows: the likeliest run of name rows, and of address rows after it (or above it, when the slip prints
+    its site first). A ``legal`` name the rules found (a name ending in its legal form) fixes the name's
+    rows."""
+    from classify.letterhead import default_labeller, header_rows
+
+    labeller = default_labeller()
+    rows = header_rows(doc.rows)
+    if labeller is None or not rows:
+        return None, None
+    probs = labeller.probabilities(rows)
+    for p, row in zip(probs, rows, strict=True):  # what a row's own words rule out, whatever its look
+        text = row.text.strip()
+        if _noise(row) or _TITLE_ROW.match(text) or _BODY_ROW.search(text) or _SLIP_PHRASE.search(text):
+            p["name"] = 0.0
+        lead = _NOT_ADDRESS.search(text)
+        if _BODY_ROW.search(text) or _PHONE_ROW.match(text) or (lead and lead.start() < 3) or _noise(row):
+            p["address"] = 0.0
+    if legal is not None and legal.box is not None:
+        top, bottom = legal.box[1], legal.box[3]
+        folded = _squeeze(legal.raw or str(legal.value))
+        for i, (p, row) in enumerate(zip(probs, rows, strict=True)):
+            inside = row.page == legal.page and top <= (row.box[1] + row.box[3]) / 2 <= bottom
+            wrapped = i + 1 < len(rows) and bool(_squeeze(row.text)) and _squeeze(row.text) in folded and (
+                rows[i + 1].box[1] <= bottom)  # the name's first line, over the line with its form
+            p["name"] = 1.0 if inside or wrapped else 0.0
+            if inside or wrapped:
+                p["address"] = 0.0
+    name_run, address_run = _segments(probs)
+    name = None
+    if name_run:
+        picked = [rows[i] for i in name_run]
+        text = _REG_AFTER.sub("", " ".join(r.text for r in picked).translate(_LATIN_LOOKALIKES))
+        text = _S_B.sub("S/B", _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", text))
+        text = _clean_name(_LEADING_ROLE.sub("", text))
+        conf = sum(probs[i]["name"] for i in name_run) / len(name_run)
+        if len(re.findall(r"[^\W\d_]", text)) >= 3:
+            name = Hit(text, picked[0].text, picked[0], 0, len(picked[0].text), conf).field("seller_name", 0.9)
+    address = None
+    if address_run:
+        picked = [rows[i] for i in address_run]
+        parts = [fix_lookalikes(_POSTCODE_D.sub(r"\g<1>0", _GLUED_POSTCODE.sub(r"\1 ", r.text.strip())))
+                 for r in picked]
+        parts[0] = _ADDRESS_LEAD.sub("", parts[0])
+        value = _tidy_address(parts)
+        conf = sum(probs[i]["address"] for i in address_run) / len(address_run)
+        if len(re.findall(r"[^\W\d_]", value)) >= 4:
+            address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
+    return name, address
+
+
+# A registration number after a name: "(123456-X)", "Co. Reg. No. 123456-X"
+_REG_AFTER = re.compile(r"(?i)[\s,.]*[(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\s*[A-Z]{0,2}\d[\d\s]{3,}\s*"
+                        r"[-~]?\s*[A-Za-z]{0,2}\s*[)\]]?\W*$")
+
+
+NAME_ROWS, ADDRESS_ROWS = 3, 6  # the most rows a letterhead's name and its address take
+
+
+def _segments(probs: list[dict[str, float]]) -> tuple[list[int], list[int]]:
+    """The likeliest reading of a letterhead as one run of name rows and one run of address rows, after
+    it or before it (either may be absent), every other row "other": the runs that most raise the summed log
+    probability of the rows' labels over all rows being "other"."""
+    def gain(label: str) -> list[float]:
+        return [math.log(max(p.get(label, 0.0), 1e-9)) - math.log(max(p.get("other", 0.0), 1e-9)) for p in probs]
+
+    n = len(probs)
+    name_gain, address_gain = gain("name"), gain("address")
+
+    def best_run(g: list[float], start: int, limit: int, stop: int = n) -> tuple[float, list[int]]:
+        best: tuple[float, list[int]] = (0.0, [])
+        for a in range(start, stop):
+            total = 0.0
+            for b in range(a, min(a + limit, stop)):
+                total += g[b]
+                if total > best[0]:
+                    best = (total, list(range(a, b + 1)))
+        return best
+
+    choice = best_run(address_gain, 0, ADDRESS_ROWS)
+    best: tuple[float, list[int], list[int]] = (choice[0], [], choice[1])
+    for a in range(n):
+        total = 0.0
+        for b in range(a, min(a + NAME_ROWS, n)):
+            total += name_gain[b]
+            if total <= 0:
+                continue
+            after = best_run(address_gain, b + 1, ADDRESS_ROWS)
+            before = best_run(address_gain, 0, ADDRESS_ROWS, a)  # a slip that prints its site first
+            address = after if after[0] >= before[0] else before
+            if total + address[0] > best[0]:
+                best = (total + address[0], list(range(a, b + 1)), address[1])
+    return best[1], best[2]
+
+
 def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
-    name = seller_name(doc, doc_type)
-    address = seller_address(doc, doc_type, name)
+    labelled = _labelled_name(doc)
+    if doc_type == "receipt" and labelled is None:
+        # a till slip's top carries no labels: the learned labeller reads it, the rules where it finds nothing
+        # and the name the rules find (a name ending in its legal form, the first line of capitals) fixes
+        # the name's rows
+        ruled = seller_name(doc, doc_type)
+        learned_name, learned_address = learned_letterhead(doc, ruled)
+        name = ruled or learned_name
+        address = learned_address or seller_address(doc, doc_type, name)
+        if name is learned_name and name is not None:
+            name = dataclasses.replace(name, value=_AMPERSAND.sub("&", fix_lookalikes(name.value)))
+    else:
+        name = seller_name(doc, doc_type)
+        address = seller_address(doc, doc_type, name)
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None
     for found in (name, address, customer):
         if found is None:

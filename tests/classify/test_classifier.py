@@ -142,8 +142,8 @@ def test_bundled_model_loads_and_agrees_with_the_rules() -> None:
 def test_a_till_slip_calling_itself_a_simplified_tax_invoice_is_a_receipt() -> None:
     from classify import classify_text
 
-    text = """GL HANDICRAFT & TAILORING
-19, JALAN KANCIL, 55100 KUALA LUMPUR
+    text = """RT VOLMARI CRAFT & TAILORING
+19, JALAN TEROVA, 52180 BELMORA
 SIMPLIFIED TAX INVOICE
 Cash Bill No: CS00012658
 Total incl. of GST 102.00

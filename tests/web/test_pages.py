@@ -35,8 +35,8 @@ def test_login_logout_and_redirects(desk: Desk) -> None:
     r = anonymous.post("/login", data={"username": "anna", "password": "wrong-password", "csrf_token": token})
     assert r.status_code == 401 and "wrong user name or password" in r.text
     assert anonymous.get("/review", follow_redirects=False).status_code == 303  # still not logged in
-    homes = {name: login(desk, name)[1] for name in ("anna", "boris", "msk", "admin")}
-    assert homes == {"anna": "/review", "boris": "/search", "msk": "/outlet", "admin": "/search"}
+    landing = {name: login(desk, name)[1] for name in ("anna", "boris", "msk", "admin")}
+    assert landing == {"anna": "/review", "boris": "/search", "msk": "/outlet", "admin": "/search"}
     client, _ = login(desk, "anna")
     assert client.get("/review").status_code == 200
     r = client.post("/login", data={"username": "anna", "password": PASSWORD, "next": "//evil.example/"},

@@ -1,0 +1,48 @@
+"""The learned letterhead labeller (classify/letterhead.py) and the locale data it reads."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+
+from classify import letterhead, partywords
+from classify.extract import make_doc
+from samples.letterheads import letterhead as generated
+from tests.classify.pagetext import text_page
+
+
+def test_the_bundled_model_is_loaded_once_and_labels_a_generated_slips_rows() -> None:
+    labeller = letterhead.default_labeller()
+    assert labeller is not None and labeller is letterhead.default_labeller()
+    slip = generated(random.Random(777), "en")
+    rows = letterhead.header_rows(make_doc([text_page("\n".join(slip.lines))]).rows)
+    labels = labeller.labels(rows)
+    name_rows = [r.text for r, lab in zip(rows, labels, strict=True) if lab == "name"]
+    address_rows = [r.text for r, lab in zip(rows, labels, strict=True) if lab == "address"]
+    assert " ".join(address_rows) == slip.address
+    assert slip.name in " ".join(name_rows)
+    assert all(lab == "other" for r, lab in zip(rows, labels, strict=True) if r.text.startswith(("TEL", "FAX")))
+
+
+def test_a_model_of_another_format_is_refused_with_the_way_to_retrain(tmp_path: Path) -> None:
+    old = tmp_path / "letterhead.pkl"
+    old.write_bytes(pickle.dumps({"format": letterhead.FORMAT + 1, "model": None}))
+    with pytest.raises(ValueError, match="train_letterhead"):
+        letterhead.load(old)
+
+
+def test_locale_data_of_every_language_is_merged_and_a_bad_entry_is_named(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    words = partywords.party_words()
+    assert words.word_regex("legal_forms").search("ООО «Ромашка»")
+    assert words.word_regex("legal_forms").search("Northwind Traders Ltd")
+    assert words.word_regex("address_words").search("ул. Ленина, д. 5")
+    assert not words.word_regex("address_words").search("Ленинградская")  # whole words only
+    (tmp_path / "parties.xx.json").write_text(json.dumps({"legal_forms": ["(unclosed"]}), encoding="utf-8")
+    monkeypatch.setattr(partywords, "DATA", tmp_path)
+    with pytest.raises(ValueError, match=r"parties\.xx\.json: legal_forms"):
+        partywords.party_words(("xx",))
