@@ -44,6 +44,10 @@ class SearchBackend(abc.ABC):
         """How many documents the index holds."""
 
     @abc.abstractmethod
+    def doc_ids(self) -> set[int]:
+        """The ids of every document the index holds (`finarchive check` compares them with the database)."""
+
+    @abc.abstractmethod
     def close(self) -> None:
         """Release connections; the backend is not used afterwards."""
 

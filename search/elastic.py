@@ -278,6 +278,15 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.refresh(index=self.index_name)
             return int(self.client.count(index=self.index_name)["count"])
 
+    def doc_ids(self) -> set[int]:
+        from elasticsearch import helpers
+
+        with self._errors("cannot list the documents of"):
+            self.client.indices.refresh(index=self.index_name)
+            hits = helpers.scan(self.client, index=self.index_name, query={"query": {"match_all": {}}},
+                                _source=False)
+            return {int(hit["_id"]) for hit in hits}
+
     def close(self) -> None:
         self.client.close()
 

@@ -235,6 +235,10 @@ class SqliteFtsBackend(SearchBackend):
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
+    def doc_ids(self) -> set[int]:
+        with self._lock:
+            return {int(row[0]) for row in self._db.execute("SELECT doc_id FROM docs")}
+
     def optimize(self) -> None:
         """Merge the FTS5 index segments (after a large reindex)."""
         with self._lock:

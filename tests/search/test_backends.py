@@ -197,6 +197,7 @@ def test_upsert_replaces_the_record(backend: SearchBackend) -> None:
 def test_delete(backend: SearchBackend) -> None:
     backend.delete([1, 99])
     assert backend.count() == 4
+    assert backend.doc_ids() == {r.doc_id for r in corpus()} - {1}
     assert ids(find(backend, "накладная")) == {5}
     assert ids(find(backend, "inn:7736207543")) == {2, 3}
 
