@@ -11,6 +11,7 @@ import dataclasses
 import math
 import re
 
+from classify import _lookalikes as lookalikes
 from classify._layout import Row
 from classify.extract import BUYER_ROLES, INN, KPP, Doc, Hit, _first_page_rows
 from classify.partywords import party_words
@@ -58,8 +59,9 @@ def _clean_name(text: str) -> str:
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-# Digits OCR reads for letters of the same shape, and the letters (Latin, Cyrillic) they stand for.
-_DIGIT_LETTERS = {"0": ("O", "o", "О", "о"), "5": ("S", "s", "", ""), "1": ("I", "l", "", "")}
+# The digits whose letters (the look-alike table's) a name's or an address's word is put right with: not
+# 8 for B nor 3 for З, which stand in ordinals and house numbers ("8TH", "3-Я")
+_WORD_DIGITS = "051"
 
 
 def fix_lookalikes(text: str) -> str:
@@ -70,17 +72,18 @@ def fix_lookalikes(text: str) -> str:
     ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
-        for digit, (upper, lower, cyr_upper, cyr_lower) in _DIGIT_LETTERS.items():
+        for digit in _WORD_DIGITS:
             rest = token.replace(digit, "")
             if digit in token and len(rest) >= 2 and rest.isalpha():
                 cyrillic = bool(re.search(r"[а-яё]", rest, re.IGNORECASE))
                 lower_after = rest.islower() or (rest[:1].isupper() and rest[1:].islower())
                 small = lower_after and not token.startswith(digit)  # "5dn" is "Sdn", "Te1" is "Tel"
-                letter = (cyr_lower if small else cyr_upper) if cyrillic else (lower if small else upper)
+                letter = lookalikes.letter_for(digit, cyrillic=cyrillic, lower=small)
                 return token.replace(digit, letter) if letter else token  # Cyrillic has no 5 or 1 look-alike
-        rest = re.sub(r"[OoОо]", "", token)
+        zeros = lookalikes.letters_for("0")
+        rest = token.translate({ord(ch): None for ch in zeros})
         if len(rest) >= 2 and rest.isdigit() and rest != token:
-            return re.sub(r"[OoОо]", "0", token)
+            return lookalikes.as_digits(token, "0")
         return re.sub(r"(?<=[a-z])I(?=[a-z])", "l", token)
     text = _L_FOR_ONE.sub(lambda m: "1" * len(m.group()), text)
     return _TOKEN.sub(fix, text)
@@ -178,8 +181,12 @@ def _unlabelled_name(doc: Doc) -> FieldValue | None:
 # The legal form that ends a company's name on a letterhead or a till slip, as OCR reads it ("SDN BHO",
 # "SON. BHD.", "§/B"): Malaysian/Singaporean Sdn Bhd, Bhd, S/B; Enterprise; the English and European forms.
 _FORM = re.compile(r"(?<![A-Za-z])" + party_words(("en",)).pattern("legal_forms") + r"(?![A-Za-z])", re.IGNORECASE)
-# OCR's symbols for letters in a Latin header line
-_LATIN_LOOKALIKES = str.maketrans({"¥": "Y", "§": "S", "{": "(", "}": ")", "‘": "'", "’": "'", "`": "'"})
+# OCR's symbols for letters in a Latin header line, from the look-alike table ("¥" Y, "§" S, "{" "(")
+_HEADER_MARKS = "Y(S)'"
+
+
+def _header_marks(text: str) -> str:
+    return lookalikes.fix_symbols(text, _HEADER_MARKS)
 _REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\s*[A-Z]?\d[\d\s]{3,}\s*[-~]?\s*"
                        r"[A-Za-z]{0,2}\s*\)?)?", re.IGNORECASE)
 
@@ -201,7 +208,7 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
             continue
         if re.search(BUYER_ROLES, row.folded) or (_NOT_ADDRESS.search(row.text) and not _REG_ROW.search(row.text)):
             return None  # the name comes before the phone, the tax number, the slip's own lines
-        text = re.split(r"\s[-–—|]\s(?=.*\d)", row.text.translate(_LATIN_LOOKALIKES))[0]  # "Name AG - street - city"
+        text = re.split(r"\s[-–—|]\s(?=.*\d)", _header_marks(row.text))[0]  # "Name AG - street - city"
         forms = [m for m in _FORM.finditer(text) if m.start() > 0 or n > 0]
         if not forms:
             continue
@@ -223,7 +230,7 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
         words = re.findall(r"[A-Za-z]{2,}", head)
         if (len(words) < 2 or re.match(r"(?i)\W*co\b", head)) and n > 0 and _header_line(rows[n - 1].text) \
                 and not re.search(r"\d", rows[n - 1].text):
-            name = f"{rows[n - 1].text.translate(_LATIN_LOOKALIKES)} {name}"
+            name = f"{_header_marks(rows[n - 1].text)} {name}"
         name = re.sub(r"\s+", " ", name).strip(" ,;:|-~'\"“”«»")
         name = _S_B.sub("S/B", _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", name))
         if len(re.findall(r"[A-Za-z]", name)) < 4:
@@ -491,7 +498,7 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
     name = None
     if name_run:
         picked = [rows[i] for i in name_run]
-        text = _REG_AFTER.sub("", " ".join(r.text for r in picked).translate(_LATIN_LOOKALIKES))
+        text = _REG_AFTER.sub("", _header_marks(" ".join(r.text for r in picked)))
         text = _S_B.sub("S/B", _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", text))
         text = _clean_name(_LEADING_ROLE.sub("", text))
         conf = sum(probs[i]["name"] for i in name_run) / len(name_run)
