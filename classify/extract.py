@@ -18,6 +18,7 @@ from decimal import Decimal
 from capture.types import PageText
 
 from classify._layout import Row, document_rows
+from classify._labels import Label, either, labels, token, words
 from classify._lookalikes import as_digits, letters_for
 from classify._vat import included_rate, net_rate
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
@@ -170,99 +171,26 @@ def parse_code(text: str) -> tuple[str, int, int] | None:
     return normalise_code(m.group(1)), m.start(1), m.end(1)
 
 
-# -- labels ----------------------------------------------------------------------------------------
-INN = r"(?:инн|[иuvn][i1l]?[нhn][нhn]|inn)"  # И read as "VI": "VIHH"
-KPP = r"(?:кпп|kpp|knn|кпи|кип|кнн|kпп|крр|кпр|крп|k[nп][i1l][nп])"  # П read as Р, as "IN": "KNIN"
-NO = r"(?:№|n[o°º]\.?|#|number|номер)"
-
-
-@dataclass(frozen=True)
-class Label:
-    pattern: str  # over folded text; the value is looked for after the match
-    priority: float = 1.0
-    below: bool = False  # the value may stand under the label
-    last: bool = False  # take the last row that matches (totals at the bottom)
-
-
-TITLE_NUMBER = (
-    # document title with its number: "Счёт на оплату № 2718 от 21.06.2025", "ТОВАРНАЯ НАКЛАДНАЯ 0001-032266"
-    Label(r"(?:счет[- ]фактура|счет на оплату|счет|товарная накладная|накладная|договор(?: поставки| оказания"
-          r" услуг)?|упд|универсальный передаточный документ|invoice|tax invoice|delivery note|waybill|"
-          r"agreement|contract|bill|facture|factuur|rechnung|faktura|fattura|factura)\s*" + NO + r"?\s*[:.]?", 1.0),
-    Label(r"(?:factuurnummer|factuurnr\.?|rechnungsnummer|rechnungsnr\.?|rechnung nr\.?|numero de facture|"
-          r"numéro de facture|invoice id|faktura nr|numer faktury)\s*[:.]?", 1.0, below=True),
-    Label(r"(?:invoice|document|doc|bill|agreement|contract|delivery note)\s*" + NO + r"\s*[:.]?", 1.0),
-    Label(r"(?:номер документа|invoice number|invoice #|номер счета)\s*[:.]?", 0.9, below=True),
-    Label(r"^\s*" + NO + r"\s*[:.]?\s*(?=\S*\d)", 0.7),
-    # a column headed by the document's name over its number: "Klant Order Factuur" / "... VF1005193039"
-    Label(r"(?<![\w-])(?:invoice|factuur|facture|rechnung|faktura|fattura|factura)(?![\w-])", 0.65, below=True),
-)
-# A document's own date; another date's label ("Order Date", "Due Date", "Дата заказа") is none of these.
-_OTHER_DATE = r"(?<!order )(?<!due )(?<!delivery )(?<!shipping )(?<!payment )(?<!purchase )(?<!expiry )(?<!birth )"
-DATE_LABELS = (
-    Label(r"(?:дата составления|invoice date|date of issue|issue date|дата документа|дата счета|business date|"
-          r"factuurdatum|factuur datum|rechnungsdatum|date de facture|data wystawienia|data fattura|"
-          r"fecha de factura|fecha factura)\s*[:.]?", 0.95, below=True),
-    Label(r"(?:дата, время|дата и время|дата(?! заказа| оплаты| поставки)|" + _OTHER_DATE + r"(?:date|datum))"
-          r"\s*[:.]?", 0.9, below=True),
-)
+# -- labels (locale data: classify/data/labels.<lang>.toml) ---------------------------------------
+INN = token("inn")
+KPP = token("kpp")
+NO = token("no")
+TITLE_NUMBER = labels("number")
+DATE_LABELS = labels("date")
 # The date a document is about, where it differs from the date it was drawn up (a day's sales report).
-PERIOD_DATE_LABELS: dict[str, tuple[Label, ...]] = {
-    "sales_report": (Label(r"(?:^|\s)(?:за|for|business date|sales date|report date|date of sales)\s*[:.]?", 1.0),),
-}
-ORDER_LABELS = (
-    # whole words: "Заказчику" (the customer) is no order
-    Label(r"(?<![а-яa-z])(?:заказ(?:у|а)?(?: покупателя| клиента)?|order(?: no\.?| number| #|)|po(?: no\.?| number)|"
-          r"purchase order(?: no\.?)?)(?![а-яa-z])\s*" + NO + r"?\s*[:.]?", 1.0, below=True),
-)
-# "total" as OCR reads it off a till slip: one letter misread ("Tatal", "Tota!", "fotal", "Totsl")
-FUZZY_TOTAL = r"(?:[a-z0-9!|]otal|t[a-z0-9]tal|to[a-z0-9]al|tot[a-z0-9]l|tota[a-z0-9!|])(?![a-z])"
-TOTAL_LABELS = (
-    Label(r"всего к оплате(?: \(9\))?\s*[:.]?", 1.0, last=True),
-    Label(r"(?:итого к оплате|к оплате|итого с ндс|всего с ндс|сумма с ндс)\s*[:.]?", 1.0, last=True),
-    Label(r"всего по (?:накладной|документу|счету)\s*[:.]?", 1.0, last=True),
-    # the amount finally due: after rounding, after all taxes
-    Label(r"(?:grand total|total amount due|amount due|total due|total payable|amount payable|balance due|"
-          r"final total|nett total|total after (?:adj\w*|rounding)|total\s*(?:amt|amount)?\s*rounded|"
-          r"rounded total|total rounded|total to pay|do zapłaty)\s*[:.]?", 0.95, last=True),
-    Label(r"(?:total amount|total incl\.? (?:gst|vat|tax)|total \(incl[^)]*\)|invoice total|total \(rub\)|"
-          r"total sales|totaal|factuur totaal|total facture|total ttc|montant ttc|gesamtbetrag|"
-          r"rechnungsbetrag|endbetrag|razem)\s*[:.]?", 0.8, last=True),
-    Label(r"(?:total|итого|итог|всего|сумма)\s*(?:\([a-zа-я]+\)|[a-z]{3}\b|руб\.?)?\s*[:.=]?", 0.8, last=True),
-    Label(r"(?<![a-z])" + FUZZY_TOTAL + r"\s*[:.=]?", 0.75, last=True),
-)
-VAT_LABELS = (
-    Label(r"(?:в том числе|в т\.ч\.|втом числе|включая)?\s*(?:ндс|vat|gst|tax|сумма ндс|сумма налога)"
-          r"\s*(?:\(?\d{1,2}\s?%\)?)?\s*(?:incl\.?)?\s*[:.=]?", 1.0, last=True),
-)
+PERIOD_DATE_LABELS: dict[str, tuple[Label, ...]] = {"sales_report": labels("period_date")}
+ORDER_LABELS = labels("order_no")
+TOTAL_LABELS = labels("total")
+VAT_LABELS = labels("vat")
+# a cash register's fields (shift reports and receipts)
 Z_LABELS: dict[str, tuple[Label, ...]] = {
-    "shift_no": (Label(r"(?:смена|shift)\s*(?:№|no\.?|#)?\s*[:.]?", 1.0, below=True),),
-    "total": (Label(r"(?:итог|сумма прихода|total|grand total|total sales)\s*[:.=]?", 1.0),),
-    "cash_total": (Label(r"(?<![а-яa-z])(?:наличными|cash(?!less))\s*[:.=]?", 1.0),),  # not «безналичными»
-    "card_total": (Label(r"(?:безналичными|электронными|card|cashless)\s*[:.=]?", 1.0),),
-    "kkt_reg_no": (Label(r"(?:рн ккт|регистрационный номер ккт|рег\. ?номер ккт|kkt reg(?:istration)? no\.?|"
-                         r"pн ккт|ph kkt|ph ккт|рн kkt)\s*[:.]?", 1.0),),
-    "fn_no": (Label(r"(?:фн|fn|ф\.н\.)\s*(?:№)?\s*[:.]?", 1.0),
-              # "ФН" at the start of its row as OCR misreads it ("OH", "0Н"): the 16 digits after it confirm
-              Label(r"^\W*[oо0ф][hн](?![^\W\d_])\s*(?:№)?\s*[:.]?", 0.9)),
-    # the fiscal document's number and its fiscal sign (ФД, ФП / ФПД) of a receipt or a shift report
-    # («непереданных ФД 0» on a shift report is a count of documents)
-    "fd_no": (Label(r"(?<![а-яa-z])(?<!переданных )(?<!подтвержденных )(?:фд|fd|ф\.д\.|номер фд|фискальный документ)"
-                    r"\s*(?:№|n)?\s*[:.]?", 1.0),),
-    "fp": (Label(r"(?<![а-яa-z])(?:фпд|фп|fp|ф\.п\.|фискальный признак(?: документа)?)\s*(?:№)?\s*[:.]?", 1.0),
-           # "ФП" at the start of its row as OCR misreads it ("on", "0П"): the digits after it confirm
-           Label(r"^\W*[oо0ф][пn](?![^\W\d_])\s*(?:№)?\s*[:.]?", 0.9)),
+    "total": labels("z_total"),
+    **{name: labels(name) for name in ("shift_no", "cash_total", "card_total", "kkt_reg_no", "fn_no", "fd_no", "fp")},
 }
-OUTLET_LABELS = (
-    Label(r"(?:код (?:точки|подразделения|магазина|торговой точки)|торговая точка|магазин|store code|"
-          r"outlet code|outlet|store)\s*(?:№)?\s*[:.]?", 1.0),
-)
-
-SELLER_ROLES = (r"(?:продавец|поставщик|грузоотправитель|исполнитель|получатель|seller|supplier|vendor|from|"
-                r"consignor|contractor|issued by)")
-BUYER_ROLES = (r"(?:покупатель|плательщик|грузополучатель|заказчик|buyer|customer|bill to|billed to|ship to|"
-               r"consignee|payer|client|sold to|invoice to)")
-OTHER_ROLES = r"(?:офд|ofd|оператор фискальных|банк|bank)"
+OUTLET_LABELS = labels("outlet_code")
+SELLER_ROLES = words("seller")
+BUYER_ROLES = words("buyer")
+OTHER_ROLES = words("other")
 
 
 # -- finding ---------------------------------------------------------------------------------------
@@ -376,7 +304,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
         return hit.field("total") if hit else None
     hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_last_money) if not _is_sub(h)]
-    net = [Decimal(h.value) for h in find_labelled(doc, (_NET_LABEL, _EXCL_LABEL), parse_last_money)]
+    net = [Decimal(h.value) for h in find_labelled(doc, _NET_LABEL + _EXCL_LABEL, parse_last_money)]
     floor = max(net, default=Decimal(0)) * MIN_TOTAL_OF_NET  # a discount never takes half the net off
     # a printed zero is a value («Всего к оплате: 0 руб.»), when the surest total label gives nothing else
     zero = _best([h for h in hits if Decimal(h.value) == 0 and h.priority >= 1.0 and not floor], last=True)
@@ -400,7 +328,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
             return printed.field("total")
     if labelled is not None:
         return labelled.field("total")
-    card = [h for h in find_labelled(doc, (_CARD,), parse_last_money, window=40) if Decimal(h.value) > 0]
+    card = [h for h in find_labelled(doc, _CARD, parse_last_money, window=40) if Decimal(h.value) > 0]
     return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
 
 
@@ -408,7 +336,7 @@ def _printed(doc: Doc, amount: Decimal) -> Hit | None:
     """The lowest row, other than the cash and change rows, where ``amount`` is printed."""
     text = f"{amount}"
     for row in reversed(doc.rows):
-        if re.search(_TENDERED.pattern + "|" + _CHANGE.pattern, row.folded):
+        if _CASH_ROWS.search(row.folded):
             continue
         for value, s, e in find_amounts(_money_text(row.text)):
             if value == text:
@@ -421,13 +349,13 @@ def _amounts_after(hit: Hit) -> list[tuple[str, int, int]]:
     return [a for a in find_amounts(clean) if re.search(r"[.,]\s?\d{1,2}$", clean[a[1]:a[2]])]
 
 
-_ROUNDING = Label(r"(?:rounding|round(?:ing)? adj\w*|округление)\s*(?:adj\w*)?\s*(?:rm|myr)?\s*[:.=]?", 1.0)
+_ROUNDING = labels("rounding")
 
 
 def _rounded(doc: Doc, hit: Hit) -> Hit:
     """A total followed, lower down and with no total after it, by a rounding adjustment: the total as
     rounded ("Total incl. GST 41.52", "Rounding Adj -0.02" → 41.50)."""
-    below = [h for h in find_labelled(doc, (_ROUNDING,), parse_money, window=30)
+    below = [h for h in find_labelled(doc, _ROUNDING, parse_money, window=30)
              if h.row.index > hit.row.index and h.row.index - hit.row.index <= 3]
     if not below:
         return hit
@@ -438,18 +366,17 @@ def _rounded(doc: Doc, hit: Hit) -> Hit:
     return replace(hit, value=value, priority=hit.priority * 0.9)
 
 
-_TENDERED = Label(r"(?:cash tendered|tendered|cash received|received cash|received(?![a-z])|cash|paid amount|"
-                  r"amount paid|accepted total|payment|(?<![a-z])pay(?![a-z])|получено|наличными)"
-                  r"\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
-_CARD = Label(r"(?:master ?card|visa|credit card|debit card|amex|card payment|картой|безналичными)\s*[:.=]?", 1.0)
-_CHANGE = Label(r"(?:cash change|change due|change amt|change|сдача)\s*(?:rm|myr|руб\.?)?\s*[:.=]?", 1.0)
+_TENDERED = labels("tendered")
+_CARD = labels("card")
+_CHANGE = labels("change")
+_CASH_ROWS = re.compile(either("tendered") + "|" + either("change"))
 
 
 def _paid(doc: Doc) -> Decimal | None:
     """Cash tendered less the change given back, when both are printed (the last of each), else None."""
-    tendered = [h for h in find_labelled(doc, (_TENDERED,), parse_money, window=30)
+    tendered = [h for h in find_labelled(doc, _TENDERED, parse_money, window=30)
                 if not re.search(r"chang|сдач", h.row.folded[max(0, h.label):h.start])]
-    change = find_labelled(doc, (_CHANGE,), parse_money, window=30)
+    change = find_labelled(doc, _CHANGE, parse_money, window=30)
     if not tendered or not change:
         return None
     cash = abs(Decimal(tendered[-1].value))
@@ -572,16 +499,15 @@ def _totals_row(doc: Doc, total: FieldValue, currency: str | None = None) -> dic
 
 
 # "Total Sales (Excluding GST)": the amount before tax, labelled as a total of its own
-_EXCL_LABEL = Label(r"total[\w ]{0,12}\((?:excl\w*|excluding|before)[^)]*\)\s*[:.;=]?", 1.0)
+_EXCL_LABEL = labels("excl_total")
 MIN_TOTAL_OF_NET = Decimal("0.5")  # a total under half the net printed above it is some other amount
 
-_NET_LABEL = Label(r"(?:итого без ндс|всего без ндс|сумма без ндс|итого без налога|total excl\.? (?:vat|tax)|"
-                   r"net total|total net|subtotal)\s*[:.=]?", 1.0)
+_NET_LABEL = labels("net")
 
 
 def _net_vat(doc: Doc, total: Decimal, currency: str | None = None) -> FieldValue | None:
     """VAT as the total less the labelled net amount, when the difference is a usual rate of the net."""
-    for hit in reversed(find_labelled(doc, (_NET_LABEL,), parse_last_money)):
+    for hit in reversed(find_labelled(doc, _NET_LABEL, parse_last_money)):
         net = Decimal(hit.value)
         vat = total - net
         if net <= 0 or vat <= 0:

@@ -1,0 +1,67 @@
+"""Field labels as locale data: ``data/labels.<lang>.toml`` for each language our users' documents are
+in, read once. ``labels(group)`` gives a field's labels in every language; ``words(group)`` the role
+words printed before a party as one alternation; tokens (``<no>``) are every language's together."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("ru", "en")
+_DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Label:
+    pattern: str  # over folded text; the value is looked for after the match
+    priority: float = 1.0
+    below: bool = False  # the value may stand under the label
+    last: bool = False  # take the last row that matches (totals at the bottom)
+
+
+def _read(lang: str) -> dict[str, Any]:
+    return tomllib.loads((_DATA / f"labels.{lang}.toml").read_text(encoding="utf-8"))
+
+
+_TABLES = {lang: _read(lang) for lang in LANGUAGES}
+TOKENS: dict[str, str] = {
+    name: "|".join(t["tokens"][name] for t in _TABLES.values() if name in t.get("tokens", {}))
+    for name in sorted({n for t in _TABLES.values() for n in t.get("tokens", {})})
+}
+
+
+def _expand(pattern: str) -> str:
+    return re.sub(r"<(\w+)>", lambda m: TOKENS[m.group(1)] if m.group(1) in TOKENS else m.group(), pattern)
+
+
+def labels(group: str) -> tuple[Label, ...]:
+    """The labels of ``group`` (a field, or a kind of amount such as ``tendered``) in every language."""
+    out = []
+    for table in _TABLES.values():
+        for entry in table.get(group, ()):
+            pattern = _expand(entry["pattern"])
+            re.compile(pattern)
+            out.append(Label(pattern, float(entry.get("priority", 1.0)), bool(entry.get("below", False)),
+                             bool(entry.get("last", False))))
+    if not out:
+        raise KeyError(f"no labels for {group!r} in classify/data/labels.*.toml")
+    return tuple(out)
+
+
+def token(name: str) -> str:
+    """A token of every language as one group: ``token("inn")`` → ``(?:инн|…|inn)``."""
+    return f"(?:{TOKENS[name]})"
+
+
+def words(group: str) -> str:
+    """The role words of ``group`` (``seller``, ``buyer``, ``other``) in every language, as one group."""
+    found = [w for t in _TABLES.values() for w in t.get("roles", {}).get(group, ())]
+    return "(?:" + "|".join(found) + ")"
+
+
+def either(group: str) -> str:
+    """The patterns of ``group``'s labels as one alternation (to test a row for any of them)."""
+    return "|".join(f"(?:{label.pattern})" for label in labels(group))
