@@ -51,6 +51,7 @@ from archive.quarantine import quarantine_file
 from capture._files import DEFAULT_MAX_PIXELS, entry_problem
 from capture.barcodes import SCAN_DPI, split_at_sheets
 from capture.exceptions import CaptureError
+from capture.pages import inspect_file
 from capture.sources import (
     MANIFEST_NAME,
     InboxFile,
@@ -69,6 +70,7 @@ from capture.sources import (
     body_pdf,
     match_rule,
     normalise_name,
+    open_files,
     open_mailbox,
     read_manifest,
     unpack_zip,
@@ -280,6 +282,10 @@ class WatchOptions:
                             max_pixels=self.max_pixels)
 
 
+# What a file still being written looks like to the decoders (a scanner's or copy tool's pause).
+INCOMPLETE_REASONS: frozenset[str] = frozenset({"corrupt", "empty"})
+
+
 def _free_target(folder: Path, name: str) -> Path:
     target = folder / name
     stem, suffix = os.path.splitext(name)
@@ -300,12 +306,23 @@ class FolderIntake:
         self.options = options
         self.stop = stop or threading.Event()
         self.report = report or _no_report
-        self.files = StableFiles(options.inboxes, options.stable_seconds)
+        self.files = StableFiles(options.inboxes, options.stable_seconds, complete=self._decodable)
         for inbox in options.inboxes:
             inbox.mkdir(parents=True, exist_ok=True)
             for inner in (options.processed_dir, options.work_dir, options.quarantine_dir):
                 if inner.resolve() == inbox or inbox in inner.resolve().parents:
                     raise SourceConfigError(f"{inner} lies inside the watched inbox {inbox}; put it elsewhere")
+
+    def _decodable(self, path: str) -> bool:
+        """The file reads as a whole document now; a damaged-looking one may still be being written."""
+        try:
+            inspect_file(path, max_bytes=self.archive.settings.max_file_bytes, max_pixels=self.options.max_pixels,
+                         max_pages=self.archive.settings.max_pages)
+        except CaptureError as exc:
+            return exc.reason not in INCOMPLETE_REASONS
+        except Exception:  # whatever a half-written file makes a decoder raise
+            return False
+        return True
 
     # -- one batch --
     def _items(self, ready: Sequence[InboxFile]) -> Iterator[IntakeItem]:
@@ -348,6 +365,11 @@ class FolderIntake:
             if (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns):
                 # replaced or rewritten since it was taken: this is new content, taken again as a new file
                 self.report("settled", {"file": f.path, "outcome": "changed", "to": None})
+                return
+            if open_files([f.path], writing=False):
+                # someone has it open (a writer back after a pause, a viewer): never moved or removed under
+                # them; released, it is seen again, and settled then (its content is in: a duplicate)
+                self.report("settled", {"file": f.path, "outcome": "in_use", "to": None})
                 return
             if all(o.outcome in SETTLED_OK for o in outcomes):
                 if self.options.after == "delete":
@@ -588,8 +610,8 @@ def batch_pieces(paths: Iterable[str | os.PathLike[str]], *, options: PieceOptio
         base = root if root.is_dir() else root.parent
         if root.is_dir() and (root / MANIFEST_NAME).is_file():
             local = {**read_manifest(root / MANIFEST_NAME), **explicit}
-        for entry in expand_paths([root]):
-            path = entry.parent.resolve() / entry.name  # the entry itself is never followed: it may be a symlink
+        for listed in expand_paths([root]):
+            path = listed.parent.resolve() / listed.name  # the entry itself is never followed: it may be a symlink
             if path.name == MANIFEST_NAME:
                 continue
             entry = None

@@ -1,7 +1,15 @@
 """Sources that deliver files to the archive: watched inbox folders, mailboxes, ZIP archives and CSV
 manifests. They know nothing of the database; :mod:`archive.intake` feeds what they find to the pipeline."""
 
-from capture.sources._files import InboxFile, StableFiles, is_temporary_name, outlet_of, scan_inbox
+from capture.sources._files import (
+    InboxFile,
+    StableFiles,
+    is_temporary_name,
+    open_files,
+    open_for_writing,
+    outlet_of,
+    scan_inbox,
+)
 from capture.sources._mail import (
     MailAccount,
     MailAttachment,
@@ -46,6 +54,8 @@ __all__ = [
     "is_temporary_name",
     "match_rule",
     "normalise_name",
+    "open_files",
+    "open_for_writing",
     "open_mailbox",
     "outlet_of",
     "parse_manifest",

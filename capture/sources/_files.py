@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+PROC = Path("/proc")
 
 # Names a scanner, a copy tool or an editor writes while a file is not yet complete, and names of
 # housekeeping files; glob patterns, matched against the file name in lower case.
@@ -72,8 +75,55 @@ def scan_inbox(root: str | os.PathLike[str]) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
+def _write_mode(pid: str, fd: str) -> bool:
+    """The descriptor was opened for writing (``flags`` in /proc/PID/fdinfo/FD, octal)."""
+    try:
+        for line in (PROC / pid / "fdinfo" / fd).read_text().splitlines():
+            if line.startswith("flags:"):
+                return int(line.split()[1], 8) & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
+    except (OSError, ValueError, IndexError):
+        return True  # gone or unreadable between the two looks: count it as a writer, to be safe
+    return True
+
+
+def open_files(paths: Collection[str | os.PathLike[str]], *, writing: bool = True) -> set[str]:
+    """Which of ``paths`` some process holds open (for writing only, when ``writing``), as seen in
+    Linux's /proc/*/fd. Processes whose descriptors we may not read are not seen (run the watch service
+    as the user the scanners write as, or as root). Empty where there is no /proc."""
+    wanted = {os.path.realpath(os.fspath(p)) for p in paths}
+    if not wanted or not PROC.is_dir():
+        return set()
+    me = str(os.getpid())
+    found: set[str] = set()
+    for proc in PROC.iterdir():
+        if not proc.name.isdigit() or proc.name == me:
+            continue
+        try:
+            fds = list((proc / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target in wanted and target not in found and (not writing or _write_mode(proc.name, fd.name)):
+                found.add(target)
+        if found == wanted:
+            break
+    return found
+
+
+def open_for_writing(paths: Collection[str | os.PathLike[str]]) -> set[str]:
+    return open_files(paths, writing=True)
+
+
 class StableFiles:
-    """Decides when a file is complete: its size and mtime unchanged for ``delay`` seconds.
+    """Decides when a file is complete: its size and mtime unchanged for ``delay`` seconds, *and* no
+    process holding it open for writing (Linux: /proc/*/fd), *and*, when ``complete`` is given, the
+    file decodes. A scanner that pauses longer than ``delay`` in the middle of a file still holds it
+    open, so it is not taken half-written; a stable, closed file that never decodes is taken after
+    ``patience`` seconds all the same (the pipeline quarantines it with its reason).
 
     Call :meth:`observe` with every path seen (from a scan or a file-system event) and
     :meth:`ready` to collect the files that have settled. A file that changes starts its wait again.
@@ -82,10 +132,15 @@ class StableFiles:
     """
 
     def __init__(self, roots: Iterable[str | os.PathLike[str]], delay: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, *,
+                 writers: Callable[[Collection[str]], set[str]] = open_for_writing,
+                 complete: Callable[[str], bool] | None = None, patience: float | None = None) -> None:
         self.roots = [Path(r).resolve() for r in roots]
         self.delay = delay
         self.clock = clock
+        self.writers = writers
+        self.complete = complete
+        self.patience = patience if patience is not None else max(30.0, delay * 10)
         self._seen: dict[str, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, settled since)
         self._taken: set[str] = set()
         self._lock = threading.Lock()
@@ -106,11 +161,11 @@ class StableFiles:
             if key in self._taken:
                 return
             try:
-                st = p.stat()
+                st = p.lstat()
             except OSError:
                 self._seen.pop(key, None)
                 return
-            if not p.is_file():
+            if not stat.S_ISREG(st.st_mode):  # symlinks, FIFOs, sockets: never taken (see entry_problem)
                 return
             old = self._seen.get(key)
             now = self.clock()
@@ -129,9 +184,9 @@ class StableFiles:
             return len(self._seen)
 
     def ready(self) -> list[InboxFile]:
-        """Files settled for ``delay`` seconds, now handed out (each once until :meth:`release`)."""
+        """Files complete now, handed out (each once until :meth:`release`)."""
         now = self.clock()
-        out: list[InboxFile] = []
+        settled: list[tuple[str, Path, int, int, float]] = []
         with self._lock:
             for key, (size, mtime_ns, since) in sorted(self._seen.items()):
                 p = Path(key)
@@ -143,15 +198,30 @@ class StableFiles:
                 if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
                     self._seen[key] = (st.st_size, st.st_mtime_ns, now)
                     continue
-                if now - since < self.delay or size == 0 and now - since < self.delay * 2:
+                if now - since < self.delay or (size == 0 and now - since < self.delay * 2):
                     continue
+                settled.append((key, p, size, mtime_ns, since))
+        if not settled:
+            return []
+        # outside the lock: looking through /proc and decoding take a while
+        held = self.writers([key for key, *_ in settled])
+        out: list[InboxFile] = []
+        for key, p, size, mtime_ns, since in settled:
+            if key in held:
+                continue  # a scanner pausing mid-file still holds it open
+            if (self.complete is not None and not self.complete(key) and now - since < self.patience):
+                continue  # not decodable yet: its writer may come back (and a copy tool closes and reopens)
+            with self._lock:
+                current = self._seen.get(key)
+                if current is None or current[:2] != (size, mtime_ns):
+                    continue  # changed meanwhile
                 root = self.root_of(p)
                 if root is None:
                     continue
                 del self._seen[key]
                 self._taken.add(key)
-                out.append(InboxFile(path=key, root=str(root), outlet_code=outlet_of(p, root), size=size,
-                                     mtime_ns=mtime_ns))
+            out.append(InboxFile(path=key, root=str(root), outlet_code=outlet_of(p, root), size=size,
+                                 mtime_ns=mtime_ns))
         return out
 
     def release(self, path: str | os.PathLike[str]) -> None:

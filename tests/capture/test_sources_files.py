@@ -81,3 +81,54 @@ def test_files_outside_the_roots_or_temporary_are_never_ready(tmp_path: Path) ->
     files.observe(inbox / "copying.pdf.part")
     clock.now += 1
     assert files.ready() == [] and files.waiting == 0
+
+
+def test_a_file_held_open_for_writing_is_not_ready_however_long_it_is_stable(tmp_path: Path) -> None:
+    """A scanner pausing mid-file keeps it open: /proc shows the writer, and the file waits."""
+    import subprocess
+    import sys
+    import time
+
+    from capture.sources import open_files, open_for_writing
+
+    clock = Clock()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4 first part")
+    writer = subprocess.Popen([sys.executable, "-c", f"import time; f = open({str(path)!r}, 'ab'); time.sleep(60)"])
+    try:
+        for _ in range(100):  # the writer process starts and opens the file
+            if open_for_writing([path]):
+                break
+            time.sleep(0.1)
+        assert open_for_writing([path]) == {str(path)}
+        files = StableFiles([tmp_path], delay=2.0, clock=clock)
+        files.rescan()
+        clock.now += 1000
+        assert files.ready() == []
+    finally:
+        writer.kill()
+        writer.wait()
+    assert open_files([path], writing=False) == set()
+    assert [f.path for f in files.ready()] == [str(path)]
+
+
+def test_a_stable_closed_file_that_does_not_decode_waits_for_patience_then_is_taken(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4 a copy tool's first half")
+    files = StableFiles([tmp_path], delay=2.0, clock=clock, complete=lambda p: False, patience=30.0)
+    files.rescan()
+    clock.now += 5
+    assert files.ready() == []  # stable and closed, but not a whole PDF yet
+    clock.now += 30
+    assert [f.path for f in files.ready()] == [str(path)]  # given up waiting: the pipeline will judge it
+
+
+def test_symlinks_and_fifos_in_an_inbox_are_never_taken(tmp_path: Path) -> None:
+    clock = Clock()
+    os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "passwd.pdf").symlink_to("/etc/passwd")
+    files = StableFiles([tmp_path], delay=0.0, clock=clock)
+    files.rescan()
+    clock.now += 10
+    assert files.ready() == []

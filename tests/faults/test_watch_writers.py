@@ -1,0 +1,76 @@
+"""A watched inbox with real writer processes: a scanner that pauses mid-file for longer than
+``stable_seconds`` (holding the file open), and one that closes and reopens as it grows. Each file
+must be archived once, whole, and leave the inbox only after its document was committed."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.factories import WAYBILL_LINES, make_text_pdf
+from tests.faults.conftest import documents, spawn
+
+STABLE = 0.5  # seconds; every writer below pauses several times longer than this
+
+WRITER = r"""
+import sys, time
+source, target, pause, reopen = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4] == "1"
+data = open(source, "rb").read()
+cut = [int(len(data) * share) for share in (0.4, 0.7, 1.0)]
+start = 0
+fh = open(target, "wb")
+for end in cut:
+    fh.write(data[start:end]); fh.flush()
+    start = end
+    if end != len(data):
+        if reopen:
+            fh.close()
+        time.sleep(pause)
+        if reopen:
+            fh = open(target, "ab")
+fh.close()
+"""
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _wait(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+@pytest.mark.parametrize("reopen", [False, True], ids=["paused-open", "closed-and-reopened"])
+def test_a_paused_or_growing_file_is_archived_once_whole(tmp_path: Path, home: Path, reopen: bool) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "SPB-01").mkdir(parents=True)
+    source = make_text_pdf(tmp_path / "scan.pdf", WAYBILL_LINES)
+    target = inbox / "SPB-01" / "scan.pdf"
+    watch = spawn(home, "watch", "--inbox", str(inbox), "--stable", str(STABLE), "--no-mail", "--workers", "1",
+                  "--json")
+    try:
+        time.sleep(2.0)  # the service is up and watching
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(source), str(target), str(STABLE * 6),
+                                   "1" if reopen else "0"])
+        assert writer.wait(timeout=60) == 0
+        assert _wait(lambda: not target.exists(), 120), "the complete file was never settled"
+    finally:
+        watch.send_signal(signal.SIGTERM)
+        out, err = watch.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    docs = documents(home)
+    assert [sha for _, _, sha in docs] == [_sha(source)], (docs, err[-3000:])
+    processed = list((home / "processed").rglob("scan*.pdf"))
+    assert [_sha(p) for p in processed] == [_sha(source)]
+    assert not list((home / "quarantine").rglob("*.pdf")), "a part of the file was quarantined"
