@@ -259,12 +259,13 @@ def z_report_ru(rng: random.Random) -> Doc:
     slip.lr("РН ККТ", rn)
     slip.lr("ЗН ККТ", zn)
     slip.lr("ФН", fn)
-    slip.lr("ФД", str(rng.randrange(1000, 99999)))
+    fd = str(rng.randrange(1000, 99999))
+    slip.lr("ФД", fd)
     slip.lr("ФП", D.digits(rng, 10, "1"))
     slip.lr("ИНН ОФД", D.inn_legal(rng, "7704"))
     fields = {
         "date": d.isoformat(), "shift_no": str(shift), "total": D.money(total), "cash_total": D.money(cash),
-        "card_total": D.money(card), "kkt_reg_no": rn, "fn_no": fn, "seller_inn": seller.inn,
+        "card_total": D.money(card), "kkt_reg_no": rn, "fn_no": fn, "fd_no": fd, "seller_inn": seller.inn,
         "seller_name": seller.name, "seller_address": shown_address,
     }
     return Doc("z_report", "ru", fields, [slip.finish()], {"layout": f"slip-{variant}"})
@@ -298,24 +299,30 @@ def receipt_ru(rng: random.Random) -> Doc:
     slip.rule()
     slip.lr("ИТОГ", fmt(goods.total), bold=True)
     pay = rng.choice(("БЕЗНАЛИЧНЫМИ", "НАЛИЧНЫМИ"))
+    paid: dict[str, str] = {}  # as printed: НАЛИЧНЫМИ here is the cash handed over, then СДАЧА
     if pay == "НАЛИЧНЫМИ":
         given = (goods.total / 1000).to_integral_value(rounding="ROUND_CEILING") * 1000
         slip.lr("НАЛИЧНЫМИ", fmt(given))
         slip.lr("СДАЧА", fmt(given - goods.total))
+        paid["cash_total"] = D.money(given)
     else:
         slip.lr("БЕЗНАЛИЧНЫМИ", fmt(goods.total))
+        paid["card_total"] = D.money(goods.total)
     slip.lr("СУММА НДС 20%", fmt(goods.vat))
     slip.lr("СНО:", "ОСН")
     slip.lr("КАССИР", D.person(rng).short)
     slip.lr("РН ККТ", rn)
     slip.lr("ФН", fn)
-    slip.lr("ФД", str(rng.randrange(1000, 99999)))
-    slip.lr("ФП", D.digits(rng, 10, "2"))
+    fd = str(rng.randrange(1000, 99999))
+    slip.lr("ФД", fd)
+    fp = D.digits(rng, 10, "2")
+    slip.lr("ФП", fp)
     slip.left("Сайт ФНС: www.nalog.gov.ru")
-    slip.qr(rng)
+    slip.qr(rng)  # a QR-like pattern, not a readable code (the 54-ФЗ forms in _forms.py print real ones)
     slip.center("СПАСИБО ЗА ПОКУПКУ!")
-    fields = {"date": d.isoformat(), "total": D.money(goods.total), "seller_name": seller.name,
-              "seller_address": seller.address, "seller_inn": seller.inn}
+    fields = {"date": d.isoformat(), "total": D.money(goods.total), "vat": D.money(goods.vat), **paid,
+              "seller_name": seller.name, "seller_address": seller.address, "seller_inn": seller.inn,
+              "fn_no": fn, "fd_no": fd, "fp": fp}
     return Doc("receipt", "ru", fields, [slip.finish()], {"layout": "slip-ru", "vat_rate": 20,
                                                            "vat": D.money(goods.vat)})
 
@@ -744,8 +751,8 @@ def upd(rng: random.Random, n_lines: int | None = None) -> Doc:
         for i, sh in enumerate(sheets, 1):
             _page_footer(sh, i, len(sheets), "ru")
     fields = {"number": number, "date": d.isoformat(), **_party_fields(seller, "seller"), "buyer_inn": buyer.inn,
-              "total": D.money(goods.total), "vat": D.money(goods.vat), "order_no": order,
-              "seller_name": seller.name, "seller_address": seller.address, "currency": "RUB"}
+              "buyer_kpp": str(buyer.kpp), "total": D.money(goods.total), "vat": D.money(goods.vat),
+              "order_no": order, "seller_name": seller.name, "seller_address": seller.address, "currency": "RUB"}
     return Doc("upd", "ru", fields, sheets, _goods_meta(goods, "upd"))
 
 
@@ -771,8 +778,8 @@ def vat_invoice(rng: random.Random) -> Doc:
                 rng, 30)
     _sign_block(last, 1900, y, [("Главный бухгалтер", seller.accountant.short)], rng, 30)
     fields = {"number": number, "date": d.isoformat(), **_party_fields(seller, "seller"), "buyer_inn": buyer.inn,
-              "total": D.money(goods.total), "vat": D.money(goods.vat), "seller_name": seller.name,
-              "seller_address": seller.address, "currency": "RUB"}
+              "buyer_kpp": str(buyer.kpp), "total": D.money(goods.total), "vat": D.money(goods.vat),
+              "seller_name": seller.name, "seller_address": seller.address, "currency": "RUB"}
     return Doc("vat_invoice", "ru", fields, sheets, _goods_meta(goods, "sf-1137"))
 
 

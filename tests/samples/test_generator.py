@@ -137,7 +137,8 @@ def test_vat_and_cash_arithmetic() -> None:
         if "vat" in f:
             total, vat, rate = Decimal(f["total"]), Decimal(f["vat"]), meta["vat_rate"]
             assert vat == (total * rate / (100 + rate)).quantize(Decimal("0.01"), ROUND_HALF_UP), item.name
-            assert Decimal(meta["net"]) + vat == total, item.name
+            if "net" in meta:  # goods documents; a till slip's VAT is printed per line and in sum
+                assert Decimal(meta["net"]) + vat == total, item.name
             checked += 1
         if doc.doc_type == "z_report":
             assert Decimal(f["cash_total"]) + Decimal(f["card_total"]) == Decimal(f["total"])
