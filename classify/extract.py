@@ -145,12 +145,16 @@ def parse_number(text: str) -> tuple[str, int, int] | None:
 _DIGIT_LOOKALIKES = re.escape(letters_for("031"))  # letters read for the digits of INN, KPP, accounts
 
 
-def parse_digits(length: tuple[int, ...]) -> Parser:
+def parse_digits(length: tuple[int, ...], *, at_start: bool = False) -> Parser:
+    """Digits of one of the lengths ``length`` (letters read for digits put right) in the first 60 characters
+    after a label; with ``at_start``, only as the first thing after it (a mark or two between)."""
     pattern = re.compile(rf"(?<![\d])([\d{_DIGIT_LOOKALIKES}]{{{min(length)},{max(length)}}})(?![\d])")
     # the same with one space read inside the number ("781 3972439")
     spaced = re.compile(r"(?<![\d])(\d{2,}\s\d{2,})(?![\d])")
 
     def parse(text: str) -> tuple[str, int, int] | None:
+        if at_start and not re.match(r"\W{0,3}\d", text):
+            return None
         m = pattern.search(text[:60])
         if not m:
             m = spaced.search(text[:60])
@@ -215,10 +219,18 @@ def find_labelled(doc: Doc, labels: Sequence[Label], parse: Parser, *, window: i
                     box, _ = row.span(start, end)
                     if box is None:
                         continue
+                    # a value centred under its column's heading may start a little left of it
+                    x0, x1 = box[0] - max(20, (box[2] - box[0]) // 3), box[2] + max(200, box[2] - box[0])
+                    # the row below; a row beside the label with no value under it (ТОРГ-12's title, printed
+                    # larger beside «Номер документа», over «129 06.10.2025») is passed over
                     under = rows[n + 1]
-                    x0, x1 = box[0] - 20, box[2] + max(200, box[2] - box[0])
                     band = under.words_in(x0, x1)
                     got = parse(band)
+                    if (not got and under.box[1] < row.box[3] and n + 2 < len(rows)
+                            and rows[n + 2].page == row.page):
+                        under = rows[n + 2]
+                        band = under.words_in(x0, x1)
+                        got = parse(band)
                     if got:
                         value, s, e = got
                         offset = under.text.find(band)
@@ -528,7 +540,9 @@ def find_z_field(name: str) -> Callable[[Doc, str], FieldValue | None]:
         "shift_no": parse_digits((1, 2, 3, 4, 5)),
         "cash_total": parse_money, "card_total": parse_money,
         "kkt_reg_no": parse_digits((16,)), "fn_no": parse_digits((16,)),
-        "fd_no": parse_digits(tuple(range(1, 11))), "fp": parse_digits(tuple(range(6, 11))),
+        # right after their label: «ФД за смену 125» and «ФД не переданы с …» are other numbers
+        "fd_no": parse_digits(tuple(range(1, 11)), at_start=True),
+        "fp": parse_digits(tuple(range(6, 11)), at_start=True),
     }
 
     def find(doc: Doc, doc_type: str) -> FieldValue | None:

@@ -94,3 +94,17 @@ def test_the_page_reader_carries_the_code(tmp_path: Path) -> None:
     page = read_page(PageJob(str(path), "image", 0)).page
     assert page.codes == (PAYLOAD,)
     assert analyse([page]).values()["fp"] == "2765116426"
+
+
+def test_a_shift_reports_document_counts_are_no_fd_number() -> None:
+    z = """ООО «Альфа»
+ОТЧЕТ О ЗАКРЫТИИ СМЕНЫ
+Смена № 12
+ФД за смену 125
+НЕПЕРЕДАННЫХ ФД 4
+ФД НЕ ПЕРЕДАНЫ С --
+ФН: 9960440300123456
+ФД: 11367
+ФП: 3295508777"""
+    got = analyse([text_page(z)]).values()
+    assert got["fd_no"] == "11367" and got["fn_no"] == "9960440300123456"
