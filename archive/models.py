@@ -60,6 +60,7 @@ class FieldSource(StrEnum):
     EXTRACTED = "extracted"
     CORRECTED = "corrected"
     HINT = "hint"  # from a cover sheet / manifest / mailbox rule
+    LEARNED = "learned"  # from the supplier memory: where verified documents of this supplier print it
 
 
 class OriginalState(StrEnum):
@@ -204,10 +205,26 @@ class Field(Base):
     raw: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default=FieldSource.EXTRACTED)
     extracted_value: Mapped[str | None] = mapped_column(Text)  # what the extractor said, kept after a correction
+    note: Mapped[str | None] = mapped_column(Text)  # where the value came from, for the desk (a learned field)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(128))
 
     document: Mapped[Document] = relationship(back_populates="fields")
+
+
+class SupplierLesson(Base):
+    """What one verified document teaches the supplier memory (classify/learned): who the supplier is, the
+    type, where each field sits. Rebuilt from verified documents by `finarchive train`."""
+
+    __tablename__ = "supplier_lesson"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), unique=True)
+    supplier_key: Mapped[str] = mapped_column(String(128), index=True)  # inn:<INN> or layout:<fingerprint>
+    supplier_name: Mapped[str | None] = mapped_column(String(512))
+    format: Mapped[int] = mapped_column(Integer)  # classify.learned.LESSON_FORMAT it was written in
+    lesson: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Order(Base):

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -63,6 +63,10 @@ from classify.types import Extraction
 from finarchive.errors import DiskFullError
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from archive.learning import MemoryCache
+    from classify.learned import SupplierMemory
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -326,6 +330,7 @@ class Pipeline:
         self.actor = actor or default_actor()
         self.progress = progress or _no_progress
         self.index = index
+        self._memory_cache: MemoryCache | None = None
         # The steps a commit runs inside its transaction after the document's own rows; orders and
         # originals register here (see archive/orders.py, archive/originals.py).
         self.commit_hooks: list[Callable[[Session, Document, Pipeline], None]] = list(COMMIT_HOOKS)
@@ -728,6 +733,7 @@ class Pipeline:
         # verified documents goes in here, and only here: `memory=` (a file outside an archive has none).
         extraction = self.reader.analyse(
             [p for p, _ in pages], hints={k: v for k, v in flight.item.hints.items() if not k.startswith("_")},
+            memory=self._memory(),
         ).extraction
         if self.index:
             self._mark_unindexed(flight.document_id)  # removed once indexed; a kill in between is seen at start
@@ -735,6 +741,15 @@ class Pipeline:
         if self.index and outcome.outcome == IntakeOutcome.ARCHIVED:
             self._index(flight.document_id)
         return outcome
+
+    def _memory(self) -> SupplierMemory:
+        """The supplier memory as verified documents left it, read again when a lesson changed."""
+        from archive.learning import MemoryCache
+
+        if self._memory_cache is None:
+            self._memory_cache = MemoryCache()
+        with self.archive.sessions() as session:
+            return self._memory_cache.get(session)
 
     def _fail_document(self, flight: _InFlight, exc: BaseException) -> FileOutcome:
         """No page could be read (or the document failed after reading): quarantine a copy, and drop the
@@ -792,8 +807,8 @@ class Pipeline:
                 document.fields.append(Field(
                     name=fv.name, value=fv.value, confidence=round(fv.confidence, 4), page=fv.page,
                     box=list(fv.box) if fv.box else None, raw=fv.raw,
-                    source=FieldSource.HINT if fv.name in flight.item.hints else FieldSource.EXTRACTED,
-                    extracted_value=fv.value,
+                    source=FieldSource.HINT if fv.name in flight.item.hints else FieldSource(fv.source),
+                    extracted_value=fv.value, note=fv.note,
                 ))
             problems = [
                 {"code": p.code, "message": p.message, "fields": list(p.fields), "severity": p.severity}

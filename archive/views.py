@@ -39,7 +39,7 @@ def document_view(session: Session, arc, doc_id: int, *, with_text: bool = False
         "processed_at": d.processed_at.isoformat(timespec="seconds") if d.processed_at else None,
         "fields": {
             f.name: {"value": f.value, "confidence": f.confidence, "page": f.page, "box": f.box,
-                     "source": f.source, "raw": f.raw}
+                     "source": f.source, "raw": f.raw, "note": f.note}
             for f in d.fields
         },
         "problems": list(d.problems or []),

@@ -13,6 +13,7 @@ from classify._title import head_lines
 from classify.catalogue import DOC_TYPES
 from classify.classifier import Classifier, classify_text
 from classify.extract import extract_from, make_doc
+from classify.learned import SupplierMemory
 from classify.normalise import normalise_code, normalise_number
 from classify.types import Extraction, FieldValue, Problem
 from classify.validate import validate
@@ -27,11 +28,13 @@ HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_code}
 
 
 def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None,
-            model: Classifier | None = None, today: date | None = None) -> Extraction:
+            model: Classifier | None = None, today: date | None = None,
+            memory: SupplierMemory | None = None) -> Extraction:
     """Type, fields and problems of a document; ``needs_review`` on low confidence or any error.
 
     ``hints`` (from a cover sheet) may carry ``doc_type``, ``order_no``, ``outlet_code``: they
-    override what is read from the pages.
+    override what is read from the pages. ``memory`` (classify.learned) gives the type and fields of a
+    known supplier's document before the generic rules.
     """
     hints = dict(hints or {})
     doc = make_doc(pages)
@@ -41,8 +44,11 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
     if unread:
         problems.append(Problem("page_unread", f"page(s) {', '.join(map(str, unread))} could not be read",
                                 severity="error"))
+    recalled = memory.recall(doc, pages) if memory is not None else None
     if hints.get("doc_type") in DOC_TYPES:
         doc_type, confidence = hints["doc_type"], 1.0
+    elif recalled is not None and recalled.doc_type in DOC_TYPES:
+        doc_type, confidence = recalled.doc_type, recalled.confidence
     else:
         doc_type, confidence = (classify_text(text, model, lines=head_lines(doc.rows)) if text.strip()
                                 else ("other", 0.0))
@@ -57,6 +63,9 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
     if fiscal is not None and doc_type == "receipt":
         fields, mismatches = apply_fiscal_code(fiscal, fields)
         problems.extend(mismatches)
+    if recalled is not None:
+        fields = recalled.keep(fields)
+        problems.extend(recalled.problems)
     for name, normalise in HINT_FIELDS.items():
         if hints.get(name):
             value = normalise(hints[name])

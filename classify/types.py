@@ -17,6 +17,8 @@ class FieldValue:
     page: int | None = None  # 1-based
     box: Box | None = None
     raw: str | None = None  # the text as printed/read, before normalisation
+    source: str = "extracted"  # "extracted" by the generic rules, "learned" from the supplier memory
+    note: str | None = None  # where a learned value came from («learned from 3 verified documents of …»)
 
 
 @dataclass(frozen=True)

@@ -331,15 +331,31 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 @app.command()
 def train(
-    min_docs: Annotated[int, typer.Option(help="Least verified documents needed.")] = 20,
+    min_docs: Annotated[int, typer.Option(help="Least verified documents the classifier needs.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Retrain the document-type classifier from verified documents (replaces the model atomically)."""
+    """Rebuild the supplier memory and retrain the document-type classifier from every verified document.
+
+    The memory is rebuilt whatever the number of documents; the classifier needs --min-docs verified
+    documents of two types at least (else the one it has stays). The model is replaced atomically.
+    """
     from archive.training import train_from_verified
 
     with open_archive() as arc:
         report = train_from_verified(arc, min_docs=min_docs)
-    console.print(f"trained on {report['documents']} verified documents of {len(report['types'])} types; "
-                  f"model written to {report['path']}", highlight=False)
+    if as_json:
+        print_json(report)
+        return
+    memory = report["memory"]
+    console.print(f"память поставщиков / supplier memory: {memory['documents']} verified documents, "
+                  f"{memory['suppliers']} suppliers, {memory['layouts']} layouts", highlight=False, soft_wrap=True)
+    classifier = report["classifier"]
+    if classifier.get("skipped"):
+        console.print(f"classifier not retrained: {classifier['skipped']}", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"classifier trained on {classifier['documents']} verified documents of "
+                      f"{len(classifier['types'])} types; model written to {classifier['path']}",
+                      highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -378,13 +394,14 @@ def _register_subcommands() -> None:
     """Sub-apps and the command modules: a new module has a ``register(app)`` and is added here."""
     from cli.orders import orders_app
     from cli.originals import originals_app
-    from cli import admin_cmds, capture_cmds, web_cmds
+    from cli import admin_cmds, capture_cmds, verify_cmds, web_cmds
 
     app.add_typer(orders_app, name="orders", help="Sales orders from the CRM/ERP, their documents and gaps.")
     app.add_typer(originals_app, name="originals", help="Paper originals: registers, receiving, boxes, retention.")
     capture_cmds.register(app)
     admin_cmds.register(app)
     web_cmds.register(app)
+    verify_cmds.register(app)
 
 
 _register_subcommands()

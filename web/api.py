@@ -26,6 +26,7 @@ Caller = Annotated[Principal, Depends(current_principal)]
 
 class Corrections(BaseModel):
     fields: dict[str, str]
+    force: bool = False  # keep a value that fails its check (audited), as `finarchive correct --force`
 
 
 class Rejection(BaseModel):
@@ -154,7 +155,8 @@ def document_fields(request: Request, principal: Caller, doc_id: int) -> dict[st
     with arc.sessions() as session:
         document = _views.readable_document(session, principal, doc_id)
         return {f.name: {"value": f.value, "confidence": f.confidence, "page": f.page, "box": f.box,
-                         "source": f.source, "extracted_value": f.extracted_value, "updated_by": f.updated_by}
+                         "source": f.source, "note": f.note, "extracted_value": f.extracted_value,
+                         "updated_by": f.updated_by}
                 for f in document.fields}
 
 
@@ -167,15 +169,17 @@ def correct(request: Request, principal: Caller, doc_id: int, body: Corrections)
     with _arc(request).transaction() as session:
         document = _views.readable_document(session, principal, doc_id)
         for name, value in body.fields.items():
-            correct_field(session, document, name, value, actor=principal.username)
+            correct_field(session, document, name, value, actor=principal.username, force=body.force)
     return _changed(request, doc_id, principal)
 
 
 @router.post("/documents/{doc_id}/verify", tags=["verification"])
-def verify(request: Request, principal: Caller, doc_id: int) -> dict[str, Any]:
+def verify(request: Request, principal: Caller, doc_id: int, force: bool = False) -> dict[str, Any]:
+    """Accept the document as it stands; refused (422) while validation finds an error, unless ``force``."""
     principal.require(Permission.VERIFY)
     with _arc(request).transaction() as session:
-        verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username)
+        verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username,
+                        force=force)
     return _changed(request, doc_id, principal)
 
 

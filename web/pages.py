@@ -149,13 +149,13 @@ def review_document(request: Request, principal: Caller, doc_id: int, outlet: st
 
 @router.post("/review/{doc_id}/fields")
 def review_correct(request: Request, principal: Caller, doc_id: int, name: Annotated[str, Form()],
-                   value: Annotated[str, Form()]) -> RedirectResponse:
+                   value: Annotated[str, Form()], force: Annotated[bool, Form()] = False) -> RedirectResponse:
     """The form fallback of the desk's inline editing (which uses the API)."""
     principal.require(Permission.VERIFY)
     arc = request.app.state.archive
     with arc.transaction() as session:
         correct_field(session, _views.readable_document(session, principal, doc_id), name, value,
-                      actor=principal.username)
+                      actor=principal.username, force=force)
     index_documents(arc, [doc_id])
     return _see_other(f"/review/{doc_id}")
 
@@ -174,10 +174,11 @@ def _after_decision(request: Request, principal: Principal, doc_id: int, outlet:
 
 @router.post("/review/{doc_id}/verify")
 def review_verify(request: Request, principal: Caller, doc_id: int, outlet: Annotated[str, Form()] = "",
-                  doc_type: Annotated[str, Form()] = "") -> RedirectResponse:
+                  doc_type: Annotated[str, Form()] = "", force: Annotated[bool, Form()] = False) -> RedirectResponse:
     principal.require(Permission.VERIFY)
     with request.app.state.archive.transaction() as session:
-        verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username)
+        verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username,
+                        force=force)
     return _after_decision(request, principal, doc_id, outlet, doc_type)
 
 
