@@ -269,8 +269,13 @@ def curve(documents: dict[str, list[Document]], pages: dict[str, list], *, verbo
                              if n in d.truth and (n not in got.fields or got.fields[n].value != d.truth[n])}
                     print(f"k={k} {d.supplier.name} {d.supplier.style} type {got.doc_type}/{d.truth['doc_type']} "
                           f"wrong {wrong}")
-            out[mode].append((tally[0] / tally[2], tally[0] / tally[1] if tally[1] else 1.0, tally[3] / tally[4]))
+            out[mode].append((tally[0] / tally[2], tally[0] / tally[1] if tally[1] else float("nan"),
+                              tally[3] / tally[4]))
     return out
+
+
+def _share(x: float) -> str:
+    return "-" if x != x else f"{x:.1%}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -294,10 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(suppliers)} generated suppliers (half {args.half}, seed {seed}), document k+1 after k verified;"
           f" styles {', '.join(sorted({s.style for s in suppliers}))}")
     print(f"{'k':>2} | {'memory: fields recall':>22} {'precision':>9} {'type':>5} | "
-          f"{'generic: fields recall':>22} {'precision':>9} {'type':>5}")
+          f"{'generic: fields recall':>22} {'precision':>9} {'type':>5}   (precision -: no field given)")
     for k in range(MAX_K + 1):
         (mr, mp, mt), (gr, gp, gt) = result["memory"][k], result["generic"][k]
-        print(f"{k:>2} | {mr:>22.1%} {mp:>9.1%} {mt:>5.0%} | {gr:>22.1%} {gp:>9.1%} {gt:>5.0%}")
+        print(f"{k:>2} | {mr:>22.1%} {_share(mp):>9} {mt:>5.0%} | {gr:>22.1%} {_share(gp):>9} {gt:>5.0%}")
     print(f"analysis CPU {time.process_time() - started:.1f} s (main process)")
     return 0
 

@@ -286,6 +286,9 @@ def show(
         table.add_row(name, f["value"], f"{f['confidence']:.2f}" if f["confidence"] is not None else "-",
                       str(f["page"] or "-"), f["source"])
     console.print(table)
+    notes = sorted({f["note"] for f in view["fields"].values() if f.get("note")})
+    for note in notes:  # where learned values came from: «learned from 3 verified documents of ООО …»
+        console.print(f"[dim]{note}[/]", highlight=False, soft_wrap=True)
     for p in view["problems"]:
         console.print(f"[yellow]{p['severity']}[/] {p['code']}: {p['message']}", highlight=False)
     if view["original"]:

@@ -104,7 +104,8 @@ def test_three_verified_documents_teach_the_next_ones_and_train_rebuilds_from_sc
     model.write_bytes(pickle.dumps({"format": 0, "labels": [], "pipeline": None}))
     fresh = render(make_document(SUPPLIER, 9, SEED), scans[0].parent / "bill-9.png")
     refused = run(env, "import", "--json", "--workers", "1", str(fresh))
-    assert refused.exit_code == 3 and "finarchive train" in refused.output
+    # the file is kept aside with the reason, the batch goes on (exit 10), and the message says what to do
+    assert refused.exit_code == 10 and "finarchive train" in refused.output
 
 
 def test_the_desk_teaches_and_a_web_upload_is_read_from_memory(sqlite_archive, tmp_path: Path,
