@@ -105,7 +105,7 @@ def _make(year: int, month: int, day: int) -> str | None:
 
 _ZERO = re.escape(letters_for("0"))  # the letters read for 0
 # zeros and ones read as letters between digits ("2O.03.2026", "1l.03")
-_DATE_LOOKALIKES = re.compile(f"(?<=\\d)[{re.escape(letters_for('01'))}](?=\\d)|(?<=[\\d.])[{_ZERO}](?=\\d)")
+_DATE_LOOKALIKES = re.compile(f"(?<=\\d)[{re.escape(letters_for('01'))}](?=\\d|[-./]\\d)|(?<=[\\d.])[{_ZERO}](?=\\d)")
 
 
 def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int]]:
