@@ -523,22 +523,25 @@ _REG_AFTER = re.compile(r"(?i)[\s,.]*[(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:
 
 
 NAME_ROWS, ADDRESS_ROWS = 3, 6  # the most rows a letterhead's name and its address take
+GAP_COST = 0.1  # log-probability a row between the name and its address costs: the address is near the name
 
 
 def _segments(probs: list[dict[str, float]]) -> tuple[list[int], list[int]]:
     """The likeliest reading of a letterhead as one run of name rows and one run of address rows, after
     it or before it (either may be absent), every other row "other": the runs that most raise the summed log
-    probability of the rows' labels over all rows being "other"."""
+    probability of the rows' labels over all rows being "other", less a cost for each row between the
+    name and the address."""
     def gain(label: str) -> list[float]:
         return [math.log(max(p.get(label, 0.0), 1e-9)) - math.log(max(p.get("other", 0.0), 1e-9)) for p in probs]
 
     n = len(probs)
     name_gain, address_gain = gain("name"), gain("address")
 
-    def best_run(g: list[float], start: int, limit: int, stop: int = n) -> tuple[float, list[int]]:
+    def best_run(g: list[float], start: int, limit: int, stop: int = n, near: int | None = None) -> tuple[
+            float, list[int]]:
         best: tuple[float, list[int]] = (0.0, [])
         for a in range(start, stop):
-            total = 0.0
+            total = -GAP_COST * abs(a - near) if near is not None else 0.0
             for b in range(a, min(a + limit, stop)):
                 total += g[b]
                 if total > best[0]:
@@ -553,8 +556,8 @@ def _segments(probs: list[dict[str, float]]) -> tuple[list[int], list[int]]:
             total += name_gain[b]
             if total <= 0:
                 continue
-            after = best_run(address_gain, b + 1, ADDRESS_ROWS)
-            before = best_run(address_gain, 0, ADDRESS_ROWS, a)  # a slip that prints its site first
+            after = best_run(address_gain, b + 1, ADDRESS_ROWS, near=b + 1)
+            before = best_run(address_gain, 0, ADDRESS_ROWS, a, near=a)  # a slip that prints its site first
             address = after if after[0] >= before[0] else before
             if total + address[0] > best[0]:
                 best = (total + address[0], list(range(a, b + 1)), address[1])
