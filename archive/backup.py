@@ -235,6 +235,7 @@ class _Tree:
     bytes: int = 0
     hashes: dict[str, str] = field(default_factory=dict)
     damaged: list[str] = field(default_factory=list)
+    written: set[str] = field(default_factory=set)  # copied in this run (the others are hard links)
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ def _take_tree(src: Path, stage: Path, rel_root: str, earlier: list[_Earlier], *
             except FileNotFoundError:  # removed from the archive while we walked it
                 continue
             out.copied += 1
+            out.written.add(rel)
             out.bytes += target.stat().st_size
             out.hashes[rel] = digest
         out.total += 1
@@ -570,8 +572,8 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,
         earlier = [e for e in (_earlier(dest), _earlier(earlier_dest)) if e is not None]
         stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))  # mode 700: passwords
         try:
-            summary, manifest = _build(arc, stage, home, earlier, derived=derived, key=key)
-            problems = verify_backup(stage, key, fresh=set(manifest["files"]))
+            summary, written = _build(arc, stage, home, earlier, derived=derived, key=key)
+            problems = verify_backup(stage, key, fresh=written)
             if problems:
                 raise ConflictError(f"the new backup did not verify ({problems[0]}); {dest} was left as it was")
             _swap_in(stage, dest)
@@ -581,7 +583,8 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,
 
 
 def _build(arc, stage: Path, home: Path, earlier: list[_Earlier], *,
-           derived: bool, key: bytes | None) -> tuple[BackupSummary, dict[str, Any]]:
+           derived: bool, key: bytes | None) -> tuple[BackupSummary, set[str]]:
+    """The new backup in ``stage``; its summary, and the files copied (not linked) into it."""
     revision = current_revision(arc.engine)
     kind, tables = _dump_database(arc.engine, stage)
     dump = stage / DUMPS[kind].filename
@@ -599,6 +602,7 @@ def _build(arc, stage: Path, home: Path, earlier: list[_Earlier], *,
         if _carry_original(rel, stage, earlier):
             carried.append(sha)
             originals.hashes[rel] = sha
+            originals.written.add(rel)
             originals.total += 1
         else:
             lost.append(sha)
@@ -657,7 +661,10 @@ def _build(arc, stage: Path, home: Path, earlier: list[_Earlier], *,
         bytes_copied=originals.bytes + derived_tree.bytes + models.bytes + quarantine.bytes,
         signed=key is not None, archive_problems=tuple(archive_problems),
     )
-    return summary, manifest
+    written = {CONFIG_NAME, *originals.written, *models.written, *quarantine.written}
+    for tree in trees:
+        written |= tree.written
+    return summary, written
 
 
 def backup_tar(arc, dest: str | os.PathLike[str], *, derived: bool = True,
@@ -771,8 +778,8 @@ def verify_backup(src: str | os.PathLike[str], key: bytes | None = None, *,
     Checks the manifest's signature (with ``key``; a signed manifest needs it), the database dump and
     every listed file against their SHA-256, every original against its name, that every document has
     its original, and that the folder holds nothing else (no link, no unlisted file). ``fresh``: check
-    the hashes of only these files (the backup command, whose other files are hard links to files an
-    earlier backup verified); the originals' and the dump's are always checked.
+    the hashes of only these files (the backup command: the others are hard links to the files of the
+    earlier backup, and an original is linked only under its own name); the dump's is always checked.
     """
     src = Path(src)
     manifest = read_manifest(src)
@@ -795,7 +802,7 @@ def verify_backup(src: str | os.PathLike[str], key: bytes | None = None, *,
         path = src / rel
         if path.is_symlink() or not path.is_file():
             problems.append(f"{rel} is missing")
-        elif (fresh is None or rel in fresh or digest in originals) and sha256_file(path) != digest:
+        elif (fresh is None or rel in fresh) and sha256_file(path) != digest:
             what = f"original {rel}" if rel.startswith(f"{BLOBS}/originals/") else rel
             problems.append(f"{what} does not match its " + ("hash" if digest in originals else
                                                               "SHA-256 in the manifest"))
@@ -981,10 +988,21 @@ def _restore_folder(src: Path, home: Path, env: dict[str, str], force: bool, key
 
     db = manifest["database"]
     engine = make_engine(settings.database_url)
+    # the dump is read from a copy checked against its hash as it was made: not from the backup, which
+    # might have changed since it was verified
+    fd, name = tempfile.mkstemp(prefix=".restore-dump-", dir=settings.home)
+    os.close(fd)
+    dump = Path(name)
     try:
-        _restore_database(db["kind"], src / DUMPS[db["kind"]].filename, engine, db.get("schema_revision"), force)
+        try:
+            _copy_hashed(src / DUMPS[db["kind"]].filename, dump, expected=db["sha256"])
+        except _HashMismatch as exc:
+            raise BackupError(f"the database dump changed while it was restored ({exc}); nothing was restored") \
+                from exc
+        _restore_database(db["kind"], dump, engine, db.get("schema_revision"), force)
     finally:
         engine.dispose()
+        dump.unlink(missing_ok=True)
     originals = _restore_files(src, manifest, f"{BLOBS}/originals", settings.blob_dir / "originals", read_only=True)
     derived = _restore_files(src, manifest, f"{BLOBS}/derived", settings.blob_dir / "derived")
     _restore_files(src, manifest, MODELS, settings.models_dir)
