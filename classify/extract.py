@@ -153,7 +153,7 @@ def parse_digits(length: tuple[int, ...], *, at_start: bool = False) -> Parser:
     spaced = re.compile(r"(?<![\d])(\d{2,}\s\d{2,})(?![\d])")
 
     def parse(text: str) -> tuple[str, int, int] | None:
-        if at_start and not re.match(r"\W{0,3}\d", text):
+        if at_start and not re.match(r"\W{0,3}(?:[^\W\d]\W{1,3})?\d", text):  # a stray mark read as a letter
             return None
         m = pattern.search(text[:60])
         if not m:

@@ -108,3 +108,10 @@ def test_a_shift_reports_document_counts_are_no_fd_number() -> None:
 ФП: 3295508777"""
     got = analyse([text_page(z)]).values()
     assert got["fd_no"] == "11367" and got["fn_no"] == "9960440300123456"
+
+
+def test_fiscal_numbers_after_a_stray_mark_and_no_cash_in_a_cashier() -> None:
+    slip = "Beta Shop\nRECEIPT\nCashier 806\nTOTAL 10.00\nVISA 10.00\nФД у '24976\nФП: 2765116426"
+    got = analyse([text_page(slip)]).values()
+    assert got["fd_no"] == "24976" and got["fp"] == "2765116426"
+    assert "cash_total" not in got
