@@ -11,9 +11,14 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
+from archive._failpoints import failpoint
+
 CHUNK = 1024 * 1024
+INCOMING = ".incoming"  # folder (in the store's root) of blobs being written; emptied at start-up
+INCOMING_PREFIX = ".incoming-"
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -22,6 +27,19 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class FileChangedError(OSError):
+    """The file changed while it was being stored (still being written): taken whole by a later run."""
+
+    reason = "changing"
+
+
+def _age(path: Path, now: float) -> float:
+    try:
+        return now - path.lstat().st_mtime
+    except OSError:
+        return 0.0
 
 
 class BlobStore:
@@ -62,23 +80,46 @@ class BlobStore:
         if target.exists():
             return digest, key
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+        incoming = self.root / INCOMING  # one folder to clean after a crash, on the same file system
+        incoming.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=INCOMING_PREFIX, dir=incoming)
         try:
             check = hashlib.sha256()
             with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
                 for chunk in iter(lambda: src.read(CHUNK), b""):
                     check.update(chunk)
                     dst.write(chunk)
+                    dst.flush()
+                    failpoint("storing")
                 dst.flush()
                 os.fsync(dst.fileno())
             if check.hexdigest() != digest:
-                raise OSError(f"{source} changed while it was being stored")
+                raise FileChangedError(f"{source} changed while it was being stored: still being written? "
+                                       "It is taken whole by the next run")
             os.chmod(tmp, 0o444)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         return digest, key
+
+    def clean_incoming(self, *, older_than: float = 60.0) -> list[Path]:
+        """Remove what a crash left half-written in ``.incoming/``: files no process holds open and not
+        touched for ``older_than`` seconds (another import may be writing one right now). Returns what
+        was removed. (One folder, so start-up never walks the shards.)"""
+        from capture.sources import open_files
+
+        incoming = self.root / INCOMING
+        candidates = [p for p in incoming.iterdir() if p.name.startswith(INCOMING_PREFIX)] if incoming.is_dir() else []
+        now = time.time()
+        old = [p for p in candidates if _age(p, now) > older_than]
+        held = open_files(old, writing=False)
+        removed = []
+        for path in old:
+            if os.path.realpath(path) not in held:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
 
     def derived_dir(self, sha256: str) -> Path:
         path = self.path(self.derived_key(sha256))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import os
 import re
 import shutil
@@ -307,6 +308,7 @@ class FolderIntake:
         self.stop = stop or threading.Event()
         self.report = report or _no_report
         self.files = StableFiles(options.inboxes, options.stable_seconds, complete=self._decodable)
+        self._resumed: list[IntakeItem] = []  # documents a crash left in ``received``, fed with the first batch
         for inbox in options.inboxes:
             inbox.mkdir(parents=True, exist_ok=True)
             for inner in (options.processed_dir, options.work_dir, options.quarantine_dir):
@@ -398,18 +400,20 @@ class FolderIntake:
             self.files.release(f.path)
 
     def _run(self, ready: Sequence[InboxFile]) -> ImportSummary:
-        return self.pipeline.run(self._items(ready))
+        resumed, self._resumed = self._resumed, []  # what a crash left is fed with the first files
+        return self.pipeline.run(itertools.chain(resumed, self._items(ready)))
 
     # -- the service --
     def run_once(self) -> ImportSummary:
         """Take every file waiting now (once it is complete) and return; documents a crash left are finished first."""
-        total = merge_summaries(ImportSummary(), self.pipeline.resume())
+        total = ImportSummary()
+        self._resumed = self.pipeline.resume_items()
         patience = max(60.0, self.options.stable_seconds * 20)  # a file that never settles is left waiting
         last_progress = time.monotonic()
         while not self.stop.is_set():
             self.files.rescan()
             ready = self.files.ready()
-            if ready:
+            if ready or self._resumed:
                 merge_summaries(total, self._run(ready))
                 last_progress = time.monotonic()
                 continue
@@ -420,7 +424,8 @@ class FolderIntake:
 
     def serve(self, *, mail: MailIntake | None = None) -> ImportSummary:
         """Watch until ``stop`` is set: files already waiting are taken first, then new ones as they settle."""
-        total = merge_summaries(ImportSummary(), self.pipeline.resume())
+        total = ImportSummary()
+        self._resumed = self.pipeline.resume_items()
         observer = InboxObserver(self.files, mode=self.options.mode, poll_interval=self.options.poll_interval)
         next_rescan = 0.0
         next_mail = 0.0
@@ -432,7 +437,7 @@ class FolderIntake:
                     self.files.rescan()
                     next_rescan = now + max(self.options.poll_interval * 5, 10.0)
                 ready = self.files.ready()
-                if ready:
+                if ready or self._resumed:
                     merge_summaries(total, self._run(ready))
                     del total.outcomes[:-SERVICE_OUTCOMES_KEPT]  # counts stay; a service runs for months
                     continue
@@ -652,8 +657,9 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
     options = PieceOptions(work_dir=settings.path("watch", "work"), barcodes=bool(settings.get("watch", "barcodes")),
                            barcode_dpi=int(settings.get("watch", "barcode_dpi")), max_pixels=settings.max_pixels)
     total = ImportSummary()
-    if resume:
-        merge_summaries(total, pipeline.resume())
+    # documents a crash left in ``received`` are fed with the new files, not before them: a huge one
+    # resumes from its first unread page and takes turns with the others
+    resumed = pipeline.resume_items() if resume else []
 
     def rejected(path: Path, reason: str, message: str) -> None:
         q = quarantine_file(settings.quarantine_dir, path, reason=reason, message=message,
@@ -670,7 +676,7 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
             # already: a path the ledger knows may hold new content by now, so the path alone proves nothing.
             yield from _group_items(pieces, source=source, settle=lambda outcomes: None)
 
-    return merge_summaries(total, pipeline.run(items()))
+    return merge_summaries(total, pipeline.run(itertools.chain(resumed, items())))
 
 
 def _done_refs(archive, source: str, refs: Sequence[str],  # type: ignore[no-untyped-def]

@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import audit
+from archive._failpoints import failpoint
 from archive.blobs import sha256_file
 from archive.indexing import index_documents, reindex
 from archive.orders import auto_link
@@ -185,6 +186,11 @@ FEEDING_AT_ONCE = 3  # files whose pages are being fed at the same time
 LOCK_NAME = ".reading.lock"
 CHECKPOINT = "page-{n}.result.json"  # one page's reading, kept until its document is committed
 INDEX_PENDING = "index-pending"  # folder in the home: one empty file per document committed, not indexed yet
+
+
+# Reasons that say nothing is wrong with the file itself: it is listed, not copied to the quarantine, and
+# a later run takes it (a file still being written; one this process may not read).
+LISTED_ONLY: frozenset[str] = frozenset({"changing", "unreadable"})
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -373,6 +379,9 @@ class Pipeline:
     def resume_items(self) -> list[IntakeItem]:
         """The documents a crash left in ``received`` and no other process is reading, as items to run
         (before or among new files); the search index is put right first (:meth:`recover_index`)."""
+        removed = self.archive.blobs.clean_incoming()
+        if removed:
+            log.info("removed %d half-written blobs a crash left in %s", len(removed), removed[0].parent)
         self.recover_index()
         with self.archive.sessions() as session:
             rows = session.execute(
@@ -447,6 +456,7 @@ class Pipeline:
         marks = sorted(folder.iterdir()) if folder.is_dir() else []
         if indexed < committed:
             count = reindex(self.archive)
+            self._clear_committed_checkpoints([int(m.name) for m in marks if m.name.isdigit()])
             for mark in marks:
                 mark.unlink(missing_ok=True)
             self.progress("reindexed", {"documents": count})
@@ -455,9 +465,21 @@ class Pipeline:
         if ids:
             index_documents(self.archive, ids)
             self.progress("reindexed", {"documents": len(ids)})
+            self._clear_committed_checkpoints(ids)
         for mark in marks:
             mark.unlink(missing_ok=True)
         return len(ids)
+
+    def _clear_committed_checkpoints(self, ids: list[int]) -> None:
+        """Page checkpoints of documents a kill caught after their commit: read and stored, not needed."""
+        with self.archive.sessions() as session:
+            shas = session.scalars(select(Document.sha256).where(
+                Document.id.in_(ids), Document.status != DocumentStatus.RECEIVED)).all()
+        for sha in shas:
+            folder = self.archive.blobs.path(self.archive.blobs.derived_key(sha))
+            if folder.is_dir():
+                for path in folder.glob(CHECKPOINT.format(n="*")):
+                    path.unlink(missing_ok=True)
 
     # -- the loop ---------------------------------------------------------------------------------
     def _default_executor(self):  # type: ignore[no-untyped-def]
@@ -513,6 +535,7 @@ class Pipeline:
                         if is_disk_full(exc):
                             raise disk_full(exc) from exc
                 flight.results[job.index] = result
+                failpoint("page_read")
                 self.progress("page", {"file": flight.item.path, "page": job.index + 1})
                 if flight.complete:
                     self._settle(flight, summary)
@@ -577,7 +600,7 @@ class Pipeline:
         filename = item.filename or path.name
         reason, message = failure_reason(exc), failure_message(exc)
         try:
-            if entry_problem(path) is None:
+            if reason not in LISTED_ONLY and entry_problem(path) is None:
                 return self._quarantine(item, path, filename, None, reason, message)
         except Exception as again:  # the copy failed too: list it
             if is_disk_full(again):
@@ -639,6 +662,7 @@ class Pipeline:
                     os.close(lock)
                     return None, self._duplicate(item, filename, digest, self._existing(digest))
                 document_id = document_id_or_none
+                failpoint("received")
         except BaseException:
             os.close(lock)
             raise
@@ -738,8 +762,11 @@ class Pipeline:
         if self.index:
             self._mark_unindexed(flight.document_id)  # removed once indexed; a kill in between is seen at start
         outcome = self._commit(flight, pages, extraction)
+        self._clear_checkpoints(flight)  # a kill before this is seen by its index mark (recover_index)
+        failpoint("committed")
         if self.index and outcome.outcome == IntakeOutcome.ARCHIVED:
             self._index(flight.document_id)
+            failpoint("indexed")
         return outcome
 
     def _memory(self) -> SupplierMemory:
@@ -764,11 +791,12 @@ class Pipeline:
             if document is not None:
                 session.delete(document)
             for rec in session.scalars(select(IntakeRecord).where(IntakeRecord.document_id == flight.document_id)):
-                rec.outcome = IntakeOutcome.QUARANTINED
-                rec.reason = reason
-                rec.message = message
-                rec.quarantine_path = q.path
                 rec.document_id = None
+                if rec.outcome == IntakeOutcome.PENDING:  # its own row, not a concurrent duplicate's
+                    rec.outcome = IntakeOutcome.QUARANTINED
+                    rec.reason = reason
+                    rec.message = message
+                    rec.quarantine_path = q.path
         return FileOutcome(flight.item, IntakeOutcome.QUARANTINED, reason=reason, message=message,
                            quarantine_path=q.path)
 
@@ -828,7 +856,8 @@ class Pipeline:
             session.flush()
             for hook in self.commit_hooks:
                 hook(session, document, self)
-            for rec in session.scalars(select(IntakeRecord).where(IntakeRecord.document_id == document.id)):
+            for rec in session.scalars(select(IntakeRecord).where(  # its own row, not a duplicate's
+                    IntakeRecord.document_id == document.id, IntakeRecord.outcome == IntakeOutcome.PENDING)):
                 rec.outcome = IntakeOutcome.ARCHIVED
             audit.record(session, actor=self.actor, action="document.processed", object_type="document",
                          object_id=document.id, document_id=document.id, new=document.status,

@@ -9,14 +9,13 @@ A job that raises comes back as its exception; a job that kills its worker proce
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import select
 import signal
-import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -101,26 +100,40 @@ class SerialExecutor:
 PRELOAD = ["capture.read"]
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+def _exit_when_gone(pid: int) -> None:
+    """Block until process ``pid`` has exited (a pidfd where Linux has them, else a poll), then end this one."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+    else:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                continue
+    os._exit(1)
 
 
-def die_with_parent() -> None:
-    """Linux: this process is killed when the process that started it dies (even by kill -9)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+def die_with(pid: int) -> None:
+    """This process ends when process ``pid`` ends, even by kill -9. (A pool worker's parent is the fork
+    server, and every worker holds the fork server's "alive" pipe open, so neither would notice the
+    importing process die: each would wait for work for ever.)"""
+    threading.Thread(target=_exit_when_gone, args=(pid,), name="die-with-parent", daemon=True).start()
 
 
-def _init_worker() -> None:
+def _init_worker(owner: int | None = None) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     # Ctrl-C is for the parent, which stops feeding work and lets pages in flight finish; a worker
     # interrupted by the terminal's signal would turn its page into an error.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker's parent is the fork server, which exits when the importing process dies: the workers
-    # go with it instead of waiting for work for ever.
-    die_with_parent()
+    if owner is not None:
+        die_with(owner)
 
 
 @contextlib.contextmanager
@@ -165,7 +178,8 @@ class PoolExecutor:
                 with _safe_path_environment():
                     multiprocessing.forkserver.ensure_running()
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=self._context, initializer=_init_worker
+                max_workers=self.workers, mp_context=self._context, initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -219,7 +233,8 @@ class PoolExecutor:
         if self._context.get_start_method() == "forkserver":
             with _safe_path_environment():
                 multiprocessing.forkserver.ensure_running()
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker,
+                                   initargs=(os.getpid(),))
         try:
             return pool.submit(fn, item).result()
         except BrokenProcessPool:

@@ -15,7 +15,10 @@ from sqlalchemy import select
 from archive.models import Document, IntakeRecord
 from archive.store import Archive
 
-FINARCHIVE = [sys.executable, "-m", "cli.app"]
+# The installed command, as an administrator runs it (its sys.path is the package's, not the working
+# directory's, unlike `python -m`); the module where no script is installed.
+_SCRIPT = Path(sys.executable).with_name("finarchive")
+FINARCHIVE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "cli.app"]
 
 
 @pytest.fixture
@@ -58,4 +61,4 @@ def indexed_ids(home: Path) -> set[int]:
     from search.types import SearchQuery
 
     with Archive.open(environ={"FINARCHIVE_HOME": str(home)}) as arc:
-        return {hit.doc_id for hit in arc.search.search(SearchQuery(limit=10_000)).hits}
+        return {hit.doc_id for hit in arc.search.search(SearchQuery(limit=1000)).hits}

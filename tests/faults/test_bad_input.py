@@ -111,8 +111,12 @@ def test_a_file_changing_while_it_is_stored_is_listed_not_archived_half(tmp_path
     path = make_text_pdf(tmp_path / "growing.pdf", WAYBILL_LINES)
     store = BlobStore(tmp_path / "blobs")
     digest = "0" * 64  # not the file's hash: as if it grew between hashing and storing
-    with pytest.raises(OSError, match="changed while it was being stored"):
+    from archive.blobs import FileChangedError
+    from archive.pipeline import failure_reason
+
+    with pytest.raises(FileChangedError, match="changed while it was being stored") as caught:
         store.put_file(path, digest)
+    assert failure_reason(caught.value) == "changing"
     assert not list((tmp_path / "blobs").rglob("*0000*")) and not list((tmp_path / "blobs").rglob(".incoming-*"))
 
 

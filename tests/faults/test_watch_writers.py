@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _wait(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -67,7 +68,7 @@ def test_a_paused_or_growing_file_is_archived_once_whole(tmp_path: Path, home: P
         assert _wait(lambda: not target.exists(), 120), "the complete file was never settled"
     finally:
         watch.send_signal(signal.SIGTERM)
-        out, err = watch.communicate(timeout=120)
+        _, err = watch.communicate(timeout=120)
     assert "Traceback" not in err, err
     docs = documents(home)
     assert [sha for _, _, sha in docs] == [_sha(source)], (docs, err[-3000:])
