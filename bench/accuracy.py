@@ -3,7 +3,9 @@
 Sets (each a folder; the OCR of every file is cached under bench/out/ocr-cache keyed by file hash):
 - ``samples``: samples/ with its ``*.truth.json`` files (or any folder made by samples/generate.py);
 - ``sroie``: ../shared/bench/sroie (100 real receipts; seller_name, seller_address, date, total);
-- ``invoice2data``: ../shared/bench/invoice2data (12 real invoices; number, date, total, currency, seller_name).
+- ``invoice2data``: ../shared/bench/invoice2data (12 real invoices; number, date, total, currency, seller_name);
+- ``ru-dev``: bench/ru-dev (Russian bills, acts, УПД, ТОРГ-12, счета-фактуры, receipts, Z-reports; photos, scans
+  and PDFs; every field of DESIGN's table the document prints; bench/ru-dev/README.md says which are real).
 
 Pages are read by the real pipeline (``capture.read_document``) in a process pool of 2; the timing
 reported is of a cold read (pages/min of OCR + analysis) when the cache was empty, and of the analysis
@@ -283,6 +285,19 @@ def invoice2data_cases(folder: Path) -> list[Case]:
     return cases
 
 
+def ru_dev_cases(folder: Path) -> list[Case]:
+    """bench/ru-dev: ``NAME.EXT`` beside ``NAME.json`` = {"doc_type", "fields", "source"}."""
+    cases = []
+    for truth in sorted(folder.glob("*.json")):
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or "doc_type" not in data:
+            continue  # not a truth file
+        for doc in sorted(folder.glob(f"{truth.stem}.*")):
+            if doc.suffix.lower() in SUFFIXES:
+                cases.append(Case(doc, data["doc_type"], dict(data["fields"]), group=truth.stem))
+    return cases
+
+
 SETS = {
     "samples": (lambda: REPO / "samples", samples_cases, None),
     "sroie": (lambda: SHARED_BENCH / "sroie", sroie_cases, ("date", "total", "seller_name", "seller_address")),
@@ -291,6 +306,7 @@ SETS = {
                     ("date", "total", "seller_name", "seller_address")),
     "invoice2data": (lambda: SHARED_BENCH / "invoice2data", invoice2data_cases,
                      ("number", "date", "total", "currency", "seller_name")),
+    "ru-dev": (lambda: REPO / "bench" / "ru-dev", ru_dev_cases, None),
 }
 
 

@@ -1,0 +1,68 @@
+"""bench/ru-dev: every truth file has its document, follows DESIGN's table, and names its source."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.samples.test_generator import ANY_TYPE, DOC_FIELDS, MONEY, inn_is_valid
+
+DEV = Path(__file__).resolve().parents[2] / "bench" / "ru-dev"
+SUFFIXES = {".jpg", ".png", ".pdf"}
+
+
+def _truths() -> list[tuple[Path, dict]]:
+    return [(p, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(DEV.glob("*.json"))]
+
+
+def test_at_least_forty_documents_of_every_russian_type() -> None:
+    truths = _truths()
+    files = [f for p, _ in truths for f in DEV.glob(p.stem + ".*") if f.suffix in SUFFIXES]
+    assert len(files) >= 40
+    assert {t["doc_type"] for _, t in truths} == {"invoice", "act", "upd", "waybill", "vat_invoice", "receipt",
+                                                  "z_report"}
+    assert {f.suffix for f in files} == SUFFIXES
+    assert sum(1 for _, t in truths if t["source"]["kind"] == "real") >= 1
+    assert sum(f.stat().st_size for f in DEV.iterdir()) < 30 * 2**20
+
+
+def test_truth_follows_design_and_every_file_opens() -> None:
+    for path, t in _truths():
+        fields = t["fields"]
+        assert set(fields) <= DOC_FIELDS[t["doc_type"]] | ANY_TYPE, path.name
+        if "date" in fields:
+            date.fromisoformat(fields["date"])
+        for name in ("total", "vat", "cash_total", "card_total"):
+            if name in fields:
+                assert MONEY.match(fields[name]), (path.name, name)
+        for name in ("seller_inn", "buyer_inn"):
+            if name in fields:
+                assert inn_is_valid(fields[name]), (path.name, name)
+        for name in ("seller_kpp", "buyer_kpp"):
+            if name in fields:
+                assert re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", fields[name]), (path.name, name)
+        docs = [f for f in DEV.glob(path.stem + ".*") if f.suffix in SUFFIXES]
+        assert docs, path.name
+        for doc in docs:
+            if doc.suffix == ".pdf":
+                assert len(PdfReader(doc).pages) >= 1
+            else:
+                with Image.open(doc) as img:
+                    img.load()
+                    assert max(img.size) <= 3600, doc.name  # a 300-dpi A4 scan at most
+
+
+def test_real_documents_name_repository_path_commit_and_licence() -> None:
+    sources = (DEV / "SOURCES.md").read_text(encoding="utf-8")
+    for path, t in _truths():
+        src = t["source"]
+        if src["kind"] == "real":
+            assert re.fullmatch(r"[0-9a-f]{40}", src["commit"]), path.name
+            assert src["repository"] in sources and src["commit"] in sources and src["licence"]
+        else:
+            assert src["kind"] == "generated" and path.stem.startswith("gen_")
