@@ -20,7 +20,7 @@ from capture.types import PageText
 from classify._layout import Row, document_rows
 from classify._labels import Label, either, labels, token, words
 from classify._lookalikes import as_digits, letters_for
-from classify._vat import included_rate, net_rate
+from classify._vat import included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     find_amounts,
@@ -423,23 +423,30 @@ def _is_sub(hit: Hit) -> bool:
 _RECEIPT_VAT = re.compile(r"(?:сумма )?ндс\s*(?:\d{1,2}(?:[.,]\d+)?\s*%|\d{1,2}/1\d{2})")
 
 
-def find_receipt_vat(doc: Doc) -> FieldValue | None:
+def find_receipt_vat(doc: Doc, total: FieldValue | None = None, currency: str | None = None) -> FieldValue | None:
     """A receipt's VAT: the sum of the НДС amounts it prints per rate («СУММА НДС 20% =16.67», «НДС 10% 4.55»),
-    the summary rows («сумма ндс») when it prints them, else every row that names a rate and an amount."""
+    the summary rows («сумма ндс») when it prints them, else every row that names a rate and an amount; each
+    amount with its kopecks, as a till prints them, and the sum within the currency's rates of the total."""
     rows = [(r, m) for r in doc.rows for m in [_RECEIPT_VAT.search(r.folded)] if m]
     summary = [(r, m) for r, m in rows if m.group().startswith("сумма")]
     amounts = []
     for row, m in summary or rows:
-        found = find_amounts(_money_text(row.text[m.end():]))
+        found = [a for a in find_amounts(_money_text(row.text[m.end():]))
+                 if re.search(r"[.,]\s?\d{2}$", row.text[m.end() + a[1]:m.end() + a[2]])]
         if found:
             value, s, e = found[-1]
             amounts.append((Decimal(value), Hit(value, row.text[m.end() + s:m.end() + e], row, m.end() + s,
                                                 m.end() + e, 0.9)))
     if not amounts:
         return None
-    total = sum((v for v, _ in amounts), Decimal(0))
-    last = amounts[-1][1]
-    return replace(last, value=f"{total}").field("vat")
+    vat = sum((v for v, _ in amounts), Decimal(0))
+    if total is not None:
+        t = Decimal(total.value)
+        rates = [r for r in vat_rates(currency) if r > 0]
+        low, high = (t * r / (100 + r) for r in (min(rates, default=0), max(rates, default=0)))
+        if not low - _CENT <= vat <= high + _CENT:
+            return None  # an item's VAT read without its summary, or misread: no share the total's VAT can be
+    return replace(amounts[-1][1], value=f"{vat}").field("vat")
 
 
 def find_vat(doc: Doc, doc_type: str, total: FieldValue | None, currency: str | None = None) -> FieldValue | None:
@@ -472,12 +479,19 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None, currency: str | 
         net = _net_vat(doc, t, currency)
         if net is not None:
             return net
+        # a labelled VAT that is a rate of the total itself, not of the net (a bill that charged the rate
+        # on the amount due): given as printed, for validation to send to review
+        on_total = [h for h in candidates if h.priority >= 1.0 and 0 < Decimal(h.value) < t
+                    and net_rate(t, Decimal(h.value), currency, _CENT) is not None]
+        if on_total:
+            return on_total[-1].field("vat", 0.6)
         if re.search(r"ндс\s*\(?0\s?%|vat\s*\(?0\s?%|без ндс|ндс не облагается|vat exempt", doc.text):
             zero = [h for h in hits if h.value == "0.00"]
             if zero:
                 return zero[-1].field("vat")
         return None
-    labelled = _best(candidates, last=True)
+    # no total to check it against: a labelled amount printed with its kopecks ("НДС 20% 98" lost them)
+    labelled = _best([h for h in candidates if re.search(r"[.,]\s?\d{2}$", h.raw)], last=True)
     return labelled.field("vat", 0.6) if labelled else None
 
 
@@ -670,7 +684,7 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 out[name] = value
     if "vat" in spec.fields:
         currency = out["currency"].value if "currency" in out else None
-        vat = find_receipt_vat(doc) if doc_type == "receipt" else None
+        vat = find_receipt_vat(doc, out.get("total"), currency) if doc_type == "receipt" else None
         vat = vat or find_vat(doc, doc_type, out.get("total"), currency)
         if vat is not None:
             out["vat"] = vat

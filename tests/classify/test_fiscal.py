@@ -115,3 +115,16 @@ def test_fiscal_numbers_after_a_stray_mark_and_no_cash_in_a_cashier() -> None:
     got = analyse([text_page(slip)]).values()
     assert got["fd_no"] == "24976" and got["fp"] == "2765116426"
     assert "cash_total" not in got
+
+
+def test_a_bill_that_charged_vat_on_the_total_gives_the_vat_for_review() -> None:
+    bill = ("Счет на оплату № 7 от 04.03.2026\nПоставщик: ИП Петров П. П.\nИтого: 1000.00\n"
+            "В том числе НДС: 200.00\nВсего к оплате: 1000.00")
+    got = analyse([text_page(bill)])
+    assert got.values()["vat"] == "200.00"  # as printed: 20 % of the total, not the 166.67 it includes
+    assert got.needs_review and any(p.code == "vat_arithmetic" for p in got.problems)
+
+
+def test_an_items_vat_alone_is_no_receipts_vat() -> None:
+    slip = "ООО «Альфа»\nКАССОВЫЙ ЧЕК\nХлеб =5000.00\nНДС 10% =4.55\nИТОГ =5000.00"
+    assert "vat" not in analyse([text_page(slip)]).values()  # 4.55 can be no VAT of 5000.00

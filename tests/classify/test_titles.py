@@ -90,3 +90,9 @@ def test_large_print_makes_a_sure_title_line() -> None:
     assert analyse([_page(lines + body)]).doc_type == "contract"
     same = [(text, 30) for text, _ in lines]
     assert analyse([_page(same + body)]).doc_type == "act"  # all of one size: the table's order decides
+
+
+def test_upd_whose_side_box_wraps_its_name() -> None:
+    text = ("Универсальный\nСчет-фактура № 20 от 26.10.2025 (1)\nпередаточный документ (акт)\n"
+            "Продавец: ООО «Альфа» (2)\n(акт) Документ об отгрузке: № 1-2 от 26.10.2025")
+    assert classify_text(text)[0] == "upd"
