@@ -42,7 +42,10 @@ def _assert_whole(home: Path, files: list[Path]) -> None:
     assert not list((home / "blobs").rglob("*.result.json"))
 
 
-@pytest.mark.parametrize("stage", ["storing", "received", "page_read", "committed", "indexed"])
+@pytest.mark.parametrize("stage", [
+    pytest.param("storing", marks=pytest.mark.slow), pytest.param("received", marks=pytest.mark.slow),
+    "page_read", pytest.param("committed", marks=pytest.mark.slow), pytest.param("indexed", marks=pytest.mark.slow),
+])
 def test_an_import_killed_at_any_stage_is_finished_by_the_next_run(tmp_path: Path, home: Path, stage: str) -> None:
     files = _inputs(tmp_path / "in")
     killed = finarchive(home, "import", "--json", "--workers", "1", str(tmp_path / "in"),
@@ -113,7 +116,7 @@ def _alive(pids: set[int]) -> set[int]:
 def test_ocr_workers_die_with_their_killed_parent_and_never_import_from_the_cwd(tmp_path: Path, home: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for n in range(4):
+    for n in range(3):
         make_scan(folder / f"scan-{n}.png", WAYBILL_LINES, size=(1240, 1754))
     cwd = tmp_path / "cwd"
     cwd.mkdir()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
+
 from archive.pipeline import FEED_SLICE, Pipeline
 from archive.store import Archive
 from capture import SerialExecutor
@@ -43,6 +45,7 @@ def test_a_big_document_takes_turns_so_a_small_one_after_it_finishes_first(tmp_p
     assert summary.archived == 2 and summary.pages == PAGES + 1
 
 
+@pytest.mark.slow
 def test_a_killed_big_document_resumes_from_its_first_unread_page(tmp_path: Path, home: Path) -> None:
     big = _big_pdf(tmp_path / "big.pdf")
     kill_after = FEED_SLICE + 2

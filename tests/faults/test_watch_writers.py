@@ -52,7 +52,8 @@ def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
     return predicate()
 
 
-@pytest.mark.parametrize("reopen", [False, True], ids=["paused-open", "closed-and-reopened"])
+@pytest.mark.parametrize("reopen", [False, pytest.param(True, marks=pytest.mark.slow)],
+                         ids=["paused-open", "closed-and-reopened"])
 def test_a_paused_or_growing_file_is_archived_once_whole(tmp_path: Path, home: Path, reopen: bool) -> None:
     inbox = tmp_path / "inbox"
     (inbox / "SPB-01").mkdir(parents=True)
