@@ -59,7 +59,7 @@ def random_photo_look(rng: random.Random, *, narrow: bool = False, landscape_pag
         fill=rng.uniform(0.78, 0.93) if not narrow else rng.uniform(0.8, 0.92),
         rotation=round(rng.uniform(-6, 6) if rng.random() < 0.7 else rng.uniform(-14, 14), 2),
         tilt=round(rng.uniform(0.01, 0.06) if rng.random() < 0.7 else rng.uniform(0.06, 0.11), 3),
-        curl=round(rng.uniform(0.0, 0.02) if not narrow else rng.uniform(0.01, 0.04), 4),
+        curl=round(rng.uniform(0.0, 0.02) if not narrow else rng.uniform(0.005, 0.025), 4),
         background=rng.choice(BACKGROUNDS),
         light=round(rng.uniform(0.1, 0.4), 3),
         shadow=round(rng.uniform(0.2, 0.5), 3) if rng.random() < 0.5 else 0.0,
@@ -326,13 +326,16 @@ def _lighting(w: int, h: int, look: PhotoLook, npr: np.random.Generator) -> np.n
 
 
 def photograph_sheet(sheet: Sheet, fields: dict[str, str], rng: random.Random,
-                     look: PhotoLook | None = None, marked: bool = True) -> tuple[Image.Image, dict]:
-    """Render a sheet, stamp and sign it (unless ``marked`` is False), photograph it."""
+                     look: PhotoLook | None = None, marked: bool | None = None) -> tuple[Image.Image, dict]:
+    """Render a sheet, stamp and sign it, photograph it. ``marked`` defaults to A4 pages only: nobody
+    stamps a till strip, and a seal over a receipt's QR would make it unreadable."""
     page = render_image(sheet)
     placed: list[dict] = []
+    narrow = sheet.width < 1000
+    if marked is None:
+        marked = not narrow
     if marked:
         page, placed = draw_marks(page, marks_for(fields, rng), sheet.family, rng)
-    narrow = sheet.width < 1000
     look = look or random_photo_look(rng, narrow=narrow, landscape_page=sheet.width > sheet.height)
     photo, info = photograph(page, look, rng.randrange(2**32))
     info["marks"] = placed

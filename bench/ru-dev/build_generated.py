@@ -2,6 +2,7 @@
 printed and photographed by a phone (samples/_photo.py), scanned, or born-digital.
 
     python bench/ru-dev/build_generated.py          # (re)writes bench/ru-dev/gen_*.{jpg,png,pdf,json}
+    python bench/ru-dev/build_generated.py receipt  # only the documents whose name contains a word given
 
 Each ``gen_NAME.EXT`` gets ``gen_NAME.json``: {"doc_type", "fields", "source"} with the fields as DESIGN.md
 normalises them. Deterministic: the plan below and seed 1137 give the same bytes.
@@ -44,8 +45,10 @@ def plan() -> list[Item]:
     return items
 
 
-def main() -> int:
+def main(only: list[str]) -> int:
     for item in plan():
+        if only and not any(word in item.name for word in only):
+            continue
         path = write(item, SEED, HERE)
         full = HERE / f"{item.name}.truth.json"
         truth = json.loads(full.read_text(encoding="utf-8"))
@@ -63,4 +66,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
