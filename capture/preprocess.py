@@ -190,7 +190,7 @@ def whiten_borders(gray: np.ndarray) -> tuple[int, int, int, int]:
     height, width = gray.shape[:2]
     # widen a little: the edge between border and paper is grey and gets cut too
     pad = 2
-    sides = [int(round(v / factor)) + pad if v else 0 for v in (left, top, right, bottom)]
+    sides = [round(v / factor) + pad if v else 0 for v in (left, top, right, bottom)]
     left_px, top_px, right_px, bottom_px = sides
     if left_px:
         gray[:, :left_px] = 255
@@ -324,5 +324,204 @@ def _rules(ink: np.ndarray) -> np.ndarray:
     height, width = ink.shape
     across = cv2.getStructuringElement(cv2.MORPH_RECT, (max(RULE_MIN, width // RULE_SHARE), 1))
     down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(RULE_MIN, height // RULE_SHARE)))
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, across) | cv2.morphologyEx(ink, cv2.MORPH_OPEN, down)
+    rules = np.bitwise_or(cv2.morphologyEx(ink, cv2.MORPH_OPEN, across), cv2.morphologyEx(ink, cv2.MORPH_OPEN, down))
     return cv2.dilate(rules, np.ones((3, 3), np.uint8))
+
+
+# --- phone photos -------------------------------------------------------------------------------------
+# A photo shows the sheet against a background (a desk, a table, a hand); a scan is all paper. The sheet is
+# found on a small copy by GrabCut, seeded with the photo's margin as background and its middle as sheet,
+# so a patterned or paper-coloured desk is told from the sheet by colour statistics, not by a threshold.
+PHOTO_ANALYSIS_WIDTH = 360
+PHOTO_MARGIN = 0.03  # the ring of the photo taken as background to seed the sheet's segmentation
+MIN_BACKGROUND_SIDES = 3  # a sheet against a background on at least this many sides is a photo...
+SIDE_BACKGROUND_SHARE = 0.6  # ...a side counting when this share of its outer strip is background
+PAPER_TOLERANCE = 30  # grey levels under the paper's brightness from which a pixel is no paper
+MIN_SHEET_SHARE = 0.15  # the sheet found must take at least this share of the photo...
+MAX_SHEET_SHARE = 0.97  # ...and leave some background
+MIN_QUAD_FILL = 0.85  # the sheet's region fills this share of its four-cornered outline (else no warp)
+# Letters are brought to this height (median height of letter-sized ink components, pixels), enlarging at
+# most MAX_PHOTO_UPSCALE times: tesseract reads capitals 20-30 px high best; a phone photo of an A4 page
+# at 960x1280 gives letters of 8-10 px.
+TARGET_LETTER_HEIGHT = 24.0
+MIN_LETTER_HEIGHT = 18.0
+MAX_PHOTO_UPSCALE = 3.0
+# Coloured ink is marks (seals, stamps, signatures) to be made to vanish when at least MARKS_SHARE of it is
+# in shapes MARK_LETTERS letter heights across or more; coloured letters are the text and stay dark.
+MARKS_SHARE = 0.5
+MARK_LETTERS = 3.0
+COLOUR_SATURATION = 60  # HSV saturation from which a pixel of ink is coloured
+MARK_SATURATION = 90  # a pixel this saturated (and not black) is a mark's ink alone, painted out
+MARK_MIN_VALUE = 50
+
+
+@dataclass(frozen=True)
+class FlatPage:
+    """A phone photo made into a flat, evenly lit grey page."""
+
+    image: np.ndarray  # 8-bit grayscale, the sheet only, upright to its own edges
+    corners: np.ndarray | None  # the sheet's corners in the photo (float32 4x2, clockwise from top-left)
+    scale: float  # how much the sheet was enlarged for its letters' height
+
+
+def has_background(gray: np.ndarray) -> bool:
+    """True when the page's outer ring is mostly not paper on at least MIN_BACKGROUND_SIDES sides: a sheet
+    photographed on a desk, not a scan (whose margins are paper, with a dark scanner edge on a side or two).
+    A few milliseconds on a small grey copy; only a page that passes is looked at in colour."""
+    step = max(1, max(gray.shape[:2]) // 400)
+    small = gray[::step, ::step]  # every step-th pixel: enough for the margins' brightness, and free
+    height, width = small.shape[:2]
+    if min(height, width) < 16:
+        return False
+    middle = small[height // 4: height - height // 4, width // 4: width - width // 4]
+    paper = float(np.percentile(middle, 90))
+    strip = max(2, round(0.02 * max(height, width)))
+    sides = (small[:strip, :], small[-strip:, :], small[:, :strip], small[:, -strip:])
+    return sum(1 for side in sides if float((side < paper - PAPER_TOLERANCE).mean()) >= SIDE_BACKGROUND_SHARE) \
+        >= MIN_BACKGROUND_SIDES
+
+
+def find_sheet(image: np.ndarray) -> np.ndarray | None:
+    """The four corners (clockwise from top-left, photo pixels) of a sheet of paper photographed against a
+    background, or ``None`` when the image is all page (a scan) or no sheet stands out."""
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+    if not has_background(ink_gray(image)):
+        return None
+    height, width = image.shape[:2]
+    factor = min(1.0, PHOTO_ANALYSIS_WIDTH / max(width, height))
+    small = cv2.resize(image, (max(8, int(width * factor)), max(8, int(height * factor))), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape[:2]
+    mask = np.full((sh, sw), cv2.GC_PR_FGD, np.uint8)
+    ring = max(2, round(PHOTO_MARGIN * max(sh, sw)))
+    mask[:ring, :] = mask[-ring:, :] = cv2.GC_BGD
+    mask[:, :ring] = mask[:, -ring:] = cv2.GC_BGD
+    mask[sh // 3: sh - sh // 3, sw // 3: sw - sw // 3] = cv2.GC_FGD
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    try:
+        cv2.grabCut(small, mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)  # type: ignore[call-overload]  # the stubs want a rect even with GC_INIT_WITH_MASK
+    except cv2.error:
+        return None
+    sheet = cv2.morphologyEx(np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.uint8), cv2.MORPH_OPEN,
+                             np.ones((5, 5), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(sheet, connectivity=4)
+    if count < 2:
+        return None
+    biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    region = (labels == biggest).astype(np.uint8)
+    share = float(region.mean())
+    if not MIN_SHEET_SHARE <= share <= MAX_SHEET_SHARE or not _background_around(region):
+        return None
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    quad = _four_corners(hull)
+    if quad is None or float(region.sum()) < MIN_QUAD_FILL * cv2.contourArea(quad.astype(np.float32)):
+        rect = cv2.minAreaRect(hull)  # a curled or torn sheet: its turned bounding box, no perspective
+        quad = cv2.boxPoints(rect)
+    return _clockwise(quad.reshape(4, 2).astype(np.float32) / factor)
+
+
+def _background_around(region: np.ndarray) -> bool:
+    height, width = region.shape
+    strip = max(2, round(0.04 * max(height, width)))
+    sides = (region[:strip, :], region[-strip:, :], region[:, :strip], region[:, -strip:])
+    return sum(1 for side in sides if 1.0 - float(side.mean()) >= SIDE_BACKGROUND_SHARE) >= MIN_BACKGROUND_SIDES
+
+
+def _four_corners(hull: np.ndarray) -> np.ndarray | None:
+    perimeter = cv2.arcLength(hull, True)
+    for epsilon in (0.01, 0.02, 0.03, 0.04, 0.06):
+        approx = cv2.approxPolyDP(hull, epsilon * perimeter, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+        if len(approx) < 4:
+            return None
+    return None
+
+
+def _clockwise(points: np.ndarray) -> np.ndarray:
+    centre = points.mean(axis=0)
+    angles = np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0])
+    ordered = points[np.argsort(angles)]  # clockwise in image coordinates (y down), from the left-most up
+    start = int(np.argmin(ordered.sum(axis=1)))  # top-left: smallest x + y
+    return np.roll(ordered, -start, axis=0)
+
+
+def unwarp(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The sheet inside ``corners`` as a flat rectangle (perspective corrected), at its size in the photo."""
+    tl, tr, br, bl = corners
+    width = round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def white_balance(image: np.ndarray) -> np.ndarray:
+    """The colour cast of the light removed: each channel scaled so the paper (its bright pixels) is white."""
+    small, _ = _small(image)
+    paper = np.percentile(small.reshape(-1, 3), 90, axis=0).astype(np.float32)
+    gains = 255.0 / np.maximum(paper, 1.0)
+    return np.clip(image.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+
+
+def ink_channel(image: np.ndarray) -> np.ndarray:
+    """Grey for a white-balanced RGB page: coloured marks over black print (seals, stamps, signatures) vanish;
+    coloured print that is the text itself (a purple till slip) stays dark (:func:`ink_gray`).
+
+    A mark is told from coloured print by its size: a seal's ring or a signature's stroke spans many
+    letters, coloured text is letters. When most of the coloured ink is in such large shapes, each pixel is
+    read in the channel its ink absorbs least (black print stays black), and ink of a clear colour alone is
+    painted out; where a mark lies over print the two multiply into a dark, greyish colour that stays."""
+    small, _ = _small(image)
+    gray = small.min(axis=2)
+    saturation = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[..., 1]
+    coloured = ((saturation >= COLOUR_SATURATION) & (gray < 200)).astype(np.uint8)
+    if not coloured.any():
+        return ink_gray(image)
+    letters = letter_height(gray) or 10.0
+    _, _, stats, _ = cv2.connectedComponentsWithStats(coloured, connectivity=8)
+    sizes = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    if areas[sizes >= MARK_LETTERS * letters].sum() < MARKS_SHARE * areas.sum():
+        return ink_gray(image)
+    out = image.max(axis=2)
+    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+    out[(hsv[..., 1] >= MARK_SATURATION) & (hsv[..., 2] >= MARK_MIN_VALUE)] = 255
+    return out
+
+
+def even_light(gray: np.ndarray) -> np.ndarray:
+    """Uneven lighting and shadows divided out: each pixel over the paper's brightness around it."""
+    height, width = gray.shape[:2]
+    factor = min(1.0, 400 / max(width, height))
+    small = cv2.resize(gray, (max(1, int(width * factor)), max(1, int(height * factor))), interpolation=cv2.INTER_AREA)
+    side = max(3, int(max(small.shape) / 25) | 1)  # wider than a letter, narrower than a shadow's edge
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side)))
+    paper = cv2.GaussianBlur(paper, (0, 0), side / 2)
+    paper = cv2.resize(paper, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    flat = gray.astype(np.float32) / np.maximum(paper, 1.0) * 255.0
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def photo_scale(gray: np.ndarray) -> float:
+    """How much to enlarge a page whose letters are too small for tesseract (1.0 when they are not)."""
+    height = letter_height(gray)
+    if height <= 0 or height >= MIN_LETTER_HEIGHT:
+        return 1.0
+    return min(MAX_PHOTO_UPSCALE, TARGET_LETTER_HEIGHT / height)
+
+
+def flatten_photo(image: np.ndarray) -> FlatPage | None:
+    """A phone photo of a sheet (RGB) as a flat, evenly lit grey page with letters of a readable height:
+    the sheet found and cut out, its perspective corrected, its colour cast removed, stamps and signatures
+    over the text made to vanish, shadows flattened. ``None`` when the image is no photo of a sheet (a scan)."""
+    corners = find_sheet(image)
+    if corners is None:
+        return None
+    sheet = white_balance(unwarp(image, corners))
+    gray = even_light(ink_channel(sheet))
+    scale = photo_scale(gray)
+    if scale > 1.0:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    return FlatPage(image=gray, corners=corners, scale=round(scale, 3))

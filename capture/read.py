@@ -17,7 +17,7 @@ import math
 import os
 import logging
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from time import perf_counter
 
@@ -25,8 +25,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from capture import _quality, ppocr, tesseract
-from capture._reread import reread_unsure
+from capture import _quality, engines
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.barcodes import read_codes
 from capture.exceptions import CaptureError, CorruptFileError, OcrError
@@ -36,6 +35,8 @@ from capture.preprocess import (
     CleanedPage,
     clean_page,
     enhance_page,
+    flatten_photo,
+    has_background,
     has_ink,
     ink_share,
     is_small_print,
@@ -65,6 +66,7 @@ COLOUR_MODES = frozenset({"RGB", "RGBA", "CMYK", "P", "YCbCr", "LAB", "HSV"})
 # labels and a column of values, losing the values' last characters at the cut ("149281." for
 # "149281.05"). Read as one column of variable-size text (psm 4) the rows stay whole.
 STRIP_ASPECT = 1.6
+PHOTO_DPI = 300  # the dpi a flattened photo is announced at (its letters are brought to that size)
 STRIP_PSM = 4
 
 
@@ -72,6 +74,7 @@ STRIP_PSM = 4
 class _Loaded:
     image: Image.Image  # 8-bit grayscale
     dpi: int
+    photo: bool = False  # a phone photo made flat (capture.preprocess.flatten_photo): image is the flat sheet
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,11 @@ def _render_pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> _Loade
                 scale = math.sqrt(max_pixels / (width * height))  # a huge page: render smaller
             bitmap = page.render(scale=scale, grayscale=True)
             image = bitmap.to_pil().convert("L")
-        except Exception as exc:  # noqa: BLE001 - pdfium reports failures as bare exceptions
+        except Exception as exc:  # pdfium reports failures as bare exceptions
             raise _PageFailure(
                 CorruptFileError(f"page {index + 1} of {os.path.basename(path)} cannot be rendered: {exc}", path=path)
             ) from exc
-        return _Loaded(image, int(round(scale * 72)))
+        return _Loaded(image, round(scale * 72))
     finally:
         pdf.close()
 
@@ -156,7 +159,7 @@ def _read_text_layer_page(job: PageJob) -> PageResult:
         page = read_text_layer(job.path, job.index, dpi=job.dpi)
     except CaptureError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on broken content streams
+    except Exception as exc:  # pdfminer raises anything on broken content streams
         raise _PageFailure(CorruptFileError(f"text layer of page {job.index + 1}: {exc}", path=job.path)) from exc
     if not job.derived_dir:
         return PageResult(job=job, page=page)
@@ -169,33 +172,166 @@ def _read_text_layer_page(job: PageJob) -> PageResult:
     return PageResult(job=job, page=page, cleaned_image=png, thumbnail=thumb, page_pdf=page_pdf)
 
 
+# --- the route of a scanned page ------------------------------------------------------------------
+# A page with no text layer goes through these steps, top to bottom (as OCRmyPDF's pipeline does). Each
+# step looks at the page's properties and either acts or passes the page on as it is: a clean upright scan
+# is cleaned and read once, and pays nothing for the steps that are not for it. The OCR engines are behind
+# capture/engines: the steps never name one.
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A page on its way through the steps."""
+
+    job: PageJob
+    loaded: _Loaded
+    tmp: str  # a folder for the images tesseract reads
+    want_pdf: bool
+    cleaned: CleanedPage | None = None
+    best: _Reading | None = None
+    route: str = ""  # which first reading the page got: sideways, small print or upright
+
+
+def flatten_photo_page(page: _Page) -> _Page:
+    """A phone photo of a sheet (its margins are a desk, not paper) becomes the flat sheet, evenly lit, its
+    letters brought to a readable height; a scan is left as it is, after a look at its margins."""
+    gray = np.asarray(page.loaded.image, dtype=np.uint8)
+    if not has_background(gray):
+        return page
+    colour = _colour_array(page.job)
+    flat = flatten_photo(colour if colour is not None else gray)
+    if flat is None:
+        return page
+    # letters now have the height of 10-12 pt print at 300 dpi, whatever the photo's nominal dpi was
+    return replace(page, loaded=_Loaded(Image.fromarray(flat.image), PHOTO_DPI, photo=True))
+
+
+def clean(page: _Page) -> _Page:
+    """Dark scanner borders whitened, the page straightened, impulse noise taken out."""
+    return replace(page, cleaned=clean_page(page.loaded.image))
+
+
+def read_sideways(page: _Page) -> _Page:
+    """A page whose lines visibly run up or down is turned a quarter: OSD says which way, and it is read
+    once, upright. A page OSD cannot tell about goes on to the usual reading."""
+    gray = _cleaned(page).image
+    if not lines_run_vertically(gray):
+        return page
+    found = _engine().orientation(_osd_image(gray, page.tmp), job=page.job)
+    if found is None or found.rotate not in (90, 270):
+        return page
+    reading = _ocr_image(gray, found.rotate, page)
+    if _quality.looks_bad(reading.words):
+        plain = _ocr_image(gray, 0, page)
+        reading = plain if plain.score > reading.score else reading
+    return replace(page, best=reading, route="sideways")
+
+
+def read_small_print(page: _Page) -> _Page:
+    """Small print (a receipt photographed or scanned at low resolution) is read from the enhanced,
+    enlarged copy first, as that is the one that usually reads; the page as it is when that looks bad."""
+    cleaned = _cleaned(page)
+    if page.best is not None or not is_small_print(cleaned.image):
+        return page
+    best = _read_enhanced_copy(page, 0)
+    if _quality.looks_bad(best.words):
+        plain = _ocr_image(cleaned.image, 0, page)
+        best = plain if plain.score > best.score else best
+    return replace(page, best=best, route="small print")
+
+
+def read_upright(page: _Page) -> _Page:
+    """The one reading of an ordinary page: the cleaned page as it lies."""
+    if page.best is not None:
+        return page
+    return replace(page, best=_ocr_image(_cleaned(page).image, 0, page), route="upright")
+
+
+def fix_orientation(page: _Page) -> _Page:
+    """The reading looks bad: ask OSD, try what it says (or 180), keep the best.
+
+    A rotation OSD did not name must beat the upright reading by UNASKED_ROTATION_MARGIN: otherwise an
+    upright page that reads as noise either way was kept turned whenever the turned noise scored a little
+    higher. A blank page is not turned, whatever OSD says."""
+    first = _best(page)
+    if page.route == "sideways" or not _quality.looks_bad(first.words):
+        return page
+    if ink_share(_cleaned(page).image) < MIN_INK_FOR_ORIENTATION:
+        return page
+    found = _engine().orientation(_osd_image(first.gray, page.tmp), job=page.job)
+    if found is not None and found.rotate == 0:
+        return page
+    asked = found is not None
+    candidates = (found.rotate,) if found is not None else FALLBACK_ROTATIONS
+    margin = 1.0 if asked else UNASKED_ROTATION_MARGIN
+    best = first
+    for rotation in candidates:
+        reading = _ocr_image(first.gray, rotation, page, first.scale)
+        if reading.score > best.score * margin:
+            best = reading
+    return replace(page, best=best)
+
+
+def read_enhanced(page: _Page) -> _Page:
+    """A page still read badly is read once more from the enhanced copy (coloured ink kept dark, stripes
+    and dark surroundings whitened, small pages enlarged, thin strokes thickened); the better reading stays."""
+    first = _best(page)
+    if page.route != "upright" or not _quality.looks_bad(first.words) or not has_ink(_cleaned(page).image):
+        return page
+    reading = _read_enhanced_copy(page, first.rotation)
+    return replace(page, best=reading) if reading.score > first.score else page
+
+
+def take_second_look(page: _Page) -> _Page:
+    """The second-look engines a page's properties call for (capture/engines: PP-OCR for Latin script read
+    poorly, the unsure words cut out and read again), the first that gives words winning. One that fails
+    leaves the reading as it was."""
+    best = _best(page)
+    upright = rotate_right_angle(best.gray, best.rotation)
+    for engine in engines.SECOND_LOOKS:
+        if not engine.wanted(page.job, best.words):
+            continue
+        try:
+            words = engine.look(best.words, upright, best.scale, job=page.job, dpi=page.loaded.dpi, tmp=page.tmp)
+        except (RuntimeError, ValueError, cv2.error) as exc:
+            log.warning("%s failed on %s page %d, the reading before it kept: %s", engine.name, page.job.path,
+                        page.job.index + 1, exc)
+            continue
+        if words is not None:
+            return replace(page, best=replace(best, words=words))
+    return page
+
+
+OCR_STEPS: tuple[Callable[[_Page], _Page], ...] = (
+    flatten_photo_page,
+    clean,
+    read_sideways,
+    read_small_print,
+    read_upright,
+    fix_orientation,
+    read_enhanced,
+    take_second_look,
+)
+
+
 def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
     number = job.index + 1
-    cleaned = clean_page(loaded.image)
     want_pdf = job.derived_dir is not None
     with tempfile.TemporaryDirectory(prefix=".ocr-", dir=job.derived_dir) as tmp:
+        page = _Page(job, loaded, tmp, want_pdf)
         try:
-            best = _read_sideways(cleaned.image, tmp, job, loaded.dpi, want_pdf)
-            if best is None:
-                best = _read_upright(job, loaded, cleaned, tmp, want_pdf)
-            best = _second_look(job, best, loaded.dpi, tmp)
+            for step in OCR_STEPS:
+                page = step(page)
         except OcrError as exc:
             raise _PageFailure(exc) from exc
+        best, cleaned = _best(page), _cleaned(page)
         height, width = cleaned.image.shape[:2]
         if best.rotation in (90, 270):
             width, height = height, width
-        page = PageText(
-            number=number,
-            width=width,
-            height=height,
-            words=best.words,
-            source=TextSource.OCR,
-            rotation=best.rotation,
-            skew=cleaned.skew,
-            codes=_qr_codes(loaded.image, job),
-        )
+        text = PageText(number=number, width=width, height=height, words=best.words, source=TextSource.OCR,
+                        rotation=best.rotation, skew=cleaned.skew, codes=_qr_codes(page.loaded.image, job))
         if not job.derived_dir:
-            return PageResult(job=job, page=page)
+            return PageResult(job=job, page=text)
         # The viewer's image is the page tesseract read (cleaned, upright), at the page's own size as the
         # words' boxes are.
         image, thumb = _derived_paths(job, ".jpg")
@@ -209,7 +345,7 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
         page_pdf = os.path.join(job.derived_dir, f"page-{number}.pdf")
         with open(page_pdf, "wb") as fh:
             fh.write(best.pdf or b"")
-    return PageResult(job=job, page=page, cleaned_image=image, thumbnail=thumb, page_pdf=page_pdf)
+    return PageResult(job=job, page=text, cleaned_image=image, thumbnail=thumb, page_pdf=page_pdf)
 
 
 def _qr_codes(image: Image.Image, job: PageJob) -> tuple[str, ...]:
@@ -222,36 +358,25 @@ def _qr_codes(image: Image.Image, job: PageJob) -> tuple[str, ...]:
         return ()
 
 
-def _second_look(job: PageJob, best: _Reading, dpi: int, tmp: str) -> _Reading:
-    """A page in Latin script read again by PP-OCR (:mod:`capture.ppocr`) when it is installed; any other
-    page's unsure words looked at again (:mod:`capture._reread`). Either is optional: when it fails, the
-    page's first reading stands."""
-    number = job.index + 1
-    upright = rotate_right_angle(best.gray, best.rotation)
-    if ppocr.is_latin_page(best.words) and ppocr.reads_poorly(best.words) and ppocr.wanted(job.latin_engine):
-        try:
-            words = ppocr.read(upright, best.scale)
-        except (RuntimeError, ValueError, cv2.error) as exc:
-            log.warning("PP-OCR failed on %s page %d, tesseract's reading kept: %s", job.path, number, exc)
-        else:
-            if ppocr.better(words, best.words):
-                return replace(best, words=ppocr.fuse(words, best.words))
-    try:
-        words = reread_unsure(best.words, upright, best.scale, languages=job.languages, dpi=dpi, tmp=tmp,
-                              timeout=job.ocr_timeout)
-        return replace(best, words=words)
-    except (RuntimeError, ValueError, cv2.error) as exc:
-        log.warning("second look at unsure words of %s page %d failed: %s", job.path, number, exc)
-        return best
+def _cleaned(page: _Page) -> CleanedPage:
+    assert page.cleaned is not None, "the clean step runs before the readings"
+    return page.cleaned
 
 
-def _ocr_image(
-    gray: np.ndarray, rotation: int, tmp: str, job: PageJob, dpi: int, want_pdf: bool, scale: int = 1
-) -> _Reading:
+def _best(page: _Page) -> _Reading:
+    assert page.best is not None, "read_upright gives every page a reading"
+    return page.best
+
+
+def _engine() -> engines.PageEngine:
+    return engines.page_engine()
+
+
+def _ocr_image(gray: np.ndarray, rotation: int, page: _Page, scale: int = 1) -> _Reading:
     # Tesseract reads an uncompressed PGM, whether or not a PDF is wanted: what is read never depends on
     # which derived files are written (`extract` writes none, `import` all), so both read alike.
     # id(gray): the cleaned and the enhanced page are both alive here, and neither's file may be overwritten
-    path = os.path.join(tmp, f"page-{rotation}-{id(gray)}.pgm")
+    path = os.path.join(page.tmp, f"page-{rotation}-{id(gray)}.pgm")
     turned = rotate_right_angle(gray, rotation)
     if not cv2.imwrite(path, turned):
         raise OcrError(f"cannot write {path}", path=path)
@@ -259,7 +384,7 @@ def _ocr_image(
     # the enlarged strokes for noise (measured: a purple-ink receipt read 142 words instead of 271).
     height, width = turned.shape[:2]
     psm = STRIP_PSM if height >= STRIP_ASPECT * width else None
-    out = tesseract.ocr(path, languages=job.languages, dpi=dpi, pdf=want_pdf, timeout=job.ocr_timeout, psm=psm)
+    out = _engine().read(path, job=page.job, dpi=page.loaded.dpi, pdf=page.want_pdf, psm=psm)
     words = out.words if scale == 1 else tuple(_shrink(w, scale) for w in out.words)
     return _Reading(words, out.pdf, rotation, path, _quality.score(words), gray, scale)
 
@@ -269,38 +394,13 @@ def _shrink(word: OcrWord, scale: int) -> OcrWord:
     return replace(word, box=(left // scale, top // scale, -(-right // scale), -(-bottom // scale)))
 
 
-def _read_upright(job: PageJob, loaded: _Loaded, cleaned: CleanedPage, tmp: str, want_pdf: bool) -> _Reading:
-    """A page not visibly sideways. Normally: the cleaned page; when that looks bad, the orientation
-    check (a page upside down is common and cheap to tell), and only then the enhanced copy. Small print
-    the other way round: the enhanced copy first, as it is the one that usually reads."""
-    turnable = ink_share(cleaned.image) >= MIN_INK_FOR_ORIENTATION
-    if is_small_print(cleaned.image):
-        best = _read_enhanced(job, loaded, cleaned.skew, None, 0, tmp, want_pdf)
-        if _quality.looks_bad(best.words):
-            plain = _ocr_image(cleaned.image, 0, tmp, job, loaded.dpi, want_pdf)
-            best = plain if plain.score > best.score else best
-        if _quality.looks_bad(best.words) and turnable:
-            best = _fix_orientation(best.gray, best, tmp, job, loaded.dpi, want_pdf)
-        return best
-    best = _ocr_image(cleaned.image, 0, tmp, job, loaded.dpi, want_pdf)
-    if _quality.looks_bad(best.words) and turnable:
-        best = _fix_orientation(cleaned.image, best, tmp, job, loaded.dpi, want_pdf)
-    if _quality.looks_bad(best.words) and has_ink(cleaned.image):
-        best = _read_enhanced(job, loaded, cleaned.skew, best, best.rotation, tmp, want_pdf)
-    return best
-
-
-def _read_enhanced(
-    job: PageJob, loaded: _Loaded, skew: float, first: _Reading | None, rotation: int, tmp: str, want_pdf: bool
-) -> _Reading:
-    """Read an enhanced copy of the page (from its colours when it has them); with a ``first`` reading,
-    keep whichever of the two scores better."""
-    source = _colour_array(job)
+def _read_enhanced_copy(page: _Page, rotation: int) -> _Reading:
+    """Read an enhanced copy of the page (from its colours when it has them; a flattened photo from itself)."""
+    source = None if page.loaded.photo else _colour_array(page.job)
     if source is None:
-        source = np.asarray(loaded.image, dtype=np.uint8)
-    enhanced = enhance_page(source, skew=skew)
-    reading = _ocr_image(enhanced.image, rotation, tmp, job, loaded.dpi, want_pdf, enhanced.scale)
-    return reading if first is None or reading.score > first.score else first
+        source = np.asarray(page.loaded.image, dtype=np.uint8)
+    enhanced = enhance_page(source, skew=_cleaned(page).skew)
+    return _ocr_image(enhanced.image, rotation, page, enhanced.scale)
 
 
 def _colour_array(job: PageJob) -> np.ndarray | None:
@@ -318,43 +418,6 @@ def _colour_array(job: PageJob) -> np.ndarray | None:
             return np.asarray(frame.convert("RGB"), dtype=np.uint8)
     except (CaptureError, OSError, EOFError, ValueError, SyntaxError):
         return None  # the grey page it was first read from will do
-
-
-def _read_sideways(gray: np.ndarray, tmp: str, job: PageJob, dpi: int, want_pdf: bool) -> _Reading | None:
-    """A page whose lines visibly run up or down is turned a quarter: ask OSD which way first and read it
-    once, upright. ``None`` when the page is not sideways or OSD cannot tell (then the usual path runs)."""
-    if not lines_run_vertically(gray):
-        return None
-    found = tesseract.detect_orientation(_osd_image(gray, tmp), timeout=job.ocr_timeout)
-    if found is None or found.rotate not in (90, 270):
-        return None
-    reading = _ocr_image(gray, found.rotate, tmp, job, dpi, want_pdf)
-    if _quality.looks_bad(reading.words):
-        plain = _ocr_image(gray, 0, tmp, job, dpi, want_pdf)
-        return plain if plain.score > reading.score else reading
-    return reading
-
-
-def _fix_orientation(
-    gray: np.ndarray, first: _Reading, tmp: str, job: PageJob, dpi: int, want_pdf: bool
-) -> _Reading:
-    """The first reading looks bad: ask tesseract's OSD, try what it says (or 180), keep the best.
-
-    ``gray`` is the image ``first`` was read from (``first.scale`` times the page's size). A rotation
-    OSD did not name must beat the upright reading by UNASKED_ROTATION_MARGIN: otherwise an upright page
-    that reads as noise either way was kept turned whenever the turned noise scored a little higher."""
-    found = tesseract.detect_orientation(_osd_image(gray, tmp), timeout=job.ocr_timeout)
-    asked = found is not None and found.rotate != 0
-    candidates = (found.rotate,) if asked else FALLBACK_ROTATIONS
-    if found is not None and found.rotate == 0:
-        return first
-    margin = 1.0 if asked else UNASKED_ROTATION_MARGIN
-    best = first
-    for rotation in candidates:
-        reading = _ocr_image(gray, rotation, tmp, job, dpi, want_pdf, first.scale)
-        if reading.score > best.score * margin:
-            best = reading
-    return best
 
 
 def _osd_image(gray: np.ndarray, tmp: str) -> str:
@@ -390,7 +453,7 @@ def _write_png(gray: np.ndarray, path: str) -> None:
 def _write_thumbnail(gray: np.ndarray, path: str) -> None:
     height, width = gray.shape[:2]
     factor = THUMBNAIL_WIDTH / max(width, 1)
-    small = cv2.resize(gray, (THUMBNAIL_WIDTH, max(1, int(round(height * factor)))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(gray, (THUMBNAIL_WIDTH, max(1, round(height * factor))), interpolation=cv2.INTER_AREA)
     cv2.imwrite(path, small, [cv2.IMWRITE_JPEG_QUALITY, 80])
 
 
@@ -430,8 +493,9 @@ def read_document(
                 raise outcome  # the file cannot be read at all, or the machine lacks tesseract
             if isinstance(outcome, BaseException):
                 page = PageText(job.index + 1, 0, 0, (), error=f"crashed: {outcome!r}")
-                outcome = PageResult(job=job, page=page)
-            results[job.index] = outcome
+                results[job.index] = PageResult(job=job, page=page)
+            else:
+                results[job.index] = outcome
     finally:
         if own:
             runner.close()
@@ -459,7 +523,8 @@ def merge_pdfs(page_pdfs: Iterable[str | os.PathLike[str]], out_path: str | os.P
     return out_path
 
 
-def searchable_pdf(original: str | os.PathLike[str], results: Sequence[PageResult], out_path: str | os.PathLike[str]) -> str:
+def searchable_pdf(original: str | os.PathLike[str], results: Sequence[PageResult],
+                   out_path: str | os.PathLike[str]) -> str:
     """The document's searchable PDF: the original itself when every page had its own text layer,
     else the page PDFs merged into ``out_path``. Pages that failed are left out."""
     if results and all(r.page.source == TextSource.PDF_TEXT and r.page.error is None for r in results):
