@@ -12,12 +12,12 @@ case (a date as 18.05.2025, 18.05.25, 18/05/2025 or «18 мая 2025»; an amoun
 21,989.00). It prints, per set, the share of values present in each text and the CPU seconds per page of
 each (tesseract's own processes included). Born-digital PDF pages are left out: neither side runs OCR.
 
-    python bench/reading.py                          # samples/, samples/photos/, SROIE halves A and B
+    python bench/reading.py                          # samples/, samples/photos/, SROIE and ru-dev halves
     python bench/reading.py --set photos=/tmp/ph     # any folder of images with NAME.truth.json (or key/)
     python bench/reading.py --generate-photos 30     # also 30 freshly generated photos (seed 77)
 
-SROIE (../shared/bench/sroie) is split by sorted file name: half A (the first 50) is the tuning half,
-half B is never tuned on; both are reported.
+SROIE (../shared/bench/sroie) and the Russian dev set (bench/ru-dev) are split into a tuning and a held half
+by bench/accuracy.py's fixed rule; both halves are reported, and nothing was tuned on a held half.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +38,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 SHARED = REPO.parent / "shared" / "bench"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
-SROIE_FIELDS = {"company": "seller_name", "address": "seller_address", "date": "date", "total": "total"}
 SKIP_FIELDS = {"currency"}  # a code the document may print as a sign or a word; not a value as printed
 MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
              "ноября", "декабря")
@@ -51,6 +49,7 @@ QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'
 class Item:
     image: Path
     values: dict[str, str]  # field name -> value as the truth gives it
+    group: str = ""  # the document (renders of one share it): the halves split by it
 
 
 def squash(text: str) -> str:
@@ -80,20 +79,28 @@ def occurs(field: str, value: str, text: str) -> bool:
     return any(form and form in squashed for form in printed_forms(field, value))
 
 
-def truth_items(folder: Path) -> Iterator[Item]:
-    """Images with NAME.truth.json beside them (samples/), or img/ + key/ (SROIE)."""
+def truth_items(folder: Path) -> list[Item]:
+    """The images of a folder with truth files, read as bench/accuracy.py reads its sets (samples' NAME.truth.json,
+    SROIE's img/ + key/, ru-dev's NAME.json)."""
+    from bench.accuracy import ru_dev_cases, samples_cases, sroie_cases
+
     if (folder / "img").is_dir() and (folder / "key").is_dir():
-        for image in sorted((folder / "img").iterdir()):
-            key = folder / "key" / f"{image.stem}.json"
-            if key.exists():
-                raw = json.loads(key.read_text(encoding="utf-8"))
-                yield Item(image, {SROIE_FIELDS[k]: str(v) for k, v in raw.items() if k in SROIE_FIELDS and v})
-        return
-    for image in sorted(folder.iterdir()):
-        truth = image.with_name(image.stem + ".truth.json")
-        if image.suffix.lower() in IMAGE_SUFFIXES and truth.exists():
-            fields = json.loads(truth.read_text(encoding="utf-8"))["fields"]
-            yield Item(image, {k: str(v) for k, v in fields.items() if k not in SKIP_FIELDS and v})
+        cases = sroie_cases(folder)
+    elif any(folder.glob("*.truth.json")):
+        cases = samples_cases(folder)
+    else:
+        cases = ru_dev_cases(folder)
+    return [Item(c.path, {k: v for k, v in c.fields.items() if k not in SKIP_FIELDS and v}, c.group or c.path.stem)
+            for c in cases if c.path.suffix.lower() in IMAGE_SUFFIXES]
+
+
+def halves(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """The tuning and the held half, by bench/accuracy.py's fixed rule (documents sorted by SHA-256 of name)."""
+    from bench.accuracy import Case, half_of
+
+    cases = [Case(i.image, None, i.values, group=i.group) for i in items]
+    half = half_of(cases)
+    return [i for i in items if half[i.group] == "tuning"], [i for i in items if half[i.group] == "held"]
 
 
 def children_cpu() -> float:
@@ -181,18 +188,13 @@ def measure(name: str, items: list[Item], languages: str) -> dict[str, object]:
 
 def default_sets(generated: Path | None) -> list[tuple[str, list[Item]]]:
     samples = REPO / "samples"
-    sets = [("samples", list(truth_items(samples))), ("photos", list(truth_items(samples / "photos")))]
+    sets = [("samples", truth_items(samples)), ("photos", truth_items(samples / "photos"))]
     if generated is not None:
-        sets.append(("photos-fresh", list(truth_items(generated))))
-    sroie = SHARED / "sroie"
-    if sroie.is_dir():
-        items = list(truth_items(sroie))
-        half = len(items) // 2
-        sets += [("sroie-A(tune)", items[:half]), ("sroie-B", items[half:])]
-    for folder in sorted((REPO / "bench").glob("*/")):
-        items = list(truth_items(folder))  # a set collected under bench/ (real documents with truth files)
-        if items:
-            sets.append((folder.name, items))
+        sets.append(("photos-fresh", truth_items(generated)))
+    for name, folder in (("sroie", SHARED / "sroie"), ("ru-dev", REPO / "bench" / "ru-dev")):
+        if folder.is_dir():
+            tuning, held = halves(truth_items(folder))
+            sets += [(f"{name} tuning", tuning), (f"{name} held", held)]
     return sets
 
 
@@ -203,6 +205,9 @@ def main() -> None:
     ap.add_argument("--generate-photos", type=int, default=0, metavar="N",
                     help="also N phone photos generated afresh (samples/generate.py, seed 77)")
     ap.add_argument("--languages", default="rus+eng")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="only the default sets whose name starts so (repeatable: --only sroie --only photos)")
+    ap.add_argument("--limit", type=int, default=0, help="at most N images of each set (a quick look)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -214,9 +219,13 @@ def main() -> None:
                             "--count", str(args.generate_photos), "--seed", "77", "--photo-share", "1"],
                            check=True, capture_output=True)
         if args.set:
-            sets = [(spec.split("=", 1)[0], list(truth_items(Path(spec.split("=", 1)[1])))) for spec in args.set]
+            sets = [(spec.split("=", 1)[0], truth_items(Path(spec.split("=", 1)[1]))) for spec in args.set]
         else:
             sets = default_sets(generated)
+        if args.only:
+            sets = [(name, items) for name, items in sets if any(name.startswith(o) for o in args.only)]
+        if args.limit:
+            sets = [(name, items[: args.limit]) for name, items in sets]
         rows = [measure(name, items, args.languages) for name, items in sets if items]
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
