@@ -17,7 +17,7 @@ from capture.types import PageText
 
 from classify._layout import Row
 from classify.extract import make_doc
-from classify.learned._values import full_shape, has_digit, label_token, parse_field, printed_words, same_value
+from classify.learned._values import TEXT_FIELDS, full_shape, has_digit, label_token, parse_field, printed_words, same_value
 
 LESSON_FORMAT = 1  # the JSON a lesson is stored as; a lesson of another format is not read (train rebuilds it)
 MAX_SPAN = 12  # words a value may take (a seller's name, an address)
@@ -99,9 +99,12 @@ def line_of(lines: Mapping[int, tuple[int, float]], page: int, y: int) -> float:
 def _locate(rows: Sequence[Row], name: str, value: str) -> list[tuple[Row, int, int]]:
     """Every shortest run of words (row, first, past-last) that reads as ``value``."""
     found: list[tuple[Row, int, int]] = []
+    numeric = name not in TEXT_FIELDS and name != "currency"
     for row in rows:
         words = row.words
         for i in range(len(words)):
+            if numeric and not has_digit(words[i].text):
+                continue  # a number, a date, an amount begins with a digit, or has one in its first word
             for j in range(i + 1, min(len(words), i + MAX_SPAN) + 1):
                 text = " ".join(w.text for w in words[i:j])
                 got = parse_field(name, text)

@@ -107,6 +107,7 @@ class SupplierMemory:
     def __init__(self, lessons: Iterable[Lesson] = ()) -> None:
         self.suppliers: dict[str, list[Layout]] = {}
         self.names: dict[str, str] = {}
+        self.buyers: set[str] = set()  # INNs verified documents name as the buyer (the chain's own, mostly)
         for lesson in lessons:
             self.add(lesson)
 
@@ -115,6 +116,8 @@ class SupplierMemory:
 
     def add(self, lesson: Lesson) -> None:
         layouts = self.suppliers.setdefault(lesson.supplier_key, [])
+        if lesson.values.get("buyer_inn"):
+            self.buyers.add(lesson.values["buyer_inn"])
         if lesson.supplier_name:
             self.names[lesson.supplier_key] = lesson.supplier_name
         for layout in layouts:
@@ -155,7 +158,10 @@ class SupplierMemory:
         if matched:
             key = max(matched, key=lambda m: m[0])[1]
             best_type = max((lay.doc_type() for _, k, lay in matched if k == key), key=lambda t: t[1])[0]
-            if find_parties(doc, best_type).get("buyer_inn", FieldValue("", "", 0)).value != key[4:]:
+            # An INN verified documents name as a buyer too (the chain's own, on its Z-reports and on every
+            # supplier's bill) does not say who printed the page; nor does one the rules read as the buyer's.
+            as_buyer = find_parties(doc, best_type).get("buyer_inn", FieldValue("", "", 0)).value == key[4:]
+            if not as_buyer and key[4:] not in self.buyers:
                 return self._changed(key, len([m for m in matched if m[1] == key]))
         by_layout = self._best_layout(words)
         if by_layout is not None:

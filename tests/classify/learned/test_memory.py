@@ -107,6 +107,16 @@ def test_two_suppliers_sharing_a_layout_keep_their_own_memory() -> None:
     assert "АО «Юг»" in (south.fields["total"].note or "")
 
 
+def test_the_chains_own_inn_on_a_strangers_bill_is_no_changed_layout() -> None:
+    own = page([(100, 100, "ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ"), (100, 200, f"ИНН {CHAIN}"), (100, 300, "ИТОГ 5000,00")],
+               block_per_column=False)
+    memory = SupplierMemory(learned([bill(NORTH, 1)]) + [lesson_from([own], "z_report", {
+        "seller_inn": CHAIN, "total": "5000.00"}, document_id=9)])
+    p_south, _ = bill(SOUTH, 2, labels=OTHER_LABELS, name="АО «Юг»")  # prints the chain's INN as its client's
+    assert memory.recall(make_doc([p_south]), [p_south]) is None
+    assert classify.analyse([p_south], memory=memory, today=TODAY) == classify.analyse([p_south], today=TODAY)
+
+
 def test_a_supplier_printing_no_inn_is_known_by_its_layout() -> None:
     lessons = learned([bill(NORTH, n, with_inn=False) for n in (1, 2)])
     assert lessons[0].supplier_key.startswith("layout:")
