@@ -17,7 +17,15 @@ from capture.types import PageText
 
 from classify._layout import Row
 from classify.extract import make_doc
-from classify.learned._values import TEXT_FIELDS, full_shape, has_digit, label_token, parse_field, printed_words, same_value
+from classify.learned._values import (
+    TEXT_FIELDS,
+    full_shape,
+    has_digit,
+    label_token,
+    parse_field,
+    printed_words,
+    same_value,
+)
 
 LESSON_FORMAT = 1  # the JSON a lesson is stored as; a lesson of another format is not read (train rebuilds it)
 MAX_SPAN = 12  # words a value may take (a seller's name, an address)

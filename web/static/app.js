@@ -124,7 +124,8 @@
       const response = await fetch(form.dataset.api, {
         method: "POST", credentials: "same-origin",
         headers: JSON_HEADERS,
-        body: JSON.stringify({ fields: { [name]: input.value } }),
+        body: JSON.stringify({ fields: { [name]: input.value },
+                               force: Boolean(document.getElementById("force")?.checked) }),
       });
       const body = await response.json();
       if (!response.ok) {

@@ -110,8 +110,8 @@ def test_two_suppliers_sharing_a_layout_keep_their_own_memory() -> None:
 def test_the_chains_own_inn_on_a_strangers_bill_is_no_changed_layout() -> None:
     own = page([(100, 100, "ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ"), (100, 200, f"ИНН {CHAIN}"), (100, 300, "ИТОГ 5000,00")],
                block_per_column=False)
-    memory = SupplierMemory(learned([bill(NORTH, 1)]) + [lesson_from([own], "z_report", {
-        "seller_inn": CHAIN, "total": "5000.00"}, document_id=9)])
+    z_report = lesson_from([own], "z_report", {"seller_inn": CHAIN, "total": "5000.00"}, document_id=9)
+    memory = SupplierMemory([*learned([bill(NORTH, 1)]), z_report])
     p_south, _ = bill(SOUTH, 2, labels=OTHER_LABELS, name="АО «Юг»")  # prints the chain's INN as its client's
     assert memory.recall(make_doc([p_south]), [p_south]) is None
     assert classify.analyse([p_south], memory=memory, today=TODAY) == classify.analyse([p_south], today=TODAY)
