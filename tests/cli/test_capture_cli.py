@@ -107,7 +107,7 @@ def _wait_for_documents(env: dict[str, str], at_least: int, proc: subprocess.Pop
         while time.monotonic() < deadline and proc.poll() is None:
             with arc.sessions() as s:
                 done = s.scalar(select(func.count(Document.id)).where(Document.status != DocumentStatus.RECEIVED))
-            if done >= at_least:
+            if (done or 0) >= at_least:
                 return
             time.sleep(0.02)
     finally:
