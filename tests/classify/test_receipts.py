@@ -310,7 +310,7 @@ def test_a_total_inclusive_of_tax_with_inclusive_misread_is_the_total() -> None:
 312.00
 Cash Promotion 40.00
 Rounding Adj: 0.00
-Tota! Incusive GST: 272.00
+Tota! lnclusive GST: 272.00
 GST Summary: Amount Tax
 SR 256.60 15.40""") == "272.00"
 
