@@ -1,7 +1,7 @@
 """Print and photograph a real PDF of the dev set: its first page rendered at 300 dpi, stamped and signed,
 then photographed by samples/_photo.py — a phone photo of a real document with the same truth.
 
-    python bench/ru-dev/photograph_real.py real_bill_lab3    # real_bill_lab3.pdf -> real_bill_lab3.jpg
+    python bench/ru-dev/photograph_real.py NAME    # NAME.pdf -> NAME.jpg (a real PDF added with its licence)
 """
 
 from __future__ import annotations
