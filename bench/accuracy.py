@@ -147,14 +147,14 @@ def _digest(path: Path, languages: str) -> str:
     return h.hexdigest()
 
 
-def _page_to_json(page) -> dict:  # type: ignore[no-untyped-def]
+def _page_to_json(page) -> dict:
     return {"number": page.number, "width": page.width, "height": page.height, "source": str(page.source),
             "rotation": page.rotation, "skew": page.skew, "error": page.error,
             "words": [[w.text, w.confidence, list(w.box), w.line, w.block] for w in page.words],
             "codes": list(page.codes)}
 
 
-def _page_from_json(data: dict):  # type: ignore[no-untyped-def]
+def _page_from_json(data: dict):
     from capture.types import OcrWord, PageText, TextSource
 
     words = tuple(OcrWord(t, c, tuple(b), ln, bl) for t, c, b, ln, bl in data["words"])
@@ -163,7 +163,7 @@ def _page_from_json(data: dict):  # type: ignore[no-untyped-def]
                     error=data["error"], codes=tuple(data.get("codes", ())))  # no codes: cached before QR
 
 
-def _text_file_pages(path: Path):  # type: ignore[no-untyped-def]
+def _text_file_pages(path: Path):
     """A plain-text document as one page: a line per text line, words boxed on a fixed grid."""
     from capture.types import OcrWord, PageText, TextSource
 
@@ -176,7 +176,7 @@ def _text_file_pages(path: Path):  # type: ignore[no-untyped-def]
     return [PageText(1, 2550, max(len(lines), 1) * 50, tuple(words), source=TextSource.PDF_TEXT)]
 
 
-def _plain_tesseract(path: Path, languages: str):  # type: ignore[no-untyped-def]
+def _plain_tesseract(path: Path, languages: str):
     """Plain tesseract over the image as it is (no preprocessing): a reference for the real pipeline."""
     import pytesseract
     from PIL import Image
@@ -315,7 +315,7 @@ GENERATED_SETS = {"samples"}  # made by our generator with a seed: not split; ev
 
 # -- scoring ---------------------------------------------------------------------------------------
 def score(name: str, cases: Sequence[Case], pages: dict[Path, list], only: Iterable[str] | None,
-          model=None, verbose: bool = False) -> Report:  # type: ignore[no-untyped-def]
+          model=None, verbose: bool = False) -> Report:
     import classify
 
     report = Report(name)
@@ -414,9 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.train:
             import classify
 
-            labelled = [c for c in cases if c.doc_type]
-            texts = ["\n".join(p.text for p in pages[c.path]) for c in labelled]
-            classify.train_classifier(texts, [c.doc_type for c in labelled], args.train)
+            labelled = [(c, c.doc_type) for c in cases if c.doc_type]
+            texts = ["\n".join(p.text for p in pages[c.path]) for c, _ in labelled]
+            classify.train_classifier(texts, [doc_type for _, doc_type in labelled], args.train)
             print(f"trained on {len(labelled)} documents of {name} ({folder}) -> {args.train}")
             continue
         split = name not in GENERATED_SETS and not args.dir

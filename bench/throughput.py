@@ -17,6 +17,7 @@ load on a shared machine does not distort.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -45,7 +46,7 @@ class CpuMeter:
         except OSError:
             self.path = None
 
-    def preexec(self):  # type: ignore[no-untyped-def]
+    def preexec(self):
         if self.path is None:
             return None
         tasks = str(self.path / "tasks")
@@ -58,10 +59,8 @@ class CpuMeter:
 
     def close(self) -> None:
         if self.path is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.path.rmdir()
-            except OSError:
-                pass
 
 
 def scanned_files(folder: Path) -> list[Path]:
@@ -133,7 +132,7 @@ def finarchive_import(files: list[Path], workers: int, home: Path, meter: CpuMet
     subprocess.run([str(exe), "init"], env=env, check=True, capture_output=True)
     started = time.monotonic()
     proc = subprocess.run([str(exe), "import", "--json", "--no-progress", *map(str, files)], env=env,
-                          capture_output=True, text=True, preexec_fn=meter.preexec())
+                          capture_output=True, text=True, preexec_fn=meter.preexec(), check=False)
     seconds = time.monotonic() - started
     if proc.returncode not in (0, 10):
         raise SystemExit(f"finarchive import failed ({proc.returncode}): {proc.stderr}")
@@ -152,7 +151,8 @@ def finarchive_watch(files: list[Path], workers: int, home: Path, meter: CpuMete
         shutil.copyfile(path, outlet / f"{n:04d}-{path.name}")
     started = time.monotonic()
     proc = subprocess.run([str(exe), "watch", "--once", "--inbox", str(inbox), "--stable", "0.2", "--no-mail",
-                           "--json", "-q"], env=env, capture_output=True, text=True, preexec_fn=meter.preexec())
+                           "--json", "-q"], env=env, capture_output=True, text=True, preexec_fn=meter.preexec(),
+                           check=False)
     seconds = time.monotonic() - started
     if proc.returncode not in (0, 10):
         raise SystemExit(f"finarchive watch failed ({proc.returncode}): {proc.stderr}")
@@ -211,7 +211,8 @@ def main() -> None:
                       f"ratio {ref_cpu / our_cpu:.2f}; cores kept busy: plain "
                       f"{ref_s / (args.workers * ref):.0%}, finarchive {our_s / (args.workers * ours):.0%}")
             shutil.rmtree(home, ignore_errors=True)
-        print(f"ratio to the OCR limit: {min(ratios):.2f} (worst) / {max(ratios):.2f} (best) over {len(ratios)} round(s)")
+        print(f"ratio to the OCR limit: {min(ratios):.2f} (worst) / {max(ratios):.2f} (best) "
+              f"over {len(ratios)} round(s)")
         if cpu_ratios:
             print(f"CPU-time ratio (other load on the machine does not distort it): "
                   f"{min(cpu_ratios):.2f} (worst) / {max(cpu_ratios):.2f} (best)")

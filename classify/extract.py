@@ -400,7 +400,8 @@ _SUB_LABEL = re.compile(
     r"qty|quantity|items?\b|item\(|\btems?\b|\bqu\b|pcs|units|count|кол-во|количеств|без ндс|без налога|excl|"
     r"\bnet\b|до скидки|discount|saving|скидк|stamp|point")
 _TAX_LABEL = re.compile(r"ндс|налог|vat|gst|tax")
-# "GST included" is the tax itself; "inclusive" as OCR misreads it ("Incusive", "lnclusive") is not
+# "GST included" is the tax itself; "inclusive" is not, even as OCR misreads it: a letter dropped, the capital
+# I read as l or 1 (say "Inclusve", "lnclusive", "1nclusive")
 _WITH_TAX = re.compile(r"incl(?!uded)|\binc\b|[il1|]nc?[a-z]{0,2}usive|с ндс|включая|with|payable")
 _SUB_BEFORE = re.compile(
     r"sub[- ]?$|sub[- ]?total|без ндс|без налога|net\b|excl|discount|скидк|налог|ндс|vat|gst|tax|change|сдача|"

@@ -206,7 +206,7 @@ CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
     (r"\brm\s?\d|\bringgit\b|\bmyr\b", "MYR"),
     (r"€|\beur\b|\beuro\b|\beuros\b", "EUR"),
     (r"\$|\busd\b|\bus dollars?\b", "USD"),
-    (r"₹|\binr\b|\brs\.?\s?[-~]?\d|\brupees?\b", "INR"),  # "Rs ~40.00": a dash read as a tilde
+    (r"₹|\binr\b|\brs\.?\s?[-~]?\d|\brupees?\b", "INR"),  # "Rs ~12.50": the dash before the amount read as a tilde
     (r"\bpln\b|\bzł\b|\bzl\b", "PLN"),
     (r"£|\bgbp\b", "GBP"),
     (r"\bchf\b", "CHF"),

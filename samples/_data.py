@@ -21,7 +21,7 @@ _INN12_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
 def _check(digits: str, weights: tuple[int, ...]) -> str:
-    return str(sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10)
+    return str(sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 % 10)
 
 
 def inn_legal(rng: random.Random, region: str) -> str:
@@ -81,7 +81,7 @@ def vat_of_net(net: Decimal, rate: int) -> Decimal:
 def fmt_ru(value: Decimal, sep: str = " ") -> str:
     """235 730,00"""
     whole, frac = money(value).split(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -173,7 +173,7 @@ def rubles_in_words(value: Decimal) -> str:
         part = rub // 1000**scale % 1000
         if part == 0 and scale > 0:
             continue
-        words += _triplet(part, feminine) + [_plural(part, forms)]
+        words += [*_triplet(part, feminine), _plural(part, forms)]
     text = " ".join(words)
     return text[0].upper() + text[1:] + f" {kop:02d} " + _plural(kop, ("копейка", "копейки", "копеек"))
 

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Callable
+from collections.abc import Callable
 
 import _data as D
 from _layout import A4, A4_LANDSCAPE, MONO_FAMILIES, PAGE_FAMILIES, Sheet
@@ -200,7 +200,7 @@ class Slip:
 
 _SLIP_MONEY: dict[str, Callable[[Money], str]] = {
     "eq": lambda v: "=" + D.money(v),
-    "plain": lambda v: D.money(v),
+    "plain": D.money,
     "comma": lambda v: D.money(v).replace(".", ","),
     "spaced": lambda v: D.fmt_ru(v).replace(",", "."),
 }
@@ -356,7 +356,7 @@ def receipt_en(rng: random.Random) -> Doc:
     else:
         total = subtotal
         tax = (total * tax_rate / (100 + tax_rate)).quantize(D.KOPECK, rounding="ROUND_HALF_UP")
-    slip = Slip(rng, rng.choice(MONO_FAMILIES + ("LiberationSansNarrow",)))
+    slip = Slip(rng, rng.choice((*MONO_FAMILIES, "LiberationSansNarrow")))
     slip.center(name, bold=True, size=slip.size + 6)
     slip.center(address)
     slip.center(f"Tel {D.digits(rng, 3, '4')}-{D.digits(rng, 3)}-{D.digits(rng, 4)}")
@@ -422,7 +422,7 @@ def sales_report_ru(rng: random.Random) -> Doc:
     code = _outlet_code(rng)
     s = _sheet(rng)
     mfmt = _ru_money(rng)
-    x0, right = 200, s.width - 200
+    x0 = 200
     y = 220
     s.text(x0, y, seller.name, 40, bold=True)
     y += 60
@@ -444,7 +444,7 @@ def sales_report_ru(rng: random.Random) -> Doc:
         groups = rng.sample(_GROUPS_RU, rng.randrange(4, 8))
         rows = [["№", "Товарная группа", "Кол-во, шт.", "Сумма, руб."]]
         amounts = [Decimal(rng.randrange(500_00, 300_000_00)) / 100 for _ in groups]
-        for i, (g, a) in enumerate(zip(groups, amounts), 1):
+        for i, (g, a) in enumerate(zip(groups, amounts, strict=True), 1):
             rows.append([str(i), g, str(rng.randrange(1, 60)), mfmt(a)])
         total = sum(amounts, Decimal(0))
         rows.append(["", "Итого", "", mfmt(total)])
@@ -488,7 +488,7 @@ def sales_report_en(rng: random.Random) -> Doc:
     groups = rng.sample(_GROUPS_EN, rng.randrange(4, 7))
     amounts = [Decimal(rng.randrange(500_00, 250_000_00)) / 100 for _ in groups]
     rows = [["Category", "Units", "Net sales"]]
-    rows += [[g, str(rng.randrange(1, 50)), D.fmt_en(a)] for g, a in zip(groups, amounts)]
+    rows += [[g, str(rng.randrange(1, 50)), D.fmt_en(a)] for g, a in zip(groups, amounts, strict=True)]
     total = sum(amounts, Decimal(0))
     rows.append(["Total", "", D.fmt_en(total)])
     y, _ = s.table(x0, y, [1200, 380, 500], rows, 38, aligns="lrr", bold_rows=(len(rows) - 1,),
@@ -541,7 +541,7 @@ def waybill_torg12(rng: random.Random) -> Doc:
     header = ["№", "Товар (наименование)", "Ед. изм.", "Код по ОКЕИ", "Кол-во", "Цена, руб. коп.",
               "Сумма без учёта НДС, руб. коп.", "НДС ставка", "НДС сумма, руб. коп.",
               "Сумма с учётом НДС, руб. коп."]
-    rows = [header] + _goods_rows_torg12(goods, mfmt)
+    rows = [header, *_goods_rows_torg12(goods, mfmt)]
     rows.append(["", "Итого", "", "", str(sum(ln.qty for ln in goods.lines)), "х", mfmt(goods.net), "х",
                  mfmt(goods.vat), mfmt(goods.total)])
     rows.append(["", "Всего по накладной", "", "", str(sum(ln.qty for ln in goods.lines)), "х",
@@ -639,7 +639,8 @@ def waybill_en(rng: random.Random) -> Doc:
     s.text(x0, y, f"Order No. {order}", 40, bold=True)
     y += 110
     rows = [["#", "Description", "Qty", "Unit price", "Amount"]]
-    rows += [[str(i), ln.name, str(ln.qty), D.fmt_en(ln.price), D.fmt_en(ln.net)] for i, ln in enumerate(goods.lines, 1)]
+    rows += [[str(i), ln.name, str(ln.qty), D.fmt_en(ln.price), D.fmt_en(ln.net)]
+             for i, ln in enumerate(goods.lines, 1)]
     y, _ = s.table(x0, y, [100, 1140, 200, 340, 340], rows, 36, aligns="llrrr")
     y += 60
     for label, value, bold in (("Subtotal (RUB):", goods.net, False), ("VAT 20%:", goods.vat, False),
@@ -702,7 +703,7 @@ def _sf_pages(rng: random.Random, goods: Goods, mfmt: Callable[[Money], str], fi
     s, y = first, first_y
     x0 = 150
     while True:
-        rows = [_SF_HEADER] + body
+        rows = [_SF_HEADER, *body]
         y, drawn = s.table(x0, y, _SF_WIDTHS, rows, 28, aligns="lllllrrrrcrrl", pad=8,
                            bold_rows=(len(rows) - 1,), max_y=s.height - 420)
         body = body[drawn - 1:]
@@ -816,13 +817,14 @@ def invoice_ru(rng: random.Random) -> Doc:
         y = s.paragraph(x0 + 560, y, right - x0 - 560, value, 36, bold=label != "Основание") + 20
     y += 40
     rows = [["№", "Товары (работы, услуги)", "Кол-во", "Ед.", "Цена", "Сумма"]]
-    rows += [[str(i), ln.name, str(ln.qty), "шт", mfmt(ln.price), mfmt(ln.total)] for i, ln in enumerate(goods.lines, 1)]
+    rows += [[str(i), ln.name, str(ln.qty), "шт", mfmt(ln.price), mfmt(ln.total)]
+             for i, ln in enumerate(goods.lines, 1)]
     y, _ = s.table(x0, y, [100, 1080, 200, 120, 300, 320], rows, 34, aligns="llrlrr")
     y += 40
     vat_label = f"В том числе НДС ({rate}%):" if rate else "НДС (0%):"
-    for label, value in (("Итого:", goods.total), (vat_label, goods.vat), ("Всего к оплате:", goods.total)):
+    for label, amount in (("Итого:", goods.total), (vat_label, goods.vat), ("Всего к оплате:", goods.total)):
         s.text(right - 380, y, label, 38, bold=True, anchor="r")
-        s.text(right, y, mfmt(value), 38, bold=True, anchor="r")
+        s.text(right, y, mfmt(amount), 38, bold=True, anchor="r")
         y += 62
     y += 30
     s.text(x0, y, f"Всего наименований {len(goods.lines)}, на сумму {mfmt(goods.total)} руб.", 36)
@@ -907,36 +909,36 @@ def _rescale(goods: Goods, k: Decimal) -> Goods:
 _CLAUSES_RU = (
     ("ПРАВА И ОБЯЗАННОСТИ СТОРОН", (
         "Исполнитель обязуется оказать услуги качественно и в срок, указанный в настоящем Договоре.",
-        "Исполнитель вправе привлекать третьих лиц для исполнения обязательств по Договору, оставаясь "
-        "ответственным перед Заказчиком за их действия.",
+        ("Исполнитель вправе привлекать третьих лиц для исполнения обязательств по Договору, оставаясь "
+        "ответственным перед Заказчиком за их действия."),
         "Заказчик обязуется своевременно принять и оплатить оказанные услуги.",
-        "Заказчик вправе в любое время проверять ход и качество оказываемых услуг, не вмешиваясь в "
-        "деятельность Исполнителя.")),
+        ("Заказчик вправе в любое время проверять ход и качество оказываемых услуг, не вмешиваясь в "
+        "деятельность Исполнителя."))),
     ("СТОИМОСТЬ УСЛУГ И ПОРЯДОК РАСЧЁТОВ", (
-        "Оплата производится Заказчиком в кассу Исполнителя наличными денежными средствами либо банковской "
-        "картой в день заключения Договора.",
+        ("Оплата производится Заказчиком в кассу Исполнителя наличными денежными средствами либо банковской "
+        "картой в день заключения Договора."),
         "Стоимость услуг не подлежит изменению в течение срока действия Договора.")),
     ("ГАРАНТИЙНЫЕ ОБЯЗАТЕЛЬСТВА", (
-        "Исполнитель гарантирует качество выполненных работ в течение 90 (девяноста) календарных дней "
-        "с момента их приёмки Заказчиком.",
-        "Гарантия не распространяется на повреждения, возникшие вследствие механического воздействия, "
-        "попадания влаги или нарушения правил эксплуатации устройства.",
+        ("Исполнитель гарантирует качество выполненных работ в течение 90 (девяноста) календарных дней "
+        "с момента их приёмки Заказчиком."),
+        ("Гарантия не распространяется на повреждения, возникшие вследствие механического воздействия, "
+        "попадания влаги или нарушения правил эксплуатации устройства."),
         "Срок рассмотрения претензий Заказчика составляет 10 (десять) дней с момента их получения.")),
     ("ОТВЕТСТВЕННОСТЬ СТОРОН", (
-        "За неисполнение или ненадлежащее исполнение обязательств по Договору Стороны несут "
-        "ответственность в соответствии с законодательством Российской Федерации.",
-        "Стороны освобождаются от ответственности за неисполнение обязательств, если оно явилось "
-        "следствием обстоятельств непреодолимой силы.")),
+        ("За неисполнение или ненадлежащее исполнение обязательств по Договору Стороны несут "
+        "ответственность в соответствии с законодательством Российской Федерации."),
+        ("Стороны освобождаются от ответственности за неисполнение обязательств, если оно явилось "
+        "следствием обстоятельств непреодолимой силы."))),
     ("ПЕРСОНАЛЬНЫЕ ДАННЫЕ", (
-        "Заказчик даёт согласие на обработку своих персональных данных в целях исполнения настоящего "
-        "Договора в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных».",)),
+        ("Заказчик даёт согласие на обработку своих персональных данных в целях исполнения настоящего "
+        "Договора в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных»."),)),
     ("ЗАКЛЮЧИТЕЛЬНЫЕ ПОЛОЖЕНИЯ", (
-        "Договор вступает в силу с момента его подписания Сторонами и действует до полного исполнения "
-        "Сторонами своих обязательств.",
-        "Все споры разрешаются путём переговоров, а при недостижении согласия — в суде по месту "
-        "нахождения Исполнителя.",
-        "Договор составлен в двух экземплярах, имеющих равную юридическую силу, по одному для каждой "
-        "из Сторон.")),
+        ("Договор вступает в силу с момента его подписания Сторонами и действует до полного исполнения "
+        "Сторонами своих обязательств."),
+        ("Все споры разрешаются путём переговоров, а при недостижении согласия — в суде по месту "
+        "нахождения Исполнителя."),
+        ("Договор составлен в двух экземплярах, имеющих равную юридическую силу, по одному для каждой "
+        "из Сторон."))),
 )
 
 _SERVICES_RU = (
@@ -976,12 +978,12 @@ def contract_ru(rng: random.Random) -> Doc:
                 f"с другой стороны, вместе именуемые «Стороны», заключили настоящий Договор о нижеследующем:")
     y = s.paragraph(x0, y, width, preamble, size, indent=90) + 30
     paragraphs: list[tuple[str, bool]] = [("1. ПРЕДМЕТ ДОГОВОРА", True),
-        (f"1.1. Исполнитель обязуется оказать Заказчику услуги по {rng.choice(_SERVICES_RU)} {device}, "
+        ((f"1.1. Исполнитель обязуется оказать Заказчику услуги по {rng.choice(_SERVICES_RU)} {device}, "
          f"IMEI {D.digits(rng, 15, '35')}, приобретённого Заказчиком по заказу № {order}, а Заказчик обязуется "
-         f"принять и оплатить эти услуги.", False),
-        (f"1.2. Стоимость услуг по Договору составляет {D.fmt_ru(price)} руб. "
-         f"({D.rubles_in_words(price)}), в том числе НДС 20% — {D.fmt_ru(D.vat_of_total(price, 20))} руб.", False)]
-    for n, (title, clauses) in enumerate(rng.sample(_CLAUSES_RU[:-1], rng.randrange(3, 6)) + [_CLAUSES_RU[-1]], 2):
+         f"принять и оплатить эти услуги."), False),
+        ((f"1.2. Стоимость услуг по Договору составляет {D.fmt_ru(price)} руб. "
+         f"({D.rubles_in_words(price)}), в том числе НДС 20% — {D.fmt_ru(D.vat_of_total(price, 20))} руб."), False)]
+    for n, (title, clauses) in enumerate([*rng.sample(_CLAUSES_RU[:-1], rng.randrange(3, 6)), _CLAUSES_RU[-1]], 2):
         paragraphs.append((f"{n}. {title}", True))
         paragraphs += [(f"{n}.{i}. {c}", False) for i, c in enumerate(clauses, 1)]
     bottom = s.height - 300
@@ -1121,12 +1123,12 @@ def letter_ru(rng: random.Random) -> Doc:
                                        "Информационное письмо")), 44, bold=True, anchor="c")
     y += 120
     body = rng.choice((
-        "Настоящим уведомляем Вас о том, что с первого числа следующего месяца изменяется фактический адрес "
+        ("Настоящим уведомляем Вас о том, что с первого числа следующего месяца изменяется фактический адрес "
         "нашего склада. Просим направлять корреспонденцию и доставлять товар по новому адресу. Все прочие "
-        "реквизиты организации остаются без изменений.",
-        "Сообщаем, что в праздничные дни пункты выдачи заказов работают по сокращённому графику. Просим "
+        "реквизиты организации остаются без изменений."),
+        ("Сообщаем, что в праздничные дни пункты выдачи заказов работают по сокращённому графику. Просим "
         "учитывать это при планировании поставок и заблаговременно согласовывать время доставки с "
-        "менеджером.",
+        "менеджером."),
     ))
     y = s.paragraph(x0, y, right - x0, "Уважаемые коллеги!", 40) + 30
     y = s.paragraph(x0, y, right - x0, body, 40, indent=100) + 30

@@ -234,7 +234,7 @@ def render_image(sheet: Sheet) -> Image.Image:
             f = font(fam, size, True)
             glyph = Image.new("L", (size * 2, size * 2), 0)
             ImageDraw.Draw(glyph).text((size, size), ch, font=f, fill=255, anchor="mm")
-            glyph = glyph.rotate(angle, resample=Image.BICUBIC)
+            glyph = glyph.rotate(angle, resample=Image.Resampling.BICUBIC)
             img.paste(Image.new("RGB", glyph.size, color), (int(px - size), int(py - size)), glyph)
     return img
 
@@ -267,7 +267,7 @@ def render_pdf(sheets: list[Sheet], path: str, title: str) -> None:
         for op in sheet.ops:
             kind = op[0]
             if kind == "text":
-                _, x, y, s, size, bold, fam, color, w = op
+                _, x, y, s, size, bold, fam, color, _w = op
                 ascent = font(fam, size, bold).getmetrics()[0]
                 c.setFillColorRGB(*(v / 255 for v in color))
                 c.setFont(rl_font(fam, bold), size * k)
@@ -344,7 +344,7 @@ def random_look(rng: random.Random, *, mode: str | None = None, turned_cw: int =
     )
 
 
-_TURN = {0: None, 90: Image.ROTATE_270, 180: Image.ROTATE_180, 270: Image.ROTATE_90}
+_TURN = {0: None, 90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 
 
 def scan(img: Image.Image, look: ScanLook, seed: int) -> Image.Image:
@@ -352,7 +352,7 @@ def scan(img: Image.Image, look: ScanLook, seed: int) -> Image.Image:
     npr = np.random.default_rng(seed)
     if look.dpi != DPI:
         scale = look.dpi / DPI
-        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.LANCZOS)
+        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.LANCZOS)
     arr = np.asarray(img, dtype=np.float32) / 255.0
     paper = look.paper / 255.0
     # ink darkens paper multiplicatively; a faint uneven illumination across the page
@@ -369,7 +369,7 @@ def scan(img: Image.Image, look: ScanLook, seed: int) -> Image.Image:
         out = out.filter(ImageFilter.GaussianBlur(look.blur))
     fill = (look.paper,) * 3 if out.mode == "RGB" else look.paper
     if look.skew:
-        out = out.rotate(look.skew, resample=Image.BICUBIC, expand=False, fillcolor=fill)
+        out = out.rotate(look.skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=fill)
     arr = np.asarray(out, dtype=np.float32)
     arr = arr + npr.normal(0, look.noise, arr.shape).astype(np.float32)
     if look.shadow:  # dark strip where the lid did not close
@@ -383,6 +383,7 @@ def scan(img: Image.Image, look: ScanLook, seed: int) -> Image.Image:
     out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), out.mode)
     if look.mode == "1":
         out = out.point(lambda v: 255 if v > 150 else 0).convert("1", dither=Image.Dither.NONE)
-    if _TURN[look.turned_cw] is not None:
-        out = out.transpose(_TURN[look.turned_cw])
+    turn = _TURN[look.turned_cw]
+    if turn is not None:
+        out = out.transpose(turn)
     return out

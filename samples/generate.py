@@ -232,7 +232,7 @@ def write(item: Item, seed: int, out: Path) -> Path:
         },
     }
     if photo is not None:
-        truth["meta"] = {**truth["meta"], "photo": photo}  # type: ignore[dict-item]  # meta is a plain dict
+        truth["meta"] = {**truth["meta"], "photo": photo}
     (out / f"{item.name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
     return path
