@@ -34,7 +34,7 @@ def search_record(document: Document) -> SearchRecord:
     )
 
 
-def _load(session: Session, ids: list[int] | None = None):  # type: ignore[no-untyped-def]
+def _load(session: Session, ids: list[int] | None = None):
     stmt = (
         select(Document)
         .options(
@@ -55,13 +55,13 @@ def records(session: Session, ids: list[int] | None = None) -> Iterator[SearchRe
         yield search_record(document)
 
 
-def index_documents(archive, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+def index_documents(archive, ids: list[int]) -> None:
     """(Re)index the given documents from the database."""
     with archive.sessions() as session:
         archive.search.index(list(records(session, ids)))
 
 
-def reindex(archive) -> int:  # type: ignore[no-untyped-def]
+def reindex(archive) -> int:
     """Drop the search index and rebuild it from every document in the database."""
     archive.search.clear()
     count = 0

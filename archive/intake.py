@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 import os
 import re
@@ -108,7 +109,7 @@ class PieceOptions:
     work_dir: Path
     barcodes: bool = True
     barcode_dpi: int = SCAN_DPI
-    zip_limits: ZipLimits = ZipLimits()
+    zip_limits: ZipLimits = field(default_factory=ZipLimits)
     max_pixels: int = DEFAULT_MAX_PIXELS  # a page rendered for the barcode pass is never larger
 
 
@@ -218,7 +219,7 @@ def _problem(outcomes: Iterable[FileOutcome]) -> tuple[str, str]:
     return ",".join(reasons) or "failed", message
 
 
-def record_intake(archive, *, source: str, source_ref: str,  # type: ignore[no-untyped-def]
+def record_intake(archive, *, source: str, source_ref: str,
                   filename: str, outcome: IntakeOutcome, reason: str | None = None, message: str | None = None,
                   outlet: str | None = None, sha256: str | None = None, quarantine_path: str | None = None,
                   size: int | None = None) -> None:
@@ -300,7 +301,7 @@ def _free_target(folder: Path, name: str) -> Path:
 class FolderIntake:
     """Takes complete files from inbox folders into the archive, exactly once, and settles them."""
 
-    def __init__(self, archive, pipeline: Pipeline, options: WatchOptions, *,  # type: ignore[no-untyped-def]
+    def __init__(self, archive, pipeline: Pipeline, options: WatchOptions, *,
                  stop: threading.Event | None = None, report: Report | None = None) -> None:
         self.archive = archive
         self.pipeline = pipeline
@@ -345,7 +346,7 @@ class FolderIntake:
                 self._reject(f, "empty_batch", "no document in the file (only barcode sheets?)")
                 continue
             self.report("taken", {"file": f.path, "outlet": f.outlet_code, "documents": len(pieces)})
-            yield from _group_items(pieces, source="watch", settle=lambda outcomes, f=f: self._settle(f, outcomes))
+            yield from _group_items(pieces, source="watch", settle=functools.partial(self._settle, f))
 
     def _reject(self, f: InboxFile, reason: str, message: str) -> None:
         q = quarantine_file(self.options.quarantine_dir, f.path, reason=reason, message=message, move=True,
@@ -493,7 +494,7 @@ def _safe_component(text: str) -> str:
 class MailIntake:
     """Reads each account, takes matching messages' attachments into the archive, then applies the rule."""
 
-    def __init__(self, archive, pipeline: Pipeline, *, accounts: Sequence[MailAccount],  # type: ignore[no-untyped-def]
+    def __init__(self, archive, pipeline: Pipeline, *, accounts: Sequence[MailAccount],
                  rules: Sequence[MailRule], work_dir: Path, body: bool = False, barcodes: bool = True,
                  stop: threading.Event | None = None, report: Report | None = None,
                  opener: Callable[[MailAccount], Mailbox] = open_mailbox) -> None:
@@ -509,7 +510,7 @@ class MailIntake:
         self.opener = opener
 
     @classmethod
-    def from_settings(cls, archive, pipeline: Pipeline, **kwargs: Any) -> MailIntake:  # type: ignore[no-untyped-def]
+    def from_settings(cls, archive, pipeline: Pipeline, **kwargs: Any) -> MailIntake:
         s: Settings = archive.settings
         return cls(archive, pipeline, accounts=mail_accounts(s), rules=mail_rules(s),
                    work_dir=s.path("watch", "work"), body=bool(s.get("mail", "body")),
@@ -679,7 +680,7 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
     return merge_summaries(total, pipeline.run(itertools.chain(resumed, items())))
 
 
-def _done_refs(archive, source: str, refs: Sequence[str],  # type: ignore[no-untyped-def]
+def _done_refs(archive, source: str, refs: Sequence[str],
                outcomes: frozenset[str] = SETTLED_OK) -> set[str]:
     """The references among ``refs`` the ledger shows settled with one of ``outcomes``."""
     if not refs:
@@ -716,7 +717,7 @@ class LedgerEntry:
     sha256: str | None
 
 
-def ledger_summary(archive, *, since: dt.datetime | None = None) -> list[LedgerCount]:  # type: ignore[no-untyped-def]
+def ledger_summary(archive, *, since: dt.datetime | None = None) -> list[LedgerCount]:
     """What arrived from which source and outlet, by outcome (for ``finarchive stats`` and the web UI)."""
     query = (select(IntakeRecord.source, IntakeRecord.outlet_code, IntakeRecord.outcome, func.count(),
                     func.max(IntakeRecord.received_at))
@@ -734,7 +735,7 @@ LEDGER_FILTERS: Mapping[str, Any] = MappingProxyType({
 })
 
 
-def ledger_entries(archive, *, limit: int = 100, since: dt.datetime | None = None,  # type: ignore[no-untyped-def]
+def ledger_entries(archive, *, limit: int = 100, since: dt.datetime | None = None,
                    **filters: str | None) -> list[LedgerEntry]:
     """The newest ledger rows, filtered by ``source``, ``outlet_code``, ``outcome`` (e.g. what was quarantined, why)."""
     unknown = set(filters) - set(LEDGER_FILTERS)

@@ -321,8 +321,8 @@ class Pipeline:
 
     def __init__(
         self,
-        archive,  # type: ignore[no-untyped-def]
-        executor=None,  # type: ignore[no-untyped-def]
+        archive,
+        executor=None,
         *,
         actor: str | None = None,
         progress: Progress | None = None,
@@ -482,12 +482,12 @@ class Pipeline:
                     path.unlink(missing_ok=True)
 
     # -- the loop ---------------------------------------------------------------------------------
-    def _default_executor(self):  # type: ignore[no-untyped-def]
+    def _default_executor(self):
         from capture import PoolExecutor
 
         return PoolExecutor(self.settings.workers)
 
-    def _drive(self, items: Iterator[IntakeItem], executor, summary: ImportSummary) -> None:  # type: ignore[no-untyped-def]
+    def _drive(self, items: Iterator[IntakeItem], executor, summary: ImportSummary) -> None:
         """Feed the executor lazily: a file is taken in only when its pages are about to be read, and the
         pages of a few files are fed in turns, so a huge document never holds back the files after it.
 

@@ -211,7 +211,7 @@ def to_gray(image: Image.Image) -> Image.Image:
 def image_dpi(image: Image.Image, default: int = 300) -> int:
     dpi = image.info.get("dpi")
     try:
-        value = int(round(float(dpi[0]))) if dpi else 0
+        value = round(float(dpi[0])) if dpi else 0
     except (TypeError, ValueError, IndexError):
         value = 0
     return value if 70 <= value <= 1200 else default

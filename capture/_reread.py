@@ -138,7 +138,7 @@ def reread_unsure(
     except (OcrError, RuntimeError):  # RuntimeError: tesserocr's
         return words  # the first reading stands
     replacements: dict[int, list[OcrWord]] = {}
-    for run, read in zip(runs, found):
+    for run, read in zip(runs, found, strict=True):  # one reading per cut
         x0, y0, x1, y1 = run.crop
         dx, dy = x0 - BORDER, y0 - BORDER  # a word's box in the cut-out plus this is its box in the image
         slack = (run.band[1] - run.band[0]) * 0.3

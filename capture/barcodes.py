@@ -118,7 +118,7 @@ def read_codes(image: Image.Image, *, only_qr: bool = True) -> tuple[str, ...]:
         import zxingcpp
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise MissingDependencyError("zxing-cpp is missing (pip install zxing-cpp)") from exc
-    formats = zxingcpp.BarcodeFormat.QRCode if only_qr else zxingcpp.BarcodeFormat.All
+    formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode if only_qr else zxingcpp.BarcodeFormat.All)
     results = zxingcpp.read_barcodes(image.convert("L"), formats=formats)
     ordered = sorted(results, key=lambda r: (r.position.top_left.y, r.position.top_left.x))
     return tuple(r.text for r in ordered if r.text)
@@ -280,7 +280,7 @@ def pdf_font() -> str:
     return FONT
 
 
-def _draw_qr(c, value: str, x: float, y: float, size: float) -> None:  # type: ignore[no-untyped-def]
+def _draw_qr(c, value: str, x: float, y: float, size: float) -> None:
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode import qr
     from reportlab.graphics.shapes import Drawing

@@ -15,7 +15,7 @@ class CaptureError(FinarchiveError):
     """A file could not be taken in or read."""
 
     reason: str = "capture_failed"
-    exit_code = InvalidInputError.exit_code
+    exit_code: int = InvalidInputError.exit_code
     http_status = InvalidInputError.http_status
 
     def __init__(self, message: str = "", *, path: str | None = None) -> None:

@@ -24,6 +24,7 @@ The engine is optional: ``[ocr] latin_engine`` picks ``auto`` (PP-OCR when insta
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import statistics
@@ -59,8 +60,6 @@ TESSERACT_SURE = 0.85
 # A number tesseract cut at its decimal point ("101. 00"): PP-OCR's one word stands.
 _BROKEN_NUMBER = re.compile(r"\d[.,] \d")
 
-_engine = None
-
 
 def available() -> bool:
     """Whether PP-OCR can run here (``rapidocr-onnxruntime`` and ONNX Runtime installed)."""
@@ -83,15 +82,13 @@ def wanted(setting: str) -> bool:
     return False
 
 
-def _get_engine():  # type: ignore[no-untyped-def]
+@functools.cache
+def _get_engine():
     """One engine per process, models loaded once; one thread, as every OCR worker has one core."""
-    global _engine
-    if _engine is None:
-        from rapidocr_onnxruntime import RapidOCR
+    from rapidocr_onnxruntime import RapidOCR
 
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        _engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
-    return _engine
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
 
 
 def is_latin_page(words: Sequence[OcrWord]) -> bool:
@@ -137,15 +134,16 @@ def words_from_lines(lines: Sequence[Sequence], scale: int = 1) -> tuple[OcrWord
         else:  # no character positions: the line's spaces only, each word boxed by the line's width
             left, right = min(p[0] for p in quad), max(p[0] for p in quad)
             pieces = [(part, confidence, left, right) for part in text.split()]
-        for part, conf, left, right in pieces:
-            part = unicodedata.normalize("NFKC", part).strip()  # full-width "，" and "：" as ASCII
+        for piece, conf, left, right in pieces:
+            part = unicodedata.normalize("NFKC", piece).strip()  # full-width "，" and "：" as ASCII
             if part:
                 words.append(OcrWord(part, round(conf, 3), (int(left) // scale, top, -(-int(right) // scale),
                                                               bottom), number, 0))
     return tuple(words)
 
 
-def _split(boxes: Sequence, chars: Sequence[str], confidences: Sequence[float]) -> list[tuple[str, float, float, float]]:
+def _split(boxes: Sequence, chars: Sequence[str],
+           confidences: Sequence[float]) -> list[tuple[str, float, float, float]]:
     centres = [(b[0][0] + b[1][0]) / 2 for b in boxes]
     steps = [centres[i + 1] - centres[i] for i in range(len(chars) - 1)
              if chars[i].strip() and chars[i + 1].strip()]

@@ -156,7 +156,8 @@ def _run(image_path: str, base: str, extension: str, languages: str, config: str
             raise MissingDependencyError(
                 f"tesseract language data missing for {languages}: {message.strip()}; {INSTALL_HINT}"
             ) from exc
-        raise OcrError(f"tesseract failed on {os.path.basename(image_path)}: {message.strip()}", path=image_path) from exc
+        raise OcrError(f"tesseract failed on {os.path.basename(image_path)}: {message.strip()}",
+                       path=image_path) from exc
     except RuntimeError as exc:  # pytesseract's "Tesseract process timeout"
         if "timeout" in str(exc).lower():
             raise OcrTimeoutError(
@@ -243,14 +244,15 @@ def tessdata_dir() -> str | None:
     if os.environ.get("TESSDATA_PREFIX"):
         return os.environ["TESSDATA_PREFIX"]
     try:
-        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30,
+                             check=False).stdout  # its exit status is no matter: the folder is in its output
     except (OSError, subprocess.SubprocessError):
         return None
     m = re.search(r'"([^"]+)"', out)
     return m.group(1) if m else None
 
 
-def _engine(languages: str, psm: int):  # type: ignore[no-untyped-def]
+def _engine(languages: str, psm: int):
     key = (languages, psm)
     if key not in _ENGINES:
         import tesserocr
@@ -295,7 +297,7 @@ def ocr_arrays_by_cli(
         return ocr_many(paths, languages=languages, dpi=dpi, psm=psm, timeout=timeout)
 
 
-def _read_array(api, image, dpi: int) -> tuple[OcrWord, ...]:  # type: ignore[no-untyped-def]
+def _read_array(api, image, dpi: int) -> tuple[OcrWord, ...]:
     import tesserocr
     from PIL import Image
 

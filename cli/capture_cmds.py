@@ -34,11 +34,11 @@ def _stop_on_signals() -> Iterator[threading.Event]:
     try:
         yield stop
     finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
+        for number, old in previous.items():
+            signal.signal(number, old)
 
 
-def _report(quiet: bool):  # type: ignore[no-untyped-def]
+def _report(quiet: bool):
     def report(event: str, info: dict[str, Any]) -> None:
         if quiet:
             return
@@ -53,7 +53,7 @@ def _report(quiet: bool):  # type: ignore[no-untyped-def]
     return report
 
 
-def _pipeline(arc, workers: int | None):  # type: ignore[no-untyped-def]
+def _pipeline(arc, workers: int | None):
     from archive.pipeline import Pipeline
     from cli._common import make_executor
 

@@ -56,7 +56,7 @@ class MailAccount:
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> MailAccount:
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         unknown = set(raw) - known
         if unknown:
             raise SourceConfigError(f"mail account: unknown keys {', '.join(sorted(unknown))}")
@@ -183,7 +183,8 @@ def parse_message(raw: bytes, *, account: str, folder: str, uidvalidity: str, ui
         name = _attachment_name(part, index)
         if name is None:
             continue
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes, or None for an empty part
+        data = payload if isinstance(payload, bytes) else b""
         attachments.append(MailAttachment(filename=name, content_type=part.get_content_type(), data=data))
     body = msg.get_body(preferencelist=("plain",))
     text = body.get_content() if body is not None else ""
@@ -260,9 +261,9 @@ class ImapMailbox:
 
     def messages(self) -> Iterator[MailMessage]:
         try:
-            data = self._check(self.conn.uid("SEARCH", None, self.account.search), "search")
+            data = self._check(self.conn.uid("SEARCH", self.account.search), "search")
             for uid in (data[0] or b"").split():
-                parts = self._check(self.conn.uid("FETCH", uid, "(BODY.PEEK[])"), f"fetch {uid!r}")
+                parts = self._check(self.conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])"), f"fetch {uid!r}")
                 raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
                 if raw is None:
                     continue
@@ -376,8 +377,8 @@ def body_pdf(message: MailMessage, path: str | os.PathLike[str]) -> Path:
     out = Path(path)
     tmp = out.with_name(f".{out.name}.tmp")
     c = canvas.Canvas(str(tmp), pagesize=A4, invariant=True)
-    width, height = A4
-    lines = [f"От: {message.sender}", f"Тема: {message.subject}", ""] + message.body_text.splitlines()
+    height = A4[1]
+    lines = [f"От: {message.sender}", f"Тема: {message.subject}", "", *message.body_text.splitlines()]
     y = height - 50
     c.setFont(font, 10)
     for line in lines:

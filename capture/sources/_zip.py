@@ -15,7 +15,7 @@ import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 from capture.sources._files import is_temporary_name
 from capture.sources.exceptions import UnsafeArchiveError
@@ -72,7 +72,7 @@ def check_zip(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits()) -> 
         return out
 
 
-def _copy_limited(src: BinaryIO, dst: BinaryIO, info: zipfile.ZipInfo, budget: int, limits: ZipLimits) -> int:
+def _copy_limited(src: IO[bytes], dst: IO[bytes], info: zipfile.ZipInfo, budget: int, limits: ZipLimits) -> int:
     written = 0
     ceiling = max(limits.ratio_floor_bytes, int(max(info.compress_size, 1) * limits.max_ratio))
     while chunk := src.read(CHUNK):

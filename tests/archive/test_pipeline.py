@@ -115,7 +115,7 @@ def test_image_above_the_pixel_limit_is_quarantined_not_decoded(tmp_path: Path) 
 class InterruptedExecutor:
     """Fault injection: an executor that dies (like a killed process) after taking the first file in."""
 
-    def map_unordered(self, fn, items):  # type: ignore[no-untyped-def]
+    def map_unordered(self, fn, items):
         next(iter(items))
         raise KeyboardInterrupt
 

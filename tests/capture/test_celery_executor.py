@@ -43,7 +43,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(what: str, ready, process: subprocess.Popen[bytes], log: Path, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def _wait(what: str, ready, process: subprocess.Popen[bytes], log: Path, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -123,7 +123,7 @@ def worker(broker_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         _stop(process)
 
 
-def _executor(url: str, **options) -> CeleryExecutor:  # type: ignore[no-untyped-def]
+def _executor(url: str, **options) -> CeleryExecutor:
     return CeleryExecutor(url, queue=QUEUE, **({"stall_timeout": 60.0} | options))
 
 
@@ -193,9 +193,9 @@ def test_jobs_nobody_consumes_come_back_as_timeouts(broker_url: str) -> None:
 
 
 def test_an_unreachable_broker_is_a_clear_error() -> None:
-    with CeleryExecutor(f"redis://127.0.0.1:{_free_port()}/0") as executor:
-        with pytest.raises(BrokerUnavailableError, match="cannot send jobs"):
-            list(executor.map_unordered(abs, [1]))
+    with (CeleryExecutor(f"redis://127.0.0.1:{_free_port()}/0") as executor,
+          pytest.raises(BrokerUnavailableError, match="cannot send jobs")):
+        list(executor.map_unordered(abs, [1]))
 
 
 def test_a_broker_lost_mid_run_ends_as_timeouts_then_a_clear_error(tmp_path: Path) -> None:
@@ -215,9 +215,8 @@ def test_a_broker_lost_mid_run_ends_as_timeouts_then_a_clear_error(tmp_path: Pat
 
 
 def test_only_module_level_functions_can_be_sent() -> None:
-    with CeleryExecutor("redis://127.0.0.1:1/0") as executor:
-        with pytest.raises(DistributedError, match="module-level"):
-            list(executor.map_unordered(lambda n: n, [1]))
+    with CeleryExecutor("redis://127.0.0.1:1/0") as executor, pytest.raises(DistributedError, match="module-level"):
+        list(executor.map_unordered(lambda n: n, [1]))
 
 
 def test_finarchive_worker_entry_point_serves_its_queue(broker_url: str, tmp_path: Path) -> None:
@@ -226,7 +225,8 @@ def test_finarchive_worker_entry_point_serves_its_queue(broker_url: str, tmp_pat
     code = (f"from capture.celery_executor import run_worker; "
             f"run_worker({broker_url!r}, concurrency=1, queue={queue!r}, loglevel='WARNING')")
     with (tmp_path / "worker.log").open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
     try:
         # the job waits in the queue until the worker is up
         with CeleryExecutor(broker_url, queue=queue, stall_timeout=30.0) as executor:
@@ -235,7 +235,7 @@ def test_finarchive_worker_entry_point_serves_its_queue(broker_url: str, tmp_pat
         _stop(process)
 
 
-def test_pipeline_archives_documents_read_on_celery_workers(worker: str, sqlite_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pipeline_archives_documents_read_on_celery_workers(worker: str, sqlite_archive, tmp_path: Path) -> None:
     from sqlalchemy import select
 
     from archive.models import Document, DocumentStatus

@@ -9,7 +9,15 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from capture import read_document
-from capture.preprocess import enhance_page, has_ink, ink_gray, is_small_print, letter_height, to_gray_array, whiten_solid
+from capture.preprocess import (
+    enhance_page,
+    has_ink,
+    ink_gray,
+    is_small_print,
+    letter_height,
+    to_gray_array,
+    whiten_solid,
+)
 from capture_factories import FONT
 
 THIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-ExtraLight.ttf"
@@ -53,7 +61,7 @@ def test_ink_gray_keeps_coloured_ink_dark_and_black_ink_as_it_is() -> None:
     ink = np.all(rgb == PURPLE, axis=2)
     paper = np.all(rgb == PAPER, axis=2)
     luminance, darkest = to_gray_array(rgb), ink_gray(rgb)
-    contrast = lambda g: float(g[paper].mean()) - float(g[ink].mean())  # noqa: E731
+    contrast = lambda g: float(g[paper].mean()) - float(g[ink].mean())
     assert contrast(darkest) > contrast(luminance) + 10
     black = np.array(_receipt((620, 420), 22))
     assert np.abs(ink_gray(black).astype(int) - to_gray_array(black).astype(int)).max() <= 1
@@ -83,6 +91,7 @@ def test_enlarged_reading_gives_boxes_in_page_pixels_and_a_page_sized_viewer_ima
     assert all(0 <= w.box[0] < w.box[2] <= page.width and 0 <= w.box[1] < w.box[3] <= page.height for w in page.words)
     number = next(w for w in page.words if w.text == "4711")
     assert 620 // 8 < number.box[0] < 620 // 2  # where it was drawn, not twice as far
+    assert result.cleaned_image is not None
     with Image.open(result.cleaned_image) as viewer:
         assert viewer.size == (620, 420)
 

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 
-from capture import PoolExecutor, SerialExecutor, WorkerCrashedError, plan_pages, read_document, read_page
+from capture import PageResult, PoolExecutor, SerialExecutor, WorkerCrashedError, plan_pages, read_document, read_page
 from capture_factories import image_pdf, text_image
 
 
@@ -56,12 +56,15 @@ def _exit_on_zero(n: int) -> int:
 
 
 def test_pool_reads_pages_of_several_documents(tmp_path: Path) -> None:
-    docs = [image_pdf(tmp_path / f"doc{i}.pdf", [text_image([f"Накладная № {i}0{j}"]) for j in range(2)]) for i in range(2)]
+    docs = [image_pdf(tmp_path / f"doc{i}.pdf", [text_image([f"Накладная № {i}0{j}"]) for j in range(2)])
+            for i in range(2)]
     jobs = [job for doc in docs for job in plan_pages(doc)]
     with PoolExecutor(2) as pool:
         out = list(pool.map_unordered(read_page, jobs))
     assert len(out) == 4
-    texts = {(Path(job.path).name, job.index): result.page.text for job, result in out}
+    texts = {(Path(job.path).name, job.index): result.page.text for job, result in out
+             if isinstance(result, PageResult)}
+    assert len(texts) == 4  # every page read, none an error
     assert "№ 100" in texts[("doc1.pdf", 0)] and "№ 001" in texts[("doc0.pdf", 1)]
 
 

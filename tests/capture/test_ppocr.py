@@ -37,7 +37,7 @@ def _faint_receipt(path: Path) -> Path:
     draw = ImageDraw.Draw(image)
     for n, line in enumerate(RECEIPT):
         draw.text((30, 30 + n * 50), line, fill=60, font=ImageFont.truetype(FONT, 22))
-    pixels = cv2.GaussianBlur(np.asarray(image, dtype=np.float32), (3, 3), 0)
+    pixels = np.asarray(cv2.GaussianBlur(np.asarray(image, dtype=np.float32), (3, 3), 0), dtype=np.float32)
     pixels += np.random.default_rng(1).normal(0, 25, pixels.shape)
     Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, dpi=(200, 200))
     return path
@@ -86,8 +86,8 @@ def test_the_engine_reads_the_page_at_its_own_scale() -> None:
     small = ppocr.read(np.asarray(image, dtype=np.uint8))
     halved = ppocr.read(big, scale=2)
     assert [w.text for w in small] == [w.text for w in halved]
-    for a, b in zip(small, halved):
-        assert all(abs(x - y) <= 6 for x, y in zip(a.box, b.box))
+    for a, b in zip(small, halved, strict=True):
+        assert all(abs(x - y) <= 6 for x, y in zip(a.box, b.box, strict=True))
 
 
 def test_a_russian_page_keeps_tesseracts_reading(tmp_path: Path) -> None:
@@ -168,8 +168,8 @@ def test_where_the_engines_read_differently_the_surer_one_stands() -> None:
 
 
 def test_a_line_tesseract_did_not_read_keeps_ppocrs_words_and_tesseracts_extra_words_are_left_out() -> None:
-    ours = _line(0, ("TOTAL", 0.99, 10, 100), ("31.00", 0.99, 300, 380)) + [
-        OcrWord("THANK", 0.98, (10, 200, 100, 230), 1)]
+    ours = [*_line(0, ("TOTAL", 0.99, 10, 100), ("31.00", 0.99, 300, 380)),
+            OcrWord("THANK", 0.98, (10, 200, 100, 230), 1)]
     theirs = _line(0, ("TOTAL", 0.3, 10, 100), ("31.00", 0.95, 300, 380), ("|", 0.95, 500, 505))
     fused = ppocr.fuse(ours, theirs)
     assert [(w.text, w.line) for w in fused] == [("TOTAL", 0), ("31.00", 0), ("THANK", 1)]

@@ -23,7 +23,7 @@ PAGE_LINES = (
 
 def _page(angle: float = 0.0) -> np.ndarray:
     image = text_image(PAGE_LINES, size=(1654, 2339), font_size=30)  # A4 at 200 dpi
-    return np.array(image.rotate(angle, fillcolor=255, resample=Image.BILINEAR))
+    return np.array(image.rotate(angle, fillcolor=255, resample=Image.Resampling.BILINEAR))
 
 
 @pytest.mark.parametrize("angle", [-7.0, -2.5, 0.0, 1.2, 4.0, 11.0])
@@ -50,7 +50,7 @@ def test_deskew_improves_ocr_of_a_skewed_page(tmp_path: Path) -> None:
     after = _ocr(cleaned.image, tmp_path, "cleaned")
     text = " ".join(w.text for w in after.words)
     assert "7707083893" in text and "ЗК-000781" in text
-    mean = lambda out: sum(w.confidence for w in out.words) / len(out.words)  # noqa: E731
+    mean = lambda out: sum(w.confidence for w in out.words) / len(out.words)
     assert mean(after) > mean(before)
 
 
@@ -105,7 +105,8 @@ def test_parse_tsv() -> None:
         "5\t1\t2\t1\t1\t2\t10\t120\t30\t40\t70\tИтого\n"
     )
     words = tesseract.parse_tsv(tsv)
-    assert [(w.text, w.line, w.block) for w in words] == [("ИНН", 0, 1), ("7707083893", 0, 1), ("КПП", 1, 1), ("Итого", 2, 2)]
+    assert [(w.text, w.line, w.block) for w in words] == [
+        ("ИНН", 0, 1), ("7707083893", 0, 1), ("КПП", 1, 1), ("Итого", 2, 2)]
     assert words[0].confidence == pytest.approx(0.965) and words[0].box == (10, 20, 40, 60)
 
 
@@ -193,12 +194,17 @@ def test_unsure_words_of_an_enlarged_reading_come_back_in_page_pixels(tmp_path: 
     big = cv2.resize(page, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     first = _ocr(big, tmp_path, "big").words
     amount = next(w for w in first if "235730" in w.text)
-    l, t, r, b = (v // 2 for v in amount.box)
-    words = tuple(OcrWord("2З5", 0.2, (l, t, r, b), w.line, w.block) if w is amount else
-                  OcrWord(w.text, w.confidence, tuple(v // 2 for v in w.box), w.line, w.block) for w in first)
+
+    def halved(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        left, top, right, bottom = box
+        return left // 2, top // 2, right // 2, bottom // 2
+
+    left, _, right, _ = halved(amount.box)
+    words = tuple(OcrWord("2З5", 0.2, halved(w.box), w.line, w.block) if w is amount else
+                  OcrWord(w.text, w.confidence, halved(w.box), w.line, w.block) for w in first)
     got = reread_unsure(words, big, 2, languages="rus+eng", dpi=300, tmp=str(tmp_path), timeout=60)
     fixed = next(w for w in got if "235730" in w.text)
-    assert abs(fixed.box[0] - l) <= 4 and abs(fixed.box[2] - r) <= 4 and fixed.box[3] <= 120
+    assert abs(fixed.box[0] - left) <= 4 and abs(fixed.box[2] - right) <= 4 and fixed.box[3] <= 120
 
 
 def test_cut_outs_are_read_in_process_and_by_the_cli_alike() -> None:

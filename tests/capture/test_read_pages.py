@@ -35,7 +35,8 @@ def test_ocr_reads_a_russian_line(waybill_png: Path) -> None:
 
 
 def test_text_layer_is_used_without_ocr(tmp_path: Path) -> None:
-    lines = ["Счёт на оплату № 17 от 3 апреля 2026 г.", "Поставщик: ООО Ромашка, ИНН 7707083893", "Итого: 1 200,00 руб."]
+    lines = ["Счёт на оплату № 17 от 3 апреля 2026 г.", "Поставщик: ООО Ромашка, ИНН 7707083893",
+             "Итого: 1 200,00 руб."]
     pdf = text_pdf(tmp_path / "bill.pdf", [lines])
     [result] = read_document(pdf)
     page = result.page
@@ -60,6 +61,7 @@ def test_scanned_pdf_pages_are_rendered_and_ocred_with_derived_files(tmp_path: P
         assert result.cleaned_image == str(derived / f"page-{n}.jpg")
         with Image.open(result.cleaned_image) as cleaned:
             assert cleaned.mode == "L" and cleaned.size == (result.page.width, result.page.height)
+        assert result.thumbnail is not None and result.page_pdf is not None
         with Image.open(result.thumbnail) as thumb:
             assert thumb.format == "JPEG" and thumb.width == 200
         reader = PdfReader(result.page_pdf)
@@ -71,11 +73,13 @@ def test_scanned_pdf_pages_are_rendered_and_ocred_with_derived_files(tmp_path: P
 
 
 def test_born_digital_pdf_is_its_own_searchable_pdf(tmp_path: Path) -> None:
-    pdf = text_pdf(tmp_path / "contract.pdf", [["Договор поставки № 12/26 от 1 марта 2026 г.", "Покупатель: ООО Василёк"]])
+    pdf = text_pdf(tmp_path / "contract.pdf",
+                   [["Договор поставки № 12/26 от 1 марта 2026 г.", "Покупатель: ООО Василёк"]])
     results = read_document(pdf, derived_dir=tmp_path / "d")
     assert searchable_pdf(pdf, results, tmp_path / "out.pdf") == str(pdf)
     assert not (tmp_path / "out.pdf").exists()
-    assert Path(results[0].thumbnail).exists() and Path(results[0].page_pdf).exists()
+    assert results[0].thumbnail is not None and Path(results[0].thumbnail).exists()
+    assert results[0].page_pdf is not None and Path(results[0].page_pdf).exists()
 
 
 def test_mixed_pdf_reads_each_page_its_own_way(tmp_path: Path) -> None:
@@ -133,6 +137,7 @@ def test_page_turned_a_quarter_is_read_upright(tmp_path: Path) -> None:
     assert "Товарная накладная № 4521" in page.text
     assert page.rotation == 90
     assert (page.width, page.height) == upright.size
+    assert result.cleaned_image is not None
     with Image.open(result.cleaned_image) as cleaned:
         assert cleaned.size == upright.size  # the viewer gets the page upright
 
@@ -167,6 +172,7 @@ def test_a_born_digital_page_shown_sideways_is_read_upright(tmp_path: Path, turn
     assert (got.width, got.height) == (upright.page.width, upright.page.height)
     first = next(w for w in got.words if w.text == "Счёт")
     same = next(w for w in upright.page.words if w.text == "Счёт")
-    assert all(abs(a - b) <= 3 for a, b in zip(first.box, same.box))  # where the upright page has it
+    assert all(abs(a - b) <= 3 for a, b in zip(first.box, same.box, strict=True))  # where the upright page has it
+    assert result.cleaned_image is not None
     with Image.open(result.cleaned_image) as image:  # (pdfium rounds the rendered size up)
         assert abs(image.width - got.width) <= 1 and abs(image.height - got.height) <= 1

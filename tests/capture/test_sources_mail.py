@@ -55,8 +55,9 @@ def test_the_first_matching_rule_wins_and_all_its_patterns_must_match() -> None:
         MailRule(name="spb", sender=r"@spb01\.example$", recipient="^scans@", outlet="SPB-01"),
         MailRule(name="subject", subject=r"^\[MSK-03\]", outlet="MSK-03"),
     ]
-    assert match_rule(rules, msg).name == "spb"
-    assert match_rule(rules[3:], msg).outlet == "MSK-03"
+    first, later = match_rule(rules, msg), match_rule(rules[3:], msg)
+    assert first is not None and first.name == "spb"
+    assert later is not None and later.outlet == "MSK-03"
     assert match_rule(rules[:2], msg) is None
 
 
@@ -101,7 +102,7 @@ def test_maildir_messages_are_read_unseen_and_marked_or_moved(tmp_path: Path) ->
     again = open_mailbox(account)
     assert sorted(m.subject for m in again.messages()) == ["два"]  # seen and moved ones are gone from UNSEEN
     box = mailbox.Maildir(str(tmp_path / "Maildir"), create=False)
-    flags = {_subject(box.get_message(k)): box.get_message(k).get_flags() for k in box.keys()}
+    flags = {_subject(box.get_message(k)): box.get_message(k).get_flags() for k in box.iterkeys()}
     assert flags == {"один": "S", "два": "F"}
     assert [_subject(m) for m in box.get_folder("Archived")] == ["три"]
 
