@@ -28,9 +28,10 @@ demo: install
 	@echo; echo '$$ finarchive search "товарная накладной"'
 	$(BIN)/finarchive search "товарная накладной"
 
-test: install
+test: lint
 	$(BIN)/python -m pytest -q
 
+# ruff and mypy on the whole tree (pyproject.toml); make test runs it first.
 lint: install
 	$(BIN)/ruff check . && $(BIN)/mypy .
 
