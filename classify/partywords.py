@@ -48,10 +48,11 @@ def _read(path: Path) -> dict[str, list[str]]:
 
 
 @cache
-def party_words(languages: tuple[str, ...] = LANGUAGES) -> PartyWords:
+def party_words(languages: tuple[str, ...] = LANGUAGES, data_dir: Path = DATA) -> PartyWords:
+    """The party words of ``languages`` merged, read from ``data_dir``'s ``parties.<lang>.json`` files."""
     merged: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for lang in languages:
-        data = _read(DATA / f"parties.{lang}.json")
+        data = _read(data_dir / f"parties.{lang}.json")
         for kind in KINDS:
             merged[kind] += [e for e in data.get(kind, []) if e not in merged[kind]]
     return PartyWords(**{kind: tuple(v) for kind, v in merged.items()})

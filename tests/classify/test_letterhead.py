@@ -35,14 +35,12 @@ def test_a_model_of_another_format_is_refused_with_the_way_to_retrain(tmp_path: 
         letterhead.load(old)
 
 
-def test_locale_data_of_every_language_is_merged_and_a_bad_entry_is_named(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locale_data_of_every_language_is_merged_and_a_bad_entry_is_named(tmp_path: Path) -> None:
     words = partywords.party_words()
     assert words.word_regex("legal_forms").search("ООО «Ромашка»")
     assert words.word_regex("legal_forms").search("Northwind Traders Ltd")
     assert words.word_regex("address_words").search("ул. Ленина, д. 5")
     assert not words.word_regex("address_words").search("Ленинградская")  # whole words only
     (tmp_path / "parties.xx.json").write_text(json.dumps({"legal_forms": ["(unclosed"]}), encoding="utf-8")
-    monkeypatch.setattr(partywords, "DATA", tmp_path)
     with pytest.raises(ValueError, match=r"parties\.xx\.json: legal_forms"):
-        partywords.party_words(("xx",))
+        partywords.party_words(("xx",), data_dir=tmp_path)

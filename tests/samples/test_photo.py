@@ -52,7 +52,7 @@ def test_page_lies_inside_the_recorded_corners(gen) -> None:
     # the sheet keeps its proportions roughly (A4 is 1 : 1.414)
     top = np.hypot(*np.subtract(corners[1], corners[0]))
     left = np.hypot(*np.subtract(corners[3], corners[0]))
-    assert 1.2 < left / top < 1.65
+    assert left / top == pytest.approx(1.425, abs=0.225)
 
 
 def test_marks_go_over_printed_text_and_leave_the_fields_alone(gen) -> None:
