@@ -79,11 +79,20 @@ def goods_net(rng: random.Random, lang: str, n: int, rate: int, wholesale: bool 
 
 def goods_gross(rng: random.Random, lang: str, n: int, rate: int, wholesale: bool = False) -> Goods:
     """Lines priced with VAT included (retail bills and till slips): VAT = total*rate/(100+rate)."""
-    lines = []
+    priced = []
     for name, price_range in _pick_goods(rng, lang, n):
         lo, hi = price_range
         price = D.unit_price(rng, (int(lo * 0.75), int(hi * 0.85)) if wholesale else price_range)
         qty = 1 if price > 3000 or rng.random() < 0.6 else rng.randrange(2, 4 if not wholesale else 30)
+        priced.append((name, qty, price))
+    return goods_of_gross(priced, rate)
+
+
+def goods_of_gross(priced: list[tuple[str, int, Decimal]], rate: int) -> Goods:
+    """Goods from (name, quantity, price with VAT) lines: each line's VAT is inside its total, and so is
+    the document's."""
+    lines = []
+    for name, qty, price in priced:
         total = (price * qty).quantize(D.KOPECK)
         vat = D.vat_of_total(total, rate)
         lines.append(Line(name, qty, price, total - vat, vat, total))

@@ -450,18 +450,14 @@ ACT_TITLES = ("Акт № {n} от {d}", "Акт выполненных рабо
 
 
 def _works(rng: random.Random, n: int, rate: int) -> Goods:
-    from _docs import Line
+    from _docs import goods_of_gross
 
-    lines = []
+    priced = []
     for name, price_range in rng.sample(WORKS, n):
         price = D.unit_price(rng, price_range, round_to=50)
         qty = rng.choice((1, 1, 1, 2, 3))
-        total = (price * qty).quantize(D.KOPECK)
-        vat = D.vat_of_total(total, rate)
-        lines.append(Line(name, qty, price, total - vat, vat, total))
-    total = sum((ln.total for ln in lines), Decimal(0))
-    vat = D.vat_of_total(total, rate)
-    return Goods(tuple(lines), rate, total - vat, vat, total)
+        priced.append((name, qty, price))
+    return goods_of_gross(priced, rate)
 
 
 def act_1c(rng: random.Random) -> Doc:
