@@ -184,6 +184,9 @@ class Page(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     # Every word as [text, confidence, x0, y0, x1, y1, line, block]: the layout the extractors read.
     words: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    # The texts of the page's QR codes, top to bottom (a receipt's fiscal QR: its exact date, total, ФН, ФД, ФП);
+    # NULL on pages stored before migration 0003.
+    codes: Mapped[list[str] | None] = mapped_column(JSON)
     image: Mapped[str | None] = mapped_column(String(512))  # cleaned page image, blob-store relative
     thumbnail: Mapped[str | None] = mapped_column(String(512))
     error: Mapped[str | None] = mapped_column(Text)

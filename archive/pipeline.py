@@ -260,7 +260,7 @@ def save_checkpoint(result: PageResult) -> None:
     data = {
         "page": {"number": page.number, "width": page.width, "height": page.height, "source": page.source.value,
                  "rotation": page.rotation, "skew": page.skew, "error": page.error,
-                 "words": [_word_row(w) for w in page.words]},
+                 "words": [_word_row(w) for w in page.words], "codes": list(page.codes)},
         "cleaned_image": result.cleaned_image, "thumbnail": result.thumbnail, "page_pdf": result.page_pdf,
         "seconds": result.seconds,
     }
@@ -282,7 +282,8 @@ def load_checkpoint(job: PageJob) -> PageResult | None:
             return None
         page = PageText(number=int(raw["number"]), width=int(raw["width"]), height=int(raw["height"]),
                         words=tuple(word_of(r) for r in raw["words"]), source=TextSource(raw["source"]),
-                        rotation=int(raw["rotation"]), skew=float(raw["skew"]), error=raw.get("error"))
+                        rotation=int(raw["rotation"]), skew=float(raw["skew"]), error=raw.get("error"),
+                        codes=tuple(str(c) for c in raw["codes"]))  # none: read before QR, read again
         return PageResult(job=job, page=page, cleaned_image=files[0], thumbnail=files[1], page_pdf=files[2],
                           seconds=float(data.get("seconds", 0.0)))
     except (OSError, ValueError, KeyError, TypeError):
@@ -826,7 +827,7 @@ class Pipeline:
                 document.pages.append(Page(
                     number=page.number, width=page.width, height=page.height, text_source=page.source.value,
                     rotation=page.rotation, skew=page.skew, mean_confidence=round(page.mean_confidence, 4),
-                    text=page.text, words=[_word_row(w) for w in page.words],
+                    text=page.text, words=[_word_row(w) for w in page.words], codes=list(page.codes),
                     image=blobs.key_of(result.cleaned_image) if result and result.cleaned_image else None,
                     thumbnail=blobs.key_of(result.thumbnail) if result and result.thumbnail else None,
                     error=page.error,
@@ -900,7 +901,7 @@ def page_text_of(page: Page) -> PageText:
     """A stored page as the classify package reads it (for re-extraction and training)."""
     return PageText(number=page.number, width=page.width, height=page.height,
                     words=tuple(word_of(r) for r in page.words or []), source=TextSource(page.text_source),
-                    rotation=page.rotation, skew=page.skew, error=page.error)
+                    rotation=page.rotation, skew=page.skew, error=page.error, codes=tuple(page.codes or ()))
 
 
 def _parse_date(value: str | None) -> dt.date | None:

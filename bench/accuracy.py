@@ -47,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_BENCH = next((p / "shared" / "bench" for p in (REPO.parent, REPO.parent.parent)
                      if (p / "shared" / "bench").is_dir()), REPO.parent / "shared" / "bench")
 CACHE = REPO / "bench" / "out" / "ocr-cache"
-CACHE_VERSION = 11
+CACHE_VERSION = 12  # 12: every page's QR codes (PageText.codes) are in its reading
 SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".txt"}
 
 sys.path.insert(0, str(REPO))
