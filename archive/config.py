@@ -74,6 +74,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "trusted_origins": [],  # other origins allowed to post with the session cookie (a reverse proxy's)
         "secure_cookies": False,  # served over HTTPS: the session cookie is Secure and HSTS is sent
     },
+    "zreports": {
+        "day_tolerance": 1.0,  # roubles an outlet's Z-reports of a day may differ from its sales report
+    },
     "orders": {
         "default_kind": "wholesale",  # completeness rule for orders imported without a kind
         "suggest_days": 30,  # a suggestion's document date lies this many days around the order date
@@ -295,6 +298,9 @@ login_window_seconds = 900
 login_lockout_seconds = 900
 trusted_origins = []                  # other origins allowed to post with the session cookie
 secure_cookies = false                # true when served over HTTPS (directly or behind a proxy): Secure cookie, HSTS
+
+[zreports]
+day_tolerance = 1.0          # roubles a day's Z-reports of an outlet may differ from its sales report
 
 [orders]
 default_kind = "wholesale"   # completeness rule for orders imported without a `kind` column

@@ -944,5 +944,13 @@ def link_to_orders(session: Session, document: Document, pipeline: Pipeline) -> 
     auto_link(session, document, actor=pipeline.actor, settings=pipeline.settings)
 
 
+def check_register_sequence(session: Session, document: Document, pipeline: Pipeline) -> None:
+    """A Z-report: its register's shifts checked again; a doubtful shift number goes to review."""
+    from archive.zreports import flag_doubtful
+
+    flag_doubtful(session, document, actor=pipeline.actor)
+
+
 # Hooks run inside the commit transaction, in this order, with (session, document, pipeline).
-COMMIT_HOOKS: list[Callable[[Session, Document, Pipeline], None]] = [expect_paper_original, link_to_orders]
+COMMIT_HOOKS: list[Callable[[Session, Document, Pipeline], None]] = [
+    expect_paper_original, link_to_orders, check_register_sequence]

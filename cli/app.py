@@ -397,7 +397,7 @@ def _register_subcommands() -> None:
     """Sub-apps and the command modules: a new module has a ``register(app)`` and is added here."""
     from cli.orders import orders_app
     from cli.originals import originals_app
-    from cli import admin_cmds, capture_cmds, verify_cmds, web_cmds
+    from cli import admin_cmds, capture_cmds, verify_cmds, web_cmds, zreports
 
     app.add_typer(orders_app, name="orders", help="Sales orders from the CRM/ERP, their documents and gaps.")
     app.add_typer(originals_app, name="originals", help="Paper originals: registers, receiving, boxes, retention.")
@@ -405,6 +405,7 @@ def _register_subcommands() -> None:
     admin_cmds.register(app)
     web_cmds.register(app)
     verify_cmds.register(app)
+    zreports.register(app)
 
 
 _register_subcommands()
