@@ -30,7 +30,8 @@ HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_code}
 def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None,
             model: Classifier | None = None, today: date | None = None,
             memory: SupplierMemory | None = None) -> Extraction:
-    """Type, fields and problems of a document; ``needs_review`` on low confidence or any error.
+    """Type, fields and problems of a document; ``needs_review`` on low confidence, a missing key field or
+    any error.
 
     ``hints`` (from a cover sheet) may carry ``doc_type``, ``order_no``, ``outlet_code``: they
     override what is read from the pages. ``memory`` (classify.learned) gives the type and fields of a
@@ -95,5 +96,9 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
     # the fields of a failed rule are doubtful; the fiscal QR's values stay exact when the print disagrees
     bad = {n for p in problems if p.severity == "error" and p.code != "qr_mismatch" for n in p.fields}
     fields = {n: (replace(f, confidence=min(f.confidence, 0.3)) if n in bad else f) for n, f in fields.items()}
-    needs_review = any(p.severity == "error" for p in problems)
+    # a key field not found is a gap a person fills: the document waits for review, not `processed`;
+    # unless the supplier's verified documents never had it (accepted without it: it does not print it)
+    printed = recalled.printed if recalled is not None else None
+    gaps = [n for p in problems if p.code == "missing_field" for n in p.fields if printed is None or n in printed]
+    needs_review = bool(gaps) or any(p.severity == "error" for p in problems)
     return Extraction(doc_type, confidence, fields, tuple(problems), needs_review)

@@ -27,6 +27,13 @@ DOC_TYPE_LABELS = {
 }
 
 
+# The messages static/app.js shows, by key (rendered into <body data-i18n>).
+JS_MESSAGES = {
+    "saved": "{name} saved",
+    "type_pending": "type changed: Enter saves it",
+}
+
+
 def money(value: Any) -> str:
     if value in (None, ""):
         return ""
@@ -56,5 +63,6 @@ def query_with(params: dict[str, Any], **changes: Any) -> str:
 
 
 templates.env.filters.update(money=money, when=when, snippet=snippet)
-templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, query_with=query_with,
+templates.env.globals.update(JS_MESSAGES=JS_MESSAGES,
+                             STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, query_with=query_with,
                              csrf_token=csrf_token, csrf_input=csrf_input)

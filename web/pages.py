@@ -23,6 +23,7 @@ from archive.verification import (
     next_in_queue,
     reject_document,
     review_queue,
+    validation_errors,
     verify_document,
 )
 from web import _views
@@ -139,12 +140,18 @@ def review_document(request: Request, principal: Caller, doc_id: int, outlet: st
                     doc_type: str = "") -> HTMLResponse:
     """One document at the desk; ``outlet`` and ``doc_type`` are the queue's filters, kept for the next one."""
     principal.require(Permission.VERIFY)
+    return _desk_page(request, principal, doc_id, outlet, doc_type)
+
+
+def _desk_page(request: Request, principal: Principal, doc_id: int, outlet: str, doc_type: str,
+               status_code: int = 200, **context: Any) -> HTMLResponse:
     arc = request.app.state.archive
     with arc.sessions() as session:
         view = _views.document_data(session, arc, principal, doc_id)
         queue_size = len(review_queue(session, outlet=outlet or None, doc_type=doc_type or None, limit=1000))
-    return _render(request, "document.html", principal, doc=view, editing=True, queue_size=queue_size,
-                   doc_types=DOC_TYPES, queue_filter={"outlet": outlet, "doc_type": doc_type})
+    return _render(request, "document.html", principal, status_code=status_code, doc=view, editing=True,
+                   queue_size=queue_size, doc_types=DOC_TYPES, queue_filter={"outlet": outlet, "doc_type": doc_type},
+                   **context)
 
 
 @router.post("/review/{doc_id}/fields")
@@ -174,11 +181,17 @@ def _after_decision(request: Request, principal: Principal, doc_id: int, outlet:
 
 @router.post("/review/{doc_id}/verify")
 def review_verify(request: Request, principal: Caller, doc_id: int, outlet: Annotated[str, Form()] = "",
-                  doc_type: Annotated[str, Form()] = "", force: Annotated[bool, Form()] = False) -> RedirectResponse:
+                  doc_type: Annotated[str, Form()] = "", force: Annotated[bool, Form()] = False) -> Response:
+    """Accept; while validation finds errors the desk asks first (the same page, with the errors and a
+    button that accepts all the same, audited as forced)."""
     principal.require(Permission.VERIFY)
     with request.app.state.archive.transaction() as session:
-        verify_document(session, _views.readable_document(session, principal, doc_id), actor=principal.username,
-                        force=force)
+        document = _views.readable_document(session, principal, doc_id)
+        errors = [] if force else validation_errors(document)
+        if not errors:
+            verify_document(session, document, actor=principal.username, force=force)
+    if errors:
+        return _desk_page(request, principal, doc_id, outlet, doc_type, status_code=409, confirm_errors=errors)
     return _after_decision(request, principal, doc_id, outlet, doc_type)
 
 

@@ -135,6 +135,19 @@ def test_analyse_clean_document_is_not_sent_to_review() -> None:
     assert result.values()["seller_inn"] == "7736207543"
 
 
+def test_a_waybill_without_its_number_total_and_order_goes_to_review() -> None:
+    """Missing key fields are gaps a person fills: the document is not `processed` (issue 20)."""
+    p = text_page("""ТОВАРНАЯ НАКЛАДНАЯ
+Поставщик: ООО «Берёзка», ИНН 7707083893
+Грузополучатель: магазин
+Товар принят без претензий""")
+    result = analyse([p], today=TODAY)
+    assert result.doc_type == "waybill"
+    missing = {n for p in result.problems if p.code == "missing_field" for n in p.fields}
+    assert {"number", "total", "order_no"} <= missing
+    assert result.needs_review
+
+
 def test_analyse_z_report_sum_mismatch_goes_to_review() -> None:
     p = text_page("""ОТЧЁТ О ЗАКРЫТИИ СМЕНЫ
 СМЕНА № 210

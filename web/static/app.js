@@ -7,6 +7,13 @@
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const CSRF = csrfMeta ? csrfMeta.content : "";
   const JSON_HEADERS = { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": CSRF };
+  // The page's messages in the user's language (web/_i18n.py JS_MESSAGES, rendered into <body data-i18n>).
+  const MESSAGES = JSON.parse(document.body.dataset.i18n || "{}");
+  function T(key, args) {
+    let text = MESSAGES[key] || key;
+    for (const [k, v] of Object.entries(args || {})) text = text.split(`{${k}}`).join(String(v));
+    return text;
+  }
 
   function viewer(root) {
     const pages = JSON.parse(root.dataset.pages || "[]");
@@ -114,13 +121,56 @@
     const msg = document.getElementById("field-msg");
     const inputs = () => Array.from(form.querySelectorAll(".field-input"));
     const reason = document.getElementById("reject-reason");
+    const newName = document.getElementById("new-name");
+    const newValue = document.getElementById("new-value");
+    const verifyForm = document.getElementById("verify-form");
+
+    function say(text, kind) {
+      msg.className = "msg " + kind;
+      msg.textContent = text;
+    }
+
+    // What the server holds for an input: a text field's defaultValue, the type selector's data-saved.
+    function saved(input) {
+      return input.tagName === "SELECT" ? input.dataset.saved : input.defaultValue;
+    }
+    function changed(input) {
+      return input.dataset.field ? input.value !== saved(input) : input.value.trim() !== "";
+    }
+
+    function addRow(name, f) {
+      // a field added at the desk gets its own row, in place: no reload, the focus stays where it is
+      const row = document.createElement("tr");
+      row.dataset.row = name;
+      const th = document.createElement("th");
+      const label = document.createElement("label");
+      label.htmlFor = "f-" + name;
+      label.textContent = name;
+      th.appendChild(label);
+      const td = document.createElement("td");
+      const input = document.createElement("input");
+      input.id = "f-" + name;
+      input.className = "field-input saved";
+      input.dataset.field = name;
+      input.autocomplete = "off";
+      input.value = f.value;
+      input.defaultValue = f.value;
+      td.appendChild(input);
+      const src = document.createElement("td");
+      src.className = "src";
+      src.textContent = f.source;
+      row.append(th, td, src);
+      row.addEventListener("mouseenter", () => view.highlight(name));
+      form.querySelector("tr.add").before(row);
+    }
 
     async function save(input) {
-      let name = input.dataset.field;
-      if (!name) name = (document.getElementById("new-name").value || "").trim();
-      if (!name) return true;
-      const original = input.defaultValue !== undefined && input.tagName === "INPUT" ? input.defaultValue : null;
-      if (input.tagName === "INPUT" && input.dataset.field && input.value === original) return true;
+      const adding = !input.dataset.field;
+      const name = adding ? (newName.value || "").trim() : input.dataset.field;
+      if (!name || !changed(input)) return true;
+      if (adding && form.querySelector(`[data-field="${CSS.escape(name)}"]`)) {
+        return save(Object.assign(form.querySelector(`[data-field="${CSS.escape(name)}"]`), { value: input.value }));
+      }
       const response = await fetch(form.dataset.api, {
         method: "POST", credentials: "same-origin",
         headers: JSON_HEADERS,
@@ -130,41 +180,73 @@
       const body = await response.json();
       if (!response.ok) {
         input.classList.add("failed");
-        msg.className = "msg error";
-        msg.textContent = `${name}: ${body.message || response.statusText}`;
+        say(`${name}: ${body.message || response.statusText}`, "error");
         return false;
       }
-      input.classList.remove("failed");
+      input.classList.remove("failed", "dirty");
       input.classList.add("saved");
       const f = body.fields && body.fields[name];
-      if (f && input.tagName === "INPUT") { input.value = f.value; input.defaultValue = f.value; }
+      if (input.tagName === "SELECT") input.dataset.saved = input.value;
+      else if (f && !adding) { input.value = f.value; input.defaultValue = f.value; }
       if (f) view.fields[name] = f;
-      msg.className = "msg";
-      msg.textContent = `${name} saved`;
-      if (!input.dataset.field) window.location.reload();
+      if (adding && f) { addRow(name, f); newName.value = ""; newValue.value = ""; view.redraw(); }
+      problems(body.problems || []);
+      say(T("saved", { name }), "ok");
+      return true;
+    }
+
+    // The validation list follows every correction (the server re-ran it).
+    function problems(list) {
+      const ul = document.getElementById("problems");
+      if (!ul) return;
+      ul.innerHTML = "";
+      for (const p of list) {
+        const li = document.createElement("li");
+        li.className = "sev-" + p.severity;
+        li.textContent = p.message + (p.fields && p.fields.length ? ` (${p.fields.join(", ")})` : "");
+        ul.appendChild(li);
+      }
+      ul.closest("section").querySelector("#problems-empty")?.classList.toggle("hidden", list.length > 0);
+    }
+
+    async function saveChanged() {
+      for (const input of inputs()) if (changed(input) && !(await save(input))) return false;
       return true;
     }
 
     form.addEventListener("submit", (e) => e.preventDefault());
     form.addEventListener("focusin", (e) => { if (e.target.dataset.field) view.highlight(e.target.dataset.field); });
-    form.addEventListener("change", (e) => { if (e.target.tagName === "SELECT") save(e.target); });
+    // Choosing a type (arrow keys, the mouse) only marks it: Enter saves it, like every other field.
+    form.addEventListener("change", (e) => {
+      if (e.target.tagName === "SELECT" && changed(e.target)) {
+        e.target.classList.add("dirty");
+        say(T("type_pending"), "pending");
+      }
+    });
     form.addEventListener("keydown", async (e) => {
-      if (e.key !== "Enter" || e.ctrlKey || e.metaKey) return;
+      if (e.key !== "Enter" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target === newName) { e.preventDefault(); newValue.focus(); return; }
       const input = e.target.closest(".field-input");
       if (!input) return;
       e.preventDefault();
       if (await save(input)) {
+        if (input === newValue) { newName.focus(); return; }  // ready for another new field
         const list = inputs();
         const next = list[list.indexOf(input) + 1];
         (next || document.getElementById("accept")).focus();
       }
     });
+    verifyForm.addEventListener("submit", async (e) => {
+      if (verifyForm.dataset.checked === "yes") return;
+      e.preventDefault();
+      if (!(await saveChanged())) return;  // a refused value stays on screen with its reason
+      verifyForm.dataset.checked = "yes";
+      verifyForm.requestSubmit();
+    });
     document.addEventListener("keydown", async (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
         e.preventDefault();
-        const input = document.activeElement && document.activeElement.closest(".field-input");
-        if (input && !(await save(input))) return;
-        document.getElementById("verify-form").submit();
+        verifyForm.requestSubmit();
       } else if (e.altKey && (e.key === "r" || e.key === "R")) {
         e.preventDefault();
         reason.focus();
@@ -173,8 +255,10 @@
         window.location.href = "/review";
       }
     });
+    const confirmBox = document.getElementById("confirm-accept");
     const first = inputs().find((i) => i.tagName === "INPUT");
-    if (first) first.focus();
+    if (confirmBox) confirmBox.focus();
+    else if (first) first.focus();
   }
 
   async function post(url, body) {
