@@ -56,9 +56,10 @@ from archive.models import (
 )
 from archive.quarantine import quarantine_file
 from archive.reading import Reader, ReadingSettings, read_or_failed
-from capture import CaptureError, PageJob, PageResult, merge_pdfs, read_page
+from capture import CaptureError, PageJob, PageResult, merge_pdfs, read_page, stages
 from capture._files import entry_problem
 from capture.executor import TimeLimited
+from capture.stages import stage
 from capture.types import OcrWord, PageText, TextSource
 from classify.types import Extraction
 from finarchive.errors import DiskFullError
@@ -346,14 +347,19 @@ class Pipeline:
     def run(self, items: Iterable[IntakeItem]) -> ImportSummary:
         """Take every item in: intake, read pages in parallel, analyse, commit, index."""
         started = time.monotonic()
+        stages.charge_start_up()
         summary = ImportSummary()
         executor = self.executor or self._default_executor()
         own_executor = self.executor is None
         try:
-            self._drive(iter(items), executor, summary)
+            with stage("pipeline, other"):
+                try:
+                    self._drive(iter(items), executor, summary)
+                finally:
+                    if own_executor:
+                        executor.close()
         finally:
-            if own_executor:
-                executor.close()
+            stages.flush("run")
         summary.seconds = time.monotonic() - started
         return summary
 
@@ -508,7 +514,8 @@ class Pipeline:
                     if item is None:
                         more = False
                         continue
-                    flight = self._intake(item, summary)
+                    with stage("intake"):
+                        flight = self._intake(item, summary)
                     if flight is None:
                         continue
                     if flight.complete:  # every page was read before a crash
@@ -531,7 +538,8 @@ class Pipeline:
                     raise disk_full(result) from result
                 if isinstance(result, PageResult):
                     try:
-                        save_checkpoint(result)
+                        with stage("checkpoint"):
+                            save_checkpoint(result)
                     except OSError as exc:
                         if is_disk_full(exc):
                             raise disk_full(exc) from exc
@@ -563,6 +571,7 @@ class Pipeline:
         self._clear_checkpoints(flight)
         summary.add(outcome)
         self._done(outcome)
+        stages.flush("document")
 
     @staticmethod
     def _clear_checkpoints(flight: _InFlight) -> None:
@@ -756,17 +765,20 @@ class Pipeline:
                  for job, r in zip(flight.jobs, results, strict=True)]
         # The same analysis as `extract` (archive/reading.py). What the archive learned from its own
         # verified documents goes in here, and only here: `memory=` (a file outside an archive has none).
-        extraction = self.reader.analyse(
-            [p for p, _ in pages], hints={k: v for k, v in flight.item.hints.items() if not k.startswith("_")},
-            memory=self._memory(),
-        ).extraction
-        if self.index:
-            self._mark_unindexed(flight.document_id)  # removed once indexed; a kill in between is seen at start
-        outcome = self._commit(flight, pages, extraction)
+        with stage("classification"):
+            extraction = self.reader.analyse(
+                [p for p, _ in pages], hints={k: v for k, v in flight.item.hints.items() if not k.startswith("_")},
+                memory=self._memory(),
+            ).extraction
+        with stage("commit"):
+            if self.index:
+                self._mark_unindexed(flight.document_id)  # removed once indexed; a kill in between is seen at start
+            outcome = self._commit(flight, pages, extraction)
         self._clear_checkpoints(flight)  # a kill before this is seen by its index mark (recover_index)
         failpoint("committed")
         if self.index and outcome.outcome == IntakeOutcome.ARCHIVED:
-            self._index(flight.document_id)
+            with stage("index"):
+                self._index(flight.document_id)
             failpoint("indexed")
         return outcome
 
@@ -808,7 +820,8 @@ class Pipeline:
         if not page_pdfs or len(page_pdfs) != len(results):
             return None
         out = self.archive.blobs.derived_dir(flight.sha256) / "searchable.pdf"
-        merge_pdfs(page_pdfs, str(out))
+        with stage("derived files"):
+            merge_pdfs(page_pdfs, str(out))
         return self.archive.blobs.key_of(out)
 
     def _commit(self, flight: _InFlight, pages: list[tuple[PageText, PageResult | None]],

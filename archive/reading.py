@@ -24,6 +24,7 @@ from typing import Any
 import classify
 from archive.config import Settings
 from capture import FileInfo, PageJob, PageResult, PageText, inspect_file, plan_pages
+from capture.stages import stage
 from classify.types import Extraction, FieldValue, Problem
 
 
@@ -67,8 +68,9 @@ class Reader:
         if not self._model_loaded:
             self._model_loaded = True
             path = self.settings.models_dir / classify.MODEL_FILENAME if self.settings.models_dir else None
-            self._model = (classify.load_classifier(path) if path is not None and path.exists()
-                           else classify.default_classifier())
+            with stage("model load"):
+                self._model = (classify.load_classifier(path) if path is not None and path.exists()
+                               else classify.default_classifier())
         return self._model
 
     def inspect(self, path: str | os.PathLike[str]) -> FileInfo:

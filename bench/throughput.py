@@ -6,7 +6,9 @@ Ours: `finarchive import` into a fresh archive (SQLite, local blobs, FTS5) over 
 hashing, storing, rendering, preprocessing, OCR, classification, commit and indexing included.
 Only scanned pages are used (born-digital PDFs skip OCR and would flatter us). Besides wall-clock
 pages/min it prints CPU seconds per page of each side (all child processes included), a ratio that other
-load on a shared machine does not distort.
+load on a shared machine does not distort, and where our CPU time goes: a profile by stage (decode, clean,
+orientation, OCR, re-reads, barcode/QR, classification, derived files, commit, index, start-up), charged by
+the processes themselves (capture/stages.py, ``FINARCHIVE_STAGE_LOG``) in the same run.
 
     python bench/throughput.py                    # samples/ scans
     python bench/throughput.py --generate 40      # plus 40 generated unseen documents (samples/generate.py)
@@ -27,6 +29,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from capture.stages import STAGE_LOG_ENV, read_log
 
 REPO = Path(__file__).resolve().parents[1]
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
@@ -126,10 +130,38 @@ def plain_tesseract(pages: list[Path], workers: int, languages: str, meter: CpuM
     return time.monotonic() - started
 
 
+# The profile's rows, in the order a page meets them; stages not listed follow, then the remainder.
+STAGE_ORDER = ("start-up", "model load", "intake", "decode", "text layer", "photo check", "clean", "orientation",
+               "ocr", "re-read", "second look", "barcode/QR", "derived files", "checkpoint", "classification",
+               "commit", "index", "page, other", "pipeline, other")
+REMAINDER = "rest: workers' start, exit"  # the cgroup's total less what the stages were charged
+
+
+def stage_log(home: Path) -> Path:
+    return home.parent / f"{home.name}-stages.jsonl"
+
+
+def print_profile(spent: dict[str, float], total: float | None, pages: int, plain_per_page: float | None) -> None:
+    """Where our CPU time went, a row a stage: seconds, seconds a page, share of the whole."""
+    rows = [(name, spent[name]) for name in STAGE_ORDER if name in spent]
+    rows += sorted((name, s) for name, s in spent.items() if name not in STAGE_ORDER)
+    whole = total if total is not None else sum(spent.values())
+    if total is not None:
+        rows.append((REMAINDER, total - sum(spent.values())))
+    print("         CPU profile of finarchive by stage (s = CPU seconds of all its processes):")
+    print(f"         {'stage':<26} {'s':>7} {'s/page':>7} {'share':>6}")
+    for name, seconds in rows:
+        print(f"         {name:<26} {seconds:7.2f} {seconds / max(pages, 1):7.3f} {seconds / whole:6.1%}")
+    print(f"         {'total':<26} {whole:7.2f} {whole / max(pages, 1):7.3f}")
+    if plain_per_page is not None:
+        print(f"         {'(plain tesseract)':<26} {plain_per_page * pages:7.2f} {plain_per_page:7.3f}")
+
+
 def finarchive_import(files: list[Path], workers: int, home: Path, meter: CpuMeter) -> tuple[float, dict]:
     exe = Path(sys.executable).with_name("finarchive")
     env = dict(os.environ, FINARCHIVE_HOME=str(home), FINARCHIVE_OCR_WORKERS=str(workers))
     subprocess.run([str(exe), "init"], env=env, check=True, capture_output=True)
+    env[STAGE_LOG_ENV] = str(stage_log(home))
     started = time.monotonic()
     proc = subprocess.run([str(exe), "import", "--json", "--no-progress", *map(str, files)], env=env,
                           capture_output=True, text=True, preexec_fn=meter.preexec(), check=False)
@@ -144,6 +176,7 @@ def finarchive_watch(files: list[Path], workers: int, home: Path, meter: CpuMete
     exe = Path(sys.executable).with_name("finarchive")
     env = dict(os.environ, FINARCHIVE_HOME=str(home), FINARCHIVE_OCR_WORKERS=str(workers))
     subprocess.run([str(exe), "init"], env=env, check=True, capture_output=True)
+    env[STAGE_LOG_ENV] = str(stage_log(home))
     inbox = home.parent / f"{home.name}-inbox"
     outlet = inbox / "BENCH-01"
     outlet.mkdir(parents=True)
@@ -204,12 +237,15 @@ def main() -> None:
             print(f"round {round_no + 1}: plain tesseract {ref_ppm:.1f} pages/min ({ref:.1f} s); "
                   f"finarchive {args.via} {our_ppm:.1f} pages/min ({ours:.1f} s, {summary['archived']} archived, "
                   f"{summary['quarantined']} quarantined); ratio {our_ppm / ref_ppm:.2f}")
+            ref_cpu = None
             if ref_s is not None and our_s is not None:
                 ref_cpu, our_cpu = ref_s / len(pages), our_s / max(summary["pages"], 1)
                 cpu_ratios.append(ref_cpu / our_cpu)
                 print(f"         CPU seconds per page: plain tesseract {ref_cpu:.2f}, finarchive {our_cpu:.2f}; "
                       f"ratio {ref_cpu / our_cpu:.2f}; cores kept busy: plain "
                       f"{ref_s / (args.workers * ref):.0%}, finarchive {our_s / (args.workers * ours):.0%}")
+            if stage_log(home).exists():
+                print_profile(read_log(stage_log(home)), our_s, summary["pages"], ref_cpu)
             shutil.rmtree(home, ignore_errors=True)
         print(f"ratio to the OCR limit: {min(ratios):.2f} (worst) / {max(ratios):.2f} (best) "
               f"over {len(ratios)} round(s)")

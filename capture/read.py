@@ -26,7 +26,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from capture import _quality, engines
+from capture import _quality, engines, stages
+from capture.stages import stage
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.barcodes import read_codes
 from capture.exceptions import CaptureError, CorruptFileError, OcrError
@@ -94,18 +95,23 @@ def read_page(job: PageJob) -> PageResult:
     be opened at all raises its :class:`CaptureError`."""
     start = perf_counter()
     number = job.index + 1
-    if job.derived_dir:
-        os.makedirs(job.derived_dir, exist_ok=True)
     try:
-        if job.kind == "pdf" and job.has_text_layer:
-            result = _read_text_layer_page(job)
-        else:
-            loaded = _load(job)  # raises for an unopenable file
-            result = _read_by_ocr(job, loaded)
-    except _PageFailure as failure:
-        error = failure.error
-        page = PageText(number=number, width=0, height=0, words=(), error=f"{error.reason}: {error}")
-        result = PageResult(job=job, page=page)
+        with stage("page, other"):
+            if job.derived_dir:
+                os.makedirs(job.derived_dir, exist_ok=True)
+            try:
+                if job.kind == "pdf" and job.has_text_layer:
+                    result = _read_text_layer_page(job)
+                else:
+                    with stage("decode"):
+                        loaded = _load(job)  # raises for an unopenable file
+                    result = _read_by_ocr(job, loaded)
+            except _PageFailure as failure:
+                error = failure.error
+                page = PageText(number=number, width=0, height=0, words=(), error=f"{error.reason}: {error}")
+                result = PageResult(job=job, page=page)
+    finally:
+        stages.flush("page")
     return replace(result, seconds=round(perf_counter() - start, 3))
 
 
@@ -157,13 +163,19 @@ def _render_pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> _Loade
 
 def _read_text_layer_page(job: PageJob) -> PageResult:
     try:
-        page = read_text_layer(job.path, job.index, dpi=job.dpi)
+        with stage("text layer"):
+            page = read_text_layer(job.path, job.index, dpi=job.dpi)
     except CaptureError:
         raise
     except Exception as exc:  # pdfminer raises anything on broken content streams
         raise _PageFailure(CorruptFileError(f"text layer of page {job.index + 1}: {exc}", path=job.path)) from exc
     if not job.derived_dir:
         return PageResult(job=job, page=page)
+    with stage("derived files"):
+        return _write_text_layer_derived(job, page)
+
+
+def _write_text_layer_derived(job: PageJob, page: PageText) -> PageResult:
     loaded = _render_pdf_page(job.path, job.index, job.dpi, job.max_pixels)
     gray = rotate_right_angle(np.asarray(loaded.image, dtype=np.uint8), page.rotation)  # upright, as its words
     png, thumb = _derived_paths(job)
@@ -223,7 +235,7 @@ def read_sideways(page: _Page) -> _Page:
         return page
     reading = _ocr_image(gray, found.rotate, page)
     if _quality.looks_bad(reading.words):
-        plain = _ocr_image(gray, 0, page)
+        plain = _ocr_image(gray, 0, page, again=True)
         reading = plain if plain.score > reading.score else reading
     return replace(page, best=reading, route="sideways")
 
@@ -236,7 +248,7 @@ def read_small_print(page: _Page) -> _Page:
         return page
     best = _read_enhanced_copy(page, 0)
     if _quality.looks_bad(best.words):
-        plain = _ocr_image(cleaned.image, 0, page)
+        plain = _ocr_image(cleaned.image, 0, page, again=True)
         best = plain if plain.score > best.score else best
     return replace(page, best=best, route="small print")
 
@@ -267,7 +279,7 @@ def fix_orientation(page: _Page) -> _Page:
     margin = 1.0 if asked else UNASKED_ROTATION_MARGIN
     best = first
     for rotation in candidates:
-        reading = _ocr_image(first.gray, rotation, page, first.scale)
+        reading = _ocr_image(first.gray, rotation, page, first.scale, again=True)
         if reading.score > best.score * margin:
             best = reading
     return replace(page, best=best)
@@ -279,7 +291,7 @@ def read_enhanced(page: _Page) -> _Page:
     first = _best(page)
     if page.route != "upright" or not _quality.looks_bad(first.words) or not has_ink(_cleaned(page).image):
         return page
-    reading = _read_enhanced_copy(page, first.rotation)
+    reading = _read_enhanced_copy(page, first.rotation, again=True)
     return replace(page, best=reading) if reading.score > first.score else page
 
 
@@ -313,6 +325,18 @@ OCR_STEPS: tuple[Callable[[_Page], _Page], ...] = (
     read_enhanced,
     take_second_look,
 )
+# The stage of the benchmark's CPU profile (capture/stages.py) each step's own work is charged to; a reading
+# of the whole page inside a step is charged to "ocr" (the first) or "re-read" (any other).
+STEP_STAGES: dict[Callable[[_Page], _Page], str] = {
+    flatten_photo_page: "photo check",
+    clean: "clean",
+    read_sideways: "orientation",
+    read_small_print: "ocr",
+    read_upright: "ocr",
+    fix_orientation: "orientation",
+    read_enhanced: "re-read",
+    take_second_look: "second look",
+}
 
 
 def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
@@ -322,31 +346,41 @@ def _read_by_ocr(job: PageJob, loaded: _Loaded) -> PageResult:
         page = _Page(job, loaded, tmp, want_pdf)
         try:
             for step in OCR_STEPS:
-                page = step(page)
+                with stage(STEP_STAGES.get(step, step.__name__)):
+                    page = step(page)
         except OcrError as exc:
             raise _PageFailure(exc) from exc
         best, cleaned = _best(page), _cleaned(page)
         height, width = cleaned.image.shape[:2]
         if best.rotation in (90, 270):
             width, height = height, width
+        with stage("barcode/QR"):
+            codes = _qr_codes(page.loaded.image, job)
         text = PageText(number=number, width=width, height=height, words=best.words, source=TextSource.OCR,
-                        rotation=best.rotation, skew=cleaned.skew, codes=_qr_codes(page.loaded.image, job))
+                        rotation=best.rotation, skew=cleaned.skew, codes=codes)
         if not job.derived_dir:
             return PageResult(job=job, page=text)
-        # The viewer's image is the very JPEG tesseract read (cleaned, upright): no second encoding.
-        image, thumb = _derived_paths(job, ".jpg")
-        if best.scale == 1:
-            shutil.move(best.image_path, image)
-        else:  # the viewer shows the page at its own size, as the words' boxes are
-            turned = rotate_right_angle(best.gray, best.rotation)
-            size = (turned.shape[1] // best.scale, turned.shape[0] // best.scale)
-            small = cv2.resize(turned, size, interpolation=cv2.INTER_AREA)
-            if not cv2.imwrite(image, small, [cv2.IMWRITE_JPEG_QUALITY, PDF_JPEG_QUALITY]):
-                raise _PageFailure(OcrError(f"cannot write {image}", path=image))
-        _write_thumbnail(rotate_right_angle(cleaned.image, best.rotation), thumb)
-        page_pdf = os.path.join(job.derived_dir, f"page-{number}.pdf")
-        with open(page_pdf, "wb") as fh:
-            fh.write(best.pdf or b"")
+        with stage("derived files"):
+            return _write_derived(job, text, best, cleaned)
+
+
+def _write_derived(job: PageJob, text: PageText, best: _Reading, cleaned: CleanedPage) -> PageResult:
+    """The viewer's image, the thumbnail and the one-page searchable PDF of a page read by OCR."""
+    # The viewer's image is the very JPEG tesseract read (cleaned, upright): no second encoding.
+    assert job.derived_dir is not None
+    image, thumb = _derived_paths(job, ".jpg")
+    if best.scale == 1:
+        shutil.move(best.image_path, image)
+    else:  # the viewer shows the page at its own size, as the words' boxes are
+        turned = rotate_right_angle(best.gray, best.rotation)
+        size = (turned.shape[1] // best.scale, turned.shape[0] // best.scale)
+        small = cv2.resize(turned, size, interpolation=cv2.INTER_AREA)
+        if not cv2.imwrite(image, small, [cv2.IMWRITE_JPEG_QUALITY, PDF_JPEG_QUALITY]):
+            raise _PageFailure(OcrError(f"cannot write {image}", path=image))
+    _write_thumbnail(rotate_right_angle(cleaned.image, best.rotation), thumb)
+    page_pdf = os.path.join(job.derived_dir, f"page-{text.number}.pdf")
+    with open(page_pdf, "wb") as fh:
+        fh.write(best.pdf or b"")
     return PageResult(job=job, page=text, cleaned_image=image, thumbnail=thumb, page_pdf=page_pdf)
 
 
@@ -374,7 +408,12 @@ def _engine() -> engines.PageEngine:
     return engines.page_engine()
 
 
-def _ocr_image(gray: np.ndarray, rotation: int, page: _Page, scale: int = 1) -> _Reading:
+def _ocr_image(gray: np.ndarray, rotation: int, page: _Page, scale: int = 1, *, again: bool = False) -> _Reading:
+    with stage("re-read" if again else "ocr"):
+        return _read_image(gray, rotation, page, scale)
+
+
+def _read_image(gray: np.ndarray, rotation: int, page: _Page, scale: int) -> _Reading:
     # Tesseract reads a JPEG, whether or not a PDF is wanted: what is read never depends on which derived
     # files are written (`extract` writes none, `import` all), so both read alike. Tesseract embeds a JPEG
     # input as it is in the PDF it writes; from a PGM leptonica would encode one (8-10% of a page's OCR).
@@ -397,13 +436,13 @@ def _shrink(word: OcrWord, scale: int) -> OcrWord:
     return replace(word, box=(left // scale, top // scale, -(-right // scale), -(-bottom // scale)))
 
 
-def _read_enhanced_copy(page: _Page, rotation: int) -> _Reading:
+def _read_enhanced_copy(page: _Page, rotation: int, *, again: bool = False) -> _Reading:
     """Read an enhanced copy of the page (from its colours when it has them; a flattened photo from itself)."""
     source = None if page.loaded.photo else _colour_array(page.job)
     if source is None:
         source = np.asarray(page.loaded.image, dtype=np.uint8)
     enhanced = enhance_page(source, skew=_cleaned(page).skew)
-    return _ocr_image(enhanced.image, rotation, page, enhanced.scale)
+    return _ocr_image(enhanced.image, rotation, page, enhanced.scale, again=again)
 
 
 def _colour_array(job: PageJob) -> np.ndarray | None:
