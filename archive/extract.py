@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from archive.config import Settings
 from archive.reading import Analysis, Reader, ReadingSettings, read_or_failed
 from capture import CaptureError, Executor, PageJob, PageResult, read_page
+from capture.formats import read_message
 
 
 def extraction_json(file: str, analysis: Analysis, pages: int) -> dict[str, Any]:
@@ -33,6 +36,22 @@ def extraction_json(file: str, analysis: Analysis, pages: int) -> dict[str, Any]
         "pages": pages,
         "details": details,
     }
+
+
+def _attachments(file: str, executor: Executor, reader: Reader) -> list[dict[str, Any]]:
+    """The lines of an e-mail file's attachments (``file!name``), each read as a file of its own."""
+    try:
+        attachments = read_message(file).attachments
+    except CaptureError as exc:
+        return [{"file": file, "error": str(exc), "reason": exc.reason}]
+    with tempfile.TemporaryDirectory(prefix="finarchive-extract-") as folder:
+        paths = []
+        for n, attachment in enumerate(attachments, 1):
+            path = Path(folder) / f"{n:02d}-{Path(attachment.filename).name}"
+            path.write_bytes(attachment.data)
+            paths.append(path)
+        return [{**line, "file": f"{file}!{attachment.filename}"}
+                for line, attachment in zip(extract_files(paths, executor, reader=reader), attachments, strict=True)]
 
 
 def _read_indexed(item: tuple[int, PageJob]) -> PageResult:
@@ -65,6 +84,8 @@ def extract_files(
             continue
         results[n] = {}
         jobs.extend((n, job) for job in planned[n])
+    attached = {n: _attachments(files[n], executor, reader) for n, planned_jobs in planned.items()
+                if planned_jobs and planned_jobs[0].kind == "message"}
 
     def finish(n: int) -> dict[str, Any]:
         got = [results[n][job.index] for job in planned[n]]
@@ -74,7 +95,10 @@ def extract_files(
             return {"file": files[n], "error": str(error) if error else "no pages",
                     "reason": getattr(error, "reason", "read_failed")}
         pages = [read_or_failed(job, r) for job, r in zip(planned[n], got, strict=True)]
-        return extraction_json(files[n], reader.analyse(pages), len(planned[n]))
+        line = extraction_json(files[n], reader.analyse(pages, jobs=planned[n]), len(planned[n]))
+        if n in attached:
+            line["attachments"] = attached[n]
+        return line
 
     emitted = 0
     for (n, job), result in executor.map_unordered(_read_indexed, jobs):

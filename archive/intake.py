@@ -3,7 +3,8 @@
 Every source turns what it finds into :class:`archive.pipeline.IntakeItem` s, one file per document:
 
 * a user's file becomes its *pieces* (:func:`pieces_of`): a ZIP archive its members (with a CSV
-  manifest's outlet, type and order), a multi-page scan with separator or cover sheets its parts
+  manifest's outlet, type and order), an e-mail file (.eml, .msg) itself and its attachments, a multi-page
+  scan with separator or cover sheets its parts
   (written into the work folder; the original is never touched), anything else itself;
 * each piece's ``on_done`` reports to the *group* of its user file; when every piece of the group has
   an outcome, the source settles the file: a watched file moves to ``processed/<date>/<outlet>/`` (or is
@@ -50,9 +51,10 @@ from archive.pipeline import (
     is_disk_full,
 )
 from archive.quarantine import quarantine_file
-from capture._files import DEFAULT_MAX_PIXELS, entry_problem
+from capture._files import DEFAULT_MAX_PIXELS, entry_problem, sniff
 from capture.barcodes import SCAN_DPI, split_at_sheets
 from capture.exceptions import CaptureError
+from capture.formats import read_message
 from capture.pages import inspect_file
 from capture.sources import (
     MANIFEST_NAME,
@@ -113,6 +115,9 @@ class PieceOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS  # a page rendered for the barcode pass is never larger
 
 
+MESSAGE_DEPTH = 3  # a message attached to a message attached to a message: deeper ones are documents only
+
+
 def _digest_dir(work_dir: Path, kind: str, path: Path) -> Path:
     return work_dir / kind / sha256_file(path)[:24]
 
@@ -128,9 +133,40 @@ def _is_zip(path: Path) -> bool:
         return False
 
 
+def _is_message(path: Path) -> bool:
+    try:
+        return sniff(str(path))[1] == "message"
+    except (CaptureError, OSError):
+        return False
+
+
+def _attachment_pieces(path: Path, *, ref: str, outlet: str | None, hints: Mapping[str, str],
+                       options: PieceOptions, depth: int) -> list[Piece]:
+    """The attachments of an e-mail file (.eml, .msg), each a document, written into the work folder."""
+    try:
+        attachments = read_message(str(path)).attachments
+    except CaptureError:
+        return []  # the message itself is quarantined by the pipeline with its reason
+    folder = _digest_dir(options.work_dir, "message", path)
+    folder.mkdir(parents=True, exist_ok=True)
+    pieces: list[Piece] = []
+    for n, attachment in enumerate(attachments, 1):
+        target = folder / f"{n:02d}-{re.sub(r'[^A-Za-z0-9._-]+', '_', attachment.filename)[:120]}"
+        if not target.exists():
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_bytes(attachment.data)
+            tmp.replace(target)
+        for piece in _split(target, filename=attachment.filename, ref=f"{ref}!{attachment.filename}", outlet=outlet,
+                            hints=hints, options=options, depth=depth + 1):
+            pieces.append(dataclasses.replace(piece, work=(*piece.work, str(folder))))
+    return pieces
+
+
 def _split(path: Path, *, filename: str, ref: str, outlet: str | None, hints: Mapping[str, str],
-           options: PieceOptions) -> list[Piece]:
+           options: PieceOptions, depth: int = 0) -> list[Piece]:
     whole = [Piece(path=str(path), filename=filename, ref=ref, outlet=outlet, hints=dict(hints))]
+    if depth < MESSAGE_DEPTH and _is_message(path):  # the message is kept as a document; its attachments too
+        return whole + _attachment_pieces(path, ref=ref, outlet=outlet, hints=hints, options=options, depth=depth)
     if not options.barcodes:
         return whole
     folder = _digest_dir(options.work_dir, "split", path)

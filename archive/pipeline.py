@@ -768,7 +768,7 @@ class Pipeline:
         with stage("classification"):
             extraction = self.reader.analyse(
                 [p for p, _ in pages], hints={k: v for k, v in flight.item.hints.items() if not k.startswith("_")},
-                memory=self._memory(),
+                memory=self._memory(), jobs=flight.jobs,
             ).extraction
         with stage("commit"):
             if self.index:

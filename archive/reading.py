@@ -88,11 +88,18 @@ class Reader:
         ]
 
     def analyse(self, pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None,
-                memory: Any = None) -> Analysis:
+                memory: Any = None, jobs: Sequence[PageJob] = ()) -> Analysis:
         """Type, fields and problems of a document read from ``pages`` (a page that failed carries its error).
 
         ``memory`` is what the archive learned from its own verified documents (import only); a file
-        outside an archive is analysed without it."""
+        outside an archive is analysed without it. ``jobs`` are the pages' jobs: an ЭДО XML's fields are
+        the XML's own (archive.electronic), not read from its pages."""
+        if jobs and jobs[0].kind == "edo_xml":
+            from archive.electronic import edo_extraction
+
+            return settle(edo_extraction(jobs[0].path, hints))
+        if jobs and jobs[0].kind == "message":  # a covering letter; its attachments are the documents
+            hints = {**(hints or {}), "doc_type": "other"}
         learned = {"memory": memory} if memory is not None else {}
         return settle(classify.analyse(pages, hints=hints, model=self.model, **learned))
 

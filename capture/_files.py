@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import struct
@@ -51,7 +52,11 @@ MAGICS: tuple[Magic, ...] = (
 # A PDF header may follow a little junk (the spec tolerates it within the first 1024 bytes).
 PDF_HEADER_WINDOW = 1024
 
-PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}
+PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF", "image/heic": "HEIF",
+               "image/webp": "WEBP"}
+# ISO base media brands of HEIF still images (phones write heic; mif1/msf1 are the generic brands)
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+READ_FORMATS = "PDF, TIFF, JPEG, PNG, HEIC, WebP, ЭДО XML, XLSX, XLS, DOCX, ODT, EML, MSG"
 
 
 # What an entry that is not a regular file is, for the message that lists it (never opened: a FIFO would
@@ -110,12 +115,19 @@ def sniff(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
         )
     with open(path, "rb") as fh:
         head = fh.read(PDF_HEADER_WINDOW)
+    phone = _phone_image(head)
+    if phone:
+        return phone, "image"
+    from capture import formats
+
+    electronic = formats.sniff(path, head)
+    if electronic is not None:
+        return electronic
     for magic in MAGICS:
         if head.startswith(magic.prefix):
             if not magic.kind:
                 raise UnsupportedFileError(
-                    f"{os.path.basename(path)} is {magic.media_type}; "
-                    "finarchive reads PDF, TIFF, JPEG and PNG",
+                    f"{os.path.basename(path)} is {magic.media_type}; finarchive reads {READ_FORMATS}",
                     path=path,
                 )
             return magic.media_type, magic.kind
@@ -123,10 +135,28 @@ def sniff(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
         return "application/pdf", "pdf"
     what = "text" if _looks_like_text(head) else "of an unknown type"
     raise UnsupportedFileError(
-        f"{os.path.basename(path)} is {what}, not a PDF, TIFF, JPEG or PNG "
+        f"{os.path.basename(path)} is {what}, not one of {READ_FORMATS} "
         "(the file's content decides, not its name)",
         path=path,
     )
+
+
+def _phone_image(head: bytes) -> str | None:
+    """A phone's photo formats: HEIC/HEIF (an ISO base media ``ftyp`` box of a HEIF brand), WebP."""
+    if head[4:8] == b"ftyp" and (head[8:12] in HEIF_BRANDS or any(
+            head[i:i + 4] in HEIF_BRANDS for i in range(16, min(len(head), int.from_bytes(head[:4], "big")), 4))):
+        return "image/heic"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@functools.cache
+def _register_heif() -> None:
+    """Pillow reads HEIC/HEIF through pillow-heif's plugin, registered once per process."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -147,6 +177,8 @@ def open_image(path: str, media_type: str, *, max_pixels: int) -> Iterator[Image
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
+            if media_type == "image/heic":
+                _register_heif()
             image = Image.open(path, formats=[PIL_FORMATS[media_type]])
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise OversizedFileError(f"{os.path.basename(path)}: {exc}", path=path) from exc

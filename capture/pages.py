@@ -1,7 +1,8 @@
 """Looking at a file before reading it, and splitting it into page jobs.
 
-:func:`inspect_file` decides by the file's bytes what it is (PDF, TIFF, JPEG, PNG), how many pages
-it has and which PDF pages carry a usable text layer, and raises a :class:`CaptureError` with a
+:func:`inspect_file` decides by the file's bytes what it is (PDF, TIFF, JPEG, PNG, HEIC, WebP, or an
+electronic document of capture.formats), how many pages it has (an electronic document's as laid out) and
+which PDF pages carry a usable text layer, and raises a :class:`CaptureError` with a
 ``reason`` for every file that cannot be read. :func:`plan_pages` turns it into one picklable
 :class:`PageJob` per PDF page, TIFF frame or image.
 """
@@ -23,6 +24,7 @@ from capture._files import (
     open_pdf,
     sniff,
 )
+from capture import formats
 from capture.exceptions import CaptureError, CorruptFileError, OversizedFileError
 from capture.pdftext import pages_with_text_layer
 from capture.types import PageJob
@@ -36,8 +38,8 @@ class FileInfo:
     """What a file is, judged by its content."""
 
     path: str
-    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff
-    kind: str  # "pdf" or "image" (PageJob.kind)
+    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff, image/heic, image/webp, …
+    kind: str  # "pdf", "image", or an electronic document's kind (capture.formats.KINDS) (PageJob.kind)
     page_count: int
     text_layer: tuple[bool, ...]  # per page: the PDF page's own text is good enough to skip OCR
     size: int
@@ -72,6 +74,11 @@ def inspect_file(
         if len(flags) != count:
             flags = (flags + [False] * count)[:count]
         return FileInfo(path, media_type, kind, count, tuple(flags), size)
+    if kind in formats.KINDS:  # an electronic document: its text laid out on pages, no OCR
+        count = formats.page_count(path, kind)
+        if count > max_pages:
+            raise _too_many_pages(path, count, max_pages)
+        return FileInfo(path, media_type, kind, count, (False,) * count, size)
     count = _image_frame_count(path, media_type, max_pixels, max_pages)
     return FileInfo(path, media_type, kind, count, (False,) * count, size)
 

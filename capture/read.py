@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from capture import _quality, engines, stages
+from capture import _quality, engines, formats, stages
 from capture.stages import stage
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.barcodes import read_codes
@@ -93,6 +93,8 @@ class _Reading:
 def read_page(job: PageJob) -> PageResult:
     """Read one page. A page that fails comes back with ``page.error`` set; a file that cannot
     be opened at all raises its :class:`CaptureError`."""
+    if job.kind in formats.KINDS:  # an electronic document: its own text, drawn for the viewer
+        return formats.read_electronic_page(job)
     start = perf_counter()
     number = job.index + 1
     try:

@@ -16,6 +16,7 @@ Box = tuple[int, int, int, int]
 class TextSource(StrEnum):
     OCR = "ocr"
     PDF_TEXT = "pdf_text"
+    ELECTRONIC = "electronic"  # an electronic document's own text (ЭДО XML, office file, e-mail): exact
 
 
 @dataclass(frozen=True)

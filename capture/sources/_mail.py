@@ -29,9 +29,17 @@ from typing import Any, Protocol
 from capture.sources.exceptions import MailboxError, SourceConfigError
 
 # Attachment types taken as documents: by file extension, and by MIME type for nameless parts.
-ACCEPTED_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"})
+ACCEPTED_EXTENSIONS: frozenset[str] = frozenset({
+    ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".webp",  # scans and photos
+    ".xml", ".xlsx", ".xls", ".docx", ".odt", ".eml", ".msg",  # electronic documents (capture/formats)
+})
 ACCEPTED_MIME: Mapping[str, str] = MappingProxyType({
     "application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tiff",
+    "image/heic": ".heic", "image/heif": ".heif", "image/webp": ".webp", "application/xml": ".xml",
+    "text/xml": ".xml", "message/rfc822": ".eml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
 })
 ACTIONS: frozenset[str] = frozenset({"seen", "flag", "move", "none"})
 

@@ -446,7 +446,7 @@ def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_ha
     try:
         conn.create(f'"{folder}"')
         for raw in (
-            _message("shop@spb01.example", "Сканы за день", [("a.pdf", a), ("notes.docx", b"PK\x03\x04")]),
+            _message("shop@spb01.example", "Сканы за день", [("a.pdf", a), ("notes.txt", b"just a note")]),
             _message("boss@msk.example", "[MSK-03] накладная", [("b.pdf", b), ("c.pdf", c)]),
             _message("friend@other.example", "привет", [("a.pdf", a)]),
             _message("shop@spb01.example", "Повтор", [("again.pdf", a)]),

@@ -86,7 +86,7 @@ def test_bad_files_are_quarantined_with_reasons_and_the_batch_goes_on(archive, t
     assert summary.quarantined == len(bad)
     reasons = {Path(o.item.path).name: o.reason for o in summary.outcomes if o.reason}
     assert reasons == {"empty.pdf": "empty", "corrupt.pdf": "corrupt", "locked.pdf": "encrypted",
-                       "notes.pdf": "unsupported", "letter.docx": "unsupported"}
+                       "notes.pdf": "unsupported", "letter.docx": "corrupt"}  # a DOCX whose XML is broken
     assert {p: _sha(p) for p in folder.iterdir()} == before  # nothing the user gave is lost or changed
     for outcome in summary.outcomes:
         if outcome.quarantine_path:
