@@ -74,6 +74,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "trusted_origins": [],  # other origins allowed to post with the session cookie (a reverse proxy's)
         "secure_cookies": False,  # served over HTTPS: the session cookie is Secure and HSTS is sent
     },
+    # [[barcodes.links]] name, pattern (a regex with named groups), lookup (group → order column): which order a
+    # barcode printed on a form (1C) names — archive/barcode_links.py
+    "barcodes": {"links": []},
     "zreports": {
         "day_tolerance": 1.0,  # roubles an outlet's Z-reports of a day may differ from its sales report
     },
@@ -298,6 +301,19 @@ login_window_seconds = 900
 login_lockout_seconds = 900
 trusted_origins = []                  # other origins allowed to post with the session cookie
 secure_cookies = false                # true when served over HTTPS (directly or behind a proxy): Secure cookie, HSTS
+
+[barcodes]
+# Barcodes 1C prints on its forms, mapped to the order they name (a scan carrying one links exactly).
+# A rule's pattern is matched against a barcode's whole text; each named group is looked up in the imported
+# orders: order_no in the order number, any other name in the order-import column of that name (or the
+# column lookup names). With rules, every page is also read for EAN-13, EAN-8, Code 128 and Code 39.
+# [[barcodes.links]]
+# name = "1С: номер заказа (Code 128)"
+# pattern = '^(?P<order_no>[А-ЯA-Z]{2}-\\d{6})$'
+# [[barcodes.links]]
+# name = "1С: штрихкод печатной формы (EAN-13)"
+# pattern = '^(?P<code>2\\d{12})$'
+# lookup = { code = "Штрихкод" }
 
 [zreports]
 day_tolerance = 1.0          # roubles a day's Z-reports of an outlet may differ from its sales report

@@ -3,6 +3,8 @@
 Links are made
 * by the document's ``order_no`` (normalised like the extractor does) — ``order_no``, confirmed;
 * by an order number a cover sheet's barcode gave (a hint field) — ``barcode``, confirmed;
+* by a barcode 1C printed on the form, mapped to an order by ``[[barcodes.links]]`` rules
+  (archive/barcode_links.py) — ``barcode``, confirmed, score 1.0;
 * by a scored suggestion: buyer INN = customer INN, total within 1% of the amount, date within a window —
   ``suggestion``, state ``suggested`` until a person confirms or rejects it;
 * by hand — ``manual``.
@@ -25,7 +27,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, barcode_links
 from classify import normalise_number
 from archive.config import DEFAULTS, Settings
 from archive.models import (
@@ -259,14 +261,15 @@ def _add_link(session: Session, order: Order, document: Document, *, method: Lin
 
 
 def _confirm_by_number(session: Session, order: Order, document: Document, method: LinkMethod,
-                       actor: str) -> OrderLink | None:
+                       actor: str, score: float | None = None) -> OrderLink | None:
     """Confirm the pair found by number; a suggestion becomes confirmed, a person's rejection stands."""
     link = _link_of(session, order, document)
     if link is None:
-        return _add_link(session, order, document, method=method, state=LinkState.CONFIRMED, actor=actor)
+        return _add_link(session, order, document, method=method, state=LinkState.CONFIRMED, actor=actor,
+                         score=score)
     if link.state == LinkState.SUGGESTED:
         old = link.state
-        link.state, link.method = LinkState.CONFIRMED, method
+        link.state, link.method, link.score = LinkState.CONFIRMED, method, score
         _audit_link(session, link, "order.linked", actor, old=old)
         return link
     return None
@@ -321,11 +324,13 @@ def _suggest_for_document(session: Session, document: Document, *, actor: str,
     return out
 
 
-def _drop_stale_number_links(session: Session, document: Document, number: str, actor: str) -> None:
-    """A corrected order number: links made by the old number go (audited); other links stay."""
+def _drop_stale_number_links(session: Session, document: Document, number: str, actor: str,
+                             keep: Iterable[str] = ()) -> None:
+    """A corrected order number: links made by the old number go (audited); other links stay, and so do
+    those the print-form barcodes name (``keep``)."""
     stale = select(OrderLink).join(Order).where(
         OrderLink.document_id == document.id, OrderLink.state == LinkState.CONFIRMED,
-        OrderLink.method.in_([LinkMethod.ORDER_NO, LinkMethod.BARCODE]), Order.order_no != number)
+        OrderLink.method.in_([LinkMethod.ORDER_NO, LinkMethod.BARCODE]), Order.order_no.not_in([number, *keep]))
     for link in session.scalars(stale):
         audit.record(session, actor=actor, action="order.unlinked", object_type="order_link", object_id=link.id,
                      document_id=document.id, field="state", old=link.state, new=None,
@@ -345,7 +350,12 @@ def auto_link(session: Session, document: Document, *, actor: str,
         return []
     changed: list[OrderLink] = []
     number = normalise_order_no(document.order_no)
-    _drop_stale_number_links(session, document, number, actor)
+    named = barcode_links.orders_for_document(session, document, settings)  # 1C print-form barcodes: exact
+    _drop_stale_number_links(session, document, number, actor, keep=[o.order_no for o in named])
+    for named_order in named:
+        link = _confirm_by_number(session, named_order, document, LinkMethod.BARCODE, actor, score=1.0)
+        if link is not None:
+            changed.append(link)
     if number:
         order = session.scalar(select(Order).where(Order.order_no == number))
         if order is not None:
@@ -360,9 +370,16 @@ def auto_link(session: Session, document: Document, *, actor: str,
 
 
 def link_waiting_documents(session: Session, order: Order, *, actor: str, settings: Settings | None = None,
-                           raw_numbers: Iterable[str] = ()) -> list[OrderLink]:
-    """Link documents that arrived before their order: by number, then suggestions by INN, amount and date."""
+                           raw_numbers: Iterable[str] = (), codes: barcode_links.CodeIndex | None = None,
+                           ) -> list[OrderLink]:
+    """Link documents that arrived before their order: by their print-form barcodes, by number, then
+    suggestions by INN, amount and date. ``codes`` is the archive's barcodes, indexed once per import."""
     changed: list[OrderLink] = []
+    for document in barcode_links.documents_for_order(session, order, settings, codes):
+        if _linkable(document):
+            link = _confirm_by_number(session, order, document, LinkMethod.BARCODE, actor, score=1.0)
+            if link is not None:
+                changed.append(link)
     variants = {order.order_no, *(r for r in raw_numbers if r)}
     same_number: ColumnElement[bool] = Document.order_no.in_(sorted(variants))
     tail = re.search(r"\d{3,}$", order.order_no)
@@ -508,6 +525,7 @@ def import_orders(session: Session, rows: Sequence[OrderRow], *, actor: str, set
     bad = list(errors)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     linked = suggested = 0
+    codes = barcode_links.code_index(session, settings)
     for index, row in enumerate(rows, 1):
         if row.kind and row.kind not in kinds:
             bad.append(RowError(index, f"order {row.order_no}: unknown kind {row.kind!r} "
@@ -515,7 +533,7 @@ def import_orders(session: Session, rows: Sequence[OrderRow], *, actor: str, set
             continue
         order, outcome = _upsert(session, row, actor=actor, default_kind=default_kind)
         counts[outcome] += 1
-        for link in link_waiting_documents(session, order, actor=actor, settings=settings):
+        for link in link_waiting_documents(session, order, actor=actor, settings=settings, codes=codes):
             if link.state == LinkState.CONFIRMED:
                 linked += 1
             else:

@@ -24,6 +24,7 @@ from typing import Any
 import classify
 from archive.config import Settings
 from capture import FileInfo, PageJob, PageResult, PageText, inspect_file, plan_pages
+from capture.barcodes import PRINT_FORM_FORMATS
 from capture.stages import stage
 from classify.types import Extraction, FieldValue, Problem
 
@@ -40,6 +41,7 @@ class ReadingSettings:
     max_pixels: int = 178_956_970
     max_pages: int = 50_000
     models_dir: Path | None = None  # where the archive's trained model lives, if it has one
+    code_formats: tuple[str, ...] = ("QRCode",)  # barcodes read on each page: with 1C's when there are link rules
 
     @classmethod
     def of(cls, settings: Settings) -> ReadingSettings:
@@ -52,6 +54,7 @@ class ReadingSettings:
             max_pixels=settings.max_pixels,
             max_pages=settings.max_pages,
             models_dir=settings.models_dir,
+            code_formats=PRINT_FORM_FORMATS if settings.get("barcodes", "links") else ("QRCode",),
         )
 
 
@@ -82,7 +85,8 @@ class Reader:
         """One job per page of the inspected file, with this reading's settings."""
         s = self.settings
         return [
-            dataclasses.replace(job, ocr_timeout=s.ocr_timeout, latin_engine=s.latin_engine)
+            dataclasses.replace(job, ocr_timeout=s.ocr_timeout, latin_engine=s.latin_engine,
+                                code_formats=s.code_formats)
             for job in plan_pages(info.path, languages=s.languages, dpi=s.dpi, derived_dir=derived_dir,
                                   max_bytes=s.max_bytes, max_pixels=s.max_pixels, info=info)
         ]

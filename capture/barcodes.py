@@ -109,17 +109,27 @@ class SplitPlan:
         return bool(self.sheets)
 
 
-def read_codes(image: Image.Image, *, only_qr: bool = True) -> tuple[str, ...]:
-    """The texts of the QR codes (or of every barcode) on one image, top to bottom.
+# The formats 1C and other ERPs print on their forms to name the document (EAN-13 with an in-house prefix,
+# Code 128, Code 39, QR): read on every page when the archive has barcode link rules ([barcodes] links).
+PRINT_FORM_FORMATS = ("QRCode", "EAN13", "EAN8", "Code128", "Code39")
 
-    Our sheets carry QR codes; looking for QR only is ~8x faster than for every format.
+
+def read_codes(image: Image.Image, *, only_qr: bool = True, formats: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The texts of the QR codes (or of every barcode, or of the zxing-cpp ``formats`` named) on one image,
+    top to bottom.
+
+    Our sheets carry QR codes; looking for QR only is ~8x faster than for every format, and QR with the
+    print-form formats (:data:`PRINT_FORM_FORMATS`) ~1.5x slower than QR only.
     """
     try:
         import zxingcpp
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise MissingDependencyError("zxing-cpp is missing (pip install zxing-cpp)") from exc
-    formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode if only_qr else zxingcpp.BarcodeFormat.All)
-    results = zxingcpp.read_barcodes(image.convert("L"), formats=formats)
+    if formats:
+        wanted = zxingcpp.BarcodeFormats(tuple(getattr(zxingcpp.BarcodeFormat, name) for name in formats))
+    else:
+        wanted = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode if only_qr else zxingcpp.BarcodeFormat.All)
+    results = zxingcpp.read_barcodes(image.convert("L"), formats=wanted)
     ordered = sorted(results, key=lambda r: (r.position.top_left.y, r.position.top_left.x))
     return tuple(r.text for r in ordered if r.text)
 

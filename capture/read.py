@@ -390,7 +390,7 @@ def _qr_codes(image: Image.Image, job: PageJob) -> tuple[str, ...]:
     """The QR codes on the page as loaded (a receipt's fiscal QR: its values are exact); none when the
     reader fails, for the page's text stands without them."""
     try:
-        return read_codes(image)
+        return read_codes(image, formats=job.code_formats)
     except Exception as exc:  # zxing-cpp reports failures as bare exceptions
         log.warning("QR codes of %s page %d not read: %s", job.path, job.index + 1, exc)
         return ()

@@ -82,6 +82,7 @@ class PageJob:
     max_pixels: int = 100_000_000  # refuse (or, for PDF pages, render smaller than) images above this
     ocr_timeout: float = 180.0  # seconds one tesseract run may take on this page
     latin_engine: str = "auto"  # pages in Latin script read again by PP-OCR: auto, ppocr or tesseract
+    code_formats: tuple[str, ...] = ("QRCode",)  # the barcodes read on the page (zxing-cpp format names)
 
 
 @dataclass(frozen=True)
