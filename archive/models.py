@@ -388,8 +388,29 @@ class User(Base):
     outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(8))  # the desk's language ("ru", "en"); None: the browser's
 
     outlet: Mapped[Outlet | None] = relationship()
+
+
+class WebSession(Base):
+    """A browser login, kept on the server: the cookie carries only a random id whose SHA-256 is stored here,
+    so logging out, a password change, disabling the user or an admin revokes it at once."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(64))  # logout, password, disabled, admin
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(Base):

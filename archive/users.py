@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
-from archive.models import ApiToken, Document, Outlet, Role, User, utcnow
+from archive.models import ApiToken, Document, Outlet, Role, User, WebSession, utcnow
 from finarchive.errors import ExitCode, FinarchiveError, InvalidInputError, NotFoundError, PermissionDeniedError
 
 
@@ -41,6 +41,7 @@ class Permission(StrEnum):
     ORIGINALS = "originals"  # receive, box, move paper originals
     ORIGINALS_OWN = "originals_own"  # see what the own outlet owes
     REPORTS = "reports"
+    USERS = "users"  # see and revoke users' sessions (admin)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -69,6 +70,7 @@ class Principal:
     outlet_id: int | None = None
     outlet_code: str | None = None
     full_name: str | None = None
+    language: str | None = None  # the user's desk language, None: the browser's
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -112,7 +114,8 @@ class Principal:
 
 def principal_of(user: User) -> Principal:
     return Principal(user_id=user.id, username=user.username, role=Role(user.role), outlet_id=user.outlet_id,
-                     outlet_code=user.outlet.code if user.outlet else None, full_name=user.full_name)
+                     outlet_code=user.outlet.code if user.outlet else None, full_name=user.full_name,
+                     language=user.language)
 
 
 # -- passwords -------------------------------------------------------------------------------------
@@ -179,10 +182,23 @@ def list_users(session: Session) -> list[User]:
 
 
 def set_password(session: Session, username: str, password: str, *, actor: str = "system") -> User:
+    """A new password; every browser session of the user is logged out (a stolen cookie dies with it)."""
     user = get_user(session, username)
     user.password_hash = hash_password(password)
     audit.record(session, actor=actor, action="user.password_changed", object_type="user", object_id=user.id)
+    revoke_user_sessions(session, user.id, reason="password", actor=actor)
     return user
+
+
+def set_language(session: Session, user_id: int, language: str | None, *, actor: str) -> None:
+    """The user's desk language (None: as the browser asks)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"no user {user_id}")
+    if user.language != language:
+        audit.record(session, actor=actor, action="user.language", object_type="user", object_id=user.id,
+                     field="language", old=user.language, new=language)
+        user.language = language
 
 
 def set_active(session: Session, username: str, active: bool, *, actor: str = "system") -> User:
@@ -192,6 +208,7 @@ def set_active(session: Session, username: str, active: bool, *, actor: str = "s
     if not active:
         for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
             token.revoked = True
+        revoke_user_sessions(session, user.id, reason="disabled", actor=actor)
     audit.record(session, actor=actor, action="user.enabled" if active else "user.disabled",
                  object_type="user", object_id=user.id, old=old, new=active)
     return user
@@ -274,3 +291,78 @@ def revoke_token(session: Session, token_id: int, *, actor: str = "system") -> N
         raise NotFoundError(f"no API token {token_id}")
     row.revoked = True
     audit.record(session, actor=actor, action="token.revoked", object_type="api_token", object_id=row.id)
+
+
+# -- browser sessions ------------------------------------------------------------------------------
+SESSION_LIFETIME = dt.timedelta(hours=12)
+SESSION_TOUCH = dt.timedelta(minutes=1)  # how stale WebSession.last_seen_at may get
+SESSION_PREFIX = "fs_"
+
+
+def open_session(session: Session, principal: Principal, *, address: str | None, user_agent: str | None,
+                 lifetime: dt.timedelta = SESSION_LIFETIME) -> str:
+    """A new browser session for a logged-in user; returns the id the cookie carries (only its hash is kept)."""
+    token = SESSION_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(user_id=principal.user_id, token_hash=_token_hash(token), created_at=now,
+                           last_seen_at=now, expires_at=now + lifetime, address=(address or "")[:64] or None,
+                           user_agent=(user_agent or "")[:255] or None))
+    session.flush()
+    return token
+
+
+def principal_for_session(session: Session, token: str) -> Principal:
+    """The principal of a browser session that is still open: not logged out, revoked, expired or disabled."""
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == _token_hash(token)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise AuthenticationError("the session has ended: log in again")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AuthenticationError("the user is disabled or gone")
+    if now - row.last_seen_at > SESSION_TOUCH:  # not a write on every request
+        row.last_seen_at = now
+    return principal_of(user)
+
+
+def close_session(session: Session, token: str, *, actor: str) -> None:
+    """Log out: the session is revoked, so a copy of its cookie is worthless from now on."""
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == _token_hash(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at, row.revoked_reason = utcnow(), "logout"
+        audit.record(session, actor=actor, action="user.logged_out", object_type="web_session", object_id=row.id)
+
+
+def revoke_session(session: Session, session_id: int, *, actor: str) -> WebSession:
+    """An admin ends someone's session."""
+    row = session.get(WebSession, session_id)
+    if row is None:
+        raise NotFoundError(f"no session {session_id}")
+    if row.revoked_at is None:
+        row.revoked_at, row.revoked_reason = utcnow(), "admin"
+        audit.record(session, actor=actor, action="session.revoked", object_type="web_session", object_id=row.id,
+                     user=row.user.username)
+    return row
+
+
+def revoke_user_sessions(session: Session, user_id: int, *, reason: str, actor: str) -> int:
+    """End every open session of a user (password changed, disabled, or an admin's wish); how many."""
+    now = utcnow()
+    rows = list(session.scalars(select(WebSession).where(WebSession.user_id == user_id,
+                                                          WebSession.revoked_at.is_(None))))
+    for row in rows:
+        row.revoked_at, row.revoked_reason = now, reason
+    if rows:
+        audit.record(session, actor=actor, action="session.revoked", object_type="user", object_id=user_id,
+                     reason=reason, sessions=len(rows))
+    return len(rows)
+
+
+def list_sessions(session: Session, *, username: str | None = None) -> list[WebSession]:
+    """The open (not revoked, not expired) sessions, newest first; one user's when ``username``."""
+    stmt = (select(WebSession).join(User, WebSession.user_id == User.id)
+            .where(WebSession.revoked_at.is_(None), WebSession.expires_at > utcnow())
+            .order_by(WebSession.last_seen_at.desc(), WebSession.id.desc()))
+    if username:
+        stmt = stmt.where(User.username == username)
+    return list(session.scalars(stmt))

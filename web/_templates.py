@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from archive.users import Permission
 from web._security import csrf_input, csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -63,6 +64,6 @@ def query_with(params: dict[str, Any], **changes: Any) -> str:
 
 
 templates.env.filters.update(money=money, when=when, snippet=snippet)
-templates.env.globals.update(JS_MESSAGES=JS_MESSAGES,
+templates.env.globals.update(JS_MESSAGES=JS_MESSAGES, Permission=Permission,
                              STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, query_with=query_with,
                              csrf_token=csrf_token, csrf_input=csrf_input)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from archive.models import Document, IntakeRecord
 from archive.pipeline import IntakeItem, Pipeline
-from finarchive.errors import InvalidInputError
+from finarchive.errors import DiskFullError, InvalidInputError
 
 CHUNK = 1024 * 1024
 UPLOADS_DIR = "uploads"
@@ -58,9 +58,11 @@ def default_executor_factory(workers: int) -> Callable[[], Any]:
 class Uploads:
     """Accepts uploaded files and imports them one batch at a time in a worker thread."""
 
-    def __init__(self, archive, executor_factory: Callable[[], Any] | None = None) -> None:
+    def __init__(self, archive, executor_factory: Callable[[], Any] | None = None, *,
+                 quota_bytes: int | None = None) -> None:
         self.archive = archive
         self.folder = Path(archive.settings.home) / UPLOADS_DIR
+        self.quota_bytes = quota_bytes  # what uploads waiting to be read and the quarantine may hold together
         self.executor_factory = executor_factory or default_executor_factory(archive.settings.workers)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finarchive-upload")
         self._futures: list[Future[None]] = []
@@ -68,15 +70,22 @@ class Uploads:
     def accept(self, filename: str | None, stream: IO[bytes], *, outlet: str | None, actor: str) -> UploadTicket:
         upload_id = uuid.uuid4().hex
         name = safe_filename(filename)
+        room = None if self.quota_bytes is None else self.quota_bytes - self.held_bytes()
+        if room is not None and room <= 0:
+            raise DiskFullError(self._full_message())
         target = self.folder / upload_id / name
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
         with open(target, "wb") as out:
             for chunk in iter(lambda: stream.read(CHUNK), b""):
+                size += len(chunk)
+                if room is not None and size > room:
+                    out.close()
+                    shutil.rmtree(target.parent, ignore_errors=True)
+                    raise DiskFullError(self._full_message())
                 digest.update(chunk)
                 out.write(chunk)
-                size += len(chunk)
         if size == 0:
             shutil.rmtree(target.parent, ignore_errors=True)
             raise InvalidInputError(f"{name}: the upload is empty")
@@ -89,6 +98,15 @@ class Uploads:
         return UploadTicket(upload_id=upload_id, filename=name, size=size, sha256=sha, outlet=outlet,
                             state="duplicate" if duplicate_of else "queued", duplicate_of=duplicate_of,
                             status_url=f"/api/uploads/{upload_id}")
+
+    def held_bytes(self) -> int:
+        """What uploads not yet read and the quarantine hold on disk now."""
+        folders = (self.folder, Path(self.archive.settings.quarantine_dir))
+        return sum(p.stat().st_size for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file())
+
+    def _full_message(self) -> str:
+        return ("карантин и очередь загрузок заполнены, файл не принят: разберите карантин / the quarantine and "
+                "the upload queue are full (the [web] quarantine_quota_mb quota): nothing was stored")
 
     def _run(self, item: IntakeItem, actor: str) -> None:
         executor = self.executor_factory()

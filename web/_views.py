@@ -12,7 +12,7 @@ from archive.models import Document, DocumentStatus, IntakeRecord, Original, Ori
 from archive.search_service import run_search
 from archive.users import Permission, Principal
 from archive.views import document_view, get_document
-from finarchive.errors import NotFoundError, PermissionDeniedError
+from finarchive.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from search.types import SearchResult
 
 SEARCH_FILTERS = ("doc_type", "outlet", "status", "date_from", "date_to", "amount_min", "amount_max", "inn",
@@ -21,8 +21,46 @@ PAGE_SIZE = 20
 OWED_STATES = (OriginalState.EXPECTED, OriginalState.IN_TRANSIT)
 
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have (BIGINT); larger ones name nothing
+
+
+def db_id(value: int, what: str = "document") -> int:
+    """An id from a URL, if a row could have it: anything else is simply not there (404, never 500)."""
+    if not 0 < value <= MAX_ID:
+        raise NotFoundError(f"no {what} {value}")
+    return value
+
+
 def readable_document(session: Session, principal: Principal, doc_id: int) -> Document:
-    return principal.check_read(get_document(session, doc_id))
+    return principal.check_read(get_document(session, db_id(doc_id)))
+
+
+def ticket_for(session: Session, principal: Principal, ticket: Any) -> dict[str, Any]:
+    """An upload ticket as the uploader may see it: a duplicate of a document they may not read is just
+    received (neither its id nor its status tells them of another outlet's document)."""
+    data = dict(ticket.as_dict())
+    if data.get("duplicate_of") is not None:
+        other = session.get(Document, data["duplicate_of"])
+        if other is None or not principal.may_read(other):
+            data.update(state="queued", duplicate_of=None)
+    return data
+
+
+def upload_status_for(session: Session, principal: Principal, status: dict[str, Any]) -> dict[str, Any]:
+    """What became of an upload, as the uploader may see it (see :func:`ticket_for`)."""
+    doc_id = status.get("document_id")
+    if doc_id is not None:
+        document = session.get(Document, doc_id)
+        if document is None or not principal.may_read(document):
+            return {**status, "state": "received", "document_id": None, "status": None, "reason": None,
+                    "message": None}
+    return status
+
+
+def session_data(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "user_id": row.user_id, "username": row.user.username, "role": row.user.role,
+            "created_at": row.created_at, "last_seen_at": row.last_seen_at, "expires_at": row.expires_at,
+            "address": row.address, "user_agent": row.user_agent}
 
 
 def document_urls(doc_id: int) -> dict[str, str]:
@@ -57,8 +95,15 @@ def document_data(session: Session, arc, principal: Principal, doc_id: int,
 
 
 def search_params(raw: dict[str, Any]) -> dict[str, Any]:
-    """The filters of a search request, blanks dropped."""
-    return {k: str(raw[k]).strip() for k in SEARCH_FILTERS if raw.get(k) not in (None, "")}
+    """The filters of a search request, blanks dropped; ``year`` (the facet) as its first and last day."""
+    params = {k: str(raw[k]).strip() for k in SEARCH_FILTERS if raw.get(k) not in (None, "")}
+    year = str(raw.get("year") or "").strip()
+    if year:
+        if not (year.isdigit() and len(year) == 4):
+            raise InvalidInputError(f"year «{year}»: four digits")
+        params.setdefault("date_from", f"{year}-01-01")
+        params.setdefault("date_to", f"{year}-12-31")
+    return params
 
 
 def search_documents(arc, principal: Principal, text: str, filters: dict[str, Any], *,

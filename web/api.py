@@ -59,8 +59,9 @@ def upload(request: Request, principal: Caller, files: Annotated[list[UploadFile
     """Take scans in; each is read in the background. Follow ``status_url`` to see what became of it."""
     target = principal.upload_outlet(outlet)
     uploads = request.app.state.uploads
-    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username).as_dict() for f in files]
-    return {"uploads": tickets}
+    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username) for f in files]
+    with _arc(request).sessions() as session:
+        return {"uploads": [_views.ticket_for(session, principal, t) for t in tickets]}
 
 
 @router.get("/uploads/{upload_id}", tags=["upload"])
@@ -69,7 +70,8 @@ def upload_status(request: Request, principal: Caller, upload_id: str) -> dict[s
     scope = principal.outlet_scope
     if scope is not None and status["outlet"] is not None and status["outlet"] not in scope:
         raise NotFoundError(f"no upload {upload_id}")
-    return status
+    with _arc(request).sessions() as session:
+        return _views.upload_status_for(session, principal, status)
 
 
 # -- documents -----------------------------------------------------------------------------------
@@ -79,7 +81,7 @@ def search(request: Request, principal: Caller, q: str = "", page: Annotated[int
            outlet: str | None = None, status: str | None = None, date_from: str | None = None,
            date_to: str | None = None, amount_min: str | None = None, amount_max: str | None = None,
            inn: str | None = None, order_no: str | None = None, original_state: str | None = None,
-           facets: bool = True) -> dict[str, Any]:
+           year: str | None = None, facets: bool = True) -> dict[str, Any]:
     """Full text plus filters, facet counts and highlighted snippets. An outlet sees only its own documents."""
     filters = _views.search_params(locals())
     result = _views.search_documents(_arc(request), principal, q, filters, page=page, per_page=per_page,
@@ -238,7 +240,7 @@ async def import_orders(request: Request, principal: Caller) -> dict[str, Any]:
     return result.as_dict()
 
 
-@router.get("/orders/{order_no}", tags=["orders"])
+@router.get("/orders/{order_no:path}", tags=["orders"])
 def get_order(request: Request, principal: Caller, order_no: str) -> dict[str, Any]:
     """The order with every linked document, suggestions, what is missing and the originals' states."""
     arc = _arc(request)
@@ -251,7 +253,7 @@ class LinkRequest(BaseModel):
     action: str = "link"  # link | confirm | reject
 
 
-@router.post("/orders/{order_no}/links", tags=["orders"])
+@router.post("/orders/{order_no:path}/links", tags=["orders"])
 def link(request: Request, principal: Caller, order_no: str, body: LinkRequest) -> dict[str, Any]:
     """Link a document to the order by hand, or confirm or reject a suggested link."""
     from archive import orders
@@ -291,11 +293,15 @@ class BoxRequest(BaseModel):
 def _original_for(session, principal: Principal, code: str):
     from archive import originals
 
-    original = originals.get_original(session, code)
-    if not principal.can(Permission.ORIGINALS) and not principal.can(Permission.READ_ALL):
-        principal.require(Permission.ORIGINALS_OWN)
-        if original.outlet_id is None or original.outlet_id != principal.outlet_id:
-            raise NotFoundError(f"no original {code}")
+    principal.require(Permission.ORIGINALS, Permission.READ_ALL, Permission.ORIGINALS_OWN)
+    absent = NotFoundError(f"no original {code.strip().upper()}")  # the same words, whoever's it is
+    try:
+        original = originals.get_original(session, code)
+    except NotFoundError:
+        raise absent from None
+    own = original.outlet_id is not None and original.outlet_id == principal.outlet_id
+    if not (principal.can(Permission.ORIGINALS) or principal.can(Permission.READ_ALL) or own):
+        raise absent
     return original
 
 
@@ -405,7 +411,8 @@ def file_into_box(request: Request, principal: Caller, code: str, body: Codes) -
 
     principal.require(Permission.ORIGINALS)
     with _arc(request).transaction() as session:
-        filed = originals.file_originals(session, code, body.codes, actor=principal.username)
+        codes = list(dict.fromkeys(c.strip().upper() for c in body.codes if c.strip()))  # each once
+        filed = originals.file_originals(session, code, codes, actor=principal.username)
         result = {"box": code, "filed": [o.barcode for o in filed]}
         ids = [o.document_id for o in filed]
     _index_originals(request, ids)
@@ -431,3 +438,26 @@ def stats(request: Request, principal: Caller) -> JSONResponse:
     principal.require(Permission.REPORTS)
     with _arc(request).sessions() as session:
         return JSONResponse(archive_stats(session))
+
+
+# -- sessions (admin) ----------------------------------------------------------------------------
+@router.get("/sessions", tags=["users"])
+def sessions(request: Request, principal: Caller, user: str | None = None) -> list[dict[str, Any]]:
+    """The open browser sessions (who, since when, last seen, from where), newest first."""
+    from archive.users import list_sessions
+
+    principal.require(Permission.USERS)
+    with _arc(request).sessions() as session:
+        return [{k: (v.isoformat(timespec="seconds") if hasattr(v, "isoformat") else v)
+                 for k, v in _views.session_data(row).items()} for row in list_sessions(session, username=user)]
+
+
+@router.post("/sessions/{session_id}/revoke", tags=["users"])
+def revoke(request: Request, principal: Caller, session_id: int) -> dict[str, Any]:
+    """End a browser session at once: its cookie answers 401 from now on."""
+    from archive.users import revoke_session
+
+    principal.require(Permission.USERS)
+    with _arc(request).transaction() as session:
+        row = revoke_session(session, _views.db_id(session_id, "session"), actor=principal.username)
+        return {"id": row.id, "revoked": True}

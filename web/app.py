@@ -7,13 +7,18 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+from urllib.parse import quote
+
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from finarchive.errors import FinarchiveError
-from web._auth import SESSION_COOKIE, load_or_create_secret
+from finarchive.errors import ConfigurationError, FinarchiveError
+from web._auth import SESSION_COOKIE, load_or_create_secret, optional_principal, parse_proxies
+from web._limits import DEFAULT_MAX_BODY_MB, MB, BodyLimitMiddleware
 from web._security import SECURITY_HEADERS, SecurityHeadersMiddleware, csrf_protect
 from web._templates import templates
 from web._throttle import LoginPolicy, LoginThrottle
@@ -21,6 +26,37 @@ from web._uploads import Uploads
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 12
+DEFAULT_QUARANTINE_QUOTA_MB = 2048
+
+
+def _megabytes(section: dict[str, Any], key: str, default: int) -> int:
+    try:
+        value = float(section.get(key, default))
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"[web] {key} = {section.get(key)!r}: {exc}") from exc
+    if value <= 0:
+        raise ConfigurationError(f"[web] {key} must be above 0")
+    return int(value * MB)
+
+
+def jsonable(errors: Any) -> Any:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors)
+
+
+def _error_response(request: Request, status: int, name: str, message: str) -> Response:
+    """JSON under /api/; for a browser, a login for 401 (keeping the page asked for, query and all) and an
+    error page with the navigation otherwise."""
+    if request.url.path.startswith("/api/"):
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"error": name, "message": message}, status_code=status, headers=headers)
+    if status == 401:
+        asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(asked, safe='/')}", status_code=303)
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                              "user": optional_principal(request)},
+                                      status_code=status)
 
 
 def create_app(archive, *, secret: str | None = None,
@@ -45,7 +81,13 @@ def create_app(archive, *, secret: str | None = None,
         dependencies=[Depends(csrf_protect)],  # every route: unsafe cookie requests need the CSRF token
     )
     app.state.archive = archive
-    app.state.uploads = Uploads(archive, executor_factory)
+    max_body, quota = _megabytes(web_settings, "max_upload_mb", DEFAULT_MAX_BODY_MB), \
+        _megabytes(web_settings, "quarantine_quota_mb", DEFAULT_QUARANTINE_QUOTA_MB)
+    app.state.uploads = Uploads(archive, executor_factory, quota_bytes=quota)
+    try:
+        app.state.trusted_proxies = parse_proxies(web_settings.get("trusted_proxies", []))
+    except ValueError as exc:
+        raise ConfigurationError(f"[web] trusted_proxies: {exc}") from exc
     app.state.login_throttle = login_throttle or LoginThrottle(LoginPolicy.from_settings(web_settings))
     app.state.trusted_origins = frozenset(o.rstrip("/") for o in web_settings.get("trusted_origins", []))
     app.add_middleware(
@@ -59,6 +101,7 @@ def create_app(archive, *, secret: str | None = None,
     headers = dict(SECURITY_HEADERS)
     if web_settings.get("secure_cookies", False):  # browsers then refuse plain HTTP for a year
         headers["Strict-Transport-Security"] = "max-age=31536000"
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body)  # 413 before a too large body is read
     app.add_middleware(SecurityHeadersMiddleware, headers=headers)  # outermost: every response, errors too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api_router)
@@ -66,15 +109,20 @@ def create_app(archive, *, secret: str | None = None,
 
     @app.exception_handler(FinarchiveError)
     async def finarchive_error(request: Request, exc: FinarchiveError) -> Response:
-        status = exc.http_status
+        return _error_response(request, exc.http_status, type(exc).__name__, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return JSONResponse({"error": type(exc).__name__, "message": str(exc)}, status_code=status,
-                                headers=headers)
-        if status == 401:
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        return templates.TemplateResponse(request, "error.html", {"status": status, "message": str(exc),
-                                                                  "user": None}, status_code=status)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return _error_response(request, exc.status_code, "HTTPException", str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": jsonable(exc.errors())}, status_code=422)
+        wrong = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return _error_response(request, 422, "RequestValidationError", f"bad request: {wrong}")
 
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,8 +15,13 @@ from archive.users import (
     Permission,
     Principal,
     authenticate,
+    close_session,
+    list_sessions,
+    open_session,
     record_login,
     record_login_failure,
+    revoke_session,
+    revoke_user_sessions,
 )
 from archive.verification import (
     DOC_TYPES,
@@ -27,7 +33,7 @@ from archive.verification import (
     verify_document,
 )
 from web import _views
-from web._auth import current_principal, optional_principal
+from web._auth import SESSION_KEY, client_address, current_principal, optional_principal
 from web._security import rotate_token
 from web._templates import query_with, templates
 
@@ -67,7 +73,7 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
           next: Annotated[str, Form()] = "") -> Response:
     """Log in; a user name or client address with too many recent failures is refused (429) unchecked."""
     arc, throttle = request.app.state.archive, request.app.state.login_throttle
-    username, address = username.strip(), request.client.host if request.client else None
+    username, address = username.strip(), client_address(request)
     wait = throttle.retry_after(username, address)
     if wait is not None:
         return _render(request, "login.html", None, status_code=429, next=_safe_next(next) or "",
@@ -77,14 +83,15 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
         with arc.transaction() as session:
             principal = authenticate(session, username, password)
             record_login(session, principal, address)
+            sid = open_session(session, principal, address=address, user_agent=request.headers.get("user-agent"))
     except AuthenticationError as exc:
         locked_for = throttle.failed(username, address)
         with arc.transaction() as session:
             record_login_failure(session, username, address, locked_for=locked_for)
         return _render(request, "login.html", None, status_code=401, next=_safe_next(next) or "", error=str(exc))
-    throttle.succeeded(username)
+    throttle.succeeded(username, address)
     request.session.clear()
-    request.session["uid"] = principal.user_id
+    request.session[SESSION_KEY] = sid
     rotate_token(request)
     return _see_other(_safe_next(next) or HOME_BY_ROLE[principal.role])
 
@@ -96,6 +103,12 @@ def _minutes(seconds: int) -> str:
 
 @router.post("/logout")
 def logout(request: Request) -> RedirectResponse:
+    """Log out: the server forgets the session, so a copy of the cookie is worthless from now on."""
+    sid = request.session.get(SESSION_KEY)
+    if isinstance(sid, str):
+        principal = optional_principal(request)
+        with request.app.state.archive.transaction() as session:
+            close_session(session, sid, actor=principal.username if principal else "?")
     request.session.clear()
     return _see_other("/login")
 
@@ -211,11 +224,11 @@ def review_reject(request: Request, principal: Caller, doc_id: int,
 def orders_page(request: Request, principal: Caller, order_no: str = "") -> Response:
     principal.require(Permission.ORDERS_READ)
     if order_no.strip():
-        return _see_other(f"/orders/{order_no.strip()}")
+        return _see_other(f"/orders/{quote(order_no.strip(), safe='')}")
     return _render(request, "order.html", principal, order=None)
 
 
-@router.get("/orders/{order_no}", response_class=HTMLResponse)
+@router.get("/orders/{order_no:path}", response_class=HTMLResponse)
 def order_page(request: Request, principal: Caller, order_no: str) -> HTMLResponse:
     arc = request.app.state.archive
     with arc.sessions() as session:
@@ -225,13 +238,15 @@ def order_page(request: Request, principal: Caller, order_no: str) -> HTMLRespon
 
 # -- outlet --------------------------------------------------------------------------------------
 @router.get("/outlet", response_class=HTMLResponse)
-def outlet_page(request: Request, principal: Caller, code: str = "", uploaded: int = 0) -> HTMLResponse:
+def outlet_page(request: Request, principal: Caller, code: str = "", uploaded: int = 0,
+                duplicates: int = 0) -> HTMLResponse:
     chosen = principal.outlet_code if principal.role is Role.OUTLET else (code or None)
     overview = None
     if chosen:
         with request.app.state.archive.sessions() as session:
             overview = _views.outlet_overview(session, principal, chosen)
     return _render(request, "outlet.html", principal, overview=overview, code=chosen or "", uploaded=uploaded,
+                   duplicates=duplicates,
                    can_upload=principal.can(Permission.UPLOAD_ANY) or principal.can(Permission.UPLOAD_OWN))
 
 
@@ -240,11 +255,13 @@ def outlet_upload(request: Request, principal: Caller, files: Annotated[list[Upl
                   outlet: Annotated[str, Form()] = "") -> RedirectResponse:
     target = principal.upload_outlet(outlet or None)
     uploads = request.app.state.uploads
-    for f in files:
-        if f.filename:
-            uploads.accept(f.filename, f.file, outlet=target, actor=principal.username)
-    suffix = f"&code={target}" if target and principal.role is not Role.OUTLET else ""
-    return _see_other(f"/outlet?uploaded={len(files)}{suffix}")
+    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username) for f in files
+               if f.filename]
+    with request.app.state.archive.sessions() as session:
+        shown = [_views.ticket_for(session, principal, t) for t in tickets]
+    query = query_with({}, uploaded=len(shown), duplicates=sum(t["state"] == "duplicate" for t in shown) or None,
+                       code=target if target and principal.role is not Role.OUTLET else None)
+    return _see_other(f"/outlet?{query}")
 
 
 # -- originals desk ------------------------------------------------------------------------------
@@ -265,3 +282,29 @@ def originals_page(request: Request, principal: Caller) -> HTMLResponse:
         open_boxes = select(StorageBox).where(StorageBox.state == "open").order_by(StorageBox.code)
         boxes = [{"code": b.code, "location": b.location, "state": b.state} for b in session.scalars(open_boxes)]
     return _render(request, "originals.html", principal, owed=owed, registers=registers, boxes=boxes)
+
+
+# -- sessions (admin) ----------------------------------------------------------------------------
+@router.get("/admin/sessions", response_class=HTMLResponse)
+def sessions_page(request: Request, principal: Caller, user: str = "") -> HTMLResponse:
+    """Who is logged in where: every open browser session, revocable one by one or a user's all at once."""
+    principal.require(Permission.USERS)
+    with request.app.state.archive.sessions() as session:
+        rows = [_views.session_data(s) for s in list_sessions(session, username=user or None)]
+    return _render(request, "sessions.html", principal, rows=rows, username=user)
+
+
+@router.post("/admin/sessions/{session_id}/revoke")
+def sessions_revoke(request: Request, principal: Caller, session_id: int) -> RedirectResponse:
+    principal.require(Permission.USERS)
+    with request.app.state.archive.transaction() as session:
+        revoke_session(session, _views.db_id(session_id, "session"), actor=principal.username)
+    return _see_other("/admin/sessions")
+
+
+@router.post("/admin/users/{user_id}/sessions/revoke")
+def sessions_revoke_user(request: Request, principal: Caller, user_id: int) -> RedirectResponse:
+    principal.require(Permission.USERS)
+    with request.app.state.archive.transaction() as session:
+        revoke_user_sessions(session, _views.db_id(user_id, "user"), reason="admin", actor=principal.username)
+    return _see_other("/admin/sessions")

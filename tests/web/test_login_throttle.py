@@ -29,32 +29,62 @@ class SteppedClock:
 POLICY = LoginPolicy(max_failures_per_user=3, max_failures_per_address=5, window_seconds=600, lockout_seconds=300)
 
 
-def test_a_user_name_is_locked_after_too_many_failures_and_unlocked_later() -> None:
+def test_a_user_name_is_locked_at_one_address_and_unlocked_later() -> None:
     clock = SteppedClock()
     throttle = LoginThrottle(POLICY, clock)
     assert throttle.failed("anna", "10.0.0.1") is None
-    assert throttle.failed("ANNA ", "10.0.0.2") is None  # the same name, however typed
-    assert throttle.retry_after("anna", "10.0.0.3") is None
-    assert throttle.failed("anna", "10.0.0.3") == 300  # the third failure starts the lockout
-    assert throttle.retry_after("anna", "10.0.0.9") == 300  # from any address
+    assert throttle.failed("ANNA ", "10.0.0.1") is None  # the same name, however typed
+    assert throttle.retry_after("anna", "10.0.0.1") is None
+    assert throttle.failed("anna", "10.0.0.1") == 300  # the third failure starts the lockout
+    assert throttle.retry_after("anna", "10.0.0.1") == 300
+    assert throttle.retry_after("anna", "10.0.0.9") is None  # anna logs in from her own address as usual
     assert throttle.retry_after("boris", "10.0.0.1") is None  # others are not affected
     clock.advance(120.5)
-    assert throttle.retry_after("anna", None) == 180
+    assert throttle.retry_after("anna", "10.0.0.1") == 180
     clock.advance(180)
-    assert throttle.retry_after("anna", None) is None
+    assert throttle.retry_after("anna", "10.0.0.1") is None
+
+
+def test_nobody_can_lock_another_s_account_from_many_addresses() -> None:
+    throttle = LoginThrottle(POLICY, SteppedClock())
+    for i in range(50):  # one failure from each of many addresses
+        assert throttle.failed("anna", f"10.1.0.{i}") is None
+    assert throttle.retry_after("anna", "10.0.0.9") is None
+
+
+def test_each_lockout_of_the_same_key_lasts_twice_as_long() -> None:
+    clock = SteppedClock()
+    throttle = LoginThrottle(POLICY, clock)
+    lockouts = []
+    for _ in range(4):
+        for _ in range(3):
+            locked = throttle.failed("anna", "10.0.0.1")
+        lockouts.append(locked)
+        clock.advance(locked or 0)
+    assert lockouts == [300, 600, 1200, 2400]
+    capped = LoginThrottle(LoginPolicy(max_failures_per_user=1, lockout_seconds=100, max_lockout_seconds=250), clock)
+    got = []
+    for _ in range(4):
+        got.append(capped.failed("anna", "x"))
+        clock.advance(got[-1] or 0)
+    assert got == [100, 200, 250, 250]
+    clock.advance(POLICY.window_seconds + 1)  # a whole quiet window: forgiven, back to the first length
+    for _ in range(2):
+        throttle.failed("anna", "10.0.0.1")
+    assert throttle.failed("anna", "10.0.0.1") == 300
 
 
 def test_failures_outside_the_window_do_not_count_and_success_resets() -> None:
     clock = SteppedClock()
     throttle = LoginThrottle(POLICY, clock)
     throttle.failed("anna", "a")
-    throttle.failed("anna", "b")
+    throttle.failed("anna", "a")
     clock.advance(601)  # both have left the window
-    assert throttle.failed("anna", "c") is None
-    throttle.failed("anna", "d")
-    throttle.succeeded("anna")
-    assert throttle.failed("anna", "e") is None and throttle.failed("anna", "f") is None
-    assert throttle.retry_after("anna", "g") is None
+    assert throttle.failed("anna", "a") is None
+    throttle.failed("anna", "a")
+    throttle.succeeded("anna", "a")
+    assert throttle.failed("anna", "a") is None and throttle.failed("anna", "a") is None
+    assert throttle.retry_after("anna", "a") is None
 
 
 def test_an_address_trying_many_names_is_locked_and_success_does_not_reset_it() -> None:
@@ -62,7 +92,7 @@ def test_an_address_trying_many_names_is_locked_and_success_does_not_reset_it() 
     throttle = LoginThrottle(POLICY, clock)
     for i in range(4):
         assert throttle.failed(f"user{i}", "10.9.9.9") is None
-    throttle.succeeded("mallory")  # the caller's own good account does not clear its address
+    throttle.succeeded("mallory", "10.9.9.9")  # the caller's own good account does not clear its address
     assert throttle.failed("user4", "10.9.9.9") == 300
     assert throttle.retry_after("anna", "10.9.9.9") == 300
     assert throttle.retry_after("anna", "10.0.0.1") is None
