@@ -32,6 +32,15 @@ DOC_TYPE_LABELS = {
 JS_MESSAGES = {
     "saved": "{name} saved",
     "type_pending": "type changed: Enter saves it",
+    "page_of": "page {n} of {total}",
+    "scan_received": "{code} received",
+    "scan_unexpected": "{code} received, but on no register in transit",
+    "scan_already": "{code} already at head office",
+    "scan_unknown": "{code}: unknown barcode",
+    "scan_register": "register {code} ({outlet}): {received} of {listed} in, missing {missing}",
+    "none": "none",
+    "filed": "{n} original(s) filed in {box}",
+    "box_opened": "box {box} opened",
 }
 
 

@@ -325,3 +325,33 @@ def test_accepting_with_errors_asks_first(server, browser, tmp_path: Path) -> No
     page.wait_for_url(re.compile(r"/review"))
     page.wait_for_load_state()
     assert desk.client("anna").get(f"/api/documents/{doc}").json()["status"] == "verified"
+
+
+def test_an_original_without_a_register_is_received_once_and_filed_and_the_log_survives_a_new_box(
+        server, browser) -> None:
+    """Issue 20: the code came back as received and unexpected at once (two lines, twice in the filing list,
+    then 409), and opening a box reloaded the page and wiped the scan log."""
+    base, desk = server
+    code = f"OR{desk.docs['invoice']:07d}"  # expected from SPB-02, on no register
+    page = _login(browser, base, "anna")
+    page.goto(f"{base}/originals")
+    page.wait_for_selector("#barcode:focus")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#scan-log li.warn >> text={code}")
+    assert page.locator("#scan-log li").count() == 1  # one outcome for one code
+    assert page.locator("#file-codes").input_value() == code
+    page.evaluate("window.__still_here = true")
+    page.fill("#new-box", "BOX-2026-07")
+    page.fill("#new-box-location", "shelf B1")
+    page.click("#box-form button[type=submit]")
+    page.wait_for_selector("#file-msg.ok")
+    assert page.evaluate("window.__still_here === true")  # no reload
+    assert page.locator("#box-code").input_value() == "BOX-2026-07"
+    assert page.locator("#scan-log li").count() == 1 and code in page.locator("#scan-log").inner_text()
+    page.click("#file-form button[type=submit]")
+    page.wait_for_selector("#file-msg.ok >> text=BOX-2026-07")
+    assert desk.client("anna").get(f"/api/originals/{code}").json()["state"] == "archived"
+    page.reload()  # the log is the tab's: still there after a reload
+    page.wait_for_selector(f"#scan-log li >> text={code}")
+    assert page.locator("#file-codes").input_value() == ""

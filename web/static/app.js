@@ -69,7 +69,7 @@
       current = pages.find((p) => p.number === number) || current;
       if (!current) return;
       if (current.image_url) img.src = current.image_url;
-      label.textContent = `page ${current.number} of ${pages.length}`;
+      label.textContent = T("page_of", { n: current.number, total: pages.length });
       document.querySelectorAll("#thumbs button").forEach((b) =>
         b.classList.toggle("current", Number(b.dataset.page) === current.number));
       layout();
@@ -275,13 +275,35 @@
   function originalsDesk(form) {
     const input = document.getElementById("barcode");
     const log = document.getElementById("scan-log");
-    const received = [];
-    function line(text, kind) {
+    const codesInput = document.getElementById("file-codes");
+    const boxSelect = document.getElementById("box-code");
+    const msg = document.getElementById("file-msg");
+    // The scan log and the codes waiting to be filed live in the tab's sessionStorage: opening a box or
+    // coming back to the page keeps them.
+    const STORE = "finarchive.originals";
+    const state = JSON.parse(sessionStorage.getItem(STORE) || '{"log": [], "pending": []}');
+    const keep = () => sessionStorage.setItem(STORE, JSON.stringify(state));
+
+    function draw(entry) {
       const li = document.createElement("li");
-      li.className = kind;
-      li.textContent = text;
+      li.className = entry.kind;
+      li.textContent = entry.text;
       log.prepend(li);
     }
+    function line(text, kind) {
+      const entry = { text, kind };
+      state.log.push(entry);
+      state.log = state.log.slice(-200);
+      draw(entry);
+    }
+    function pending(codes) {
+      state.pending = Array.from(new Set(codes));
+      codesInput.value = state.pending.join(" ");
+      keep();
+    }
+    state.log.forEach(draw);
+    pending(state.pending);
+
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const code = input.value.trim();
@@ -290,31 +312,48 @@
       if (!code) return;
       try {
         const r = await post(form.dataset.api, { codes: [code] });
-        for (const c of r.received) { line(`${c} received`, "ok"); received.push(c); }
-        for (const c of r.unexpected) { line(`${c} received, but on no register in transit`, "warn"); received.push(c); }
-        for (const c of r.already) line(`${c} already at head office`, "warn");
-        for (const c of r.unknown) line(`${c}: unknown barcode`, "bad");
-        for (const reg of r.registers) line(`register ${reg.code} (${reg.outlet}): ${reg.received.length} of ${reg.listed.length} in, missing ${reg.missing.join(" ") || "none"}`, reg.missing.length ? "warn" : "ok");
-        document.getElementById("file-codes").value = received.join(" ");
-      } catch (err) { line(`${code}: ${err.message}`, "bad"); }
+        // one outcome per code: the report lists an unexpected original among the received ones too
+        const unexpected = new Set(r.unexpected);
+        for (const c of r.received) {
+          if (unexpected.has(c)) line(T("scan_unexpected", { code: c }), "warn");
+          else line(T("scan_received", { code: c }), "ok");
+        }
+        for (const c of r.already) line(T("scan_already", { code: c }), "warn");
+        for (const c of r.unknown) line(T("scan_unknown", { code: c }), "bad");
+        for (const reg of r.registers) {
+          line(T("scan_register", { code: reg.code, outlet: reg.outlet, received: reg.received.length,
+                                    listed: reg.listed.length, missing: reg.missing.join(" ") || T("none") }),
+               reg.missing.length ? "warn" : "ok");
+        }
+        pending([...state.pending, ...r.received]);
+      } catch (err) { line(`${code}: ${err.message}`, "bad"); keep(); }
     });
-    const msg = document.getElementById("file-msg");
+    codesInput.addEventListener("change", () => pending(codesInput.value.split(/\s+/).filter(Boolean)));
     document.getElementById("file-form").addEventListener("submit", async (e) => {
       e.preventDefault();
-      const box = document.getElementById("box-code").value;
-      const codes = document.getElementById("file-codes").value.split(/\s+/).filter(Boolean);
+      const box = boxSelect.value;
+      const codes = codesInput.value.split(/\s+/).filter(Boolean);
       try {
         const r = await post(`/api/originals/boxes/${encodeURIComponent(box)}/file`, { codes });
-        msg.className = "msg"; msg.textContent = `${r.filed.length} original(s) filed in ${r.box}`;
-        received.length = 0; document.getElementById("file-codes").value = "";
+        msg.className = "msg ok"; msg.textContent = T("filed", { n: r.filed.length, box: r.box });
+        line(msg.textContent, "ok");
+        pending([]);
       } catch (err) { msg.className = "msg error"; msg.textContent = err.message; }
     });
     document.getElementById("box-form").addEventListener("submit", async (e) => {
       e.preventDefault();
       try {
-        await post("/api/originals/boxes/", { code: document.getElementById("new-box").value.trim(),
-                                              location: document.getElementById("new-box-location").value.trim() || null });
-        window.location.reload();
+        const box = await post("/api/originals/boxes/", { code: document.getElementById("new-box").value.trim(),
+                                                          location: document.getElementById("new-box-location").value.trim() || null });
+        const option = document.createElement("option");  // no reload: the scan log stays
+        option.value = box.code;
+        option.textContent = box.location ? `${box.code} — ${box.location}` : box.code;
+        boxSelect.appendChild(option);
+        boxSelect.value = box.code;
+        document.getElementById("new-box").value = "";
+        document.getElementById("new-box-location").value = "";
+        msg.className = "msg ok"; msg.textContent = T("box_opened", { box: box.code });
+        input.focus();
       } catch (err) { msg.className = "msg error"; msg.textContent = err.message; }
     });
   }
