@@ -321,7 +321,7 @@ class WatchOptions:
 
 
 # What a file still being written looks like to the decoders (a scanner's or copy tool's pause).
-INCOMPLETE_REASONS: frozenset[str] = frozenset({"corrupt", "empty"})
+INCOMPLETE_REASONS: frozenset[str] = frozenset({"corrupt", "empty", "invalid_xml"})
 
 
 def _free_target(folder: Path, name: str) -> Path:

@@ -230,6 +230,20 @@ class SupplierLesson(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class DocumentCopy(Base):
+    """A scan and an electronic document (ЭДО) of one document: the same seller INN, number and date
+    (archive/reconcile.py). ``differences`` lists the fields they give differently, for the accountant."""
+
+    __tablename__ = "document_copy"
+    __table_args__ = (UniqueConstraint("paper_id", "electronic_id", name="uq_document_copy_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    electronic_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    differences: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{field, paper, electronic}]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Order(Base):
     __tablename__ = "sales_order"
 

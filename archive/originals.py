@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from archive import audit
 from archive._barcodes_pdf import SheetRow, act_pdf, read_codes, register_pdf
 from archive.blobs import BlobStore
 from archive.config import Settings
+from archive.reconcile import electronic_copy_of, is_electronic
 from archive.models import (
     DestructionAct,
     Document,
@@ -154,7 +155,7 @@ def expect_original(
     Idempotent: a document that already has an Original keeps it. Documents of other types get none.
     """
     required = set(settings.get("originals", "required") or ())
-    if document.doc_type not in required:
+    if document.doc_type not in required or is_electronic(document):  # an ЭДО document is its own original
         return None
     existing = session.scalar(select(Original).where(Original.document_id == document.id))
     if existing is not None:
@@ -471,7 +472,9 @@ def destroy_box(
 def _item(o: Original, day: dt.date) -> dict[str, Any]:
     d = o.document
     overdue = o.state in OWED and o.due_date is not None and o.due_date < day
+    session = object_session(o)
     return {
+        "electronic_copy": electronic_copy_of(session, o.document_id) if session is not None else None,
         "barcode": o.barcode, "state": o.state, "document_id": o.document_id, "doc_type": d.doc_type,
         "number": d.number, "doc_date": d.doc_date.isoformat() if d.doc_date else None,
         "due_date": o.due_date.isoformat() if o.due_date else None, "overdue": overdue,

@@ -43,6 +43,7 @@ from archive.blobs import sha256_file
 from archive.indexing import index_documents, reindex
 from archive.orders import auto_link
 from archive.originals import expect_original
+from archive.reconcile import link_copies
 from archive.models import (
     Document,
     DocumentStatus,
@@ -966,4 +967,4 @@ def check_register_sequence(session: Session, document: Document, pipeline: Pipe
 
 # Hooks run inside the commit transaction, in this order, with (session, document, pipeline).
 COMMIT_HOOKS: list[Callable[[Session, Document, Pipeline], None]] = [
-    expect_paper_original, link_to_orders, check_register_sequence]
+    expect_paper_original, link_to_orders, check_register_sequence, link_copies]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from archive.audit import history
 from archive.models import Document, IntakeOutcome, IntakeRecord, Original, Outlet, Page
+from archive.reconcile import copies_of, electronic_copy_of
 from finarchive.errors import NotFoundError
 
 
@@ -57,9 +58,11 @@ def document_view(session: Session, arc, doc_id: int, *, with_text: bool = False
             for e in history(session, d.id)
         ],
     }
+    view["copies"] = copies_of(session, d.id)  # a scan's ЭДО copy, or an ЭДО document's scans (archive/reconcile.py)
     if d.original is not None:
         o = d.original
         view["original"] = {
+            "electronic_copy": electronic_copy_of(session, d.id),
             "barcode": o.barcode, "state": o.state, "due_date": o.due_date.isoformat() if o.due_date else None,
             "keep_until": o.keep_until.isoformat() if o.keep_until else None, "legal_hold": o.legal_hold,
             "box": o.box.code if o.box else None,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from time import perf_counter
 from types import MappingProxyType
 
+from capture.exceptions import CorruptFileError
 from capture.formats import edo, message, office
 from capture.formats._layout import LaidOut, Row, draw_page, lay_out, page_pdf, write_thumbnail
 from capture.formats.edo import EdoDocument, InvalidXmlError, UnknownXmlError, edo_fields, read_edo
@@ -86,6 +87,15 @@ def _zip_kind(path: str) -> tuple[str, str] | None:
     return None
 
 
+OFFICE_FIRST_MEMBERS = (b"[Content_Types].xml", b"mimetype", b"_rels/", b"docProps/", b"word/", b"xl/")
+
+
+def _office_member(head: bytes) -> bool:
+    """The first member named in a ZIP's first local header is one an office file starts with."""
+    size = int.from_bytes(head[26:28], "little")
+    return head[30:30 + size].startswith(OFFICE_FIRST_MEMBERS)
+
+
 def _ole_kind(path: str) -> str | None:
     import olefile
 
@@ -105,7 +115,11 @@ def _ole_kind(path: str) -> str | None:
 def sniff(path: str, head: bytes) -> tuple[str, str] | None:
     """``(media_type, kind)`` of an electronic document judged by its bytes, or None."""
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
+        found = _zip_kind(path)
+        if found is None and _office_member(head):  # an office file cut short (still being copied?) or damaged
+            raise CorruptFileError(f"{os.path.basename(path)}: повреждённый или неполный файл Office / a damaged "
+                                   "or incomplete office file (its ZIP directory cannot be read)", path=path)
+        return found
     if head.startswith(OLE_MAGIC):
         kind = _ole_kind(path)
         if kind == "msg":

@@ -173,7 +173,7 @@ def test_a_corrupt_xlsx_is_refused_as_corrupt(tmp_path: Path) -> None:
     truncated.write_bytes(good.read_bytes()[:900])
     with pytest.raises(CaptureError) as refused:
         inspect_file(truncated)
-    assert refused.value.reason in ("corrupt", "unsupported")
+    assert refused.value.reason == "corrupt"  # cut short: a watched folder waits for the rest
 
 
 def test_eml_is_the_message_and_its_attachments(tmp_path: Path) -> None:
