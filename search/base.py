@@ -47,6 +47,9 @@ class SearchBackend(abc.ABC):
     def doc_ids(self) -> set[int]:
         """The ids of every document the index holds (`finarchive check` compares them with the database)."""
 
+    def optimize(self) -> None:  # noqa: B027  # a hook: engines that merge by themselves need nothing here
+        """Compact the index after a large reindex."""
+
     @abc.abstractmethod
     def close(self) -> None:
         """Release connections; the backend is not used afterwards."""
@@ -64,6 +67,18 @@ def _sqlite(**options: Any) -> SearchBackend:
     return SqliteFtsBackend(**options)
 
 
+def _tantivy(**options: Any) -> SearchBackend:
+    from search.tantivy_index import TantivyBackend
+
+    return TantivyBackend(**options)
+
+
+def _postgresql(**options: Any) -> SearchBackend:
+    from search.postgres import PostgresBackend
+
+    return PostgresBackend(**options)
+
+
 def _elasticsearch(**options: Any) -> SearchBackend:
     from search.elastic import ElasticsearchBackend
 
@@ -74,6 +89,8 @@ def _elasticsearch(**options: Any) -> SearchBackend:
 BACKENDS: dict[str, Callable[..., SearchBackend]] = {
     "sqlite": _sqlite,
     "fts": _sqlite,
+    "tantivy": _tantivy,
+    "postgresql": _postgresql,
     "elasticsearch": _elasticsearch,
 }
 

@@ -1,30 +1,38 @@
-"""The embedded backend: a SQLite file of its own with an FTS5 index over pre-stemmed text.
+"""The other embedded backend: a SQLite file of its own with an FTS5 index over pre-stemmed text.
 
-Two tables: ``docs`` holds each record's original text and its filter columns, ``fts`` (FTS5)
-holds the stems of its title, extracted fields and body, ranked by bm25 with the title and fields
-weighted above the body. Filters are SQL on ``docs``; snippets are cut from the original text in
-Python. The whole index can be dropped and rebuilt from the archive database at any time.
+``docs`` holds each record's filter columns, ``doc_texts`` its original texts, ``fts`` (FTS5,
+contentless: the stems are not stored a second time) the stems of its title, extracted fields and
+body, with prefix indexes, ranked by bm25 with the title and fields weighted above the body. Filters
+are SQL on ``docs``; facets are counted by SQLite (GROUP BY over the match set), pages are the top
+rows by rank with LIMIT; snippets are cut from the original text in Python. A record is taken out of
+the contentless index by giving FTS5 its terms again, stemmed from the stored original: the stemmer's
+version is part of the schema version, so an index written by another stemmer is dropped and rebuilt.
+The whole index can be dropped and rebuilt from the archive database at any time.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import Stemmer
+
+from search._facets import count_facets
 from search._records import fields_text, kopecks, optional_code_key, outlet_key, year
-from search._snippet import make_snippet
-from search.base import FACETS, SearchBackend
+from search._snippet import first_snippet
+from search.base import SearchBackend
 from search.exceptions import BackendUnavailableError, SearchError
 from search.query import Clause, Term, TextQuery, compile_query
 from search.stemming import stemmed_text
 from search.types import SearchHit, SearchQuery, SearchRecord, SearchResult
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = f"3-pystemmer-{Stemmer.version()}"
+#: records written in one transaction while indexing a long stream (a reindex)
+BATCH = 2000
 #: bm25 weights of the fts columns: title, fields, body
 WEIGHTS = (8.0, 4.0, 1.0)
 
@@ -68,6 +76,8 @@ CREATE INDEX IF NOT EXISTS docs_number_key ON docs (number_key);
 CREATE INDEX IF NOT EXISTS doc_inns_doc ON doc_inns (doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title, fields, body,
+    content = '',
+    prefix = '3 4 5',
     tokenize = "unicode61 remove_diacritics 2 tokenchars '-./'"
 );
 """
@@ -183,53 +193,68 @@ class SqliteFtsBackend(SearchBackend):
 
     def index(self, records: Iterable[SearchRecord]) -> int:
         written = 0
-        placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
-        insert_doc = f"INSERT OR REPLACE INTO docs ({', '.join(_DOC_COLUMNS)}) VALUES ({placeholders})"
+        batch: list[SearchRecord] = []
         try:
-            with self._transaction() as db:
-                for record in records:
-                    extracted = fields_text(record)
-                    db.execute(
-                        "INSERT OR REPLACE INTO doc_texts (doc_id, title, fields_text, body) VALUES (?, ?, ?, ?)",
-                        (record.doc_id, record.title or "", extracted, record.text or ""),
-                    )
-                    db.execute(insert_doc, (
-                        record.doc_id, record.doc_type,
-                        record.outlet, outlet_key(record.outlet), record.status, record.date, year(record.date),
-                        record.total, kopecks(record.total), record.number, optional_code_key(record.number),
-                        record.order_no, optional_code_key(record.order_no), record.original_state,
-                        record.created_at,
-                    ))
-                    db.execute("DELETE FROM fts WHERE rowid = ?", (record.doc_id,))
-                    db.execute(
-                        "INSERT INTO fts (rowid, title, fields, body) VALUES (?, ?, ?, ?)",
-                        (record.doc_id, stemmed_text(record.title or ""), stemmed_text(extracted),
-                         stemmed_text(record.text or "")),
-                    )
-                    db.execute("DELETE FROM doc_inns WHERE doc_id = ?", (record.doc_id,))
-                    db.executemany(
-                        "INSERT OR IGNORE INTO doc_inns (inn, doc_id) VALUES (?, ?)",
-                        [(inn, record.doc_id) for inn in record.inns if inn],
-                    )
-                    written += 1
+            for record in records:
+                batch.append(record)
+                if len(batch) >= BATCH:
+                    written += self._write(batch)
+                    batch = []
+            if batch or not written:
+                written += self._write(batch)
         except sqlite3.Error as exc:
             raise SearchError(f"indexing failed: {exc}") from exc
         return written
 
+    def _write(self, records: list[SearchRecord]) -> int:
+        placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
+        insert_doc = f"INSERT OR REPLACE INTO docs ({', '.join(_DOC_COLUMNS)}) VALUES ({placeholders})"
+        with self._transaction() as db:
+            self._unindex(db, [r.doc_id for r in records])
+            db.executemany(insert_doc, [(
+                r.doc_id, r.doc_type, r.outlet, outlet_key(r.outlet), r.status, r.date, year(r.date),
+                r.total, kopecks(r.total), r.number, optional_code_key(r.number),
+                r.order_no, optional_code_key(r.order_no), r.original_state, r.created_at,
+            ) for r in records])
+            texts = [(r.doc_id, r.title or "", fields_text(r), r.text or "") for r in records]
+            db.executemany("INSERT INTO doc_texts (doc_id, title, fields_text, body) VALUES (?, ?, ?, ?)", texts)
+            db.executemany(
+                "INSERT INTO fts (rowid, title, fields, body) VALUES (?, ?, ?, ?)",
+                [(doc_id, *map(stemmed_text, parts)) for doc_id, *parts in texts],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO doc_inns (inn, doc_id) VALUES (?, ?)",
+                [(inn, r.doc_id) for r in records for inn in r.inns if inn],
+            )
+        return len(records)
+
+    @staticmethod
+    def _unindex(db: sqlite3.Connection, doc_ids: list[int]) -> None:
+        """Take these documents out of every table; the contentless FTS5 table is given their old terms."""
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            old = db.execute(
+                f"SELECT doc_id, title, fields_text, body FROM doc_texts WHERE doc_id IN ({marks})", chunk
+            ).fetchall()
+            db.executemany(
+                "INSERT INTO fts (fts, rowid, title, fields, body) VALUES ('delete', ?, ?, ?, ?)",
+                [(doc_id, *map(stemmed_text, parts)) for doc_id, *parts in old],
+            )
+            for table in ("docs", "doc_texts", "doc_inns"):
+                db.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", chunk)
+
     def delete(self, doc_ids: Iterable[int]) -> None:
-        ids = [(int(i),) for i in doc_ids]
+        ids = [int(i) for i in doc_ids]
         with self._errors("deleting"), self._transaction() as db:
-            db.executemany("DELETE FROM docs WHERE doc_id = ?", ids)
-            db.executemany("DELETE FROM doc_texts WHERE doc_id = ?", ids)
-            db.executemany("DELETE FROM fts WHERE rowid = ?", ids)
-            db.executemany("DELETE FROM doc_inns WHERE doc_id = ?", ids)
+            self._unindex(db, ids)
 
     def clear(self) -> None:
         with self._errors("clearing"), self._transaction() as db:
             db.execute("DELETE FROM docs")
             db.execute("DELETE FROM doc_texts")
             db.execute("DELETE FROM doc_inns")
-            db.execute("DELETE FROM fts")
+            db.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
 
     def count(self) -> int:
         with self._lock:
@@ -290,20 +315,18 @@ class SqliteFtsBackend(SearchBackend):
         try:
             with self._lock:
                 facets: dict[str, dict[str, int]] = {}
+                page = self._db.execute(
+                    f"SELECT d.doc_id, {rank} AS rank FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, query.limit, query.offset],
+                ).fetchall()
                 if query.facets:
-                    # one pass over the match set gives the total, the facets and the page
-                    rows = self._db.execute(
-                        f"SELECT d.doc_id, {rank} AS rank, d.date, {_FACET_COLUMNS} FROM {source} WHERE {where}", params
+                    # SQLite counts the match set by its combinations of facet values; a few thousand rows
+                    groups = self._db.execute(
+                        f"SELECT {_FACET_COLUMNS}, count(*) FROM {source} WHERE {where} GROUP BY {_FACET_COLUMNS}",
+                        params,
                     ).fetchall()
-                    total, facets = _count_facets(row[3:] for row in rows)
-                    _sort_like_sql(rows, ranked=bool(text.positive))
-                    page = [(row[0], row[1]) for row in rows[query.offset : query.offset + query.limit]]
+                    total, facets = count_facets(groups)
                 else:
-                    page = self._db.execute(
-                        f"SELECT d.doc_id, {rank} AS rank FROM {source} WHERE {where} "
-                        f"ORDER BY {order} LIMIT ? OFFSET ?",
-                        [*params, query.limit, query.offset],
-                    ).fetchall()
                     total = int(self._db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
                 details = self._details([doc_id for doc_id, _ in page])
         except sqlite3.Error as exc:
@@ -324,41 +347,11 @@ class SqliteFtsBackend(SearchBackend):
         return {row[0]: row[1:] for row in rows}
 
 
-def _sort_like_sql(rows: list[tuple[Any, ...]], *, ranked: bool) -> None:
-    """Order (doc_id, rank, date, …) rows as the SQL ORDER BY would: best rank first, or newest date first."""
-    if ranked:
-        rows.sort(key=lambda row: (row[1], row[0]))
-        return
-    rows.sort(key=lambda row: row[0], reverse=True)
-    rows.sort(key=lambda row: row[2] or "", reverse=True)  # stable: ties keep the doc_id order; undated last
-
-
-def _count_facets(rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, dict[str, int]]]:
-    counters: list[Counter[str]] = [Counter() for _ in FACETS]
-    total = 0
-    for row in rows:
-        total += 1
-        for counter, value in zip(counters, row, strict=True):
-            if value is not None:
-                counter[value] += 1
-    facets = {
-        name: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-        for name, counter in zip(FACETS, counters, strict=True)
-    }
-    return total, facets
-
-
 def _hit(
     doc_id: int, rank: float, row: tuple[Any, ...], whole: tuple[str, ...], prefixes: tuple[str, ...]
 ) -> SearchHit:
     title, body, extracted, doc_type, outlet, status, day, total = row
-    snippet = ""
-    for source in (body, extracted, title):
-        candidate, matched = make_snippet(source, whole, prefixes)
-        if matched:
-            snippet = candidate
-            break
-        snippet = snippet or candidate
+    snippet = first_snippet((body, extracted, title), whole, prefixes)
     return SearchHit(
         doc_id=doc_id, score=-float(rank), title=title, snippet=snippet, doc_type=doc_type, outlet=outlet,
         status=status, date=day, total=total,

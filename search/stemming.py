@@ -86,25 +86,53 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=500_000)
+def piece_tokens(piece: str) -> tuple[tuple[int, int, str], ...]:
+    """The tokens of one whitespace-free piece of text as (start, end, term), spans within the piece.
+
+    No token spans whitespace, so a text is tokenised piece by piece; texts repeat their words and
+    numbers, so caching per piece makes tokenising a document a ``str.split`` and dictionary look-ups
+    (the regex and the stemmers run once per distinct piece).
+    """
+    if number := _NUMBER_PIECE.fullmatch(piece):  # most pieces a document does not repeat are numbers
+        return ((0, number.end(1), number[1].replace(",", ".")),)
+    out: list[tuple[int, int, str]] = []
+    for match in _TOKEN.finditer(piece):
+        chunk = match.group()
+        at = match.start()
+        if _DIGIT.search(chunk) or not any(c in chunk for c in TOKEN_CHARS):
+            out.append((at, match.end(), stem(chunk)))
+            continue
+        out.extend((at + w.start(), at + w.end(), stem(w.group())) for w in _WORD.finditer(chunk))
+    return tuple(out)
+
+
+@lru_cache(maxsize=500_000)
+def _piece_terms(piece: str) -> str:
+    return " ".join(term for _, _, term in piece_tokens(piece))
+
+
+_PIECE = re.compile(r"\S+")
+# a number or numeric code of ASCII digits with trailing punctuation: one token, its commas decimal points
+_NUMBER_PIECE = re.compile(r"([0-9]+(?:[-./,][0-9]+)*)[.,;:!?)»]*")
+
+
 def iter_tokens(text: str) -> Iterator[Token]:
     """Every token of ``text`` with its span in ``text`` and its index term."""
-    for match in _TOKEN.finditer(text):
-        chunk = match.group()
-        if _DIGIT.search(chunk) or not any(c in chunk for c in TOKEN_CHARS):
-            yield Token(match.start(), match.end(), stem(chunk))
-            continue
-        for word in _WORD.finditer(chunk):
-            yield Token(match.start() + word.start(), match.start() + word.end(), stem(word.group()))
+    for match in _PIECE.finditer(text):
+        at = match.start()
+        for start, end, term in piece_tokens(match.group()):
+            yield Token(at + start, at + end, term)
 
 
 def terms(text: str) -> list[str]:
     """The index terms of ``text``, in order."""
-    return [token.term for token in iter_tokens(text)]
+    return stemmed_text(text).split()
 
 
 def stemmed_text(text: str) -> str:
     """``text`` as the space-separated terms the full-text index is fed."""
-    return " ".join(terms(text))
+    return " ".join(filter(None, map(_piece_terms, text.split())))
 
 
 def prefix_term(prefix: str) -> str:

@@ -69,3 +69,15 @@ def test_threads_share_one_backend(tmp_path: Path) -> None:
     assert errors == []
     assert backend.search(SearchQuery(text="накладная")).total == 80
     backend.close()
+
+
+def test_a_replaced_record_leaves_no_old_terms_in_the_contentless_index(tmp_path: Path) -> None:
+    with SqliteFtsBackend(tmp_path / "search.db") as backend:
+        backend.index([record(1, text="накладная ромашка")])
+        backend.index([record(1, text="акт лютик")])
+        assert backend.search(SearchQuery(text="ромашка")).total == 0
+        assert backend.search(SearchQuery(text="лютик")).total == 1
+        backend.delete([1])
+        assert backend.search(SearchQuery(text="лютик")).total == 0
+        with sqlite3.connect(tmp_path / "search.db") as db:
+            db.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")
