@@ -103,9 +103,10 @@ def register_pdf(
 
 def act_pdf(
     path: Path, *, code: str, box: str, location: str | None, created_at: dt.datetime, actor: str,
-    note: str | None, rows: Sequence[SheetRow],
+    note: str | None, rows: Sequence[SheetRow], grounds: Sequence[str] = (),
 ) -> Path:
-    """Write the destruction act: the box, who and when, and every destroyed original."""
+    """Write the destruction act: the box, who and when, the retention periods that ran out (with their
+    legal sources), and every destroyed original."""
     font = pdf_font()
 
     def draw(c, size) -> None:
@@ -120,6 +121,14 @@ def act_pdf(
                      f"Уничтожено оригиналов: {len(rows)}"):
             c.drawString(40, y, line)
             y -= 14
+        c.setFont(font, 8)
+        if grounds:
+            c.drawString(40, y, "Сроки хранения истекли:")
+            y -= 12
+        for ground in grounds:
+            for part in _wrap(ground, 120):
+                c.drawString(50, y, part)
+                y -= 11
         c.setFont(font, 9)
         for index, row in enumerate(rows, 1):
             if y < 60:
@@ -131,6 +140,17 @@ def act_pdf(
         c.showPage()
 
     return _write_atomically(path, draw)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
 
 
 def read_codes(paths: Iterable[str | Path], *, dpi: int = RENDER_DPI) -> list[str]:

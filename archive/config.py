@@ -46,6 +46,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         # per doc type, overriding retention_years, e.g. {"contract": 10}
         "retention_by_type": {},
     },
+    # [retention.<doc_type>] years, from ("year_end" | "expiry"), source: overrides of the law's table
+    # (archive/data/retention.toml, shown by `finarchive retention`); shorter than the law's is refused
+    "retention": {},
     "watch": {
         "inboxes": [],  # folders watched by `finarchive watch`; their sub-folders are outlet codes
         "mode": "native",  # native (inotify) or poll (network shares: SMB, NFS)
@@ -259,6 +262,14 @@ required = ["waybill", "upd", "vat_invoice", "invoice", "act", "contract", "z_re
 due_days = 14
 retention_years = 5
 retention_by_type = {}       # years per doc type, overriding retention_years, e.g. { contract = 10 }
+
+[retention]
+# The retention of each doc type comes from Russian law with its sources (402-ФЗ ст. 29, НК РФ ст. 23,
+# приказ Росархива № 236): `finarchive retention` shows the table. Override a type (never below the law's):
+# [retention.contract]
+# years = 10
+# from = "year_end"        # or "expiry": counted from the contract's expiry (never selected for destruction)
+# source = "Учётная политика, приказ № 12 от 09.01.2026"
 
 [watch]
 inboxes = []               # e.g. ["/srv/scans/inbox"]; files in inbox/<outlet_code>/... get that outlet

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from archive import audit
+from archive import audit, retention
 from archive._barcodes_pdf import SheetRow, act_pdf, read_codes, register_pdf
 from archive.blobs import BlobStore
 from archive.config import Settings
@@ -138,13 +138,9 @@ def transition(
 
 def keep_until(settings: Settings, doc_type: str | None, doc_date: dt.date | None,
                *, fallback: dt.date | None = None) -> dt.date | None:
-    """The last day of the retention period: the end of the document's fiscal (calendar) year + N years."""
-    year_of = doc_date or fallback
-    if year_of is None:
-        return None
-    by_type = settings.get("originals", "retention_by_type") or {}
-    years = int(by_type.get(doc_type or "", settings.get("originals", "retention_years") or 5))
-    return dt.date(year_of.year + years, 12, 31)
+    """The last day of the retention period (archive/retention.py: the law's table with its sources, the
+    administrator's overrides); None when it runs from an end the archive does not know (a contract's expiry)."""
+    return retention.keep_until(settings, doc_type, doc_date or fallback)
 
 
 def expect_original(
@@ -426,7 +422,7 @@ def set_legal_hold(session: Session, code: str, *, hold: bool, reason: str | Non
 
 def destroy_box(
     session: Session, blobs: BlobStore, box_code: str, *, actor: str, note: str | None = None,
-    today: dt.date | None = None,
+    today: dt.date | None = None, settings: Settings | None = None,
 ) -> DestructionAct:
     """Destroy a box's originals and record the act — refused if any is held, in retention or out of the box."""
     day = _today(today)
@@ -441,7 +437,10 @@ def destroy_box(
     for o in originals:
         if o.legal_hold:
             blockers.append(f"{o.barcode}: legal hold ({o.hold_reason})")
-        elif o.keep_until is None or o.keep_until >= day:
+        elif o.keep_until is None:
+            blockers.append(f"{o.barcode}: in retention, {retention.period(settings, o.document.doc_type).basis()}; "
+                            "its end is not known")
+        elif o.keep_until >= day:
             blockers.append(f"{o.barcode}: in retention until {o.keep_until}")
         elif o.state != S.ARCHIVED:
             blockers.append(f"{o.barcode}: {o.state}, not in the box")
@@ -458,11 +457,12 @@ def destroy_box(
         transition(session, o, S.DESTROYED, actor=actor, box=box, at=at, note=f"act {act.code}")
     box.state = "destroyed"
     pdf = blobs.root / "acts" / f"{act.code}.pdf"
+    grounds = sorted({retention.period(settings, o.document.doc_type).basis() for o in originals})
     act_pdf(pdf, code=act.code, box=box.code, location=box.location, created_at=at, actor=actor, note=note,
-            rows=[_row(o) for o in originals])
+            rows=[_row(o) for o in originals], grounds=grounds)
     act.pdf = blobs.key_of(pdf)
     audit.record(session, actor=actor, action="box.destroyed", object_type="destruction_act", object_id=act.id,
-                 new=act.code, box=box.code, originals=len(originals))
+                 new=act.code, box=box.code, originals=len(originals), grounds="; ".join(grounds))
     return act
 
 

@@ -191,7 +191,8 @@ def destroy(
     from archive.originals import destroy_box
 
     with open_archive() as arc, arc.transaction() as session:
-        act = destroy_box(session, arc.blobs, box, actor=who(actor), note=note, today=parse_date(today, "--today"))
+        act = destroy_box(session, arc.blobs, box, actor=who(actor), note=note, today=parse_date(today, "--today"),
+                          settings=arc.settings)
         code, pdf = act.code, arc.blobs.path(act.pdf)
     console.print(f"box {box} destroyed; act {code} ({pdf})", highlight=False)
 

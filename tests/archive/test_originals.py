@@ -60,12 +60,18 @@ def test_end_to_end_outlet_register_receive_file_destroy(archive) -> None:
     assert spb["items"][0]["overdue"] and spb["items"][0]["barcode"] == sent[6]  # overdue first
     assert spb["items"][1]["barcode"] == late.barcode
 
+    contract = sent[4]  # kept 5 years after the contract expires (приказ Росархива № 236): no end by date
     with archive.transaction() as s:
         orig.create_box(s, "B-2026-01", location="стеллаж 3, полка 2", actor="archivist")
-        filed = orig.file_originals(s, "B-2026-01", [*sent[:6], other.barcode], actor="archivist")
+        orig.create_box(s, "C-2026-01", location="стеллаж 1", actor="archivist")
+        filed = orig.file_originals(s, "B-2026-01", [*sent[:4], sent[5], other.barcode], actor="archivist")
+        (kept,) = orig.file_originals(s, "C-2026-01", [contract], actor="archivist")
         assert {o.state for o in filed} == {S.ARCHIVED}
         keep = {o.keep_until for o in filed}
+        assert kept.keep_until is None
     assert keep == {dt.date(2031, 12, 31)}  # 5 years after the end of fiscal 2026
+    with archive.transaction() as s, pytest.raises(ConflictError, match="its end is not known"):
+        orig.destroy_box(s, archive.blobs, "C-2026-01", actor="archivist", today=dt.date(2040, 1, 1))
 
     with archive.transaction() as s, pytest.raises(ConflictError, match="in retention until 2031-12-31"):
         orig.destroy_box(s, archive.blobs, "B-2026-01", actor="archivist", today=dt.date(2031, 12, 31))
@@ -76,7 +82,7 @@ def test_end_to_end_outlet_register_receive_file_destroy(archive) -> None:
         act_code = act.code
     with archive.sessions() as s:
         states = s.scalars(select(Original.state).where(Original.destruction_act_id.is_not(None))).all()
-        assert sorted(states) == [S.DESTROYED] * 7
+        assert sorted(states) == [S.DESTROYED] * 6
         act = s.scalar(select(DestructionAct).where(DestructionAct.code == act_code))
         assert archive.blobs.path(act.pdf).exists()
         # Every transition is an event with who: expected → in_transit → received → archived → destroyed.
