@@ -83,6 +83,27 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "zreports": {
         "day_tolerance": 1.0,  # roubles an outlet's Z-reports of a day may differ from its sales report
     },
+    "notify": {
+        "smtp_host": "",  # empty: no e-mail (a route with `email` is then refused at start-up)
+        "smtp_port": 25,
+        "smtp_security": "none",  # none | starttls | ssl
+        "smtp_user": "",
+        "smtp_password": "",
+        "mail_from": "finarchive@localhost",
+        "webhook_secret": "",  # signs every webhook call (HMAC-SHA256); required by a route with `webhook`
+        "timeout": 10,  # seconds per SMTP session or HTTP call
+        "attempts": 8,  # a notification failing this many times is given up (kept as failed)
+        "backoff_seconds": 30,  # first retry after this long, each next one after twice as long (at most 6 h)
+        "flush_seconds": 10,  # a command exiting waits this long for what it queued to be tried once
+        "base_url": "",  # the desk's address for links in e-mails, e.g. https://archive.example.ru
+    },
+    "workflow": {
+        "remind_hours": 24,  # a task's assignee is reminded this long before its deadline
+        "order_grace_days": 7,  # an order still incomplete this many days after its date raises order_incomplete
+        "sweep_minutes": 15,  # how often `serve` runs the sweep (reminders, escalations, retries)
+    },
+    "groups": {},  # name = ["anna", "boris"]: a route's `group`; a role name (accountant, ...) is a group too
+    # [[routes]] rules are top-level tables of their own (archive/routes.py, docs/configuration.md#routes)
     "orders": {
         "default_kind": "wholesale",  # completeness rule for orders imported without a kind
         "suggest_days": 30,  # a suggestion's document date lies this many days around the order date
@@ -328,6 +349,41 @@ secure_cookies = false                # true when served over HTTPS (directly or
 
 [zreports]
 day_tolerance = 1.0          # roubles a day's Z-reports of an outlet may differ from its sales report
+
+[notify]
+smtp_host = ""               # e-mail of routes and tasks; empty: none
+smtp_port = 25
+smtp_security = "none"       # "starttls" or "ssl" for a server beyond this host
+smtp_user = ""
+smtp_password = ""
+mail_from = "finarchive@localhost"
+webhook_secret = ""          # signs webhook calls (X-Finarchive-Signature: sha256=HMAC); 16 characters or more
+timeout = 10
+attempts = 8                 # retries with backoff: 30 s, 1 min, 2 min, ... (at most 6 h apart)
+backoff_seconds = 30
+flush_seconds = 10
+base_url = ""                # the desk's address for links in e-mails, e.g. "https://archive.example.ru"
+
+[workflow]
+remind_hours = 24            # remind a task's assignee this long before its deadline
+order_grace_days = 7         # an order still incomplete this long after its date raises order_incomplete
+sweep_minutes = 15           # serve runs reminders, escalations and retries this often (cron: tasks remind)
+
+[groups]
+# msk_accounting = ["anna", "boris"]   # a route's group; a role (accountant, manager, admin, outlet) is one too
+
+# Routes: on an event, for what meets the conditions, give a task and/or send an e-mail and a webhook.
+# Applied in this order; `stop = true` ends the list. See docs/configuration.md#routes.
+# [[routes]]
+# name = "MSK review"
+# on = "needs_review"        # archived, needs_review, verified, rejected, original_overdue, zreport_missing,
+#                            # order_incomplete
+# outlet = "MSK-01"          # conditions: outlet, doc_type, counterparty_inn, amount_min/max, confidence_min/max
+# assign = "anna"            # or group = "msk_accounting"
+# due_days = 1
+# controller = "olga"        # told when the deadline passes
+# email = ["buh@example.ru"] # addresses or user names
+# webhook = "https://crm.example.ru/hooks/finarchive"
 
 [orders]
 default_kind = "wholesale"   # completeness rule for orders imported without a `kind` column

@@ -399,6 +399,7 @@ class User(Base):
     full_name: Mapped[str | None] = mapped_column(String(255))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(255))  # where tasks, reminders and escalations go
     outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -456,3 +457,107 @@ class AuditEvent(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TaskState(StrEnum):
+    OPEN = "open"
+    DONE = "done"  # the work was done (the document verified, the original received) or closed by hand
+    CANCELLED = "cancelled"
+
+
+class Task(Base):
+    """Work a route gave someone: an assignee, a deadline, a controller who hears when it is late."""
+
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_assignee_state", "assignee", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    event: Mapped[str] = mapped_column(String(32))  # the route event that made it (archived, needs_review, ...)
+    route: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255), index=True)  # document:12, original:7, order:ЗК-1, ...
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order.id", ondelete="SET NULL"), index=True)
+    outlet_code: Mapped[str | None] = mapped_column(String(64))
+    assignee: Mapped[str] = mapped_column(String(128))  # a user name
+    assignee_group: Mapped[str | None] = mapped_column(String(128))  # the group it was given to, when it was
+    controller: Mapped[str | None] = mapped_column(String(128))
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    state: Mapped[str] = mapped_column(String(16), default=TaskState.OPEN, index=True)
+    closes_on: Mapped[list[str]] = mapped_column(JSON, default=list)  # events of its subject that close it
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(128))
+    close_note: Mapped[str | None] = mapped_column(Text)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class RouteEvent(Base):
+    """One event routes were asked about: what happened, to what, and when. An event found by a sweep
+    (an original overdue, an order still incomplete) has a ``key`` and is raised once."""
+
+    __tablename__ = "route_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    routes: Mapped[list[str]] = mapped_column(JSON, default=list)  # names of the routes that matched
+
+
+class NotificationState(StrEnum):
+    PENDING = "pending"  # waiting for its first or next attempt
+    SENT = "sent"
+    FAILED = "failed"  # every attempt failed; kept with its last error
+    SKIPPED = "skipped"  # nobody to send it to (a user without an e-mail address)
+
+
+class Notification(Base):
+    """An e-mail or webhook call waiting to go out (an outbox): written in the transaction of what it tells,
+    sent after it commits, retried with backoff. Every attempt is a :class:`Delivery`."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_state_next", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # email | webhook
+    target: Mapped[str] = mapped_column(Text)  # e-mail addresses (comma-separated) or the URL
+    event: Mapped[str] = mapped_column(String(32))
+    route: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(Text)  # the e-mail's subject line, or the event's subject key
+    body: Mapped[str] = mapped_column(Text, default="")  # the e-mail's text, or the webhook's JSON
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default=NotificationState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)  # being sent by a process until then
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="notification", cascade="all, delete-orphan", order_by="Delivery.id"
+    )
+
+
+class Delivery(Base):
+    """One attempt to send a notification: when, whether it went through, what the other side said."""
+
+    __tablename__ = "delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str | None] = mapped_column(String(64))  # HTTP status, SMTP reply code
+    error: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+    notification: Mapped[Notification] = relationship(back_populates="deliveries")

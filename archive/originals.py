@@ -23,6 +23,7 @@ from archive._barcodes_pdf import SheetRow, act_pdf, read_codes, register_pdf
 from archive.blobs import BlobStore
 from archive.config import Settings
 from archive.reconcile import electronic_copy_of, is_electronic
+from archive.routes import original_moved
 from archive.models import (
     DestructionAct,
     Document,
@@ -130,6 +131,7 @@ def transition(
                  barcode=original.barcode, note=note,
                  register=register.code if register is not None else None,
                  box=box.code if box is not None else None)
+    original_moved(session, original, target, actor=actor)  # routes: an overdue original's task is done
     return event
 
 

@@ -56,6 +56,7 @@ from archive.models import (
     utcnow,
 )
 from archive.quarantine import quarantine_file
+from archive.routes import route_committed
 from archive.reading import Reader, ReadingSettings, read_or_failed
 from capture import CaptureError, PageJob, PageResult, merge_pdfs, read_page, stages
 from capture._files import entry_problem
@@ -965,6 +966,7 @@ def check_register_sequence(session: Session, document: Document, pipeline: Pipe
     flag_doubtful(session, document, actor=pipeline.actor)
 
 
-# Hooks run inside the commit transaction, in this order, with (session, document, pipeline).
+# Hooks run inside the commit transaction, in this order, with (session, document, pipeline). Routes come
+# last: their conditions and messages see the document with its original, order links and review status.
 COMMIT_HOOKS: list[Callable[[Session, Document, Pipeline], None]] = [
-    expect_paper_original, link_to_orders, check_register_sequence, link_copies]
+    expect_paper_original, link_to_orders, check_register_sequence, link_copies, route_committed]

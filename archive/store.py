@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.blobs import BlobStore
 from archive.config import CONFIG_NAME, Settings, default_config_text
 from archive.db import current_revision, make_engine, make_sessionmaker, transaction, upgrade
+from archive.routes import load_routes
 from finarchive.errors import ConfigurationError
 
 
@@ -23,6 +24,7 @@ class Archive:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        self.sessions.configure(info={"settings": settings})  # routes and notifications read them (archive.routes)
         self.blobs = BlobStore(settings.blob_dir)
 
     @classmethod
@@ -36,6 +38,7 @@ class Archive:
             settings = Settings.load(settings.home, environ)
         for folder in (settings.blob_dir, settings.quarantine_dir, settings.models_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        load_routes(settings)  # a bad [[routes]] rule fails here, with its line
         archive = cls(settings)
         upgrade(archive.engine)
         return archive
@@ -48,6 +51,7 @@ class Archive:
             raise ConfigurationError(
                 f"no archive at {settings.home} (run `finarchive init` or set FINARCHIVE_HOME)"
             )
+        load_routes(settings)  # a bad [[routes]] rule fails here, with its line
         archive = cls(settings)
         if current_revision(archive.engine) is None and not inspect(archive.engine).has_table("document"):
             raise ConfigurationError(f"the database of {settings.home} is not initialised (run `finarchive init`)")

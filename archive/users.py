@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -157,7 +158,8 @@ def get_user(session: Session, username: str) -> User:
 
 
 def add_user(session: Session, username: str, password: str | None, role: Role | str, *,
-             outlet_code: str | None = None, full_name: str | None = None, actor: str = "system") -> User:
+             outlet_code: str | None = None, full_name: str | None = None, email: str | None = None,
+             actor: str = "system") -> User:
     """Create a user. Outlet users need their outlet (created when it is new); others have none."""
     role = Role(role)
     username = username.strip()
@@ -167,13 +169,29 @@ def add_user(session: Session, username: str, password: str | None, role: Role |
         raise InvalidInputError(f"user {username!r} exists already")
     if role is Role.OUTLET and not outlet_code:
         raise InvalidInputError("an outlet user needs --outlet")
-    user = User(username=username, role=role.value, full_name=full_name,
+    user = User(username=username, role=role.value, full_name=full_name, email=_email(email),
                 password_hash=hash_password(password) if password else None,
                 outlet_id=_outlet(session, outlet_code).id if outlet_code else None, active=True)
     session.add(user)
     session.flush()
     audit.record(session, actor=actor, action="user.created", object_type="user", object_id=user.id,
                  new=f"{username} ({role.value})", outlet=outlet_code)
+    return user
+
+
+def _email(address: str | None) -> str | None:
+    address = (address or "").strip()
+    if address and not re.fullmatch(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", address):
+        raise InvalidInputError(f"«{address}» — не адрес e-mail / not an e-mail address")
+    return address or None
+
+
+def set_email(session: Session, username: str, address: str | None, *, actor: str = "system") -> User:
+    """Where the user's tasks, reminders and escalations are e-mailed (None: nowhere)."""
+    user = get_user(session, username)
+    old, user.email = user.email, _email(address)
+    audit.record(session, actor=actor, action="user.email_changed", object_type="user", object_id=user.id,
+                 field="email", old=old, new=user.email)
     return user
 
 

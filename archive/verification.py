@@ -19,6 +19,7 @@ import classify
 from archive import audit
 from archive.models import Document, DocumentStatus, Field, FieldSource, Outlet, utcnow
 from archive.pipeline import refresh_key_fields
+from archive.routes import document_event
 from finarchive.errors import ConflictError, InvalidInputError
 
 DOC_TYPES = ("z_report", "sales_report", "waybill", "upd", "vat_invoice", "invoice", "act", "contract",
@@ -252,6 +253,7 @@ def verify_document(session: Session, document: Document, *, actor: str, force: 
     from archive.learning import learn_document
 
     learn_document(session, document)
+    document_event(session, document, "verified", actor=actor)  # routes; closes the document's review tasks
     return document
 
 
@@ -273,6 +275,7 @@ def reject_document(session: Session, document: Document, reason: str, *, actor:
     document.verified_by = None
     audit.record(session, actor=actor, action="document.rejected", object_type="document", object_id=document.id,
                  document_id=document.id, field="status", old=old, new=DocumentStatus.REJECTED, reason=reason)
+    document_event(session, document, "rejected", actor=actor)  # routes; closes the document's review tasks
     return document
 
 

@@ -397,7 +397,7 @@ def _register_subcommands() -> None:
     """Sub-apps and the command modules: a new module has a ``register(app)`` and is added here."""
     from cli.orders import orders_app
     from cli.originals import originals_app
-    from cli import admin_cmds, capture_cmds, retention, verify_cmds, web_cmds, zreports
+    from cli import admin_cmds, capture_cmds, retention, tasks_cmds, verify_cmds, web_cmds, zreports
 
     app.add_typer(orders_app, name="orders", help="Sales orders from the CRM/ERP, their documents and gaps.")
     app.add_typer(originals_app, name="originals", help="Paper originals: registers, receiving, boxes, retention.")
@@ -407,6 +407,7 @@ def _register_subcommands() -> None:
     verify_cmds.register(app)
     zreports.register(app)
     retention.register(app)
+    tasks_cmds.register(app)
 
 
 _register_subcommands()

@@ -35,6 +35,7 @@ def users_add(
     full_name: Annotated[str | None, typer.Option("--name", help="full name shown in the desk")] = None,
     password: Annotated[str | None, typer.Option("--password", help="asked for when not given")] = None,
     no_password: Annotated[bool, typer.Option("--no-password", help="API tokens only, no login")] = False,
+    email: Annotated[str | None, typer.Option("--email", help="where tasks and reminders are e-mailed")] = None,
 ) -> None:
     """Add a user. Outlet users see and upload only their outlet's documents."""
     from archive.users import add_user
@@ -44,7 +45,8 @@ def users_add(
         raise InvalidInputError(f"--role must be one of {', '.join(ROLES)}")
     secret = None if no_password else _ask_password(password)
     with open_archive() as arc, arc.transaction() as session:
-        add_user(session, username, secret, role, outlet_code=outlet, full_name=full_name, actor=_actor())
+        add_user(session, username, secret, role, outlet_code=outlet, full_name=full_name, email=email,
+                 actor=_actor())
     console.print(f"user [bold]{username}[/] added ({role}{', ' + outlet if outlet else ''})", highlight=False)
 
 
@@ -55,6 +57,7 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines"
 
     with open_archive() as arc, arc.sessions() as session:
         rows = [{"username": u.username, "role": u.role, "outlet": u.outlet.code if u.outlet else None,
+                 "email": u.email,
                  "name": u.full_name, "active": u.active, "password": u.password_hash is not None}
                 for u in list_users(session)]
     if as_json:
@@ -66,6 +69,19 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines"
         table.add_row(*(str(row[k]) if row[k] is not None else "" for k in
                         ("username", "role", "outlet", "name", "active", "password")))
     console.print(table)
+
+
+@users_app.command("email")
+def users_email(
+    username: Annotated[str, typer.Argument()],
+    address: Annotated[str, typer.Argument(help="the address; an empty string removes it")],
+) -> None:
+    """Set where a user's tasks, reminders and escalations are e-mailed."""
+    from archive.users import set_email
+
+    with open_archive() as arc, arc.transaction() as session:
+        set_email(session, username, address, actor=_actor())
+    console.print(f"e-mail of [bold]{username}[/] set", highlight=False)
 
 
 @users_app.command("passwd")
@@ -113,13 +129,15 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8000,
 ) -> None:
     """Start the web desk and the REST API (OpenAPI schema at /api/openapi.json)."""
+    from archive.routes import Scheduler
     from web import serve as run
 
     arc = open_archive()
     console.print(f"finarchive web desk on http://{host}:{port}/ (OpenAPI schema at /api/openapi.json)",
                   highlight=False)
     try:
-        run(arc, host=host, port=port)
+        with Scheduler(arc):  # reminders, escalations, overdue originals, notification retries
+            run(arc, host=host, port=port)
     finally:
         arc.close()
 
