@@ -596,9 +596,9 @@ def _sweep_zreports(session: Session, settings: Settings, actor: str) -> int:
 
 def sweep(archive: Archive, *, actor: str = "scheduler", now: dt.datetime | None = None,
           deliver: bool = True) -> SweepReport:
-    """What a clock decides: overdue originals, missing Z-reports and incomplete orders raised (once each), reminders before
-    deadlines, escalations after them, and the notifications due sent. ``finarchive tasks remind`` (cron)
-    and the :class:`Scheduler` of ``serve`` run it."""
+    """What a clock decides: overdue originals, missing Z-reports and incomplete orders raised (once each),
+    reminders before deadlines, escalations after them, and the notifications due sent.
+    ``finarchive tasks remind`` (cron) and the :class:`Scheduler` of ``serve`` run it."""
     when = now or utcnow()
     report = SweepReport()
     settings = archive.settings
