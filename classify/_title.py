@@ -9,6 +9,7 @@ its «Счёт-фактура №» line) overrides the types it lists when it m
 
 from __future__ import annotations
 
+import difflib
 import re
 import statistics
 import tomllib
@@ -27,11 +28,41 @@ HEAD = 0.8  # a title on another head row (or text without boxes)
 _NUMBER = re.compile(r"(?:№|(?<![a-zа-я])n[o°º]\.?(?=\s*\S*\d)|#)\s*[\w\-/.]*\d[\w\-/]*", re.IGNORECASE)
 
 
+FUZZY = 0.8  # a head word this alike (difflib's ratio) to one of a rule's `words` is that word, as OCR read it
+_WORD = re.compile(r"[^\W\d_]{6,}")
+# a mark OCR reads for the hyphen of a compound title («Счет.договор», «Счет_оферта»)
+_JOINT = re.compile(r"(?<=[^\W\d_])\s?[.,_~:;]\s?(?=[^\W\d_])")
+
+
 @dataclass(frozen=True)
 class TitleRule:
     types: tuple[str, ...]
     pattern: re.Pattern[str]
     over: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # long words of the title that name it alone, matched as OCR misreads them
+
+    def names(self, line: str) -> bool:
+        """Whether ``line`` reads as this title (also with a mark read for its hyphen)."""
+        return bool(self.pattern.search(line) or self.pattern.search(joined(line)))
+
+    def matches(self, line: str) -> bool:
+        """:meth:`names`, or a word of :attr:`words` as OCR misread it."""
+        return self.names(line) or bool(self.words and fuzzy_hit(line, self.words))
+
+
+def fuzzy_hit(line: str, words: Sequence[str]) -> bool:
+    """Whether ``line`` holds a word alike to one of ``words`` at :data:`FUZZY` or more: a side box's
+    «Универсальный» read as «ниверсальным» or cut to «ерсальный»."""
+    for token in _WORD.findall(line):
+        for word in words:
+            if difflib.SequenceMatcher(None, token, word).ratio() >= FUZZY:
+                return True
+    return False
+
+
+def joined(line: str) -> str:
+    """``line`` with a mark read for a hyphen between two words put back as the hyphen."""
+    return _JOINT.sub("-", line)
 
 
 @dataclass(frozen=True)
@@ -46,7 +77,8 @@ class Title:
 
 def _load() -> tuple[TitleRule, ...]:
     table = tomllib.loads((Path(__file__).parent / "data" / "titles.toml").read_text(encoding="utf-8"))
-    return tuple(TitleRule(tuple(r["types"]), re.compile(r["pattern"]), tuple(r.get("over", ())))
+    return tuple(TitleRule(tuple(r["types"]), re.compile(r["pattern"]), tuple(r.get("over", ())),
+                           tuple(r.get("words", ())))
                  for r in table["title"])
 
 
@@ -91,17 +123,15 @@ def find_title(lines: Sequence[tuple[str, float]]) -> Title | None:
     found: Title | None = None
     for strength in (SURE, HEAD):
         for rule in RULES:
-            line = next((t for t, s in lines if s == strength and rule.pattern.search(t)), None)
+            line = next((t for t, s in lines if s == strength and rule.names(t)), None)
             if line is not None:
                 found = Title(rule.types, line, strength)
                 break
         if found:
             break
-    if found is None:
-        return None
     for rule in RULES:
-        if rule.over and set(found.types) & set(rule.over):
-            line = next((t for t, _ in lines if rule.pattern.search(t)), None)
-            if line is not None:
-                return Title(rule.types, line, found.strength)
+        if rule.over and (found is None or set(found.types) & set(rule.over)):
+            line = next((t for t, _ in lines if rule.matches(t)), None)
+            if line is not None:  # alone, a word read alike is a head line's title, no surer
+                return Title(rule.types, line, found.strength if found else HEAD)
     return found

@@ -19,7 +19,7 @@ from capture.types import PageText
 
 from classify._layout import Row, document_rows
 from classify._labels import Label, either, labels, token, words
-from classify._lookalikes import as_digits, letters_for
+from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
 from classify._vat import included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
@@ -142,30 +142,41 @@ def parse_number(text: str) -> tuple[str, int, int] | None:
     return normalise_number(raw), m.start(1), m.start(1) + len(raw)
 
 
-_DIGIT_LOOKALIKES = re.escape(letters_for("031"))  # letters read for the digits of INN, KPP, accounts
-
-
-def parse_digits(length: tuple[int, ...], *, at_start: bool = False) -> Parser:
-    """Digits of one of the lengths ``length`` (letters read for digits put right) in the first 60 characters
-    after a label; with ``at_start``, only as the first thing after it (a mark or two between)."""
-    pattern = re.compile(rf"(?<![\d])([\d{_DIGIT_LOOKALIKES}]{{{min(length)},{max(length)}}})(?![\d])")
+def parse_digits(length: tuple[int, ...], *, at_start: bool = False, digits: str = "031") -> Parser:
+    """Digits of one of the lengths ``length`` (letters read for ``digits`` put right) in the first 60
+    characters after a label; with ``at_start``, only as the first thing after it (a mark or two between)."""
+    lookalikes = re.escape(letters_for(digits))
+    pattern = re.compile(rf"(?<![\d])([\d{lookalikes}]{{{min(length)},{max(length)}}})(?![\d])")
     # the same with one space read inside the number ("781 3972439")
     spaced = re.compile(r"(?<![\d])(\d{2,}\s\d{2,})(?![\d])")
 
     def parse(text: str) -> tuple[str, int, int] | None:
         if at_start and not re.match(r"\W{0,3}(?:[^\W\d]\W{1,3})?\d", text):  # a stray mark read as a letter
             return None
-        m = pattern.search(text[:60])
+        # a run of look-alikes alone (a table's rule «|» beside the label) is no number
+        m = next((m for m in pattern.finditer(text[:60]) if re.search(r"\d", m.group(1))), None)
         if not m:
             m = spaced.search(text[:60])
             if not m or len(m.group(1)) - 1 not in length:
                 return None
-        value = as_digits(m.group(1).replace(" ", ""), "031")
+        value = as_digits(m.group(1).replace(" ", ""), digits)
         if len(value) not in length or not value.isdigit():
             return None
         return value, m.start(1), m.end(1)
 
     return parse
+
+
+def outside_dates(parse: Parser) -> Parser:
+    """``parse``, refusing a value that is part of a date («Смена №» over «Дата 25.04.2026»: no shift 25)."""
+
+    def parse_outside(text: str) -> tuple[str, int, int] | None:
+        got = parse(text)
+        if got and any(s <= got[1] < e for _, s, e in find_dates(text)):
+            return None
+        return got
+
+    return parse_outside
 
 
 def parse_code(text: str) -> tuple[str, int, int] | None:
@@ -421,7 +432,8 @@ def _is_sub(hit: Hit) -> bool:
     return bool(_SUB_BEFORE.search(before))
 
 
-_RECEIPT_VAT = re.compile(r"(?:сумма )?ндс\s*(?:\d{1,2}(?:[.,]\d+)?\s*%|\d{1,2}/1\d{2})")
+# (НДС read with its Д as А, «HAC»: before a rate, no other word)
+_RECEIPT_VAT = re.compile(r"(?:сумма )?(?:ндс|[нh][аa][сc])\s*(?:\d{1,2}(?:[.,]\d+)?\s*%|\d{1,2}/1\d{2})")
 
 
 def find_receipt_vat(doc: Doc, total: FieldValue | None = None, currency: str | None = None) -> FieldValue | None:
@@ -552,7 +564,7 @@ def find_order_no(doc: Doc, doc_type: str) -> FieldValue | None:
 
 def find_z_field(name: str) -> Callable[[Doc, str], FieldValue | None]:
     parsers: dict[str, Parser] = {
-        "shift_no": parse_digits((1, 2, 3, 4, 5)),
+        "shift_no": outside_dates(parse_digits((1, 2, 3, 4, 5))),
         "cash_total": parse_money, "card_total": parse_money,
         "kkt_reg_no": parse_digits((16,)), "fn_no": parse_digits((16,)),
         # right after their label: «ФД за смену 125» and «ФД не переданы с …» are other numbers
@@ -563,9 +575,41 @@ def find_z_field(name: str) -> Callable[[Doc, str], FieldValue | None]:
     def find(doc: Doc, doc_type: str) -> FieldValue | None:
         hits = find_labelled(doc, Z_LABELS[name], parsers[name])
         hit = _best(hits)
+        if hit is None and name in _FOOTER_ORDER:
+            hit = fiscal_footer(doc).get(name)
+            return hit.field(name, 0.7) if hit else None
         return hit.field(name) if hit else None
 
     return find
+
+
+# The fiscal footer of a till slip or shift report (54-ФЗ) prints, after the register's РН ККТ and ЗН ККТ,
+# the ФН (16 digits), the ФД and the ФП, one a row, in this order.
+_FOOTER_ORDER = {"fn_no": (16, 16), "fd_no": (1, 10), "fp": (6, 10)}
+_KKT_ROW = re.compile(r"[кk]?[кk][тt]\W{0,3}\d{10,}")
+
+
+def fiscal_footer(doc: Doc) -> dict[str, Hit]:
+    """ФН, ФД and ФП by their order under the register's numbers when OCR lost their labels: each row a
+    number and at most a short word or mark before it («ae 7281066556810497», «on: 67532»)."""
+    anchors = [n for n, row in enumerate(doc.rows) if _KKT_ROW.search(row.folded.replace(" ", ""))]
+    if not anchors:
+        return {}
+    out: dict[str, Hit] = {}
+    names = iter(_FOOTER_ORDER.items())
+    name, (low, high) = next(names)
+    for row in doc.rows[anchors[-1] + 1:anchors[-1] + 5]:
+        m = re.fullmatch(r"\W{0,3}(?:[^\W\d]{1,3}\W{0,3})?(\d+)\W{0,2}", row.text)
+        if not m:
+            break
+        if not low <= len(m.group(1)) <= high:
+            break
+        out[name] = Hit(m.group(1), m.group(1), row, m.start(1), m.end(1), 1.0)
+        step = next(names, None)
+        if step is None:
+            break
+        name, (low, high) = step
+    return out
 
 
 def find_outlet_code(doc: Doc, doc_type: str) -> FieldValue | None:
@@ -578,7 +622,9 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     document with no roles is the seller's."""
     out: dict[str, FieldValue] = {}
     role = None
+    inns_read = 0
     inn_parse = parse_digits((10, 12))
+    inn_wide_parse = parse_digits((10, 12), digits="".join(DIGIT_LETTERS))
     kpp_parse = parse_digits((9,))
     for n, line in enumerate(doc.rows):
         for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", line.folded):
@@ -596,10 +642,16 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 rest = row.text[at:at + 60]
                 joint = re.match(rf"\s*/\s*{KPP}", row.folded[at:at + 20])
                 got = inn_parse(rest)
+                if not got or not valid_inn(got[0]):
+                    # every digit's look-alikes («$406593093»): the check digits say whether it was one
+                    wide = inn_wide_parse(rest)
+                    got = wide if wide and valid_inn(wide[0]) else got
                 if not got:
                     continue
                 value, s, e = got
-                who = role or ("seller" if "seller_inn" not in out else "buyer")
+                # with no role printed, the first INN is the seller's (also when its reading failed its check)
+                who = role or ("seller" if not inns_read else "buyer")
+                inns_read += 1
                 if who == "other":
                     continue
                 if not valid_inn(value):
@@ -619,7 +671,26 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 if got and who != "other" and f"{who}_kpp" not in out and valid_kpp(got[0]):
                     value, s, e = got
                     out[f"{who}_kpp"] = Hit(value, value, row, at + s, at + e, 1.0).field(f"{who}_kpp")
+    if doc_type == "receipt" and "seller_inn" not in out:
+        hit = _letterhead_inn(doc)
+        if hit:
+            out["seller_inn"] = hit.field("seller_inn", 0.7)
     return out
+
+
+_RECEIPT_TITLE = re.compile(r"кассовый чек|^\W{0,3}(?:чек|приход|возврат)(?![а-я])")
+
+
+def _letterhead_inn(doc: Doc) -> Hit | None:
+    """A till slip's seller INN whose label OCR lost: a row of the letterhead (above «КАССОВЫЙ ЧЕК») that is
+    10 or 12 digits and nothing else, with valid check digits."""
+    for row in _first_page_rows(doc, 12):
+        if _RECEIPT_TITLE.search(row.folded):
+            break
+        m = re.fullmatch(r"\W{0,3}(\d{10}|\d{12})\W{0,3}", row.text)
+        if m and valid_inn(m.group(1)):
+            return Hit(m.group(1), m.group(1), row, m.start(1), m.end(1), 1.0)
+    return None
 
 
 def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:

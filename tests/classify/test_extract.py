@@ -357,3 +357,15 @@ def test_a_labelled_date_with_misread_separators_is_read_less_surely(printed: st
 def test_digits_after_a_date_label_that_make_no_date_are_left_alone() -> None:
     p = text_page("CASH SALE\nDate: 4571392018\nTOTAL 12.00")  # day 45: no date
     assert "date" not in extract_fields("receipt", [p])
+
+
+def test_an_inn_with_any_digits_look_alike_is_checked_by_its_check_digits() -> None:
+    """«$» and «S» read for 5, «B» for 8 in an INN: put right only when the check digits then hold; with no role
+    word read, the second INN is the buyer's even when the first failed its check."""
+    text = ("Счёт-фактура № 12 от 04.03.2026\nИНН/КПП продавца: 7707083894/770701001\n"
+            "ИННКЛП noxynarens, $401123457/540101001")
+    got = {k: v.value for k, v in extract_fields("vat_invoice", [text_page(text)]).items()}
+    assert got["buyer_inn"] == "5401123457" and got["buyer_kpp"] == "540101001"
+    assert "seller_inn" not in got
+    wrong = text.replace("$401123457", "$401123458")  # no look-alike makes it valid: left out
+    assert "buyer_inn" not in extract_fields("vat_invoice", [text_page(wrong)])

@@ -128,3 +128,44 @@ def test_a_bill_that_charged_vat_on_the_total_gives_the_vat_for_review() -> None
 def test_an_items_vat_alone_is_no_receipts_vat() -> None:
     slip = "ООО «Альфа»\nКАССОВЫЙ ЧЕК\nХлеб =5000.00\nНДС 10% =4.55\nИТОГ =5000.00"
     assert "vat" not in analyse([text_page(slip)]).values()  # 4.55 can be no VAT of 5000.00
+
+
+# -- the print when OCR lost its labels (made-up registers, numbers and INNs) --------------------------------
+Z_FOOTER = """ООО «Альфа»
+ИНН 7707083893
+ОТЧЕТ О ЗАКРЫТИИ СМЕНЫ
+Смена № :
+Дата, время 14.02.2026 21:04
+СУММА ПРИХОДА 15400,00
+НАЛИЧНЫМИ 5400,00
+БЕЗНАЛИЧНЫМИ 10000,00
+РН ККТ: 0001234567890123
+3H KKT: 00106707845123
+{fn} 9960440300123456
+{fd} 4821
+{fp} 2765116426"""
+
+
+@pytest.mark.parametrize(("fn", "fd", "fp"), [("ae", "on:", "oa"), ("", ":", ""), ("ФН:", "ФД:", "ФП:")])
+def test_fiscal_numbers_by_their_order_under_the_registers_numbers(fn: str, fd: str, fp: str) -> None:
+    got = analyse([text_page(Z_FOOTER.format(fn=fn, fd=fd, fp=fp))]).values()
+    assert (got["fn_no"], got["fd_no"]) == ("9960440300123456", "4821")
+    assert "shift_no" not in got  # «Смена №» over the date's row: the day is no shift number
+
+
+def test_the_footers_order_stops_at_a_row_of_another_kind() -> None:
+    text = Z_FOOTER.format(fn="ФН:", fd="", fp="").replace("\n 4821", "\nСпасибо за покупку 4821")
+    got = analyse([text_page(text)]).values()
+    assert got["fn_no"] == "9960440300123456" and "fd_no" not in got
+
+
+def test_a_letterhead_inn_whose_label_was_lost() -> None:
+    slip = "ООО «Альфа»\nг. Москва, ул. Новая, д. 1\n7707083893\nКАССОВЫЙ ЧЕК\nПРИХОД\nИТОГ =204.90\nНАЛИЧНЫМИ =204.90"
+    assert analyse([text_page(slip)]).values()["seller_inn"] == "7707083893"
+    # ten digits that fail the INN's check digits are no INN
+    assert "seller_inn" not in analyse([text_page(slip.replace("7707083893", "7707083894"))]).values()
+
+
+def test_receipt_vat_rows_with_nds_read_as_hac() -> None:
+    slip = SLIP.replace("СУММА НДС 10% =18.63", "СУММА НДС 20% =20.00\nСУММА HAC 10% =4.55")
+    assert analyse([text_page(slip)]).values()["vat"] == "24.55"

@@ -96,3 +96,21 @@ def test_upd_whose_side_box_wraps_its_name() -> None:
     text = ("Универсальный\nСчет-фактура № 20 от 26.10.2025 (1)\nпередаточный документ (акт)\n"
             "Продавец: ООО «Альфа» (2)\n(акт) Документ об отгрузке: № 1-2 от 26.10.2025")
     assert classify_text(text)[0] == "upd"
+
+
+def test_upd_side_box_words_as_ocr_misreads_them() -> None:
+    """A photo's reading loses letters of the side box's «Универсальный / передаточный»; a word read alike
+    still names the УПД over its «Счёт-фактура №» line, and alone names it too."""
+    text = "ниверсальным mm\nпердаточны Счёт-фактура № 13 от 1 июня 2025 г.\nдокумент Продавец: ООО «Альфа»"
+    assert classify_text(text)[0] == "upd"
+    alone = find_title(text_lines("ерсальный — | Cust-cpaxtypa № YT-9345\nот 16.04.2025"))
+    assert alone is not None and alone.types == ("upd",)
+    # an ordinary word of a VAT invoice's head is not one of them
+    plain = find_title(text_lines("Счёт-фактура № 13 от 01.06.2025\nВалюта: наименование, код"))
+    assert plain is not None and plain.types == ("vat_invoice",)
+
+
+@pytest.mark.parametrize("title", ["Счет.договор № 25-0356 от 4 июня 2025 г.", "Счет_оферта № 7 от 04.03.2026",
+                                   "СЧЕТ, ДОГОВОР № 88 от 04.03.2026"])
+def test_a_mark_read_for_a_compound_titles_hyphen(title: str) -> None:
+    assert classify_text(f"Получатель\n{title}\n{BODY}")[0] == "invoice"
