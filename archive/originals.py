@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from archive import audit, retention
+from archive import audit, retention, zreports
 from archive._barcodes_pdf import SheetRow, act_pdf, read_codes, register_pdf
 from archive.blobs import BlobStore
 from archive.config import Settings
@@ -488,7 +488,8 @@ def _item(o: Original, day: dt.date) -> dict[str, Any]:
 def outstanding_report(
     session: Session, *, outlet: str | None = None, overdue_only: bool = False, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
-    """What each outlet still owes (expected = never sent, in_transit = sent, not yet arrived), overdue first."""
+    """What each outlet still owes (expected = never sent, in_transit = sent, not yet arrived), overdue first,
+    and the Z-reports of shifts its cash registers closed that never arrived (``zreports_missing``)."""
     day = _today(today)
     stmt = select(Original).where(Original.state.in_(list(OWED)))
     if outlet:
@@ -499,6 +500,10 @@ def outstanding_report(
         if overdue_only and not item["overdue"]:
             continue
         by_outlet.setdefault(o.outlet.code if o.outlet else "-", []).append(item)
+    missing_z: dict[str, list[dict[str, Any]]] = {}
+    for z in zreports.owed_zreports(session, outlet):
+        missing_z.setdefault(z["outlet"] or "-", []).append(z)
+        by_outlet.setdefault(z["outlet"] or "-", [])
     report = []
     for code, items in by_outlet.items():
         items.sort(key=lambda i: (not i["overdue"], i["due_date"] or "", i["barcode"]))
@@ -509,8 +514,9 @@ def outstanding_report(
             "never_sent": sum(i["state"] == S.EXPECTED for i in items),
             "in_transit": sum(i["state"] == S.IN_TRANSIT for i in items),
             "items": items,
+            "zreports_missing": missing_z.get(code, []),
         })
-    report.sort(key=lambda r: (-r["overdue"], -r["owed"], r["outlet"]))
+    report.sort(key=lambda r: (-r["overdue"] - len(r["zreports_missing"]), -r["owed"], r["outlet"]))
     return report
 
 

@@ -240,3 +240,6 @@ def report(
             table.add_row(i["barcode"], i["doc_type"] or "", i["number"] or "", i["doc_date"] or "", i["state"],
                           i["register"] or "", i["due_date"] or "", str(i["days_overdue"] or ""))
         console.print(table)
+        for z in r.get("zreports_missing", []):
+            console.print(f"  нет Z-отчёта / Z-report missing: ККТ {z['kkt_reg_no']}, смена / shift {z['shift_no']} "
+                          f"({z['after'] or '?'} … {z['before'] or '?'})", highlight=False, soft_wrap=True)

@@ -12,6 +12,7 @@ from archive.models import Document, DocumentStatus, IntakeRecord, Original, Ori
 from archive.search_service import run_search
 from archive.users import Permission, Principal
 from archive.views import document_view, get_document
+from archive.zreports import owed_zreports
 from finarchive.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from search.types import SearchResult
 
@@ -167,6 +168,7 @@ def outlet_overview(session: Session, principal: Principal, outlet_code: str | N
                   "overdue": bool(o.due_date and o.due_date < today)} for o in owed],
         "not_taken": [{"filename": r.filename, "outcome": r.outcome, "reason": r.reason, "message": r.message,
                        "at": r.received_at.isoformat(timespec="seconds")} for r in problems],
+        "zreports_owed": owed_zreports(session, outlet.code),  # shifts closed whose Z-report never came
     }
 
 

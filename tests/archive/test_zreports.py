@@ -144,6 +144,7 @@ def _sales_report(session, outlet: str, day: dt.date, total: str):
 
 
 def test_report_from_the_database_with_days_and_what_outlets_owe(sqlite_archive):
+    from archive.originals import outstanding_report
     from archive.zreports import owed_zreports, zreports_report
 
     a = shifts(KKT_A, FN_A, range(20, 32), first_id=1, skip=(26,), outlet="SPB-01")
@@ -160,6 +161,7 @@ def test_report_from_the_database_with_days_and_what_outlets_owe(sqlite_archive)
         owed = owed_zreports(session, "SPB-01")
         only_b = zreports_report(session, outlet="MSK-02")
         late = zreports_report(session, since=DAY0 + dt.timedelta(days=9))
+        head_office = {r["outlet"]: r for r in outstanding_report(session)}
     registers = {r["fn_no"]: r for r in report["registers"]}
     assert [m["shift_no"] for m in registers[FN_A]["missing"]] == [26] and registers[FN_B]["missing"] == []
     assert [(d["document_id"], d["likely_shift"]) for d in registers[FN_B]["doubtful"]] == [(ids[108], 9)]
@@ -167,6 +169,8 @@ def test_report_from_the_database_with_days_and_what_outlets_owe(sqlite_archive)
     assert [(d["outlet"], d["date"], d["z_total"], d["sales_total"]) for d in report["days"]] == [
         ("MSK-02", "2026-03-03", f"{b[2].total:.2f}", "99.00")]
     assert [(o["outlet"], o["shift_no"]) for o in owed] == [("SPB-01", 26)]
+    assert [z["shift_no"] for z in head_office["SPB-01"]["zreports_missing"]] == [26]
+    assert "MSK-02" not in head_office  # owes nothing
     assert [r["fn_no"] for r in only_b["registers"]] == [FN_B]
     late_a = next(r for r in late["registers"] if r["fn_no"] == FN_A)
     assert late_a["missing"] == [] and min(s["date"] for s in late_a["shifts"]) >= "2026-03-10"
