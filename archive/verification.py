@@ -184,6 +184,7 @@ def correct_field(session: Session, document: Document, name: str, value: str, *
     refresh_key_fields(document, document.field_values())
     document.problems = current_problems(document)
     session.flush()
+    _recheck_register(session, document, actor)
     forced = {"forced": True, "check_failed": failed} if failed else {}
     audit.record(session, actor=actor, action="field.corrected", object_type="field", object_id=field.id,
                  document_id=document.id, field=name, old=old, new=normalised, **forced)
@@ -223,6 +224,15 @@ _VALIDATION_CODES = frozenset({"inn_checksum", "kpp_format", "ogrn_checksum", "m
                                "z_report_sum", "date_format", "date_in_future", "date_too_old"})
 
 
+def _recheck_register(session: Session, document: Document, actor: str) -> None:
+    """A Z-report corrected or verified: its cash register's shifts are checked again (archive/zreports.py), so
+    a doubtful shift number put right loses its problem, and the others of the register follow."""
+    if document.doc_type == "z_report":
+        from archive.zreports import flag_doubtful
+
+        flag_doubtful(session, document, actor=actor)
+
+
 def validation_errors(document: Document) -> list[str]:
     """What stands in the way of verifying the document as it is: validation errors in its fields."""
     return [str(p["message"]) for p in _validation(document) if p["severity"] == "error"]
@@ -247,6 +257,7 @@ def verify_document(session: Session, document: Document, *, actor: str, force: 
     document.verified_by = actor
     document.rejection_reason = None
     document.problems = current_problems(document)
+    _recheck_register(session, document, actor)
     forced = {"forced": True, "errors": "; ".join(errors)} if errors else {}
     audit.record(session, actor=actor, action="document.verified", object_type="document", object_id=document.id,
                  document_id=document.id, field="status", old=old, new=DocumentStatus.VERIFIED, **forced)
