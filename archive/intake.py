@@ -218,6 +218,21 @@ def pieces_of(path: str | os.PathLike[str], *, ref: str, outlet: str | None = No
     return pieces
 
 
+def file_items(archive, path: str | os.PathLike[str], *, source: str, ref: str, outlet: str | None = None,
+               settle: Callable[[list[FileOutcome]], None] | None = None) -> list[IntakeItem]:
+    """The intake items of one user's file (an upload): its pieces, as :func:`pieces_of` makes them (an
+    e-mail file's attachments, a ZIP's members, a batch scan's parts), or the file itself if splitting fails."""
+    s: Settings = archive.settings
+    options = PieceOptions(work_dir=s.path("watch", "work"), barcodes=bool(s.get("watch", "barcodes")),
+                           barcode_dpi=int(s.get("watch", "barcode_dpi")), max_pixels=s.max_pixels)
+    p = Path(path)
+    try:
+        pieces = pieces_of(p, ref=ref, outlet=outlet, options=options)
+    except (UnsafeArchiveError, SourceError, CaptureError):
+        pieces = [Piece(path=str(p), filename=p.name, ref=ref, outlet=outlet)]  # the pipeline judges it
+    return _group_items(pieces, source=source, settle=settle or (lambda outcomes: None))
+
+
 # -- groups: settle a user's file when all its pieces are done -----------------------------------------
 class _Group:
     """The pieces of one user's file; ``settle`` runs once all have reported."""

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
+from archive.intake import file_items
 from archive.models import Document, IntakeRecord
 from archive.pipeline import IntakeItem, Pipeline
 from finarchive.errors import DiskFullError, InvalidInputError
@@ -111,7 +112,9 @@ class Uploads:
     def _run(self, item: IntakeItem, actor: str) -> None:
         executor = self.executor_factory()
         try:
-            Pipeline(self.archive, executor, actor=actor).run([item])
+            items = file_items(self.archive, item.path, source="upload", ref=item.source_ref or "",
+                               outlet=item.outlet_code)  # an e-mail file's attachments, a ZIP's members too
+            Pipeline(self.archive, executor, actor=actor).run(items)
         except Exception:  # the request is long gone: log it, the intake ledger shows it pending
             log.exception("upload %s (%s) failed", item.source_ref, item.filename)
         finally:

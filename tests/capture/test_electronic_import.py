@@ -86,3 +86,20 @@ def test_unknown_xml_and_corrupt_xlsx_are_quarantined_with_their_reasons(sqlite_
     for outcome in summary.outcomes:
         assert outcome.outcome == IntakeOutcome.QUARANTINED and Path(outcome.quarantine_path or "").is_file()
     assert unknown.is_file() and broken.is_file()  # the user's files are left as they are
+
+
+def test_an_uploaded_eml_gives_its_attachments_as_the_mailbox_does(sqlite_archive, tmp_path: Path) -> None:
+    from web._uploads import Uploads
+
+    upd, truth = write_upd(tmp_path)
+    mail = write_eml(tmp_path / "letter.eml", [upd])
+    uploads = Uploads(sqlite_archive, SerialExecutor)
+    with mail.open("rb") as stream:
+        ticket = uploads.accept("letter.eml", stream, outlet="SPB-01", actor="tester")
+    uploads.drain(timeout=120)
+    uploads.close()
+    assert uploads.status(ticket.upload_id)["state"] == IntakeOutcome.ARCHIVED
+    with sqlite_archive.sessions() as s:
+        documents = {d.filename: (d.doc_type, d.field_values(), d.outlet.code if d.outlet else None)
+                     for d in s.scalars(select(Document))}
+    assert documents == {"letter.eml": ("other", {}, "SPB-01"), upd.name: ("upd", truth, "SPB-01")}
