@@ -103,3 +103,34 @@ def test_an_uploaded_eml_gives_its_attachments_as_the_mailbox_does(sqlite_archiv
         documents = {d.filename: (d.doc_type, d.field_values(), d.outlet.code if d.outlet else None)
                      for d in s.scalars(select(Document))}
     assert documents == {"letter.eml": ("other", {}, "SPB-01"), upd.name: ("upd", truth, "SPB-01")}
+
+
+def test_the_watched_folder_and_a_maildir_take_electronic_documents(sqlite_archive, tmp_path: Path) -> None:
+    import mailbox
+    import time
+
+    from archive.intake import FolderIntake, MailIntake, WatchOptions
+    from capture.sources import MailAccount, MailRule
+
+    inbox = tmp_path / "inbox"
+    (inbox / "SPB-01").mkdir(parents=True)
+    sheet = write_xlsx(inbox / "SPB-01" / "torg12.xlsx")
+    time.sleep(0.4)  # older than stable_seconds
+    options = WatchOptions.from_settings(sqlite_archive.settings, inboxes=[inbox], stable_seconds=0.3,
+                                         poll_interval=0.1)
+    watched = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()), options).run_once()
+    assert watched.archived == 1 and not sheet.exists()  # moved to processed/ once committed
+
+    upd, truth = write_upd(tmp_path)
+    box = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    box.add(write_eml(tmp_path / "letter.eml", [upd]).read_bytes())
+    account = MailAccount(name="edo", kind="maildir", path=str(tmp_path / "Maildir"), search="ALL")
+    rules = [MailRule(name="all", outlet="MSK-03", action="seen")]
+    mailed = MailIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()), accounts=[account], rules=rules,
+                        work_dir=tmp_path / "work").run_once()
+    assert mailed.handled == 1 and mailed.summary.archived == 1
+    with sqlite_archive.sessions() as s:
+        documents = {d.filename: (d.doc_type, d.field_values(), d.outlet.code if d.outlet else None)
+                     for d in s.scalars(select(Document))}
+    assert documents["torg12.xlsx"][0] == "waybill" and documents["torg12.xlsx"][2] == "SPB-01"
+    assert documents[upd.name] == ("upd", truth, "MSK-03")
