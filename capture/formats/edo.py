@@ -297,11 +297,12 @@ def _ru_date(iso: str) -> str:
     return ".".join(reversed(iso.split("-")))
 
 
-def _party_rows(label: str, party: Party, prefix: str) -> list[Row]:
+def _party_rows(label: str, whose: str, party: Party, prefix: str) -> list[Row]:
+    """``label`` as printed (Продавец), ``whose`` its genitive (продавца)."""
     rows: list[Row] = [(Cell(f"{label}:"), Cell(party.name or "—", 0.22, tag=f"{prefix}_name"))]
     if party.address:
         rows.append((Cell("Адрес:"), Cell(party.address, 0.22, tag=f"{prefix}_address")))
-    ids: list[Cell] = [Cell(f"ИНН/КПП {label.lower()}а:" if label != "Продавец" else "ИНН/КПП продавца:")]
+    ids: list[Cell] = [Cell(f"ИНН/КПП {whose}:")]
     ids.append(Cell(party.inn or "—", 0.22, tag=f"{prefix}_inn"))
     if party.kpp:
         ids += [Cell("/", 0.32), Cell(party.kpp, 0.34, tag=f"{prefix}_kpp")]
@@ -318,9 +319,9 @@ def edo_rows(doc: EdoDocument) -> list[Row]:
         (Cell("Функция:"), Cell(doc.function, 0.22, tag="function")),
         (),
     ]
-    rows += _party_rows("Продавец", doc.seller, "seller")
+    rows += _party_rows("Продавец", "продавца", doc.seller, "seller")
     rows.append(())
-    rows += _party_rows("Покупатель", doc.buyer, "buyer")
+    rows += _party_rows("Покупатель", "покупателя", doc.buyer, "buyer")
     if doc.currency:
         rows.append((Cell("Валюта:"), Cell(doc.currency, 0.22, tag="currency")))
     rows.append(())
