@@ -363,6 +363,11 @@ def print_report(report: Report) -> None:
         print(f"  type {'ALL':<14} {total.right}/{total.n} = {total.right / total.n:6.1%}")
     for fname, tally in sorted(report.fields.items()):
         print(f"  field {fname:<15} {tally.line()}")
+    if report.fields:  # every field of every document pooled: the "fields" and "precision"
+        pooled = Tally(right=sum(t.right for t in report.fields.values()),
+                       predicted=sum(t.predicted for t in report.fields.values()),
+                       expected=sum(t.expected for t in report.fields.values()))
+        print(f"  field {'ALL':<15} {pooled.line()}")
     minutes = (report.ocr_seconds + report.analyse_seconds) / 60
     if report.ocr_seconds:
         print(f"  speed: {report.pages / minutes:.1f} pages/min (cold OCR with 2 workers + analysis)")

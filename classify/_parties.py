@@ -13,6 +13,8 @@ import re
 
 from classify import _lookalikes as lookalikes
 from classify._layout import Row
+from classify._title import RULES as TITLE_RULES
+from classify._title import numbered
 from classify.extract import BUYER_ROLES, INN, KPP, Doc, Hit, _first_page_rows
 from classify.partywords import party_words
 from classify.types import FieldValue
@@ -357,6 +359,8 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     skipped = 0
     postcode = False
     for row in rows[name_index + 1:name_index + 9]:
+        if title_row(row):
+            break  # the document's own title («Счет на оплату № 12 от …») ends its letterhead
         text = fix_lookalikes(_POSTCODE_D.sub(r"\g<1>0", _GLUED_POSTCODE.sub(r"\1 ", row.text.strip())))
         if not parts:
             text = _ADDRESS_LEAD.sub("", text)
@@ -387,6 +391,11 @@ def _header_address(rows: list[Row], name_index: int) -> FieldValue | None:
     if len(re.findall(r"[^\W\d_]", value)) < 4:
         return None
     return Hit(value, value, first, 0, len(first.text), 0.7).field("seller_address", 0.7)
+
+
+def title_row(row: Row) -> bool:
+    """Whether ``row`` is the document's title with its own number and date: no name's or address's line."""
+    return numbered(row.text) and any(rule.names(row.folded) for rule in TITLE_RULES)
 
 
 def _tidy_address(parts: list[str]) -> str:

@@ -623,6 +623,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     role = None
     inns_read = 0
+    party_row: tuple[int, str] | None = None  # the row of the last INN read and whose it was
     inn_parse = parse_digits((10, 12))
     inn_wide_parse = parse_digits((10, 12), digits="".join(DIGIT_LETTERS))
     kpp_parse = parse_digits((9,))
@@ -657,6 +658,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 if not valid_inn(value):
                     doc.rejected.append((f"{who}_inn", value))
                     continue
+                party_row = (row.index, who)  # a KPP after it on its row is the same party's
                 name = f"{who}_inn"
                 if name not in out:
                     out[name] = Hit(value, rest[s:e], row, at + s, at + e, 1.0).field(name)
@@ -667,7 +669,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                                                 1.0).field(f"{who}_kpp")
             else:  # KPP
                 got = kpp_parse(row.text[at:at + 40])
-                who = role or "seller"
+                who = party_row[1] if party_row and party_row[0] == row.index else role or "seller"
                 if got and who != "other" and f"{who}_kpp" not in out and valid_kpp(got[0]):
                     value, s, e = got
                     out[f"{who}_kpp"] = Hit(value, value, row, at + s, at + e, 1.0).field(f"{who}_kpp")

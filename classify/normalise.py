@@ -205,7 +205,7 @@ CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
     (r"₽|\bруб\b|\bрублей\b|\bрубля\b|\bрубль\b|\brub\b|\bрф\b(?=.*руб)|российский рубль", "RUB"),
     (r"\brm\s?\d|\bringgit\b|\bmyr\b", "MYR"),
     (r"€|\beur\b|\beuro\b|\beuros\b", "EUR"),
-    (r"\$|\busd\b|\bus dollars?\b", "USD"),
+    (r"\$\s?\d|\d\s?\$|\busd\b|\bus dollars?\b|\(\$\)", "USD"),  # a lone $ is OCR's speck (or a 5)
     (r"₹|\binr\b|\brs\.?\s?[-~]?\d|\brupees?\b", "INR"),  # "Rs ~12.50": the dash before the amount read as a tilde
     (r"\bpln\b|\bzł\b|\bzl\b", "PLN"),
     (r"£|\bgbp\b", "GBP"),

@@ -369,3 +369,26 @@ def test_an_inn_with_any_digits_look_alike_is_checked_by_its_check_digits() -> N
     assert "seller_inn" not in got
     wrong = text.replace("$401123457", "$401123458")  # no look-alike makes it valid: left out
     assert "buyer_inn" not in extract_fields("vat_invoice", [text_page(wrong)])
+
+
+def test_a_kpp_belongs_to_the_party_of_the_inn_before_it_on_its_row() -> None:
+    """Role words misread: the second row's INN is the buyer's, and so is the KPP after it."""
+    text = ("Акт № 5 от 04.03.2026\nИмени ope\nООО «Альфа», ИНН 7707083893, КГИТ 770701001, г. Москва\n"
+            "и ООО «Бета», ИНН 5401123457, КПП 540101001, г. Новосибирск")
+    got = {k: v.value for k, v in extract_fields("act", [text_page(text)]).items()}
+    assert got["buyer_inn"] == "5401123457"
+    assert got.get("seller_kpp") != "540101001"
+
+
+def test_a_lone_dollar_sign_is_no_currency() -> None:
+    text = "Счет на оплату № 7 от 04.03.2026\nПоставщик: ООО «Альфа» $ и\nВсего к оплате: 1 200,00 руб. $"
+    assert extract_fields("invoice", [text_page(text)])["currency"].value == "RUB"
+    assert extract_fields("invoice", [text_page("Invoice No. 4 dated 3 March 2026\nTotal $ 12.00")])[
+        "currency"].value == "USD"
+
+
+def test_the_title_line_is_no_part_of_the_letterhead_address() -> None:
+    text = ("АО «Альфа»\nПолучатель\nСчет на оплату № 2833 от 1 мая 2026 г.\n"
+            "Поставщих (Исполнитель): АО «Альфа», ИНН 7707083893\nВсего к оплате: 1 200,00 руб.")
+    got = analyse([text_page(text)], today=TODAY).values()
+    assert "Счет на оплату" not in got.get("seller_address", "")
