@@ -561,3 +561,56 @@ class Delivery(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
 
     notification: Mapped[Notification] = relationship(back_populates="deliveries")
+
+
+class ApprovalState(StrEnum):
+    IN_PROGRESS = "in_progress"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class StepState(StrEnum):
+    WAITING = "waiting"  # an earlier stage is not through yet
+    PENDING = "pending"  # its approver has the task
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"  # its condition (an amount) does not hold for this document
+    CANCELLED = "cancelled"  # another step rejected the document first
+
+
+class Approval(Base):
+    """One document going along an approval route (согласование): its steps in stages, each a task."""
+
+    __tablename__ = "approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))  # the [[approvals]] route's name
+    state: Mapped[str] = mapped_column(String(16), default=ApprovalState.IN_PROGRESS, index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_by: Mapped[str | None] = mapped_column(String(128))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    steps: Mapped[list[ApprovalStep]] = relationship(
+        back_populates="approval", cascade="all, delete-orphan", order_by="ApprovalStep.position"
+    )
+
+
+class ApprovalStep(Base):
+    __tablename__ = "approval_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approval_id: Mapped[int] = mapped_column(ForeignKey("approval.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[int] = mapped_column(Integer)  # steps of one stage run in parallel, stages one after another
+    name: Mapped[str] = mapped_column(String(255))
+    assignee: Mapped[str | None] = mapped_column(String(128))  # who got the task (set when the stage starts)
+    group: Mapped[str | None] = mapped_column(String(128))
+    due_days: Mapped[float] = mapped_column(Float, default=1.0)
+    state: Mapped[str] = mapped_column(String(16), default=StepState.WAITING)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    approval: Mapped[Approval] = relationship(back_populates="steps")

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit, notify, tasks
+from archive.approvals import load_approvals, start_approval
 from archive.config import CONFIG_NAME, Settings
 from archive.models import Document, DocumentStatus, Order, Original, OriginalState, RouteEvent, utcnow
 from finarchive.errors import ConfigurationError
@@ -122,6 +123,7 @@ class Route:
     due_days: float = 1.0
     email: tuple[str, ...] = ()
     webhook: tuple[str, ...] = ()
+    approval: str | None = None  # the [[approvals]] route a document is sent along
     stop: bool = False
 
     def matches(self, subject: Subject) -> bool:
@@ -244,6 +246,7 @@ KEYS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "due_days": ("due_days", _days),
     "email": ("email", _strings),
     "webhook": ("webhook", _urls),
+    "approval": ("approval", _name),
     "stop": ("stop", _flag),
 }
 
@@ -279,7 +282,7 @@ def route_block(text: str, header_line: int) -> tuple[int, int]:
 
 
 def parse_route(table: Any, *, groups: dict[str, Any], line: int = 0,
-                where: Callable[[str], int] | None = None) -> Route:
+                where: Callable[[str], int] | None = None, approvals: dict[str, Any] | None = None) -> Route:
     """One rule, checked; a problem raises RouteError naming the line (of the key when it is known)."""
     at = where or (lambda key: line)
 
@@ -315,9 +318,12 @@ def parse_route(table: Any, *, groups: dict[str, Any], line: int = 0,
     if not (route.assign or route.group) and ("controller" in table or "due_days" in table):
         raise fail("controller и due_days — для задачи: нужен assign или group / controller and due_days need "
                    "assign or group", "controller" if "controller" in table else "due_days")
-    if not (route.assign or route.group or route.email or route.webhook):
-        raise fail("маршрут ничего не делает: нужен assign, group, email или webhook / the route does nothing: "
-                   "give it assign, group, email or webhook")
+    if not (route.assign or route.group or route.email or route.webhook or route.approval):
+        raise fail("маршрут ничего не делает: нужен assign, group, email, webhook или approval / the route does "
+                   "nothing: give it assign, group, email, webhook or approval")
+    if route.approval and approvals is not None and route.approval not in approvals:
+        raise fail(f"нет маршрута согласования «{route.approval}» в [[approvals]] / no approval route "
+                   f"{route.approval!r} among the [[approvals]] tables", "approval")
     amount = (route.amount_min, route.amount_max)
     if None not in amount and amount[0] > amount[1]:  # type: ignore[operator]  # both are Decimals here
         raise fail("amount_min больше amount_max / amount_min is above amount_max", "amount_min")
@@ -354,11 +360,12 @@ def load_routes(settings: Settings) -> list[Route]:
     headers = _route_lines(text)
     groups = _groups(settings)
     notify.check_settings(settings)
+    approvals = load_approvals(settings)
     out: list[Route] = []
     for n, table in enumerate(raw):
         line = headers[n] if n < len(headers) else 0
         where = functools.partial(_key_line, text, line) if line else None
-        route = parse_route(table, groups=groups, line=line, where=where)
+        route = parse_route(table, groups=groups, line=line, where=where, approvals=approvals)
         _check_senders(settings, route, where)
         if any(r.name == route.name for r in out):
             raise RouteError(f"{CONFIG_NAME}, строка {line} / line {line}: маршрут «{route.name}» уже есть / "
@@ -471,6 +478,9 @@ def _apply(session: Session, route: Route, event: str, subject: Subject, row: Ro
         task = tasks.assign(session, subject=subject, event=event, route=route.name, user=route.assign,
                             group=route.group, controller=route.controller, due_days=route.due_days,
                             actor=actor, settings=settings, now=now)
+    if route.approval and subject.document_id is not None:
+        start_approval(session, load_approvals(settings)[route.approval],
+                       session.get_one(Document, subject.document_id), actor=actor, settings=settings, now=now)
     if route.email:
         notify.queue_email(session, settings, route.email, event=event, route=route.name, subject=subject,
                            task=task, actor=actor)

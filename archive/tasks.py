@@ -37,6 +37,7 @@ __all__ = [
 ORIGINAL_RECEIVED = "original_received"
 ORDER_COMPLETE = "order_complete"
 ZREPORT_RECEIVED = "zreport_received"
+APPROVAL_DECIDED = "approval_decided"
 
 # A task made on an event is done when its subject sees one of these (else it is closed by hand).
 CLOSES_ON: dict[str, tuple[str, ...]] = {
@@ -47,6 +48,7 @@ CLOSES_ON: dict[str, tuple[str, ...]] = {
     "original_overdue": (ORIGINAL_RECEIVED,),
     "zreport_missing": (ZREPORT_RECEIVED,),
     "order_incomplete": (ORDER_COMPLETE,),
+    "approval": (APPROVAL_DECIDED,),  # a step of an approval route (archive/approvals.py)
 }
 
 

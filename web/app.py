@@ -66,6 +66,7 @@ def create_app(archive, *, secret: str | None = None,
     ``login_throttle`` counts failed logins (by default one with the policy of the settings' ``[web]``)."""
     from web.api import router as api_router
     from web.pages import router as page_router
+    from web.approvals_page import router as approvals_router
     from web.tasks_page import router as tasks_router
 
     web_settings = archive.settings.values.get("web") or {}
@@ -108,6 +109,7 @@ def create_app(archive, *, secret: str | None = None,
     app.include_router(api_router)
     app.include_router(page_router)
     app.include_router(tasks_router)  # «Мои задачи» (archive/tasks.py)
+    app.include_router(approvals_router)  # согласование (archive/approvals.py)
 
     @app.exception_handler(FinarchiveError)
     async def finarchive_error(request: Request, exc: FinarchiveError) -> Response:

@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from archive.models import Role, Task
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.models import ApprovalStep, Role, Task
 from archive.tasks import complete_task, list_tasks, task_view
 from archive.users import Principal
 from finarchive.errors import NotFoundError
@@ -18,9 +21,18 @@ router = APIRouter(include_in_schema=False)
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def _row(task: Task) -> dict:
+def _link(session: Session, task: Task) -> str | None:
+    """Where the work is: an approval step's page, else the document's."""
+    if task.subject.startswith("approval_step:"):
+        approval_id = session.scalar(select(ApprovalStep.approval_id).where(ApprovalStep.task_id == task.id))
+        if approval_id is not None:
+            return f"/approvals/{approval_id}"
+    return f"/documents/{task.document_id}" if task.document_id else None
+
+
+def _row(session: Session, task: Task) -> dict:
     view = task_view(task)
-    view["link"] = f"/documents/{task.document_id}" if task.document_id else None
+    view["link"] = _link(session, task)
     return view
 
 
@@ -29,8 +41,8 @@ def tasks_page(request: Request, principal: Caller) -> HTMLResponse:
     from web.pages import _render
 
     with request.app.state.archive.sessions() as session:
-        mine = [_row(t) for t in list_tasks(session, user=principal.username)]
-        controlled = [_row(t) for t in list_tasks(session, controller=principal.username)
+        mine = [_row(session, t) for t in list_tasks(session, user=principal.username)]
+        controlled = [_row(session, t) for t in list_tasks(session, controller=principal.username)
                       if t.assignee != principal.username]
     return _render(request, "tasks.html", principal, mine=mine, controlled=controlled,
                    overdue=sum(t["overdue"] for t in mine))
