@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -11,7 +12,7 @@ from typing import Any
 from archive.config import Settings
 from archive.reading import Analysis, Reader, ReadingSettings, read_or_failed
 from capture import CaptureError, Executor, PageJob, PageResult, read_page
-from capture.formats import read_message
+from capture.formats import read_edo, read_message
 
 
 def extraction_json(file: str, analysis: Analysis, pages: int) -> dict[str, Any]:
@@ -98,6 +99,8 @@ def extract_files(
         line = extraction_json(files[n], reader.analyse(pages, jobs=planned[n]), len(planned[n]))
         if n in attached:
             line["attachments"] = attached[n]
+        if planned[n][0].kind == "edo_xml":  # the line items the ЭДО document lists, as written in it
+            line["items"] = [dataclasses.asdict(item) for item in read_edo(planned[n][0].path).items]
         return line
 
     emitted = 0

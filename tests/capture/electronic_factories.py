@@ -1,11 +1,12 @@
 """Electronic documents written by the libraries and to the schemas that make them: a ФНС УПД XML (the seller's
 file ON_NSCHFDOPPR, formats 5.01 and 5.03, built element by element as the schema orders them), XLSX
-(openpyxl), XLS (xlwt), DOCX (python-docx), ODT (odfpy), HEIC (pillow-heif), WebP (Pillow) and .eml
-(email.message)."""
+(openpyxl), XLS (xlwt), DOCX (python-docx), ODT (odfpy), HEIC (pillow-heif), WebP (Pillow), .eml
+(email.message) and Outlook .msg (a compound file written to the MS-CFB and MS-OXMSG specifications)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -219,4 +220,96 @@ def write_eml(path: Path, attachments: list[Path]) -> Path:
         message.add_attachment(attachment.read_bytes(), maintype=maintype, subtype=subtype,
                                filename=attachment.name)
     path.write_bytes(message.as_bytes())
+    return path
+
+
+# -- Outlook .msg ----------------------------------------------------------------------------------------
+# Nothing on this machine writes .msg files (Outlook does), and no library writes a compound file from
+# scratch; so the test writes one by the MS-CFB v3 specification itself, streams of 4096 bytes or more (in
+# regular sectors: no mini stream), and the MAPI property streams Outlook writes ([MS-OXMSG] 2.1).
+_FREE, _END, _FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+_SECTOR = 512
+
+
+def _cfb(tree: dict[str, object]) -> bytes:
+    """A compound file of ``tree``: names to bytes (streams, each ≥ 4096 bytes) or to dicts (storages)."""
+    import struct
+
+    entries: list[dict[str, object]] = [{"name": "Root Entry", "type": 5, "children": tree}]
+    sectors: list[bytes] = []
+    fat: list[int] = []
+
+    def place(data: bytes) -> int:
+        start = len(sectors)
+        chunks = [data[i:i + _SECTOR].ljust(_SECTOR, b"\0") for i in range(0, len(data), _SECTOR)]
+        for n, chunk in enumerate(chunks):
+            sectors.append(chunk)
+            fat.append(start + n + 1 if n + 1 < len(chunks) else _END)
+        return start
+
+    def add(children: dict[str, object]) -> int:
+        """Entries for the children, as a right-leaning sorted chain; returns the first's id."""
+        order = sorted(children, key=lambda name: (len(name), name.upper()))
+        ids = []
+        for name in order:
+            value = children[name]
+            entry: dict[str, object] = {"name": name}
+            entries.append(entry)
+            ids.append(len(entries) - 1)
+            if isinstance(value, dict):
+                entry.update(type=1, child=add(value))
+            else:
+                assert isinstance(value, bytes) and len(value) >= 4096
+                entry.update(type=2, start=place(value), size=len(value))
+        for a, b in itertools.pairwise(ids):
+            entries[a]["right"] = b
+        return ids[0] if ids else _FREE
+
+    entries[0]["child"] = add(tree)
+    directory = b""
+    for entry in entries:
+        name = str(entry["name"]).encode("utf-16-le") + b"\0\0"
+        directory += struct.pack("<64sHBBIII16sIQQIQ", name, len(name), int(entry["type"]), 1,  # type: ignore[call-overload]  # dict of mixed values
+                                 entry.get("left", _FREE), entry.get("right", _FREE), entry.get("child", _FREE),
+                                 b"\0" * 16, 0, 0, 0, entry.get("start", _END if entry["type"] == 5 else 0),
+                                 entry.get("size", 0))
+    directory += b"\0" * (-len(directory) % _SECTOR)
+    first_dir = len(sectors)
+    for n in range(len(directory) // _SECTOR):
+        sectors.append(directory[n * _SECTOR:(n + 1) * _SECTOR])
+        fat.append(first_dir + n + 1 if n + 1 < len(directory) // _SECTOR else _END)
+    fat_sectors = 1
+    while (len(sectors) + fat_sectors) * 4 > fat_sectors * _SECTOR:
+        fat_sectors += 1
+    first_fat = len(sectors)
+    fat += [_FATSECT] * fat_sectors
+    fat += [_FREE] * (fat_sectors * _SECTOR // 4 - len(fat))
+    difat = [first_fat + n for n in range(fat_sectors)] + [_FREE] * (109 - fat_sectors)
+    header = struct.pack("<8s16sHHHHH6sIIIIIIIII", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\0" * 16, 0x3E, 3, 0xFFFE,
+                         9, 6, b"\0" * 6, 0, fat_sectors, first_dir, 0, 4096, _END, 0, _END, 0)
+    header += struct.pack("<109I", *difat)
+    body = b"".join(sectors) + struct.pack(f"<{len(fat)}I", *fat)
+    return header + body
+
+
+def _unicode_prop(text: str) -> bytes:
+    data = text.encode("utf-16-le")
+    return data + b"\0" * max(2, 4096 - len(data))  # NULs after the text: Outlook's strings end in one
+
+
+def write_msg(path: Path, attachment: Path, *, subject: str = "УПД за апрель") -> Path:
+    """An Outlook message with one attached file (the file made ≥ 4096 bytes by trailing blanks, which an
+    XML and a PDF both allow)."""
+    data = attachment.read_bytes()
+    data += b" " * max(0, 4096 - len(data))
+    tree: dict[str, object] = {
+        "__substg1.0_0037001F": _unicode_prop(subject),
+        "__substg1.0_0C1F001F": _unicode_prop("edo@supplier.example.ru"),
+        "__substg1.0_1000001F": _unicode_prop("Направляем УПД, подписанный в системе ЭДО."),
+        "__attach_version1.0_#00000000": {
+            "__substg1.0_3707001F": _unicode_prop(attachment.name),
+            "__substg1.0_37010102": data,
+        },
+    }
+    path.write_bytes(_cfb(tree))
     return path

@@ -188,6 +188,10 @@ def test_eml_is_the_message_and_its_attachments(tmp_path: Path) -> None:
     assert line["doc_type"] == "other"
     assert [a["file"] for a in line["attachments"]] == [f"{mail}!{upd.name}", f"{mail}!torg12.xlsx"]
     assert line["attachments"][0]["fields"] == truth
+    assert [(i["name"], i["quantity"], i["price"], i["net"], i["rate"], i["vat"], i["total"])
+            for i in line["attachments"][0]["items"]] == [
+        ("Бумага офисная А4, пачка", "10", "350.00", "3500.00", "20%", "700.00", "4200.00"),
+        ("Папка-регистратор 75 мм", "4", "212.50", "850.00", "20%", "170.00", "1020.00")]
     assert line["attachments"][1]["doc_type"] == "waybill"
 
 

@@ -134,3 +134,23 @@ def test_the_watched_folder_and_a_maildir_take_electronic_documents(sqlite_archi
                      for d in s.scalars(select(Document))}
     assert documents["torg12.xlsx"][0] == "waybill" and documents["torg12.xlsx"][2] == "SPB-01"
     assert documents[upd.name] == ("upd", truth, "MSK-03")
+
+
+def test_an_outlook_msg_gives_its_attachment_through_extract_and_import(sqlite_archive, tmp_path: Path) -> None:
+    from tests.capture.electronic_factories import write_msg
+
+    upd, truth = write_upd(tmp_path)
+    msg = write_msg(tmp_path / "УПД.msg", upd)
+    reader = Reader(ReadingSettings.of(sqlite_archive.settings))
+    (line,) = extract_files([msg], SerialExecutor(), reader=reader)
+    assert line["doc_type"] == "other" and line["pages"] == 1
+    assert [(a["file"], a["doc_type"], a["fields"]) for a in line["attachments"]] == [
+        (f"{msg}!{upd.name}", "upd", truth)]
+    summary = import_batch(Pipeline(sqlite_archive, SerialExecutor(), actor="tester"), [msg])
+    assert summary.archived == 2, summary.as_dict()
+    with sqlite_archive.sessions() as s:
+        documents = {d.filename: (d.media_type, d.doc_type, d.field_values()) for d in s.scalars(select(Document))}
+        text = s.scalars(select(Document).where(Document.filename == msg.name)).one().text
+    assert documents == {msg.name: ("application/vnd.ms-outlook", "other", {}), upd.name: ("application/xml", "upd",
+                                                                                           truth)}
+    assert "Тема: УПД за апрель" in text and "edo@supplier.example.ru" in text
