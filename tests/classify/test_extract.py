@@ -392,3 +392,9 @@ def test_the_title_line_is_no_part_of_the_letterhead_address() -> None:
             "Поставщих (Исполнитель): АО «Альфа», ИНН 7707083893\nВсего к оплате: 1 200,00 руб.")
     got = analyse([text_page(text)], today=TODAY).values()
     assert "Счет на оплату" not in got.get("seller_address", "")
+
+
+def test_an_acts_closing_line_gives_its_total_when_the_totals_row_is_misread() -> None:
+    text = ("Акт № 12 от 04.03.2026\nИсполнитель: ООО «Альфа», ИНН 7707083893\nИтого:\nБез налога (НДС)\n"
+            "Вceго оkaзaно услуг 2, на сумму 6 400,00 руб.\nШесть тысяч четыреста рублей 00 копеек")
+    assert extract_fields("act", [text_page(text)])["total"].value == "6400.00"
