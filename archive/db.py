@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc as sa_exc
+from sqlalchemy import Engine, create_engine, event, exc as sa_exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from finarchive.errors import ConfigurationError
@@ -59,6 +61,38 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+_REVISION = re.compile(r"^(down_)?revision\s*=\s*['\"]?([\w-]+|None)['\"]?", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The newest migration's revision, read from the migration files' own ``revision``/``down_revision``
+    lines (the one no other file names as its parent); None when that cannot be told without Alembic."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = {bool(down): value for down, value in _REVISION.findall(path.read_text(encoding="utf-8"))}
+        if False not in found:
+            return None
+        revisions.add(found[False])
+        parents.add(found.get(True))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database is at the newest migration: one small query, no Alembic imported (opening an
+    archive at every command start would cost Alembic's import and its scripts, about 0.4 CPU-s)."""
+    head = head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except sa_exc.DBAPIError:  # no version table yet
+        return False
+    return rows == [head]
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.blobs import BlobStore
 from archive.config import CONFIG_NAME, Settings, default_config_text
-from archive.db import current_revision, make_engine, make_sessionmaker, transaction, upgrade
+from archive.db import current_revision, is_current, make_engine, make_sessionmaker, transaction, upgrade
 from archive.routes import load_routes
 from finarchive.errors import ConfigurationError
 
@@ -53,6 +53,8 @@ class Archive:
             )
         load_routes(settings)  # a bad [[routes]] rule fails here, with its line
         archive = cls(settings)
+        if is_current(archive.engine):
+            return archive
         if current_revision(archive.engine) is None and not inspect(archive.engine).has_table("document"):
             raise ConfigurationError(f"the database of {settings.home} is not initialised (run `finarchive init`)")
         upgrade(archive.engine)
