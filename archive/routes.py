@@ -20,9 +20,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 import logging
+import os
 import re
 import threading
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,7 +38,7 @@ from archive import audit, notify, tasks
 from archive.approvals import load_approvals, start_approval
 from archive.config import CONFIG_NAME, Settings
 from archive.models import Document, DocumentStatus, Order, Original, OriginalState, RouteEvent, utcnow
-from finarchive.errors import ConfigurationError
+from finarchive.errors import ConfigurationError, NotFoundError
 
 if TYPE_CHECKING:
     from archive.pipeline import Pipeline
@@ -48,12 +51,14 @@ __all__ = [
     "Route",
     "Scheduler",
     "Subject",
+    "add_route",
     "document_event",
     "emit",
     "emit_zreport_missing",
     "load_routes",
     "matching_routes",
     "original_moved",
+    "remove_route",
     "route_block",
     "route_committed",
     "settings_of",
@@ -372,6 +377,68 @@ def load_routes(settings: Settings) -> list[Route]:
                              f"a second route named {route.name!r}")
         out.append(route)
     return out
+
+
+# -- editing the rules (the CLI's `routes add/remove`, the desk's routes page) ------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def _edit_config(archive: Archive, change: Callable[[str], str], action: str, name: str, *, actor: str) -> None:
+    """Write what ``change`` makes of finarchive.toml, keep it only if every route still checks (else the file
+    is put back and the error raised), take the new settings into the opened archive, and audit it."""
+    path = archive.settings.home / CONFIG_NAME
+    old = path.read_text(encoding="utf-8")
+
+    def write(text: str) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+
+    write(change(old))
+    try:
+        fresh = Settings.load(archive.settings.home)
+        load_routes(fresh)
+    except Exception:
+        write(old)
+        raise
+    archive.settings.values.clear()  # the one Settings every session of this archive reads (session.info)
+    archive.settings.values.update(fresh.values)
+    with archive.transaction() as session:
+        audit.record(session, actor=actor, action=action, object_type="route", new=name)
+
+
+def add_route(archive: Archive, table: dict[str, Any], *, actor: str) -> Route:
+    """Append a ``[[routes]]`` table to finarchive.toml, checked first (with every other route)."""
+    table = {k: v for k, v in table.items() if v not in (None, "", [], False)}
+    block = "\n[[routes]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in table.items())
+    parse_route(tomllib.loads(block)["routes"][0], groups=archive.settings.values.get("groups") or {},
+                approvals=load_approvals(archive.settings))
+    _edit_config(archive, lambda text: text.rstrip("\n") + "\n" + block, "route.added", str(table.get("name")),
+                 actor=actor)
+    return next(r for r in load_routes(archive.settings) if r.name == table.get("name"))
+
+
+def remove_route(archive: Archive, name: str, *, actor: str) -> None:
+    """Take the ``[[routes]]`` table named ``name`` out of finarchive.toml (the rest of the file as it was)."""
+    route = next((r for r in load_routes(archive.settings) if r.name == name), None)
+    if route is None or not route.line:
+        raise NotFoundError(f"нет маршрута «{name}» в [[routes]] / no route {name!r} among the [[routes]] tables")
+
+    def cut(text: str) -> str:
+        lines = text.splitlines(keepends=True)
+        start, end = route_block(text, route.line)
+        return "".join(lines[:start] + lines[end:])
+
+    _edit_config(archive, cut, "route.removed", name, actor=actor)
 
 
 def settings_of(session: Session) -> Settings | None:

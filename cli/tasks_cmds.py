@@ -6,8 +6,6 @@ Thin: archive.tasks, archive.routes and archive.notify do the work.
 from __future__ import annotations
 
 import json
-import os
-import tomllib
 from typing import Annotated, Any
 
 import typer
@@ -149,43 +147,6 @@ def routes_check() -> None:
     console.print(f"маршруты в порядке / routes ok: {len(routes)}", highlight=False)
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
-
-
-def _write(path: Any, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _edit_config(change, audit_action: str, name: str) -> None:
-    """Write the config ``change(text)`` gives; keep it only if every route still checks."""
-    from archive import audit
-    from archive.config import CONFIG_NAME
-    from archive.routes import load_routes
-
-    settings = _settings()
-    path = settings.home / CONFIG_NAME
-    if not path.is_file():
-        raise NotFoundError(f"no archive at {settings.home} (run `finarchive init` or set FINARCHIVE_HOME)")
-    old = path.read_text(encoding="utf-8")
-    _write(path, change(old))
-    try:
-        load_routes(_settings())
-    except Exception:
-        _write(path, old)
-        raise
-    with open_archive() as arc, arc.transaction() as session:
-        audit.record(session, actor=_actor(), action=audit_action, object_type="route", new=name)
-
-
 @routes_app.command("add")
 def routes_add(
     name: Annotated[str, typer.Option("--name", help="Shown in tasks and the audit.")],
@@ -207,35 +168,24 @@ def routes_add(
     stop: Annotated[bool, typer.Option("--stop", help="No later route applies to the event.")] = False,
 ) -> None:
     """Add a route at the end of finarchive.toml (checked first; the file is left as it was when it fails)."""
-    from archive.routes import parse_route
+    from archive.routes import add_route
 
-    table: dict[str, Any] = {"name": name, "on": on, "outlet": outlet or None, "doc_type": doc_type or None,
-                             "counterparty_inn": inn or None, "amount_min": amount_min, "amount_max": amount_max,
-                             "confidence_max": confidence_max, "assign": assign, "group": group,
-                             "due_days": due_days, "controller": controller, "email": email or None,
-                             "webhook": webhook or None, "stop": stop or None}
-    table = {k: v for k, v in table.items() if v is not None}
-    block = "\n[[routes]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in table.items())
-    parse_route(tomllib.loads(block)["routes"][0], groups=_settings().values.get("groups") or {})
-    _edit_config(lambda text: text.rstrip("\n") + "\n" + block, "route.added", name)
+    table: dict[str, Any] = {"name": name, "on": on, "outlet": outlet, "doc_type": doc_type, "counterparty_inn": inn,
+                             "amount_min": amount_min, "amount_max": amount_max, "confidence_max": confidence_max,
+                             "assign": assign, "group": group, "due_days": due_days, "controller": controller,
+                             "email": email, "webhook": webhook, "stop": stop}
+    with open_archive() as arc:
+        add_route(arc, table, actor=_actor())
     console.print(f"маршрут добавлен / route added: {name}", highlight=False)
 
 
 @routes_app.command("remove")
 def routes_remove(name: Annotated[str, typer.Argument(help="The route's name.")]) -> None:
     """Remove a route from finarchive.toml by its name."""
-    from archive.routes import load_routes, route_block
+    from archive.routes import remove_route
 
-    route = next((r for r in load_routes(_settings()) if r.name == name), None)
-    if route is None or not route.line:
-        raise NotFoundError(f"нет маршрута «{name}» в [[routes]] / no route {name!r} among the [[routes]] tables")
-
-    def cut(text: str) -> str:
-        lines = text.splitlines(keepends=True)
-        start, end = route_block(text, route.line)
-        return "".join(lines[:start] + lines[end:])
-
-    _edit_config(cut, "route.removed", name)
+    with open_archive() as arc:
+        remove_route(arc, name, actor=_actor())
     console.print(f"маршрут удалён / route removed: {name}", highlight=False)
 
 

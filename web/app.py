@@ -67,6 +67,7 @@ def create_app(archive, *, secret: str | None = None,
     from web.api import router as api_router
     from web.pages import router as page_router
     from web.approvals_page import router as approvals_router
+    from web.routes_page import router as routes_router
     from web.tasks_page import router as tasks_router
 
     web_settings = archive.settings.values.get("web") or {}
@@ -110,6 +111,7 @@ def create_app(archive, *, secret: str | None = None,
     app.include_router(page_router)
     app.include_router(tasks_router)  # «Мои задачи» (archive/tasks.py)
     app.include_router(approvals_router)  # согласование (archive/approvals.py)
+    app.include_router(routes_router)  # the administrator's [[routes]] (archive/routes.py)
 
     @app.exception_handler(FinarchiveError)
     async def finarchive_error(request: Request, exc: FinarchiveError) -> Response:
