@@ -43,6 +43,10 @@ def stale_lessons(session: Session) -> int:
 def learn_document(session: Session, document: Document, memory: SupplierMemory | None = None) -> Lesson | None:
     """Write (or replace) what the verified ``document`` teaches; None when it has no readable page."""
     forget_document(session, document)
+    if any(p.text_source == "electronic" for p in document.pages):
+        # an electronic document's page is laid out by finarchive, not printed by the supplier: it teaches
+        # nothing about where the supplier's scans print their fields (and would make them a "changed layout")
+        return None
     pages = [page_text_of(p) for p in document.pages if p.words]
     if not pages or not document.doc_type:
         return None

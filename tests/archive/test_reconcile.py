@@ -88,3 +88,19 @@ def test_other_documents_of_the_same_seller_are_not_linked(sqlite_archive, tmp_p
 def test_numbers_compare_as_printed_without_case_spaces_or_leading_zeros() -> None:
     assert number_key("ут-001045") == number_key("УТ-1045") == number_key("УТ- 1045")
     assert number_key("УТ-1045") != number_key("УТ-10450")
+
+
+def test_a_verified_edo_document_teaches_nothing_of_the_suppliers_scans(sqlite_archive, tmp_path: Path) -> None:
+    from archive.models import SupplierLesson
+    from archive.verification import verify_document
+
+    xml, _ = write_upd(tmp_path)
+    _import(sqlite_archive, xml)
+    with sqlite_archive.transaction() as s:
+        verify_document(s, s.scalars(select(Document)).one(), actor="anna")
+    with sqlite_archive.sessions() as s:
+        assert s.scalars(select(SupplierLesson)).all() == []  # its page is finarchive's layout, not the supplier's
+    _import(sqlite_archive, _scan(tmp_path / "scan.pdf"))
+    with sqlite_archive.sessions() as s:
+        scan = _documents(s)["scan.pdf"]
+        assert not [p for p in scan.problems if p["code"].startswith("learned")]
