@@ -293,6 +293,11 @@ def show(
         console.print(f"[yellow]{p['severity']}[/] {p['code']}: {p['message']}", highlight=False)
     if view["original"]:
         console.print(f"original {view['original']['barcode']}: {view['original']['state']}", highlight=False)
+    for copy in view.get("copies", []):  # a scan and its ЭДО copy (archive/reconcile.py)
+        differing = ", ".join(f"{d['field']} {d['paper']} ≠ {d['electronic']}" for d in copy["differences"])
+        console.print(f"{'электронная копия' if copy['kind'] == 'electronic' else 'скан'} / {copy['kind']} copy: "
+                      f"document {copy['document_id']}" + (f" — differs: {differing}" if differing else ""),
+                      highlight=False)
     for link in view["orders"]:
         console.print(f"order {link['order_no']} ({link['method']}, {link['state']})", highlight=False)
     if text:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from archive.models import Document, DocumentCopy, DocumentStatus, Original
 from archive.originals import outstanding_report
@@ -14,6 +15,7 @@ from archive.pipeline import Pipeline
 from archive.reconcile import number_key
 from archive.views import document_view
 from capture import SerialExecutor
+from cli.app import app
 from tests.capture.electronic_factories import UpdSpec, write_upd
 from tests.factories import make_text_pdf
 
@@ -60,6 +62,12 @@ def test_a_scan_and_its_xml_are_linked_and_their_differences_go_to_review(sqlite
         assert s.scalar(select(Original).where(Original.document_id == electronic.id)) is None
         owed = [i for r in outstanding_report(s) for i in r["items"]]
         assert [(i["document_id"], i["electronic_copy"]) for i in owed] == [(paper.id, electronic.id)]
+        paper_id, electronic_id = paper.id, electronic.id
+    shown = CliRunner().invoke(app, ["show", str(paper_id)],
+                               env={"FINARCHIVE_HOME": str(sqlite_archive.settings.home), "COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert (f"electronic copy: document {electronic_id} — differs: total 5200.00 ≠ 5220.00, vat 866.67 ≠ 870.00"
+            in " ".join(shown.output.split()))
 
 
 def test_copies_that_agree_are_linked_without_a_problem(sqlite_archive, tmp_path: Path) -> None:
