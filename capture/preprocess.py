@@ -346,13 +346,12 @@ MIN_QUAD_FILL = 0.85  # the sheet's region fills this share of its four-cornered
 TARGET_LETTER_HEIGHT = 24.0
 MIN_LETTER_HEIGHT = 18.0
 MAX_PHOTO_UPSCALE = 3.0
-# Coloured ink is marks (seals, stamps, signatures) to be made to vanish when at least MARKS_SHARE of it is
+# Coloured ink is marks (seals, stamps, signatures) to be made to fade when at least MARKS_SHARE of it is
 # in shapes MARK_LETTERS letter heights across or more; coloured letters are the text and stay dark.
 MARKS_SHARE = 0.5
 MARK_LETTERS = 3.0
 COLOUR_SATURATION = 60  # HSV saturation from which a pixel of ink is coloured
-MARK_SATURATION = 90  # a pixel this saturated (and not black) is a mark's ink alone, painted out
-MARK_MIN_VALUE = 50
+COLOURED_PRINT_SHARE = 0.5  # this share of the letter-sized ink coloured: the print itself is coloured
 
 
 @dataclass(frozen=True)
@@ -466,13 +465,16 @@ def white_balance(image: np.ndarray) -> np.ndarray:
 
 
 def ink_channel(image: np.ndarray) -> np.ndarray:
-    """Grey for a white-balanced RGB page: coloured marks over black print (seals, stamps, signatures) vanish;
-    coloured print that is the text itself (a purple till slip) stays dark (:func:`ink_gray`).
+    """Grey for a white-balanced RGB page: coloured marks over black print (seals, stamps, signatures) fade
+    to the paper; coloured print that is the text itself (a purple till slip) stays dark (:func:`ink_gray`).
 
-    A mark is told from coloured print by its size: a seal's ring or a signature's stroke spans many
-    letters, coloured text is letters. When most of the coloured ink is in such large shapes, each pixel is
-    read in the channel its ink absorbs least (black print stays black), and ink of a clear colour alone is
-    painted out; where a mark lies over print the two multiply into a dark, greyish colour that stays."""
+    Coloured print is told from marks first by how much of the letter-sized ink is coloured (the whole
+    print, or a few letters of a seal), then by size: a seal's ring or a signature's stroke spans many
+    letters, and so does the cluster of a seal's ring letters, broken as they are by patchy ink. When most
+    of the coloured ink is in marks, each pixel is read in the channel its ink absorbs least, as a scanner
+    drops out a colour: a mark's ink comes out light, black print and the print under a mark stay dark.
+    Nothing is painted out: where a mark lies over thin print at a phone's resolution, the print's pixels
+    are tinted by the mark, and painting the tinted ones white erased the print under it."""
     small, _ = _small(image)
     gray = small.min(axis=2)
     saturation = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[..., 1]
@@ -480,15 +482,41 @@ def ink_channel(image: np.ndarray) -> np.ndarray:
     if not coloured.any():
         return ink_gray(image)
     letters = letter_height(gray) or 10.0
-    _, _, stats, _ = cv2.connectedComponentsWithStats(coloured, connectivity=8)
-    sizes = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    if areas[sizes >= MARK_LETTERS * letters].sum() < MARKS_SHARE * areas.sum():
+    if _coloured_letters_share(gray, coloured, letters) >= COLOURED_PRINT_SHARE:
         return ink_gray(image)
-    out = image.max(axis=2)
-    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
-    out[(hsv[..., 1] >= MARK_SATURATION) & (hsv[..., 2] >= MARK_MIN_VALUE)] = 255
-    return out
+    if _marks_share(coloured, letters) < MARKS_SHARE:
+        return ink_gray(image)
+    return image.max(axis=2)
+
+
+def _coloured_letters_share(gray: np.ndarray, coloured: np.ndarray, letters: float) -> float:
+    """Share of the letter-sized ink (shapes smaller than MARK_LETTERS letter heights) that is coloured: about
+    all of it on a page printed in colour, a few letters of a seal's ring on a page printed in black."""
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = np.zeros(len(stats), bool)
+    small[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) < MARK_LETTERS * letters
+    letter_ink = small[labels]
+    total = int(letter_ink.sum())
+    return float((letter_ink & (coloured > 0)).sum()) / total if total else 0.0
+
+
+def _marks_share(coloured: np.ndarray, letters: float) -> float:
+    """Share of the coloured ink (a 0/1 mask) that is in marks: a shape MARK_LETTERS letter heights across
+    (a signature's stroke, a seal's ring), or a cluster of small shapes that is that large both ways (the
+    letters around a seal's ring). A coloured line of print is long but one line high."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(coloured, connectivity=8)
+    inked = labels > 0
+    if not inked.any():
+        return 0.0
+    mark = np.zeros(len(stats), bool)
+    mark[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= MARK_LETTERS * letters
+    side = max(3, round(letters)) | 1  # closes the gaps between the letters of a word and between lines
+    clusters = cv2.morphologyEx(coloured, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side)))
+    _, groups, group_stats, _ = cv2.connectedComponentsWithStats(clusters, connectivity=8)
+    large = np.minimum(group_stats[:, cv2.CC_STAT_WIDTH], group_stats[:, cv2.CC_STAT_HEIGHT]) >= MARK_LETTERS * letters
+    large[0] = False
+    return float(((mark[labels] | large[groups]) & inked).sum()) / float(inked.sum())
 
 
 def even_light(gray: np.ndarray) -> np.ndarray:

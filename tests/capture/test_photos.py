@@ -130,3 +130,36 @@ def test_a_flat_scan_is_read_without_being_flattened(tmp_path: Path) -> None:
     page = read_page(plan_pages(scan)[0]).page
     assert (page.width, page.height) == Image.open(scan).size  # words in the scan's own pixels
     assert all(k in _squashed(page.text) for k in KEYS)
+
+
+def _printed_in(colour: tuple[int, int, int], lines: tuple[str, ...],
+                size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """An RGB page printed in ``colour`` (RGB), and the mask of its print."""
+    gray = np.asarray(text_image(lines, size=size, font_size=30), np.float32) / 255.0
+    ink = np.array(colour, np.float32) / 255.0
+    rgb = (gray[..., None] + (1.0 - gray[..., None]) * ink) * 255.0
+    return rgb.astype(np.uint8), gray < 0.3
+
+
+def test_a_till_slip_printed_in_purple_keeps_its_print() -> None:
+    rgb, print_mask = _printed_in((120, 40, 150), STRIP, (560, 1500))
+    out = ink_channel(rgb)
+    assert np.percentile(out[print_mask], 90) < 100  # the print is the text: it stays dark
+    assert np.percentile(out[~print_mask], 10) > 230
+
+
+def test_a_seal_of_broken_letters_over_black_print_fades() -> None:
+    """A seal's ring text, its ink patchy, is a ring of letter-sized bits: it fades like a solid ring would."""
+    rgb, print_mask = _printed_in((0, 0, 0), BILL, (1240, 900))
+    seal = np.full(rgb.shape, 255, np.uint8)
+    centre, radius = (620, 420), 190
+    for k in range(64):  # letters around the ring, as close as on a seal, with gaps between them
+        angle = 2 * np.pi * k / 64
+        x, y = centre[0] + radius * np.cos(angle), centre[1] + radius * np.sin(angle)
+        cv2.putText(seal, "AB"[k % 2], (int(x) - 6, int(y) + 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (40, 60, 190), 2)
+    cv2.putText(seal, "M.P.", (560, 430), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (40, 60, 190), 2)
+    stamped = (rgb.astype(np.float32) * seal.astype(np.float32) / 255.0).astype(np.uint8)
+    seal_only = (seal.min(axis=2) < 200) & ~print_mask
+    out = ink_channel(stamped)
+    assert np.percentile(out[seal_only], 50) > 170  # the seal's ink comes out light...
+    assert np.percentile(out[print_mask], 90) < 100  # ...and the print, also under it, dark
