@@ -6,7 +6,7 @@ export FINARCHIVE_HOME ?= $(CURDIR)/finarchive-data
 
 SCANS := $(sort $(wildcard samples/*.png samples/*.jpg samples/*.jpeg samples/*.pdf samples/*.tif samples/*.tiff))
 
-.PHONY: demo test lint install system-deps bench samples clean-demo
+.PHONY: demo test lint install system-deps bench samples clean-demo locale
 
 $(BIN)/finarchive: pyproject.toml
 	./scripts/install-system-deps.sh
@@ -44,3 +44,11 @@ samples: install
 
 clean-demo:
 	rm -rf finarchive-data
+
+# The desk's gettext catalogues: extract the messages of web/, merge them into each language's .po, compile the
+# .mo files (committed, so a clean clone needs no build step; tests/web/test_i18n.py fails when they are stale).
+locale: install
+	$(BIN)/pybabel extract -F web/babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output \
+		--project finarchive --copyright-holder finarchive -o web/locale/messages.pot .
+	$(BIN)/pybabel update -i web/locale/messages.pot -d web/locale -D messages --width 120
+	$(BIN)/pybabel compile -d web/locale -D messages --statistics

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from finarchive.errors import PermissionDeniedError
 from web._auth import SESSION_COOKIE, bearer_token
+from web._i18n import N_
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SESSION_KEY = "csrf"
@@ -102,10 +103,10 @@ def _check_origin(request: Request, trusted: Iterable[str]) -> None:
     if origin is not None:
         if origin.rstrip("/") in trusted or _same_host(origin, host):
             return
-        raise CsrfError(f"refused: the request comes from another site ({origin})")
+        raise CsrfError(N_("refused: the request comes from another site") + f" ({origin})")
     referer = request.headers.get("referer")
     if referer and not (_same_host(referer, host) or any(referer.startswith(t + "/") for t in trusted)):
-        raise CsrfError("refused: the request comes from another site (Referer)")
+        raise CsrfError(N_("refused: the request comes from another site") + " (Referer)")
 
 
 def _needs_check(request: Request) -> bool:
@@ -125,10 +126,10 @@ async def csrf_protect(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     expected = request.session.get(SESSION_KEY)
     if not sent or not isinstance(expected, str):
-        raise CsrfError("refused: the CSRF token is missing (reload the page and try again)")
+        raise CsrfError(N_("refused: the CSRF token is missing (reload the page and try again)"))
     got = _unmask(sent)
     if got is None or not hmac.compare_digest(got, _session_token(request)):
-        raise CsrfError("refused: the CSRF token is wrong or stale (reload the page and try again)")
+        raise CsrfError(N_("refused: the CSRF token is wrong or stale (reload the page and try again)"))
 
 
 # -- headers ---------------------------------------------------------------------------------------

@@ -1,65 +1,79 @@
-"""Jinja2 templates and the small filters they use."""
+"""Jinja2 templates, rendered in the request's language (web/_i18n.py), and the small helpers they use."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from archive.users import Permission
+from archive.users import Permission, Principal
+from web import _i18n
+from web._i18n import N_
 from web._security import csrf_input, csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+LANGUAGE_KEY = "lang"  # the language chosen on the login page, in the signed cookie
 
-STATUS_LABELS = {
-    "received": "received", "processed": "processed", "needs_review": "needs review",
-    "verified": "verified", "rejected": "rejected",
-}
 
-DOC_TYPE_LABELS = {
-    "z_report": "Z-report", "sales_report": "sales report", "waybill": "waybill (ТОРГ-12)", "upd": "УПД",
-    "vat_invoice": "VAT invoice (счёт-фактура)", "invoice": "invoice (счёт)", "act": "act (акт)",
-    "contract": "contract", "receipt": "receipt", "other": "other",
-}
+class Labels(Mapping[str, str]):
+    """Names of statuses, types, states, in the current language (``LABELS.get(code, default)``)."""
 
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, key: str) -> str:
+        return _i18n.gettext(self._names[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+STATUS_LABELS = Labels({
+    "received": N_("received"), "processed": N_("processed"), "needs_review": N_("needs review"),
+    "verified": N_("verified"), "rejected": N_("rejected"),
+})
+
+DOC_TYPE_LABELS = Labels({
+    "z_report": N_("Z-report"), "sales_report": N_("sales report"), "waybill": N_("waybill (ТОРГ-12)"),
+    "upd": N_("УПД"), "vat_invoice": N_("VAT invoice (счёт-фактура)"), "invoice": N_("invoice (счёт)"),
+    "act": N_("act (акт)"), "contract": N_("contract"), "receipt": N_("receipt"), "other": N_("other"),
+})
+
+ORIGINAL_LABELS = Labels({
+    "not_required": N_("not required"), "expected": N_("expected"), "in_transit": N_("in transit"),
+    "received": N_("received"), "archived": N_("archived"), "issued": N_("issued"), "lost": N_("lost"),
+    "destroyed": N_("destroyed"),
+})
+
+ROLE_LABELS = Labels({"outlet": N_("outlet"), "accountant": N_("accountant"), "manager": N_("manager"),
+                      "admin": N_("administrator")})
+
+FACET_LABELS = Labels({"doc_type": N_("type"), "outlet": N_("outlet"), "status": N_("status"),
+                       "original_state": N_("original"), "year": N_("year")})
 
 # The messages static/app.js shows, by key (rendered into <body data-i18n>).
-JS_MESSAGES = {
-    "saved": "{name} saved",
-    "type_pending": "type changed: Enter saves it",
-    "page_of": "page {n} of {total}",
-    "scan_received": "{code} received",
-    "scan_unexpected": "{code} received, but on no register in transit",
-    "scan_already": "{code} already at head office",
-    "scan_unknown": "{code}: unknown barcode",
-    "scan_register": "register {code} ({outlet}): {received} of {listed} in, missing {missing}",
-    "none": "none",
-    "filed": "{n} original(s) filed in {box}",
-    "box_opened": "box {box} opened",
-}
-
-
-def money(value: Any) -> str:
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"{amount:,.2f}".replace(",", "\u00a0")
-
-
-def when(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value or "")
+JS_MESSAGES = Labels({
+    "saved": N_("{name} saved"),
+    "type_pending": N_("type changed: Enter saves it"),
+    "page_of": N_("page {n} of {total}"),
+    "scan_received": N_("{code} received"),
+    "scan_unexpected": N_("{code} received, but on no register in transit"),
+    "scan_already": N_("{code} already at head office"),
+    "scan_unknown": N_("{code}: unknown barcode"),
+    "scan_register": N_("register {code} ({outlet}): {received} of {listed} in, missing {missing}"),
+    "none": N_("none"),
+    "filed": N_("{n} original(s) filed in {box}"),
+    "box_opened": N_("box {box} opened"),
+})
 
 
 def snippet(html: str) -> Markup:
@@ -72,7 +86,25 @@ def query_with(params: dict[str, Any], **changes: Any) -> str:
     return urlencode(merged)
 
 
-templates.env.filters.update(money=money, when=when, snippet=snippet)
-templates.env.globals.update(JS_MESSAGES=JS_MESSAGES, Permission=Permission,
-                             STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS, query_with=query_with,
-                             csrf_token=csrf_token, csrf_input=csrf_input)
+def language_of(request: Request, principal: Principal | None) -> str:
+    """The request's language: the user's setting, the login page's choice, the browser's, the archive's."""
+    chosen = request.session.get(LANGUAGE_KEY) if "session" in request.scope else None
+    return _i18n.choose(principal.language if principal else None, chosen if isinstance(chosen, str) else None,
+                        request.headers.get("accept-language"), request.app.state.language)
+
+
+def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a page in the request's language and the archive's time zone."""
+    principal = context.get("user")
+    _i18n.use(language_of(request, principal), request.app.state.timezone)
+    js = {key: JS_MESSAGES[key] for key in JS_MESSAGES}
+    return templates.TemplateResponse(request, name, {"js_messages": js, **context}, status_code=status_code,
+                                      headers=headers)
+
+
+_i18n.install(templates.env)
+templates.env.filters.update(snippet=snippet)
+templates.env.globals.update(Permission=Permission, STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS,
+                             ORIGINAL_LABELS=ORIGINAL_LABELS, ROLE_LABELS=ROLE_LABELS, FACET_LABELS=FACET_LABELS,
+                             query_with=query_with, csrf_token=csrf_token, csrf_input=csrf_input)

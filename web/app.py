@@ -20,7 +20,9 @@ from finarchive.errors import ConfigurationError, FinarchiveError
 from web._auth import SESSION_COOKIE, load_or_create_secret, optional_principal, parse_proxies
 from web._limits import DEFAULT_MAX_BODY_MB, MB, BodyLimitMiddleware
 from web._security import SECURITY_HEADERS, SecurityHeadersMiddleware, csrf_protect
-from web._templates import templates
+from web._i18n import check_settings
+from web import _i18n
+from web._templates import language_of, render
 from web._throttle import LoginPolicy, LoginThrottle
 from web._uploads import Uploads
 
@@ -54,9 +56,13 @@ def _error_response(request: Request, status: int, name: str, message: str) -> R
     if status == 401:
         asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(asked, safe='/')}", status_code=303)
-    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
-                                                              "user": optional_principal(request)},
-                                      status_code=status)
+    principal = optional_principal(request)
+    _i18n.use(language_of(request, principal))
+    shown = _i18n.gettext(message)  # a message of our catalogue, or with what it is about after it
+    if shown == message and " (" in message:
+        head, sep, tail = message.partition(" (")
+        shown = _i18n.gettext(head) + sep + tail
+    return render(request, "error.html", {"status": status, "message": shown, "user": principal}, status_code=status)
 
 
 def create_app(archive, *, secret: str | None = None,
@@ -84,6 +90,7 @@ def create_app(archive, *, secret: str | None = None,
         dependencies=[Depends(csrf_protect)],  # every route: unsafe cookie requests need the CSRF token
     )
     app.state.archive = archive
+    app.state.language, app.state.timezone = check_settings(web_settings)
     max_body, quota = _megabytes(web_settings, "max_upload_mb", DEFAULT_MAX_BODY_MB), \
         _megabytes(web_settings, "quarantine_quota_mb", DEFAULT_QUARANTINE_QUOTA_MB)
     app.state.uploads = Uploads(archive, executor_factory, quota_bytes=quota)

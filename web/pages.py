@@ -22,6 +22,7 @@ from archive.users import (
     record_login_failure,
     revoke_session,
     revoke_user_sessions,
+    set_language,
 )
 from archive.verification import (
     DOC_TYPES,
@@ -33,9 +34,11 @@ from archive.verification import (
     verify_document,
 )
 from web import _views
+from finarchive.errors import InvalidInputError
 from web._auth import SESSION_KEY, client_address, current_principal, optional_principal
 from web._security import rotate_token
-from web._templates import query_with, templates
+from web import _i18n
+from web._templates import LANGUAGE_KEY, query_with, render
 
 router = APIRouter(include_in_schema=False)
 Caller = Annotated[Principal, Depends(current_principal)]
@@ -50,8 +53,7 @@ HOME_BY_ROLE: dict[Role, str] = {
 
 def _render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
             headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"user": principal, "Permission": Permission, **context},
-                                      status_code=status_code, headers=headers)
+    return render(request, name, {"user": principal, **context}, status_code=status_code, headers=headers)
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -77,8 +79,7 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
     wait = throttle.retry_after(username, address)
     if wait is not None:
         return _render(request, "login.html", None, status_code=429, next=_safe_next(next) or "",
-                       error=f"Too many failed logins: try again in {_minutes(wait)}.",
-                       headers={"Retry-After": str(wait)})
+                       error="locked", wait_minutes=-(-wait // 60), headers={"Retry-After": str(wait)})
     try:
         with arc.transaction() as session:
             principal = authenticate(session, username, password)
@@ -88,17 +89,34 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
         locked_for = throttle.failed(username, address)
         with arc.transaction() as session:
             record_login_failure(session, username, address, locked_for=locked_for)
-        return _render(request, "login.html", None, status_code=401, next=_safe_next(next) or "", error=str(exc))
+        return _render(request, "login.html", None, status_code=401, next=_safe_next(next) or "", error="wrong",
+                       detail=str(exc))
     throttle.succeeded(username, address)
-    request.session.clear()
+    _clear_session(request)
     request.session[SESSION_KEY] = sid
     rotate_token(request)
     return _see_other(_safe_next(next) or HOME_BY_ROLE[principal.role])
 
 
-def _minutes(seconds: int) -> str:
-    minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+def _clear_session(request: Request) -> None:
+    """A fresh session (login, logout) that keeps only the language chosen in this browser."""
+    language = request.session.get(LANGUAGE_KEY)
+    request.session.clear()
+    if isinstance(language, str):
+        request.session[LANGUAGE_KEY] = language
+
+
+@router.post("/language")
+def choose_language(request: Request, language: Annotated[str, Form()], next: Annotated[str, Form()] = "") -> Response:
+    """The desk's language: saved as the user's setting when logged in, else kept for this browser's session."""
+    if language not in _i18n.LANGUAGES:
+        raise InvalidInputError(f"«{language}»: one of {', '.join(_i18n.LANGUAGES)}")
+    principal = optional_principal(request)
+    if principal is not None:
+        with request.app.state.archive.transaction() as session:
+            set_language(session, principal.user_id, language, actor=principal.username)
+    request.session[LANGUAGE_KEY] = language
+    return _see_other(_safe_next(next) or "/")
 
 
 @router.post("/logout")
@@ -109,7 +127,7 @@ def logout(request: Request) -> RedirectResponse:
         principal = optional_principal(request)
         with request.app.state.archive.transaction() as session:
             close_session(session, sid, actor=principal.username if principal else "?")
-    request.session.clear()
+    _clear_session(request)
     return _see_other("/login")
 
 

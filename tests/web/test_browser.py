@@ -75,7 +75,7 @@ def _login(browser, base: str, username: str):
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("form.login button[type=submit]")
     page.wait_for_load_state()
     return page
 
@@ -155,15 +155,15 @@ def test_manager_opens_an_order_and_sees_scans_and_gaps(server, browser) -> None
                                  headers={"Content-Type": "application/json"})
     assert r.json()["linked"] == 1
     page = _login(browser, base, "boris")
-    page.click("text=Orders")
+    page.click("text=Заказы")
     page.fill("input[name=order_no]", "ЗК-000781")
     page.press("input[name=order_no]", "Enter")
     page.wait_for_selector("#order-docs img")
     page.wait_for_function("Array.from(document.querySelectorAll('#order-docs img')).every(i => i.naturalWidth > 0)")
     assert page.locator("#order-docs .doc-card").count() == 1
     missing = page.locator("#missing li").all_inner_texts()
-    assert any("invoice" in m for m in missing)
-    assert "original: expected" in page.locator("#order-docs").inner_text()
+    assert any("счёт" in m for m in missing)
+    assert "оригинал: ожидается" in page.locator("#order-docs").inner_text()
     _shot(page, "order")
 
 
@@ -202,20 +202,20 @@ def test_originals_desk_receives_scanned_barcodes_and_files_them(server, browser
     register = desk.client("msk").post("/api/originals/registers/", json={}).json()["code"]
     desk.client("anna").post("/api/originals/boxes/", json={"code": "BOX-2026-01", "location": "shelf A3"})
     page = _login(browser, base, "anna")
-    page.click("text=Originals")
+    page.click("text=Оригиналы")
     page.wait_for_selector("#barcode:focus")
     owed = " ".join(page.locator(".owed-outlet").all_inner_texts())
-    assert "SPB-02" in owed and "MSK-01: 1 owed" in owed
+    assert "SPB-02" in owed and "MSK-01: должны 1" in owed
     page.keyboard.type(code.lower())  # as a barcode scanner types it
     page.keyboard.press("Enter")
-    page.wait_for_selector(f"#scan-log li.ok >> text={code} received")
+    page.wait_for_selector(f"#scan-log li.ok >> text={code} принят")
     page.keyboard.type("OR7777777")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#scan-log li.bad >> text=unknown barcode")
-    assert f"register {register}" in page.locator("#scan-log").inner_text()
+    page.wait_for_selector("#scan-log li.bad >> text=неизвестный штрихкод")
+    assert f"реестр {register}" in page.locator("#scan-log").inner_text()
     assert page.locator("#file-codes").input_value() == code
     page.click("#file-form button[type=submit]")
-    page.wait_for_selector("#file-msg >> text=1 original(s) filed in BOX-2026-01")
+    page.wait_for_selector("#file-msg >> text=оригиналов разложено в BOX-2026-01: 1")
     _shot(page, "originals-desk")
     assert desk.client("anna").get(f"/api/originals/{code}").json()["state"] == "archived"
 
@@ -355,3 +355,47 @@ def test_an_original_without_a_register_is_received_once_and_filed_and_the_log_s
     page.reload()  # the log is the tab's: still there after a reload
     page.wait_for_selector(f"#scan-log li >> text={code}")
     assert page.locator("#file-codes").input_value() == ""
+
+
+ROLE_WALKS = {  # role: (user, [(path, what the page must say in ru, in en, screenshot name)])
+    "accountant": ("anna", [("/review", "Проверка документов", "Verification desk", "review-queue"),
+                            ("/review/{invoice}", "Поля", "Fields", "verification-desk"),
+                            ("/originals", "Приём оригиналов", "Originals desk", "originals-desk")]),
+    "manager": ("boris", [("/search?q=Ромашка", "документа", "documents", "search"),
+                          ("/orders/ЗК-000781", "Не хватает", "Missing", "order"),
+                          ("/documents/{waybill}", "История", "History", "document")]),
+    "outlet": ("msk", [("/outlet", "Оригиналы, которые вы ещё должны", "Originals you still owe", "outlet")]),
+    "admin": ("admin", [("/admin/sessions", "Открытые сеансы", "Open sessions", "sessions")]),
+}
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_each_role_s_pages_in_russian_and_english(server, browser, language: str) -> None:
+    """Every role's pages in the browser's language, with money and dates by its locale; screenshots of each
+    (``<name>-<language>.png``; the Russian ones are the README's)."""
+    base, desk = server
+    r = desk.client("anna").post("/api/orders/import", content=json.dumps(ORDERS),
+                                 headers={"Content-Type": "application/json"})
+    assert r.status_code == 200
+    for user, walk in ROLE_WALKS.values():
+        context = browser.new_context(viewport={"width": 1200, "height": 760}, locale=f"{language}-RU"
+                                      if language == "ru" else "en-GB")
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(f"{base}/login")
+        assert page.locator("html").get_attribute("lang") == language
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.login button[type=submit]")
+        page.wait_for_load_state()
+        for path, ru, en, name in walk:
+            page.goto(base + path.format(**desk.docs))
+            page.wait_for_load_state("load")
+            text = page.locator("main").inner_text()
+            assert (ru if language == "ru" else en) in text, (path, language)
+            if name == "search":
+                money = "235 730,00 ₽" if language == "ru" else "235,730.00"
+                assert money in text.replace("\u00a0", " "), text
+                assert ("14.03.2026" if language == "ru" else "14/03/2026") in text or language == "en"
+            _shot(page, f"{name}-{language}")
+        context.close()

@@ -159,10 +159,10 @@ def test_login_is_refused_with_429_during_a_lockout(desk: Desk, clock: SteppedCl
     client = desk.client()
     for _ in range(3):
         r = _try(client, "anna", "wrong-password")
-        assert r.status_code == 401 and "wrong user name or password" in r.text
+        assert r.status_code == 401 and "Неверное имя пользователя или пароль" in r.text
     r = _try(client, "anna", PASSWORD)  # the right password, but locked: not even checked
     assert r.status_code == 429 and r.headers["retry-after"] == "300"
-    assert "Too many failed logins: try again in 5 minutes" in r.text
+    assert "попробуйте снова через 5 минут." in r.text
     assert client.get("/review", follow_redirects=False).status_code == 303  # not logged in
     failures = _events(desk, "user.login_failed")
     assert len(failures) == 3  # the refused attempt is not one more row

@@ -33,7 +33,7 @@ def test_login_logout_and_redirects(desk: Desk) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/review"
     token = form_token(anonymous.get("/login").text)
     r = anonymous.post("/login", data={"username": "anna", "password": "wrong-password", "csrf_token": token})
-    assert r.status_code == 401 and "wrong user name or password" in r.text
+    assert r.status_code == 401 and "Неверное имя пользователя или пароль" in r.text
     assert anonymous.get("/review", follow_redirects=False).status_code == 303  # still not logged in
     landing = {name: login(desk, name)[1] for name in ("anna", "boris", "msk", "admin")}
     assert landing == {"anna": "/review", "boris": "/search", "msk": "/outlet", "admin": "/search"}
@@ -65,7 +65,7 @@ def test_document_page_and_rights(desk: Desk) -> None:
     boris, _ = login(desk, "boris")
     html = boris.get(f"/documents/{desk.docs['waybill']}").text
     for needle in ("ЗК-000781", "235730.00", "total read with low confidence", "/original", "OR000000",
-                   'id="page-img"', "data-pages=", "History"):
+                   'id="page-img"', "data-pages=", "История"):
         assert needle in html, needle
     msk, _ = login(desk, "msk")
     assert msk.get(f"/documents/{desk.docs['waybill']}").status_code == 200
@@ -91,7 +91,7 @@ def test_verification_desk_forms(desk: Desk) -> None:
     r = anna.post(f"/review/{desk.docs['waybill']}/reject", data={"reason": "blurred, rescan",
                                                                     "outlet": "MSK-01"}, follow_redirects=False)
     assert r.headers["location"] == "/review?outlet=MSK-01"  # the queue's filter is kept
-    assert "Nothing to review" in anna.get("/review").text
+    assert "Проверять нечего" in anna.get("/review").text
     doc = anna.get(f"/documents/{desk.docs['invoice']}").text
     assert "12500.00" in doc and "<del>12000.00</del>" in doc and "document.verified" in doc
     msk, _ = login(desk, "msk")
@@ -105,7 +105,7 @@ def test_order_page(desk: Desk) -> None:
     boris, _ = login(desk, "boris")
     html = boris.get("/orders/ЗК-000781").text
     assert "ООО «Василёк»" in html and 'id="missing"' in html and "/pages/1/thumbnail" in html
-    assert "original: expected" in html
+    assert "оригинал: ожидается" in html
     r = boris.get("/orders", params={"order_no": "ЗК-000781"}, follow_redirects=False)
     assert r.status_code == 303
     assert boris.get("/orders/НЕТ-1").status_code == 404
@@ -114,10 +114,10 @@ def test_order_page(desk: Desk) -> None:
 def test_outlet_page(desk: Desk) -> None:
     msk, _ = login(desk, "msk")
     html = msk.get("/outlet").text
-    assert "Outlet MSK-01" in html and 'id="upload-form"' in html
-    assert f"OR{desk.docs['waybill']:07d}" in html and "overdue" in html  # due 2026-03-15
+    assert "Точка MSK-01" in html and 'id="upload-form"' in html
+    assert f"OR{desk.docs['waybill']:07d}" in html and "просрочен" in html  # due 2026-03-15
     assert f'/documents/{desk.docs["invoice"]}"' not in html
-    assert "Outlet MSK-01" in msk.get("/outlet", params={"code": "SPB-02"}).text  # an outlet sees only its own
+    assert "Точка MSK-01" in msk.get("/outlet", params={"code": "SPB-02"}).text  # an outlet sees only its own
     anna, _ = login(desk, "anna")
     assert f'/documents/{desk.docs["invoice"]}"' in anna.get("/outlet", params={"code": "SPB-02"}).text
     boris, _ = login(desk, "boris")
@@ -134,7 +134,7 @@ def test_static_assets_are_local(desk: Desk) -> None:
 def test_originals_desk_page(desk: Desk) -> None:
     anna, _ = login(desk, "anna")
     html = anna.get("/originals").text
-    assert 'id="barcode"' in html and "SPB-02" in html and "MSK-01" in html and "overdue" in html
+    assert 'id="barcode"' in html and "SPB-02" in html and "MSK-01" in html and "просроч" in html
     boris, _ = login(desk, "boris")
     assert boris.get("/originals").status_code == 403
 
@@ -152,6 +152,6 @@ def test_desk_keeps_the_queue_filter(desk: Desk) -> None:
     queue = anna.get("/review", params={"outlet": "SPB-02"}).text
     assert f'href="/review/{desk.docs["invoice"]}?outlet=SPB-02"' in queue
     page = anna.get(f"/review/{desk.docs['invoice']}", params={"outlet": "SPB-02"}).text
-    assert 'name="outlet" value="SPB-02"' in page and "queue: 1 to review" in page
+    assert 'name="outlet" value="SPB-02"' in page and "в очереди: 1" in page
     r = anna.post(f"/review/{desk.docs['invoice']}/verify", data={"outlet": "SPB-02"}, follow_redirects=False)
     assert r.headers["location"] == "/review?outlet=SPB-02"  # the MSK-01 waybill is not in this queue

@@ -32,9 +32,9 @@ def test_a_form_post_without_the_token_is_refused_and_with_it_accepted(desk: Des
     _bare(anna)
     doc = desk.docs["invoice"]
     r = anna.post(f"/review/{doc}/verify", follow_redirects=False)  # what a forged form on another site sends
-    assert r.status_code == 403 and "CSRF token is missing" in r.text
+    assert r.status_code == 403 and "нет CSRF-токена" in r.text
     r = anna.post(f"/review/{doc}/verify", data={"csrf_token": "bm90LWEtdG9rZW4="}, follow_redirects=False)
-    assert r.status_code == 403 and "CSRF token is wrong" in r.text
+    assert r.status_code == 403 and "CSRF-токен неверен" in r.text
     assert _status(desk, doc) == "needs_review"
     page = anna.get(f"/review/{doc}").text
     token = re.search(r'id="verify-form"><input type="hidden" name="csrf_token" value="([^"]+)"', page)
@@ -62,7 +62,7 @@ def test_tokens_are_masked_per_page_and_bound_to_the_session(desk: Desk) -> None
 def test_login_needs_the_token_and_makes_a_new_one(desk: Desk) -> None:
     client = desk.client()
     r = client.post("/login", data={"username": "anna", "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 403 and "CSRF token is missing" in r.text  # login CSRF
+    assert r.status_code == 403 and "нет CSRF-токена" in r.text  # login CSRF
     before = form_token(client.get("/login").text)
     r = client.post("/login", data={"username": "anna", "password": PASSWORD, "csrf_token": before},
                     follow_redirects=False)
