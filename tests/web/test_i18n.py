@@ -28,6 +28,7 @@ LITERAL = re.compile(r"""'([^']*)'|"([^"]*)\"""")
 LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 NOT_WORDS = {"finarchive", "PDF", "OR0000123 / TR000045"}  # the name, a format's name, barcode examples
 SHOWN_ATTRIBUTES = {"placeholder", "title", "alt", "aria-label"}
+EXAMPLE = re.compile(r"\d|@|://")  # a placeholder showing a value to type (MSK-01, an address, a URL) is no text
 
 
 class _Visible(HTMLParser):
@@ -40,7 +41,8 @@ class _Visible(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._script = tag == "script"
-        self.found += [v for k, v in attrs if k in SHOWN_ATTRIBUTES and v]
+        self.found += [v for k, v in attrs if k in SHOWN_ATTRIBUTES and v
+                       and not (k == "placeholder" and EXAMPLE.search(v))]
 
     def handle_endtag(self, tag: str) -> None:
         self._script = False
