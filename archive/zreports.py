@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
 from itertools import pairwise
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -174,8 +175,28 @@ def _between(n: ZReport, a: ZReport, b: ZReport) -> bool:
     if n.fd_no is not None and a.fd_no is not None and b.fd_no is not None:
         return a.fd_no < n.fd_no < b.fd_no
     if n.date is not None and a.date is not None and b.date is not None:
-        return a.date <= n.date <= b.date and (a.date < n.date or n.date < b.date or a.date == b.date)
+        return a.date <= n.date <= b.date
     return False
+
+
+class _Between:
+    """How many Z-reports :func:`_between` puts between two shifts, by bisection (the chain asks for every
+    pair of shifts within its window, so counting one by one would be quadratic in a register's years)."""
+
+    def __init__(self, everyone: Sequence[ZReport]) -> None:
+        self.fds = sorted(n.fd_no for n in everyone if n.fd_no is not None)
+        self.undated_fd = sorted(n.date for n in everyone if n.fd_no is None and n.date is not None)
+        self.dates = sorted(n.date for n in everyone if n.date is not None)
+
+    def count(self, a: ZReport, b: ZReport) -> int:
+        if a.fd_no is not None and b.fd_no is not None:
+            inside = bisect_left(self.fds, b.fd_no) - bisect_right(self.fds, a.fd_no)
+            if a.date is not None and b.date is not None:
+                inside += bisect_right(self.undated_fd, b.date) - bisect_left(self.undated_fd, a.date)
+            return max(0, inside)
+        if a.date is not None and b.date is not None:  # a and b are among the dated ones counted
+            return max(0, bisect_right(self.dates, b.date) - bisect_left(self.dates, a.date) - 2)
+        return 0
 
 
 def _date_fits(n: ZReport, a: ZReport, b: ZReport) -> bool:
@@ -190,7 +211,7 @@ def _chain(nodes: list[ZReport], floating: list[ZReport]) -> list[ZReport]:
 
     Ties go to the run with more verified reports, then to the one that leaves fewest shifts unaccounted
     for (a report off the run that fits in a gap accounts for one of its shifts)."""
-    everyone = nodes + floating
+    between = _Between(nodes + floating)
     best: list[Score] = []
     back: list[int | None] = []
     for j, b in enumerate(nodes):
@@ -203,7 +224,7 @@ def _chain(nodes: list[ZReport], floating: list[ZReport]) -> list[ZReport]:
                 continue
             assert a.shift_no is not None and b.shift_no is not None
             gap = b.shift_no - a.shift_no - 1
-            inside = sum(1 for n in everyone if n is not a and n is not b and _between(n, a, b))
+            inside = between.count(a, b)
             score = (best[i][0] + 1, best[i][1] + sure, best[i][2] - max(0, gap - inside),
                      best[i][3] - max(0, inside - gap))
             if score > top:
@@ -480,27 +501,43 @@ def _problem(entry: dict[str, Any]) -> dict[str, Any]:
             "severity": "warning"}
 
 
+def _near(document: Document, day: dt.date | None) -> bool:
+    near = dt.timedelta(days=_MARGIN_DAYS // 3)
+    return day is None or document.doc_date is None or abs(document.doc_date - day) <= near
+
+
 def flag_doubtful(session: Session, document: Document, *, actor: str = "system") -> list[int]:
-    """After a Z-report is committed: check its register again, and put the problem ``zreport_sequence`` on
-    each doubtful Z-report (sending it to review), taking it off those no longer doubtful. Returns the ids
-    of the doubtful documents."""
+    """After a Z-report is committed: check its register again around its day, and put the problem
+    ``zreport_sequence`` on each doubtful Z-report within 15 days of it (sending it to review), taking it off
+    those no longer doubtful. Returns the ids of the doubtful documents among them."""
     if document.doc_type != "z_report":
         return []
     fields = document.field_values()
     fn, kkt = fields.get("fn_no"), fields.get("kkt_reg_no")
     if not fn and not kkt:
         return []
-    # the Z-reports of this ФН or this ККТ (a ФН misread on one report is still its register's)
-    stmt = (select(Document).join(Document.fields)
+    # the Z-reports of this ФН or this ККТ (a ФН misread on one report is still its register's) around its day:
+    # the sequence is judged on its neighbours, so a commit costs the same in a register's fifth year as in its first
+    of_register = select(Field.document_id).where(Field.name.in_(["fn_no", "kkt_reg_no"]),
+                                                  Field.value.in_([v for v in (fn, kkt) if v]))
+    stmt = (select(Document)
             .where(Document.doc_type == "z_report", Document.status != DocumentStatus.REJECTED,
-                   Field.name.in_(["fn_no", "kkt_reg_no"]), Field.value.in_([v for v in (fn, kkt) if v]))
+                   Document.id.in_(of_register))
             .options(selectinload(Document.fields), selectinload(Document.outlet)))
-    documents = {d.id: d for d in session.scalars(stmt.distinct())}
+    day = document.doc_date
+    if day is not None:
+        stmt = stmt.where(or_(Document.doc_date.is_(None),
+                              Document.doc_date.between(day - dt.timedelta(days=_MARGIN_DAYS),
+                                                        day + dt.timedelta(days=_MARGIN_DAYS))))
+    documents = {d.id: d for d in session.scalars(stmt)}
     documents[document.id] = document
     registers, unplaced = continuity([_zreport(d) for d in documents.values()])
     doubtful = {d["document_id"]: d for register in registers for d in register.doubtful}
     doubtful.update({d["document_id"]: d for d in unplaced})
+    doubtful = {i: d for i, d in doubtful.items() if i == document.id or _near(documents[i], day)}
     for doc in documents.values():
+        if doc.id != document.id and not _near(doc, day):  # left as judged with its own neighbours
+            continue
         problems = [p for p in (doc.problems or []) if p.get("code") != PROBLEM_CODE]
         entry = doubtful.get(doc.id)
         if entry is not None:
