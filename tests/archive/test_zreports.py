@@ -143,21 +143,21 @@ def _sales_report(session, outlet: str, day: dt.date, total: str):
     return factories.document(session, "sales_report", outlet_code=outlet, doc_date=day, total=total, buyer_inn=None)
 
 
-def test_report_from_the_database_with_days_and_what_outlets_owe(sqlite_archive):
+def test_report_from_the_database_with_days_and_what_outlets_owe(archive):  # SQLite and PostgreSQL
     from archive.originals import outstanding_report
     from archive.zreports import owed_zreports, zreports_report
 
     a = shifts(KKT_A, FN_A, range(20, 32), first_id=1, skip=(26,), outlet="SPB-01")
     b = shifts(KKT_B, FN_B, range(1, 13), first_id=100, outlet="MSK-02")
     b[8] = misread(b[8], 19)
-    with sqlite_archive.transaction() as session:
+    with archive.transaction() as session:
         ids = {}
         for r in a + b:
             ids[r.document_id] = _z_document(session, r).id
         _sales_report(session, "SPB-01", DAY0, str(a[0].total))  # agrees
         _sales_report(session, "MSK-02", DAY0 + dt.timedelta(days=2), "99.00")  # disagrees
-    with sqlite_archive.sessions() as session:
-        report = zreports_report(session, sqlite_archive.settings)
+    with archive.sessions() as session:
+        report = zreports_report(session, archive.settings)
         owed = owed_zreports(session, "SPB-01")
         only_b = zreports_report(session, outlet="MSK-02")
         late = zreports_report(session, since=DAY0 + dt.timedelta(days=9))
@@ -176,18 +176,18 @@ def test_report_from_the_database_with_days_and_what_outlets_owe(sqlite_archive)
     assert late_a["missing"] == [] and min(s["date"] for s in late_a["shifts"]) >= "2026-03-10"
 
 
-def test_commit_hook_sends_the_doubtful_to_review_and_takes_the_problem_back(sqlite_archive):
+def test_commit_hook_sends_the_doubtful_to_review_and_takes_the_problem_back(archive):
     from archive.models import Document
     from archive.verification import correct_field
     from archive.zreports import PROBLEM_CODE, flag_doubtful
 
     reports = shifts(KKT_A, FN_A, range(1, 8), first_id=1)
     wrong = misread(reports[3], 40)
-    with sqlite_archive.transaction() as session:
+    with archive.transaction() as session:
         docs = [_z_document(session, r) for r in [*reports[:3], wrong, *reports[4:]]]
         flagged = flag_doubtful(session, docs[-1], actor="tester")
     assert flagged == [docs[3].id]
-    with sqlite_archive.transaction() as session:
+    with archive.transaction() as session:
         doubtful = session.get(Document, docs[3].id)
         assert doubtful.status == "needs_review"
         assert [p["code"] for p in doubtful.problems] == [PROBLEM_CODE]
