@@ -61,9 +61,11 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         problems.append(Problem("low_confidence_type",
                                 f"document type {doc_type} guessed with confidence {confidence:.2f}"))
     fields = extract_from(doc, doc_type)
+    qr_given: list[str] = []
     if fiscal is not None and doc_type == "receipt":
         fields, mismatches = apply_fiscal_code(fiscal, fields)
         problems.extend(mismatches)
+        qr_given = list(fiscal.fields())
     if recalled is not None:
         fields = recalled.keep(fields)
         problems.extend(recalled.problems)
@@ -94,7 +96,9 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         elif f.confidence < FIELD_THRESHOLD:
             problems.append(Problem("low_confidence", f"{name} read with confidence {f.confidence:.2f}", (name,)))
     # the fields of a failed rule are doubtful; the fiscal QR's values stay exact when the print disagrees
-    bad = {n for p in problems if p.severity == "error" and p.code != "qr_mismatch" for n in p.fields}
+    # (and a value the QR gave is exact whatever rule the print's other fields fail)
+    exact = set(qr_given)
+    bad = {n for p in problems if p.severity == "error" and p.code != "qr_mismatch" for n in p.fields} - exact
     fields = {n: (replace(f, confidence=min(f.confidence, 0.3)) if n in bad else f) for n, f in fields.items()}
     # a key field not found is a gap a person fills: the document waits for review, not `processed`;
     # unless the supplier's verified documents never had it (accepted without it: it does not print it)

@@ -350,9 +350,13 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
                                     or abs(Decimal(labelled.value) - paid) < Decimal("0.10")):
             return printed.field("total")
     if labelled is not None:
-        return labelled.field("total")
+        # one kopeck digit printed («738.0»): digits of the amount were lost with the other one, unsure
+        return labelled.field("total", 0.45 if _ONE_DECIMAL.search(labelled.raw) else 0.9)
     card = [h for h in find_labelled(doc, _CARD, parse_last_money, window=40) if Decimal(h.value) > 0]
     return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
+
+
+_ONE_DECIMAL = re.compile(r"\d[.,]\d$")
 
 
 def _printed(doc: Doc, amount: Decimal) -> Hit | None:

@@ -57,12 +57,22 @@ def vat_matches(total: Decimal, vat: Decimal, net: Decimal | None = None, curren
     return included_rate(total, vat, currency) is not None
 
 
+def mixed_rates(total: Decimal, vat: Decimal, currency: str | None = None) -> bool:
+    """A till slip taxes each item at its own rate (НДС 20% and 10% on one slip): its VAT, the sum of the
+    rates' amounts, lies between the lowest and the highest positive rate's share of the total."""
+    rates = [r for r in vat_rates(currency) if r > 0]
+    if not rates:
+        return False
+    low, high = (total * r / (100 + r) for r in (min(rates), max(rates)))
+    return low - KOPECK <= vat <= high + KOPECK
+
+
 def check_vat(doc_type: str, values: Mapping[str, str], today: date) -> list[Problem]:
     total, vat, net = _money(values, "total"), _money(values, "vat"), _money(values, "net")
     if total is None or vat is None:
         return []
     currency = values.get("currency")
-    if vat_matches(total, vat, net, currency):
+    if vat_matches(total, vat, net, currency) or (doc_type == "receipt" and mixed_rates(total, vat, currency)):
         return []
     rates = "/".join(f"{r.normalize():f}" for r in vat_rates(currency))
     return [Problem("vat_arithmetic", f"VAT {vat} is not {rates} % of the total {total} (within a kopeck)",

@@ -169,3 +169,12 @@ def test_a_letterhead_inn_whose_label_was_lost() -> None:
 def test_receipt_vat_rows_with_nds_read_as_hac() -> None:
     slip = SLIP.replace("СУММА НДС 10% =18.63", "СУММА НДС 20% =20.00\nСУММА HAC 10% =4.55")
     assert analyse([text_page(slip)]).values()["vat"] == "24.55"
+
+
+def test_a_slip_of_two_rates_passes_the_vat_check_and_the_qrs_total_stays_exact() -> None:
+    """НДС 20% and 10% on one slip: the VAT is their sum, no single rate's share of the total."""
+    slip = SLIP.replace("СУММА НДС 10% =18.63", "СУММА НДС 20% =9.15\nСУММА НДС 10% =13.64")
+    got = analyse([replace(text_page(slip), codes=(PAYLOAD,))], today=None)
+    assert got.values()["vat"] == "22.79"
+    assert "vat_arithmetic" not in {p.code for p in got.problems}
+    assert got.fields["total"].confidence == 1.0
