@@ -36,7 +36,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_pages": 50_000,  # a file with more pages is quarantined (oversized) before any page is read
         "page_seconds": 600,  # the reading of one page (render, OCR, second looks) may take this long at most
     },
-    "search": {"backend": "sqlite", "path": "search.db", "url": "", "index": "finarchive"},
+    # backend: tantivy (embedded, the default), sqlite (embedded FTS5), postgresql, elasticsearch.
+    # path: the embedded index (empty: search-index/ for tantivy, search.db for sqlite); url: PostgreSQL's
+    # (empty: [database] url) or Elasticsearch's; index: Elasticsearch's index name
+    "search": {"backend": "tantivy", "path": "", "url": "", "index": "finarchive"},
     "originals": {
         # doc types whose paper original head office needs, and days an outlet has to deliver it
         "required": ["waybill", "upd", "vat_invoice", "invoice", "act", "contract", "z_report"],
@@ -119,6 +122,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 ENV_PREFIX = "FINARCHIVE_"
+#: [search] backend → the embedded index's default path (None: a server, reached by [search] url)
+SEARCH_BACKENDS: dict[str, str | None] = {
+    "tantivy": "search-index", "sqlite": "search.db", "postgresql": None, "elasticsearch": None,
+}
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -176,7 +183,37 @@ class Settings:
                 values = _merge(DEFAULTS, tomllib.loads(config.read_text(encoding="utf-8")))
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigurationError(f"{config}: {exc}") from exc
-        return cls(home=root, values=_env_overrides(values, env))
+        settings = cls(home=root, values=_env_overrides(values, env))
+        settings.check(config)
+        return settings
+
+    def check(self, config: Path) -> None:
+        """Refuse settings no part of finarchive reads (a typo must not pass unnoticed) and an unknown
+        search backend, before anything is opened or imported. Arrays of tables (``[[routes]]``,
+        ``[[approvals]]``) are checked by the modules that read them; a section whose default is an empty
+        table (``[groups]``, ``[retention]``) takes any keys."""
+        for section, table in self.values.items():
+            if isinstance(table, list):
+                continue
+            if section not in DEFAULTS:
+                raise ConfigurationError(
+                    f"{config}: неизвестный раздел [{section}] / unknown section [{section}]; "
+                    f"known: {', '.join(DEFAULTS)}"
+                )
+            if not isinstance(table, dict):
+                raise ConfigurationError(f"{config}: [{section}] must be a table of settings")
+            unknown = sorted(set(table) - set(DEFAULTS[section])) if DEFAULTS[section] else []
+            if unknown:
+                raise ConfigurationError(
+                    f"{config}: неизвестная настройка / unknown setting [{section}] {', '.join(unknown)}; "
+                    f"known: {', '.join(DEFAULTS[section])}"
+                )
+        backend = str(self.get("search", "backend"))
+        if backend not in SEARCH_BACKENDS:
+            raise ConfigurationError(
+                f"[search] backend: поиск / search backend must be one of {', '.join(SEARCH_BACKENDS)}, "
+                f"not {backend!r}"
+            )
 
     def get(self, section: str, key: str) -> Any:
         return self.values.get(section, {}).get(key)
@@ -236,10 +273,16 @@ class Settings:
 
     @property
     def search_options(self) -> dict[str, Any]:
+        """The search backend's name (``kind``) and its options for ``search.make_backend``."""
         backend = str(self.get("search", "backend"))
-        if backend == "sqlite":
-            return {"kind": "sqlite", "path": str(self.path("search", "path"))}
-        return {"kind": backend, "url": self.get("search", "url"), "index": self.get("search", "index")}
+        embedded = SEARCH_BACKENDS[backend]
+        if embedded is not None:
+            path = Path(str(self.get("search", "path") or embedded)).expanduser()
+            return {"kind": backend, "path": str(path if path.is_absolute() else self.home / path)}
+        url = str(self.get("search", "url") or "")
+        if backend == "postgresql":
+            return {"kind": backend, "url": url or self.database_url}
+        return {"kind": backend, "url": url, "index": self.get("search", "index")}
 
 
 def default_config_text() -> str:
@@ -273,10 +316,11 @@ max_pages = 50000          # a file with more pages is quarantined before any pa
 page_seconds = 600         # the reading of one page may take this long; then it is marked unreadable
 
 [search]
-backend = "sqlite"         # or "elasticsearch" (pip install 'finarchive[elasticsearch]')
-path = "search.db"
-url = ""                   # e.g. http://127.0.0.1:9200
-index = "finarchive"
+backend = "tantivy"        # embedded; or "sqlite" (FTS5), "postgresql" (full text in PostgreSQL),
+                           # "elasticsearch" (pip install 'finarchive[elasticsearch]')
+path = ""                  # the embedded index; empty: search-index/ (tantivy), search.db (sqlite)
+url = ""                   # postgresql: a SQLAlchemy URL (empty: [database] url); elasticsearch: http://127.0.0.1:9200
+index = "finarchive"       # elasticsearch's index name
 
 [originals]
 required = ["waybill", "upd", "vat_invoice", "invoice", "act", "contract", "z_report"]

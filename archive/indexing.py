@@ -34,7 +34,7 @@ def search_record(document: Document) -> SearchRecord:
     )
 
 
-def _load(session: Session, ids: list[int] | None = None):
+def _load(session: Session, ids: list[int] | None = None, batch: int | None = None):
     stmt = (
         select(Document)
         .options(
@@ -47,11 +47,13 @@ def _load(session: Session, ids: list[int] | None = None):
     )
     if ids is not None:
         stmt = stmt.where(Document.id.in_(ids))
+    if batch:
+        stmt = stmt.execution_options(yield_per=batch)  # a million documents are not loaded at once
     return session.scalars(stmt)
 
 
-def records(session: Session, ids: list[int] | None = None) -> Iterator[SearchRecord]:
-    for document in _load(session, ids):
+def records(session: Session, ids: list[int] | None = None, batch: int | None = None) -> Iterator[SearchRecord]:
+    for document in _load(session, ids, batch):
         yield search_record(document)
 
 
@@ -62,18 +64,13 @@ def index_documents(archive, ids: list[int]) -> None:
 
 
 def reindex(archive) -> int:
-    """Drop the search index and rebuild it from every document in the database."""
+    """Drop the search index and rebuild it from every document in the database.
+
+    The records stream to the backend in one call, read from the database in batches: the backend
+    commits as suits it (FTS5 every few thousand records, Tantivy once at the end).
+    """
     archive.search.clear()
-    count = 0
     with archive.sessions() as session:
-        batch: list[SearchRecord] = []
-        for record in records(session):
-            batch.append(record)
-            if len(batch) >= BATCH:
-                archive.search.index(batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            archive.search.index(batch)
-            count += len(batch)
+        count = archive.search.index(records(session, batch=BATCH))
+    archive.search.optimize()
     return count

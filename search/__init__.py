@@ -1,8 +1,9 @@
 """search: the full-text index of archived documents behind one interface.
 
-Backends: ``sqlite`` (embedded SQLite FTS5, the default) and ``elasticsearch``; open one with
-:func:`make_backend`. Documents come in as plain :class:`SearchRecord` s; queries use the syntax of
-:mod:`search.query` (words, "phrases", -exclusion, OR, prefix*, and filters like ``type:waybill``).
+Backends: ``tantivy`` (embedded, the default), ``sqlite`` (embedded SQLite FTS5), ``postgresql``
+(full text in PostgreSQL) and ``elasticsearch``; open one with :func:`make_backend`. Documents come
+in as plain :class:`SearchRecord` s; queries use the syntax of :mod:`search.query` (words,
+"phrases", -exclusion, OR, prefix*, and filters like ``type:waybill``).
 """
 
 from search.base import BACKENDS, FACETS, SearchBackend, make_backend

@@ -96,7 +96,8 @@ BACKENDS: dict[str, Callable[..., SearchBackend]] = {
 
 
 def make_backend(kind: str, **options: Any) -> SearchBackend:
-    """Open the backend ``kind`` (``sqlite``: ``path=``; ``elasticsearch``: ``url=``, ``index=``)."""
+    """Open the backend ``kind`` (``tantivy``, ``sqlite``: ``path=``; ``postgresql``: ``url=``;
+    ``elasticsearch``: ``url=``, ``index=``)."""
     try:
         factory = BACKENDS[kind]
     except KeyError:

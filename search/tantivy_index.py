@@ -9,8 +9,9 @@ set inside Tantivy, which is what keeps a facetted query over 300,000 matches in
 
 Tantivy allows one writer per index across processes (the web app, `watch` and the CLI may each hold
 the archive open): a writer is taken for each write, waited for when another process holds it, and let
-go after its commit. Other processes' searchers see a commit within a second (Tantivy watches its
-``meta.json``); this one's at once.
+go after its commit. A search first looks whether ``meta.json`` (which every commit rewrites) changed
+since it last looked, and if so takes the new commit: a document committed by another process is found
+by the next search here.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ class TantivyBackend(SearchBackend):
         self.writer_threads = max(1, writer_threads)
         self.writer_heap = writer_heap
         self._lock = threading.RLock()
+        self._seen: int | None = None  # meta.json's mtime when the reader last took a commit
         self._schema = _schema()
         try:
             self._index = self._open()
@@ -152,7 +154,18 @@ class TantivyBackend(SearchBackend):
                 raise
             finally:
                 writer.wait_merging_threads()  # lets the lock go
+            self._searcher()
+
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher of the newest commit, whichever process made it."""
+        try:
+            stamp: int | None = (self.path / "meta.json").stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if stamp != self._seen:
             self._index.reload()
+            self._seen = stamp
+        return self._index.searcher()
 
     # ------------------------------------------------------------ writing
 
@@ -205,10 +218,10 @@ class TantivyBackend(SearchBackend):
             writer.delete_all_documents()
 
     def count(self) -> int:
-        return int(self._index.searcher().num_docs)
+        return int(self._searcher().num_docs)
 
     def doc_ids(self) -> set[int]:
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         total = searcher.num_docs
         if not total:
             return set()
@@ -282,7 +295,7 @@ class TantivyBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResult:
         query, text = compile_query(query)
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         compiled = self._query(query, text)
         if compiled is None:
             return SearchResult(total=0, hits=(), facets={name: {} for name in FACETS} if query.facets else {})
