@@ -23,6 +23,7 @@ from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
 from classify._vat import included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
+    CURRENCY_MARKS,
     find_amounts,
     find_currencies,
     find_dates,
@@ -711,9 +712,13 @@ def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:
     if not found:
         return None
     code = max(found, key=lambda c: found[c])
+    marks = [pattern for pattern, c in CURRENCY_MARKS if c == code]
     for row in doc.rows:
         if code in find_currencies(row.text):
-            return Hit(code, code, row, 0, len(row.text), 0.9).field("currency")
+            # how surely the mark itself was read («руб.» in a row of noise), not the rest of its row
+            m = next((m for p in marks for m in [re.search(p, row.folded)] if m), None)
+            start, end = (m.start(), m.end()) if m else (0, len(row.text))
+            return Hit(code, row.text[start:end] or code, row, start, end, 0.9).field("currency")
     return None
 
 

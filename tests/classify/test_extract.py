@@ -3,10 +3,12 @@ the bottom, parties by role, and ``analyse`` end to end with its review decision
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from capture.types import PageText
 from classify import analyse, extract_fields
 from tests.classify.pagetext import page, text_page
 
@@ -398,3 +400,12 @@ def test_an_acts_closing_line_gives_its_total_when_the_totals_row_is_misread() -
     text = ("Акт № 12 от 04.03.2026\nИсполнитель: ООО «Альфа», ИНН 7707083893\nИтого:\nБез налога (НДС)\n"
             "Вceго оkaзaно услуг 2, на сумму 6 400,00 руб.\nШесть тысяч четыреста рублей 00 копеек")
     assert extract_fields("act", [text_page(text)])["total"].value == "6400.00"
+
+
+def test_the_currencys_confidence_is_its_marks_not_its_rows() -> None:
+    """«руб.» read surely in a row of noise read unsurely: the currency is sure."""
+    p = page([(100, 100, "Счет на оплату № 7 от 04.03.2026"), (100, 200, "Ee wpa ~mn ;; oo 1200,00 руб.")])
+    p = PageText(p.number, p.width, p.height,
+                 tuple(replace(w, confidence=0.95 if w.text == "руб." or w.line == 0 else 0.05) for w in p.words))
+    got = extract_fields("invoice", [p])["currency"]
+    assert got.value == "RUB" and got.confidence >= 0.5
