@@ -169,7 +169,12 @@ def init_archive(env: dict[str, str], db_url: str | None) -> dict[str, int]:
     """`finarchive init`; the sizes of its empty database and index (taken off what a page adds)."""
     subprocess.run([str(EXE), "init"], env=env, check=True, capture_output=True)
     home = Path(env["FINARCHIVE_HOME"])
-    return {"db": db_bytes(home, db_url), "index": folder_bytes(home / "search.db")}
+    return {"db": db_bytes(home, db_url), "index": index_bytes(home)}
+
+
+def index_bytes(home: Path) -> int:
+    """The embedded search index: Tantivy's folder (the default) or FTS5's file with its WAL."""
+    return folder_bytes(home / "search-index") + sum(p.stat().st_size for p in home.glob("search.db*"))
 
 
 def db_bytes(home: Path, db_url: str | None) -> int:
@@ -339,7 +344,7 @@ def figures(executor: str, n: int, wall: float, summary: dict, import_cpu: float
         "cpu_per_page": total / pages, "plain_cpu_per_page": ref_cpu, "efficiency": ref_cpu / (total / pages),
         "db_bytes_per_page": (db_bytes(home, db_url) - empty["db"]) / pages,
         "blob_bytes_per_page": folder_bytes(home / "blobs") / pages,
-        "index_bytes_per_page": (folder_bytes(home / "search.db") - empty["index"]) / pages,
+        "index_bytes_per_page": (index_bytes(home) - empty["index"]) / pages,
     }
     print(f"  {executor} {n}: {row['pages_per_min']:.1f} pages/min ({wall:.1f} s, {summary['archived']} archived, "
           f"{summary['quarantined']} quarantined); CPU s/page {row['cpu_per_page']:.2f} "
