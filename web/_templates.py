@@ -60,6 +60,19 @@ ROLE_LABELS = Labels({"outlet": N_("outlet"), "accountant": N_("accountant"), "m
 FACET_LABELS = Labels({"doc_type": N_("type"), "outlet": N_("outlet"), "status": N_("status"),
                        "original_state": N_("original"), "year": N_("year")})
 
+SOURCE_LABELS = Labels({"extracted": N_("read"), "corrected": N_("corrected"), "hint": N_("from a cover sheet"),
+                        "learned": N_("learned")})
+
+FIELD_LABELS = Labels({
+    "number": N_("number"), "date": N_("date"), "total": N_("total"), "vat": N_("VAT"),
+    "seller_name": N_("seller"), "seller_inn": N_("seller's INN"), "seller_kpp": N_("seller's KPP"),
+    "seller_address": N_("seller's address"), "buyer_inn": N_("buyer's INN"), "buyer_kpp": N_("buyer's KPP"),
+    "customer_name": N_("customer"), "order_no": N_("order number"), "outlet_code": N_("outlet code"),
+    "cash_total": N_("cash"), "card_total": N_("card"), "shift_no": N_("shift"), "kkt_reg_no": N_("KKT reg. number"),
+    "fn_no": N_("FN"), "fd_no": N_("FD"), "fp": N_("FP"), "currency": N_("currency"), "doc_type": N_("type"),
+    "status": N_("status"),
+})
+
 # The messages static/app.js shows, by key (rendered into <body data-i18n>).
 JS_MESSAGES = Labels({
     "saved": N_("{name} saved"),
@@ -106,5 +119,6 @@ def render(request: Request, name: str, context: dict[str, Any], *, status_code:
 _i18n.install(templates.env)
 templates.env.filters.update(snippet=snippet)
 templates.env.globals.update(Permission=Permission, STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS,
-                             ORIGINAL_LABELS=ORIGINAL_LABELS, ROLE_LABELS=ROLE_LABELS, FACET_LABELS=FACET_LABELS,
+                             ORIGINAL_LABELS=ORIGINAL_LABELS, ROLE_LABELS=ROLE_LABELS,
+                             SOURCE_LABELS=SOURCE_LABELS, FIELD_LABELS=FIELD_LABELS, FACET_LABELS=FACET_LABELS,
                              query_with=query_with, csrf_token=csrf_token, csrf_input=csrf_input)
