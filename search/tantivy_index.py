@@ -21,7 +21,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,8 @@ MARKER = "finarchive-search.json"
 WEIGHTS = {"title": 8.0, "fields": 4.0, "body": 1.0}
 TERMS_ANALYZER = "finarchive_terms"  # our terms, space-separated: split on whitespace, nothing else
 FACET_SIZE = 1000
-WRITER_HEAP = 128_000_000
+WRITER_HEAP = 128_000_000  # a stream of records (reindex): fewer, larger segments
+SMALL_WRITE_HEAP = 16_000_000  # a few records (one import's document): a writer quicker to set up
 WRITER_WAIT_SECONDS = 60.0
 _REGEX_META = re.compile(r"([.\\+*?()|\[\]{}^$#&~\-])")
 
@@ -131,13 +132,14 @@ class TantivyBackend(SearchBackend):
         return index
 
     @contextmanager
-    def _writing(self, doing: str) -> Iterator[Any]:
+    def _writing(self, doing: str, *, small: bool = True) -> Iterator[Any]:
         """A writer for one batch of changes, committed at the end; waits while another process writes."""
+        heap = min(self.writer_heap, SMALL_WRITE_HEAP) if small else self.writer_heap
         with self._lock:
             deadline = time.monotonic() + WRITER_WAIT_SECONDS
             while True:
                 try:
-                    writer = self._index.writer(heap_size=self.writer_heap, num_threads=self.writer_threads)
+                    writer = self._index.writer(heap_size=heap, num_threads=self.writer_threads)
                     break
                 except ValueError as exc:
                     if "LockBusy" not in str(exc) or time.monotonic() > deadline:
@@ -201,7 +203,8 @@ class TantivyBackend(SearchBackend):
 
     def index(self, records: Iterable[SearchRecord]) -> int:
         written = 0
-        with self._writing("indexing") as writer:
+        small = isinstance(records, Sized) and len(records) <= 1000
+        with self._writing("indexing", small=small) as writer:
             for record in records:
                 writer.delete_documents_by_term("doc_id", record.doc_id)
                 writer.add_document(self._document(record))
