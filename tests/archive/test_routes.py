@@ -275,7 +275,9 @@ def test_an_unreachable_webhook_never_breaks_the_import_and_is_kept_for_later(en
     from capture import SerialExecutor
     from tests.factories import make_text_pdf
 
-    arc = _webhook_archive(env, f"http://127.0.0.1:{free_port()}/down")  # nobody listens there
+    # nobody listens there; a retry not due before the test looks (an import's indexing may take 0.2 s)
+    arc = open_with(env, notify_settings(backoff=30) + f'\n[[routes]]\nname = "crm"\non = "archived"\n'
+                    f'webhook = "http://127.0.0.1:{free_port()}/down"\n')
     try:
         pdf = make_text_pdf(tmp_path / "invoice.pdf", ["СЧЁТ НА ОПЛАТУ № 118 от 02.03.2026",
                                                        "Итого к оплате: 12 000,00 руб."])
