@@ -12,12 +12,12 @@ case (a date as 18.05.2025, 18.05.25, 18/05/2025 or «18 мая 2025»; an amoun
 21,989.00). It prints, per set, the share of values present in each text and the CPU seconds per page of
 each (tesseract's own processes included). Born-digital PDF pages are left out: neither side runs OCR.
 
-    python bench/reading.py                          # samples/, samples/photos/, SROIE and ru-dev halves
+    python bench/reading.py                          # samples/, samples/photos/, SROIE, invoice2data, ru-dev halves
     python bench/reading.py --set photos=/tmp/ph     # any folder of images with NAME.truth.json (or key/)
     python bench/reading.py --generate-photos 30     # also 30 freshly generated photos (held seed 2031)
 
-SROIE (../shared/bench/sroie) and the Russian dev set (bench/ru-dev) are split into a tuning and a held half
-by bench/accuracy.py's fixed rule; both halves are reported, and nothing was tuned on a held half.
+SROIE (../shared/bench/sroie), invoice2data and the Russian dev set (bench/ru-dev) are split into a tuning and a
+held half by bench/accuracy.py's fixed rule; both halves are reported, and nothing was tuned on a held half.
 """
 
 from __future__ import annotations
