@@ -629,10 +629,19 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     role = None
     inns_read = 0
     party_row: tuple[int, str] | None = None  # the row of the last INN read and whose it was
+    # parties printed side by side (a table of two columns: «Поставщик: …» | «Покупатель: …», then each one's
+    # ИНН under it, two ИНН on one row): the roles of the last such row by the left edge of their label, so an
+    # INN below is the party of its column, not of the role read last
+    columns: tuple[int, list[tuple[int, str]]] | None = None
     inn_parse = parse_digits((10, 12))
     inn_wide_parse = parse_digits((10, 12), digits="".join(DIGIT_LETTERS))
     kpp_parse = parse_digits((9,))
     for n, line in enumerate(doc.rows):
+        labels = _role_labels(line)
+        if len(labels) >= 2:
+            columns = (n, labels)
+        elif labels:
+            columns = None
         for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", line.folded):
             row, at = line, m.end()
             if not line.text[m.end():].strip() and n + 1 < len(doc.rows):
@@ -657,6 +666,8 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 value, s, e = got
                 # with no role printed, the first INN is the seller's (also when its reading failed its check)
                 who = role or ("seller" if not inns_read else "buyer")
+                if columns and 0 < n - columns[0] <= 4 and len(re.findall(INN, line.folded)) >= 2:
+                    who = _column_role(columns[1], line, m.start()) or who
                 inns_read += 1
                 if who == "other":
                     continue
@@ -683,6 +694,29 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         if hit:
             out["seller_inn"] = hit.field("seller_inn", 0.7)
     return out
+
+
+def _role_labels(row: Row) -> list[tuple[int, str]]:
+    """The party roles printed on a row, each with the left edge of its label."""
+    out = []
+    for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}", row.folded):
+        box, _ = row.span(m.start(), m.end())
+        if box is None:
+            continue
+        word = m.group()
+        who = "seller" if re.fullmatch(SELLER_ROLES, word) else "buyer" if re.fullmatch(BUYER_ROLES, word) else "other"
+        out.append((box[0], who))
+    return out
+
+
+def _column_role(labels: list[tuple[int, str]], row: Row, at: int) -> str | None:
+    """The role of the column a label at text offset `at` of `row` stands in: the rightmost role label whose
+    left edge is not right of it (the first column's when it stands left of them all)."""
+    box, _ = row.span(at, at + 1)
+    if box is None:
+        return None
+    left = [who for x, who in sorted(labels) if x <= box[0] + 8]
+    return left[-1] if left else sorted(labels)[0][1]
 
 
 _RECEIPT_TITLE = re.compile(r"кассовый чек|^\W{0,3}(?:чек|приход|возврат)(?![а-я])")

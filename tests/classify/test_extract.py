@@ -57,6 +57,18 @@ def test_field_carries_box_confidence_and_raw() -> None:
     assert y0 == 100 and x1 > x0 > 100
 
 
+def test_parties_side_by_side_take_the_inn_of_their_column() -> None:
+    # a contract's requisites as a table of two columns: each role heads its column, both INNs on one row
+    p = page([
+        (100, 100, "ДОГОВОР ПОСТАВКИ № 5/26 от 12.01.2026"),
+        (100, 200, "Поставщик: ООО «Альфа»"), (1300, 200, "Покупатель: АО «Бета»"),
+        (100, 240, "ИНН 500100732259 КПП 500101001"), (1300, 240, "ИНН 7736207543 КПП 773601001"),
+    ], block_per_column=False)
+    got = {k: v.value for k, v in extract_fields("invoice", [p]).items()}
+    assert got["seller_inn"] == "500100732259" and got["seller_kpp"] == "500101001"
+    assert got["buyer_inn"] == "7736207543"
+
+
 def test_totals_at_the_bottom_and_vat_by_arithmetic() -> None:
     p = text_page("""Счёт на оплату № 2718 от 21.06.2025
 Поставщик: ООО «Гаджет Опт», ИНН 7736207543, КПП 773601001, 191040, г. Санкт-Петербург, ул. Садовая, д. 82
