@@ -139,6 +139,7 @@ def train_classifier(texts: Sequence[str], labels: Sequence[str], path: str | os
 def save_classifier(model: Classifier, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _slim(model.pipeline)
     payload = {"format": model.format, "labels": list(model.labels), "pipeline": model.pipeline}
     fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".tmp", dir=target.parent)
     try:
@@ -152,6 +153,18 @@ def save_classifier(model: Classifier, path: str | os.PathLike[str]) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _slim(pipeline: Any) -> None:
+    """Keep the linear model's weights in float32: the file is half the size (the bundled model stays under
+    5 MB) and the scores differ below the seventh digit."""
+    import numpy as np
+
+    for _, step in getattr(pipeline, "steps", []):
+        for name in ("coef_", "intercept_"):
+            value = getattr(step, name, None)
+            if isinstance(value, np.ndarray) and value.dtype == np.float64:
+                setattr(step, name, value.astype(np.float32))
 
 
 def load_classifier(path: str | os.PathLike[str]) -> Classifier:
