@@ -43,7 +43,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from throughput import REPO, CpuMeter, plain_tesseract, render_pages, scanned_files, upright
+from throughput import REPO, CpuMeter, measured_pages, plain_tesseract
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 EXE = Path(sys.executable).with_name("finarchive")
@@ -264,17 +264,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="finarchive-scaleout-") as tmp_name:
         tmp = Path(tmp_name)
         os.chmod(tmp, 0o755)  # the postgres user reaches its cluster folder inside
-        files = scanned_files(args.files)
-        if args.generate:
-            gen = tmp / "generated"
-            subprocess.run([sys.executable, str(REPO / "samples" / "generate.py"), "--out", str(gen),
-                            "--count", str(args.generate), "--seed", "4242"], check=True, capture_output=True)
-            files += scanned_files(gen)
-        if args.upright_only:
-            files = upright(files)
-        rendered = tmp / "rendered"
-        rendered.mkdir()
-        pages = render_pages(files, rendered)
+        files, pages = measured_pages(args, tmp)
         print(f"{len(files)} scanned files, {len(pages)} pages")
         services = CpuMeter("services")
         try:

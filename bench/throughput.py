@@ -192,6 +192,22 @@ def finarchive_watch(files: list[Path], workers: int, home: Path, meter: CpuMete
     return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def measured_pages(args: argparse.Namespace, tmp: Path) -> tuple[list[Path], list[Path]]:
+    """The scanned files a run measures (--files, plus --generate N made with seed 4242, less turned ones with
+    --upright-only) and their pages rendered to PNG under ``tmp``, for plain tesseract to read."""
+    files = scanned_files(args.files)
+    if args.generate:
+        gen = tmp / "generated"
+        subprocess.run([sys.executable, str(REPO / "samples" / "generate.py"), "--out", str(gen),
+                        "--count", str(args.generate), "--seed", "4242"], check=True, capture_output=True)
+        files += scanned_files(gen)
+    if args.upright_only:
+        files = upright(files)
+    rendered = tmp / "rendered"
+    rendered.mkdir()
+    return files, render_pages(files, rendered)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=Path, default=REPO / "samples")
@@ -208,17 +224,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="finarchive-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        files = scanned_files(args.files)
-        if args.generate:
-            gen = tmp / "generated"
-            subprocess.run([sys.executable, str(REPO / "samples" / "generate.py"), "--out", str(gen),
-                            "--count", str(args.generate), "--seed", "4242"], check=True, capture_output=True)
-            files += scanned_files(gen)
-        if args.upright_only:
-            files = upright(files)
-        rendered = tmp / "rendered"
-        rendered.mkdir()
-        pages = render_pages(files, rendered)
+        files, pages = measured_pages(args, tmp)
         print(f"{len(files)} scanned files, {len(pages)} pages, {args.workers} worker(s)")
         ratios = []
         cpu_ratios: list[float] = []
