@@ -101,6 +101,17 @@ def entry_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
     return None
 
 
+def read_within(path: str, max_bytes: int, what: str = "") -> bytes:
+    """The whole file, refused as oversized when it is over ``max_bytes`` (``what``, e.g. "an XML of ", names
+    the kind in the message)."""
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise OversizedFileError(
+            f"{os.path.basename(path)} is {what}{size} bytes, over the limit of {max_bytes}", path=path)
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
 def sniff(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """Return ``(media_type, kind)`` of the file, judged by its bytes, never its name."""
     try:

@@ -30,7 +30,8 @@ from types import MappingProxyType
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
-from capture.exceptions import CorruptFileError, OversizedFileError, UnsupportedFileError
+from capture.exceptions import CorruptFileError, UnsupportedFileError
+from capture._files import read_within
 from capture.formats._layout import Cell, LaidOut, Row, lay_out
 
 MAX_XML_BYTES = 64 * 1024 * 1024  # the largest УПД we read (ЭДО operators limit a file to far less)
@@ -237,11 +238,7 @@ def _parse(path: str) -> Element:
     from defusedxml import DefusedXmlException
 
     name = os.path.basename(path)
-    size = os.path.getsize(path)
-    if size > MAX_XML_BYTES:
-        raise OversizedFileError(f"{name} is an XML of {size} bytes, over the limit of {MAX_XML_BYTES}", path=path)
-    with open(path, "rb") as fh:
-        data = fh.read()
+    data = read_within(path, MAX_XML_BYTES, "an XML of ")
     try:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from capture.exceptions import CorruptFileError, OversizedFileError
+from capture._files import read_within
 from capture.formats._layout import Cell, Row
 
 MAX_MESSAGE_BYTES = 100 * 1024 * 1024
@@ -48,11 +49,7 @@ def read_eml(path: str) -> Message:
     from capture.sources import parse_message
 
     name = os.path.basename(path)
-    size = os.path.getsize(path)
-    if size > MAX_MESSAGE_BYTES:
-        raise OversizedFileError(f"{name} is {size} bytes, over the limit of {MAX_MESSAGE_BYTES}", path=path)
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    raw = read_within(path, MAX_MESSAGE_BYTES)
     import email
     import email.policy
 
