@@ -1,0 +1,152 @@
+"""Keyset pages (archive/paging.py) on a real SQLite file and a real PostgreSQL: every row once, in order,
+whatever is inserted between two page requests; back and forth; cursors of another sort refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from archive.models import Document, DocumentStatus
+from archive.paging import InvalidCursor, SortKey, keyset_page
+from tests.archive import factories
+
+BASE = dt.datetime(2026, 3, 1, 9, 0)
+BY_CREATED = [SortKey(Document.created_at), SortKey(Document.id)]
+NEWEST_FIRST = [SortKey(Document.created_at, descending=True), SortKey(Document.id, descending=True)]
+# mixed directions on nullable columns: the general (expanded) seek condition
+BY_DATE_THEN_TOTAL = [SortKey(Document.doc_date, descending=True), SortKey(Document.total), SortKey(Document.id)]
+
+
+def _fill(session, n: int, seed: int) -> None:
+    """``n`` documents with ties in every key (many share a minute, a date, a total) and some NULLs."""
+    rng = random.Random(seed)
+    for _ in range(n):
+        doc = factories.document(
+            session, rng.choice(["waybill", "upd", "invoice"]),
+            doc_date=None if rng.random() < 0.15 else dt.date(2026, 3, rng.randint(1, 9)),
+            total=None if rng.random() < 0.15 else f"{rng.choice([100, 250, 999])}.00",
+        )
+        doc.created_at = BASE + dt.timedelta(minutes=rng.randint(0, 40))
+        doc.status = rng.choice([DocumentStatus.NEEDS_REVIEW, DocumentStatus.PROCESSED])
+    session.flush()
+
+
+def _sort_value(key: SortKey, row: Document):
+    value = key.of(row)
+    missing = value is None  # NULLs last in either direction
+    if value is None:
+        return (True, 0)
+    if isinstance(value, dt.date):
+        value = value.toordinal() if not isinstance(value, dt.datetime) else value.timestamp()
+    return (missing, -value if key.descending else value)
+
+
+def _expected(session, stmt, keys) -> list[int]:
+    rows = list(session.scalars(stmt))
+    return [r.id for r in sorted(rows, key=lambda r: [_sort_value(k, r) for k in keys])]
+
+
+def _walk(session, stmt, keys, limit: int) -> list[list[int]]:
+    pages, cursor = [], None
+    while True:
+        page = keyset_page(session, stmt, keys, cursor=cursor, limit=limit)
+        pages.append([d.id for d in page.items])
+        if page.next is None:
+            return pages
+        cursor = page.next
+
+
+@pytest.mark.parametrize("keys", [BY_CREATED, NEWEST_FIRST, BY_DATE_THEN_TOTAL],
+                         ids=["oldest-first", "newest-first", "mixed-nullable"])
+def test_pages_are_complete_ordered_and_disjoint(archive, keys) -> None:
+    with archive.transaction() as session:
+        _fill(session, 300, seed=16)
+    with archive.sessions() as session:
+        stmt = select(Document).where(Document.status == DocumentStatus.NEEDS_REVIEW)
+        pages = _walk(session, stmt, keys, limit=23)
+        seen = [i for p in pages for i in p]
+        assert seen == _expected(session, stmt, keys)
+        assert len(seen) == len(set(seen)) > 100
+        assert all(len(p) == 23 for p in pages[:-1]) and 0 < len(pages[-1]) <= 23
+
+
+def test_previous_cursor_returns_the_same_pages_backwards(archive) -> None:
+    with archive.transaction() as session:
+        _fill(session, 200, seed=7)
+    with archive.sessions() as session:
+        stmt = select(Document)
+        for keys in (NEWEST_FIRST, BY_DATE_THEN_TOTAL):
+            forward, cursor, last = [], None, None
+            while True:
+                last = keyset_page(session, stmt, keys, cursor=cursor, limit=30)
+                forward.append([d.id for d in last.items])
+                if last.next is None:
+                    break
+                cursor = last.next
+            backward, page = [], last
+            assert keyset_page(session, stmt, keys, limit=30).previous is None
+            while page.previous is not None:
+                page = keyset_page(session, stmt, keys, cursor=page.previous, limit=30)
+                backward.append([d.id for d in page.items])
+                assert page.next is not None
+            assert backward[::-1] == forward[:-1]
+
+
+def test_rows_inserted_between_pages_neither_repeat_nor_hide_what_was_there(archive) -> None:
+    """Paging newest first while documents keep arriving: nothing present at the start is skipped or shown
+    twice; the newcomers (newer than the first page) simply are not in this walk. OFFSET fails this."""
+    with archive.transaction() as session:
+        _fill(session, 150, seed=3)
+        before = {d.id for d in session.scalars(select(Document))}
+    seen: list[int] = []
+    cursor = None
+    step = 0
+    while True:
+        with archive.sessions() as session:
+            page = keyset_page(session, select(Document), NEWEST_FIRST, cursor=cursor, limit=20)
+            seen += [d.id for d in page.items]
+        with archive.transaction() as session:  # more arrive, some of them at exactly an already-shown instant
+            for k in range(5):
+                doc = factories.document(session)
+                doc.created_at = BASE + dt.timedelta(minutes=50 + step) if k else BASE + dt.timedelta(minutes=20)
+            step += 1
+        if page.next is None:
+            break
+        cursor = page.next
+    assert len(seen) == len(set(seen))
+    assert before <= set(seen)
+    later_at_shown_instant = set(seen) - before
+    with archive.sessions() as session:  # only rows sorting after the cursor may have joined the walk
+        assert all(session.get(Document, i).created_at <= BASE + dt.timedelta(minutes=20)
+                   for i in later_at_shown_instant)
+
+
+def test_cursor_of_another_sort_or_damaged_is_refused(archive) -> None:
+    with archive.transaction() as session:
+        _fill(session, 30, seed=1)
+    with archive.sessions() as session:
+        page = keyset_page(session, select(Document), NEWEST_FIRST, limit=10)
+        assert page.next and page.previous is None
+        with pytest.raises(InvalidCursor) as exc:
+            keyset_page(session, select(Document), BY_CREATED, cursor=page.next, limit=10)
+        assert exc.value.http_status == 422
+        for bad in ("x", page.next[:-3], "eyJ9"):
+            with pytest.raises(InvalidCursor):
+                keyset_page(session, select(Document), NEWEST_FIRST, cursor=bad, limit=10)
+        with pytest.raises(ValueError, match="primary key"):
+            keyset_page(session, select(Document), [SortKey(Document.created_at)], limit=10)
+
+
+def test_cursor_carries_dates_money_and_nulls_exactly(archive) -> None:
+    with archive.transaction() as session:
+        for total in ("0.10", "0.20", None, "1000000.01"):
+            factories.document(session, total=total, doc_date=None)
+    with archive.sessions() as session:
+        keys = [SortKey(Document.total, descending=True), SortKey(Document.id)]
+        pages = _walk(session, select(Document), keys, limit=1)
+        totals = [session.get(Document, p[0]).total for p in pages]
+        assert totals == [Decimal("1000000.01"), Decimal("0.20"), Decimal("0.10"), None]
