@@ -57,6 +57,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "mode": "native",  # native (inotify) or poll (network shares: SMB, NFS)
         "poll_interval": 2.0,  # seconds between polls and rescans
         "stable_seconds": 2.0,  # a file is complete when its size and mtime stay this long
+        "decode_patience": 30.0,  # a settled file that does not decode yet is waited for this long, then judged
         "after": "move",  # move (to processed/<date>/) or delete, once its document is committed
         "processed": "processed",
         "work": "work",  # split parts of batch scans, unpacked ZIPs, mail attachments
@@ -341,6 +342,8 @@ inboxes = []               # e.g. ["/srv/scans/inbox"]; files in inbox/<outlet_c
 mode = "native"            # "poll" for SMB/NFS shares (no file-system events from other machines)
 poll_interval = 2.0
 stable_seconds = 2.0       # a file is taken once its size and mtime have not changed for this long
+decode_patience = 30.0     # a settled file that does not decode yet (a writer on another machine may come
+                           # back) waits this long before it is quarantined; an older untouched file does not
 after = "move"             # "move" to processed/<date>/<outlet>/ or "delete" once archived
 processed = "processed"
 work = "work"              # split parts of batch scans, unpacked ZIPs, mail attachments

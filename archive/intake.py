@@ -295,6 +295,7 @@ class WatchOptions:
     mode: str = "native"
     poll_interval: float = 2.0
     stable_seconds: float = 2.0
+    decode_patience: float = 30.0
     after: str = "move"
     barcodes: bool = True
     barcode_dpi: int = SCAN_DPI
@@ -313,6 +314,7 @@ class WatchOptions:
             "mode": str(settings.get("watch", "mode")),
             "poll_interval": float(settings.get("watch", "poll_interval")),
             "stable_seconds": float(settings.get("watch", "stable_seconds")),
+            "decode_patience": float(settings.get("watch", "decode_patience")),
             "after": str(settings.get("watch", "after")),
             "barcodes": bool(settings.get("watch", "barcodes")),
             "barcode_dpi": int(settings.get("watch", "barcode_dpi")),
@@ -359,7 +361,8 @@ class FolderIntake:
         self.options = options
         self.stop = stop or threading.Event()
         self.report = report or _no_report
-        self.files = StableFiles(options.inboxes, options.stable_seconds, complete=self._decodable)
+        self.files = StableFiles(options.inboxes, options.stable_seconds, complete=self._decodable,
+                                 patience=max(options.decode_patience, options.stable_seconds * 10))
         self._resumed: list[IntakeItem] = []  # documents a crash left in ``received``, fed with the first batch
         for inbox in options.inboxes:
             inbox.mkdir(parents=True, exist_ok=True)
@@ -460,7 +463,8 @@ class FolderIntake:
         """Take every file waiting now (once it is complete) and return; documents a crash left are finished first."""
         total = ImportSummary()
         self._resumed = self.pipeline.resume_items()
-        patience = max(60.0, self.options.stable_seconds * 20)  # a file that never settles is left waiting
+        # a file that never settles is left waiting; one that settles but does not decode gets its patience
+        patience = max(60.0, self.options.stable_seconds * 20, self.options.decode_patience * 2)
         last_progress = time.monotonic()
         while not self.stop.is_set():
             self.files.rescan()

@@ -123,7 +123,11 @@ class StableFiles:
     process holding it open for writing (Linux: /proc/*/fd), *and*, when ``complete`` is given, the
     file decodes. A scanner that pauses longer than ``delay`` in the middle of a file still holds it
     open, so it is not taken half-written; a stable, closed file that never decodes is taken after
-    ``patience`` seconds all the same (the pipeline quarantines it with its reason).
+    ``patience`` seconds all the same (the pipeline quarantines it with its reason). A file never seen
+    to change whose last modification is older than ``patience`` (left in the folder while the service
+    was down, or waiting for a ``watch --once`` run) has had its patience already and is taken at once;
+    one seen growing waits the full ``patience`` from its last change, since a copy tool may keep the
+    source's older mtime on a file it is still writing.
 
     Call :meth:`observe` with every path seen (from a scan or a file-system event) and
     :meth:`ready` to collect the files that have settled. A file that changes starts its wait again.
@@ -134,14 +138,17 @@ class StableFiles:
     def __init__(self, roots: Iterable[str | os.PathLike[str]], delay: float,
                  clock: Callable[[], float] = time.monotonic, *,
                  writers: Callable[[Collection[str]], set[str]] = open_for_writing,
-                 complete: Callable[[str], bool] | None = None, patience: float | None = None) -> None:
+                 complete: Callable[[str], bool] | None = None, patience: float | None = None,
+                 wall: Callable[[], float] = time.time) -> None:
         self.roots = [Path(r).resolve() for r in roots]
         self.delay = delay
         self.clock = clock
         self.writers = writers
         self.complete = complete
         self.patience = patience if patience is not None else max(30.0, delay * 10)
+        self.wall = wall  # the clock of file mtimes, for a file's age
         self._seen: dict[str, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, settled since)
+        self._changed: set[str] = set()  # seen to change while watched: its mtime says nothing of its age
         self._taken: set[str] = set()
         self._lock = threading.Lock()
 
@@ -171,6 +178,8 @@ class StableFiles:
             now = self.clock()
             if old is None or (old[0], old[1]) != (st.st_size, st.st_mtime_ns):
                 self._seen[key] = (st.st_size, st.st_mtime_ns, now)
+                if old is not None:
+                    self._changed.add(key)
 
     def rescan(self) -> None:
         """Observe every file under the roots (what a polling observer or a start-up scan sees)."""
@@ -194,9 +203,11 @@ class StableFiles:
                     st = p.stat()
                 except OSError:
                     del self._seen[key]
+                    self._changed.discard(key)
                     continue
                 if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
                     self._seen[key] = (st.st_size, st.st_mtime_ns, now)
+                    self._changed.add(key)
                     continue
                 if now - since < self.delay or (size == 0 and now - since < self.delay * 2):
                     continue
@@ -209,7 +220,8 @@ class StableFiles:
         for key, p, size, mtime_ns, since in settled:
             if key in held:
                 continue  # a scanner pausing mid-file still holds it open
-            if (self.complete is not None and not self.complete(key) and now - since < self.patience):
+            if self.complete is not None and self._waited(key, now - since, mtime_ns) < self.patience \
+                    and not self.complete(key):
                 continue  # not decodable yet: its writer may come back (and a copy tool closes and reopens)
             with self._lock:
                 current = self._seen.get(key)
@@ -219,10 +231,17 @@ class StableFiles:
                 if root is None:
                     continue
                 del self._seen[key]
+                self._changed.discard(key)
                 self._taken.add(key)
             out.append(InboxFile(path=key, root=str(root), outlet_code=outlet_of(p, root), size=size,
                                  mtime_ns=mtime_ns))
         return out
+
+    def _waited(self, key: str, settled_for: float, mtime_ns: int) -> float:
+        """How long the file has been left as it is: since it settled, or since its mtime if never seen changing."""
+        with self._lock:
+            changed = key in self._changed
+        return settled_for if changed else max(settled_for, self.wall() - mtime_ns / 1e9)
 
     def release(self, path: str | os.PathLike[str]) -> None:
         """The file was handled (moved away) or abandoned: it may be taken again if it reappears."""

@@ -55,7 +55,7 @@ def _pdf(path: Path, text: str) -> Path:
 
 
 def _options(archive, inbox: Path, **kw) -> WatchOptions:
-    values = {"inboxes": [inbox], "stable_seconds": 0.3, "poll_interval": 0.1, **kw}
+    values = {"inboxes": [inbox], "stable_seconds": 0.3, "poll_interval": 0.1, "decode_patience": 1.0, **kw}
     return WatchOptions.from_settings(archive.settings, **values)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,38 @@ def test_a_stable_closed_file_that_does_not_decode_waits_for_patience_then_is_ta
     assert files.ready() == []  # stable and closed, but not a whole PDF yet
     clock.now += 30
     assert [f.path for f in files.ready()] == [str(path)]  # given up waiting: the pipeline will judge it
+
+
+def test_an_undecodable_file_left_untouched_longer_than_patience_is_taken_once_settled(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4 cut short long ago")
+    old = time.time() - 3600
+    os.utime(path, (old, old))  # dropped an hour ago, while nothing watched the folder
+    files = StableFiles([tmp_path], delay=2.0, clock=clock, complete=lambda p: False, patience=30.0)
+    files.rescan()
+    clock.now += 1
+    assert files.ready() == []  # still the settling delay
+    clock.now += 2
+    assert [f.path for f in files.ready()] == [str(path)]  # its patience passed before we looked
+
+
+def test_a_file_seen_growing_waits_the_full_patience_whatever_its_mtime_says(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4 first")
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    files = StableFiles([tmp_path], delay=2.0, clock=clock, complete=lambda p: False, patience=30.0)
+    files.rescan()
+    with path.open("ab") as f:  # a copy tool that keeps the source's mtime while it writes
+        f.write(b" second half")
+    os.utime(path, (old, old))
+    files.rescan()
+    clock.now += 5
+    assert files.ready() == []
+    clock.now += 30
+    assert [f.path for f in files.ready()] == [str(path)]
 
 
 def test_symlinks_and_fifos_in_an_inbox_are_never_taken(tmp_path: Path) -> None:

@@ -66,6 +66,8 @@ def test_watch_once_takes_waiting_files_and_exits(env: dict[str, str], tmp_path:
     (inbox / "SPB-01").mkdir(parents=True)
     make_text_pdf(inbox / "SPB-01" / "a.pdf", ["Счёт на оплату № 5 от 01.03.2026"])
     (inbox / "SPB-01" / "b.pdf").write_bytes(b"")  # empty: quarantined
+    stale = time.time() - 600
+    os.utime(inbox / "SPB-01" / "b.pdf", (stale, stale))  # waiting since long before the run: not mid-write
     result = runner.invoke(app, ["watch", "--inbox", str(inbox), "--once", "--json"], env=env,
                            catch_exceptions=False)
     assert result.exit_code == 10, result.output
