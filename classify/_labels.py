@@ -62,6 +62,19 @@ def words(group: str) -> str:
     return "(?:" + "|".join(found) + ")"
 
 
+MISREAD_FROM = 8  # a word of this many letters or more is still itself with one letter misread
+
+
+def misread_once(pattern: str) -> str:
+    """``pattern`` with each literal word of :data:`MISREAD_FROM` letters or more also matching with any
+    one of its letters read as another («Поставщих», «Пожупатель»): OCR's commonest error in a label,
+    and at that length no other word of a document reads so."""
+    def variants(m: re.Match[str]) -> str:
+        word = m.group()
+        return "(?:" + "|".join(word[:i] + r"[^\W\d_]" + word[i + 1:] for i in range(len(word))) + ")"
+    return re.sub(rf"(?<![\\\[{{])[^\W\d_]{{{MISREAD_FROM},}}", variants, pattern)
+
+
 def either(group: str) -> str:
     """The patterns of ``group``'s labels as one alternation (to test a row for any of them)."""
     return "|".join(f"(?:{label.pattern})" for label in labels(group))

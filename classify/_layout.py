@@ -40,6 +40,21 @@ class Row:
         return " ".join(w.text for w in self.words if w.box[2] > x0 and w.box[0] < x1)
 
 
+COLUMN_GAP = 2.0  # a gap wider than this many line heights between two words of a row parts two columns
+
+
+def starts_column(row: Row, at: int) -> bool:
+    """Whether the word at text offset ``at`` of ``row`` begins the row or a column of it: the row joins text
+    of the same band across the page («документ   Продавец: …» beside a УПД's status box), and a gap wider
+    than :data:`COLUMN_GAP` line heights before the word parts it from the column on its left."""
+    index = max((n for n, s in enumerate(row.starts) if s <= at), default=0)
+    if index == 0:
+        return True
+    word, before = row.words[index].box, row.words[index - 1].box
+    height = max(word[3] - word[1], 1)
+    return word[0] - before[2] > COLUMN_GAP * height
+
+
 def _union(boxes: Sequence[Box]) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 

@@ -12,7 +12,8 @@ import math
 import re
 
 from classify import _lookalikes as lookalikes
-from classify._layout import Row
+from classify._labels import misread_once
+from classify._layout import Row, starts_column
 from classify._title import RULES as TITLE_RULES
 from classify._title import numbered
 from classify.extract import BUYER_ROLES, INN, KPP, Doc, Hit, _first_page_rows
@@ -22,11 +23,12 @@ from classify.types import FieldValue
 # Legal forms, labels and address words are locale data (classify/data/parties.<lang>.json)
 _WORDS = party_words()
 _ORG_FORMS = party_words(("ru",)).pattern("legal_forms")
-_RU_ORG = re.compile(_ORG_FORMS + r"\s+«[^»,]{2,60}(?:»|(?=,))|ИП\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+){1,2}")
+_RU_ORG = re.compile(_ORG_FORMS + r"\s+«[^»,]{2,60}(?:»|(?=,))|(?:ИП|Индивидуальный предприниматель)\s+[А-ЯЁ][а-яё]+"
+                     r"(?:\s+[А-ЯЁ][а-яё]+){1,2}")
 _EN_ORG = re.compile(
     r"\b[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:(?i:" + party_words(("en",)).pattern("legal_forms") +
     r")|JSC|PJSC|BV|SA|Co\.)(?![^\W_])")
-SELLER_LABEL = re.compile(_WORDS.pattern("seller_labels") + r"\s*[:.]\s*")
+SELLER_LABEL = re.compile(misread_once(_WORDS.pattern("seller_labels")) + r"\s*[:.]\s*")
 ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.]\s*")
 _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с)"
                    r"(?![^\W\d_])|\(\d\w?\)\s*$)", re.IGNORECASE)  # "Телесфера" is no phone
@@ -101,7 +103,17 @@ def _cut(text: str) -> str:
 
 def _org_in(text: str) -> re.Match[str] | None:
     fixed = _ZERO_OOO.sub("ООО", text)
-    return _RU_ORG.search(fixed) or _EN_ORG.search(fixed)
+    return _ru_org(fixed) or _EN_ORG.search(fixed)
+
+
+def _ru_org(text: str) -> re.Match[str] | None:
+    """A Russian legal name in ``text``; a full name followed by its short one in brackets («Акционерное
+    общество «Орион» (АО «Орион»)») gives the short one, the name the parties sign with."""
+    m = _RU_ORG.search(text)
+    short = m and re.compile(r"\s*\(\s*(" + _RU_ORG.pattern + r")\s*\)").match(text, m.end())
+    if short:
+        return _RU_ORG.match(text, short.start(1))
+    return m
 
 
 def _field(name: str, value: str, row: Row, start: int, end: int, conf: float) -> FieldValue:
@@ -129,7 +141,7 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
     """The seller's name after its role's label, or a Russian legal name near the top."""
     for row in doc.rows:
         m = SELLER_LABEL.search(row.folded)
-        if not m or m.start() > 5:
+        if not m or (m.start() > 5 and not starts_column(row, m.start())):
             continue
         rest = row.text[m.end():]
         org = _org_in(_cut(rest))
@@ -144,7 +156,7 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
     for row in rows[:8]:
         if re.search(BUYER_ROLES, row.folded):
             break
-        org = _RU_ORG.search(_ZERO_OOO.sub("ООО", row.text))
+        org = _ru_org(_ZERO_OOO.sub("ООО", row.text))
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
     return None
@@ -463,6 +475,22 @@ def customer_name(doc: Doc, doc_type: str) -> FieldValue | None:
 SURE_TEXT = 0.85
 
 
+_POSTCODE_RU = re.compile(r"(?<!\d)\d{6}(?!\d)")
+_HOUSE_RU = re.compile(r"(?i)(?<![^\W\d_])(?:д|дом|вл|зд|стр)\.?\s*\d|,\s*\d+\s*[а-я]?\s*(?:[,/]|$)")
+
+
+def whole_russian_address(value: FieldValue) -> bool:
+    """Whether an address in Cyrillic reads as a Russian address is printed whole: its postcode (six digits)
+    leads it when it has one, and it names the house (д. 12, дом 5, «…, 14»). One read out of order (lines
+    of a till slip's header joined wrongly) or cut short is left out and flagged, not given wrong; an
+    address in Latin script passes as it is."""
+    text = str(value.value)
+    if value.name != "seller_address" or len(re.findall(r"[А-Яа-яЁё]", text)) < len(re.findall(r"[A-Za-z]", text)):
+        return True
+    code = _POSTCODE_RU.search(text)
+    return (code is None or not re.search(r"[^\W\d_]", text[:code.start()])) and bool(_HOUSE_RU.search(text))
+
+
 def reading_confidence(doc: Doc, value: FieldValue) -> float:
     """The mean OCR confidence of the words of ``value`` as they stand on its page."""
     tokens = set(value.value.split())
@@ -593,7 +621,7 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     for found in (name, address, customer):
         if found is None:
             continue
-        if reading_confidence(doc, found) < SURE_TEXT:
+        if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found):
             doc.unsure.append((found.name, found.value))
         else:
             out[found.name] = found

@@ -661,11 +661,19 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     # every digit's look-alikes («$406593093»): the check digits say whether it was one
                     wide = inn_wide_parse(rest)
                     got = wide if wide and valid_inn(wide[0]) else got
+                glued = None if got and valid_inn(got[0]) else _GLUED_INN_KPP.search(rest[:60])
+                if glued and valid_inn(glued.group(1)) and valid_kpp(glued.group(2)):
+                    # «ИНН/КПП 16553250971165543001»: the slash between them read as a 1, or lost
+                    got = glued.group(1), glued.start(1), glued.end(1)
+                else:
+                    glued = None
                 if not got:
                     continue
                 value, s, e = got
                 # with no role printed, the first INN is the seller's (also when its reading failed its check)
                 who = role or ("seller" if not inns_read else "buyer")
+                # a role on the label itself («ИНН/КПП покупателя: …») is whose it is, whatever was read above
+                who = _qualifier_role(row.folded[at:at + s]) or who
                 if columns and 0 < n - columns[0] <= 4 and len(re.findall(INN, line.folded)) >= 2:
                     who = _column_role(columns[1], line, m.start()) or who
                 inns_read += 1
@@ -678,8 +686,8 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 name = f"{who}_inn"
                 if name not in out:
                     out[name] = Hit(value, rest[s:e], row, at + s, at + e, 1.0).field(name)
-                if joint or re.match(r"\s*/\s*\d{9}", rest[e:]):  # "ИНН/КПП 7743232822/774301001"
-                    k = kpp_parse(rest[e:])
+                if joint or glued or re.match(r"\s*/\s*\d{9}", rest[e:]):  # "ИНН/КПП 7743232822/774301001"
+                    k = kpp_parse(rest[e:]) if not glued else (glued.group(2), glued.start(2) - e, glued.end(2) - e)
                     if k and valid_kpp(k[0]) and f"{who}_kpp" not in out:
                         out[f"{who}_kpp"] = Hit(k[0], k[0], row, at + e + k[1], at + e + k[2],
                                                 1.0).field(f"{who}_kpp")
@@ -696,6 +704,25 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     return out
 
 
+# an INN of ten digits and its KPP read as one run of digits: the slash between them read as a look-alike, or lost
+_GLUED_INN_KPP = re.compile(
+    rf"(?<![\d])(\d{{10}})[1{re.escape(letters_for('1'))}]?(\d{{4}}[\dA-Z]{{2}}\d{{3}})(?![\d])")
+
+
+_QUALIFIERS = tuple((who, re.compile(rf"(?<![^\W\d_]){words(f'{who}_of')}(?![^\W\d_])"))
+                    for who in ("seller", "buyer", "other"))
+
+
+def _qualifier_role(label: str) -> str | None:
+    """The role named between an INN's label and its digits («ИНН/КПП продавца:»), if one is."""
+    return next((who for who, pattern in _QUALIFIERS if pattern.search(label)), None)
+
+
+def _role_of(word: str) -> str:
+    """Whose a role word is: "seller", "buyer" or "other" (the OFD's, the bank's)."""
+    return "seller" if re.fullmatch(SELLER_ROLES, word) else "buyer" if re.fullmatch(BUYER_ROLES, word) else "other"
+
+
 def _role_labels(row: Row) -> list[tuple[int, str]]:
     """The party roles printed on a row, each with the left edge of its label."""
     out = []
@@ -703,9 +730,7 @@ def _role_labels(row: Row) -> list[tuple[int, str]]:
         box, _ = row.span(m.start(), m.end())
         if box is None:
             continue
-        word = m.group()
-        who = "seller" if re.fullmatch(SELLER_ROLES, word) else "buyer" if re.fullmatch(BUYER_ROLES, word) else "other"
-        out.append((box[0], who))
+        out.append((box[0], _role_of(m.group())))
     return out
 
 

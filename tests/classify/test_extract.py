@@ -421,3 +421,57 @@ def test_the_currencys_confidence_is_its_marks_not_its_rows() -> None:
                  tuple(replace(w, confidence=0.95 if w.text == "руб." or w.line == 0 else 0.05) for w in p.words))
     got = extract_fields("invoice", [p])["currency"]
     assert got.value == "RUB" and got.confidence >= 0.5
+
+
+def test_an_inn_and_its_kpp_read_as_one_run_of_digits() -> None:
+    """The slash between an INN and its KPP read as a 1 or an l, or lost: the ten digits that pass the
+    check and the nine after them are the party's INN and KPP; a run that makes no valid INN stays out."""
+    for joined in ("54011234571540101001", "5401123457l540101001", "5401123457540101001"):
+        text = f"Счёт-фактура № 12 от 04.03.2026\nПокупатель: ООО «Бета»\nИНН/КПП покупателя: {joined}"
+        got = {k: v.value for k, v in extract_fields("vat_invoice", [text_page(text)]).items()}
+        assert (got.get("buyer_inn"), got.get("buyer_kpp")) == ("5401123457", "540101001"), joined
+    wrong = "Счёт-фактура № 12 от 04.03.2026\nИНН/КПП покупателя: 54011234581540101001"
+    assert "buyer_inn" not in extract_fields("vat_invoice", [text_page(wrong)])
+
+
+def test_the_role_on_an_inns_label_is_whose_it_is() -> None:
+    """«ИНН/КПП покупателя» is the buyer's even when the buyer's own row was misread past knowing and the
+    last role read was the consignor's (the seller's side)."""
+    text = ("Универсальный передаточный документ\nСчёт-фактура № 12 от 04.03.2026\nПродавец: ООО «Альфа»\n"
+            "ИНН/КПП продавца: 7707083893/770701001\nГрузоотправитель и его адрес: он же\n"
+            "Пкпзатль: ООО «Бета»\nИНН/КПП покупателя: 5401123457/540101001")
+    got = {k: v.value for k, v in extract_fields("upd", [text_page(text)]).items()}
+    assert (got["seller_inn"], got["buyer_inn"], got["buyer_kpp"]) == ("7707083893", "5401123457", "540101001")
+
+
+def test_a_sellers_name_in_full_legal_form_after_a_misread_label_in_its_own_column() -> None:
+    """A УПД's status box beside the seller's row joins it into one row; the label read with one letter
+    wrong («Прадавец»); the legal form written out in full."""
+    p = page([(100, 200, "документ"), (700, 200, "Прадавец: Общество с ограниченной ответственностью «Альфа»"),
+              (700, 260, "ИНН/КПП продавца: 7707083893/770701001")])
+    assert extract_fields("upd", [p])["seller_name"].value == "Общество с ограниченной ответственностью «Альфа»"
+    from classify._layout import page_rows, starts_column
+
+    row = page_rows(page([(100, 200, "документ Прадавец: ООО «Альфа»")]))[0]
+    assert not starts_column(row, row.text.index("Прадавец"))  # one run of words: no column begins there
+    assert starts_column(page_rows(p)[0], page_rows(p)[0].text.index("Прадавец"))
+
+
+@pytest.mark.parametrize(("address", "whole"), [
+    ("191025, г. Санкт-Петербург, ул. Садовая, д. 24", True),
+    ("г. Казань, ул. Баумана, 14", True),
+    ("г. Санкт-Петербург, ул. 191025, Садовая, д. 24", False),  # lines joined out of order
+    ("117342, г. Москва, Ленинский пр-т, A", False),  # the house cut off
+    ("12 Jalan Ampang, 50450 Kuala Lumpur", True),  # Latin script: not judged by Russian rules
+])
+def test_a_russian_address_read_out_of_order_or_cut_short_is_no_address(address: str, whole: bool) -> None:
+    from classify._parties import whole_russian_address
+    from classify.types import FieldValue
+
+    assert whole_russian_address(FieldValue("seller_address", address, 0.9)) is whole
+
+
+def test_a_full_legal_name_followed_by_its_short_one_gives_the_short_one() -> None:
+    text = ("Договор поставки № 17 от 04.03.2026\nг. Москва\n"
+            "Акционерное общество «Альфа» (АО «Альфа»), ИНН 7707083893, именуемое в дальнейшем «Поставщик»")
+    assert extract_fields("contract", [text_page(text)])["seller_name"].value == "АО «Альфа»"
