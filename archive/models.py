@@ -614,3 +614,16 @@ class ApprovalStep(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     approval: Mapped[Approval] = relationship(back_populates="steps")
+
+
+class SavedSearch(Base):
+    """A user's named document list: its filters, full text and sort as the list's query string."""
+
+    __tablename__ = "saved_search"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_search_user_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    query: Mapped[str] = mapped_column(Text)  # e.g. "status=needs_review&outlet=MSK-01&sort=-total"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

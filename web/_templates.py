@@ -86,6 +86,7 @@ JS_MESSAGES = Labels({
     "none": N_("none"),
     "filed": N_("{n} original(s) filed in {box}"),
     "box_opened": N_("box {box} opened"),
+    "selected": N_("selected: {n}"),
 })
 
 

@@ -73,6 +73,7 @@ def create_app(archive, *, secret: str | None = None,
     from web.api import router as api_router
     from web.pages import router as page_router
     from web.approvals_page import router as approvals_router
+    from web.documents_page import router as documents_router
     from web.routes_page import router as routes_router
     from web.tasks_page import router as tasks_router
 
@@ -115,6 +116,7 @@ def create_app(archive, *, secret: str | None = None,
     app.add_middleware(SecurityHeadersMiddleware, headers=headers)  # outermost: every response, errors too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api_router)
+    app.include_router(documents_router)  # the document list (before /documents/{id} of the pages)
     app.include_router(page_router)
     app.include_router(tasks_router)  # «Мои задачи» (archive/tasks.py)
     app.include_router(approvals_router)  # согласование (archive/approvals.py)

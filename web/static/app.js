@@ -358,8 +358,54 @@
     });
   }
 
+  // The document list (/documents): j/k move the cursor row, x selects it, Enter opens it, / goes to the
+  // search box; the bulk bar shows the inputs of the chosen action and how many rows are selected.
+  function documentList(table) {
+    const rows = Array.from(table.querySelectorAll("tbody tr[data-id]"));
+    const boxes = rows.map((r) => r.querySelector("input[name=ids]"));
+    const count = document.getElementById("selected-count");
+    const action = document.getElementById("bulk-action");
+    const all = document.getElementById("pick-all");
+    let cursor = -1;
+
+    function counted() {
+      const n = boxes.filter((b) => b.checked).length;
+      if (count) count.textContent = T("selected", { n });
+      rows.forEach((r, i) => r.classList.toggle("picked", boxes[i].checked));
+      if (all) all.checked = n > 0 && n === boxes.length;
+    }
+    function moveTo(i) {
+      if (!rows.length) return;
+      cursor = Math.max(0, Math.min(rows.length - 1, i));
+      rows.forEach((r, j) => r.classList.toggle("cursor", j === cursor));
+      rows[cursor].scrollIntoView({ block: "nearest" });
+    }
+    function showInputs() {
+      if (!action) return;
+      for (const el of document.querySelectorAll("#bulk-bar [class^=for-]")) {
+        el.classList.toggle("hidden", el.className.split(" ")[0] !== "for-" + action.value);
+      }
+    }
+    boxes.forEach((b) => b.addEventListener("change", counted));
+    if (all) all.addEventListener("change", () => { boxes.forEach((b) => { b.checked = all.checked; }); counted(); });
+    if (action) action.addEventListener("change", showInputs);
+    document.addEventListener("keydown", (e) => {
+      const typing = e.target.closest("input, select, textarea") && e.target.type !== "checkbox";
+      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "j") { moveTo(cursor + 1); e.preventDefault(); }
+      else if (e.key === "k") { moveTo(cursor - 1); e.preventDefault(); }
+      else if (e.key === "x" && cursor >= 0) { boxes[cursor].checked = !boxes[cursor].checked; counted(); e.preventDefault(); }
+      else if (e.key === "Enter" && cursor >= 0 && e.target.type !== "checkbox") { window.location.href = rows[cursor].dataset.url; e.preventDefault(); }
+      else if (e.key === "/") { document.querySelector("#list-search input[type=search]").focus(); e.preventDefault(); }
+    });
+    counted();
+    showInputs();
+  }
+
   const root = document.getElementById("viewer");
   if (root) desk(viewer(root));
   const receiving = document.getElementById("receive-form");
   if (receiving) originalsDesk(receiving);
+  const listing = document.getElementById("doclist");
+  if (listing) documentList(listing);
 })();
