@@ -24,7 +24,8 @@ Use::
 - NULLs sort last in both directions, on SQLite and PostgreSQL alike.
 - ``SortKey.value`` reads a key's value from a result row when the column is not an attribute of it (a
   joined table's column: ``SortKey(Outlet.code, value=lambda d: d.outlet.code if d.outlet else None)``);
-  by default the row's attribute named like the column is read.
+  by default the row's attribute named like the column is read. A column of an outer-joined table is NULL
+  where nothing joined, whatever its table says: mark it ``null=True``.
 - Each key should have an index that starts with the list's equality filters followed by the sort
   columns (archive/migrations adds those of the pages); that is what makes every page cost the same.
 """
@@ -63,6 +64,7 @@ class SortKey:
     column: Any  # an ORM attribute or a column expression
     descending: bool = False
     value: Callable[[Any], Any] | None = None  # reads the key from a result row; default: the attribute
+    null: bool | None = None  # may the key be NULL? None: as the column says; True for an outer-joined table's
 
     @property
     def name(self) -> str:
@@ -78,7 +80,8 @@ class SortKey:
     @property
     def nullable(self) -> bool:
         expr = getattr(self.column, "expression", self.column)
-        return bool(getattr(expr, "nullable", True)) and not self.unique
+        null = getattr(expr, "nullable", True) if self.null is None else self.null
+        return bool(null) and not self.unique
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from finarchive.errors import InvalidInputError, NotFoundError
 
 NAME_MAX = 128
 # What a saved search keeps of the list's query string: a cursor names one moment's page, not the search.
-NOT_KEPT = frozenset({"after", "before", "csrf_token"})
+NOT_KEPT = frozenset({"cursor", "csrf_token"})
 
 
 def kept_query(query: str) -> str:

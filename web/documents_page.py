@@ -44,7 +44,7 @@ def _list_page(session, arc, principal: Principal, raw: dict[str, Any]) -> dict[
     sort = str(raw.get("sort") or doclist.DEFAULT_SORT)
     page = doclist.list_documents(session, doclist.ListQuery(
         filters=filters, outlets=principal.outlet_scope, ids=ids, sort=sort, limit=per_page,
-        after=raw.get("after") or None, before=raw.get("before") or None))
+        cursor=raw.get("cursor") or None))
     key, descending = doclist.parse_sort(sort)
     return {"rows": [_row(d) for d in page.documents], "total": page.total, "matched": matched,
             "capped": matched is not None and matched > doclist.FULLTEXT_LIMIT, "sort_key": key,
@@ -76,7 +76,7 @@ def documents_page(request: Request, principal: Caller) -> HTMLResponse:
         saved = [{"id": s.id, "name": s.name, "query": s.query} for s in saved_searches(session, principal.user_id)]
     outcome = request.session.pop(BULK_KEY, None)
     here = kept_query(str(request.url.query))
-    params = {k: v for k, v in raw.items() if k not in ("after", "before") and v}
+    params = {k: v for k, v in raw.items() if k != "cursor" and v}
     return render(request, "documents.html", {
         "user": principal, **listing, "saved": saved, "here": here, "params": params, "columns": COLUMNS,
         "sortable": set(doclist.SORTS), "doc_types": DOC_TYPES, "per_page_choices": PER_PAGE,

@@ -54,11 +54,11 @@ def _expected(arc, key: str, descending: bool) -> list[int]:
 
 
 def _walk(arc, query: ListQuery) -> tuple[list[int], list[list[int]]]:
-    """Every page forward by ``after``; then back from the last page by ``before``."""
+    """Every page forward by its next cursor; then back from the last page by the previous ones."""
     forward, pages, cursor = [], [], None
     with arc.sessions() as s:
         while True:
-            page = list_documents(s, ListQuery(**{**query.__dict__, "after": cursor}))
+            page = list_documents(s, ListQuery(**{**query.__dict__, "cursor": cursor}))
             pages.append([d.id for d in page.documents])
             forward += pages[-1]
             if page.next_cursor is None:
@@ -67,7 +67,7 @@ def _walk(arc, query: ListQuery) -> tuple[list[int], list[list[int]]]:
         back = [pages[-1]]
         cursor = page.prev_cursor
         while cursor is not None:
-            page = list_documents(s, ListQuery(**{**query.__dict__, "before": cursor}))
+            page = list_documents(s, ListQuery(**{**query.__dict__, "cursor": cursor}))
             back.append([d.id for d in page.documents])
             cursor = page.prev_cursor
     assert back[::-1] == pages, "walking back gives the same pages"
@@ -103,7 +103,7 @@ def test_filters_scope_and_ids_narrow_the_list(archive) -> None:
         with pytest.raises(InvalidInputError):
             list_documents(s, ListQuery(sort="sha256"))
         with pytest.raises(InvalidInputError):
-            list_documents(s, ListQuery(after="not-a-cursor"))
+            list_documents(s, ListQuery(cursor="not-a-cursor"))
         with pytest.raises(InvalidInputError):
             listed(filters={"amount_min": "много"})
 
@@ -112,7 +112,7 @@ def test_saved_searches_belong_to_their_user(archive) -> None:
     with archive.transaction() as s:
         anna = add_user(s, "anna", None, "accountant").id
         boris = add_user(s, "boris", None, "manager").id
-        first = save_search(s, anna, " На проверке  ", "status=needs_review&after=abc&sort=-total", actor="anna")
+        first = save_search(s, anna, " На проверке  ", "status=needs_review&cursor=abc&sort=-total", actor="anna")
         save_search(s, anna, "На проверке", "status=needs_review&outlet=MSK-01", actor="anna")  # replaces it
         save_search(s, boris, "Все", "", actor="boris")
     with archive.transaction() as s:

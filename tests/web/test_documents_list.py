@@ -77,7 +77,7 @@ def test_a_thumbnail_is_made_once_from_the_page_image_and_kept(desk: Desk) -> No
 
 def test_saved_searches_are_each_users_own(desk: Desk) -> None:
     anna, _ = login(desk, "anna")
-    asked = {"name": "Ждут проверки", "query": "status=needs_review&sort=-total&after=xyz"}
+    asked = {"name": "Ждут проверки", "query": "status=needs_review&sort=-total&cursor=xyz"}
     r = anna.post("/documents/searches", data=asked, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/documents?sort=-total&status=needs_review"
     page = anna.get(r.headers["location"]).text
