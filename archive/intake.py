@@ -539,6 +539,15 @@ def mail_rules(settings: Settings) -> list[MailRule]:
     return [MailRule.from_config(raw, i) for i, raw in enumerate(settings.get("mail", "rules") or [])]
 
 
+def rule_for(rules: Sequence[MailRule], *, sender: str, recipients: Sequence[str], subject: str,
+             account: str = "") -> MailRule | None:
+    """The rule a message with these headers would meet (the first that matches), or None: what the mail page
+    answers for an administrator checking the rules."""
+    message = MailMessage(account=account, folder="", uidvalidity="", uid="", message_id="", sender=sender,
+                          recipients=tuple(recipients), subject=subject, attachments=())
+    return match_rule(rules, message)
+
+
 MAIL_CHUNK = 25  # messages whose attachments are read before their rules' actions are applied
 
 

@@ -634,3 +634,19 @@ def incomplete_orders(session: Session, settings: Settings | None = None, *, out
                     "suggestions": sum(link.state == LinkState.SUGGESTED for link in order.links)})
         out.append(row)
     return out
+
+
+def suggested_links(session: Session, *, cursor: str | None = None, limit: int = 50) -> tuple[list[dict[str, Any]],
+                                                                                         str | None, str | None]:
+    """Links suggested by score and waiting for a person, best first, a keyset page at a time: each the
+    order's head beside the document's row, and the cursors of the next and previous pages."""
+    from sqlalchemy.orm import selectinload
+
+    from archive.paging import SortKey, keyset_page
+
+    stmt = (select(OrderLink).where(OrderLink.state == LinkState.SUGGESTED)
+            .options(selectinload(OrderLink.order), selectinload(OrderLink.document).selectinload(Document.original)))
+    keys = [SortKey(OrderLink.score, descending=True), SortKey(OrderLink.id, descending=True)]
+    page = keyset_page(session, stmt, keys, cursor=cursor, limit=limit)
+    rows = [{"order": _order_head(link.order), **_doc_row(link)} for link in page.items]
+    return rows, page.next, page.previous

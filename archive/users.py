@@ -303,6 +303,12 @@ def principal_for_token(session: Session, token: str) -> Principal:
     return principal_of(user)
 
 
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    """A user's API tokens, newest first, revoked ones too (what they were called, when last used)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)
+                                .order_by(ApiToken.id.desc())))
+
+
 def revoke_token(session: Session, token_id: int, *, actor: str = "system") -> None:
     row = session.get(ApiToken, token_id)
     if row is None:

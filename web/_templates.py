@@ -54,6 +54,11 @@ ORIGINAL_LABELS = Labels({
     "destroyed": N_("destroyed"),
 })
 
+REGISTER_LABELS = Labels({"sent": N_("sent"), "received": N_("received at head office"), "closed": N_("closed")})
+
+MAIL_ACTION_LABELS = Labels({"seen": N_("marked read"), "flag": N_("flagged"), "move": N_("moved"),
+                             "none": N_("left as it is")})
+
 ROLE_LABELS = Labels({"outlet": N_("outlet"), "accountant": N_("accountant"), "manager": N_("manager"),
                       "admin": N_("administrator")})
 
@@ -120,6 +125,7 @@ def render(request: Request, name: str, context: dict[str, Any], *, status_code:
 _i18n.install(templates.env)
 templates.env.filters.update(snippet=snippet)
 templates.env.globals.update(Permission=Permission, STATUS_LABELS=STATUS_LABELS, DOC_TYPE_LABELS=DOC_TYPE_LABELS,
-                             ORIGINAL_LABELS=ORIGINAL_LABELS, ROLE_LABELS=ROLE_LABELS,
+                             ORIGINAL_LABELS=ORIGINAL_LABELS, ROLE_LABELS=ROLE_LABELS, REGISTER_LABELS=REGISTER_LABELS,
+                             MAIL_ACTION_LABELS=MAIL_ACTION_LABELS,
                              SOURCE_LABELS=SOURCE_LABELS, FIELD_LABELS=FIELD_LABELS, FACET_LABELS=FACET_LABELS,
                              query_with=query_with, csrf_token=csrf_token, csrf_input=csrf_input)

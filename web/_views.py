@@ -185,3 +185,46 @@ def order_data(session: Session, arc, principal: Principal, order_no: str) -> di
                                 if first is not None and (first.thumbnail or first.image) else None)
         row["url"] = f"/documents/{row['document_id']}"
     return view
+
+
+def import_orders_file(arc, principal: Principal, data: bytes, kind: str) -> dict[str, Any]:
+    """Orders from a CRM/ERP export (``kind``: csv, json or jsonl), as `finarchive orders import` reads them:
+    upserted by number, waiting documents linked, those linked reindexed. The API's body and the import
+    page's file both come here."""
+    import tempfile
+    from pathlib import Path
+
+    from archive import orders
+    from archive.indexing import index_documents
+
+    principal.require(Permission.ORDERS_WRITE)
+    with tempfile.TemporaryDirectory(dir=arc.settings.home) as folder:
+        path = Path(folder) / f"orders.{kind}"
+        path.write_bytes(data)
+        rows, errors = orders.read_orders(path, fmt=kind)
+    with arc.transaction() as session:
+        result = orders.import_orders(session, rows, actor=principal.username, settings=arc.settings, errors=errors)
+        linked = [link.document_id for o in rows for link in orders.get_order(session, o.order_no).links]
+    if linked:
+        index_documents(arc, sorted(set(linked)))
+    return result.as_dict()
+
+
+def make_register(arc, principal: Principal, outlet: str | None) -> dict[str, Any]:
+    """Put an outlet's expected originals on a new transfer register: an outlet user makes its own, head
+    office (``ORIGINALS``) any outlet's."""
+    from archive import originals
+    from archive.indexing import index_documents
+    from archive.models import TransferRegister
+
+    principal.require(Permission.ORIGINALS, Permission.ORIGINALS_OWN)
+    chosen = outlet if principal.can(Permission.ORIGINALS) else principal.outlet_code
+    if not chosen:
+        raise InvalidInputError("which outlet's register?")
+    with arc.transaction() as session:
+        register: TransferRegister = originals.create_register(session, arc.blobs, chosen, actor=principal.username)
+        code = register.code
+        ids = list(session.scalars(select(Original.document_id).where(Original.register_id == register.id)))
+    if ids:
+        index_documents(arc, sorted(set(ids)))
+    return {"code": code, "outlet": chosen, "originals": len(ids), "pdf_url": f"/api/originals/registers/{code}/pdf"}

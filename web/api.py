@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -12,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from archive.indexing import index_documents
-from archive.models import Original, TransferRegister
+from archive.models import TransferRegister
 from archive.users import Permission, Principal
 from archive.verification import correct_field, reject_document, review_queue, verify_document
 from archive.views import archive_stats
@@ -220,24 +218,12 @@ ORDER_FORMATS = {"application/json": "json", "application/x-ndjson": "jsonl", "t
 async def import_orders(request: Request, principal: Caller) -> dict[str, Any]:
     """Orders from the CRM/ERP: the request body is CSV (``text/csv``) or JSON (``application/json``),
     as `finarchive orders import` reads them. Orders are upserted by number; waiting documents are linked."""
-    from archive import orders
 
     principal.require(Permission.ORDERS_WRITE)
     kind = ORDER_FORMATS.get(request.headers.get("content-type", "").split(";")[0].strip().lower())
     if kind is None:
         raise InvalidInputError(f"send orders as one of: {', '.join(ORDER_FORMATS)}")
-    body = await request.body()
-    arc = _arc(request)
-    with tempfile.TemporaryDirectory(dir=arc.settings.home) as folder:
-        path = Path(folder) / f"orders.{kind}"
-        path.write_bytes(body)
-        rows, errors = orders.read_orders(path, fmt=kind)
-    with arc.transaction() as session:
-        result = orders.import_orders(session, rows, actor=principal.username, settings=arc.settings, errors=errors)
-        linked = [link.document_id for o in rows for link in orders.get_order(session, o.order_no).links]
-    if linked:
-        index_documents(arc, sorted(set(linked)))
-    return result.as_dict()
+    return _views.import_orders_file(_arc(request), principal, await request.body(), kind)
 
 
 @router.get("/orders/{order_no:path}", tags=["orders"])
@@ -365,19 +351,7 @@ def list_registers(request: Request, principal: Caller) -> list[dict[str, Any]]:
 @router.post("/originals/registers/", tags=["originals"], status_code=201)
 def create_register(request: Request, principal: Caller, body: RegisterRequest) -> dict[str, Any]:
     """Put an outlet's expected originals on a new transfer register (an outlet makes its own)."""
-    from archive import originals
-
-    principal.require(Permission.ORIGINALS, Permission.ORIGINALS_OWN)
-    outlet = body.outlet if principal.can(Permission.ORIGINALS) else principal.outlet_code
-    if not outlet:
-        raise InvalidInputError("which outlet's register?")
-    arc = _arc(request)
-    with arc.transaction() as session:
-        register = originals.create_register(session, arc.blobs, outlet, actor=principal.username)
-        code = register.code
-        ids = [o.document_id for o in session.scalars(select(Original).where(Original.register_id == register.id))]
-    _index_originals(request, ids)
-    return {"code": code, "outlet": outlet, "originals": len(ids), "pdf_url": f"/api/originals/registers/{code}/pdf"}
+    return _views.make_register(_arc(request), principal, body.outlet)
 
 
 @router.get("/originals/registers/{code}/pdf", tags=["originals"], response_class=FileResponse)

@@ -74,6 +74,10 @@ def create_app(archive, *, secret: str | None = None,
     from web.pages import router as page_router
     from web.approvals_page import router as approvals_router
     from web.documents_page import router as documents_router
+    from web.mail_page import router as mail_router
+    from web.orders_page import router as orders_router
+    from web.registers_page import router as registers_router
+    from web.users_page import router as users_router
     from web.routes_page import router as routes_router
     from web.tasks_page import router as tasks_router
 
@@ -117,7 +121,11 @@ def create_app(archive, *, secret: str | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api_router)
     app.include_router(documents_router)  # the document list (before /documents/{id} of the pages)
+    app.include_router(orders_router)  # suggestions, link forms, import (before /orders/{order_no} of the pages)
+    app.include_router(registers_router)  # an outlet's transfer registers
     app.include_router(page_router)
+    app.include_router(users_router)  # the administrator's users and tokens
+    app.include_router(mail_router)  # the [mail] accounts and rules
     app.include_router(tasks_router)  # «Мои задачи» (archive/tasks.py)
     app.include_router(approvals_router)  # согласование (archive/approvals.py)
     app.include_router(routes_router)  # the administrator's [[routes]] (archive/routes.py)
