@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from archive.models import Document
+from archive.models import Document, DocumentStatus
 from search.types import SearchRecord
 
 BATCH = 200
@@ -61,6 +61,28 @@ def index_documents(archive, ids: list[int]) -> None:
     """(Re)index the given documents from the database."""
     with archive.sessions() as session:
         archive.search.index(list(records(session, ids)))
+
+
+def index_documents_soon(archive, ids: list[int], committed: Callable[[], None]) -> None:
+    """Index the given documents without a search commit of their own (an import's documents):
+    searchable within a second, ``committed`` called once the index holds them durably."""
+    with archive.sessions() as session:
+        archive.search.index_soon(list(records(session, ids)), committed)
+
+
+def index_missing(archive, also: Iterable[int] = ()) -> int:
+    """Index the committed documents the search index does not hold (a process killed before its
+    search commit, an index restored older than the database), and ``also`` these; returns how many."""
+    with archive.sessions() as session:
+        wanted = set(session.scalars(select(Document.id).where(Document.status != DocumentStatus.RECEIVED)))
+    missing = sorted((wanted - archive.search.doc_ids()) | (wanted & set(also)))
+
+    def stream() -> Iterator[SearchRecord]:
+        with archive.sessions() as session:
+            for start in range(0, len(missing), BATCH):
+                yield from records(session, missing[start:start + BATCH])
+
+    return archive.search.index(stream()) if missing else 0
 
 
 def reindex(archive) -> int:

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive._failpoints import failpoint
 from archive.blobs import sha256_file
-from archive.indexing import index_documents, reindex
+from archive.indexing import index_documents, index_documents_soon, index_missing, reindex
 from archive.orders import auto_link
 from archive.originals import expect_original
 from archive.reconcile import link_copies
@@ -360,6 +360,7 @@ class Pipeline:
                 finally:
                     if own_executor:
                         executor.close()
+                    self._flush_index()
         finally:
             stages.flush("run")
         summary.seconds = time.monotonic() - started
@@ -430,20 +431,33 @@ class Pipeline:
         (folder / str(document_id)).touch()
 
     def _index(self, document_id: int) -> None:
-        """Index a committed document; a failure leaves its mark, for :meth:`recover_index` to redo."""
+        """Index a committed document, searchable within a second; its mark goes once the search index
+        has committed it (one search commit a second for a whole batch). A failure, or a kill before that
+        commit, leaves the mark for :meth:`recover_index` to redo."""
+        mark = self._index_pending_dir / str(document_id)
         try:
-            index_documents(self.archive, [document_id])
+            index_documents_soon(self.archive, [document_id], lambda: mark.unlink(missing_ok=True))
         except Exception as exc:  # the commit stands; the next start-up indexes it
             if is_disk_full(exc):
                 raise disk_full(exc) from exc
             log.warning("document %s committed but not indexed (%s); indexed at the next start", document_id, exc)
+
+    def _flush_index(self) -> None:
+        """The end of a run: what the search index holds back is committed before the run returns."""
+        if not self.index or "search" not in self.archive.__dict__:  # no document given to the index
             return
-        (self._index_pending_dir / str(document_id)).unlink(missing_ok=True)
+        try:
+            self.archive.search.flush()
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise disk_full(exc) from exc
+            log.warning("the last documents are committed but not indexed (%s); indexed at the next start", exc)
 
     def recover_index(self) -> int:
-        """Index the committed documents a kill between commit and indexing left out of the search index
-        (marked in ``index-pending/``), or rebuild the index when it holds fewer documents than the
-        database. Returns how many documents were indexed."""
+        """Index the committed documents a kill between commit and search commit left out of the search
+        index (marked in ``index-pending/``) and any other the index lacks when it holds fewer documents
+        than the database (found by comparing ids); an empty or unreadable index is rebuilt. Returns how
+        many documents were indexed."""
         if not self.index:
             return 0
         try:
@@ -463,21 +477,21 @@ class Pipeline:
             indexed = -1
         folder = self._index_pending_dir
         marks = sorted(folder.iterdir()) if folder.is_dir() else []
-        if indexed < committed:
+        marked = [int(m.name) for m in marks if m.name.isdigit()]
+        if indexed < 0 or indexed == 0 < committed:  # an empty or unreadable index: rebuilt whole
             count = reindex(self.archive)
-            self._clear_committed_checkpoints([int(m.name) for m in marks if m.name.isdigit()])
-            for mark in marks:
-                mark.unlink(missing_ok=True)
+        elif indexed < committed:  # some documents missing (a kill before a search commit): those only
+            count = index_missing(self.archive, also=marked)
+        else:
+            if marked:
+                index_documents(self.archive, marked)
+            count = len(marked)
+        if count:
             self.progress("reindexed", {"documents": count})
-            return count
-        ids = [int(m.name) for m in marks if m.name.isdigit()]
-        if ids:
-            index_documents(self.archive, ids)
-            self.progress("reindexed", {"documents": len(ids)})
-            self._clear_committed_checkpoints(ids)
+        self._clear_committed_checkpoints(marked)
         for mark in marks:
             mark.unlink(missing_ok=True)
-        return len(ids)
+        return count
 
     def _clear_committed_checkpoints(self, ids: list[int]) -> None:
         """Page checkpoints of documents a kill caught after their commit: read and stored, not needed."""

@@ -27,6 +27,20 @@ class SearchBackend(abc.ABC):
     def index(self, records: Iterable[SearchRecord]) -> int:
         """Add or replace these records; returns how many were written."""
 
+    def index_soon(self, records: Iterable[SearchRecord], committed: Callable[[], None] | None = None) -> None:
+        """Add or replace these records without waiting for a commit of their own: they are searchable
+        within a second, and ``committed`` is called once they are durable. An import gives each document
+        here, so a batch costs the index one commit a second, not one a document; a process that dies
+        first loses them from the index only (the caller keeps its mark until ``committed``).
+
+        Engines whose commit is cheap (a SQL transaction) index at once."""
+        self.index(records)
+        if committed is not None:
+            committed()
+
+    def flush(self) -> None:  # noqa: B027  # a hook: engines that index at once have nothing to flush
+        """Commit what :meth:`index_soon` holds, now (the end of an import, ``close``)."""
+
     @abc.abstractmethod
     def delete(self, doc_ids: Iterable[int]) -> None:
         """Remove these documents (unknown ids are ignored)."""

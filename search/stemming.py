@@ -107,9 +107,21 @@ def piece_tokens(piece: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=500_000)
-def _piece_terms(piece: str) -> str:
-    return " ".join(term for _, _, term in piece_tokens(piece))
+class _PieceTerms(dict[str, str]):
+    """Piece → its terms, space-separated, learnt on first sight: a plain dict look-up (the C slot, no
+    Python call) per piece of a text, which is most of what indexing a document costs in Python. Holds at
+    most ``LIMIT`` pieces and starts afresh past it (the numbers of a million documents do not pile up)."""
+
+    LIMIT = 500_000
+
+    def __missing__(self, piece: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        terms = self[piece] = " ".join(term for _, _, term in piece_tokens.__wrapped__(piece))
+        return terms
+
+
+_piece_terms = _PieceTerms()
 
 
 _PIECE = re.compile(r"\S+")
@@ -131,8 +143,9 @@ def terms(text: str) -> list[str]:
 
 
 def stemmed_text(text: str) -> str:
-    """``text`` as the space-separated terms the full-text index is fed."""
-    return " ".join(filter(None, map(_piece_terms, text.split())))
+    """``text`` as the space-separated terms the full-text index is fed (a piece without a term leaves
+    two spaces, which both engines' whitespace splitting ignores)."""
+    return " ".join(map(_piece_terms.__getitem__, text.split()))
 
 
 def prefix_term(prefix: str) -> str:

@@ -137,3 +137,32 @@ def test_an_interrupted_import_is_finished_by_resume_without_duplicates(sqlite_a
         doc = s.scalars(select(Document)).one()
         assert doc.status != DocumentStatus.RECEIVED and doc.filename == "waybill.png"
         assert s.scalar(select(func.count(Page.id))) == 1
+
+
+def test_an_import_leaves_every_document_indexed_and_no_mark(sqlite_archive, tmp_path: Path) -> None:
+    from archive.pipeline import INDEX_PENDING
+
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for n in range(1, 4):
+        make_text_pdf(folder / f"invoice-{n}.pdf", [f"СЧЁТ НА ОПЛАТУ № {n} от 02.03.2026", "Итого: 100,00 руб."])
+    summary = Pipeline(sqlite_archive, SerialExecutor()).import_paths([folder])
+    assert summary.archived == 3
+    assert not list((Path(sqlite_archive.settings.home) / INDEX_PENDING).glob("*"))  # each search commit seen
+    assert run_search(sqlite_archive, "счета").total == 3
+
+
+def test_the_start_up_check_indexes_only_the_documents_missing_from_the_index(sqlite_archive, tmp_path: Path) -> None:
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for n in range(1, 4):
+        make_text_pdf(folder / f"invoice-{n}.pdf", [f"СЧЁТ НА ОПЛАТУ № {n} от 02.03.2026", "Итого: 100,00 руб."])
+    pipeline = Pipeline(sqlite_archive, SerialExecutor())
+    pipeline.import_paths([folder])
+    with sqlite_archive.sessions() as s:
+        lost = s.scalars(select(Document.id).where(Document.filename == "invoice-2.pdf")).one()
+    sqlite_archive.search.delete([lost])  # as a process killed between its database and search commits
+    assert run_search(sqlite_archive, "счета").total == 2
+
+    assert pipeline.recover_index() == 1  # that one, not a rebuild of all three
+    assert run_search(sqlite_archive, "счета").total == 3

@@ -244,3 +244,13 @@ def test_pages_are_the_same_with_and_without_facets(empty_backend: SearchBackend
             assert [h.doc_id for h in plain.hits] == [h.doc_id for h in faceted.hits]
             assert plain.total == faceted.total
     assert [h.doc_id for h in find(empty_backend, limit=20).hits][-4:] == [20, 15, 10, 5]  # undated last
+
+
+def test_index_soon_makes_records_durable_by_flush_and_says_so(empty_backend: SearchBackend) -> None:
+    committed: list[str] = []
+    empty_backend.index_soon([record(1, text="акт сверки взаиморасчётов")], lambda: committed.append("first"))
+    empty_backend.index_soon([record(1, text="акт сверки исправленный")], lambda: committed.append("second"))
+    empty_backend.flush()
+    assert committed == ["first", "second"]
+    assert ids(find(empty_backend, "исправленный")) == {1}
+    assert empty_backend.count() == 1

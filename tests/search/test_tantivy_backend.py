@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from search import SearchBackend, SearchQuery, make_backend
@@ -71,3 +74,66 @@ def test_a_stream_of_records_is_one_commit(tmp_path: Path) -> None:
     assert backend.index(record(i, text=f"счёт на оплату {i}") for i in range(1, 1001)) == 1000
     assert backend.search(SearchQuery(text="счета", limit=5)).total == 1000
     assert backend.search(SearchQuery(text="1000")).hits[0].doc_id == 1000
+
+
+def _eventually(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
+    """Polls ``condition`` (what a background commit does is awaited, never timed)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_documents_given_to_index_soon_are_committed_together_by_flush(tmp_path: Path) -> None:
+    importer = TantivyBackend(tmp_path / "index")
+    web = TantivyBackend(tmp_path / "index")  # the web app's opening, beside the import
+    committed: list[int] = []
+    for i in range(1, 4):
+        importer.index_soon([record(i, text=f"акт сверки {i}")], functools.partial(committed.append, i))
+    importer.flush()
+    assert committed == [1, 2, 3]
+    assert found(web, "акта") == {1, 2, 3}
+    importer.flush()  # nothing waits: nothing is called twice
+    assert committed == [1, 2, 3]
+    importer.close()
+    web.close()
+
+
+def test_a_document_given_to_index_soon_is_committed_without_a_flush(tmp_path: Path) -> None:
+    importer = TantivyBackend(tmp_path / "index")
+    web = TantivyBackend(tmp_path / "index")
+    committed = threading.Event()
+    importer.index_soon([record(1, text="свежая товарная накладная")], committed.set)
+    assert committed.wait(30)  # the background commit, within COMMIT_DELAY_SECONDS when the machine is idle
+    assert _eventually(lambda: found(web, "свежей") == {1})
+    importer.close()
+    web.close()
+
+
+def test_index_writes_what_index_soon_holds_first_so_the_newer_record_wins(tmp_path: Path) -> None:
+    backend = TantivyBackend(tmp_path / "index")
+    backend.index_soon([record(1, text="старый текст накладной")])
+    backend.index([record(1, text="исправленный текст накладной")])
+    backend.flush()
+    assert found(backend, "исправленный") == {1}
+    assert found(backend, "старый") == set()
+    assert backend.count() == 1
+    backend.close()
+
+
+def test_close_commits_what_waits(tmp_path: Path) -> None:
+    with TantivyBackend(tmp_path / "index") as backend:
+        backend.index_soon([record(7, text="счёт на оплату")])
+    with TantivyBackend(tmp_path / "index") as again:
+        assert found(again, "счета") == {7}
+
+
+def test_a_reindex_into_an_empty_index_still_replaces_a_repeated_id(tmp_path: Path) -> None:
+    backend = TantivyBackend(tmp_path / "index")
+    assert backend.index(iter([record(1, text="первый"), record(2, text="второй"), record(1, text="третий")])) == 3
+    assert backend.count() == 2
+    assert found(backend, "третий") == {1}
+    assert found(backend, "первый") == set()
+    backend.close()
