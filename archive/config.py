@@ -106,6 +106,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "order_grace_days": 7,  # an order still incomplete this many days after its date raises order_incomplete
         "sweep_minutes": 15,  # how often `serve` runs the sweep (reminders, escalations, retries)
     },
+    # counterparty dossiers (archive/dossiers.py); [[dossiers]] kinds are top-level tables of their own
+    "counterparties": {
+        "own_inns": [],  # the company's own INNs (the buyer on every supplier's waybill): never a counterparty
+        "grace_days": 7,  # a dossier still lacking items this long after its first document raises dossier_incomplete
+    },
+    # the signed, read-only order view a CRM embeds in its order card (archive/embed.py)
+    "embed": {
+        "ttl_hours": 72,  # a minted link is valid this long by default
+        "max_hours": 2160,  # and at most this long (90 days)
+        "frame_ancestors": [],  # the CRM's origins allowed to frame it, e.g. ["https://crm.example.ru"]; none: 'none'
+    },
     "groups": {},  # name = ["anna", "boris"]: a route's `group`; a role name (accountant, ...) is a group too
     # [[routes]] rules are top-level tables of their own (archive/routes.py, docs/configuration.md#routes)
     "orders": {
@@ -415,6 +426,22 @@ base_url = ""                # the desk's address for links in e-mails, e.g. "ht
 remind_hours = 24            # remind a task's assignee this long before its deadline
 order_grace_days = 7         # an order still incomplete this long after its date raises order_incomplete
 sweep_minutes = 15           # serve runs reminders, escalations and retries this often (cron: tasks remind)
+
+[counterparties]
+own_inns = []                # the company's own INNs: the buyer on suppliers' documents, never a counterparty
+grace_days = 7               # a dossier lacking items this long after its first document raises dossier_incomplete
+
+# Dossier kinds (default: archive/data/dossiers.toml — a supplier needs a contract and a bank details card,
+# a customer a contract). Tables here replace them. See docs/configuration.md#dossiers.
+# [[dossiers]]
+# kind = "supplier"
+# role = "seller"            # seller, buyer or any; or counterparty_inn = [...] for named counterparties
+# requires = ["contract", "bank_details"]
+
+[embed]
+ttl_hours = 72               # the CRM's signed order-view links are valid this long by default...
+max_hours = 2160             # ...and at most this long
+frame_ancestors = []         # origins allowed to frame the view, e.g. ["https://crm.example.ru"]
 
 [groups]
 # msk_accounting = ["anna", "boris"]   # a route's group; a role (accountant, manager, admin, outlet) is one too

@@ -627,3 +627,20 @@ class SavedSearch(Base):
     name: Mapped[str] = mapped_column(String(128))
     query: Mapped[str] = mapped_column(Text)  # e.g. "status=needs_review&outlet=MSK-01&sort=-total"
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CounterpartyDocument(Base):
+    """A document filed into a counterparty's dossier by hand (досье контрагента): one its fields do not tie
+    to the counterparty's INN (a card of bank details is ``other`` and has none), with the dossier item it is."""
+
+    __tablename__ = "counterparty_document"
+    __table_args__ = (UniqueConstraint("inn", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inn: Mapped[str] = mapped_column(String(12), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str | None] = mapped_column(String(64))  # a dossier item (bank_details) or None: by its doc type
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+
+    document: Mapped[Document] = relationship()

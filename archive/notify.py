@@ -59,6 +59,9 @@ EVENT_LABELS = {
     "original_overdue": "Оригинал не сдан в срок / Original overdue",
     "zreport_missing": "Нет Z-отчёта / Z-report missing",
     "order_incomplete": "В заказе не хватает документов / Order incomplete",
+    "document_linked": "Документ привязан к заказу / Document linked to order",
+    "order_complete": "Документы заказа собраны / Order complete",
+    "dossier_incomplete": "В досье контрагента не хватает документов / Counterparty dossier incomplete",
 }
 
 TASK_LABELS = {

@@ -246,9 +246,18 @@ def _link_of(session: Session, order: Order, document: Document) -> OrderLink | 
 
 
 def _audit_link(session: Session, link: OrderLink, action: str, actor: str, old: str | None = None) -> None:
+    """Audit a link's change; one that became confirmed is also the route event ``document_linked`` (and
+    ``order_complete`` when it completes the order): the CRM's webhooks."""
+    from archive.routes import link_confirmed
+
     audit.record(session, actor=actor, action=action, object_type="order_link", object_id=link.id,
                  document_id=link.document_id, field="state", old=old, new=link.state,
                  order_no=link.order.order_no, method=link.method, score=link.score)
+    if link.state == LinkState.CONFIRMED and old != LinkState.CONFIRMED:
+        from archive.routes import settings_of
+
+        was = completeness(link.order, settings_of(session), leave_out=link)
+        link_confirmed(session, link, actor=actor, was_complete=was.complete and bool(was.alternatives))
 
 
 def _add_link(session: Session, order: Order, document: Document, *, method: LinkMethod, state: LinkState,
@@ -553,10 +562,11 @@ class Completeness:
     alternatives: tuple[tuple[str, ...], ...]
 
 
-def completeness(order: Order, settings: Settings | None = None) -> Completeness:
-    """Which doc types the order has (confirmed links only) and what the nearest complete set still lacks."""
+def completeness(order: Order, settings: Settings | None = None, *, leave_out: OrderLink | None = None) -> Completeness:
+    """Which doc types the order has (confirmed links only, less ``leave_out``: as it was before that link)
+    and what the nearest complete set still lacks."""
     present = sorted({link.document.doc_type for link in order.links
-                      if link.state == LinkState.CONFIRMED and link.document.doc_type})
+                      if link.state == LinkState.CONFIRMED and link.document.doc_type and link is not leave_out})
     kind = order.kind or str(_opt(settings, "default_kind"))
     alternatives = tuple(tuple(alt) for alt in _kinds(settings).get(kind, []))
     if not alternatives:

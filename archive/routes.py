@@ -10,8 +10,10 @@ Every action is audited (``task.created``, ``notification.queued``) and every ev
 
 Events (:data:`EVENTS`) are raised by the places where they happen: the pipeline's commit
 (``archived``, ``needs_review``), the verification desk (``verified``, ``rejected``), and the scheduled
-sweep :func:`sweep` (``original_overdue``, ``order_incomplete``, and ``zreport_missing`` through
-:func:`emit_zreport_missing`, which Z-report continuity calls). Nothing here sends anything: e-mails and
+sweep :func:`sweep` (``original_overdue``, ``order_incomplete``, ``dossier_incomplete``, and ``zreport_missing``
+through :func:`emit_zreport_missing`, which Z-report continuity calls), and the order links
+(``document_linked``, ``order_complete``: :func:`link_confirmed`, which archive/orders.py calls) — the CRM's
+webhooks. Nothing here sends anything: e-mails and
 webhook calls are queued in the same transaction and sent after it commits (archive/notify.py).
 """
 
@@ -37,7 +39,19 @@ from sqlalchemy.orm import Session
 from archive import audit, notify, tasks
 from archive.approvals import load_approvals, start_approval
 from archive.config import CONFIG_NAME, Settings
-from archive.models import Document, DocumentStatus, Order, Original, OriginalState, RouteEvent, utcnow
+from archive.dossiers import load_dossier_kinds
+from archive.models import (
+    Document,
+    DocumentStatus,
+    Order,
+    OrderLink,
+    Original,
+    OriginalState,
+    RouteEvent,
+    Task,
+    TaskState,
+    utcnow,
+)
 from finarchive.errors import ConfigurationError, NotFoundError
 
 if TYPE_CHECKING:
@@ -55,6 +69,7 @@ __all__ = [
     "document_event",
     "emit",
     "emit_zreport_missing",
+    "link_confirmed",
     "load_routes",
     "matching_routes",
     "original_moved",
@@ -75,6 +90,10 @@ EVENTS: dict[str, str] = {
     "original_overdue": "a paper original past its due date, still owed by the outlet",
     "zreport_missing": "a Z-report missing from a cash register's sequence",
     "order_incomplete": "an order still missing documents [workflow] order_grace_days after its date",
+    "document_linked": "a document linked to an order (confirmed: by its number, a barcode, by hand)",
+    "order_complete": "an order that has every document its kind requires (once for each complete set)",
+    "dossier_incomplete": "a counterparty's dossier lacking items [counterparties] grace_days after its first "
+                          "document",
 }
 
 DOC_TYPES = ("z_report", "sales_report", "waybill", "upd", "vat_invoice", "invoice", "act", "contract",
@@ -366,6 +385,7 @@ def load_routes(settings: Settings) -> list[Route]:
     groups = _groups(settings)
     notify.check_settings(settings)
     approvals = load_approvals(settings)
+    load_dossier_kinds(settings)  # the [[dossiers]] kinds a dossier_incomplete subject is measured against
     out: list[Route] = []
     for n, table in enumerate(raw):
         line = headers[n] if n < len(headers) else 0
@@ -497,15 +517,45 @@ def _subject_of_original(original: Original) -> Subject:
                                data=data)
 
 
-def _subject_of_order(order: Order, missing: list[str]) -> Subject:
+def _order_data(order: Order, settings: Settings | None) -> dict[str, Any]:
+    """How a webhook names an order: its head, and a signed link to its embedded view (archive/embed.py)."""
+    from archive import embed
+
+    data: dict[str, Any] = {
+        "order_no": order.order_no, "date": order.order_date.isoformat() if order.order_date else None,
+        "customer_name": order.customer_name, "customer_inn": order.customer_inn,
+        "amount": f"{order.amount}" if order.amount is not None else None,
+        "outlet": order.outlet.code if order.outlet else None}
+    if settings is not None:
+        link = embed.mint(settings, order.order_no)
+        data.update(embed_url=link.url, embed_expires_at=link.as_dict()["expires_at"])
+    return data
+
+
+def _subject_of_order(order: Order, missing: list[str], settings: Settings | None = None) -> Subject:
     outlet = order.outlet.code if order.outlet else None
-    data = {"order_no": order.order_no, "date": order.order_date.isoformat() if order.order_date else None,
-            "customer_name": order.customer_name, "customer_inn": order.customer_inn,
-            "amount": f"{order.amount}" if order.amount is not None else None, "outlet": outlet,
-            "missing": missing}
+    data = {**_order_data(order, settings), "missing": missing}
     return Subject(key=f"order:{order.id}", title=f"заказ {order.order_no}", order_id=order.id, outlet=outlet,
                    amount=order.amount, inns=frozenset({order.customer_inn} if order.customer_inn else ()),
                    path=f"/orders/{order.order_no}", data=data)
+
+
+def _subject_of_link(link: OrderLink, settings: Settings | None) -> Subject:
+    """A document linked to an order: the document, with its order and how the link was made."""
+    base = subject_of_document(link.document)
+    order = link.order
+    data = {**base.data, "order": _order_data(order, settings),
+            "link": {"method": link.method, "state": link.state, "score": link.score, "by": link.created_by}}
+    return dataclasses.replace(base, title=f"{base.title} → заказ {order.order_no}", order_id=order.id,
+                               inns=base.inns | ({order.customer_inn} if order.customer_inn else set()), data=data)
+
+
+def _subject_of_counterparty(inn: str, name: str | None, state: dict[str, Any]) -> Subject:
+    missing = state["missing"]
+    title = f"досье {name or ''} ИНН {inn}".replace("  ", " ") + f": нет {', '.join(missing)}"
+    return Subject(key=f"counterparty:{inn}", title=title, inns=frozenset({inn}), path=f"/counterparties/{inn}",
+                   data={"inn": inn, "name": name, "missing": missing,
+                         "kinds": [k["kind"] for k in state["kinds"]]})
 
 
 # -- raising an event ---------------------------------------------------------------------------------
@@ -576,6 +626,28 @@ def original_moved(session: Session, original: Original, state: OriginalState, *
         tasks.close_for(session, f"original:{original.id}", tasks.ORIGINAL_RECEIVED, actor=actor)
 
 
+def link_confirmed(session: Session, link: OrderLink, *, actor: str, was_complete: bool) -> None:
+    """archive/orders.py's call when a link becomes confirmed (by number, barcode, by hand, a suggestion
+    confirmed): ``document_linked``; and ``order_complete`` when this link made the order complete."""
+    settings = settings_of(session)
+    session.flush()
+    emit(session, "document_linked", _subject_of_link(link, settings), actor=actor, settings=settings)
+    if not was_complete:
+        order_completed(session, link.order, actor=actor, settings=settings)
+
+
+def order_completed(session: Session, order: Order, *, actor: str, settings: Settings | None) -> RouteEvent | None:
+    """``order_complete`` if the order has every document of an alternative of its kind (a kind that
+    requires nothing never completes); also closes the order's ``order_incomplete`` tasks."""
+    from archive.orders import completeness
+
+    session.expire(order, ["links"])
+    state = completeness(order, settings)
+    if not (state.complete and state.alternatives):
+        return None
+    return emit(session, "order_complete", _subject_of_order(order, [], settings), actor=actor, settings=settings)
+
+
 ZREPORT_SUBJECT = "zreport:{outlet}:{register}:{missing}"
 
 
@@ -606,6 +678,8 @@ class SweepReport:
     missing_zreports: int = 0
     incomplete_orders: int = 0
     orders_completed: int = 0
+    incomplete_dossiers: int = 0
+    dossiers_completed: int = 0
     reminded: int = 0
     escalated: int = 0
     sent: int = 0
@@ -635,10 +709,14 @@ def _sweep_orders(session: Session, settings: Settings, today: dt.date, actor: s
         state = completeness(order, settings)
         if state.complete:
             completed += tasks.close_for(session, f"order:{order.id}", tasks.ORDER_COMPLETE, actor=actor)
+            told = select(RouteEvent.id).where(RouteEvent.event == "order_complete",
+                                               RouteEvent.subject == f"order:{order.id}").limit(1)
+            if state.alternatives and session.scalar(told) is None:  # complete another way (a corrected type)
+                order_completed(session, order, actor=actor, settings=settings)
             continue
         if order.order_date is None or order.order_date + grace > today:
             continue
-        subject = _subject_of_order(order, list(state.missing))
+        subject = _subject_of_order(order, list(state.missing), settings)
         if emit(session, "order_incomplete", subject, actor=actor, settings=settings,
                 key=f"order_incomplete:{order.id}") is not None:
             raised += 1
@@ -648,7 +726,6 @@ def _sweep_orders(session: Session, settings: Settings, today: dt.date, actor: s
 def _sweep_zreports(session: Session, settings: Settings, actor: str) -> int:
     """Each shift a register's Z-reports show missing (a sure gap: no misread report may fill it) raises
     ``zreport_missing`` once; the open tasks of gaps filled since are closed."""
-    from archive.models import Task, TaskState
     from archive.zreports import owed_zreports
 
     raised = 0
@@ -671,9 +748,38 @@ def _sweep_zreports(session: Session, settings: Settings, actor: str) -> int:
     return raised
 
 
+def _sweep_dossiers(session: Session, settings: Settings, today: dt.date, actor: str) -> tuple[int, int]:
+    """Each counterparty whose dossier lacks items ``[counterparties] grace_days`` after its first document
+    raises ``dossier_incomplete`` once for that set of missing items; the open tasks of dossiers complete
+    since are done."""
+    from archive import dossiers
+
+    grace = dt.timedelta(days=float(settings.get("counterparties", "grace_days") or 0))
+    raised = completed = 0
+    waiting = {t.subject for t in session.scalars(select(Task).where(Task.state == TaskState.OPEN,
+                                                                      Task.subject.like("counterparty:%")))}
+    for inn in dossiers.counterparties(session, settings):
+        state = dossiers.dossier_completeness(session, settings, inn)
+        if not state["kinds"]:
+            continue
+        if state["complete"]:
+            if f"counterparty:{inn}" in waiting:
+                completed += tasks.close_for(session, f"counterparty:{inn}", tasks.DOSSIER_COMPLETE, actor=actor)
+            continue
+        first = session.scalar(select(Document.created_at).where(
+            (Document.seller_inn == inn) | (Document.buyer_inn == inn)).order_by(Document.created_at).limit(1))
+        if first is not None and first.date() + grace > today:
+            continue
+        subject = _subject_of_counterparty(inn, dossiers.counterparty_name(session, inn), state)
+        if emit(session, "dossier_incomplete", subject, actor=actor, settings=settings,
+                key=f"dossier_incomplete:{inn}:{','.join(state['missing'])}") is not None:
+            raised += 1
+    return raised, completed
+
+
 def sweep(archive: Archive, *, actor: str = "scheduler", now: dt.datetime | None = None,
           deliver: bool = True) -> SweepReport:
-    """What a clock decides: overdue originals, missing Z-reports and incomplete orders raised (once each),
+    """What a clock decides: overdue originals, missing Z-reports, incomplete orders and dossiers raised (once each),
     reminders before deadlines, escalations after them, and the notifications due sent.
     ``finarchive tasks remind`` (cron) and the :class:`Scheduler` of ``serve`` run it."""
     when = now or utcnow()
@@ -685,6 +791,9 @@ def sweep(archive: Archive, *, actor: str = "scheduler", now: dt.datetime | None
         report.missing_zreports = _sweep_zreports(session, settings, actor)
     with archive.transaction() as session:
         report.incomplete_orders, report.orders_completed = _sweep_orders(session, settings, when.date(), actor)
+    with archive.transaction() as session:
+        report.incomplete_dossiers, report.dossiers_completed = _sweep_dossiers(session, settings, when.date(),
+                                                                                actor)
     with archive.transaction() as session:
         report.reminded, report.escalated = tasks.remind(session, settings, actor=actor, now=when)
     if deliver:

@@ -38,6 +38,7 @@ ORIGINAL_RECEIVED = "original_received"
 ORDER_COMPLETE = "order_complete"
 ZREPORT_RECEIVED = "zreport_received"
 APPROVAL_DECIDED = "approval_decided"
+DOSSIER_COMPLETE = "dossier_complete"
 
 # A task made on an event is done when its subject sees one of these (else it is closed by hand).
 CLOSES_ON: dict[str, tuple[str, ...]] = {
@@ -48,6 +49,9 @@ CLOSES_ON: dict[str, tuple[str, ...]] = {
     "original_overdue": (ORIGINAL_RECEIVED,),
     "zreport_missing": (ZREPORT_RECEIVED,),
     "order_incomplete": (ORDER_COMPLETE,),
+    "document_linked": (),
+    "order_complete": (),
+    "dossier_incomplete": (DOSSIER_COMPLETE,),
     "approval": (APPROVAL_DECIDED,),  # a step of an approval route (archive/approvals.py)
 }
 

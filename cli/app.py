@@ -400,11 +400,14 @@ def check(
 
 def _register_subcommands() -> None:
     """Sub-apps and the command modules: a new module has a ``register(app)`` and is added here."""
+    from cli.dossier_cmds import counterparty_app
     from cli.orders import orders_app
     from cli.originals import originals_app
     from cli import admin_cmds, capture_cmds, retention, tasks_cmds, verify_cmds, web_cmds, zreports
 
     app.add_typer(orders_app, name="orders", help="Sales orders from the CRM/ERP, their documents and gaps.")
+    app.add_typer(counterparty_app, name="counterparty", help="Counterparty dossiers by INN: documents, orders, "
+                  "originals owed and what the dossier lacks.")
     app.add_typer(originals_app, name="originals", help="Paper originals: registers, receiving, boxes, retention.")
     capture_cmds.register(app)
     admin_cmds.register(app)

@@ -161,3 +161,29 @@ _link_command("link", "link_document", "Link a document to an order by hand.")
 _link_command("confirm", "confirm_link", "Confirm a suggested link.")
 _link_command("unlink", "unlink_document",
               "Unlink a document (or reject a suggestion); automatic linking will not make it again.")
+
+
+@orders_app.command("embed-url")
+def embed_url(
+    order_no: Annotated[str, typer.Argument(help="Order number.")],
+    hours: Annotated[float | None, typer.Option(help="Valid this many hours (default: [embed] ttl_hours).",
+                                                show_default=False)] = None,
+    actor: Actor = None,
+    as_json: AsJson = False,
+) -> None:
+    """A signed, expiring link to the order's read-only view for the CRM's order card (no login).
+
+    The URL starts with [notify] base_url when it is set; the CRM's origin must be in [embed] frame_ancestors
+    for the view to show in its frame.
+    """
+    from archive import embed
+    from archive.orders import get_order
+
+    with open_archive() as arc, arc.transaction() as session:
+        order = get_order(session, order_no)
+        link = embed.mint(arc.settings, order.order_no, hours=hours)
+        embed.audit_minted(session, link, actor=who(actor))
+    if as_json:
+        print_json(link.as_dict())
+    else:
+        console.print(link.url, highlight=False, soft_wrap=True)

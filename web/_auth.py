@@ -4,30 +4,20 @@ API token (machines); the client's address (``X-Forwarded-For`` only from ``[web
 from __future__ import annotations
 
 import ipaddress
-import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
 from fastapi import Request
 
+from archive.embed import server_secret
 from archive.users import AuthenticationError, Principal, principal_for_session, principal_for_token
 
-SECRET_NAME = "web-secret"
 SESSION_COOKIE = "finarchive_session"
 
 
 def load_or_create_secret(home: Path) -> str:
     """The session-signing secret kept in the archive's home, generated on first use (mode 600)."""
-    path = home / SECRET_NAME
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    home.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(secret + "\n")
-    return secret
+    return server_secret(home)
 
 
 def bearer_token(request: Request) -> str | None:

@@ -149,6 +149,8 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
+                if b"content-security-policy" in present:  # a response with its own policy (the embedded
+                    present.add(b"x-frame-options")  # view) says who may frame it with frame-ancestors
                 message["headers"] = [*message.get("headers", []),
                                       *((k, v) for k, v in self.headers if k not in present)]
             await send(message)

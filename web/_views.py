@@ -228,3 +228,30 @@ def make_register(arc, principal: Principal, outlet: str | None) -> dict[str, An
     if ids:
         index_documents(arc, sorted(set(ids)))
     return {"code": code, "outlet": chosen, "originals": len(ids), "pdf_url": f"/api/originals/registers/{code}/pdf"}
+
+
+def dossier_data(session: Session, arc, principal: Principal, inn: str) -> dict[str, Any]:
+    """A counterparty's dossier as the caller may see it: an outlet only its own documents and orders."""
+    from archive import dossiers
+
+    principal.require(Permission.READ_ALL, Permission.READ_OWN)
+    outlet_ids = None if principal.can(Permission.READ_ALL) else (principal.outlet_id or 0,)
+    view = dossiers.dossier(session, arc.settings, inn, outlet_ids=outlet_ids)
+    view["may_file"] = principal.can(Permission.VERIFY) or principal.can(Permission.ORDERS_WRITE)
+    return view
+
+
+def change_dossier(arc, principal: Principal, inn: str, doc_id: int, *, item: str | None = None,
+                   remove: bool = False) -> dict[str, Any]:
+    """File a document the caller may read into a counterparty's dossier (or take it out); the dossier after."""
+    from archive import dossiers
+
+    principal.require(Permission.VERIFY, Permission.ORDERS_WRITE)
+    with arc.transaction() as session:
+        document = readable_document(session, principal, doc_id)
+        if remove:
+            dossiers.unfile_document(session, inn, document, actor=principal.username)
+        else:
+            dossiers.file_document(session, arc.settings, inn, document, item=item, actor=principal.username)
+    with arc.sessions() as session:
+        return dossier_data(session, arc, principal, inn)

@@ -234,6 +234,24 @@ def get_order(request: Request, principal: Caller, order_no: str) -> dict[str, A
         return _views.order_data(session, arc, principal, order_no)
 
 
+class EmbedRequest(BaseModel):
+    hours: float | None = None  # [embed] ttl_hours when absent, at most [embed] max_hours
+
+
+@router.post("/orders/{order_no:path}/embed", tags=["orders"])
+def mint_embed(request: Request, principal: Caller, order_no: str, body: EmbedRequest | None = None) -> dict[str, Any]:
+    """A signed, expiring link to the order's read-only view, for the CRM's order card (no login)."""
+    from archive import embed, orders
+
+    principal.require(Permission.ORDERS_READ)
+    arc = _arc(request)
+    with arc.transaction() as session:
+        order = orders.get_order(session, order_no)
+        link = embed.mint(arc.settings, order.order_no, hours=body.hours if body else None)
+        embed.audit_minted(session, link, actor=principal.username)
+    return link.as_dict()
+
+
 class LinkRequest(BaseModel):
     document_id: int
     action: str = "link"  # link | confirm | reject
@@ -255,6 +273,33 @@ def link(request: Request, principal: Caller, order_no: str, body: LinkRequest) 
     index_documents(arc, [body.document_id])
     with arc.sessions() as session:
         return _views.order_data(session, arc, principal, order_no)
+
+
+# -- counterparties -----------------------------------------------------------------------------
+class FileRequest(BaseModel):
+    document_id: int
+    item: str | None = None  # a dossier item (bank_details); none: the document counts as its doc type
+
+
+@router.get("/counterparties/{inn}", tags=["counterparties"])
+def get_counterparty(request: Request, principal: Caller, inn: str) -> dict[str, Any]:
+    """A counterparty's dossier by INN: its `documents`, `orders`, `originals_owed` and `completeness`
+    against the dossier kinds that apply to it (400: not an INN; 404: nothing of it you may see)."""
+    arc = _arc(request)
+    with arc.sessions() as session:
+        return _views.dossier_data(session, arc, principal, inn)
+
+
+@router.post("/counterparties/{inn}/documents", tags=["counterparties"])
+def file_into_dossier(request: Request, principal: Caller, inn: str, body: FileRequest) -> dict[str, Any]:
+    """File a document into the dossier by hand (a card of bank details carries no INN of its own)."""
+    return _views.change_dossier(_arc(request), principal, inn, body.document_id, item=body.item)
+
+
+@router.delete("/counterparties/{inn}/documents/{doc_id}", tags=["counterparties"])
+def unfile_from_dossier(request: Request, principal: Caller, inn: str, doc_id: int) -> dict[str, Any]:
+    """Take a document filed by hand out of the dossier."""
+    return _views.change_dossier(_arc(request), principal, inn, doc_id, remove=True)
 
 
 # -- paper originals -----------------------------------------------------------------------------

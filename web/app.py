@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from archive.embed import embed_key
 from finarchive.errors import ConfigurationError, FinarchiveError
 from web._auth import SESSION_COOKIE, load_or_create_secret, optional_principal, parse_proxies
 from web._limits import DEFAULT_MAX_BODY_MB, MB, BodyLimitMiddleware
@@ -78,6 +79,9 @@ def create_app(archive, *, secret: str | None = None,
     from web.orders_page import router as orders_router
     from web.registers_page import router as registers_router
     from web.users_page import router as users_router
+    from web.dossiers_page import router as dossiers_router
+    from web.embed_page import frame_ancestors
+    from web.embed_page import router as embed_router
     from web.routes_page import router as routes_router
     from web.tasks_page import router as tasks_router
 
@@ -104,6 +108,8 @@ def create_app(archive, *, secret: str | None = None,
     except ValueError as exc:
         raise ConfigurationError(f"[web] trusted_proxies: {exc}") from exc
     app.state.login_throttle = login_throttle or LoginThrottle(LoginPolicy.from_settings(web_settings))
+    app.state.embed_key = embed_key(Path(archive.settings.home))  # signs the CRM's order links (archive/embed.py)
+    app.state.frame_ancestors = frame_ancestors(archive.settings)
     app.state.trusted_origins = frozenset(o.rstrip("/") for o in web_settings.get("trusted_origins", []))
     app.add_middleware(
         SessionMiddleware,
@@ -129,6 +135,8 @@ def create_app(archive, *, secret: str | None = None,
     app.include_router(tasks_router)  # «Мои задачи» (archive/tasks.py)
     app.include_router(approvals_router)  # согласование (archive/approvals.py)
     app.include_router(routes_router)  # the administrator's [[routes]] (archive/routes.py)
+    app.include_router(dossiers_router)  # досье контрагента (archive/dossiers.py)
+    app.include_router(embed_router)  # the CRM's signed order view, no login (archive/embed.py)
 
     @app.exception_handler(FinarchiveError)
     async def finarchive_error(request: Request, exc: FinarchiveError) -> Response:

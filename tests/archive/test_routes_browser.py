@@ -3,8 +3,6 @@ phone's width (390 px), each approver from their «Мои задачи» page; s
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from tests.archive import factories
 from tests.archive.test_routes_approvals import APPROVALS
 from tests.archive.test_routes import open_with
 from tests.web.conftest import PASSWORD, _desk
-from tests.web.test_browser import CHROMIUM, SHOTS, WAIT_MS, _free_port
+from tests.web.test_browser import CHROMIUM, SHOTS, WAIT_MS, serving
 from tests.web.test_browser import browser as chromium  # noqa: F401  # the fixture
 
 pytestmark = [
@@ -31,8 +29,6 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, object, int]]:
-    import uvicorn
-
     arc = open_with({"FINARCHIVE_HOME": str(tmp_path / "home")}, APPROVALS)
     desk = _desk(arc, tmp_path)
     with arc.transaction() as s:
@@ -41,19 +37,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, object, int]]:
         doc = factories.document(s, "contract", total="2500000.00", number="Д-17/2026")
         verify_document(s, doc, actor="anna")  # the route on `verified` starts the approval
         doc_id = doc.id
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(desk.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", arc, doc_id
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(desk.app) as base:
+        yield base, arc, doc_id
     desk.app.state.uploads.close()
     arc.close()
 

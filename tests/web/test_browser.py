@@ -4,6 +4,7 @@ serving a seeded archive on a loopback port. Each page's screenshot goes to docs
 from __future__ import annotations
 
 import json
+import contextlib
 import os
 import re
 import socket
@@ -38,14 +39,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(sqlite_desk: Desk) -> Iterator[tuple[str, Desk]]:
-    """uvicorn serving the desk in a thread; yields its base URL."""
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """uvicorn serving ``app`` on loopback in a thread; yields its base URL."""
     import uvicorn
 
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(sqlite_desk.app, host="127.0.0.1", port=port, log_level="warning",
-                                        lifespan="off"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=srv.run, name="uvicorn-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -53,9 +53,18 @@ def server(sqlite_desk: Desk) -> Iterator[tuple[str, Desk]]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", sqlite_desk
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(sqlite_desk: Desk) -> Iterator[tuple[str, Desk]]:
+    """uvicorn serving the desk in a thread; yields its base URL."""
+    with serving(sqlite_desk.app) as base:
+        yield base, sqlite_desk
 
 
 @pytest.fixture
