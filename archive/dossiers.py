@@ -13,6 +13,7 @@ event turns missing items into tasks; they are done when the dossier is complete
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ __all__ = [
 
 ROLES = ("seller", "buyer", "any")
 OWED = (OriginalState.EXPECTED, OriginalState.IN_TRANSIT)
-DOCUMENT_LIMIT = 500  # the newest documents a dossier lists (``documents_total`` counts them all)
+PAGE_SIZE = 50  # documents a dossier lists at once, newest first; the rest by keyset paging (archive/paging.py)
 
 
 class InvalidInnError(InvalidInputError):
@@ -95,7 +96,9 @@ class DossierKind:
         return (self.role == "any" and bool(roles)) or self.role in roles
 
 
+@functools.cache
 def _data() -> dict[str, Any]:
+    """The data file, read once (callers copy what they change: nothing here mutates it)."""
     return tomllib.loads(resources.files("archive").joinpath("data/dossiers.toml").read_text(encoding="utf-8"))
 
 
@@ -218,13 +221,15 @@ def _held(session: Session, inn: str) -> list[tuple[int, str | None, str | None]
 
 
 def dossier_completeness(session: Session, settings: Settings | None, inn: str,
-                         roles: frozenset[str] | None = None) -> dict[str, Any]:
+                         roles: frozenset[str] | None = None,
+                         all_kinds: list[DossierKind] | None = None) -> dict[str, Any]:
     """Which kinds apply to the counterparty, and for each the items it holds (with their documents) and
-    lacks. ``complete`` when every kind that applies has every item (and some kind applies)."""
+    lacks. ``complete`` when every kind that applies has every item (and some kind applies). ``all_kinds``:
+    the kinds loaded once by a caller that asks for many counterparties (the sweep)."""
     roles = _roles(session, inn) if roles is None else roles
     held = _held(session, inn)
     kinds = [] if inn in own_inns(settings) else \
-        [k for k in load_dossier_kinds(settings) if k.applies(inn, roles)]
+        [k for k in (all_kinds if all_kinds is not None else load_dossier_kinds(settings)) if k.applies(inn, roles)]
     out: list[dict[str, Any]] = []
     for kind in kinds:
         items: list[dict[str, Any]] = []
@@ -270,12 +275,15 @@ def _document_row(document: Document, inn: str, filed: dict[int, str | None]) ->
 
 
 def dossier(session: Session, settings: Settings | None, inn_text: str, *,
-            outlet_ids: tuple[int, ...] | None = None, limit: int = DOCUMENT_LIMIT) -> dict[str, Any]:
-    """The counterparty's dossier: its documents (newest first), orders, originals owed and completeness.
+            outlet_ids: tuple[int, ...] | None = None, cursor: str | None = None,
+            limit: int = PAGE_SIZE) -> dict[str, Any]:
+    """The counterparty's dossier: a page of its documents (newest first; ``cursor`` names the next or
+    previous page, ``documents_next`` / ``documents_previous``), orders, originals owed and completeness.
 
     ``outlet_ids`` limits documents and orders to those outlets (an outlet user's own); a counterparty with
     nothing the caller may see is reported as unknown (NotFoundError), like a document of another outlet."""
     from archive.orders import completeness as order_completeness
+    from archive.paging import SortKey, keyset_page
 
     inn = check_inn(inn_text)
     filed = dict(session.execute(select(CounterpartyDocument.document_id, CounterpartyDocument.item)
@@ -283,10 +291,10 @@ def dossier(session: Session, settings: Settings | None, inn_text: str, *,
     mine = or_(Document.seller_inn == inn, Document.buyer_inn == inn, Document.id.in_(list(filed)))
     docs = _scoped(select(Document).where(mine), Document.outlet_id, outlet_ids)
     total = session.scalar(select(func.count()).select_from(docs.subquery())) or 0
-    documents = list(session.scalars(docs.options(selectinload(Document.pages), selectinload(Document.original),
-                                                  selectinload(Document.outlet))
-                                     .order_by(Document.doc_date.desc().nulls_last(), Document.id.desc())
-                                     .limit(limit)))
+    page = keyset_page(session, docs.options(selectinload(Document.pages), selectinload(Document.original),
+                                             selectinload(Document.outlet)),
+                       [SortKey(Document.doc_date, descending=True), SortKey(Document.id, descending=True)],
+                       cursor=cursor, limit=limit)
     orders = list(session.scalars(_scoped(select(Order).where(Order.customer_inn == inn), Order.outlet_id,
                                           outlet_ids).order_by(Order.order_date.desc(), Order.order_no)))
     if not total and not orders:
@@ -308,7 +316,8 @@ def dossier(session: Session, settings: Settings | None, inn_text: str, *,
     roles = _roles(session, inn)
     return {
         "inn": inn, "name": counterparty_name(session, inn), "roles": sorted(roles),
-        "documents": [_document_row(d, inn, filed) for d in documents], "documents_total": total,
+        "documents": [_document_row(d, inn, filed) for d in page.items], "documents_total": total,
+        "documents_next": page.next, "documents_previous": page.previous,
         "orders": order_rows,
         "originals_owed": [{"barcode": o.barcode, "document_id": o.document_id, "doc_type": o.document.doc_type,
                             "number": o.document.number, "state": o.state,

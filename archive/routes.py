@@ -758,8 +758,9 @@ def _sweep_dossiers(session: Session, settings: Settings, today: dt.date, actor:
     raised = completed = 0
     waiting = {t.subject for t in session.scalars(select(Task).where(Task.state == TaskState.OPEN,
                                                                       Task.subject.like("counterparty:%")))}
+    kinds = dossiers.load_dossier_kinds(settings)
     for inn in dossiers.counterparties(session, settings):
-        state = dossiers.dossier_completeness(session, settings, inn)
+        state = dossiers.dossier_completeness(session, settings, inn, all_kinds=kinds)
         if not state["kinds"]:
             continue
         if state["complete"]:

@@ -230,13 +230,15 @@ def make_register(arc, principal: Principal, outlet: str | None) -> dict[str, An
     return {"code": code, "outlet": chosen, "originals": len(ids), "pdf_url": f"/api/originals/registers/{code}/pdf"}
 
 
-def dossier_data(session: Session, arc, principal: Principal, inn: str) -> dict[str, Any]:
+def dossier_data(session: Session, arc, principal: Principal, inn: str, *, cursor: str | None = None,
+                 limit: int | None = None) -> dict[str, Any]:
     """A counterparty's dossier as the caller may see it: an outlet only its own documents and orders."""
     from archive import dossiers
 
     principal.require(Permission.READ_ALL, Permission.READ_OWN)
     outlet_ids = None if principal.can(Permission.READ_ALL) else (principal.outlet_id or 0,)
-    view = dossiers.dossier(session, arc.settings, inn, outlet_ids=outlet_ids)
+    view = dossiers.dossier(session, arc.settings, inn, outlet_ids=outlet_ids, cursor=cursor,
+                            limit=limit or dossiers.PAGE_SIZE)
     view["may_file"] = principal.can(Permission.VERIFY) or principal.can(Permission.ORDERS_WRITE)
     return view
 

@@ -282,12 +282,14 @@ class FileRequest(BaseModel):
 
 
 @router.get("/counterparties/{inn}", tags=["counterparties"])
-def get_counterparty(request: Request, principal: Caller, inn: str) -> dict[str, Any]:
-    """A counterparty's dossier by INN: its `documents`, `orders`, `originals_owed` and `completeness`
-    against the dossier kinds that apply to it (400: not an INN; 404: nothing of it you may see)."""
+def get_counterparty(request: Request, principal: Caller, inn: str, cursor: str | None = None,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """A counterparty's dossier by INN: its `documents` (a page, newest first: pass `documents_next` or
+    `documents_previous` back as `cursor`), `orders`, `originals_owed` and `completeness` against the dossier
+    kinds that apply to it (400: not an INN; 404: nothing of it you may see)."""
     arc = _arc(request)
     with arc.sessions() as session:
-        return _views.dossier_data(session, arc, principal, inn)
+        return _views.dossier_data(session, arc, principal, inn, cursor=cursor, limit=limit)
 
 
 @router.post("/counterparties/{inn}/documents", tags=["counterparties"])

@@ -34,12 +34,12 @@ def counterparties_page(request: Request, principal: Caller, inn: str = "") -> R
 
 
 @router.get("/counterparties/{inn}", response_class=HTMLResponse)
-def dossier_page(request: Request, principal: Caller, inn: str) -> HTMLResponse:
+def dossier_page(request: Request, principal: Caller, inn: str, cursor: str = "") -> HTMLResponse:
     from web.pages import _render
 
     arc = request.app.state.archive
     with arc.sessions() as session:
-        view = _views.dossier_data(session, arc, principal, inn)
+        view = _views.dossier_data(session, arc, principal, inn, cursor=cursor or None)
     items = {name: {"ru": i.label, "en": i.label_en} for name, i in dossiers.item_names(arc.settings).items()}
     return _render(request, "dossier.html", principal, d=view, inn=inn, ROLE_NAMES=ROLE_NAMES, items=items)
 

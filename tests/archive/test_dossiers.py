@@ -131,3 +131,27 @@ due_days = 5
             assert s.scalar(select(Task.state).where(Task.route == "supplier papers")) == "done"
     finally:
         arc.close()
+
+
+def test_a_long_dossier_pages_by_its_newest_documents(tmp_path: Path) -> None:
+    arc = open_with(_home(tmp_path), "")
+    try:
+        with arc.transaction() as s:
+            made = [factories.document(s, "waybill", doc_date=dt.date(2026, 3, 1 + n % 3)).id for n in range(7)]
+            undated = factories.document(s, "act", doc_date=None).id
+            seen, cursor, pages = [], None, 0
+            while True:
+                view = dossiers.dossier(s, arc.settings, SUPPLIER, cursor=cursor, limit=3)
+                seen += [d["id"] for d in view["documents"]]
+                pages += 1
+                cursor = view["documents_next"]
+                if cursor is None:
+                    break
+            assert view["documents_total"] == 8 and pages == 3
+            assert sorted(seen) == sorted([*made, undated]) and seen[-1] == undated  # undated last
+            dates = [d["date"] for d in dossiers.dossier(s, arc.settings, SUPPLIER, limit=8)["documents"]][:-1]
+            assert dates == sorted(dates, reverse=True)
+            back = dossiers.dossier(s, arc.settings, SUPPLIER, cursor=view["documents_previous"], limit=3)
+            assert [d["id"] for d in back["documents"]] == seen[3:6]
+    finally:
+        arc.close()

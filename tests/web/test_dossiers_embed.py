@@ -178,3 +178,18 @@ def test_frame_ancestors_must_be_origins(origins: list[str]) -> None:
 
     with pytest.raises(ConfigurationError, match="frame_ancestors"):
         frame_ancestors(FakeSettings())
+
+
+def test_the_api_pages_a_dossier_s_documents_and_the_document_page_links_to_it(desk: Desk, tmp_path) -> None:
+    contract, _ = _contract_and_card(desk, tmp_path)
+    anna = desk.client("anna")
+    first = anna.get(f"/api/counterparties/{SUPPLIER}", params={"limit": 1}).json()
+    assert first["documents_total"] == 2 and len(first["documents"]) == 1 and first["documents_previous"] is None
+    second = anna.get(f"/api/counterparties/{SUPPLIER}", params={"limit": 1, "cursor": first["documents_next"]})
+    assert {first["documents"][0]["id"], second.json()["documents"][0]["id"]} == {contract, desk.docs["waybill"]}
+    assert second.json()["documents_next"] is None
+    assert anna.get(f"/api/counterparties/{SUPPLIER}", params={"cursor": "garbage"}).status_code == 422
+    client = desk.client()
+    client.post("/login", data={"username": "boris", "password": "test-password-1",
+                                "csrf_token": form_token(client.get("/login").text)})
+    assert f'href="/counterparties/{SUPPLIER}"' in client.get(f"/documents/{desk.docs['waybill']}").text
