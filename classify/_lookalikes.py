@@ -2,8 +2,9 @@
 
 Every parser takes its look-alikes from here: Latin and Cyrillic twins (``to_cyrillic``, ``to_latin``,
 ``one_script`` for a word), digits and the letters read for them (``letters_for``, ``as_digits``,
-``letter_for``) and marks read for other marks (``fix_symbols``). Which confusions a parser accepts in
-which context is the parser's choice; the table of what looks like what is this one.
+``letter_for``), marks read for other marks (``fix_symbols``) and a Latin word's shape (``shape``).
+Which confusions a parser accepts in which context is the parser's choice; the table of what looks like
+what is this one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ DIGIT_LETTERS: dict[str, str] = dict(_TABLE["digits"])
 """A digit and the letters and marks read for it: ``"0"`` → ``"OoОо"``."""
 SYMBOLS: dict[str, str] = dict(_TABLE["symbols"])
 """A character and the marks read for it: ``"-"`` → the dashes."""
+SHAPES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE.get("shapes", {}).items()}
+"""A letter and the letter groups read for it inside a Latin word: ``"m"`` → ``("rn", "nn")``."""
 if len(LATIN_TWINS) != len(CYRILLIC_TWINS):
     raise ValueError("lookalikes.toml: the Latin and Cyrillic twins must pair up")
 
@@ -104,3 +107,17 @@ def fix_symbols(text: str, chars: str | None = None) -> str:
     """``text`` with the marks read for other characters put right (``–`` → ``-``, ``¥`` → ``Y``);
     ``chars`` limits it to the marks read for those characters (``fix_symbols(text, "-")``: dashes)."""
     return text.translate(_symbol_table(chars))
+
+
+_SHAPE_GROUPS = sorted(((group, letter) for letter, groups in SHAPES.items() for group in groups),
+                       key=lambda pair: -len(pair[0]))  # "rn" before "n"
+_SHAPE = re.compile("|".join(re.escape(group) for group, _ in _SHAPE_GROUPS)) if _SHAPE_GROUPS else None
+_SHAPE_OF = dict(_SHAPE_GROUPS)
+
+
+def shape(word: str) -> str:
+    """A word's shape: case folded and every letter group of the table's ``[shapes]`` put for the letter
+    OCR reads it for (``shape("HARWINCi")`` == ``shape("Harwing")``). Words of one shape differ only by
+    misreadings of one look."""
+    folded = word.casefold()
+    return _SHAPE.sub(lambda m: _SHAPE_OF[m.group()], folded) if _SHAPE is not None else folded

@@ -71,8 +71,8 @@ _WORD_DIGITS = "051"
 def fix_lookalikes(text: str) -> str:
     """Digits and letters of one shape told apart by the word they stand in, as OCR confuses them in
     print of one height: "L0T", "FL0OR", "C0." and "5dn" are words (O, S), "433OO" and "4600O" postcodes
-    (0), a capital I between small letters is an l ("WorId"), and an l or I inside a number a one ("7/ll8B",
-    "28I1"). Tokens mixing letters and other digits
+    (0), a capital I between small letters is an l ("WorId"), an 8 inside a word of capitals a B
+    ("ORRIN8ANK"), and an l or I inside a number a one ("7/ll8B", "28I1"). Tokens mixing letters and other digits
     ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
@@ -90,7 +90,11 @@ def fix_lookalikes(text: str) -> str:
             return lookalikes.as_digits(token, "0")
         return re.sub(r"(?<=[a-z])I(?=[a-z])", "l", token)
     text = _L_FOR_ONE.sub(lambda m: "1" * len(m.group()), text)
+    text = _B_FOR_EIGHT.sub(lookalikes.letter_for("8", cyrillic=False, lower=False) or "8", text)
     return _TOKEN.sub(fix, text)
+
+
+_B_FOR_EIGHT = re.compile(r"(?<=[A-Z]{2})8(?=[A-Z]{2})")  # "ORRIN8ANK": a capital B inside a word of capitals
 
 
 _L_FOR_ONE = re.compile(r"(?<=[\d/])[lI]+(?=\d)")  # "7/ll8B", "28I1": ones read as l or I inside a number
@@ -537,7 +541,7 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         picked = [rows[i] for i in name_run]
         text = _REG_AFTER.sub("", _header_marks(" ".join(r.text for r in picked)))
         text = _S_B.sub("S/B", _SDN_BHD.sub(lambda m: "SDN" + ("." if m.group(1) else "") + " BHD", text))
-        text = _clean_name(_LEADING_ROLE.sub("", text))
+        text = _clean_name(_LEADING_ROLE.sub("", _STRAY_QUOTE.sub("", text)))
         conf = sum(probs[i]["name"] for i in name_run) / len(name_run)
         if len(re.findall(r"[^\W\d_]", text)) >= 3:
             name = Hit(text, picked[0].text, picked[0], 0, len(picked[0].text), conf).field("seller_name", 0.9)
@@ -553,6 +557,8 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
             address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
     return name, address
 
+
+_STRAY_QUOTE = re.compile(r"(?<!\S)['‘’`](?=\w)")  # a quote mark before a word, read from a speck
 
 # A registration number after a name: "(123456-X)", "Co. Reg. No. 123456-X"
 _REG_AFTER = re.compile(r"(?i)[\s,.]*[(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\s*[A-Z]{0,2}\d[\d\s]{3,}\s*"
@@ -601,6 +607,18 @@ def _segments(probs: list[dict[str, float]]) -> tuple[list[int], list[int]]:
     return best[1], best[2]
 
 
+def _spelled(found: FieldValue | None) -> FieldValue | None:
+    """A till slip's name or address with the words OCR misread put right by the learned lexicon
+    (classify/lexicon.py): "Harwick Dunnoor" is "Harwick Dunmoor" where the lexicon knows that word."""
+    from classify.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    if found is None or lexicon is None or not isinstance(found.value, str):
+        return found
+    value = lexicon.correct(found.value)
+    return found if value == found.value else dataclasses.replace(found, value=value)
+
+
 def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     labelled = _labelled_name(doc)
@@ -617,6 +635,8 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     else:
         name = seller_name(doc, doc_type)
         address = seller_address(doc, doc_type, name)
+    if doc_type == "receipt":
+        name, address = _spelled(name), _spelled(address)
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None
     for found in (name, address, customer):
         if found is None:

@@ -68,28 +68,35 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
 
 
 # A date right after its label with its separators lost or misread, as faint till slips print them:
-# "1170572018" (slashes read as 1 and 7), "0309/2017" and "27,032018" (one lost). Tried only after a
-# date label, and only as a valid day, month and year of this century.
+# "1170572018" and "24I05I2018" (slashes read as 1, 7, I or l), "0309/2017" and "27,032018" (one lost),
+# "24,05,2018" and "24:05:2018" (both read as another mark), "24 05 2018" (read as spaces), and the year
+# first with no separator at all ("20180524"). Tried only after a date label, and only as a valid day,
+# month and year of this century.
 _MISREAD_DATES = (
-    re.compile(r"^\W{0,3}(\d{2})[17](\d{2})[17](\d{4})(?!\d)"),
-    re.compile(r"^\W{0,3}(\d{2})(\d{2})[/.\-](\d{4})(?!\d)"),
-    re.compile(r"^\W{0,3}(\d{2})[/.,\-](\d{2})(\d{4})(?!\d)"),
+    (re.compile(r"^\W{0,3}(\d{2})[17Il|](\d{2})[17Il|](\d{4})(?!\d)"), "dmy"),
+    (re.compile(r"^\W{0,3}(\d{2})(\d{2})[/.\-](\d{4})(?!\d)"), "dmy"),
+    (re.compile(r"^\W{0,3}(\d{2})[/.,\-](\d{2})(\d{4})(?!\d)"), "dmy"),
+    (re.compile(r"^\W{0,3}(\d{1,2})\s?([,:;]|\s)\s?(\d{1,2})\s?\2\s?(\d{4})(?!\d)"), "d?my"),
+    (re.compile(r"^\W{0,3}(20\d{2})(\d{2})(\d{2})(?![\d.,])"), "ymd"),
 )
 
 
 def parse_misread_date(text: str) -> tuple[str, int, int] | None:
-    for pattern in _MISREAD_DATES:
+    for pattern, order in _MISREAD_DATES:
         m = pattern.match(text)
         if not m:
             continue
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        parts = [g for n, g in enumerate(m.groups(), 1) if order != "d?my" or n != 2]
+        if order == "ymd":
+            parts = parts[::-1]
+        day, month, year = int(parts[0]), int(parts[1]), int(parts[2])
         if not 2000 <= year <= 2099:
             continue
         try:
             iso = date(year, month, day).isoformat()
         except ValueError:
             continue
-        return iso, m.start(1), m.end(3)
+        return iso, m.start(1), m.end(m.lastindex or 0)
     return None
 
 

@@ -54,7 +54,9 @@ _MONTH_WORDS = {"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "avri
                 "mei": 5, "maart": 3, "mrt": 3, "märz": 3, "mär": 3, "février": 2, "fév": 2, "décembre": 12,
                 "déc": 12, "dez": 12, "dezember": 12, "okt": 10, "mars": 3}
 _MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
-_YEAR = r"(\d{4}|\d{2})"
+# A year of four digits, also with a space read inside it ("20 18": its two halves wide apart on a
+# slip; never "20 18:05", a two-digit year and the time), or of two.
+_YEAR = r"(\d{4}|(?:19|20) \d{2}(?![\d:])|\d{2})"
 # After a four-digit year, the time of day run into it ("23/03/20183:13:19") when OCR loses the space.
 _GLUED_TIME = r"(?<=\d{4})(?=\d{1,2}:\d{2}(?!\d))"
 _DATE_PATTERNS = (
@@ -82,7 +84,7 @@ def _month(word: str) -> int | None:
 
 
 def _year(text: str) -> int:
-    year = int(text)
+    year = int(text.replace(" ", ""))
     return year + 2000 if year < 100 else year
 
 
@@ -104,8 +106,9 @@ def _make(year: int, month: int, day: int) -> str | None:
 
 
 _ZERO = re.escape(letters_for("0"))  # the letters read for 0
-# zeros and ones read as letters between digits ("2O.03.2026", "1l.03")
-_DATE_LOOKALIKES = re.compile(f"(?<=\\d)[{re.escape(letters_for('01'))}](?=\\d|[-./]\\d)|(?<=[\\d.])[{_ZERO}](?=\\d)")
+# zeros and ones read as letters between digits ("2O.03.2026", "1l.03"), a zero also after a separator
+# ("24/O5/2018")
+_DATE_LOOKALIKES = re.compile(f"(?<=\\d)[{re.escape(letters_for('01'))}](?=\\d|[-./]\\d)|(?<=[\\d./-])[{_ZERO}](?=\\d)")
 
 
 def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int]]:

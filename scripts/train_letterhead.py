@@ -1,4 +1,5 @@
-"""Train the letterhead labeller (classify/letterhead.py) and write classify/models/letterhead.pkl.
+"""Train the letterhead labeller (classify/letterhead.py) and the lexicon of letterhead words
+(classify/lexicon.py); write classify/models/letterhead.pkl and classify/models/lexicon.json.
 
 Training data, and nothing else:
 - ../shared/bench/sroie-train: every receipt's task-1 lines (``box/*.csv``: position and transcript),
@@ -7,7 +8,8 @@ Training data, and nothing else:
 - the same receipts as the pipeline's OCR read them, where bench/accuracy.py cached that reading
   (``python bench/accuracy.py --set sroie-train --ocr-only``), labelled the same way;
 - generated letterheads (samples/letterheads.py), English and Russian, with made-up names and streets.
-The public sroie/ set is never read here: its halves measure the model (bench/accuracy.py).
+The lexicon learns the words of sroie-train's keys (company and address as printed), nothing else.
+The public sroie/ set is never read here: its halves measure the models (bench/accuracy.py).
 
     python scripts/train_letterhead.py              # train and write the model
     python scripts/train_letterhead.py --check      # and report a 5-fold check first
@@ -29,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from capture.types import OcrWord, PageText  # noqa: E402
-from classify import letterhead  # noqa: E402
+from classify import letterhead, lexicon  # noqa: E402
 from classify._layout import Row, document_rows  # noqa: E402
 from classify._parties import _REG_AFTER, _cut  # noqa: E402
 from samples.letterheads import letterhead as generated  # noqa: E402
@@ -165,9 +167,19 @@ def check(groups: list[Group], folds: int = 5) -> str:
     return "  ".join(f"{lab} {r}/{n} = {r / n:.1%}" for lab, (r, n) in right.items() if n)
 
 
+def train_lexicon() -> lexicon.Lexicon:
+    """The lexicon of the words sroie-train's letterheads print (its keys' company and address)."""
+    texts = []
+    for key in sorted((TRAIN / "key").glob("*.json")):
+        truth = json.loads(key.read_text(encoding="utf-8"))
+        texts += [truth.get("company", ""), truth.get("address", "")]
+    return lexicon.train(texts, f"sroie-train keys ({len(texts) // 2} receipts)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=letterhead.MODEL_PATH)
+    parser.add_argument("--lexicon-out", type=Path, default=lexicon.MODEL_PATH)
     parser.add_argument("--check", action="store_true", help="also report a 5-fold check")
     parser.add_argument("--check-only", action="store_true", help="the check alone, no model written")
     parser.add_argument("--no-ocr", action="store_true", help="the task-1 lines only, not the cached OCR")
@@ -183,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     model.fit(*_flatten(real + made))
     letterhead.save(model, args.out, f"sroie-train ({len(real)} readings) + {len(made)} generated (seed {SEED})")
     print(f"wrote {args.out}")
+    words = train_lexicon()
+    lexicon.save(words, args.lexicon_out)
+    print(f"wrote {args.lexicon_out} ({len(words.counts)} words)")
     return 0
 
 

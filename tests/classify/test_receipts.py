@@ -3,6 +3,8 @@ cash tendered and the change; the seller and its address at the top; dates with 
 
 from __future__ import annotations
 
+import pytest
+
 from classify import extract_fields
 from tests.classify.pagetext import text_page
 
@@ -180,6 +182,25 @@ def test_no_date_from_mixed_marks_or_impossible_years() -> None:
 HQX4 - 20/1000
 14-05-19 17:42""") == "2019-05-14"
     assert _date("ORD #41 -REG #3- 12/09/2017 21:18:40") == "2017-09-12"
+
+
+@pytest.mark.parametrize("printed", [
+    "Date:24/O5/2018",  # a zero read as O after the slash
+    "Date : 24I05I2018", "DATE 24l05l2018",  # both slashes read as I or l
+    "Date: 24,05,2018", "Date: 24:05:2018",  # both read as another mark
+    "Date: 24 05 2018",  # read as spaces
+    "Date: 20180524",  # the year first, printed with no separators
+    "Date: 24/05/20 18 10:01",  # a space read inside the year
+])
+def test_a_labelled_date_whose_separators_or_digits_ocr_misread(printed: str) -> None:
+    assert _date(f"SHOP\nInv No: 12\n{printed}\nTOTAL 5.00") == "2018-05-24"
+
+
+def test_a_misread_date_needs_its_label_and_a_valid_day_and_month() -> None:
+    assert _date("SHOP\nRef 24 05 2018\nTOTAL 5.00") is None
+    assert _date("SHOP\nDate: 24,13,2018\nTOTAL 5.00") is None
+    assert _date("SHOP\nDate: 20181324\nTOTAL 5.00") is None
+    assert _date("SHOP\n24/05/20 18:01\nTOTAL 5.00") == "2020-05-24"  # a two-digit year and the time
 
 
 def test_date_printed_with_the_time_of_sale_at_the_bottom_of_a_long_slip() -> None:
