@@ -400,6 +400,9 @@
     });
     counted();
     showInputs();
+    // on a phone the filters fold away, unless some are set, so the list is on the first screen
+    const filters = document.getElementById("list-filters");
+    if (filters && !filters.dataset.active && window.matchMedia("(max-width: 800px)").matches) filters.open = false;
   }
 
   const root = document.getElementById("viewer");
