@@ -117,8 +117,15 @@ class Outlet(Base):
 class Document(Base):
     __tablename__ = "document"
     __table_args__ = (
-        Index("ix_document_status_created", "status", "created_at"),
         Index("ix_document_type_date", "doc_type", "doc_date"),
+        # the pages' lists (migration 0010): equality filters, then the sort key and id (archive/paging.py)
+        Index("ix_document_queue", "status", "created_at", "id"),
+        Index("ix_document_queue_outlet", "status", "outlet_id", "created_at", "id"),
+        Index("ix_document_queue_type", "status", "doc_type", "created_at", "id"),
+        Index("ix_document_outlet_created", "outlet_id", "created_at", "id"),
+        Index("ix_document_outlet_status", "outlet_id", "status"),
+        Index("ix_document_doc_date", "doc_date"),
+        Index("ix_document_total", "total"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -326,6 +333,7 @@ class Original(Base):
     """The paper original of a document, tracked from the outlet to a box and to destruction."""
 
     __tablename__ = "original"
+    __table_args__ = (Index("ix_original_owed", "state", "outlet_id", "due_date", "id"),)  # the originals desk
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), unique=True)
@@ -374,7 +382,10 @@ class IntakeRecord(Base):
     """The intake ledger: what each source took, when, and what became of it."""
 
     __tablename__ = "intake_record"
-    __table_args__ = (Index("ix_intake_source_ref", "source", "source_ref"),)
+    __table_args__ = (
+        Index("ix_intake_source_ref", "source", "source_ref"),
+        Index("ix_intake_outlet_outcome", "outlet_code", "outcome", "id"),  # an outlet's intake problems
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(32))  # import | watch | mail | upload | api

@@ -12,12 +12,15 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import classify
 from archive import audit
 from archive.models import Document, DocumentStatus, Field, FieldSource, Outlet, utcnow
+from archive.paging import KeysetPage, SortKey, keyset_page
 from archive.pipeline import refresh_key_fields
 from archive.routes import document_event
 from finarchive.errors import ConflictError, InvalidInputError
@@ -290,25 +293,41 @@ def reject_document(session: Session, document: Document, reason: str, *, actor:
     return document
 
 
-def review_queue(session: Session, *, outlet: str | None = None, doc_type: str | None = None,
-                 outlets: tuple[str, ...] | None = None, limit: int = 100) -> list[Document]:
-    """Documents that need review, oldest first, filterable by outlet and type."""
-    stmt = (
-        select(Document)
-        .where(Document.status == DocumentStatus.NEEDS_REVIEW)
-        .options(selectinload(Document.outlet))
-        .order_by(Document.created_at, Document.id)
-        .limit(limit)
-    )
-    if outlet or outlets is not None:
-        stmt = stmt.join(Outlet, Document.outlet_id == Outlet.id)
-        if outlet:
-            stmt = stmt.where(Outlet.code == outlet)
-        if outlets is not None:
-            stmt = stmt.where(Outlet.code.in_(outlets))
+QUEUE_ORDER = [SortKey(Document.created_at), SortKey(Document.id)]  # oldest first (index ix_document_queue*)
+
+
+def _queue(stmt: Select[Any], outlet: str | None, doc_type: str | None,
+           outlets: tuple[str, ...] | None) -> Select[Any]:
+    """The queue's filters; an outlet by its id (one index range in arrival order), not by a join."""
+    stmt = stmt.where(Document.status == DocumentStatus.NEEDS_REVIEW)
+    if outlet:
+        stmt = stmt.where(Document.outlet_id == select(Outlet.id).where(Outlet.code == outlet).scalar_subquery())
+    if outlets is not None:
+        stmt = stmt.where(Document.outlet_id.in_(select(Outlet.id).where(Outlet.code.in_(outlets))))
     if doc_type:
         stmt = stmt.where(Document.doc_type == doc_type)
-    return list(session.scalars(stmt))
+    return stmt
+
+
+def review_queue_page(session: Session, *, outlet: str | None = None, doc_type: str | None = None,
+                      outlets: tuple[str, ...] | None = None, cursor: str | None = None,
+                      limit: int = 50) -> KeysetPage[Document]:
+    """One page of the documents that need review, oldest first, filterable by outlet and type; ``cursor``
+    is a previous page's ``next`` or ``previous`` (archive/paging.py)."""
+    stmt = _queue(select(Document).options(selectinload(Document.outlet)), outlet, doc_type, outlets)
+    return keyset_page(session, stmt, QUEUE_ORDER, cursor=cursor, limit=limit)
+
+
+def review_queue(session: Session, *, outlet: str | None = None, doc_type: str | None = None,
+                 outlets: tuple[str, ...] | None = None, limit: int = 100) -> list[Document]:
+    """The first ``limit`` documents that need review, oldest first, filterable by outlet and type."""
+    return review_queue_page(session, outlet=outlet, doc_type=doc_type, outlets=outlets, limit=limit).items
+
+
+def review_queue_size(session: Session, *, outlet: str | None = None, doc_type: str | None = None,
+                      outlets: tuple[str, ...] | None = None) -> int:
+    """How many documents the (filtered) queue holds: counted in its index, none loaded."""
+    return session.scalar(_queue(select(func.count(Document.id)), outlet, doc_type, outlets)) or 0
 
 
 def next_in_queue(session: Session, after: Document, *, outlet: str | None = None,

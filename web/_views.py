@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.models import Document, DocumentStatus, IntakeRecord, Original, OriginalState, Outlet
+from archive.paging import KeysetPage, SortKey, keyset_page
 from archive.search_service import run_search
 from archive.users import Permission, Principal
 from archive.views import document_view, get_document
@@ -19,6 +20,8 @@ from search.types import SearchResult
 SEARCH_FILTERS = ("doc_type", "outlet", "status", "date_from", "date_to", "amount_min", "amount_max", "inn",
                   "order_no", "original_state")
 PAGE_SIZE = 20
+ZREPORTS_DAYS = 92  # the outlet page's Z-reports owed: shifts of the last three months
+QUEUE_PAGE = 50  # documents on a page of the review queue, of an outlet's lists, of the originals owed
 OWED_STATES = (OriginalState.EXPECTED, OriginalState.IN_TRANSIT)
 
 
@@ -131,9 +134,20 @@ def queue_data(documents: list[Document]) -> list[dict[str, Any]]:
              "url": f"/review/{d.id}"} for d in documents]
 
 
-def outlet_overview(session: Session, principal: Principal, outlet_code: str | None,
-                    *, limit: int = 50) -> dict[str, Any]:
-    """An outlet's page: what head office received, what it rejected and why, which originals it owes."""
+NEWEST_FIRST = [SortKey(Document.created_at, descending=True), SortKey(Document.id, descending=True)]
+OWED_ORDER = [SortKey(Original.due_date), SortKey(Original.id)]  # the longest overdue first
+
+
+def _cursors(page: KeysetPage[Any]) -> dict[str, str | None]:
+    return {"next": page.next, "previous": page.previous}
+
+
+def outlet_overview(session: Session, principal: Principal, outlet_code: str | None, *, limit: int = QUEUE_PAGE,
+                    cursors: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """An outlet's page: what head office received, what it rejected and why, which originals it owes.
+
+    Its three lists come a page at a time (keyset pages, archive/paging.py): ``cursors`` maps ``received``,
+    ``rejected`` and ``owed`` to the cursor of the page wanted; the answer's ``cursors`` gives their neighbours."""
     if outlet_code is None or (principal.outlet_scope is not None and outlet_code not in principal.outlet_scope):
         if principal.outlet_scope is None:
             raise NotFoundError("choose an outlet")
@@ -141,13 +155,13 @@ def outlet_overview(session: Session, principal: Principal, outlet_code: str | N
     outlet = session.scalar(select(Outlet).where(Outlet.code == outlet_code))
     if outlet is None:
         raise NotFoundError(f"no outlet {outlet_code}")
+    wanted = cursors or {}
     docs = select(Document).where(Document.outlet_id == outlet.id)
-    received = list(session.scalars(docs.order_by(Document.created_at.desc(), Document.id.desc()).limit(limit)))
-    rejected = list(session.scalars(docs.where(Document.status == DocumentStatus.REJECTED)
-                                    .order_by(Document.created_at.desc())))
-    owed = list(session.scalars(
-        select(Original).where(Original.outlet_id == outlet.id, Original.state.in_(OWED_STATES))
-        .options(selectinload(Original.document)).order_by(Original.due_date, Original.id)))
+    received = keyset_page(session, docs, NEWEST_FIRST, cursor=wanted.get("received"), limit=limit)
+    rejected = keyset_page(session, docs.where(Document.status == DocumentStatus.REJECTED), NEWEST_FIRST,
+                           cursor=wanted.get("rejected"), limit=limit)
+    owed = keyset_page(session, select(Original).where(Original.outlet_id == outlet.id, Original.state.in_(OWED_STATES))
+                       .options(selectinload(Original.document)), OWED_ORDER, cursor=wanted.get("owed"), limit=limit)
     problems = list(session.scalars(
         select(IntakeRecord).where(IntakeRecord.outlet_code == outlet_code,
                                    IntakeRecord.outcome.in_(["quarantined", "failed"]))
@@ -159,17 +173,28 @@ def outlet_overview(session: Session, principal: Principal, outlet_code: str | N
                                        .group_by(Document.status)).all()),
         "received": [{"id": d.id, "filename": d.filename, "doc_type": d.doc_type, "status": d.status,
                       "number": d.number, "date": d.doc_date.isoformat() if d.doc_date else None,
-                      "created_at": d.created_at.isoformat(timespec="seconds")} for d in received],
+                      "created_at": d.created_at.isoformat(timespec="seconds")} for d in received.items],
         "rejected": [{"id": d.id, "filename": d.filename, "doc_type": d.doc_type, "reason": d.rejection_reason,
-                      "created_at": d.created_at.isoformat(timespec="seconds")} for d in rejected],
+                      "created_at": d.created_at.isoformat(timespec="seconds")} for d in rejected.items],
         "owed": [{"barcode": o.barcode, "document_id": o.document_id, "filename": o.document.filename,
                   "doc_type": o.document.doc_type, "state": o.state,
                   "due_date": o.due_date.isoformat() if o.due_date else None,
-                  "overdue": bool(o.due_date and o.due_date < today)} for o in owed],
+                  "overdue": bool(o.due_date and o.due_date < today)} for o in owed.items],
+        "cursors": {"received": _cursors(received), "rejected": _cursors(rejected), "owed": _cursors(owed)},
         "not_taken": [{"filename": r.filename, "outcome": r.outcome, "reason": r.reason, "message": r.message,
                        "at": r.received_at.isoformat(timespec="seconds")} for r in problems],
-        "zreports_owed": owed_zreports(session, outlet.code),  # shifts closed whose Z-report never came
+        "zreports_owed": _recent_zreports_owed(session, outlet),
     }
+
+
+def _recent_zreports_owed(session: Session, outlet: Outlet) -> list[dict[str, Any]]:
+    """Shifts closed whose Z-report never came, in the outlet's last :data:`ZREPORTS_DAYS` days of Z-reports
+    (`finarchive zreports` reports any period): years of them are not worked through for every view of the page."""
+    last = session.scalar(select(func.max(Document.doc_date))
+                          .where(Document.doc_type == "z_report", Document.outlet_id == outlet.id))
+    if last is None:
+        return []
+    return owed_zreports(session, outlet.code, since=last - dt.timedelta(days=ZREPORTS_DAYS))
 
 
 def order_data(session: Session, arc, principal: Principal, order_no: str) -> dict[str, Any]:

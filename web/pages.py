@@ -29,7 +29,8 @@ from archive.verification import (
     correct_field,
     next_in_queue,
     reject_document,
-    review_queue,
+    review_queue_page,
+    review_queue_size,
     validation_errors,
     verify_document,
 )
@@ -158,12 +159,17 @@ def document_page(request: Request, principal: Caller, doc_id: int) -> HTMLRespo
 
 # -- verification desk ---------------------------------------------------------------------------
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, principal: Caller, outlet: str = "", doc_type: str = "") -> HTMLResponse:
+def review_page(request: Request, principal: Caller, outlet: str = "", doc_type: str = "",
+                cursor: str = "") -> HTMLResponse:
+    """The queue a page at a time (keyset pages: archive/paging.py), with its size counted in its index."""
     principal.require(Permission.VERIFY)
     with request.app.state.archive.sessions() as session:
-        queue = _views.queue_data(review_queue(session, outlet=outlet or None, doc_type=doc_type or None))
-    return _render(request, "review.html", principal, queue=queue, outlet=outlet, doc_type=doc_type,
-                   doc_types=DOC_TYPES)
+        page = review_queue_page(session, outlet=outlet or None, doc_type=doc_type or None, cursor=cursor or None,
+                                 limit=_views.QUEUE_PAGE)
+        queue = _views.queue_data(page.items)
+        size = review_queue_size(session, outlet=outlet or None, doc_type=doc_type or None)
+    return _render(request, "review.html", principal, queue=queue, queue_page=page, queue_size=size,
+                   outlet=outlet, doc_type=doc_type, doc_types=DOC_TYPES)
 
 
 @router.get("/review/{doc_id}", response_class=HTMLResponse)
@@ -179,7 +185,7 @@ def _desk_page(request: Request, principal: Principal, doc_id: int, outlet: str,
     arc = request.app.state.archive
     with arc.sessions() as session:
         view = _views.document_data(session, arc, principal, doc_id)
-        queue_size = len(review_queue(session, outlet=outlet or None, doc_type=doc_type or None, limit=1000))
+        queue_size = review_queue_size(session, outlet=outlet or None, doc_type=doc_type or None)
     return _render(request, "document.html", principal, status_code=status_code, doc=view, editing=True,
                    queue_size=queue_size, doc_types=DOC_TYPES, queue_filter={"outlet": outlet, "doc_type": doc_type},
                    **context)
@@ -258,11 +264,13 @@ def order_page(request: Request, principal: Caller, order_no: str) -> HTMLRespon
 @router.get("/outlet", response_class=HTMLResponse)
 def outlet_page(request: Request, principal: Caller, code: str = "", uploaded: int = 0,
                 duplicates: int = 0) -> HTMLResponse:
+    """An outlet's page; its lists page by ``received``, ``rejected`` and ``owed`` cursors (archive/paging.py)."""
     chosen = principal.outlet_code if principal.role is Role.OUTLET else (code or None)
     overview = None
     if chosen:
+        cursors = {name: request.query_params.get(name) or None for name in ("received", "rejected", "owed")}
         with request.app.state.archive.sessions() as session:
-            overview = _views.outlet_overview(session, principal, chosen)
+            overview = _views.outlet_overview(session, principal, chosen, cursors=cursors)
     return _render(request, "outlet.html", principal, overview=overview, code=chosen or "", uploaded=uploaded,
                    duplicates=duplicates,
                    can_upload=principal.can(Permission.UPLOAD_ANY) or principal.can(Permission.UPLOAD_OWN))
@@ -284,22 +292,29 @@ def outlet_upload(request: Request, principal: Caller, files: Annotated[list[Upl
 
 # -- originals desk ------------------------------------------------------------------------------
 @router.get("/originals", response_class=HTMLResponse)
-def originals_page(request: Request, principal: Caller) -> HTMLResponse:
-    """Receive originals by scanning barcodes, file them into boxes, see registers and what outlets owe."""
+def originals_page(request: Request, principal: Caller, outlet: str = "", cursor: str = "") -> HTMLResponse:
+    """Receive originals by scanning barcodes, file them into boxes, see registers and what outlets owe: the
+    counts of every outlet, the items of ``outlet`` (the most overdue one unless chosen) a page at a time."""
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
     from archive import originals
     from archive.models import StorageBox, TransferRegister
 
     principal.require(Permission.ORIGINALS)
     with request.app.state.archive.sessions() as session:
-        owed = originals.outstanding_report(session)
+        owed = originals.owed_summary(session)
+        chosen = outlet or (owed[0]["outlet"] if owed else "")
+        items, items_page = (originals.owed_page(session, outlet=chosen, cursor=cursor or None,
+                                                 limit=_views.QUEUE_PAGE) if chosen else ([], None))
         registers = [{"code": r.code, "outlet": r.outlet.code, "state": r.state, "created_at": r.created_at,
                       "pdf": bool(r.pdf)}
-                     for r in session.scalars(select(TransferRegister).order_by(TransferRegister.id.desc()).limit(30))]
+                     for r in session.scalars(select(TransferRegister).options(selectinload(TransferRegister.outlet))
+                                              .order_by(TransferRegister.id.desc()).limit(30))]
         open_boxes = select(StorageBox).where(StorageBox.state == "open").order_by(StorageBox.code)
         boxes = [{"code": b.code, "location": b.location, "state": b.state} for b in session.scalars(open_boxes)]
-    return _render(request, "originals.html", principal, owed=owed, registers=registers, boxes=boxes)
+    return _render(request, "originals.html", principal, owed=owed, chosen=chosen, items=items,
+                   items_page=items_page, registers=registers, boxes=boxes)
 
 
 # -- sessions (admin) ----------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""Server-side latency of the desk's pages on a large archive (one filled by bench/make_archive.py).
+
+Each page is requested through the FastAPI app in this process (the ASGI test client: no network, no
+browser), as an administrator with an API token, with varied filters and deep keyset pages (the
+``rel="next"`` links of earlier answers followed): the search page (full-text queries of
+bench/search_latency.py, when the archive has a search index), the review queue, an outlet's page, the
+originals desk, an order's view and the document list. For each page it prints p50/p95/p99 of the wall time
+and the mean CPU time of a request (this process: the app and the database driver; a PostgreSQL server's own
+work is in the wall time only). Target: every p95 ≤ 100 ms.
+
+    nice .venv/bin/python bench/web_at_scale.py --home /var/tmp/fa-1m [--database-url URL] [--requests 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import platform
+import random
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_latency import OUTLETS, make_query, percentile
+
+from sqlalchemy import func, select
+
+from archive.models import Document, Order, Role, User
+from archive.store import Archive
+from archive.users import add_user, mint_token
+from archive.verification import DOC_TYPES
+from search import SearchQuery
+
+TARGET_MS = 100
+NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next"')
+
+
+def _token(arc: Archive) -> str:
+    with arc.transaction() as session:
+        if session.scalar(select(User).where(User.username == "bench-admin")) is None:
+            add_user(session, "bench-admin", None, Role.ADMIN)
+        return mint_token(session, "bench-admin", "web_at_scale")
+
+
+def page_urls(arc: Archive, rng: random.Random, with_search: bool) -> dict[str, Callable[[], str]]:
+    """For each page, a function giving the next URL to request (first pages and deeper ones)."""
+    with arc.sessions() as session:
+        orders = session.scalar(select(func.max(Order.id))) or 0
+    order_nos = [f"ЗК-{i:06d}" for i in rng.sample(range(1, orders + 1), k=min(orders, 500))]
+    types = [t for t in DOC_TYPES if t != "other"]
+
+    def review() -> str:
+        r = rng.random()
+        return ("/review" if r < 0.4 else f"/review?outlet={rng.choice(OUTLETS)}" if r < 0.7
+                else f"/review?doc_type={rng.choice(types)}")
+
+    urls: dict[str, Callable[[], str]] = {
+        "review queue": review,
+        "outlet page": lambda: f"/outlet?code={rng.choice(OUTLETS)}",
+        "originals desk": lambda: "/originals" if rng.random() < 0.3 else f"/originals?outlet={rng.choice(OUTLETS)}",
+        "order view": lambda: f"/orders/{rng.choice(order_nos)}",
+        "document list": lambda: "/documents" + rng.choice(
+            ["", "?sort=-total", "?sort=date", f"?outlet={rng.choice(OUTLETS)}", f"?doc_type={rng.choice(types)}"]),
+    }
+    if with_search:
+        urls = {"search": lambda: "/search?" + f"q={make_query(rng)}", **urls}
+    return urls
+
+
+def measure(client, make_url: Callable[[], str], requests: int, rng: random.Random) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of ``requests`` requests; a third of them follow an answer's «next» link."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    follow: list[str] = []
+    for _ in range(requests):
+        url = follow.pop() if follow and rng.random() < 0.5 else make_url()
+        t, c = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        walls.append((time.perf_counter() - t) * 1000)
+        cpus.append((time.process_time() - c) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}: {response.text[:300]}")
+        follow += [html.unescape(u) for u in NEXT_LINK.findall(response.text)][:1]
+    return walls, cpus
+
+
+def run(arc: Archive, requests: int, seed: int, search: bool) -> Iterator[tuple[str, dict[str, float]]]:
+    from fastapi.testclient import TestClient
+
+    from web import create_app
+
+    rng = random.Random(seed)
+    client = TestClient(create_app(arc, secret="web-at-scale"), headers={"Authorization": f"Bearer {_token(arc)}"})
+    for name, make_url in page_urls(arc, rng, search).items():
+        measure(client, make_url, 5, rng)  # warm: templates compiled, caches filled
+        walls, cpus = measure(client, make_url, requests, rng)
+        yield name, {"p50": percentile(walls, 50), "p95": percentile(walls, 95), "p99": percentile(walls, 99),
+                     "cpu": sum(cpus) / len(cpus)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--database-url", help="the archive's database when not its SQLite file")
+    parser.add_argument("--requests", type=int, default=100, help="requests per page")
+    parser.add_argument("--seed", type=int, default=16)
+    args = parser.parse_args()
+    env = {**os.environ, "FINARCHIVE_HOME": str(args.home)}
+    if args.database_url:
+        env["FINARCHIVE_DATABASE_URL"] = args.database_url
+    arc = Archive.open(args.home, environ=env)
+    with arc.sessions() as session:
+        docs = session.scalar(select(func.count(Document.id))) or 0
+    indexed = arc.search.search(SearchQuery(limit=1)).total
+    print(f"{docs:,} documents on {arc.engine.dialect.name}; search index: {indexed:,} documents "
+          f"({arc.settings.get('search', 'backend')}); {args.requests} requests a page")
+    worst = 0.0
+    for name, f in run(arc, args.requests, args.seed, search=indexed > 0):
+        worst = max(worst, f["p95"])
+        print(f"  {name:<15} p50 {f['p50']:.0f} ms  p95 {f['p95']:.0f} ms  p99 {f['p99']:.0f} ms  "
+              f"CPU {f['cpu']:.1f} ms/request", flush=True)
+    print(f"worst p95 {worst:.0f} ms (target ≤ {TARGET_MS} ms); {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+    arc.close()
+    return 0 if worst <= TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
