@@ -508,7 +508,7 @@ class Pipeline:
     def _default_executor(self):
         from capture import PoolExecutor
 
-        return PoolExecutor(self.settings.workers)
+        return PoolExecutor(self.settings.workers, languages=self.settings.languages)
 
     def _drive(self, items: Iterator[IntakeItem], executor, summary: ImportSummary) -> None:
         """Feed the executor lazily: a file is taken in only when its pages are about to be read, and the

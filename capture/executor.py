@@ -97,7 +97,9 @@ class SerialExecutor:
         self.close()
 
 
-PRELOAD = ["capture.read"]
+# What the fork server imports before it forks a worker: the reading code, and the page engine's models for
+# the languages it is told (capture/engines/warm.py).
+PRELOAD = ["capture.read", "capture.engines.warm"]
 
 
 def _exit_when_gone(pid: int) -> None:
@@ -136,6 +138,23 @@ def _init_worker(owner: int | None = None) -> None:
         die_with(owner)
 
 
+def _start_fork_server(languages: str | None) -> None:
+    """Start the fork server (when it is not running) with a safe sys.path and the languages to load models for."""
+    from capture.engines.warm import WARM_LANGUAGES_ENV
+
+    old = os.environ.get(WARM_LANGUAGES_ENV)
+    if languages:
+        os.environ[WARM_LANGUAGES_ENV] = languages
+    try:
+        with _safe_path_environment():
+            multiprocessing.forkserver.ensure_running()
+    finally:
+        if old is None:
+            os.environ.pop(WARM_LANGUAGES_ENV, None)
+        else:
+            os.environ[WARM_LANGUAGES_ENV] = old
+
+
 @contextlib.contextmanager
 def _safe_path_environment() -> Iterator[None]:
     """The fork server is a new interpreter (``python -c``), which puts the working directory first on
@@ -154,15 +173,18 @@ def _safe_path_environment() -> Iterator[None]:
 
 
 class PoolExecutor:
-    """A pool of ``workers`` processes (default: one per core), started by forkserver.
+    """A pool of ``workers`` processes (default: one per core), started by forkserver, whose workers start with
+    tesseract's models for ``languages`` loaded (when this process starts the fork server).
 
     At most ``workers + prefetch`` jobs are in flight, so when a worker dies only those few are
     suspects: each is rerun alone in a fresh pool, and only the one that kills it again is
     reported as :class:`WorkerCrashedError`.
     """
 
-    def __init__(self, workers: int | None = None, *, prefetch: int = 2, start_method: str = "forkserver") -> None:
+    def __init__(self, workers: int | None = None, *, prefetch: int = 2, start_method: str = "forkserver",
+                 languages: str | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.languages = languages
         self.prefetch = max(0, prefetch)
         methods = multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context(start_method if start_method in methods else "spawn")
@@ -175,8 +197,7 @@ class PoolExecutor:
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             if self._context.get_start_method() == "forkserver":
-                with _safe_path_environment():
-                    multiprocessing.forkserver.ensure_running()
+                _start_fork_server(self.languages)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=self._context, initializer=_init_worker,
                 initargs=(os.getpid(),),
@@ -231,8 +252,7 @@ class PoolExecutor:
 
     def _run_alone(self, fn: Callable[[T], R], item: T) -> R | BaseException:
         if self._context.get_start_method() == "forkserver":
-            with _safe_path_environment():
-                multiprocessing.forkserver.ensure_running()
+            _start_fork_server(self.languages)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker,
                                    initargs=(os.getpid(),))
         try:

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 
 import pytesseract
@@ -88,9 +89,13 @@ def ocr(
     pdf: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     psm: int | None = None,
+    by_program: bool = False,
 ) -> OcrOutput:
-    """OCR one page image file: words with boxes and confidences, and optionally its PDF."""
+    """OCR one page image file: words with boxes and confidences, and optionally its PDF. Read by this
+    process's engine, its models loaded once (:func:`in_process`), else (or ``by_program``) by the program."""
     check_languages(languages)
+    if in_process() and not by_program:
+        return _ocr_in_process(image_path, languages, int(dpi), pdf, timeout, psm)
     limit_threads()
     extensions = ["tsv", "pdf"] if pdf else ["tsv"]
     config = f"--dpi {int(dpi)}"
@@ -232,10 +237,8 @@ def ocr_many(
 
 # -- cut-outs read in-process ----------------------------------------------------------------------
 # The second look at unsure words (capture._reread) reads a few small cut-outs a page. A tesseract process
-# costs 0.08 s just to load rus+eng; tesserocr keeps one engine per worker process with its models loaded,
-# and reads a cut-out in about 10 ms. Without tesserocr (it is a binary wheel) the CLI reads the cut-outs,
-# all of a page in one run.
-_ENGINES: dict[tuple[str, int], object] = {}
+# costs 0.08 s just to load rus+eng; the worker's page engine (below), its models loaded, reads a cut-out in
+# about 10 ms. Without tesserocr (it is a binary wheel) the CLI reads the cut-outs, all of a page in one run.
 
 
 @functools.lru_cache(maxsize=1)
@@ -253,13 +256,9 @@ def tessdata_dir() -> str | None:
 
 
 def _engine(languages: str, psm: int):
-    key = (languages, psm)
-    if key not in _ENGINES:
-        import tesserocr
-
-        limit_threads()
-        _ENGINES[key] = tesserocr.PyTessBaseAPI(path=tessdata_dir() or "", lang=languages, psm=psm)
-    return _ENGINES[key]
+    api = page_api(languages)
+    api.SetPageSegMode(psm)
+    return api
 
 
 def ocr_arrays(
@@ -297,12 +296,82 @@ def ocr_arrays_by_cli(
         return ocr_many(paths, languages=languages, dpi=dpi, psm=psm, timeout=timeout)
 
 
+# -- whole pages read in-process -------------------------------------------------------------------
+# A tesseract process spends about 0.3 CPU-s loading rus+eng before it reads a page: a third of an A4 page's
+# reading. A worker keeps one engine a language set, its models loaded once (in the fork server, before the
+# workers are forked: capture/engines/_preload.py), and reads each page with it: the same TSV words and, from
+# the same run, the same one-page searchable PDF as the program. Without tesserocr the program reads.
+TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+AUTO_PSM = 3  # tesseract's own default: fully automatic page segmentation
+
+
+@functools.lru_cache(maxsize=1)
+def in_process() -> bool:
+    """Whether pages can be read in this process (tesserocr is installed and finds the language data)."""
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError:
+        return False
+    return tessdata_dir() is not None
+
+
+def _ocr_in_process(image_path: str, languages: str, dpi: int, pdf: bool, timeout: float,
+                    psm: int | None) -> OcrOutput:
+    """:func:`ocr` by this process's engine for ``languages`` (tesserocr), the models already loaded."""
+    api = page_api(languages)
+    api.SetPageSegMode(AUTO_PSM if psm is None else int(psm))
+    api.SetVariable("user_defined_dpi", str(int(dpi)))
+    api.SetVariable("tessedit_create_pdf", "1" if pdf else "0")
+    limit_ms = max(1, int(timeout * 1000))
+    started = time.monotonic()
+    pdf_bytes = None
+    with tempfile.TemporaryDirectory(prefix="finarchive-ocr-") as tmp:
+        if pdf:
+            base = os.path.join(tmp, "out")
+            done = api.ProcessPages(base, image_path, timeout=limit_ms)
+            if done:
+                try:
+                    with open(base + ".pdf", "rb") as fh:
+                        pdf_bytes = fh.read()
+                except OSError as exc:
+                    raise OcrError(f"tesseract wrote no PDF for {image_path}: {exc}", path=image_path) from exc
+        else:
+            api.SetImageFile(image_path)
+            done = api.Recognize(timeout=limit_ms)
+    if not done:
+        if time.monotonic() - started >= timeout:
+            raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s on {os.path.basename(image_path)}",
+                                  path=image_path)
+        raise OcrError(f"tesseract failed on {os.path.basename(image_path)}", path=image_path)
+    words = parse_tsv(TSV_HEADER + (api.GetTSVText(0) or ""))
+    api.Clear()  # the page's results and image freed; the models stay loaded
+    return OcrOutput(words=words, pdf=pdf_bytes)
+
+
+_PAGE_ENGINES: dict[str, object] = {}  # apart from the cut-outs' engines: a page's reading changes its psm
+
+
+def loaded_languages() -> list[str]:
+    """The language sets this process has a page engine for (loaded by it, or by the fork server before it)."""
+    return sorted(_PAGE_ENGINES)
+
+
+def page_api(languages: str):
+    """This process's engine for whole pages in ``languages`` (created on first use, then kept)."""
+    if languages not in _PAGE_ENGINES:
+        import tesserocr
+
+        limit_threads()
+        _PAGE_ENGINES[languages] = tesserocr.PyTessBaseAPI(path=tessdata_dir() or "", lang=languages)
+    return _PAGE_ENGINES[languages]
+
+
 def _read_array(api, image, dpi: int) -> tuple[OcrWord, ...]:
     import tesserocr
     from PIL import Image
 
     api.SetImage(Image.fromarray(image))
-    api.SetSourceResolution(int(dpi))
+    api.SetVariable("user_defined_dpi", str(int(dpi)))  # the page engine's: set for each reading
     api.Recognize()
     words: list[OcrWord] = []
     level, line, block = tesserocr.RIL.WORD, -1, 0

@@ -14,7 +14,8 @@ from capture.types import OcrWord, PageJob
 
 
 class Tesseract:
-    """Every page's reading: words (TSV) and, from the same run, the searchable page PDF."""
+    """Every page's reading: words (TSV) and, from the same run, the searchable page PDF. Read in this process
+    by an engine whose models stay loaded (tesserocr) where it is installed, else by the tesseract program."""
 
     name = "tesseract"
 

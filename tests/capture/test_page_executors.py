@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -74,3 +76,21 @@ def test_read_document_with_a_pool_keeps_page_order(tmp_path: Path) -> None:
         results = read_document(doc, executor=pool)
     assert [r.page.number for r in results] == [1, 2, 3]
     assert all(f"Страница {r.page.number}" in r.page.text for r in results)
+
+
+
+def test_workers_start_with_the_models_of_the_pools_languages_loaded(tmp_path: Path) -> None:
+    """The fork server loads tesseract's models for the pool's languages once; its workers inherit them. (A
+    fresh interpreter: this session's fork server may have started without any.)"""
+    (tmp_path / "warm_check.py").write_text(
+        "from capture import PoolExecutor\n"
+        "from capture.tesseract import loaded_languages\n\n\n"
+        "def job(_):\n"
+        "    return tuple(loaded_languages())\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    with PoolExecutor(2, languages='rus+eng') as pool:\n"
+        "        print(sorted({r for _, r in pool.map_unordered(job, range(4))}))\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    out = subprocess.run([sys.executable, str(tmp_path / "warm_check.py")], env=env, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "[('rus+eng',)]"

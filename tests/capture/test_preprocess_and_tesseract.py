@@ -78,10 +78,14 @@ def test_right_angle_rotation_round_trips() -> None:
     assert np.array_equal(rotate_right_angle(rotate_right_angle(page, 90), 270), page)
 
 
-def test_one_tesseract_run_gives_words_and_a_searchable_pdf(tmp_path: Path) -> None:
+@pytest.mark.parametrize("by_program", [False, True], ids=["in-process", "program"])
+def test_one_tesseract_run_gives_words_and_a_searchable_pdf(tmp_path: Path, by_program: bool) -> None:
+    """Read by the worker's engine (its models loaded once) or by the tesseract program: the same kind of
+    output, words with boxes and the page's PDF with its text."""
+    assert tesseract.in_process()  # tesserocr is a dependency: pages are read in-process here
     path = tmp_path / "page.jpg"
     Image.fromarray(_page()).save(path, quality=85, dpi=(200, 200))
-    out = tesseract.ocr(str(path), dpi=200, pdf=True)
+    out = tesseract.ocr(str(path), dpi=200, pdf=True, by_program=by_program)
     words = [w.text for w in out.words]
     assert "Товарная" in words and "7707083893," in words
     assert out.pdf is not None and out.pdf.startswith(b"%PDF")
@@ -117,12 +121,16 @@ def test_missing_language_names_the_package_to_install(tmp_path: Path) -> None:
         tesseract.ocr(str(path), languages="rus+klingon")
 
 
-def test_timeout_becomes_ocr_timeout_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pdf", [False, True], ids=["words", "words-and-pdf"])
+@pytest.mark.parametrize("by_program", [False, True], ids=["in-process", "program"])
+def test_timeout_becomes_ocr_timeout_error(tmp_path: Path, by_program: bool, pdf: bool) -> None:
     path = tmp_path / "p.png"
     Image.fromarray(_page()).save(path)
     with pytest.raises(OcrTimeoutError) as caught:
-        tesseract.ocr(str(path), timeout=0.01)
+        tesseract.ocr(str(path), timeout=0.01, pdf=pdf, by_program=by_program)
     assert caught.value.reason == "ocr_timeout"
+    # the engine that timed out reads the next page whole
+    assert len(tesseract.ocr(str(path), dpi=200, by_program=by_program).words) > 40
 
 
 def test_version_probe() -> None:
