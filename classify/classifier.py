@@ -1,8 +1,11 @@
 """Document type: keyword rules for a cold start, and a trained model (character n-grams, robust to
 OCR noise) whose probabilities are blended with the rules when a model is given.
 
-The model file is a pickle of ``{"format": MODEL_FORMAT, "labels": [...], "pipeline": ...}`` written
-to a temporary file in the target folder and moved over the old one with ``os.replace``.
+scikit-learn trains the model; it is kept and predicted as plain numpy arrays (classify/_linear.py), so
+classifying never imports scikit-learn. The model file is a pickle of ``{"format": MODEL_FORMAT, "labels":
+[...], "model": {...}}`` (numbers, strings and numpy arrays only) written to a temporary file in the target
+folder and moved over the old one with ``os.replace``. A file of format 1 (the scikit-learn pipeline itself,
+written before) is still read.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
 
+from classify._linear import TextModel, text_model_of
 from classify._title import HEAD, SURE, find_title, text_lines
 from classify.catalogue import DOC_TYPES
 from classify.exceptions import ModelError
 from classify.normalise import fold_text
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
+PIPELINE_FORMAT = 1  # the scikit-learn pipeline pickled whole: read still (importing scikit-learn)
 MODEL_FILENAME = "classifier.pkl"
 TITLE_ROWS = 8  # keywords in the first rows of a document (its title) count double
 TITLE_BOOST = 2.0
@@ -94,7 +99,8 @@ def classify_text(text: str, model: Classifier | None = None, *,
 
 @dataclass(frozen=True)
 class Classifier:
-    """A trained model: ``probabilities(text)`` → type → probability."""
+    """A trained model: ``probabilities(text)`` → type → probability. ``pipeline`` predicts as scikit-learn's
+    does (``predict_proba``, ``classes_``): a :class:`~classify._linear.TextModel`, or a format-1 pipeline."""
 
     pipeline: object
     labels: tuple[str, ...]
@@ -131,16 +137,21 @@ def train_classifier(texts: Sequence[str], labels: Sequence[str], path: str | os
         raise ModelError("training needs documents of at least two types")
     pipeline = _pipeline()
     pipeline.fit([fold_text(t) for t in texts], list(labels))
-    model = Classifier(pipeline, tuple(str(c) for c in pipeline.classes_))
+    _slim(pipeline)
+    model = Classifier(text_model_of(pipeline), tuple(str(c) for c in pipeline.classes_))
     save_classifier(model, path)
     return model
 
 
 def save_classifier(model: Classifier, path: str | os.PathLike[str]) -> None:
+    """Write ``model`` in format 2 (a format-1 pipeline is exported to numpy arrays first)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _slim(model.pipeline)
-    payload = {"format": model.format, "labels": list(model.labels), "pipeline": model.pipeline}
+    text_model = model.pipeline
+    if not isinstance(text_model, TextModel):
+        _slim(text_model)
+        text_model = text_model_of(text_model)
+    payload = {"format": MODEL_FORMAT, "labels": list(model.labels), "model": text_model.payload()}
     fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -176,11 +187,13 @@ def load_classifier(path: str | os.PathLike[str]) -> Classifier:
         raise ModelError(f"no classifier model at {path}") from exc
     except Exception as exc:  # a truncated or foreign file
         raise ModelError(f"cannot read classifier model {path}: {exc}") from exc
-    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
-        found = payload.get("format") if isinstance(payload, dict) else None
-        raise ModelError(f"classifier model {path} has format {found!r}; this version reads format "
-                         f"{MODEL_FORMAT}: retrain it with `finarchive train`")
-    return Classifier(payload["pipeline"], tuple(payload["labels"]), payload["format"])
+    found = payload.get("format") if isinstance(payload, dict) else None
+    if found == MODEL_FORMAT:
+        return Classifier(TextModel.of_payload(payload["model"]), tuple(payload["labels"]))
+    if found == PIPELINE_FORMAT:
+        return Classifier(payload["pipeline"], tuple(payload["labels"]), PIPELINE_FORMAT)
+    raise ModelError(f"classifier model {path} has format {found!r}; this version reads formats "
+                     f"{PIPELINE_FORMAT} and {MODEL_FORMAT}: retrain it with `finarchive train`")
 
 
 def default_model_path() -> Path:

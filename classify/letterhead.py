@@ -6,7 +6,7 @@ words: legal forms and address words of the locale data (classify/partywords.py)
 training documents taught. The model is a logistic regression over hashed features of a row and of
 its neighbours, trained by ``scripts/train_letterhead.py`` on the SROIE training receipts (its
 task-1 lines and keys) and on generated letterheads; it is stored under classify/models/ with a format
-version and loaded once.
+version, as numpy arrays (classify/_linear.py: predicting never imports scikit-learn), and loaded once.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from classify._layout import Row
+from classify._linear import HashedModel, hashed_model_of
 from classify.partywords import party_words
 
-FORMAT = 1
+FORMAT = 2  # 2: the weights as numpy arrays (1 was the scikit-learn pipeline pickled whole)
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "letterhead.pkl"
 MAX_ROWS = 20  # rows of the first page the labeller looks at
 LABELS = ("name", "address", "other")
@@ -142,7 +143,7 @@ def features(rows: Sequence[Row]) -> list[dict[str, float]]:
 
 @dataclass(frozen=True)
 class Labeller:
-    model: Any  # a scikit-learn pipeline: FeatureHasher then LogisticRegression
+    model: HashedModel  # exported from the scikit-learn pipeline FeatureHasher → LogisticRegression
     trained_on: str
 
     def probabilities(self, rows: Sequence[Row]) -> list[dict[str, float]]:
@@ -166,9 +167,11 @@ def make_model() -> Any:
 
 
 def save(model: Any, path: Path, trained_on: str) -> None:
+    """Write a fitted :func:`make_model` pipeline (exported to numpy arrays) or a :class:`HashedModel`."""
+    exported = model if isinstance(model, HashedModel) else hashed_model_of(model)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps({"format": FORMAT, "model": model, "trained_on": trained_on}))
+    tmp.write_bytes(pickle.dumps({"format": FORMAT, "model": exported.payload(), "trained_on": trained_on}))
     tmp.replace(path)
 
 
@@ -177,7 +180,7 @@ def load(path: Path) -> Labeller:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path}: letterhead model of another format (want {FORMAT}); "
                          "retrain it with scripts/train_letterhead.py")
-    return Labeller(data["model"], str(data.get("trained_on", "")))
+    return Labeller(HashedModel.of_payload(data["model"]), str(data.get("trained_on", "")))
 
 
 @cache
