@@ -14,6 +14,7 @@ the processes themselves (capture/stages.py, ``FINARCHIVE_STAGE_LOG``) in the sa
     python bench/throughput.py --generate 40      # plus 40 generated unseen documents (samples/generate.py)
     python bench/throughput.py --files DIR --repeat 2
     python bench/throughput.py --via watch --generate 180   # a backlog of about 200 pages in an inbox
+    python bench/throughput.py --files EMPTY_DIR --generate 60 --upright-only --max-pages 30   # 30 unseen pages
 """
 
 from __future__ import annotations
@@ -205,13 +206,24 @@ def measured_pages(args: argparse.Namespace, tmp: Path) -> tuple[list[Path], lis
         files = upright(files)
     rendered = tmp / "rendered"
     rendered.mkdir()
-    return files, render_pages(files, rendered)
+    pages = render_pages(files, rendered)
+    if args.max_pages:  # a batch: the first files whose pages add up to at most N (render_pages names a page nnnn-…)
+        taken: list[int] = []
+        for n in range(len(files)):
+            own = sum(int(p.name[:4]) == n for p in pages)
+            if len(taken) and sum(int(p.name[:4]) in taken for p in pages) + own > args.max_pages:
+                break
+            taken.append(n)
+        files = [files[n] for n in taken]
+        pages = [p for p in pages if int(p.name[:4]) in taken]
+    return files, pages
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=Path, default=REPO / "samples")
     ap.add_argument("--generate", type=int, default=0, help="also generate N unseen documents")
+    ap.add_argument("--max-pages", type=int, default=0, help="a batch of the first files holding at most N pages")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--languages", default="rus+eng")
     ap.add_argument("--repeat", type=int, default=1, help="alternate reference and ours N times")

@@ -8,7 +8,6 @@ A job that raises comes back as its exception; a job that kills its worker proce
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -22,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, Protocol, TypeVar
 
 from capture.exceptions import CaptureError
+from finarchive import forkserver
 from finarchive.errors import FinarchiveError
 
 T = TypeVar("T")
@@ -97,11 +97,6 @@ class SerialExecutor:
         self.close()
 
 
-# What the fork server imports before it forks a worker: the reading code, and the page engine's models for
-# the languages it is told (capture/engines/warm.py).
-PRELOAD = ["capture.read", "capture.engines.warm"]
-
-
 def _exit_when_gone(pid: int) -> None:
     """Block until process ``pid`` has exited (a pidfd where Linux has them, else a poll), then end this one."""
     try:
@@ -138,40 +133,6 @@ def _init_worker(owner: int | None = None) -> None:
         die_with(owner)
 
 
-def _start_fork_server(languages: str | None) -> None:
-    """Start the fork server (when it is not running) with a safe sys.path and the languages to load models for."""
-    from capture.engines.warm import WARM_LANGUAGES_ENV
-
-    old = os.environ.get(WARM_LANGUAGES_ENV)
-    if languages:
-        os.environ[WARM_LANGUAGES_ENV] = languages
-    try:
-        with _safe_path_environment():
-            multiprocessing.forkserver.ensure_running()
-    finally:
-        if old is None:
-            os.environ.pop(WARM_LANGUAGES_ENV, None)
-        else:
-            os.environ[WARM_LANGUAGES_ENV] = old
-
-
-@contextlib.contextmanager
-def _safe_path_environment() -> Iterator[None]:
-    """The fork server is a new interpreter (``python -c``), which puts the working directory first on
-    sys.path, and Python 3.11 ignores the sys.path it is sent: a ``concurrent.py`` lying in the
-    working directory would be imported by every worker. PYTHONSAFEPATH keeps the working directory
-    off its path; the workers import the installed package only."""
-    old = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("PYTHONSAFEPATH", None)
-        else:
-            os.environ["PYTHONSAFEPATH"] = old
-
-
 class PoolExecutor:
     """A pool of ``workers`` processes (default: one per core), started by forkserver, whose workers start with
     tesseract's models for ``languages`` loaded (when this process starts the fork server).
@@ -191,13 +152,13 @@ class PoolExecutor:
         if self._context.get_start_method() == "forkserver":
             # Workers fork from a server that has already imported the reading code (OpenCV, numpy,
             # pdfium, pytesseract): a new or rebuilt worker starts in milliseconds, not a second.
-            self._context.set_forkserver_preload(PRELOAD)
+            self._context.set_forkserver_preload(forkserver.PRELOAD)
         self._pool: ProcessPoolExecutor | None = None
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             if self._context.get_start_method() == "forkserver":
-                _start_fork_server(self.languages)
+                forkserver.start(self.languages)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=self._context, initializer=_init_worker,
                 initargs=(os.getpid(),),
@@ -252,7 +213,7 @@ class PoolExecutor:
 
     def _run_alone(self, fn: Callable[[T], R], item: T) -> R | BaseException:
         if self._context.get_start_method() == "forkserver":
-            _start_fork_server(self.languages)
+            forkserver.start(self.languages)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker,
                                    initargs=(os.getpid(),))
         try:

@@ -22,6 +22,7 @@ from cli._common import (
     make_executor,
     open_archive,
     print_json,
+    start_page_readers,
 )
 from finarchive.errors import ExitCode
 
@@ -127,6 +128,7 @@ def import_(
     if missing:
         err_console.print(f"[bold red]error:[/] no such file or folder: {', '.join(missing)}", highlight=False)
         raise typer.Exit(ExitCode.BAD_INPUT)
+    start_page_readers(workers)
     from archive.intake import import_batch
 
     hints = {k: v for k, v in {"doc_type": doc_type, "order_no": order}.items() if v}

@@ -1,4 +1,4 @@
-"""Imported by the pool's fork server (capture/executor.py ``PRELOAD``): tesseract's models for the languages
+"""Imported by the pool's fork server (finarchive/forkserver.py ``PRELOAD``): tesseract's models for the languages
 named in ``FINARCHIVE_WARM_LANGUAGES`` (``rus+eng``; several sets separated by commas) are loaded once, there,
 and every worker forked from it starts with them loaded, instead of each loading them (about 0.15 CPU-s a
 set) on its first page. Nothing is loaded when the variable is unset or tesserocr is not installed."""
@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 
 from capture import tesseract
+from finarchive.forkserver import WARM_LANGUAGES_ENV
 
-WARM_LANGUAGES_ENV = "FINARCHIVE_WARM_LANGUAGES"
 
 
 def warm(sets: str) -> list[str]:
