@@ -284,8 +284,13 @@ def _first_page_rows(doc: Doc, limit: int = 30) -> list[Row]:
 def find_number(doc: Doc, doc_type: str) -> FieldValue | None:
     hits = find_labelled(doc, TITLE_NUMBER, parse_number, rows=_first_page_rows(doc, 40))
     hits = [h for h in hits if not re.fullmatch(r"\d{1,2}", h.value) or h.priority >= 1.0]
+    hits = [h for h in hits if not _ACCOUNT.fullmatch(h.value)]
     hit = _best(hits)
     return hit.field("number") if hit else None
+
+
+# twenty digits after «счёт» are a bank account (расчётный, корреспондентский счёт), never a document's number
+_ACCOUNT = re.compile(r"\d{20}")
 
 
 def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
@@ -634,6 +639,8 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     document with no roles is the seller's."""
     out: dict[str, FieldValue] = {}
     role = None
+    party_role: str | None = None  # the party's role read before an "other" one (a bank's, the OFD's)
+    other_row = -1
     inns_read = 0
     party_row: tuple[int, str] | None = None  # the row of the last INN read and whose it was
     # parties printed side by side (a table of two columns: «Поставщик: …» | «Покупатель: …», then each one's
@@ -651,15 +658,15 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             columns = None
         for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", line.folded):
             row, at = line, m.end()
-            if not line.text[m.end():].strip() and n + 1 < len(doc.rows):
-                row, at = doc.rows[n + 1], 0  # the label ends its line, the value begins the next
+            if not re.sub(r"[\W_]", "", line.text[m.end():]) and n + 1 < len(doc.rows):
+                row, at = doc.rows[n + 1], 0  # the label ends its line («ИНН:»), the value begins the next
             word = m.group()
             if re.fullmatch(SELLER_ROLES, word):
                 role = "seller"
             elif re.fullmatch(BUYER_ROLES, word):
                 role = "buyer"
             elif re.fullmatch(OTHER_ROLES, word):
-                role = "other"
+                role, party_role, other_row = "other", role if role != "other" else party_role, n
             elif re.fullmatch(INN, word):
                 rest = row.text[at:at + 60]
                 joint = re.match(rf"\s*/\s*{KPP}", row.folded[at:at + 20])
@@ -678,6 +685,8 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     continue
                 value, s, e = got
                 # with no role printed, the first INN is the seller's (also when its reading failed its check)
+                if role == "other" and n - other_row > 1:
+                    role = party_role  # a bank's or the OFD's name holds for its INN just after it, not the rows on
                 who = role or ("seller" if not inns_read else "buyer")
                 # a role on the label itself («ИНН/КПП покупателя: …») is whose it is, whatever was read above
                 who = _qualifier_role(row.folded[at:at + s]) or who
@@ -716,12 +725,13 @@ _GLUED_INN_KPP = re.compile(
     rf"(?<![\d])(\d{{10}})[1{re.escape(letters_for('1'))}]?(\d{{4}}[\dA-Z]{{2}}\d{{3}})(?![\d])")
 
 
-_QUALIFIERS = tuple((who, re.compile(rf"(?<![^\W\d_]){words(f'{who}_of')}(?![^\W\d_])"))
+_QUALIFIERS = tuple((who, re.compile(rf"(?<![^\W\d_])(?:{words(f'{who}_of')}|{words(who)})(?![^\W\d_])"))
                     for who in ("seller", "buyer", "other"))
 
 
 def _qualifier_role(label: str) -> str | None:
-    """The role named between an INN's label and its digits («ИНН/КПП продавца:»), if one is."""
+    """The role named between an INN's label and its digits («ИНН/КПП продавца:»; «ИНН:» ending its line over
+    «Поставщик 7728…», a form's role column beside the value's next line), if one is."""
     return next((who for who, pattern in _QUALIFIERS if pattern.search(label)), None)
 
 

@@ -58,11 +58,15 @@ def main(only: list[str]) -> int:
                   "layout": meta.get("layout"), "format": meta["format"],
                   "photo": {k: meta["photo"][k] for k in ("background", "size", "rotation", "tilt", "cast")}
                   if "photo" in meta else None}
-        out = {"doc_type": truth["doc_type"], "fields": truth["fields"], "source": source}
-        (HERE / f"{item.name}.json").write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n",
-                                                 encoding="utf-8")
+        write_truth(item.name, truth["doc_type"], truth["fields"], source)
         print(f"{path.name}  {path.stat().st_size // 1024} KB")
     return 0
+
+
+def write_truth(name: str, doc_type: str, fields: dict[str, str], source: dict) -> None:
+    """``NAME.json`` of the set: {"doc_type", "fields", "source"}."""
+    out = {"doc_type": doc_type, "fields": fields, "source": source}
+    (HERE / f"{name}.json").write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -475,3 +475,19 @@ def test_a_full_legal_name_followed_by_its_short_one_gives_the_short_one() -> No
     text = ("Договор поставки № 17 от 04.03.2026\nг. Москва\n"
             "Акционерное общество «Альфа» (АО «Альфа»), ИНН 7707083893, именуемое в дальнейшем «Поставщик»")
     assert extract_fields("contract", [text_page(text)])["seller_name"].value == "АО «Альфа»"
+
+
+def test_torg12_requisites_with_the_role_column_beside_each_partys_second_line() -> None:
+    """A ТОРГ-12 as other software prints it: each party's requisites over two lines, «ИНН:» ending the first,
+    the role (Поставщик, Плательщик) in a left column beside the second, a bank named between the parties; and
+    «Расчетный счет: 4070…» (twenty digits after «счёт») is no document number."""
+    p = page([
+        (400, 100, "ООО «Альфа»; Адрес: 119049, г. Москва, ул. Ленина, д. 2; ИНН:"),
+        (100, 140, "Поставщик"), (400, 140, "7707083893; Расчетный счет: 40702810627112622647; Банк: ПАО Сбербанк"),
+        (400, 200, "ООО «Бета», Адрес: 630099, г. Новосибирск, ул. Ленина, д. 47, ИНН:"),
+        (100, 240, "Плательщик"), (400, 240, "5401123457 КПП: 540101001 Р.сч.:40702810689337615984 Банк: ПАО Сбербанк"),
+        (400, 300, "ТОВАРНАЯ НАКЛАДНАЯ"), (900, 300, "Номер документа"), (900, 340, "829"),
+    ])
+    got = {k: v.value for k, v in extract_fields("waybill", [p]).items()}
+    assert (got["seller_inn"], got["buyer_inn"]) == ("7707083893", "5401123457")
+    assert got["number"] == "829"

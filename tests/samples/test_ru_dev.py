@@ -57,14 +57,17 @@ def test_truth_follows_design_and_every_file_opens() -> None:
 
 
 def test_real_documents_name_repository_path_commit_and_licence() -> None:
-    """A real document is kept only with its repository, commit and a licence that lets us redistribute it;
-    every other file is the generator's."""
+    """A real document, or one filled into another project's print form, is kept only with its repository,
+    path, commit and a licence that lets us redistribute it; every other file is the generator's."""
     sources = (DEV / "SOURCES.md").read_text(encoding="utf-8")
     for path, t in _truths():
         src = t["source"]
-        if src["kind"] == "real":
+        if src["kind"] in ("real", "template"):
             assert re.fullmatch(r"[0-9a-f]{40}", src["commit"]), path.name
-            assert src["repository"] in sources and src["commit"] in sources
+            assert src["repository"] in sources and src["commit"] in sources and src["path"] in sources
             assert src["licence"] and not src["licence"].lower().startswith("none"), path.name
+            if src["kind"] == "template":
+                assert path.stem.startswith("tpl_")
+                assert (DEV / "templates" / f"LICENSE.{src['repository'].split('/')[1]}").exists(), path.name
         else:
             assert src["kind"] == "generated" and path.stem.startswith("gen_")
