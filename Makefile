@@ -28,8 +28,9 @@ demo: install
 	@echo; echo '$$ finarchive search "товарная накладной"'
 	$(BIN)/finarchive search "товарная накладной"
 
+# one test process per core; a file's tests stay together (its browser, server and archive fixtures are shared)
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # ruff and mypy on the whole tree (pyproject.toml); make test runs it first.
 lint: install
