@@ -56,7 +56,13 @@ def _row(d: Document) -> dict[str, Any]:
     return {"id": d.id, "filename": d.filename, "doc_type": d.doc_type, "number": d.number, "date": d.doc_date,
             "total": d.total, "currency": d.currency, "outlet": d.outlet.code if d.outlet else None,
             "status": d.status, "received": d.created_at, "original": d.original.state if d.original else None,
-            "thumbnail_url": f"/documents/{d.id}/thumbnail", "url": f"/documents/{d.id}"}
+            "thumbnail_url": f"/documents/{d.id}/thumbnail" if _has_picture(d) else None, "url": f"/documents/{d.id}"}
+
+
+def _has_picture(d: Document) -> bool:
+    """Whether a thumbnail can be had (archive/thumbnails.py): a page image, or an original to render."""
+    media = d.media_type or ""
+    return any(p.thumbnail or p.image for p in d.pages) or media.startswith("image/") or media == "application/pdf"
 
 
 def _bulk_message(outcome: dict[str, Any]) -> dict[str, Any]:

@@ -71,6 +71,7 @@ def test_a_thumbnail_is_made_once_from_the_page_image_and_kept(desk: Desk) -> No
         d.pages[0].thumbnail = d.pages[0].image = None
         d.media_type = "application/xml"
     assert anna.get(f"/documents/{desk.docs['zreport']}/thumbnail").status_code == 404
+    assert f'src="/documents/{desk.docs["zreport"]}/thumbnail"' not in anna.get("/documents").text  # its type instead
     msk, _ = login(desk, "msk")
     assert msk.get(f"/documents/{doc_id}/thumbnail").status_code == 404  # another outlet's: not there
 
