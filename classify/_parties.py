@@ -492,6 +492,8 @@ def whole_russian_address(value: FieldValue) -> bool:
     if value.name != "seller_address" or len(re.findall(r"[А-Яа-яЁё]", text)) < len(re.findall(r"[A-Za-z]", text)):
         return True
     code = _POSTCODE_RU.search(text)
+    if "|" in text:
+        return False  # a table's rule or a fold read inside it: lines joined from elsewhere
     return (code is None or not re.search(r"[^\W\d_]", text[:code.start()])) and bool(_HOUSE_RU.search(text))
 
 

@@ -462,6 +462,7 @@ def test_a_sellers_name_in_full_legal_form_after_a_misread_label_in_its_own_colu
     ("г. Казань, ул. Баумана, 14", True),
     ("г. Санкт-Петербург, ул. 191025, Садовая, д. 24", False),  # lines joined out of order
     ("117342, г. Москва, Ленинский пр-т, A", False),  # the house cut off
+    ("119049, г. Москва, ул. Якиманка, | д. 86", False),  # a table's rule read inside it
     ("12 Jalan Ampang, 50450 Kuala Lumpur", True),  # Latin script: not judged by Russian rules
 ])
 def test_a_russian_address_read_out_of_order_or_cut_short_is_no_address(address: str, whole: bool) -> None:
