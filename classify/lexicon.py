@@ -113,7 +113,7 @@ class Lexicon:
 
 def _one_apart(a: str, b: str) -> bool:
     """Whether two shapes differ by one letter put for another. A letter added or left out is not
-    counted: a known word with one letter less is as often another real word ("Wangsa", "Angsa")."""
+    counted: a known word with one letter less is as often another real word."""
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
