@@ -385,6 +385,7 @@ class IntakeRecord(Base):
     __table_args__ = (
         Index("ix_intake_source_ref", "source", "source_ref"),
         Index("ix_intake_outlet_outcome", "outlet_code", "outcome", "id"),  # an outlet's intake problems
+        Index("ix_intake_source_outcome", "source", "outcome"),  # `stats` counts intake in it (migration 0011)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
