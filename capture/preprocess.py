@@ -336,7 +336,9 @@ PHOTO_ANALYSIS_WIDTH = 360
 PHOTO_MARGIN = 0.03  # the ring of the photo taken as background to seed the sheet's segmentation
 MIN_BACKGROUND_SIDES = 3  # a sheet against a background on at least this many sides is a photo...
 SIDE_BACKGROUND_SHARE = 0.6  # ...a side counting when this share of its outer strip is background
-PAPER_TOLERANCE = 30  # grey levels under the paper's brightness from which a pixel is no paper
+PAPER_TOLERANCE = 30  # grey levels under the paper's brightness (or off its colour) from which a pixel is no paper
+NEAR_PAPER = 12  # grey levels off the paper's brightness, either way, from which a margin may be a desk
+GRABCUT_SEED = 1
 MIN_SHEET_SHARE = 0.15  # the sheet found must take at least this share of the photo...
 MAX_SHEET_SHARE = 0.97  # ...and leave some background
 MIN_QUAD_FILL = 0.85  # the sheet's region fills this share of its four-cornered outline (else no warp)
@@ -363,29 +365,67 @@ class FlatPage:
     scale: float  # how much the sheet was enlarged for its letters' height
 
 
-def has_background(gray: np.ndarray) -> bool:
+def has_background(image: np.ndarray) -> bool:
     """True when the page's outer ring is mostly not paper on at least MIN_BACKGROUND_SIDES sides: a sheet
     photographed on a desk, not a scan (whose margins are paper, with a dark scanner edge on a side or two).
-    A few milliseconds on a small grey copy; only a page that passes is looked at in colour."""
-    step = max(1, max(gray.shape[:2]) // 400)
-    small = gray[::step, ::step]  # every step-th pixel: enough for the margins' brightness, and free
+    On a grey page a pixel is no paper when it is darker than the paper; on a colour page also when its
+    colour is not the paper's (a cream or patterned desk as light as the sheet). A few milliseconds on a
+    small copy."""
+    return _sides_off_paper(image, PAPER_TOLERANCE, colour=image.ndim == 3) >= MIN_BACKGROUND_SIDES
+
+
+def may_have_background(gray: np.ndarray) -> bool:
+    """True when the grey page's margins are not plain paper on MIN_BACKGROUND_SIDES sides, lighter or darker
+    (a desk as light as the sheet in grey, or a scan's grey noise): only then is its colour worth a look by
+    :func:`has_background`. A clean scan's margins are paper and cost nothing more."""
+    return _sides_off_paper(gray, NEAR_PAPER, colour=False, either_way=True) >= MIN_BACKGROUND_SIDES
+
+
+def _sides_off_paper(image: np.ndarray, tolerance: float, *, colour: bool, either_way: bool = False) -> int:
+    """How many sides of the image have an outer strip mostly (SIDE_BACKGROUND_SHARE) of no paper."""
+    step = max(1, max(image.shape[:2]) // 400)
+    small = image[::step, ::step].astype(np.int16)  # every step-th pixel: enough for the margins, and free
     height, width = small.shape[:2]
     if min(height, width) < 16:
-        return False
+        return 0
     middle = small[height // 4: height - height // 4, width // 4: width - width // 4]
-    paper = float(np.percentile(middle, 90))
     strip = max(2, round(0.02 * max(height, width)))
     sides = (small[:strip, :], small[-strip:, :], small[:, :strip], small[:, -strip:])
-    return sum(1 for side in sides if float((side < paper - PAPER_TOLERANCE).mean()) >= SIDE_BACKGROUND_SHARE) \
-        >= MIN_BACKGROUND_SIDES
+    if colour:  # the paper's colour, each channel's bright end (the colour cast of the light is the paper's too)
+        paper = np.percentile(middle.reshape(-1, 3), 90, axis=0)
+        gray_paper = float(paper.mean())
+
+        def off(side: np.ndarray) -> np.ndarray:
+            return (side.mean(axis=2) < gray_paper - tolerance) | (np.abs(side - paper).max(axis=2) > tolerance)
+    else:
+        level = float(np.percentile(middle, 90))
+
+        def off(side: np.ndarray) -> np.ndarray:
+            return np.abs(side - level) > tolerance if either_way else side < level - tolerance
+    return sum(1 for side in sides if float(off(side).mean()) >= SIDE_BACKGROUND_SHARE)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Where a photographed sheet lies: its corners and its region (the outline a curled sheet's edges bend to)."""
+
+    corners: np.ndarray  # float32 4x2, photo pixels, clockwise from top-left
+    region: np.ndarray  # uint8 0/1 mask of the sheet on a copy of the photo ``factor`` times its size
+    factor: float
 
 
 def find_sheet(image: np.ndarray) -> np.ndarray | None:
     """The four corners (clockwise from top-left, photo pixels) of a sheet of paper photographed against a
     background, or ``None`` when the image is all page (a scan) or no sheet stands out."""
+    sheet = locate_sheet(image)
+    return None if sheet is None else sheet.corners
+
+
+def locate_sheet(image: np.ndarray) -> Sheet | None:
+    """The sheet of paper photographed against a background (:class:`Sheet`), or ``None`` as find_sheet."""
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-    if not has_background(ink_gray(image)):
+    if not has_background(image):
         return None
     height, width = image.shape[:2]
     factor = min(1.0, PHOTO_ANALYSIS_WIDTH / max(width, height))
@@ -397,6 +437,8 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     mask[:, :ring] = mask[:, -ring:] = cv2.GC_BGD
     mask[sh // 3: sh - sh // 3, sw // 3: sw - sw // 3] = cv2.GC_FGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    # GrabCut's clusters start from OpenCV's global generator: seeded, a file is read alike every time
+    cv2.setRNGSeed(GRABCUT_SEED)
     try:
         cv2.grabCut(small, mask, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)  # type: ignore[call-overload]  # the stubs want a rect even with GC_INIT_WITH_MASK
     except cv2.error:
@@ -412,12 +454,15 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     if not MIN_SHEET_SHARE <= share <= MAX_SHEET_SHARE or not _background_around(region):
         return None
     contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    outline = max(contours, key=cv2.contourArea)
+    hull = cv2.convexHull(outline)
     quad = _four_corners(hull)
     if quad is None or float(region.sum()) < MIN_QUAD_FILL * cv2.contourArea(quad.astype(np.float32)):
         rect = cv2.minAreaRect(hull)  # a curled or torn sheet: its turned bounding box, no perspective
         quad = cv2.boxPoints(rect)
-    return _clockwise(quad.reshape(4, 2).astype(np.float32) / factor)
+    # the sheet's whole outline filled: dark print that GrabCut took for desk is sheet too
+    whole = cv2.drawContours(np.zeros_like(region), [outline], -1, 1, thickness=cv2.FILLED)
+    return Sheet(_clockwise(quad.reshape(4, 2).astype(np.float32) / factor), whole, factor)
 
 
 def _background_around(region: np.ndarray) -> bool:
@@ -448,12 +493,129 @@ def _clockwise(points: np.ndarray) -> np.ndarray:
 
 def unwarp(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """The sheet inside ``corners`` as a flat rectangle (perspective corrected), at its size in the photo."""
+    matrix, size = _sheet_transform(corners)
+    return cv2.warpPerspective(image, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _sheet_transform(corners: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    """The perspective that takes the photo's sheet inside ``corners`` to an upright rectangle, and its size."""
     tl, tr, br, bl = corners
     width = round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
     height = round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
-    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.getPerspectiveTransform(corners.astype(np.float32), target), (width, height)
+
+
+# A curled sheet (its rows bowed, an edge lifted) is flattened by its own outline: after the perspective is
+# undone, each column is stretched between the sheet's top and bottom edge there, and each row between its
+# left and right edge, as the text lines follow the paper between its edges. The outline is measured on a
+# copy EDGE_ANALYSIS pixels long, in a frame EDGE_PAD of the sheet's size wider each way (a bowed edge may
+# bulge out of the corners' rectangle); each edge is a polynomial of degree EDGE_DEGREE fitted to it.
+EDGE_ANALYSIS = 400
+EDGE_PAD = 0.06
+EDGE_DEGREE = 3
+MIN_BEND = 0.004  # an edge bent less than this share of the sheet's size is straight: no remapping
+MAX_BEND = 0.05  # one bent more is no sheet's edge (a paper under it, a hand): that side is left straight
+DESK_BAND = 0.025  # share of the sheet's size along its sides where desk left in the rectangle is painted over
+MIN_EDGE_COLUMNS = 0.5  # an edge seen along less than this share of its side is left straight
+
+
+def follow_edges(image: np.ndarray, sheet: Sheet) -> np.ndarray:
+    """The perspective-corrected sheet (``unwarp``) with its curl undone by its outline (see EDGE_ANALYSIS),
+    and whatever background is left inside the rectangle painted the paper's colour."""
+    matrix, (width, height) = _sheet_transform(sheet.corners)
+    factor = EDGE_ANALYSIS / max(width, height)
+    pad_x, pad_y = round(EDGE_PAD * width * factor), round(EDGE_PAD * height * factor)
+    # region (small photo) -> photo -> flat sheet -> its small padded copy
+    to_small = np.array([[factor, 0, pad_x], [0, factor, pad_y], [0, 0, 1]], np.float64)
+    from_region = np.diag([1 / sheet.factor, 1 / sheet.factor, 1.0])
+    size = (round(width * factor) + 2 * pad_x, round(height * factor) + 2 * pad_y)
+    mask = cv2.warpPerspective(sheet.region * 255, to_small @ matrix @ from_region, size, flags=cv2.INTER_LINEAR) > 127
+    edges = _edges(mask, (pad_x, pad_y), (width * factor, height * factor))
+    flat = cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    inside = None
+    if edges is not None:
+        top, bottom, left, right = edges
+        xs = np.arange(width, dtype=np.float64)
+        ys = np.arange(height, dtype=np.float64)
+        top_y, bottom_y = np.polyval(top, xs * factor) / factor, np.polyval(bottom, xs * factor) / factor
+        left_x, right_x = np.polyval(left, ys * factor) / factor, np.polyval(right, ys * factor) / factor
+        u = xs[None, :] / max(width - 1, 1)
+        v = ys[:, None] / max(height - 1, 1)
+        map_y = (top_y[None, :] + v * (bottom_y - top_y)[None, :]).astype(np.float32)
+        map_x = (left_x[:, None] + u * (right_x - left_x)[:, None]).astype(np.float32)
+        # the flat sheet's points taken back into the photo: one interpolation of the photo, not two
+        back = np.linalg.inv(matrix)
+        w = back[2, 0] * map_x + back[2, 1] * map_y + back[2, 2]
+        photo_x = ((back[0, 0] * map_x + back[0, 1] * map_y + back[0, 2]) / w).astype(np.float32)
+        photo_y = ((back[1, 0] * map_x + back[1, 1] * map_y + back[1, 2]) / w).astype(np.float32)
+        bent = cv2.remap(image, photo_x, photo_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        # An outline is only as good as the segmentation (a shadow taken for desk bends an edge that is
+        # straight): the remapped sheet is kept only when its text lines come out sharper than without it.
+        if line_sharpness(to_gray_array(bent)) > line_sharpness(to_gray_array(flat)):
+            flat = bent
+            inside = cv2.remap(mask.astype(np.uint8), (map_x * factor + pad_x), (map_y * factor + pad_y),
+                               cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    if inside is None:
+        inside = cv2.resize(mask[pad_y: pad_y + round(height * factor), pad_x: pad_x + round(width * factor)]
+                            .astype(np.uint8), (width, height), interpolation=cv2.INTER_NEAREST) > 0
+    # The desk left along the rectangle's sides (past a bowed edge, in a rounded corner) is painted the paper's
+    # colour; only there: deeper in, what the segmentation took for desk is more likely a shadow on the sheet.
+    band = max(2, round(DESK_BAND * max(width, height)))
+    desk = ~inside
+    desk[band:-band, band:-band] = False
+    if desk.any() and inside.any():
+        paper = np.percentile(flat[inside].reshape(-1, flat.shape[2] if flat.ndim == 3 else 1), 90, axis=0)
+        flat[desk] = paper.astype(np.uint8) if flat.ndim == 3 else np.uint8(paper[0])
+    return flat
+
+
+def line_sharpness(gray: np.ndarray) -> float:
+    """How sharply the page's ink gathers into horizontal lines: the sum of squares of its row profile (on a
+    small copy) over the square of its ink. Straight level lines of text score high; lines bent
+    or turned spread their ink over more rows and score lower."""
+    small, _ = _small(gray)
+    # ink against the paper around it, so that a shadow across the sheet is no ink
+    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    rows = ink.sum(axis=1).astype(np.float64)
+    total = rows.sum()
+    return float(np.dot(rows, rows) / (total * total)) if total else 0.0
+
+
+def _edges(mask: np.ndarray, pad: tuple[int, int], size: tuple[float, float]) -> tuple[np.ndarray, ...] | None:
+    """The sheet's four edges in the padded small frame of ``follow_edges``, as polynomials in the flat
+    sheet's small coordinates (top and bottom: y of x; left and right: x of y); ``None`` when all are straight."""
+    pad_x, pad_y = pad
+    width, height = size
+    curves = []
+    bent = False
+    for axis, far, extent, offset, across in ((0, False, width, pad_x, pad_y), (0, True, width, pad_x, pad_y),
+                                              (1, False, height, pad_y, pad_x), (1, True, height, pad_y, pad_x)):
+        lines = mask if axis == 0 else mask.T  # top/bottom: scan each column; left/right: each row
+        straight = np.array([0.0] * EDGE_DEGREE + [(height if axis == 0 else width) - 1 if far else 0.0])
+        along = np.arange(offset, offset + round(extent))
+        along = along[along < lines.shape[1]]
+        seen = lines[:, along].any(axis=0)
+        if seen.mean() < MIN_EDGE_COLUMNS:
+            curves.append(straight)
+            continue
+        cols = lines[:, along[seen]]
+        index = cols.shape[0] - 1 - np.argmax(cols[::-1], axis=0) if far else np.argmax(cols, axis=0)
+        position = index.astype(np.float64) - across
+        t = along[seen].astype(np.float64) - offset
+        # the ends of an edge run round the sheet's corners: the middle 90% decides its shape
+        keep = (t > 0.05 * extent) & (t < 0.95 * extent)
+        if keep.sum() < EDGE_DEGREE + 2:
+            curves.append(straight)
+            continue
+        curve = np.polyfit(t[keep], position[keep], EDGE_DEGREE)
+        deviation = np.abs(np.polyval(curve, np.arange(extent)) - straight[-1]).max() / max(width, height)
+        if deviation > MAX_BEND:
+            curves.append(straight)
+            continue
+        bent = bent or deviation >= MIN_BEND
+        curves.append(curve)
+    return tuple(curves) if bent else None
 
 
 def white_balance(image: np.ndarray) -> np.ndarray:
@@ -544,10 +706,11 @@ def flatten_photo(image: np.ndarray) -> FlatPage | None:
     """A phone photo of a sheet (RGB) as a flat, evenly lit grey page with letters of a readable height:
     the sheet found and cut out, its perspective corrected, its colour cast removed, stamps and signatures
     over the text made to vanish, shadows flattened. ``None`` when the image is no photo of a sheet (a scan)."""
-    corners = find_sheet(image)
-    if corners is None:
+    found = locate_sheet(image)
+    if found is None:
         return None
-    sheet = white_balance(unwarp(image, corners))
+    corners = found.corners
+    sheet = white_balance(follow_edges(image, found))
     gray = even_light(ink_channel(sheet))
     scale = photo_scale(gray)
     if scale > 1.0:

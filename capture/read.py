@@ -43,6 +43,7 @@ from capture.preprocess import (
     ink_share,
     is_small_print,
     lines_run_vertically,
+    may_have_background,
     rotate_right_angle,
 )
 from capture.types import OcrWord, PageJob, PageResult, PageText, TextSource
@@ -211,9 +212,15 @@ def flatten_photo_page(page: _Page) -> _Page:
     """A phone photo of a sheet (its margins are a desk, not paper) becomes the flat sheet, evenly lit, its
     letters brought to a readable height; a scan is left as it is, after a look at its margins."""
     gray = np.asarray(page.loaded.image, dtype=np.uint8)
-    if not has_background(gray):
-        return page
-    colour = _colour_array(page.job)
+    colour = None
+    if not has_background(gray):  # a desk as light as the paper in grey may still differ from it in colour
+        if not may_have_background(gray):
+            return page
+        colour = _colour_array(page.job)
+        if colour is None or not has_background(colour):
+            return page
+    if colour is None:
+        colour = _colour_array(page.job)
     flat = flatten_photo(colour if colour is not None else gray)
     if flat is None:
         return page

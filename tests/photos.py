@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-BACKGROUNDS = ("dark", "wood", "checks")
+BACKGROUNDS = ("dark", "wood", "checks", "dots")
 
 
 def _background(kind: str, height: int, width: int, rng: np.random.Generator) -> np.ndarray:
@@ -31,6 +31,11 @@ def _background(kind: str, height: int, width: int, rng: np.random.Generator) ->
         ys, xs = np.mgrid[0:height, 0:width]
         cells = ((ys // 40 + xs // 40) % 2).astype(bool)
         base = np.where(cells[..., None], np.array([70, 90, 160], np.uint8), np.array([200, 190, 170], np.uint8))
+        base = base.astype(np.uint8)
+    elif kind == "dots":  # a cream cloth with purple dots: as light as the paper in grey, not in colour
+        ys, xs = np.mgrid[0:height, 0:width]
+        dots = ((ys % 90 - 45) ** 2 + (xs % 90 - 45) ** 2) < 18 ** 2
+        base = np.where(dots[..., None], np.array([150, 60, 140], np.uint8), np.array([200, 236, 246], np.uint8))
         base = base.astype(np.uint8)
     else:
         raise ValueError(f"background is one of {BACKGROUNDS}")

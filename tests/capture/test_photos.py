@@ -16,7 +16,18 @@ import pytest
 from PIL import Image
 
 from capture import plan_pages, read_page
-from capture.preprocess import even_light, find_sheet, flatten_photo, has_background, ink_channel, letter_height
+from capture.preprocess import (
+    even_light,
+    find_sheet,
+    flatten_photo,
+    follow_edges,
+    has_background,
+    ink_channel,
+    letter_height,
+    line_sharpness,
+    locate_sheet,
+    unwarp,
+)
 from tests.capture.capture_factories import text_image
 from tests.conftest import SAMPLES
 from tests.photos import photograph, save_photo, stamp_and_sign
@@ -72,7 +83,7 @@ def test_a_scan_with_a_dark_scanner_edge_is_no_photo() -> None:
     assert find_sheet(page) is None
 
 
-@pytest.mark.parametrize("background", ["dark", "wood", "checks"])
+@pytest.mark.parametrize("background", ["dark", "wood", "checks", "dots"])
 def test_a_photographed_bill_reads_its_key_values_on_any_desk(tmp_path: Path, background: str) -> None:
     page = text_image(BILL, size=(1240, 1754), font_size=30)
     photo = save_photo(tmp_path / "bill.jpg", photograph(page, seed=7, background=background, tilt=0.05))
@@ -163,3 +174,59 @@ def test_a_seal_of_broken_letters_over_black_print_fades() -> None:
     out = ink_channel(stamped)
     assert np.percentile(out[seal_only], 50) > 170  # the seal's ink comes out light...
     assert np.percentile(out[print_mask], 90) < 100  # ...and the print, also under it, dark
+
+
+def test_a_desk_as_light_as_the_paper_is_told_by_its_colour(tmp_path: Path) -> None:
+    page = text_image(BILL, size=(1240, 1754), font_size=30)
+    photo = photograph(page, seed=3, background="dots", shadow=0.0, cast=(1.0, 1.0, 1.0))
+    rgb = _rgb(save_photo(tmp_path / "bill.jpg", photo))
+    assert not has_background(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))  # in grey the cloth passes for paper...
+    assert has_background(rgb)  # ...in colour it is no paper
+    assert flatten_photo(rgb) is not None
+    page_read = read_page(plan_pages(tmp_path / "bill.jpg")[0]).page  # and the reading looks at its colour
+    assert (page_read.width, page_read.height) != (rgb.shape[1], rgb.shape[0])  # the sheet, not the photo
+    assert all(k in _squashed(page_read.text) for k in KEYS)
+
+
+def test_the_same_photo_is_made_flat_alike_every_time(tmp_path: Path) -> None:
+    page = text_image(BILL, size=(1240, 1754), font_size=30)
+    rgb = _rgb(save_photo(tmp_path / "bill.jpg", photograph(page, seed=5, background="wood")))
+    first = flatten_photo(rgb)
+    cv2.setRNGSeed(12345)  # OpenCV's global generator moved on in between
+    second = flatten_photo(rgb)
+    assert first is not None and second is not None
+    assert np.array_equal(first.image, second.image)
+
+
+def _curled(page: np.ndarray, bow: float) -> np.ndarray:
+    """A sheet whose rows bow (a barrel across the width, as paper off a roll or out of a folder), laid flat
+    on a dark table with nothing else changed."""
+    height, width = page.shape[:2]
+    pad = int(bow * height) + 60
+    sheet = cv2.copyMakeBorder(page, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(40, 45, 50))
+    ys, xs = np.mgrid[0:sheet.shape[0], 0:sheet.shape[1]].astype(np.float32)
+    u = np.clip((xs - pad) / width, 0, 1)
+    v = (ys - pad) / height
+    map_y = ys - bow * height * np.sin(np.pi * u) * (2 * v - 1)
+    return cv2.remap(sheet, xs, map_y.astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                     borderValue=(40, 45, 50))
+
+
+def test_a_curled_sheet_is_straightened_by_its_edges() -> None:
+    page = np.asarray(text_image(BILL * 4, size=(1000, 1400), font_size=26).convert("RGB"))
+    photo = _curled(page, 0.025)
+    sheet = locate_sheet(photo)
+    assert sheet is not None
+    straightened = line_sharpness(cv2.cvtColor(follow_edges(photo, sheet), cv2.COLOR_RGB2GRAY))
+    perspective_only = line_sharpness(cv2.cvtColor(unwarp(photo, sheet.corners), cv2.COLOR_RGB2GRAY))
+    flat = line_sharpness(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY))
+    assert straightened > 1.2 * perspective_only  # the bowed rows are level again...
+    assert straightened > 0.8 * flat  # ...nearly as level as on the sheet before it curled
+
+
+def test_a_flat_sheet_is_not_remapped() -> None:
+    page = np.asarray(text_image(BILL * 4, size=(1000, 1400), font_size=26).convert("RGB"))
+    photo = _curled(page, 0.0)
+    sheet = locate_sheet(photo)
+    assert sheet is not None
+    assert np.abs(follow_edges(photo, sheet).astype(int) - unwarp(photo, sheet.corners)).mean() < 1.0
