@@ -20,7 +20,7 @@ from search.types import SearchResult
 SEARCH_FILTERS = ("doc_type", "outlet", "status", "date_from", "date_to", "amount_min", "amount_max", "inn",
                   "order_no", "original_state")
 PAGE_SIZE = 20
-ZREPORTS_DAYS = 92  # the outlet page's Z-reports owed: shifts of the last three months
+ZREPORTS_DAYS = 35  # the outlet page's Z-reports owed: shifts of the last five weeks
 QUEUE_PAGE = 50  # documents on a page of the review queue, of an outlet's lists, of the originals owed
 OWED_STATES = (OriginalState.EXPECTED, OriginalState.IN_TRANSIT)
 
@@ -162,10 +162,12 @@ def outlet_overview(session: Session, principal: Principal, outlet_code: str | N
                            cursor=wanted.get("rejected"), limit=limit)
     owed = keyset_page(session, select(Original).where(Original.outlet_id == outlet.id, Original.state.in_(OWED_STATES))
                        .options(selectinload(Original.document)), OWED_ORDER, cursor=wanted.get("owed"), limit=limit)
-    problems = list(session.scalars(
-        select(IntakeRecord).where(IntakeRecord.outlet_code == outlet_code,
-                                   IntakeRecord.outcome.in_(["quarantined", "failed"]))
-        .order_by(IntakeRecord.id.desc()).limit(limit)))
+    problems = sorted(  # one index range an outcome, each in id order (with IN the database sorts them all)
+        (r for outcome in ("quarantined", "failed")
+         for r in session.scalars(select(IntakeRecord)
+                                  .where(IntakeRecord.outlet_code == outlet_code, IntakeRecord.outcome == outcome)
+                                  .order_by(IntakeRecord.id.desc()).limit(limit))),
+        key=lambda r: -r.id)[:limit]
     today = dt.date.today()
     return {
         "outlet": {"code": outlet.code, "name": outlet.name},
