@@ -8,7 +8,7 @@ rate and size, the p50/p95/p99 query latency and how soon a new document is foun
 Target at 1,000,000 documents on 2 cores: p95 ≤ 50 ms, ≥ 5,000 docs/s, found within a second.
 
     nice .venv/bin/python bench/search_latency.py [--docs 10000] [--queries 200] [--backend tantivy --backend sqlite]
-        [--workdir /var/tmp] [--append docs/benchmarks.md]
+        [--workdir /var/tmp] [--index-dir /var/tmp/search-bench] [--append docs/benchmarks.md]
 """
 
 from __future__ import annotations
