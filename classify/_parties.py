@@ -504,6 +504,21 @@ def reading_confidence(doc: Doc, value: FieldValue) -> float:
     return sum(confs) / len(confs) if confs else 1.0
 
 
+# What a Latin name or address does not print, and OCR's garbling of one does: words run together across
+# a change of case ("JlnBurung"), a phone number read into it behind its misread label ("lel:03-6095"),
+# and a short word with a letter, digits and a letter ("31G833G"; not "U13/X", "109F", nor a whole row
+# run together, "14ORRINROAD4HARWICK62100").
+_GARBLED = re.compile(r"[a-z][A-Z](?=[a-z])|(?<![^\W\d_])[A-Za-z]{2,4}\s?:\s?\d[\d-]{6,}")
+_MIXED_WORD = re.compile(r"[A-Za-z]\d+[A-Za-z]")
+_LONG_RUN = 12  # letters and digits of one word past which it is a row run together, not a garbled word
+
+
+def _garbled(value: object) -> bool:
+    """Whether a till slip's name or address reads as OCR's garbling rather than as printed."""
+    return isinstance(value, str) and bool(_GARBLED.search(value) or any(
+        len(word) <= _LONG_RUN and _MIXED_WORD.search(word) for word in re.findall(r"[^\W_]+", value)))
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
@@ -643,7 +658,8 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     for found in (name, address, customer):
         if found is None:
             continue
-        if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found):
+        if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found) or (
+                doc_type == "receipt" and _garbled(found.value)):
             doc.unsure.append((found.name, found.value))
         else:
             out[found.name] = found

@@ -389,3 +389,17 @@ TEL:04-22918830 FAX: 04-22918831""")["seller_address"] == "14KELLOWROAD4ORRINHEI
 No.3, Road SS21/39,62400 Harwick
 Dun moor
 (GST ID No: 000417293058)""")["seller_address"] == "No.3, Road SS21/39,62400 Harwick Dun moor"
+
+
+def test_an_address_ocr_garbled_is_left_out_and_flagged_not_given() -> None:
+    from classify import analyse
+
+    def address(line: str) -> tuple[str | None, bool]:
+        text = f"TELLMOR TRADING SDN BHD\nNO. 7, {line}\n62300 HARWICK, DUNMOOR.\nTOTAL 12.00"
+        got = analyse([text_page(text)], hints={"doc_type": "receipt"})
+        flagged = any("seller_address" in p.fields for p in got.problems if p.code == "low_confidence")
+        return got.values().get("seller_address"), flagged
+
+    assert address("ORRIN ROAD 3/2,") == ("NO. 7, ORRIN ROAD 3/2, 62300 HARWICK, DUNMOOR.", False)
+    for garbled in ("OrrinRoad 3/2,", "ORRIN R0AD8ANK3G,", "ORRIN ROAD lel:03-6095 2052"):
+        assert address(garbled) == (None, True), garbled
