@@ -3,8 +3,10 @@ in a background thread, so the request returns at once with a ticket to follow."
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import re
 import shutil
 import uuid
@@ -56,6 +58,17 @@ def default_executor_factory(workers: int) -> Callable[[], Any]:
     return make
 
 
+def _size_of(folder: Path) -> int:
+    """The bytes of the files under ``folder``, while the worker may be removing a finished upload's files
+    (os.walk skips a folder that vanished; a file that vanished holds nothing)."""
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):
+                total += os.stat(os.path.join(root, name)).st_size
+    return total
+
+
 class Uploads:
     """Accepts uploaded files and imports them one batch at a time in a worker thread."""
 
@@ -102,8 +115,7 @@ class Uploads:
 
     def held_bytes(self) -> int:
         """What uploads not yet read and the quarantine hold on disk now."""
-        folders = (self.folder, Path(self.archive.settings.quarantine_dir))
-        return sum(p.stat().st_size for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file())
+        return sum(_size_of(folder) for folder in (self.folder, Path(self.archive.settings.quarantine_dir)))
 
     def _full_message(self) -> str:
         return ("карантин и очередь загрузок заполнены, файл не принят: разберите карантин / the quarantine and "

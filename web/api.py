@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from archive.indexing import index_documents
@@ -17,18 +17,22 @@ from archive.views import archive_stats
 from finarchive.errors import InvalidInputError, NotFoundError
 from web import _views
 from web._auth import current_principal
+from web._openapi import ORDERS_BODY, bearer_scheme, errors, session_scheme
 
-router = APIRouter(prefix="/api")
+BY_ID = errors(404, 422)  # what a read of one thing by its id or code can answer
+CHANGE = errors(400, 404, 409, 413, 422)  # what a change with a JSON body can answer
+router = APIRouter(prefix="/api", responses=errors(401, 403),
+                   dependencies=[Depends(bearer_scheme), Depends(session_scheme)])  # the schema's security
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
 class Corrections(BaseModel):
-    fields: dict[str, str]
+    fields: Annotated[dict[str, str], Field(min_length=1)]  # at least one
     force: bool = False  # keep a value that fails its check (audited), as `finarchive correct --force`
 
 
 class Rejection(BaseModel):
-    reason: str
+    reason: Annotated[str, Field(pattern=r"\S")]  # the outlet sees it: not blank
 
 
 def _arc(request: Request):
@@ -51,7 +55,7 @@ def me(principal: Caller) -> dict[str, Any]:
 
 
 # -- upload --------------------------------------------------------------------------------------
-@router.post("/upload", status_code=202, tags=["upload"])
+@router.post("/upload", status_code=202, tags=["upload"], responses=errors(400, 404, 413, 422, 507))
 def upload(request: Request, principal: Caller, files: Annotated[list[UploadFile], File()],
            outlet: Annotated[str | None, Form()] = None) -> dict[str, Any]:
     """Take scans in; each is read in the background. Follow ``status_url`` to see what became of it."""
@@ -62,7 +66,7 @@ def upload(request: Request, principal: Caller, files: Annotated[list[UploadFile
         return {"uploads": [_views.ticket_for(session, principal, t) for t in tickets]}
 
 
-@router.get("/uploads/{upload_id}", tags=["upload"])
+@router.get("/uploads/{upload_id}", tags=["upload"], responses=BY_ID)
 def upload_status(request: Request, principal: Caller, upload_id: str) -> dict[str, Any]:
     status = request.app.state.uploads.status(upload_id)
     scope = principal.outlet_scope
@@ -73,7 +77,7 @@ def upload_status(request: Request, principal: Caller, upload_id: str) -> dict[s
 
 
 # -- documents -----------------------------------------------------------------------------------
-@router.get("/documents", tags=["documents"])
+@router.get("/documents", tags=["documents"], responses=errors(400, 422))
 def search(request: Request, principal: Caller, q: str = "", page: Annotated[int, Query(ge=1)] = 1,
            per_page: Annotated[int, Query(ge=1, le=200)] = _views.PAGE_SIZE, doc_type: str | None = None,
            outlet: str | None = None, status: str | None = None, date_from: str | None = None,
@@ -87,14 +91,14 @@ def search(request: Request, principal: Caller, q: str = "", page: Annotated[int
     return {"page": page, "per_page": per_page, **_views.result_data(result)}
 
 
-@router.get("/documents/{doc_id}", tags=["documents"])
+@router.get("/documents/{doc_id}", tags=["documents"], responses=BY_ID)
 def get_document(request: Request, principal: Caller, doc_id: int, text: bool = False) -> dict[str, Any]:
     arc = _arc(request)
     with arc.sessions() as session:
         return _views.document_data(session, arc, principal, doc_id, with_text=text)
 
 
-@router.get("/documents/{doc_id}/pages", tags=["documents"])
+@router.get("/documents/{doc_id}/pages", tags=["documents"], responses=BY_ID)
 def document_pages(request: Request, principal: Caller, doc_id: int) -> list[dict[str, Any]]:
     with _arc(request).sessions() as session:
         return _views.pages_data(_views.readable_document(session, principal, doc_id))
@@ -114,17 +118,19 @@ def _page_file(request: Request, principal: Principal, doc_id: int, number: int,
     return FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
 
 
-@router.get("/documents/{doc_id}/pages/{number}/image", tags=["documents"], response_class=FileResponse)
+@router.get("/documents/{doc_id}/pages/{number}/image", tags=["documents"], response_class=FileResponse,
+            responses=BY_ID)
 def page_image(request: Request, principal: Caller, doc_id: int, number: int) -> FileResponse:
     return _page_file(request, principal, doc_id, number, "image")
 
 
-@router.get("/documents/{doc_id}/pages/{number}/thumbnail", tags=["documents"], response_class=FileResponse)
+@router.get("/documents/{doc_id}/pages/{number}/thumbnail", tags=["documents"], response_class=FileResponse,
+            responses=BY_ID)
 def page_thumbnail(request: Request, principal: Caller, doc_id: int, number: int) -> FileResponse:
     return _page_file(request, principal, doc_id, number, "thumbnail")
 
 
-@router.get("/documents/{doc_id}/original", tags=["documents"], response_class=FileResponse)
+@router.get("/documents/{doc_id}/original", tags=["documents"], response_class=FileResponse, responses=BY_ID)
 def download_original(request: Request, principal: Caller, doc_id: int) -> FileResponse:
     """The untouched file as it was received."""
     arc = _arc(request)
@@ -137,7 +143,7 @@ def download_original(request: Request, principal: Caller, doc_id: int) -> FileR
     return FileResponse(path, media_type=media or "application/octet-stream", filename=name)
 
 
-@router.get("/documents/{doc_id}/pdf", tags=["documents"], response_class=FileResponse)
+@router.get("/documents/{doc_id}/pdf", tags=["documents"], response_class=FileResponse, responses=BY_ID)
 def download_pdf(request: Request, principal: Caller, doc_id: int) -> FileResponse:
     """The searchable PDF (page images with an invisible text layer)."""
     arc = _arc(request)
@@ -149,7 +155,7 @@ def download_pdf(request: Request, principal: Caller, doc_id: int) -> FileRespon
     return FileResponse(arc.blobs.path(key), media_type="application/pdf", filename=f"{stem}.pdf")
 
 
-@router.get("/documents/{doc_id}/fields", tags=["documents"])
+@router.get("/documents/{doc_id}/fields", tags=["documents"], responses=BY_ID)
 def document_fields(request: Request, principal: Caller, doc_id: int) -> dict[str, Any]:
     arc = _arc(request)
     with arc.sessions() as session:
@@ -160,7 +166,7 @@ def document_fields(request: Request, principal: Caller, doc_id: int) -> dict[st
                 for f in document.fields}
 
 
-@router.post("/documents/{doc_id}/correct", tags=["verification"])
+@router.post("/documents/{doc_id}/correct", tags=["verification"], responses=CHANGE)
 def correct(request: Request, principal: Caller, doc_id: int, body: Corrections) -> dict[str, Any]:
     """Correct fields (``{"fields": {"total": "1234.50"}}``; ``doc_type`` corrects the type)."""
     principal.require(Permission.VERIFY)
@@ -173,7 +179,7 @@ def correct(request: Request, principal: Caller, doc_id: int, body: Corrections)
     return _changed(request, doc_id, principal)
 
 
-@router.post("/documents/{doc_id}/verify", tags=["verification"])
+@router.post("/documents/{doc_id}/verify", tags=["verification"], responses=errors(404, 409, 422))
 def verify(request: Request, principal: Caller, doc_id: int, force: bool = False) -> dict[str, Any]:
     """Accept the document as it stands; refused (422) while validation finds an error, unless ``force``."""
     principal.require(Permission.VERIFY)
@@ -183,7 +189,7 @@ def verify(request: Request, principal: Caller, doc_id: int, force: bool = False
     return _changed(request, doc_id, principal)
 
 
-@router.post("/documents/{doc_id}/reject", tags=["verification"])
+@router.post("/documents/{doc_id}/reject", tags=["verification"], responses=CHANGE)
 def reject(request: Request, principal: Caller, doc_id: int, body: Rejection) -> dict[str, Any]:
     """Reject for a rescan; the outlet sees the reason."""
     principal.require(Permission.VERIFY)
@@ -193,7 +199,7 @@ def reject(request: Request, principal: Caller, doc_id: int, body: Rejection) ->
     return _changed(request, doc_id, principal)
 
 
-@router.get("/review", tags=["verification"])
+@router.get("/review", tags=["verification"], responses=errors(422))
 def review(request: Request, principal: Caller, outlet: str | None = None, doc_type: str | None = None,
            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
     """The verification queue: needs_review documents, oldest first."""
@@ -203,7 +209,7 @@ def review(request: Request, principal: Caller, outlet: str | None = None, doc_t
 
 
 # -- outlets -------------------------------------------------------------------------------------
-@router.get("/outlets/{code}", tags=["outlets"])
+@router.get("/outlets/{code}", tags=["outlets"], responses=BY_ID)
 def outlet(request: Request, principal: Caller, code: str) -> dict[str, Any]:
     """What head office received from the outlet, what it rejected (with reasons), which originals it owes."""
     with _arc(request).sessions() as session:
@@ -214,7 +220,7 @@ def outlet(request: Request, principal: Caller, code: str) -> dict[str, Any]:
 ORDER_FORMATS = {"application/json": "json", "application/x-ndjson": "jsonl", "text/csv": "csv"}
 
 
-@router.post("/orders/import", tags=["orders"])
+@router.post("/orders/import", tags=["orders"], responses=errors(400, 409, 413, 422), openapi_extra=ORDERS_BODY)
 async def import_orders(request: Request, principal: Caller) -> dict[str, Any]:
     """Orders from the CRM/ERP: the request body is CSV (``text/csv``) or JSON (``application/json``),
     as `finarchive orders import` reads them. Orders are upserted by number; waiting documents are linked."""
@@ -226,7 +232,7 @@ async def import_orders(request: Request, principal: Caller) -> dict[str, Any]:
     return _views.import_orders_file(_arc(request), principal, await request.body(), kind)
 
 
-@router.get("/orders/{order_no:path}", tags=["orders"])
+@router.get("/orders/{order_no:path}", tags=["orders"], responses=BY_ID)
 def get_order(request: Request, principal: Caller, order_no: str) -> dict[str, Any]:
     """The order with every linked document, suggestions, what is missing and the originals' states."""
     arc = _arc(request)
@@ -238,7 +244,7 @@ class EmbedRequest(BaseModel):
     hours: float | None = None  # [embed] ttl_hours when absent, at most [embed] max_hours
 
 
-@router.post("/orders/{order_no:path}/embed", tags=["orders"])
+@router.post("/orders/{order_no:path}/embed", tags=["orders"], responses=errors(400, 404, 413, 422))
 def mint_embed(request: Request, principal: Caller, order_no: str, body: EmbedRequest | None = None) -> dict[str, Any]:
     """A signed, expiring link to the order's read-only view, for the CRM's order card (no login)."""
     from archive import embed, orders
@@ -254,10 +260,10 @@ def mint_embed(request: Request, principal: Caller, order_no: str, body: EmbedRe
 
 class LinkRequest(BaseModel):
     document_id: int
-    action: str = "link"  # link | confirm | reject
+    action: Literal["link", "confirm", "reject"] = "link"
 
 
-@router.post("/orders/{order_no:path}/links", tags=["orders"])
+@router.post("/orders/{order_no:path}/links", tags=["orders"], responses=CHANGE)
 def link(request: Request, principal: Caller, order_no: str, body: LinkRequest) -> dict[str, Any]:
     """Link a document to the order by hand, or confirm or reject a suggested link."""
     from archive import orders
@@ -281,7 +287,7 @@ class FileRequest(BaseModel):
     item: str | None = None  # a dossier item (bank_details); none: the document counts as its doc type
 
 
-@router.get("/counterparties/{inn}", tags=["counterparties"])
+@router.get("/counterparties/{inn}", tags=["counterparties"], responses=errors(400, 404, 422))
 def get_counterparty(request: Request, principal: Caller, inn: str, cursor: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     """A counterparty's dossier by INN: its `documents` (a page, newest first: pass `documents_next` or
@@ -292,13 +298,14 @@ def get_counterparty(request: Request, principal: Caller, inn: str, cursor: str 
         return _views.dossier_data(session, arc, principal, inn, cursor=cursor, limit=limit)
 
 
-@router.post("/counterparties/{inn}/documents", tags=["counterparties"])
+@router.post("/counterparties/{inn}/documents", tags=["counterparties"], responses=CHANGE)
 def file_into_dossier(request: Request, principal: Caller, inn: str, body: FileRequest) -> dict[str, Any]:
     """File a document into the dossier by hand (a card of bank details carries no INN of its own)."""
     return _views.change_dossier(_arc(request), principal, inn, body.document_id, item=body.item)
 
 
-@router.delete("/counterparties/{inn}/documents/{doc_id}", tags=["counterparties"])
+@router.delete("/counterparties/{inn}/documents/{doc_id}", tags=["counterparties"],
+               responses=errors(400, 404, 409, 422))
 def unfile_from_dossier(request: Request, principal: Caller, inn: str, doc_id: int) -> dict[str, Any]:
     """Take a document filed by hand out of the dossier."""
     return _views.change_dossier(_arc(request), principal, inn, doc_id, remove=True)
@@ -319,7 +326,7 @@ class RegisterRequest(BaseModel):
 
 
 class BoxRequest(BaseModel):
-    code: str
+    code: Annotated[str, Field(pattern=r"\S")]  # a box needs a code: not empty, not blank
     location: str | None = None
 
 
@@ -343,7 +350,7 @@ def _index_originals(request: Request, document_ids: list[int]) -> None:
         index_documents(_arc(request), sorted(set(document_ids)))
 
 
-@router.get("/originals/{code}", tags=["originals"])
+@router.get("/originals/{code}", tags=["originals"], responses=BY_ID)
 def get_original(request: Request, principal: Caller, code: str) -> dict[str, Any]:
     """One paper original with its whole history."""
     from archive import originals
@@ -353,7 +360,7 @@ def get_original(request: Request, principal: Caller, code: str) -> dict[str, An
         return originals.original_view(session, original.barcode)
 
 
-@router.post("/originals/{code}/transitions", tags=["originals"])
+@router.post("/originals/{code}/transitions", tags=["originals"], responses=CHANGE)
 def move_original(request: Request, principal: Caller, code: str, body: TransitionRequest) -> dict[str, Any]:
     """Move an original to another state, as the state machine allows (409 otherwise)."""
     from archive import originals
@@ -368,7 +375,7 @@ def move_original(request: Request, principal: Caller, code: str, body: Transiti
         return originals.original_view(session, barcode)
 
 
-@router.post("/originals/receive", tags=["originals"])
+@router.post("/originals/receive", tags=["originals"], responses=errors(400, 409, 413, 422))
 def receive_originals(request: Request, principal: Caller, body: Codes) -> dict[str, Any]:
     """Originals whose barcodes were scanned at head office become ``received``; registers are compared."""
     from archive import originals
@@ -395,13 +402,13 @@ def list_registers(request: Request, principal: Caller) -> list[dict[str, Any]]:
                 for r in session.scalars(stmt)]
 
 
-@router.post("/originals/registers/", tags=["originals"], status_code=201)
+@router.post("/originals/registers/", tags=["originals"], status_code=201, responses=CHANGE)
 def create_register(request: Request, principal: Caller, body: RegisterRequest) -> dict[str, Any]:
     """Put an outlet's expected originals on a new transfer register (an outlet makes its own)."""
     return _views.make_register(_arc(request), principal, body.outlet)
 
 
-@router.get("/originals/registers/{code}/pdf", tags=["originals"], response_class=FileResponse)
+@router.get("/originals/registers/{code}/pdf", tags=["originals"], response_class=FileResponse, responses=BY_ID)
 def register_pdf(request: Request, principal: Caller, code: str) -> FileResponse:
     principal.require(Permission.ORIGINALS, Permission.ORIGINALS_OWN)
     arc = _arc(request)
@@ -415,7 +422,7 @@ def register_pdf(request: Request, principal: Caller, code: str) -> FileResponse
     return FileResponse(arc.blobs.path(key), media_type="application/pdf", filename=f"{code}.pdf")
 
 
-@router.post("/originals/boxes/", tags=["originals"], status_code=201)
+@router.post("/originals/boxes/", tags=["originals"], status_code=201, responses=errors(400, 409, 413, 422))
 def create_box(request: Request, principal: Caller, body: BoxRequest) -> dict[str, Any]:
     from archive import originals
 
@@ -425,7 +432,7 @@ def create_box(request: Request, principal: Caller, body: BoxRequest) -> dict[st
         return {"code": box.code, "location": box.location, "state": box.state}
 
 
-@router.post("/originals/boxes/{code}/file", tags=["originals"])
+@router.post("/originals/boxes/{code}/file", tags=["originals"], responses=CHANGE)
 def file_into_box(request: Request, principal: Caller, code: str, body: Codes) -> dict[str, Any]:
     """File received originals into a box: they become ``archived``."""
     from archive import originals
@@ -441,7 +448,7 @@ def file_into_box(request: Request, principal: Caller, code: str, body: Codes) -
 
 
 # -- reports -------------------------------------------------------------------------------------
-@router.get("/reports/outstanding", tags=["reports"])
+@router.get("/reports/outstanding", tags=["reports"], responses=BY_ID)
 def outstanding(request: Request, principal: Caller, outlet: str | None = None,
                 overdue_only: bool = False) -> list[dict[str, Any]]:
     """Originals still owed, by outlet, overdue first (an outlet sees its own)."""
@@ -462,7 +469,7 @@ def stats(request: Request, principal: Caller) -> JSONResponse:
 
 
 # -- sessions (admin) ----------------------------------------------------------------------------
-@router.get("/sessions", tags=["users"])
+@router.get("/sessions", tags=["users"], responses=errors(422))
 def sessions(request: Request, principal: Caller, user: str | None = None) -> list[dict[str, Any]]:
     """The open browser sessions (who, since when, last seen, from where), newest first."""
     from archive.users import list_sessions
@@ -473,7 +480,7 @@ def sessions(request: Request, principal: Caller, user: str | None = None) -> li
                  for k, v in _views.session_data(row).items()} for row in list_sessions(session, username=user)]
 
 
-@router.post("/sessions/{session_id}/revoke", tags=["users"])
+@router.post("/sessions/{session_id}/revoke", tags=["users"], responses=errors(404, 409, 422))
 def revoke(request: Request, principal: Caller, session_id: int) -> dict[str, Any]:
     """End a browser session at once: its cookie answers 401 from now on."""
     from archive.users import revoke_session

@@ -145,14 +145,18 @@ def create_app(archive, *, secret: str | None = None,
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+            return JSONResponse({"error": "HTTPException", "message": str(exc.detail)}, status_code=exc.status_code,
+                                headers=exc.headers)
         return _error_response(request, exc.status_code, "HTTPException", str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": jsonable(exc.errors())}, status_code=422)
         wrong = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        if request.url.path.startswith("/api/"):  # web._openapi.ApiError, with each wrong part
+            detail = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+                      for e in exc.errors()]
+            return JSONResponse({"error": "RequestValidationError", "message": f"bad request: {wrong}",
+                                 "detail": jsonable(detail)}, status_code=422)
         return _error_response(request, 422, "RequestValidationError", f"bad request: {wrong}")
 
     return app
