@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -37,7 +38,10 @@ __all__ = [
     "counterparty_name",
     "dossier",
     "dossier_completeness",
+    "dossier_states",
     "file_document",
+    "first_seen",
+    "incomplete_dossiers",
     "item_names",
     "load_dossier_kinds",
     "unfile_document",
@@ -338,6 +342,32 @@ def counterparties(session: Session, settings: Settings | None) -> list[str]:
                                            .distinct()) if v)
     inns.update(session.scalars(select(CounterpartyDocument.inn).distinct()))
     return sorted(inns - own_inns(settings))
+
+
+def dossier_states(session: Session, settings: Settings | None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(INN, completeness) of every counterparty some dossier kind applies to, by INN."""
+    kinds = load_dossier_kinds(settings)
+    for inn in counterparties(session, settings):
+        state = dossier_completeness(session, settings, inn, all_kinds=kinds)
+        if state["kinds"]:
+            yield inn, state
+
+
+def first_seen(session: Session, inn: str) -> dt.datetime | None:
+    """When the archive took in the counterparty's first document."""
+    return session.scalar(select(func.min(Document.created_at)).where(
+        or_(Document.seller_inn == inn, Document.buyer_inn == inn)))
+
+
+def incomplete_dossiers(session: Session, settings: Settings | None) -> list[dict[str, Any]]:
+    """The counterparties whose dossier lacks items, with what, oldest first seen first."""
+    rows = [{"inn": inn, "name": counterparty_name(session, inn), "kinds": [k["kind"] for k in state["kinds"]],
+             "missing": state["missing"], "first_seen": first_seen(session, inn)}
+            for inn, state in dossier_states(session, settings) if not state["complete"]]
+    rows.sort(key=lambda r: (r["first_seen"] is None, r["first_seen"] or dt.datetime.min, r["inn"]))
+    for row in rows:
+        row["first_seen"] = row["first_seen"].isoformat(timespec="seconds") if row["first_seen"] else None
+    return rows
 
 
 # -- filing by hand -----------------------------------------------------------------------------------------

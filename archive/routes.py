@@ -758,17 +758,12 @@ def _sweep_dossiers(session: Session, settings: Settings, today: dt.date, actor:
     raised = completed = 0
     waiting = {t.subject for t in session.scalars(select(Task).where(Task.state == TaskState.OPEN,
                                                                       Task.subject.like("counterparty:%")))}
-    kinds = dossiers.load_dossier_kinds(settings)
-    for inn in dossiers.counterparties(session, settings):
-        state = dossiers.dossier_completeness(session, settings, inn, all_kinds=kinds)
-        if not state["kinds"]:
-            continue
+    for inn, state in dossiers.dossier_states(session, settings):
         if state["complete"]:
             if f"counterparty:{inn}" in waiting:
                 completed += tasks.close_for(session, f"counterparty:{inn}", tasks.DOSSIER_COMPLETE, actor=actor)
             continue
-        first = session.scalar(select(Document.created_at).where(
-            (Document.seller_inn == inn) | (Document.buyer_inn == inn)).order_by(Document.created_at).limit(1))
+        first = dossiers.first_seen(session, inn)
         if first is not None and first.date() + grace > today:
             continue
         subject = _subject_of_counterparty(inn, dossiers.counterparty_name(session, inn), state)

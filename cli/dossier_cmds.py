@@ -49,6 +49,25 @@ def show(inn: Inn, as_json: AsJson = False) -> None:
                                                      for o in view["originals_owed"]), highlight=False)
 
 
+@counterparty_app.command()
+def incomplete(as_json: AsJson = False) -> None:
+    """Counterparties whose dossier lacks items, with what each lacks, the longest known first (the sweep
+    raises dossier_incomplete for them after [counterparties] grace_days)."""
+    from archive.dossiers import incomplete_dossiers
+
+    with open_archive() as arc, arc.sessions() as session:
+        rows = incomplete_dossiers(session, arc.settings)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("INN", "name", "kinds", "missing", "first seen")
+    for r in rows:
+        table.add_row(r["inn"], r["name"] or "", ", ".join(r["kinds"]), ", ".join(r["missing"]),
+                      (r["first_seen"] or "")[:10])
+    console.print(table)
+    console.print(f"{len(rows)} incomplete dossier(s)", highlight=False)
+
+
 @counterparty_app.command("file")
 def file_(
     inn: Inn,

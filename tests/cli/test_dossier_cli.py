@@ -19,12 +19,15 @@ def test_show_a_dossier_and_file_a_document_into_it(env: dict[str, str]) -> None
         card = f.document(s, "other", buyer_inn=None)
         card.seller_inn = None
         card_id = card.id
+    gaps = json.loads(run(env, "counterparty", "incomplete", "--json").stdout)
+    assert [(g["inn"], g["missing"]) for g in gaps] == [(SUPPLIER, ["bank_details"])]  # the buyer has its contract
     shown = json.loads(run(env, "counterparty", "show", SUPPLIER, "--json").stdout)
     assert shown["completeness"]["kinds"][0]["missing"] == ["bank_details"]
     text = run(env, "counterparty", "show", SUPPLIER)
     assert text.exit_code == 0 and "supplier: missing: bank_details" in text.stdout
     assert run(env, "counterparty", "file", SUPPLIER, str(card_id), "--item", "bank_details").exit_code == 0
     assert json.loads(run(env, "counterparty", "show", SUPPLIER, "--json").stdout)["completeness"]["complete"]
+    assert json.loads(run(env, "counterparty", "incomplete", "--json").stdout) == []
     assert run(env, "counterparty", "file", SUPPLIER, str(card_id), "--remove").exit_code == 0
     assert run(env, "counterparty", "file", SUPPLIER, str(card_id), "--item", "passport").exit_code == 2
     assert run(env, "counterparty", "show", "7707083894").exit_code == 2  # check digits
