@@ -83,7 +83,8 @@ def search(request: Request, principal: Caller, q: str = "", page: Annotated[int
            outlet: str | None = None, status: str | None = None, date_from: str | None = None,
            date_to: str | None = None, amount_min: str | None = None, amount_max: str | None = None,
            inn: str | None = None, order_no: str | None = None, original_state: str | None = None,
-           year: str | None = None, facets: bool = True) -> dict[str, Any]:
+           year: Annotated[str | None, Query(pattern=r"^\s*(\d{4})?\s*$")] = None,  # the facet: four digits
+           facets: bool = True) -> dict[str, Any]:
     """Full text plus filters, facet counts and highlighted snippets. An outlet sees only its own documents."""
     filters = _views.search_params(locals())
     result = _views.search_documents(_arc(request), principal, q, filters, page=page, per_page=per_page,
