@@ -183,11 +183,11 @@ def test_review_queue_and_originals_owed_page_through_every_row(archive) -> None
         summary = {row["outlet"]: row for row in owed_summary(session, today=today)}
         items, cursor = [], None
         while True:
-            page_items, page = owed_page(session, outlet="MSK-01", cursor=cursor, limit=9, today=today)
+            page_items, owed = owed_page(session, outlet="MSK-01", cursor=cursor, limit=9, today=today)
             items += page_items
-            if page.next is None:
+            if owed.next is None:
                 break
-            cursor = page.next
+            cursor = owed.next
         msk = summary["MSK-01"]
         assert len(items) == len({i["barcode"] for i in items}) == msk["owed"] == msk["never_sent"] + msk["in_transit"]
         assert sum(i["overdue"] for i in items) == msk["overdue"] > 0

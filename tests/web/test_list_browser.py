@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ CSP_WATCH = ("document.addEventListener('securitypolicyviolation', "
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -60,7 +61,7 @@ class Screen:
         self.page.click("form.login button[type=submit]")
         self.page.wait_for_load_state()
 
-    def open(self, path: str) -> object:
+    def open(self, path: str) -> Any:
         self.page.goto(self.base + path)
         self.page.wait_for_load_state()
         return self.page
