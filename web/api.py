@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.dependencies.utils import field_annotation_is_sequence
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -21,8 +23,27 @@ from web._openapi import ORDERS_BODY, bearer_scheme, errors, session_scheme
 
 BY_ID = errors(404, 422)  # what a read of one thing by its id or code can answer
 CHANGE = errors(400, 404, 409, 413, 422)  # what a change with a JSON body can answer
+
+
+def single_valued_query(request: Request) -> None:
+    """A query parameter the schema declares as one value, given twice, is refused (422), not silently read as
+    its last copy: ``?outlet=A&outlet=B`` would otherwise answer for B alone."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    repeated = [{"type": "repeated", "loc": ("query", field.alias), "msg": "give this parameter once",
+                 "input": request.query_params.getlist(field.alias)}
+                for field in dependant.query_params
+                if not field_annotation_is_sequence(field.field_info.annotation)
+                and len(request.query_params.getlist(field.alias)) > 1]
+    if repeated:
+        raise RequestValidationError(repeated)
+
+
 router = APIRouter(prefix="/api", responses=errors(401, 403),
-                   dependencies=[Depends(bearer_scheme), Depends(session_scheme)])  # the schema's security
+                   dependencies=[Depends(bearer_scheme), Depends(session_scheme),  # the schema's security
+                                 Depends(single_valued_query)])
 Caller = Annotated[Principal, Depends(current_principal)]
 
 

@@ -135,6 +135,9 @@ def test_review_queue_oldest_first_and_filtered(desk: Desk) -> None:
     assert [d["id"] for d in anna.get("/api/review").json()] == [desk.docs["invoice"], desk.docs["waybill"]]
     assert [d["id"] for d in anna.get("/api/review", params={"outlet": "MSK-01"}).json()] == [desk.docs["waybill"]]
     assert [d["id"] for d in anna.get("/api/review", params={"doc_type": "invoice"}).json()] == [desk.docs["invoice"]]
+    # one outlet is asked for once: given twice, the queue is refused, not answered for the last copy alone
+    twice = anna.get("/api/review", params=[("outlet", "MSK-01"), ("outlet", "SPB-02")])
+    assert twice.status_code == 422 and twice.json()["detail"][0]["loc"] == ["query", "outlet"]
 
 
 ORDERS = [{"order_no": "ЗК-000781", "date": "2026-03-12", "customer_name": "ООО «Василёк»",
