@@ -116,10 +116,32 @@ def _salesman_context(d: Deal, offer: str) -> dict[str, Any]:
     }
 
 
-def salesman(template: str, offer: str) -> Callable[[Deal], str]:
-    """A salesmancrm form; ``offer`` is what its title or preamble prints before the number."""
+def payment_qr(d: Deal) -> str:
+    """The payment QR a bill prints (ГОСТ Р 56042-2014, ST00012), as a PNG data URI (zxing-cpp encodes it)."""
+    import base64
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    s = d.seller
+    text = (f"ST00012|Name={s.name}|PersonalAcc={s.account}|BankName={s.bank}|BIC={s.bik}|"
+            f"CorrespAcc={s.corr_account}|PayeeINN={s.inn}|KPP={s.kpp}|Sum={int(d.total * 100)}|"
+            f"Purpose=Оплата по счету № {d.number} от {d.day:%d.%m.%Y}")
+    matrix = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode).to_image(scale=6)
+    buffer = io.BytesIO()
+    Image.fromarray(matrix).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def salesman(template: str, offer: str, printed_view: bool = False) -> Callable[[Deal], str]:
+    """A salesmancrm form; ``offer`` is what its title or preamble prints before the number; ``printed_view``
+    renders the form's print view (``forPRINT``: the bank block with the payment QR of its QR bill)."""
     def render(d: Deal) -> str:
-        return mustache((TEMPLATES / template).read_text(encoding="utf-8"), _salesman_context(d, offer))
+        context = _salesman_context(d, offer)
+        if printed_view:
+            context |= {"forPRINT": True, "qrcode": payment_qr(d), "AktSummaPropis": rubles_in_words(d.total)}
+        return mustache((TEMPLATES / template).read_text(encoding="utf-8"), context)
     return render
 
 
@@ -185,6 +207,10 @@ PLAN = (
     Form("tpl_waybill_eterin_01", "waybill", eterin_torg12, False, 0,
          ("number", "date", "seller_inn", "buyer_inn", "total", "vat", "order_no", "seller_name", "seller_address",
           "currency"), ETERIN, "src/Templates/torg12.html"),  # its НДС column prints 0.00: a printed zero
+    Form("tpl_invoice_salesman_03", "invoice", salesman("salesman_invoice_qr.tpl", "на оплату", True), False, 20,
+         (*BILL, "vat"), SALESMAN, "cash/templates/invoice_qr.tpl"),  # the bill with its payment QR
+    Form("tpl_act_salesman_02", "act", salesman("salesman_akt_simple.tpl", "", True), True, 20,
+         ("number", "date", "buyer_inn", "total", "vat", "seller_name"), SALESMAN, "cash/templates/akt_simple.tpl"),
 )
 
 
