@@ -3,7 +3,9 @@
 Full text is the search index's business (``archive.search_service``); the list takes the ids it matched,
 at most :data:`FULLTEXT_LIMIT` of them, and sorts and pages those like any other filter. Pages are keyset
 pages (archive/paging.py: the sort value and the id of the row before), so page 5 000 costs what page 1
-costs and a document arriving meanwhile shifts nothing. NULLs sort last in either direction.
+costs and a document arriving meanwhile shifts nothing. NULLs sort last in either direction. The list's size
+is counted up to :data:`COUNT_CAP` (``LIMIT COUNT_CAP + 1`` in an index): past it the page says «more than
+10 000», so counting costs what a page does, not what a million rows do.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ SORTS: dict[str, Any] = {
 DEFAULT_SORT = "-received"
 FULLTEXT_LIMIT = 1000  # the full-text matches the list sorts and pages (the best ones by relevance)
 MAX_PAGE = 200
+COUNT_CAP = 10_000  # the list's size is counted exactly up to here; beyond, it is «more than COUNT_CAP»
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,16 @@ class ListQuery:
     sort: str = DEFAULT_SORT
     limit: int = 50
     cursor: str | None = None  # archive.paging's: the page after or before a row of this sort
+    count_cap: int = COUNT_CAP  # the size is counted exactly up to this many documents
 
 
 @dataclass(frozen=True)
 class ListPage:
     documents: tuple[Document, ...]
-    total: int
+    total: int  # how many documents the list holds, at most the query's count_cap (then ``total_capped``)
     next_cursor: str | None  # the cursor of the next page; None on the last
     prev_cursor: str | None  # the cursor of the previous page; None on the first
+    total_capped: bool = False  # the list holds more than ``total`` (the count_cap) documents
 
 
 def parse_sort(sort: str | None) -> tuple[str, bool]:
@@ -116,9 +121,11 @@ def list_documents(session: Session, query: ListQuery) -> ListPage:
     if query.ids is not None:
         where.append(Document.id.in_(query.ids))
     base = select(Document).outerjoin(Outlet, Document.outlet_id == Outlet.id).where(*where)
-    total = session.scalar(select(func.count()).select_from(base.with_only_columns(Document.id).subquery())) or 0
+    counted = base.with_only_columns(Document.id).limit(query.count_cap + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(counted)) or 0
     stmt = base.options(selectinload(Document.outlet), selectinload(Document.original),
                         selectinload(Document.pages).load_only(Page.number, Page.image, Page.thumbnail))
     page = keyset_page(session, stmt, _keys(key, descending), cursor=query.cursor,
                        limit=max(1, min(query.limit, MAX_PAGE)))
-    return ListPage(documents=tuple(page.items), total=total, next_cursor=page.next, prev_cursor=page.previous)
+    return ListPage(documents=tuple(page.items), total=min(total, query.count_cap), next_cursor=page.next,
+                    prev_cursor=page.previous, total_capped=total > query.count_cap)

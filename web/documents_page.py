@@ -44,9 +44,10 @@ def _list_page(session, arc, principal: Principal, raw: dict[str, Any]) -> dict[
     sort = str(raw.get("sort") or doclist.DEFAULT_SORT)
     page = doclist.list_documents(session, doclist.ListQuery(
         filters=filters, outlets=principal.outlet_scope, ids=ids, sort=sort, limit=per_page,
-        cursor=raw.get("cursor") or None))
+        cursor=raw.get("cursor") or None, count_cap=doclist.COUNT_CAP))
     key, descending = doclist.parse_sort(sort)
-    return {"rows": [_row(d) for d in page.documents], "total": page.total, "matched": matched,
+    return {"rows": [_row(d) for d in page.documents], "total": page.total, "total_capped": page.total_capped,
+            "matched": matched,
             "capped": matched is not None and matched > doclist.FULLTEXT_LIMIT, "sort_key": key,
             "descending": descending, "next_cursor": page.next_cursor, "prev_cursor": page.prev_cursor,
             "per_page": per_page, "q": text, "filters": filters}

@@ -108,6 +108,18 @@ def test_filters_scope_and_ids_narrow_the_list(archive) -> None:
             listed(filters={"amount_min": "много"})
 
 
+def test_the_size_is_counted_up_to_the_cap(archive) -> None:
+    ids = _seed(archive)
+    with archive.sessions() as s:
+        exact = list_documents(s, ListQuery(limit=2, count_cap=len(ids)))
+        assert (exact.total, exact.total_capped) == (len(ids), False)
+        capped = list_documents(s, ListQuery(limit=2, count_cap=4))
+        assert (capped.total, capped.total_capped) == (4, True)
+        assert [d.id for d in capped.documents] == [d.id for d in exact.documents]  # the page is the same
+        waybills = list_documents(s, ListQuery(filters={"doc_type": "waybill"}, count_cap=4))
+        assert (waybills.total, waybills.total_capped) == (4, False)  # exactly the cap is not past it
+
+
 def test_saved_searches_belong_to_their_user(archive) -> None:
     with archive.transaction() as s:
         anna = add_user(s, "anna", None, "accountant").id

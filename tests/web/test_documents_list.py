@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive import audit
+from archive import audit, doclist
 from archive.models import Document, SavedSearch
 from tests.web.conftest import Desk
 from tests.web.test_api import ORDERS
@@ -45,6 +45,15 @@ def test_the_list_sorts_by_any_column_and_shows_only_what_the_caller_may_read(de
     assert msk.get("/documents?outlet=SPB-02").status_code == 200
     assert _rows(msk.get("/documents?outlet=SPB-02").text) == []
     assert anna.get("/documents?sort=password").status_code == 422
+
+
+def test_past_the_count_cap_the_list_says_more_than(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    anna, _ = login(desk, "anna")
+    assert re.search(r'<span id="total">3</span> документа', anna.get("/documents").text)
+    monkeypatch.setattr(doclist, "COUNT_CAP", 2)
+    page = anna.get("/documents?per_page=25").text
+    assert re.search(r'более <span id="total">2</span> документов', page)
+    assert len(_rows(page)) == 3  # only the count stops at the cap, not the rows
 
 
 def test_a_thumbnail_is_made_once_from_the_page_image_and_kept(desk: Desk) -> None:
