@@ -7,14 +7,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.dependencies.utils import field_annotation_is_sequence
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from archive.indexing import index_documents
 from archive.models import TransferRegister
 from archive.users import Permission, Principal
-from archive.verification import correct_field, reject_document, review_queue, verify_document
+from archive.paging import KeysetPage
+from archive.verification import correct_field, reject_document, review_queue_page, verify_document
 from archive.views import archive_stats
 from finarchive.errors import InvalidInputError, NotFoundError
 from web import _views
@@ -221,13 +222,29 @@ def reject(request: Request, principal: Caller, doc_id: int, body: Rejection) ->
     return _changed(request, doc_id, principal)
 
 
-@router.get("/review", tags=["verification"], responses=errors(422))
-def review(request: Request, principal: Caller, outlet: str | None = None, doc_type: str | None = None,
-           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
-    """The verification queue: needs_review documents, oldest first."""
+PAGE_LINKS = {"Link": {"description": 'The neighbouring pages: `<URL>; rel="next"`, `<URL>; rel="prev"` (RFC 8288), '
+                                     "absent on the last and first page", "schema": {"type": "string"}}}
+
+
+def _page_links(request: Request, response: Response, page: KeysetPage[Any]) -> None:
+    """The keyset page's neighbours in a ``Link`` header: this request's URL with their ``cursor``."""
+    links = [f'<{request.url.include_query_params(cursor=cursor)}>; rel="{rel}"'
+             for rel, cursor in (("next", page.next), ("prev", page.previous)) if cursor]
+    if links:
+        response.headers["Link"] = ", ".join(links)
+
+
+@router.get("/review", tags=["verification"], responses={**errors(422), 200: {"headers": PAGE_LINKS}})
+def review(request: Request, response: Response, principal: Caller, outlet: str | None = None,
+           doc_type: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+           cursor: str | None = None) -> list[dict[str, Any]]:
+    """The verification queue: needs_review documents, oldest first, ``limit`` a page (keyset pages: the
+    ``Link`` header gives the next and previous page's URL; their ``cursor`` is opaque)."""
     principal.require(Permission.VERIFY)
     with _arc(request).sessions() as session:
-        return _views.queue_data(review_queue(session, outlet=outlet, doc_type=doc_type, limit=limit))
+        page = review_queue_page(session, outlet=outlet, doc_type=doc_type, cursor=cursor or None, limit=limit)
+        _page_links(request, response, page)
+        return _views.queue_data(page.items)
 
 
 # -- outlets -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -135,6 +136,17 @@ def test_review_queue_oldest_first_and_filtered(desk: Desk) -> None:
     assert [d["id"] for d in anna.get("/api/review").json()] == [desk.docs["invoice"], desk.docs["waybill"]]
     assert [d["id"] for d in anna.get("/api/review", params={"outlet": "MSK-01"}).json()] == [desk.docs["waybill"]]
     assert [d["id"] for d in anna.get("/api/review", params={"doc_type": "invoice"}).json()] == [desk.docs["invoice"]]
+    # keyset pages: the Link header's next page starts after the last one shown, the last page has none
+    first = anna.get("/api/review", params={"limit": 1})
+    assert [d["id"] for d in first.json()] == [desk.docs["invoice"]]
+    following = re.fullmatch(r'<([^>]+)>; rel="next"', first.headers["link"])
+    assert following is not None and "limit=1" in following.group(1)
+    second = anna.get(following.group(1))
+    assert [d["id"] for d in second.json()] == [desk.docs["waybill"]]
+    back = re.fullmatch(r'<([^>]+)>; rel="prev"', second.headers["link"])  # the last page: no next
+    assert back is not None and [d["id"] for d in anna.get(back.group(1)).json()] == [desk.docs["invoice"]]
+    assert "link" not in anna.get("/api/review").headers  # everything on one page
+    assert anna.get("/api/review", params={"cursor": "not-a-cursor"}).status_code == 422
     # one outlet is asked for once: given twice, the queue is refused, not answered for the last copy alone
     twice = anna.get("/api/review", params=[("outlet", "MSK-01"), ("outlet", "SPB-02")])
     assert twice.status_code == 422 and twice.json()["detail"][0]["loc"] == ["query", "outlet"]
