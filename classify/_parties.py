@@ -545,12 +545,21 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
     if legal is not None and legal.box is not None:
         top, bottom = legal.box[1], legal.box[3]
         folded = _squeeze(legal.raw or str(legal.value))
-        for i, (p, row) in enumerate(zip(probs, rows, strict=True)):
+        fixed = []
+        for i, row in enumerate(rows):
             inside = row.page == legal.page and top <= (row.box[1] + row.box[3]) / 2 <= bottom
             wrapped = i + 1 < len(rows) and bool(_squeeze(row.text)) and _squeeze(row.text) in folded and (
                 rows[i + 1].box[1] <= bottom)  # the name's first line, over the line with its form
-            p["name"] = 1.0 if inside or wrapped else 0.0
-            if inside or wrapped:
+            fixed.append(inside or wrapped)
+        first = fixed.index(True) if True in fixed else -1
+        for i, (p, row) in enumerate(zip(probs, rows, strict=True)):
+            # the line over the legal name's own that the labeller reads as the name's too: its first line
+            # ("VORELLI KANTOS" over "TRESSAN SUPPLY SDN BHD"), kept with the labeller's own probability
+            above = i == first - 1 and p["name"] >= ABOVE_NAME and _header_line(row.text) and not re.search(
+                r"\d", row.text)
+            if not above:
+                p["name"] = 1.0 if fixed[i] else 0.0
+            if fixed[i] or above:
                 p["address"] = 0.0
     name_run, address_run = _segments(probs)
     name = None
@@ -568,11 +577,30 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         parts = [fix_lookalikes(_POSTCODE_D.sub(r"\g<1>0", _GLUED_POSTCODE.sub(r"\1 ", r.text.strip())))
                  for r in picked]
         parts[0] = _ADDRESS_LEAD.sub("", parts[0])
-        value = _tidy_address(parts)
+        value = _known_rows(parts)
         conf = sum(probs[i]["address"] for i in address_run) / len(address_run)
         if len(re.findall(r"[^\W\d_]", value)) >= 4:
             address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
     return name, address
+
+
+def _known_rows(parts: list[str]) -> str:
+    """A letterhead's address from its rows; where the seller memory knows the address without the first
+    or the last of them (a branch's or a mall's line the labeller took in), without it."""
+    from classify.lexicon import default_lexicon
+    from classify.sellers import default_memory
+
+    whole = _tidy_address(parts)
+    memory, lexicon = default_memory(), default_lexicon()
+    if memory is None or len(parts) < 2:
+        return whole
+
+    def known(value: str) -> bool:
+        return memory.known("address", lexicon.correct(value) if lexicon else value) is not None
+
+    if known(whole):
+        return whole
+    return next((v for v in (_tidy_address(parts[1:]), _tidy_address(parts[:-1])) if known(v)), whole)
 
 
 _STRAY_QUOTE = re.compile(r"(?<!\S)['‘’`](?=\w)")  # a quote mark before a word, read from a speck
@@ -582,6 +610,7 @@ _REG_AFTER = re.compile(r"(?i)[\s,.]*[(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:
                         r"[-~]?\s*[A-Za-z]{0,2}\s*[)\]]?\W*$")
 
 
+ABOVE_NAME = 0.5  # the labeller's probability past which the line over a legal name is the name's first line
 NAME_ROWS, ADDRESS_ROWS = 3, 6  # the most rows a letterhead's name and its address take
 GAP_COST = 0.1  # log-probability a row between the name and its address costs: the address is near the name
 
@@ -636,6 +665,20 @@ def _spelled(found: FieldValue | None) -> FieldValue | None:
     return found if value == found.value else dataclasses.replace(found, value=value)
 
 
+def _remembered(found: FieldValue | None) -> FieldValue | None:
+    """A till slip's name or address as the seller memory (classify/sellers.py) holds it, when the reading
+    is very close to one it knows: the value as printed there (its marks OCR lost put back) and surer."""
+    from classify.sellers import KNOWN_CONFIDENCE, default_memory
+
+    memory = default_memory()
+    if found is None or memory is None or not isinstance(found.value, str):
+        return found
+    known = memory.known("name" if found.name == "seller_name" else "address", found.value)
+    if known is None:
+        return found
+    return dataclasses.replace(found, value=known, confidence=max(found.confidence, KNOWN_CONFIDENCE))
+
+
 def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     labelled = _labelled_name(doc)
@@ -646,6 +689,9 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         ruled = seller_name(doc, doc_type)
         learned_name, learned_address = learned_letterhead(doc, ruled)
         name = ruled or learned_name
+        if ruled is not None and learned_name is not None and learned_name.raw and _squeeze(
+                str(learned_name.value)) == _squeeze(learned_name.raw) + _squeeze(str(ruled.value)):
+            name = learned_name  # the legal name with its first line over it, as the labeller reads them
         address = learned_address or seller_address(doc, doc_type, name)
         if name is learned_name and name is not None:
             name = dataclasses.replace(name, value=_AMPERSAND.sub("&", fix_lookalikes(name.value)))
@@ -653,7 +699,7 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         name = seller_name(doc, doc_type)
         address = seller_address(doc, doc_type, name)
     if doc_type == "receipt":
-        name, address = _spelled(name), _spelled(address)
+        name, address = _remembered(_spelled(name)), _remembered(_spelled(address))
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None
     for found in (name, address, customer):
         if found is None:

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from capture.types import OcrWord, PageText  # noqa: E402
-from classify import letterhead, lexicon  # noqa: E402
+from classify import letterhead, lexicon, sellers  # noqa: E402
 from classify._layout import Row, document_rows  # noqa: E402
 from classify._parties import _REG_AFTER, _cut  # noqa: E402
 from samples.letterheads import letterhead as generated  # noqa: E402
@@ -176,10 +176,20 @@ def train_lexicon() -> lexicon.Lexicon:
     return lexicon.train(texts, f"sroie-train keys ({len(texts) // 2} receipts)")
 
 
+def train_sellers() -> sellers.SellerMemory:
+    """The memory of the sellers sroie-train's receipts name (its keys' company and address)."""
+    pairs = []
+    for key in sorted((TRAIN / "key").glob("*.json")):
+        truth = json.loads(key.read_text(encoding="utf-8"))
+        pairs.append((truth.get("company", ""), truth.get("address", "")))
+    return sellers.train(pairs, f"sroie-train keys ({len(pairs)} receipts)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=letterhead.MODEL_PATH)
     parser.add_argument("--lexicon-out", type=Path, default=lexicon.MODEL_PATH)
+    parser.add_argument("--sellers-out", type=Path, default=sellers.MODEL_PATH)
     parser.add_argument("--check", action="store_true", help="also report a 5-fold check")
     parser.add_argument("--check-only", action="store_true", help="the check alone, no model written")
     parser.add_argument("--no-ocr", action="store_true", help="the task-1 lines only, not the cached OCR")
@@ -198,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = train_lexicon()
     lexicon.save(words, args.lexicon_out)
     print(f"wrote {args.lexicon_out} ({len(words.counts)} words)")
+    memory = train_sellers()
+    sellers.save(memory, args.sellers_out)
+    print(f"wrote {args.sellers_out} ({len(memory.names)} names, {len(memory.addresses)} addresses)")
     return 0
 
 

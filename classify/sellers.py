@@ -1,0 +1,125 @@
+"""A learned memory of sellers: the names and addresses the training documents print, which a till slip's
+name and address as OCR read them are matched against.
+
+OCR loses what no word-level correction gets back: a faint final full stop, a comma, a space, two letters of
+a word. A till slip's seller prints the same name and address on every slip; where the letterhead the
+labeller read is very close to one the memory holds (the same words and the same numbers, a few letters
+or marks apart), the value is given as the memory holds it and with more confidence. A value close to
+none, or close to two that differ, is left as read. The memory is trained by ``scripts/train_letterhead.py``
+on the SROIE training receipts' keys (and, in an archive, can be taught by verified documents as the
+supplier memory is) and stored under classify/models/ with a format version.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
+
+FORMAT = 1
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "sellers.json"
+MATCH = 0.9  # how alike (letters and digits, case folded) a read value must be to a known one to be taken as it
+LOST_NUMBER_MATCH = 0.95  # ... and how alike when the reading lost one of its numbers ("NO. 2, JALAN" read "No Jalan")
+MIN_CHARS = 8  # shorter values are left as read: too many short names lie a few letters apart
+KNOWN_CONFIDENCE = 0.8  # the least confidence of a value the memory holds
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _key(text: str) -> str:
+    """What two readings of one print share: its letters and digits, case folded."""
+    return re.sub(r"[\W_]+", "", text).casefold()
+
+
+def _spaced(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+@dataclass(frozen=True)
+class SellerMemory:
+    names: dict[str, int]  # a name as printed -> how many training documents print it
+    addresses: dict[str, int]
+    trained_on: str = ""
+    _index: dict[str, dict[str, list[str]]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, dict[str, list[str]]] = {}
+        for kind, values in (("name", self.names), ("address", self.addresses)):
+            by_key: dict[str, list[str]] = {}
+            for value in sorted(values, key=lambda v: (-values[v], v)):
+                by_key.setdefault(_key(value), []).append(value)
+            index[kind] = by_key
+        object.__setattr__(self, "_index", index)
+
+    def known(self, kind: str, text: str) -> str | None:
+        """The value of ``kind`` ("name" or "address") the memory holds that ``text`` is a reading of, or
+        None: the one known value whose letters and digits are at least :data:`MATCH` alike to the read
+        ones with the same numbers (or one number lost and :data:`LOST_NUMBER_MATCH` alike); of the
+        printed forms of that value, the commonest (the one spaced as read when they tie)."""
+        read = _key(text)
+        if len(read) < MIN_CHARS:
+            return None
+        numbers = _DIGITS.findall(read)
+        matches: list[tuple[float, str]] = []
+        for key in self._index[kind]:
+            if abs(len(key) - len(read)) > (1 - MATCH) * len(read) * 2:
+                continue
+            theirs = _DIGITS.findall(key)
+            lost = len(theirs) == len(numbers) + 1 and any(theirs[:i] + theirs[i + 1:] == numbers
+                                                           for i in range(len(theirs)))
+            if theirs != numbers and not lost:
+                continue  # another number is another shop (the same street's next house)
+            ratio = 1.0 if key == read else SequenceMatcher(None, read, key, autojunk=False).ratio()
+            if ratio >= (LOST_NUMBER_MATCH if lost else MATCH):
+                matches.append((ratio, key))
+        if not matches:
+            return None
+        matches.sort(reverse=True)
+        if len(matches) > 1 and matches[1][0] >= matches[0][0] - (1 - MATCH) / 2:
+            return None  # two known values about as close: which one is not told by the reading
+        forms = self._index[kind][matches[0][1]]
+        counts = self.names if kind == "name" else self.addresses
+        top = [f for f in forms if counts[f] == counts[forms[0]]]
+        spaced = _spaced(text)
+        return next((f for f in top if _spaced(f) == spaced), top[0])
+
+
+def train(pairs: Iterable[tuple[str, str]], trained_on: str = "") -> SellerMemory:
+    """A memory of the (name, address) pairs the training documents print (either may be empty)."""
+    names: Counter[str] = Counter()
+    addresses: Counter[str] = Counter()
+    for name, address in pairs:
+        if name.strip():
+            names[re.sub(r"\s+", " ", name.strip())] += 1
+        if address.strip():
+            addresses[re.sub(r"\s+", " ", address.strip())] += 1
+    return SellerMemory(dict(names), dict(addresses), trained_on)
+
+
+def save(memory: SellerMemory, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    data = {"format": FORMAT, "trained_on": memory.trained_on, "names": dict(sorted(memory.names.items())),
+            "addresses": dict(sorted(memory.addresses.items()))}
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+    tmp.replace(path)
+
+
+def load(path: Path) -> SellerMemory:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"{path}: seller memory of another format (want {FORMAT}); retrain it with "
+                         "scripts/train_letterhead.py")
+    return SellerMemory({str(k): int(v) for k, v in data["names"].items()},
+                        {str(k): int(v) for k, v in data["addresses"].items()}, str(data.get("trained_on", "")))
+
+
+@cache
+def default_memory() -> SellerMemory | None:
+    """The bundled memory, loaded once; None when it is absent (values are then left as read)."""
+    return load(MODEL_PATH) if MODEL_PATH.exists() else None
