@@ -80,6 +80,7 @@ from capture.sources import (
     unpack_zip,
 )
 from finarchive.errors import InvalidInputError
+from finarchive.names import printable
 
 Report = Callable[[str, dict[str, Any]], None]
 
@@ -750,9 +751,10 @@ def _done_refs(archive, source: str, refs: Sequence[str],
     if not refs:
         return set()
     with archive.sessions() as session:
-        return set(session.scalars(select(IntakeRecord.source_ref).where(
-            IntakeRecord.source == source, IntakeRecord.source_ref.in_(list(refs)),
-            IntakeRecord.outcome.in_(list(outcomes)))).all())
+        stored = {printable(ref): ref for ref in refs}  # as the ledger holds them
+        return {stored[ref] for ref in session.scalars(select(IntakeRecord.source_ref).where(
+            IntakeRecord.source == source, IntakeRecord.source_ref.in_(list(stored)),
+            IntakeRecord.outcome.in_(list(outcomes)))).all()}
 
 
 # -- the ledger ------------------------------------------------------------------------------------------

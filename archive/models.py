@@ -27,7 +27,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from finarchive.names import printable
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -166,6 +168,12 @@ class Document(Base):
     )
     original: Mapped[Original | None] = relationship(back_populates="document", uselist=False)
     links: Mapped[list[OrderLink]] = relationship(back_populates="document", cascade="all, delete-orphan")
+
+    @validates("filename", "source_ref")
+    def _printable(self, key: str, value: str | None) -> str | None:
+        """A name from a file system or a mail header as text the database takes (non-UTF-8 bytes spelled
+        out, cut to the column's length)."""
+        return None if value is None else printable(value, limit=512 if key == "filename" else None)
 
     def field_values(self) -> dict[str, str]:
         return {f.name: f.value for f in self.fields}
@@ -401,6 +409,11 @@ class IntakeRecord(Base):
     quarantine_path: Mapped[str | None] = mapped_column(String(1024))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    @validates("filename", "source_ref", "message", "quarantine_path")
+    def _printable(self, key: str, value: str | None) -> str | None:
+        """As :meth:`Document._printable`: a message may quote a file's name."""
+        return None if value is None else printable(value, limit=512 if key == "filename" else None)
 
 
 class User(Base):

@@ -65,6 +65,7 @@ from capture.stages import stage
 from capture.types import OcrWord, PageText, TextSource
 from classify.types import Extraction
 from finarchive.errors import DiskFullError
+from finarchive.names import printable
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +148,9 @@ class ImportSummary:
             "seconds": round(self.seconds, 2),
             "by_type": dict(sorted(self.by_type.items())),
             "problems": [
-                {"file": o.item.path, "outcome": o.outcome.value, "reason": o.reason, "message": o.message,
-                 "quarantine": o.quarantine_path}
+                {"file": printable(o.item.path), "outcome": o.outcome.value, "reason": o.reason,
+                 "message": None if o.message is None else printable(o.message),
+                 "quarantine": None if o.quarantine_path is None else printable(o.quarantine_path)}
                 for o in self.outcomes
                 if o.outcome in (IntakeOutcome.QUARANTINED, IntakeOutcome.FAILED)
             ],
@@ -219,10 +221,14 @@ def disk_full(exc: BaseException) -> DiskFullError:
         "free some space and run the import again (documents already received are finished then)")
 
 
+_OWN_PACKAGES = frozenset({"archive", "capture", "classify", "search", "finarchive", "web", "cli"})
+
+
 def failure_reason(exc: BaseException) -> str:
     """The quarantine reason for an exception raised while taking in or reading one file."""
     reason = getattr(exc, "reason", None)
-    if isinstance(reason, str) and reason:
+    # only our own errors' reasons: a UnicodeError's or an SSLError's `reason` is a sentence, not a code
+    if isinstance(reason, str) and reason and type(exc).__module__.partition(".")[0] in _OWN_PACKAGES:
         return reason
     if isinstance(exc, MemoryError):
         return "oversized"

@@ -9,6 +9,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from finarchive.names import printable
+
 
 @dataclass(frozen=True)
 class QuarantinedFile:
@@ -36,7 +38,7 @@ def _shorten(name: str, limit: int = NAME_MAX - _ROOM) -> str:
 
 
 def _free_name(folder: Path, name: str) -> Path:
-    name = _shorten(name.replace("/", "_").replace("\0", "_")) or "unnamed"
+    name = _shorten(printable(name).replace("/", "_")) or "unnamed"  # the name the ledger shows is its real one
     candidate = folder / name
     stem, suffix = os.path.splitext(name)
     n = 1
@@ -71,9 +73,9 @@ def quarantine_file(
         shutil.copy2(source, target, follow_symlinks=False)
     info = {
         "reason": reason,
-        "filename": original_name,
-        "message": message,
-        "source": str(source),
+        "filename": printable(original_name),
+        "message": printable(message),
+        "source": printable(str(source)),
         "quarantined_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         **(extra or {}),
     }

@@ -2,6 +2,7 @@
 preprocessing, OCR) into frozen :mod:`capture.types` records."""
 
 from capture.exceptions import (
+    ActiveContentError,
     CaptureError,
     CorruptFileError,
     EmptyFileError,
@@ -17,6 +18,7 @@ from capture.read import merge_pdfs, read_document, read_page, searchable_pdf
 from capture.types import Capture, OcrWord, PageJob, PageResult, PageText, TextSource
 
 __all__ = [
+    "ActiveContentError",
     "Capture",
     "CaptureError",
     "CorruptFileError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import stat
 import struct
@@ -47,7 +48,14 @@ MAGICS: tuple[Magic, ...] = (
     Magic(b"GIF89a", "image/gif", ""),
     Magic(b"BM", "image/bmp", ""),
     Magic(b"{\\rtf", "application/rtf", ""),
+    # archives other than ZIP: named, so the sender knows to unpack them (or send a ZIP)
+    Magic(b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive (send a ZIP, or the files themselves)", ""),
+    Magic(b"Rar!\x1a\x07", "a RAR archive (send a ZIP, or the files themselves)", ""),
+    Magic(b"\x1f\x8b", "a gzip archive (send a ZIP, or the files themselves)", ""),
+    Magic(b"BZh", "a bzip2 archive (send a ZIP, or the files themselves)", ""),
+    Magic(b"\xfd7zXZ\x00", "an xz archive (send a ZIP, or the files themselves)", ""),
 )
+TAR_MAGIC_OFFSET = 257  # "ustar" in a tar header (POSIX and GNU)
 
 # A PDF header may follow a little junk (the spec tolerates it within the first 1024 bytes).
 PDF_HEADER_WINDOW = 1024
@@ -144,6 +152,10 @@ def sniff(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
             return magic.media_type, magic.kind
     if b"%PDF-" in head:
         return "application/pdf", "pdf"
+    if head[TAR_MAGIC_OFFSET:TAR_MAGIC_OFFSET + 5] == b"ustar":
+        raise UnsupportedFileError(
+            f"{os.path.basename(path)} is a tar archive (send a ZIP, or the files themselves); "
+            f"finarchive reads {READ_FORMATS}", path=path)
     what = "text" if _looks_like_text(head) else "of an unknown type"
     raise UnsupportedFileError(
         f"{os.path.basename(path)} is {what}, not one of {READ_FORMATS} "
@@ -267,11 +279,92 @@ def open_pdf(path: str):  # -> pypdfium2.PdfDocument
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        text = str(exc).lower()
-        if "password" in text:
+        # pdfium's last error is not reset by a load that fails without one: a PDF refused after a
+        # password-protected one would be called protected too, unless it declares encryption itself.
+        if "password" in str(exc).lower() and _declares_encryption(path):
             raise EncryptedFileError(
                 f"{os.path.basename(path)} is protected by a password; "
                 "save it without protection and send it again",
                 path=path,
             ) from exc
+        if _pdf_without_pages(path):
+            raise CorruptFileError(f"{os.path.basename(path)} is a PDF without pages: nothing to archive",
+                                   path=path) from exc
         raise CorruptFileError(f"{os.path.basename(path)} is a damaged PDF: {exc}", path=path) from exc
+
+
+def _declares_encryption(path: str) -> bool:
+    """The PDF's trailer names an ``/Encrypt`` dictionary (looked for in its bytes: pdfium could not
+    open it, and a damaged file may still say so)."""
+    import mmap
+
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"/Encrypt") >= 0
+
+
+def _pdf_without_pages(path: str) -> bool:
+    """pypdf reads the PDF pdfium refused, and its page tree is empty (pdfium refuses such a file)."""
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        return len(PdfReader(path).pages) == 0
+    except Exception:  # damaged for pypdf too: not this case
+        return False
+
+
+# Actions a PDF may run when it is opened or clicked: a script, or a program started on the reader's
+# computer. An archive whose originals accountants open must not keep them (PDF 32000-1, 12.6.4).
+ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/RichMediaExecute"})
+_ACTION_KEYS = ("/OpenAction", "/AA", "/A", "/Next", "/Names", "/Annots", "/Pages", "/Kids", "/Outlines",
+                "/First", "/AcroForm", "/Fields", "/D", "/U", "/X", "/Fo", "/Bl", "/PO", "/PC", "/PV", "/PI",
+                "/O", "/C", "/K", "/F", "/V", "/WC", "/WS", "/DS", "/WP", "/DP", "/E")
+_MAX_NODES = 200_000  # a bound on the walk (a page tree of 50,000 pages with its annotations fits)
+
+
+def active_content(path: str) -> str | None:
+    """What in the PDF would run in a reader (``"JavaScript"``, ``"a launch action"``), or None.
+
+    Walks the catalogue's actions, the JavaScript name tree, the outlines, the form fields and every page's
+    actions and annotations (their ``/A`` and ``/AA``), following each action's ``/Next``."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repairs of a damaged file are not our news
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        root = reader.trailer["/Root"].get_object()
+    except Exception:  # pdfium reads it; what pypdf cannot parse it cannot judge
+        return None
+    if not isinstance(root, DictionaryObject):
+        return None
+    try:
+        names = root.get("/Names")
+        if isinstance(names, DictionaryObject) and "/JavaScript" in names:
+            return "JavaScript"
+    except Exception:  # a broken name tree: the walk below still looks at the rest
+        pass
+    seen: set[int] = set()
+    stack: list[object] = [root]
+    nodes = 0
+    while stack and nodes < _MAX_NODES:
+        node = stack.pop()
+        nodes += 1
+        try:
+            if isinstance(node, IndirectObject):
+                if node.idnum in seen:
+                    continue
+                seen.add(node.idnum)
+                node = node.get_object()
+            if isinstance(node, ArrayObject):
+                stack.extend(node)
+            elif isinstance(node, DictionaryObject):
+                kind = node.get("/S")
+                if kind in ACTIVE_ACTIONS or "/JS" in node:
+                    return "a launch action" if kind == "/Launch" else "JavaScript"
+                stack.extend(dict.get(node, key) for key in _ACTION_KEYS if key in node)  # unresolved: seen once
+        except Exception:  # a broken branch: pdfium judges readability, this judges only what is there
+            continue
+    return None

@@ -41,6 +41,13 @@ class EncryptedFileError(CaptureError):
     reason = "encrypted"
 
 
+class ActiveContentError(CaptureError):
+    """The PDF carries JavaScript or a launch action: it would run on the computer of whoever opens it."""
+
+    reason = "active_content"
+    http_status = 415
+
+
 class OversizedFileError(CaptureError):
     """The file or its image is larger than the configured limit."""
 

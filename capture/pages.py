@@ -18,6 +18,7 @@ from PIL import Image
 from capture._files import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS,
+    active_content,
     check_pixels,
     frame_count,
     open_image,
@@ -25,7 +26,7 @@ from capture._files import (
     sniff,
 )
 from capture import formats
-from capture.exceptions import CaptureError, CorruptFileError, OversizedFileError
+from capture.exceptions import ActiveContentError, CaptureError, CorruptFileError, OversizedFileError
 from capture.pdftext import pages_with_text_layer
 from capture.types import PageJob
 
@@ -67,6 +68,12 @@ def inspect_file(
     size = os.path.getsize(path)
     if kind == "pdf":
         count = _pdf_page_count(path, max_pages)
+        active = active_content(path)
+        if active is not None:
+            raise ActiveContentError(
+                f"{os.path.basename(path)}: PDF с {'JavaScript' if active == 'JavaScript' else 'командой запуска'} "
+                f"не принимается / carries {active}, which would run on the computer of whoever opens it; "
+                "print it to a new PDF (or scan the paper) and send that", path=path)
         try:
             flags = pages_with_text_layer(path)
         except CaptureError:

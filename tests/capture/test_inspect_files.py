@@ -7,6 +7,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from capture import (
+    ActiveContentError,
     CorruptFileError,
     EmptyFileError,
     EncryptedFileError,
@@ -81,16 +82,73 @@ def test_truncated_png_is_corrupt(tmp_path: Path, waybill_png: Path) -> None:
         inspect_file(path)
 
 
-def test_encrypted_pdf(tmp_path: Path) -> None:
+def _locked_pdf(tmp_path: Path) -> Path:
     plain = text_pdf(tmp_path / "plain.pdf", [["Договор № 12/26 поставки товара от 1 марта"]])
     writer = PdfWriter(clone_from=PdfReader(plain))
     writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
     path = tmp_path / "locked.pdf"
     with open(path, "wb") as fh:
         writer.write(fh)
+    return path
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
     with pytest.raises(EncryptedFileError) as caught:
-        inspect_file(path)
+        inspect_file(_locked_pdf(tmp_path))
     assert caught.value.reason == "encrypted"
+
+
+def test_a_pdf_without_pages_after_a_locked_one_is_not_called_locked(tmp_path: Path) -> None:
+    """pdfium keeps its last error: a PDF it refuses without one was reported "protected by a password"
+    when a locked PDF came before it in the same process."""
+    with pytest.raises(EncryptedFileError):
+        inspect_file(_locked_pdf(tmp_path))
+    empty = tmp_path / "no-pages.pdf"
+    with open(empty, "wb") as fh:
+        PdfWriter().write(fh)
+    with pytest.raises(CorruptFileError, match="without pages") as caught:
+        inspect_file(empty)
+    assert caught.value.reason == "corrupt"
+
+
+def _with_action(source: Path, path: Path, where: str, action: dict[str, str]) -> Path:
+    """``source`` with ``action`` (``/S`` and its keys) as the document's open action, or behind a link on
+    page 1 (after a harmless URI action, as its ``/Next``)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+
+    def pdf_object(value: str) -> NameObject | TextStringObject:
+        return NameObject(value) if value.startswith("/") else TextStringObject(value)
+
+    act = DictionaryObject({NameObject(k): pdf_object(v) for k, v in action.items()})
+    writer = PdfWriter(clone_from=source)
+    if where == "open":
+        writer._root_object[NameObject("/OpenAction")] = act
+    else:
+        uri = DictionaryObject({NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject("https://x"),
+                                NameObject("/Next"): act})
+        link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+                                 NameObject("/Rect"): ArrayObject([FloatObject(0)] * 2 + [FloatObject(99)] * 2),
+                                 NameObject("/A"): uri})
+        writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    writer.write(path)
+    return path
+
+
+@pytest.mark.parametrize(("where", "action", "what"), [
+    ("open", {"/S": "/JavaScript", "/JS": "app.alert(1);"}, "JavaScript"),
+    ("open", {"/S": "/Launch", "/F": "cmd.exe"}, "a launch action"),
+    ("link", {"/S": "/JavaScript", "/JS": "this.exportDataObject({});"}, "JavaScript"),
+])
+def test_a_pdf_that_would_run_something_is_refused(tmp_path: Path, where: str, action: dict[str, str],
+                                                   what: str) -> None:
+    plain = text_pdf(tmp_path / "plain.pdf", [["Счёт на оплату № 17 от 3 апреля 2026 г."]])
+    path = _with_action(plain, tmp_path / "active.pdf", where, action)
+    with pytest.raises(ActiveContentError, match=what) as caught:
+        inspect_file(path)
+    assert caught.value.reason == "active_content"
+    # a plain link is no action that runs anything
+    linked = _with_action(plain, tmp_path / "linked.pdf", "link", {"/S": "/URI", "/URI": "https://example.org"})
+    assert inspect_file(linked).page_count == 1
 
 
 @pytest.mark.parametrize(
@@ -100,6 +158,7 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
         ("letter.docx", b"PK\x03\x04" + b"\x00" * 100),
         ("picture.png", b"GIF89a" + b"\x00" * 100),
         ("data.tif", b"\x00\x01\x02\x03" * 50),
+        ("scans.7z", b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\x00" * 100),
     ],
 )
 def test_unsupported(tmp_path: Path, name: str, content: bytes) -> None:
@@ -108,6 +167,17 @@ def test_unsupported(tmp_path: Path, name: str, content: bytes) -> None:
     with pytest.raises(UnsupportedFileError) as caught:
         inspect_file(path)
     assert caught.value.reason == "unsupported"
+
+
+def test_an_archive_other_than_zip_is_named_in_its_refusal(tmp_path: Path) -> None:
+    import tarfile
+
+    scan = text_pdf(tmp_path / "scan.pdf", [["Счёт № 5"]])
+    path = tmp_path / "scans.pdf"  # its name says PDF; its bytes a tar archive
+    with tarfile.open(path, "w") as tar:
+        tar.add(scan, arcname="scan.pdf")
+    with pytest.raises(UnsupportedFileError, match=r"tar archive \(send a ZIP"):
+        inspect_file(path)
 
 
 def test_image_above_pixel_limit(tmp_path: Path) -> None:

@@ -120,6 +120,52 @@ def special_entries(folder: Path) -> dict[str, Path]:
     return {"fifo": fifo, "socket": sock_path, "symlink": passwd, "_socket_object": sock}  # type: ignore[dict-item]
 
 
+def locked_pdf(path: Path) -> Path:
+    """Encrypted with a user password (AES-128): nobody can open it without it."""
+    from pypdf import PdfReader, PdfWriter
+
+    plain = make_text_pdf(path.with_name(".plain-locked.pdf"), ["Счёт № 19", "Итого: 300,00 руб."])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    plain.unlink()
+    return path
+
+
+def pageless_pdf(path: Path) -> Path:
+    """A PDF whose page tree is empty (pypdf writes one when given no page)."""
+    from pypdf import PdfWriter
+
+    with open(path, "wb") as fh:
+        PdfWriter().write(fh)
+    return path
+
+
+def scripted_pdf(path: Path) -> Path:
+    """A good invoice that also runs JavaScript when it is opened."""
+    from pypdf import PdfWriter
+    from pypdf.actions import JavaScript
+
+    plain = make_text_pdf(path.with_name(".plain-scripted.pdf"), ["Счёт № 20", "Итого: 400,00 руб."])
+    writer = PdfWriter(clone_from=plain)
+    writer.add_open_action(JavaScript("app.launchURL('http://example.invalid/', true);"))
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    plain.unlink()
+    return path
+
+
+def tar_of_scans(path: Path) -> Path:
+    import tarfile
+
+    scan = make_text_pdf(path.with_name(".in-tar.pdf"), ["Счёт № 21"])
+    with tarfile.open(path, "w") as tar:
+        tar.add(scan, arcname="scan.pdf")
+    scan.unlink()
+    return path
+
+
 def bad_batch(folder: Path, *, tiff_side: int = 15_000) -> dict[str, Path]:
     """Every bad file of the campaign in one folder (no FIFO: see :func:`special_entries`)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -131,4 +177,15 @@ def bad_batch(folder: Path, *, tiff_side: int = 15_000) -> dict[str, Path]:
         "huge_page": huge_page_pdf(folder / "huge-page.pdf"),
         "truncated_jpeg": truncated_jpeg(folder / "truncated.jpg"),
         "long_name": long_named_bad_file(folder),
+        "empty": _empty(folder / "empty.jpg"),
+        "locked": locked_pdf(folder / "locked.pdf"),
+        # after the locked one: pdfium's stale error called it "protected by a password"
+        "pageless": pageless_pdf(folder / "pageless.pdf"),
+        "scripted": scripted_pdf(folder / "scripted.pdf"),
+        "tar": tar_of_scans(folder / "scans.tar"),
     }
+
+
+def _empty(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path

@@ -26,6 +26,11 @@ EXPECTED = {
     "truncated.tiff": ("quarantined", "corrupt"),
     "truncated.jpg": ("quarantined", "corrupt"),
     badfiles.LONG_NAME: ("quarantined", "corrupt"),
+    "empty.jpg": ("quarantined", "empty"),
+    "locked.pdf": ("quarantined", "encrypted"),
+    "pageless.pdf": ("quarantined", "corrupt"),
+    "scripted.pdf": ("quarantined", "active_content"),
+    "scans.tar": ("quarantined", "unsupported"),
     "scanner.fifo": ("failed", "not_a_file"),
     "agent.sock": ("failed", "not_a_file"),
     "passwd.pdf": ("failed", "symlink"),
@@ -159,3 +164,30 @@ def test_no_space_left_stops_the_import_with_its_own_exit_code(tmp_path: Path, h
         assert names == sorted(p.name for p in folder.iterdir()), rows
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_names_that_are_not_utf8_are_taken_in_and_listed(tmp_path: Path, home: Path) -> None:
+    """A file name from an old Windows share (cp1251 bytes, not UTF-8): the good file is archived, the bad
+    one quarantined with its reason, and the summary (--json), the ledger and `stats` show both names
+    with the odd bytes spelled out (``\\xNN``); before, the ledger refused the name, the bad file was left
+    out of the quarantine and `stats`, and the JSON summary was not UTF-8."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    good = folder / os.fsdecode("Счёт-".encode("cp1251") + b".pdf")
+    make_text_pdf(good, WAYBILL_LINES)
+    bad = folder / os.fsdecode("акт-".encode("cp1251") + b".pdf")
+    bad.write_bytes(b"")
+    result = finarchive(home, "import", "--json", "--workers", "1", str(folder), LC_ALL="C.UTF-8")
+    assert result.returncode == 10, result.stderr
+    assert "Traceback" not in result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["archived"], summary["quarantined"], summary["failed"]) == (1, 1, 0)
+    [problem] = summary["problems"]
+    assert problem["reason"] == "empty"
+    assert problem["file"].endswith("\\xe0\\xea\\xf2-.pdf")  # the cp1251 bytes of «акт»
+    assert Path(problem["quarantine"]).is_file()
+    [(name, _, _)] = documents(home)
+    assert name == "\\xd1\\xf7\\xb8\\xf2-.pdf"  # «Счёт»
+    stats = json.loads(finarchive(home, "stats", "--json").stdout)
+    assert [(q["filename"], q["reason"]) for q in stats["quarantined"]] == [("\\xe0\\xea\\xf2-.pdf", "empty")]
+    assert good.exists() and bad.exists()  # an import leaves the user's files as they are
