@@ -16,22 +16,31 @@ from classify._labels import misread_once
 from classify._layout import Row, starts_column
 from classify._title import RULES as TITLE_RULES
 from classify._title import numbered
-from classify.extract import BUYER_ROLES, INN, KPP, Doc, Hit, _first_page_rows
+from classify.extract import BUYER_ROLES, INN, KPP, SELLER_ROLES, Doc, Hit, _first_page_rows
 from classify.partywords import party_words
 from classify.types import FieldValue
 
 # Legal forms, labels and address words are locale data (classify/data/parties.<lang>.json)
 _WORDS = party_words()
 _ORG_FORMS = party_words(("ru",)).pattern("legal_forms")
-_RU_ORG = re.compile(_ORG_FORMS + r"\s+«[^»,]{2,60}(?:»|(?=,))|(?:ИП|Индивидуальный предприниматель)\s+[А-ЯЁ][а-яё]+"
+# a legal form and its name in quotes: «…» (the closing one lost, or cut by a comma), or "…" as 1C prints them,
+# nested ones too (ООО "Торговый дом "Восток"), up to the quote before a comma, a bracket or the line's end
+_RU_ORG = re.compile(_ORG_FORMS + r"\s+(?:«[^»,]{2,60}(?:»|(?=,))|[\"“„][^,\n]{2,60}?[\"”](?=\s*(?:[,();]|$)))"
+                     r"|(?:ИП|Индивидуальный предприниматель)\s+[А-ЯЁ][а-яё]+"
                      r"(?:\s+[А-ЯЁ][а-яё]+){1,2}")
 _EN_ORG = re.compile(
     r"\b[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:(?i:" + party_words(("en",)).pattern("legal_forms") +
     r")|JSC|PJSC|BV|SA|Co\.)(?![^\W_])")
 SELLER_LABEL = re.compile(misread_once(_WORDS.pattern("seller_labels")) + r"\s*[:.]\s*")
+# a form's table prints the role in a cell of its own, left of the party, with no colon («Поставщик  ООО "…", ИНН …»):
+# the role heading its row, a legal name right after it
+SELLER_CELL = re.compile(r"^\W{0,2}" + misread_once(_WORDS.pattern("seller_labels")) + r"\s+(?=\S)")
 ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.]\s*")
+# A Russian phone number (+7 and its area code in brackets) ends an address, with the word before it whatever OCR
+# read its label as («ren.: +7 (495) …» for «тел.:»)
+PHONE = r"(?:(?<![^\W\d_])[^\W\d_]{2,5}\.?\s*:\s*)?\+7\s?\(\d{3,5}\)"
 _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с)"
-                   r"(?![^\W\d_])|\(\d\w?\)\s*$)", re.IGNORECASE)  # "Телесфера" is no phone
+                   r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + r")", re.IGNORECASE)  # "Телесфера" is no phone
 _RU_ADDRESS = re.compile(r"(?:\d{6},\s*)?(?:г\.|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д\.|дом)\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
 
@@ -57,6 +66,10 @@ def _clean_name(text: str) -> str:
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
     if "«" in text and "»" not in text:
         text += "»"  # the closing quote lost in reading
+    if re.search(r"[А-Яа-яЁё]", text) and not re.search(r"[«»]", text):
+        text = lookalikes.fix_symbols(text, '"')  # a Russian name's straight quotes, read as curly ones
+        if '"' in text and not text.endswith('"'):
+            text += '"'  # the closing quote stripped with the marks around the name, or lost
     return text
 
 
@@ -145,6 +158,11 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
     """The seller's name after its role's label, or a Russian legal name near the top."""
     for row in doc.rows:
         m = SELLER_LABEL.search(row.folded)
+        if not m:
+            cell = SELLER_CELL.match(row.folded)
+            org = cell and _org_in(_cut(row.text[cell.end():]))
+            if cell and org and org.start() == 0:
+                return _field("seller_name", _clean_name(org.group()), row, cell.end(), len(row.text), 1.0)
         if not m or (m.start() > 5 and not starts_column(row, m.start())):
             continue
         rest = row.text[m.end():]
@@ -293,7 +311,8 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
     if start_index is not None:
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]
-        m = re.search(r"\d{6},\s*(?:г\.|город)", row.text) or _RU_ADDRESS.search(row.text)
+        m = (re.search(r"\d{6},\s*(?:г\.|город)", row.text) or _RU_ADDRESS.search(row.text)
+             or re.search(r"(?<![\d\w])\d{6},?\s*$", row.text))  # a postcode ending the row: the rest wraps under it
         if m:
             return _address_from(rows, start_index, m.start(), 1.0)
         for n in range(start_index + 1, min(start_index + 4, len(rows))):
@@ -429,6 +448,9 @@ def _postcode_line(row: Row) -> re.Match[str] | None:
     return re.match(r"\d{6},", row.text)
 
 
+_ROLE_WRAP = re.compile(r"^\W*(?:" + SELLER_ROLES + "|" + BUYER_ROLES + r")\W*(?=\w)")
+
+
 def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValue | None:
     row = rows[n]
     text = _cut(row.text[start:])
@@ -446,7 +468,8 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
             break  # the address ended on its own line, before a phone or an INN
         if re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.|[А-ЯЁ][а-яё]+)$", parts[-1].strip()) or (
                 re.match(r"^\s*(?:д\.|стр\.|офис|кв\.)", nxt)):
-            parts.append(_cut(nxt))
+            wrap = _ROLE_WRAP.match(rows[k].folded)  # the role's cell wraps beside it: «(Исполнитель)»
+            parts.append(_cut(nxt[wrap.end():] if wrap else nxt))
             k += 1
             continue
         break
@@ -480,7 +503,14 @@ SURE_TEXT = 0.85
 
 
 _POSTCODE_RU = re.compile(r"(?<!\d)\d{6}(?!\d)")
-_HOUSE_RU = re.compile(r"(?i)(?<![^\W\d_])(?:д|дом|вл|зд|стр)\.?\s*\d|,\s*\d+\s*[а-я]?\s*(?:[,/]|$)")
+_HOUSE_RU = re.compile(r"(?i)(?<![^\W\d_])(?:д|дом|вл|зд|стр|строение|корп|корпус)\.?\s*(?:№\s*)?\d"
+                       r"|,\s*\d+\s*[а-я]?\s*(?:[,/]|$)")
+
+
+# In an address printed in Cyrillic, a word of Latin letters is OCR's reading of Cyrillic look-alikes («ya.», «np-s»);
+# a single digit with a full stop before the house's number is the house's «д.» misread
+_LATIN_IN_CYRILLIC = re.compile(r"(?<![^\W\d_])[A-Za-z]{2,}(?![^\W\d_])")
+_DIGIT_FOR_HOUSE = re.compile(r"(?<![\w.])\d\.\s?\d")
 
 
 def whole_russian_address(value: FieldValue) -> bool:
@@ -494,7 +524,25 @@ def whole_russian_address(value: FieldValue) -> bool:
     code = _POSTCODE_RU.search(text)
     if "|" in text:
         return False  # a table's rule or a fold read inside it: lines joined from elsewhere
+    if _LATIN_IN_CYRILLIC.search(text) or _DIGIT_FOR_HOUSE.search(text):
+        return False  # a word read in Latin look-alikes («ya.» for «ул.»), «4. 108» for «д. 108»: garbled
     return (code is None or not re.search(r"[^\W\d_]", text[:code.start()])) and bool(_HOUSE_RU.search(text))
+
+
+SURE_FORM = 0.9  # a Russian address read in its whole printed form is as sure as a labelled one
+
+
+def _russian_form(doc: Doc, found: FieldValue) -> FieldValue:
+    """A seller's address in Cyrillic read whole (its six-digit postcode first, its house named, nothing garbled:
+    :func:`whole_russian_address`) from a letterhead's lines: the form it is printed in says where it begins and
+    ends, so the doubt of finding it with no label (the rows' guess, the letterhead labeller's) is lifted; how
+    surely its words were read still counts."""
+    text = str(found.value)
+    if (found.name != "seller_address" or not _POSTCODE_RU.match(text) or not re.search(r"[А-Яа-яЁё]{3}", text)
+            or not whole_russian_address(found)):
+        return found
+    confidence = round(SURE_FORM * (0.5 + 0.5 * min(1.0, reading_confidence(doc, found))), 3)
+    return dataclasses.replace(found, confidence=max(found.confidence, confidence))
 
 
 def reading_confidence(doc: Doc, value: FieldValue) -> float:
@@ -701,9 +749,10 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     if doc_type == "receipt":
         name, address = _remembered(_spelled(name)), _remembered(_spelled(address))
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None
-    for found in (name, address, customer):
-        if found is None:
+    for read in (name, address, customer):
+        if read is None:
             continue
+        found = _russian_form(doc, read)
         if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found) or (
                 doc_type == "receipt" and _garbled(found.value)):
             doc.unsure.append((found.name, found.value))

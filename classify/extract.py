@@ -136,8 +136,8 @@ def _money_text(text: str) -> str:
 
 
 _NUMBER_TOKEN = re.compile(
-    r"^[\s:.№#]*(?:n[o°º]\.?\s*|№\s*)?([A-Za-zА-Яа-яЁё0-9][\w\-/.]*?\d[\w\-/]*)(?=[\s,;)]|\.(?:\s|$)|$)",
-    re.IGNORECASE)  # the number may end a sentence: "under Order No. 3K-007236."
+    r"^[\s:.№#]*(?:n[o°º]\.?\s*|№\s*)?((?:[A-Za-zА-Яа-яЁё0-9][\w\-/.]*?)?\d[\w\-/]*)(?=[\s,;)]|\.(?:\s|$)|$)",
+    re.IGNORECASE)  # the number may end a sentence: "under Order No. 3K-007236."; one digit is a number too
 
 
 def parse_number(text: str) -> tuple[str, int, int] | None:
@@ -784,7 +784,9 @@ def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:
             code = _currency_of(row.text[m.start(1):m.end(1)])
             if code:
                 return Hit(code, m.group(1), row, m.start(1), m.end(1), 1.0).field("currency")
-    found = find_currencies(doc.text)
+    # a sign OCR also reads for a digit («$» for 5: «$49 © $490.00» in a bill in roubles) counts only where no
+    # currency is marked otherwise (a word, a code, a sign no digit is read as)
+    found = find_currencies(_DIGIT_SIGNS.sub(" ", doc.text)) or find_currencies(doc.text)
     if not found:
         return None
     code = max(found, key=lambda c: found[c])
@@ -796,6 +798,9 @@ def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:
             start, end = (m.start(), m.end()) if m else (0, len(row.text))
             return Hit(code, row.text[start:end] or code, row, start, end, 0.9).field("currency")
     return None
+
+
+_DIGIT_SIGNS = re.compile(f"[{re.escape(''.join(ch for v in DIGIT_LETTERS.values() for ch in v if not ch.isalnum()))}]")
 
 
 def _currency_of(text: str) -> str | None:

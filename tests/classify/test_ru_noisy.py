@@ -1,0 +1,105 @@
+"""Russian documents as OCR reads their print: label variants, look-alikes in words and signs, a form's table
+cells, an address's printed form. Generated cases; every party, number and address here is invented."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from classify import FIELD_THRESHOLD, analyse, extract_fields
+from classify.types import Extraction
+from tests.classify.pagetext import page, text_page
+
+TODAY = date(2026, 11, 24)
+
+
+def inn10(head: str) -> str:
+    """A ten-digit INN with its check digit, from nine digits."""
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    return head + str(sum(int(d) * w for d, w in zip(head, weights, strict=True)) % 11 % 10)
+
+
+SELLER_INN, BUYER_INN = inn10("632104517"), inn10("526301882")
+
+
+def given(result: Extraction) -> dict[str, str]:
+    """The values `extract` and `import` give: a field read less surely than the threshold is left out."""
+    return {name: f.value for name, f in result.fields.items() if f.confidence >= FIELD_THRESHOLD}
+
+
+@pytest.mark.parametrize("on", ["на", "ма"])
+def test_a_closing_line_gives_the_total_with_its_preposition_misread(on: str) -> None:
+    text = (f"Акт № 31 от 14.02.2026\nИсполнитель: ООО «Вектор», ИНН {SELLER_INN}\nИтого: 210 00\n"
+            f"Оказано услуг 3, {on} сумму 5 210,00 руб.\nПять тысяч двести десять рублей 00 копеек")
+    assert extract_fields("act", [text_page(text)])["total"].value == "5210.00"
+
+
+def test_a_dollar_sign_read_for_a_five_in_a_bill_in_roubles_is_no_currency() -> None:
+    text = (f"Счет на оплату № 44 от 02.03.2026\nПоставщик: ООО «Вектор», ИНН {SELLER_INN}\n"
+            "1 Кабель $ шт $15,00 $15,00\nВсего к оплате: 1 575,00\n"
+            "Одна тысяча пятьсот семьдесят пять рублей 00 копеек")
+    assert extract_fields("invoice", [text_page(text)])["currency"].value == "RUB"
+    # with no other mark the sign is the currency
+    assert extract_fields("invoice", [text_page("Invoice No. 9 dated 3 March 2026\nTotal $ 75.00")])[
+        "currency"].value == "USD"
+
+
+def _bill(seller_row: str, *more: str) -> str:
+    return "\n".join(["Счет на оплату № 52 от 02.03.2026", seller_row, *more,
+                      f"Покупатель (Заказчик): АО «Рассвет», ИНН {BUYER_INN}", "Всего к оплате: 1 200,00 руб."])
+
+
+def test_an_address_ends_before_a_phone_whatever_its_label_was_read_as() -> None:
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д.",
+                 "17, ren.: +7 (846) 201-33-45")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+
+
+@pytest.mark.parametrize("garbled", ["443010, г. Самара, ya. Лесная, д. 17", "443010, г. Самара, ул. Лесная, 4. 17"])
+def test_a_russian_address_with_a_garbled_word_is_flagged_not_given(garbled: str) -> None:
+    """«ул.» read as Latin look-alikes, «д.» read as a 4: the address is left out and flagged."""
+    result = analyse([text_page(_bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {garbled}"))],
+                     today=TODAY)
+    assert "seller_address" not in given(result)
+    assert any("seller_address" in p.fields for p in result.problems)
+
+
+def test_a_one_digit_document_number_in_the_title() -> None:
+    text = f"Счет-оферта № 5 от 12 марта 2026 г.\nПоставщик: ООО «Вектор», ИНН {SELLER_INN}\nВсего к оплате: 90,00 руб."
+    got = extract_fields("invoice", [text_page(text)])
+    assert got["number"].value == "5"
+    assert got["date"].value == "2026-03-12"
+
+
+def test_a_role_in_its_own_cell_a_name_in_straight_quotes_and_an_address_wrapped_under_it() -> None:
+    """A 1C bill's parties table: «Поставщик» in the left cell with no colon (its bracketed second word wrapped
+    under it), the name in straight quotes (nested ones too, the OCR reading them curly), the postcode ending the
+    row and the address going on in the next."""
+    p = page([
+        (100, 100, "Счет-оферта № 5 от 12 марта 2026 г."),
+        (100, 200, "Поставщик"), (400, 200, f"ООО “Торговый дом \"Вектор\", ИНН {SELLER_INN}, КПП 632101001, 443010,"),
+        (100, 240, "(Исполнитель):"), (400, 240, "Самара г, Лесная ул, дом № 17, строение 2"),
+        (100, 320, "Покупатель"), (400, 320, f"АО «Рассвет», ИНН {BUYER_INN}, КПП 526301001, 603000,"),
+        (100, 360, "(Заказчик):"), (400, 360, "Нижний Новгород г, Садовая ул, дом № 3"),
+        (100, 460, "Всего к оплате: 1 200,00 руб."),
+    ], block_per_column=False)
+    got = given(analyse([p], today=TODAY))
+    assert got["number"] == "5"
+    assert got["seller_name"] == 'ООО "Торговый дом "Вектор"'
+    assert got["seller_address"] == "443010, Самара г, Лесная ул, дом № 17, строение 2"
+    assert got["seller_inn"] == SELLER_INN
+
+
+def test_a_till_slips_russian_address_read_whole_under_its_name_is_given() -> None:
+    """No label heads a till slip's address; read in its printed form (postcode first, the house named), it is
+    given; read out of order (the postcode inside it), it is flagged."""
+    def slip(address: list[str]) -> str:
+        return "\n".join(["ИП Лебедева Анна Сергеевна", *address, f"ИНН {SELLER_INN}", "КАССОВЫЙ ЧЕК", "ПРИХОД",
+                          "05.03.26 12:40", "1. Тетрадь 2 x 45.00 90.00", "ИТОГ 90.00", "НАЛИЧНЫМИ 90.00"])
+
+    got = given(analyse([text_page(slip(["443010, г. Самара,", "ул. Лесная, д. 17"]))], today=TODAY))
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+    result = analyse([text_page(slip(["г. Самара, ул.", "443010, Лесная, д. 17"]))], today=TODAY)
+    assert "seller_address" not in given(result)
