@@ -68,12 +68,14 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
 
 
 # A date right after its label with its separators lost or misread, as faint till slips print them:
-# "1170572018" and "24I05I2018" (slashes read as 1, 7, I or l), "0309/2017" and "27,032018" (one lost),
+# "1170572018" and "24I05I2018" (slashes read as 1, 7, I or l; or one of them, "13707/2017"), "0309/2017" and "27,032018" (one lost),
 # "24,05,2018" and "24:05:2018" (both read as another mark), "24 05 2018" (read as spaces), and the year
 # first with no separator at all ("20180524"). Tried only after a date label, and only as a valid day,
 # month and year of this century.
 _MISREAD_DATES = (
     (re.compile(r"^\W{0,3}(\d{2})[17Il|](\d{2})[17Il|](\d{4})(?!\d)"), "dmy"),
+    (re.compile(r"^\W{0,3}(\d{2})[17Il|](\d{2})[/.\-](\d{4}|\d{2})(?![\d.,])"), "dmy"),  # one of them: "13707/2017"
+    (re.compile(r"^\W{0,3}(\d{2})[/.\-](\d{2})[17Il|](\d{4})(?!\d)"), "dmy"),
     (re.compile(r"^\W{0,3}(\d{2})(\d{2})[/.\-](\d{4})(?!\d)"), "dmy"),
     (re.compile(r"^\W{0,3}(\d{2})[/.,\-](\d{2})(\d{4})(?!\d)"), "dmy"),
     (re.compile(r"^\W{0,3}(\d{1,2})\s?([,:;]|\s)\s?(\d{1,2})\s?\2\s?(\d{4})(?!\d)"), "d?my"),
@@ -90,6 +92,7 @@ def parse_misread_date(text: str) -> tuple[str, int, int] | None:
         if order == "ymd":
             parts = parts[::-1]
         day, month, year = int(parts[0]), int(parts[1]), int(parts[2])
+        year += 2000 if year < 100 else 0
         if not 2000 <= year <= 2099:
             continue
         try:
@@ -327,8 +330,9 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
             if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
                         re.IGNORECASE):
                 return Hit(iso, row.text[s:e], row, s, e, 0.8).field("date")
-            if first is None and row in rows and not other.search(row.folded):
-                first = Hit(iso, row.text[s:e], row, s, e, 0.7)
+            if first is None and (row in rows or doc_type == "receipt") and not other.search(row.folded):
+                # the first date of the top; on a long slip with none there, the first one below, less sure
+                first = Hit(iso, row.text[s:e], row, s, e, 0.7 if row in rows else 0.6)
     return first.field("date") if first else None
 
 

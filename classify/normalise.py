@@ -106,14 +106,18 @@ def _make(year: int, month: int, day: int) -> str | None:
 
 
 _ZERO = re.escape(letters_for("0"))  # the letters read for 0
-# zeros and ones read as letters between digits ("2O.03.2026", "1l.03"), a zero also after a separator
-# ("24/O5/2018")
-_DATE_LOOKALIKES = re.compile(f"(?<=\\d)[{re.escape(letters_for('01'))}](?=\\d|[-./]\\d)|(?<=[\\d./-])[{_ZERO}](?=\\d)")
+_ONE = re.escape(letters_for("1"))
+# zeros, ones and eights read as letters inside a date: between digits ("2O.03.2026", "1l.03", "2O1B"), a
+# zero after a separator ("24/O5/2018"), a one leading a day before its separator ("l2/03/2018": not 2
+# March) and an eight ending a year ("12/03/201B")
+_DATE_LOOKALIKES = re.compile(
+    f"(?<=\\d)[{re.escape(letters_for('018'))}](?=\\d|[-./]\\d)|(?<=[\\d./-])[{_ZERO}](?=\\d)"
+    f"|(?<![^\\W\\d_])[{_ONE}](?=\\d[-./]\\d{{1,2}}[-./]\\d)|(?<=[-./][\\d{_ZERO}{_ONE}]{{3}})[{re.escape(letters_for('8'))}](?![^\\W_])")
 
 
 def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int]]:
     """Every date in ``text`` as ``(iso, start, end)``, in order of position."""
-    clean = _DATE_LOOKALIKES.sub(lambda m: as_digits(m.group(), "01"), text)
+    clean = _DATE_LOOKALIKES.sub(lambda m: as_digits(m.group(), "018"), text)
     found: dict[int, tuple[str, int, int]] = {}
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(clean):

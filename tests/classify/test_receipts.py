@@ -191,6 +191,8 @@ HQX4 - 20/1000
     "Date: 24 05 2018",  # read as spaces
     "Date: 20180524",  # the year first, printed with no separators
     "Date: 24/05/20 18 10:01",  # a space read inside the year
+    "DATE: 24705/2018", "Date: 24/0512018", "DATE: 24705/18",  # one slash read as 7 or 1, the other read
+    "Date: 24/05/201B", "Date: 24/O5/2O1B",  # an eight of the year read as B
 ])
 def test_a_labelled_date_whose_separators_or_digits_ocr_misread(printed: str) -> None:
     assert _date(f"SHOP\nInv No: 12\n{printed}\nTOTAL 5.00") == "2018-05-24"
@@ -206,6 +208,14 @@ def test_a_misread_date_needs_its_label_and_a_valid_day_and_month() -> None:
 def test_date_printed_with_the_time_of_sale_at_the_bottom_of_a_long_slip() -> None:
     lines = "\n".join(f"ITEM {n} 1 x 2.00 2.00" for n in range(45))
     assert _date(f"SHOP\n{lines}\n22/08/2019 12:51 3021") == "2019-08-22"
+    assert _date(f"SHOP\n{lines}\nSERVED 22/08/2019 THANK YOU") == "2019-08-22"  # no time, no date above it
+    assert _date(f"SHOP 03/04/2019\n{lines}\nSERVED 22/08/2019 THANK YOU") == "2019-04-03"
+
+
+def test_a_one_read_as_a_letter_before_the_days_second_digit_is_a_one() -> None:
+    assert _date("SHOP\nl2/03/2018\nTOTAL 5.00") == "2018-03-12"  # not 2 March
+    assert _date("SHOP\nI2-03-2018 10:15\nTOTAL 5.00") == "2018-03-12"
+    assert _date("SHOP\nxl2/03/2018\nTOTAL 5.00") == "2018-03-02"  # inside a word: the letter is the word's
 
 
 def test_a_name_read_unsurely_is_left_out_and_flagged() -> None:
