@@ -28,6 +28,7 @@ from PIL import Image, ImageOps
 
 from capture import _quality, engines, formats, stages
 from capture.stages import stage
+from capture._lookalike_words import fix_lookalike_words
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.barcodes import read_codes
 from capture.exceptions import CaptureError, CorruptFileError, OcrError
@@ -324,6 +325,14 @@ def take_second_look(page: _Page) -> _Page:
     return page
 
 
+def fix_lookalikes(page: _Page) -> _Page:
+    """Letters read for their look-alikes of the other script or for digits put right word by word
+    (capture/_lookalike_words.py: «Мoсква» with a Latin o, «000 «Вектор»» for ООО): cheap, for every page."""
+    best = _best(page)
+    words = fix_lookalike_words(best.words)
+    return page if words is best.words else replace(page, best=replace(best, words=words))
+
+
 OCR_STEPS: tuple[Callable[[_Page], _Page], ...] = (
     flatten_photo_page,
     clean,
@@ -333,6 +342,7 @@ OCR_STEPS: tuple[Callable[[_Page], _Page], ...] = (
     fix_orientation,
     read_enhanced,
     take_second_look,
+    fix_lookalikes,
 )
 # The stage of the benchmark's CPU profile (capture/stages.py) each step's own work is charged to; a reading
 # of the whole page inside a step is charged to "ocr" (the first) or "re-read" (any other).
@@ -345,6 +355,7 @@ STEP_STAGES: dict[Callable[[_Page], _Page], str] = {
     fix_orientation: "orientation",
     read_enhanced: "re-read",
     take_second_look: "second look",
+    fix_lookalikes: "look-alikes",
 }
 
 

@@ -1,0 +1,96 @@
+"""Words put right at text level where OCR took a letter for its look-alike of the other script or for a digit.
+
+Blurred or small print (a phone photo at 80-120 dpi) is read letter by letter with tesseract's rus+eng models
+side by side, and a letter of one shape comes out in either script: «Мoсква» with a Latin o, «KПП» with a
+Latin K, «000 «Вектор»» with zeros for the legal form's letters. The words are put right by their own
+evidence only:
+
+- a run of letters mixing Latin and Cyrillic takes one script (``classify/_lookalikes.one_script``: the
+  script of its letters that have no twin, else the script most of them are in);
+- a word of Cyrillic letters holding the digits Cyrillic letters are read for (0 for О, 3 for З), and no other
+  digit nor one at its end, has them as letters («Т0ВАР»; «стр3» is a house number glued to its word);
+- a word before a quoted Cyrillic name that, read as Cyrillic letters, is a Russian legal form («000», «OOO»,
+  «AO» before «Вектор») is that legal form.
+
+The look-alike table (``classify/data/lookalikes.toml``) and the legal forms (``classify/data/parties.ru.json``)
+are the ones every parser reads. Digits standing alone, Latin words and codes mixing letters with other digits
+are left as read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+from capture.types import OcrWord
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_OPENING_QUOTES = "«„\"“"
+# A Cyrillic word holding these digits (and no other) was read with digits for its letters.
+_LETTER_DIGITS = "03"
+_WORD_WITH_DIGITS = re.compile(r"[^\W_]+")
+
+
+@cache
+def _legal_forms() -> frozenset[str]:
+    """The Russian legal forms written as one word of capitals (ООО, АО, ИП)."""
+    from classify.partywords import party_words  # classify is imported by the first page that needs it
+
+    return frozenset(f for f in party_words(("ru",)).legal_forms if f.isalpha() and f.isupper())
+
+
+def fix_lookalike_words(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
+    """``words`` with the look-alikes of the module's rules put right; the words' boxes and lines are kept."""
+    if not words:
+        return words
+    fixed = [_one_word(w.text) for w in words]
+    for i, word in enumerate(words[:-1]):
+        after = words[i + 1]
+        if (after.block, after.line) != (word.block, word.line):
+            continue
+        form = _legal_form(fixed[i], fixed[i + 1])
+        if form is not None:
+            fixed[i] = form
+    if all(w.text == text for w, text in zip(words, fixed, strict=True)):
+        return words
+    return tuple(w if w.text == text else replace(w, text=text) for w, text in zip(words, fixed, strict=True))
+
+
+def _one_word(text: str) -> str:
+    from classify import _lookalikes as lookalikes
+
+    if _CYRILLIC.search(text) and _LATIN.search(text):
+        text = _LETTERS.sub(lambda m: lookalikes.one_script(m.group()), text)
+    if any(d in text for d in _LETTER_DIGITS) and _CYRILLIC.search(text):
+        text = _WORD_WITH_DIGITS.sub(lambda m: _digits_as_letters(m.group()), text)
+    return text
+
+
+def _digits_as_letters(token: str) -> str:
+    from classify import _lookalikes as lookalikes
+
+    letters = token.translate({ord(d): None for d in _LETTER_DIGITS})
+    if len(letters) < 2 or not letters.isalpha() or _LATIN.search(letters) or letters == token or token[-1].isdigit():
+        return token  # a number glued to a word («стр3», «кв30») ends in its digits
+    lower = letters.islower() or (letters[:1].isupper() and letters[1:].islower())
+    # a word's first letter is a capital; Cyrillic has a look-alike of every digit in _LETTER_DIGITS
+    return "".join(lookalikes.letter_for(ch, cyrillic=True, lower=lower and i > 0) or ch if ch in _LETTER_DIGITS
+                   else ch for i, ch in enumerate(token))
+
+
+def _legal_form(word: str, after: str) -> str | None:
+    """The legal form ``word`` is read for when the next word opens a quoted Cyrillic name, else ``None``."""
+    from classify import _lookalikes as lookalikes
+
+    forms = _legal_forms()
+    if not after or after[0] not in _OPENING_QUOTES or not _CYRILLIC.search(after):
+        return None
+    if word.upper() in forms:
+        return None
+    as_letters = lookalikes.to_cyrillic(word)
+    as_letters = "".join(lookalikes.letter_for(ch, cyrillic=True, lower=False) or ch if ch.isdigit() else ch
+                         for ch in as_letters)
+    return as_letters.upper() if as_letters.upper() in forms and as_letters.isupper() else None

@@ -1,0 +1,49 @@
+"""Look-alike letters put right word by word in what OCR read (capture/_lookalike_words.py)."""
+
+from __future__ import annotations
+
+from capture._lookalike_words import fix_lookalike_words
+from capture.types import OcrWord
+
+
+def _read(text: str) -> tuple[OcrWord, ...]:
+    """Words as OCR gives them: one line of the text a line of words, boxes side by side."""
+    return tuple(OcrWord(word, 0.9, (10 * i, 20 * n, 10 * i + 8, 20 * n + 10), line=n)
+                 for n, line in enumerate(text.splitlines()) for i, word in enumerate(line.split()))
+
+
+def _fixed(text: str) -> str:
+    words = fix_lookalike_words(_read(text))
+    lines: dict[int, list[str]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word.text)
+    return "\n".join(" ".join(line) for line in lines.values())
+
+
+def test_a_legal_form_read_as_zeros_or_latin_letters_before_a_quoted_name_is_the_legal_form() -> None:
+    assert _fixed("Продавец: 000 «Северный Ветер»") == "Продавец: ООО «Северный Ветер»"
+    assert _fixed("Покупатель AO „Заря», ИНН") == "Покупатель АО „Заря», ИНН"
+    assert _fixed("3AO «Полюс»") == "ЗАО «Полюс»"
+
+
+def test_zeros_that_are_a_number_or_before_a_latin_name_stay_digits() -> None:
+    assert _fixed("Итого 1 000 000 руб.") == "Итого 1 000 000 руб."
+    assert _fixed("000 «North Wind»") == "000 «North Wind»"
+    assert _fixed("000\n«Северный Ветер»") == "000\n«Северный Ветер»"  # not the name's own line
+
+
+def test_a_word_mixing_scripts_takes_one() -> None:
+    assert _fixed("г. Мoсква, ИНН/KПП") == "г. Москва, ИНН/КПП"
+    assert _fixed("TOTAL RUB/руб MSK-449") == "TOTAL RUB/руб MSK-449"
+
+
+def test_digits_inside_a_cyrillic_word_are_its_letters_but_a_number_glued_to_a_word_is_not() -> None:
+    assert _fixed("Т0ВАР зак0н") == "ТОВАР закон"
+    assert _fixed("стр3 кв30 д.10") == "стр3 кв30 д.10"
+
+
+def test_words_keep_their_boxes_and_nothing_read_well_is_copied() -> None:
+    words = _read("ООО «Вектор», г. Москва")
+    assert fix_lookalike_words(words) is words
+    fixed = fix_lookalike_words(_read("000 «Вектор»"))
+    assert [w.box for w in fixed] == [w.box for w in _read("000 «Вектор»")]
