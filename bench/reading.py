@@ -76,7 +76,7 @@ def printed_forms(field: str, value: str) -> set[str]:
             for month in {english, english[:3]}:  # 12 Dec 2018, 12 December 2018, Dec 12, 2018
                 forms |= {f"{day}{month}{y}", f"{month}{day},{y}", f"{month}{day}{y}"}
     money = re.fullmatch(r"(?:rm)?\s*(\d+)[.,](\d{2})", value.strip().lower())
-    if money and field in {"total", "vat", "amount"}:
+    if money and (field in {"total", "vat", "amount"} or field.endswith("_total")):  # card_total, cash_total
         whole, cents = money.groups()
         grouped = f"{int(whole):,}"
         forms |= {f"{whole}.{cents}", f"{whole},{cents}", f"{whole}-{cents}", f"{grouped}.{cents}",
