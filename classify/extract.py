@@ -9,6 +9,7 @@ is kept in :data:`Found.rejected` for validation to report.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -678,7 +679,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 if not got or not valid_inn(got[0]):
                     # every digit's look-alikes («$406593093»): the check digits say whether it was one
                     wide = inn_wide_parse(rest)
-                    got = wide if wide and valid_inn(wide[0]) else got
+                    got = wide if wide and valid_inn(wide[0]) else got or wide  # a misread one is flagged
                 glued = None if got and valid_inn(got[0]) else _GLUED_INN_KPP.search(rest[:60])
                 if glued and valid_inn(glued.group(1)) and valid_kpp(glued.group(2)):
                     # «ИНН/КПП 16553250971165543001»: the slash between them read as a 1, or lost
@@ -701,6 +702,11 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     continue
                 if not valid_inn(value):
                     doc.rejected.append((f"{who}_inn", value))
+                    # the KPP after the slash was read apart from the INN OCR misread («ИНН/КПП …/540601001»)
+                    k = kpp_parse(rest[e:]) if re.match(r"\s*/\s*\d{9}(?!\d)", rest[e:]) else None
+                    if k and valid_kpp(k[0]) and f"{who}_kpp" not in out:
+                        out[f"{who}_kpp"] = Hit(k[0], k[0], row, at + e + k[1], at + e + k[2],
+                                                1.0).field(f"{who}_kpp")
                     continue
                 party_row = (row.index, who)  # a KPP after it on its row is the same party's
                 name = f"{who}_inn"
@@ -717,6 +723,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 if got and who != "other" and f"{who}_kpp" not in out and valid_kpp(got[0]):
                     value, s, e = got
                     out[f"{who}_kpp"] = Hit(value, value, row, at + s, at + e, 1.0).field(f"{who}_kpp")
+    out.update(_unlabelled_pairs(doc, out))
     if doc_type == "receipt" and "seller_inn" not in out:
         hit = _letterhead_inn(doc)
         if hit:
@@ -727,6 +734,43 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
 # an INN of ten digits and its KPP read as one run of digits: the slash between them read as a look-alike, or lost
 _GLUED_INN_KPP = re.compile(
     rf"(?<![\d])(\d{{10}})[1{re.escape(letters_for('1'))}]?(\d{{4}}[\dA-Z]{{2}}\d{{3}})(?![\d])")
+
+
+ROLE_ALIKE = 0.8  # a word this alike (difflib's ratio) to a role word of eight letters or more is that word misread
+
+
+def _alike_role(text: str, missing: set[str]) -> str | None:
+    """The role a word of ``text`` reads as with letters misread («пожузателя»: покупателя), if one alone of the
+    ``missing`` roles does (it reads as «получателя» as much; the seller's INN read already, it is the buyer's)."""
+    found = set()
+    for word in re.findall(r"[^\W\d_]{8,}", text):
+        for who in ("seller", "buyer"):
+            for role in re.findall(r"[^\W\d_]{8,}", words(f"{who}_of") + words(who)):
+                if difflib.SequenceMatcher(None, word, role).ratio() >= ROLE_ALIKE:
+                    found.add(who)
+    found &= missing
+    return found.pop() if len(found) == 1 else None
+
+
+def _unlabelled_pairs(doc: Doc, out: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A party's INN and KPP read as one run of digits whose label OCR lost («WOOUNTY пожузателя 1655…»): the
+    run is the pair when its ten digits pass the INN's check, its nine make a KPP of the same tax office (their
+    first four digits agree) and a word of its row reads as one role, misread or not."""
+    found: dict[str, FieldValue] = {}
+    taken = {f.value for f in out.values()}
+    for row in doc.rows:
+        for m in _GLUED_INN_KPP.finditer(row.text):
+            inn, kpp = m.group(1), m.group(2)
+            if inn in taken or not valid_inn(inn) or not valid_kpp(kpp) or inn[:4] != kpp[:4]:
+                continue
+            who = _alike_role(row.folded[:m.start()],
+                              {w for w in ("seller", "buyer") if f"{w}_inn" not in out and f"{w}_inn" not in found})
+            if who is None:
+                continue
+            found[f"{who}_inn"] = Hit(inn, inn, row, m.start(1), m.end(1), 0.9).field(f"{who}_inn")
+            if f"{who}_kpp" not in out:
+                found[f"{who}_kpp"] = Hit(kpp, kpp, row, m.start(2), m.end(2), 0.9).field(f"{who}_kpp")
+    return found
 
 
 _QUALIFIERS = tuple((who, re.compile(rf"(?<![^\W\d_])(?:{words(f'{who}_of')}|{words(who)})(?![^\W\d_])"))

@@ -103,3 +103,25 @@ def test_a_till_slips_russian_address_read_whole_under_its_name_is_given() -> No
     assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
     result = analyse([text_page(slip(["г. Самара, ул.", "443010, Лесная, д. 17"]))], today=TODAY)
     assert "seller_address" not in given(result)
+
+
+def test_an_inn_and_kpp_run_whose_label_ocr_lost_is_the_party_its_misread_role_names() -> None:
+    """«ИНН/КПП покупателя» read as noise and a role with two letters wrong, the pair run together: its INN
+    passes the check and its KPP is of the same tax office, the seller's is read already: the buyer's."""
+    kpp = BUYER_INN[:4] + "01001"
+    text = (f"Счёт-фактура № 12 от 04.03.2026\nПродавец: ООО «Вектор»\nИНН/КПП продавца: {SELLER_INN}/632101001\n"
+            f"Покупатель: АО «Рассвет»\nWOOUNTY пожузателя {BUYER_INN}1{kpp}")
+    got = {k: v.value for k, v in extract_fields("vat_invoice", [text_page(text)]).items()}
+    assert got["buyer_inn"] == BUYER_INN and got["buyer_kpp"] == kpp
+    # a run whose KPP is of another tax office, or whose INN fails its check, is no pair
+    other = text.replace(f"{BUYER_INN}1{kpp}", f"{BUYER_INN}17701{kpp[4:]}")
+    assert "buyer_inn" not in extract_fields("vat_invoice", [text_page(other)])
+
+
+def test_the_kpp_after_a_misread_inn_is_still_read() -> None:
+    wrong = SELLER_INN[:-1] + str((int(SELLER_INN[-1]) + 1) % 10)
+    text = f"Счёт-фактура № 12 от 04.03.2026\nИНН/КПП покупателя: {wrong}/526301001"
+    result = analyse([text_page(text)], today=TODAY)
+    assert result.values().get("buyer_kpp") == "526301001"
+    assert "buyer_inn" not in result.values()
+    assert any(p.code == "inn_checksum" for p in result.problems)
