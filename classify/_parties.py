@@ -593,21 +593,12 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
     if legal is not None and legal.box is not None:
         top, bottom = legal.box[1], legal.box[3]
         folded = _squeeze(legal.raw or str(legal.value))
-        fixed = []
-        for i, row in enumerate(rows):
+        for i, (p, row) in enumerate(zip(probs, rows, strict=True)):
             inside = row.page == legal.page and top <= (row.box[1] + row.box[3]) / 2 <= bottom
             wrapped = i + 1 < len(rows) and bool(_squeeze(row.text)) and _squeeze(row.text) in folded and (
                 rows[i + 1].box[1] <= bottom)  # the name's first line, over the line with its form
-            fixed.append(inside or wrapped)
-        first = fixed.index(True) if True in fixed else -1
-        for i, (p, row) in enumerate(zip(probs, rows, strict=True)):
-            # the line over the legal name's own that the labeller reads as the name's too: its first line
-            # ("VORELLI KANTOS" over "TRESSAN SUPPLY SDN BHD"), kept with the labeller's own probability
-            above = i == first - 1 and p["name"] >= ABOVE_NAME and _header_line(row.text) and not re.search(
-                r"\d", row.text)
-            if not above:
-                p["name"] = 1.0 if fixed[i] else 0.0
-            if fixed[i] or above:
+            p["name"] = 1.0 if inside or wrapped else 0.0
+            if inside or wrapped:
                 p["address"] = 0.0
     name_run, address_run = _segments(probs)
     name = None
@@ -658,7 +649,6 @@ _REG_AFTER = re.compile(r"(?i)[\s,.]*[(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:
                         r"[-~]?\s*[A-Za-z]{0,2}\s*[)\]]?\W*$")
 
 
-ABOVE_NAME = 0.5  # the labeller's probability past which the line over a legal name is the name's first line
 NAME_ROWS, ADDRESS_ROWS = 3, 6  # the most rows a letterhead's name and its address take
 GAP_COST = 0.1  # log-probability a row between the name and its address costs: the address is near the name
 
@@ -737,9 +727,6 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         ruled = seller_name(doc, doc_type)
         learned_name, learned_address = learned_letterhead(doc, ruled)
         name = ruled or learned_name
-        if ruled is not None and learned_name is not None and learned_name.raw and _squeeze(
-                str(learned_name.value)) == _squeeze(learned_name.raw) + _squeeze(str(ruled.value)):
-            name = learned_name  # the legal name with its first line over it, as the labeller reads them
         address = learned_address or seller_address(doc, doc_type, name)
         if name is learned_name and name is not None:
             name = dataclasses.replace(name, value=_AMPERSAND.sub("&", fix_lookalikes(name.value)))

@@ -21,6 +21,8 @@ from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 
+from classify._lookalikes import shape
+
 FORMAT = 1
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "sellers.json"
 MATCH = 0.9  # how alike (letters and digits, case folded) a read value must be to a known one to be taken as it
@@ -29,11 +31,27 @@ MIN_CHARS = 8  # shorter values are left as read: too many short names lie a few
 KNOWN_CONFIDENCE = 0.8  # the least confidence of a value the memory holds
 
 _DIGITS = re.compile(r"\d+")
+_TOKEN = re.compile(r"[^\W_]+")
+# a digit OCR reads for a letter of one shape ("C0." for "CO.", "5dn", "L0T"): alone among a word's letters
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])[0158]|[0158](?=[^\W\d_])")
 
 
 def _key(text: str) -> str:
-    """What two readings of one print share: its letters and digits, case folded."""
-    return re.sub(r"[\W_]+", "", text).casefold()
+    """What two readings of one print share: its letters and digits, case folded, each of a letter's
+    look-alikes put for the letter (classify/_lookalikes.py ``shape``: "0" for o, "rn" for m)."""
+    return shape(re.sub(r"[\W_]+", "", text))
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers ``text`` prints: its runs of digits, less a look-alike digit that is the only digit of
+    a word of letters ("C0", "5dn")."""
+    out = []
+    for token in _TOKEN.findall(text):
+        digits = _DIGITS.findall(token)
+        if len(digits) == 1 and len(digits[0]) == 1 and _LETTER_DIGIT.search(token):
+            continue
+        out += digits
+    return out
 
 
 def _spaced(text: str) -> str:
@@ -64,12 +82,12 @@ class SellerMemory:
         read = _key(text)
         if len(read) < MIN_CHARS:
             return None
-        numbers = _DIGITS.findall(read)
+        numbers = _numbers(text)
         matches: list[tuple[float, str]] = []
-        for key in self._index[kind]:
+        for key, forms in self._index[kind].items():
             if abs(len(key) - len(read)) > (1 - MATCH) * len(read) * 2:
                 continue
-            theirs = _DIGITS.findall(key)
+            theirs = _numbers(forms[0])
             lost = len(theirs) == len(numbers) + 1 and any(theirs[:i] + theirs[i + 1:] == numbers
                                                            for i in range(len(theirs)))
             if theirs != numbers and not lost:

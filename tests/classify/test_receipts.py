@@ -414,18 +414,3 @@ def test_an_address_ocr_garbled_is_left_out_and_flagged_not_given() -> None:
     for garbled in ("OrrinRoad 3/2,", "ORRIN R0AD8ANK3G,", "ORRIN ROAD lel:03-6095 2052"):
         assert address(garbled) == (None, True), garbled
 
-
-def test_the_line_over_a_legal_name_the_labeller_reads_as_the_names_is_its_first_line() -> None:
-    got = _names("""VORELLI KANTOS
-TRESSAN SUPPLY SDN.BHD
-CO REG NO : 771204-K
-GST ID : 004417760031
-12-14, JLN ORRIN TELLMOR
-BAYU 62100 HARWICK
-TEL : 05-6120 4417""")
-    assert got["seller_name"] == "VORELLI KANTOS TRESSAN SUPPLY SDN. BHD"
-    owned = _names("""Velmora Cafe
-Owned by: velmora kitchens sdn bhd 771204-K
-No. 4 Jalur Tellmor 7/10
-Orrin Heights, 47100 Harwick""")
-    assert owned["seller_name"] == "velmora kitchens sdn bhd"  # a brand over "owned by" is no part of the name

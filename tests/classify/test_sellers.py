@@ -34,6 +34,9 @@ def test_a_reading_that_lost_marks_or_letters_is_given_as_the_memory_holds_it() 
     assert memory.known("name", NAME.replace(" SDN", "SDN")) == NAME
     misread = NAME[:2] + ("I" if NAME[2] != "I" else "L") + NAME[3:]  # one letter put for another
     assert memory.known("name", misread) == NAME
+    co = sellers.train([(f"{SHOP} CO. (M) BHD", "")])
+    assert co.known("name", f"{SHOP} C0. (M) BHD") == f"{SHOP} CO. (M) BHD"  # a zero read for the letter
+    assert co.known("name", f"{SHOP} CO. (M) BHD 2") is None  # a number it does not print
 
 
 def test_another_number_another_shop_or_a_short_value_is_left_as_read() -> None:
