@@ -41,7 +41,9 @@ ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.]\s*")
 PHONE = r"(?:(?<![^\W\d_])[^\W\d_]{2,5}\.?\s*:\s*)?\+7\s?\(\d{3,5}\)"
 _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с)"
                    r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + r")", re.IGNORECASE)  # "Телесфера" is no phone
-_RU_ADDRESS = re.compile(r"(?:\d{6},\s*)?(?:г\.|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д\.|дом)\s*\d+[^\n]*")
+# 1C's order: the town, then its type («Самара г,», «Нижний Новгород г,»)
+_TOWN_FIRST = r"[А-ЯЁ][\w\-]*(?:\s[А-ЯЁ][\w\-]*)?\s(?:г|пгт|пос|с)[.,]"
+_RU_ADDRESS = re.compile(r"(?:\d{6},\s*)?(?:г[.,]|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д[.,]|дом)\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
 
 # Lines of a receipt's header that are no longer the address.
@@ -161,7 +163,7 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
         if not m:
             cell = SELLER_CELL.match(row.folded)
             org = cell and _org_in(_cut(row.text[cell.end():]))
-            if cell and org and org.start() == 0:
+            if cell and org and not re.sub(r"\W", "", _cut(row.text[cell.end():])[:org.start()]):
                 return _field("seller_name", _clean_name(org.group()), row, cell.end(), len(row.text), 1.0)
         if not m or (m.start() > 5 and not starts_column(row, m.start())):
             continue
@@ -311,7 +313,7 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
     if start_index is not None:
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]
-        m = (re.search(r"\d{6},\s*(?:г\.|город)", row.text) or _RU_ADDRESS.search(row.text)
+        m = (re.search(r"\d{6},\s*(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text) or _RU_ADDRESS.search(row.text)
              or re.search(r"(?<![\d\w])\d{6},?\s*$", row.text))  # a postcode ending the row: the rest wraps under it
         if m:
             return _address_from(rows, start_index, m.start(), 1.0)
@@ -451,6 +453,11 @@ def _postcode_line(row: Row) -> re.Match[str] | None:
 _ROLE_WRAP = re.compile(r"^\W*(?:" + SELLER_ROLES + "|" + BUYER_ROLES + r")\W*(?=\w)")
 
 
+# the full stop of an address part's abbreviation read as a comma («г, Москва», «д, 12»), where the part begins
+# (after a comma or at the start: «Москва г, Тверская ул» is 1C's order, the type after the name, and keeps its comma)
+_ABBREVIATION_COMMA = re.compile(r"(?:(?<=^)|(?<=,)|(?<=, ))(г|д|ул|стр|корп|кв|пос)\,(?=\s?[А-ЯЁ\d])")
+
+
 def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValue | None:
     row = rows[n]
     text = _cut(row.text[start:])
@@ -475,6 +482,7 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
         break
     value = fix_lookalikes(re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|"))
     value = re.sub(r"\s*\(\d\w?\)$", "", value)
+    value = _ABBREVIATION_COMMA.sub(r"\1.", value)
     if len(value) < 6:
         return None
     return Hit(value, value, row, start, end, conf).field("seller_address", 0.8)
@@ -511,6 +519,8 @@ _HOUSE_RU = re.compile(r"(?i)(?<![^\W\d_])(?:д|дом|вл|зд|стр|стро
 # a single digit with a full stop before the house's number is the house's «д.» misread
 _LATIN_IN_CYRILLIC = re.compile(r"(?<![^\W\d_])[A-Za-z]{2,}(?![^\W\d_])")
 _DIGIT_FOR_HOUSE = re.compile(r"(?<![\w.])\d\.\s?\d")
+# a house, building or office marker with no number after it («стр. №»: the digit read as a sign, or lost)
+_NO_NUMBER = re.compile(r"(?<![^\W\d_])(?:д|дом|стр|строение|корп|корпус|кв|офис)\.?\s*№?\s*(?=[,;]|$)")
 
 
 def whole_russian_address(value: FieldValue) -> bool:
@@ -524,7 +534,7 @@ def whole_russian_address(value: FieldValue) -> bool:
     code = _POSTCODE_RU.search(text)
     if "|" in text:
         return False  # a table's rule or a fold read inside it: lines joined from elsewhere
-    if _LATIN_IN_CYRILLIC.search(text) or _DIGIT_FOR_HOUSE.search(text):
+    if _LATIN_IN_CYRILLIC.search(text) or _DIGIT_FOR_HOUSE.search(text) or _NO_NUMBER.search(text):
         return False  # a word read in Latin look-alikes («ya.» for «ул.»), «4. 108» for «д. 108»: garbled
     return (code is None or not re.search(r"[^\W\d_]", text[:code.start()])) and bool(_HOUSE_RU.search(text))
 

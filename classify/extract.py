@@ -815,9 +815,10 @@ _RECEIPT_TITLE = re.compile(r"кассовый чек|^\W{0,3}(?:чек|прих
 def _letterhead_inn(doc: Doc) -> Hit | None:
     """A till slip's seller INN whose label OCR lost: a row of the letterhead (above «КАССОВЫЙ ЧЕК») that is
     10 or 12 digits and nothing else, with valid check digits."""
-    for row in _first_page_rows(doc, 12):
-        if _RECEIPT_TITLE.search(row.folded):
-            break
+    head = _first_page_rows(doc, 12)
+    title = next((n for n, row in enumerate(head) if _RECEIPT_TITLE.search(row.folded)), None)
+    # no title read, no letterhead to tell from the fiscal footer (ФН, ФД, ФП are runs of digits too)
+    for row in head[:title or 0]:
         m = re.fullmatch(r"\W{0,3}(\d{10}|\d{12})\W{0,3}", row.text)
         if m and valid_inn(m.group(1)):
             return Hit(m.group(1), m.group(1), row, m.start(1), m.end(1), 1.0)

@@ -125,3 +125,39 @@ def test_the_kpp_after_a_misread_inn_is_still_read() -> None:
     assert result.values().get("buyer_kpp") == "526301001"
     assert "buyer_inn" not in result.values()
     assert any(p.code == "inn_checksum" for p in result.problems)
+
+
+def test_a_till_slip_with_no_title_read_gives_no_unlabelled_inn() -> None:
+    """Only the fiscal footer read (ФН, ФД, ФП as bare runs of digits): a ten-digit run there is no letterhead's INN,
+    whatever its check digits say; with the title read, the bare INN above it is the seller's."""
+    footer = ["0009843332249575", "7380243849159851", "18430", SELLER_INN, "СПАСИБО ЗА ПОКУПКУ!"]
+    assert "seller_inn" not in extract_fields("receipt", [text_page("\n".join(footer))])
+    slip = ["ООО «Вектор»", SELLER_INN, "КАССОВЫЙ ЧЕК", "ПРИХОД", "ИТОГ 90.00"]
+    assert extract_fields("receipt", [text_page("\n".join(slip))])["seller_inn"].value == SELLER_INN
+
+
+def test_an_abbreviations_full_stop_read_as_a_comma_is_put_back_where_the_part_begins() -> None:
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, г, Самара, ул. Лесная, д, 17")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+    # 1C's order (the part's type after its name) keeps its commas
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, Самара г, Лесная ул, дом № 17")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == "443010, Самара г, Лесная ул, дом № 17"
+
+
+def test_a_building_marker_with_no_number_is_flagged() -> None:
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17, "
+                 "стр. №")
+    assert "seller_address" not in given(analyse([text_page(text)], today=TODAY))
+
+
+def test_a_waybills_supplier_cell_is_the_seller_before_the_consignors_full_name() -> None:
+    """ТОРГ-12: the consignor's row prints the full legal name first; the supplier's cell (a stray mark before
+    its name, its ООО read as 000) is the seller."""
+    p = page([
+        (100, 100, "Унифицированная форма № ТОРГ-12"),
+        (100, 200, "Грузоотправитель,"),
+        (500, 200, f"Общество с ограниченной ответственностью «Вектор», ИНН {SELLER_INN}, 443010, г. Самара"),
+        (100, 260, "Поставщик"), (500, 260, f"'000 «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17"),
+        (100, 320, "Плательщик"), (500, 320, f"АО «Рассвет», ИНН {BUYER_INN}"),
+    ], block_per_column=False)
+    assert extract_fields("waybill", [p])["seller_name"].value == "ООО «Вектор»"
