@@ -743,6 +743,12 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     else:
         name = seller_name(doc, doc_type)
         address = seller_address(doc, doc_type, name)
+        if address is not None and labelled is None:
+            # an unlabelled letterhead's address by rules, which the labeller reads the same: as sure as
+            # the surer of the two
+            learned = learned_letterhead(doc, name)[1]
+            if learned is not None and _squeeze(str(learned.value)) == _squeeze(str(address.value)):
+                address = dataclasses.replace(address, confidence=max(address.confidence, learned.confidence))
     if doc_type == "receipt":
         name, address = _remembered(_spelled(name)), _remembered(_spelled(address))
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None

@@ -414,3 +414,18 @@ def test_an_address_ocr_garbled_is_left_out_and_flagged_not_given() -> None:
     for garbled in ("OrrinRoad 3/2,", "ORRIN R0AD8ANK3G,", "ORRIN ROAD lel:03-6095 2052"):
         assert address(garbled) == (None, True), garbled
 
+
+
+def test_an_invoices_unlabelled_letterhead_address_read_alike_by_rules_and_labeller_is_given_sure() -> None:
+    from classify import analyse
+
+    text = """TARKIN GROCERS SDN BHD (73194-K)
+Lot 12, Fennick Avenue 3/1,
+62190 Harwick, Dunmoor.
+Tel: 05-6120 4417
+TAX INVOICE
+Invoice No: 4471 Date: 12/03/2021
+TOTAL 5.00"""
+    got = analyse([text_page(text)], hints={"doc_type": "invoice"}).fields
+    assert got["seller_address"].value == "Lot 12, Fennick Avenue 3/1, 62190 Harwick, Dunmoor."
+    assert got["seller_address"].confidence >= 0.5  # the rules' header address alone is below it
