@@ -70,15 +70,17 @@ def parse_date(text: str) -> tuple[str, int, int] | None:
 
 # A date right after its label with its separators lost or misread, as faint till slips print them:
 # "1170572018" and "24I05I2018" (slashes read as 1, 7, I or l; or one of them, "13707/2017"), "0309/2017"
-# and "27,032018" (one lost), "24,05,2018" and "24:05:2018" (both read as another mark), "24 05 2018" (read
-# as spaces), and the year first with no separator at all ("20180524"). Tried only after a date label, and
-# only as a valid day, month and year of this century.
+# and "27,032018" (one lost; "27/0618" with a two-digit year), "24,05,2018" and "24:05:2018" (both read as
+# another mark), "24 05 2018" (read as spaces), and the year first with no separator at all ("20180524").
+# Tried only after a date label, and only as a valid day, month and year of this century.
 _MISREAD_DATES = (
     (re.compile(r"^\W{0,3}(\d{2})[17Il|](\d{2})[17Il|](\d{4})(?!\d)"), "dmy"),
     (re.compile(r"^\W{0,3}(\d{2})[17Il|](\d{2})[/.\-](\d{4}|\d{2})(?![\d.,])"), "dmy"),  # one of them: "13707/2017"
     (re.compile(r"^\W{0,3}(\d{2})[/.\-](\d{2})[17Il|](\d{4})(?!\d)"), "dmy"),
     (re.compile(r"^\W{0,3}(\d{2})(\d{2})[/.\-](\d{4})(?!\d)"), "dmy"),
     (re.compile(r"^\W{0,3}(\d{2})[/.,\-](\d{2})(\d{4})(?!\d)"), "dmy"),
+    (re.compile(r"^\W{0,3}(\d{2})(\d{2})[/.\-](\d{2})(?![\d:.,])"), "dmy"),  # a two-digit year: "2706/18"
+    (re.compile(r"^\W{0,3}(\d{2})[/.\-](\d{2})(\d{2})(?![\d:.,])"), "dmy"),  # "27/0618", not "27/0618:05"
     (re.compile(r"^\W{0,3}(\d{1,2})\s?([,:;]|\s)\s?(\d{1,2})\s?\2\s?(\d{4})(?!\d)"), "d?my"),
     (re.compile(r"^\W{0,3}(20\d{2})(\d{2})(\d{2})(?![\d.,])"), "ymd"),
 )

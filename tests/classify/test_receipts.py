@@ -193,6 +193,7 @@ HQX4 - 20/1000
     "Date: 24/05/20 18 10:01",  # a space read inside the year
     "DATE: 24705/2018", "Date: 24/0512018", "DATE: 24705/18",  # one slash read as 7 or 1, the other read
     "Date: 24/05/201B", "Date: 24/O5/2O1B",  # an eight of the year read as B
+    "Date 24/0518 502:32PM", "Date: 2405/18",  # one slash lost before a two-digit year
 ])
 def test_a_labelled_date_whose_separators_or_digits_ocr_misread(printed: str) -> None:
     assert _date(f"SHOP\nInv No: 12\n{printed}\nTOTAL 5.00") == "2018-05-24"
@@ -202,6 +203,7 @@ def test_a_misread_date_needs_its_label_and_a_valid_day_and_month() -> None:
     assert _date("SHOP\nRef 24 05 2018\nTOTAL 5.00") is None
     assert _date("SHOP\nDate: 24,13,2018\nTOTAL 5.00") is None
     assert _date("SHOP\nDate: 20181324\nTOTAL 5.00") is None
+    assert _date("SHOP\nDate: 24/0518:05\nTOTAL 5.00") is None  # the day, the month and the time
     assert _date("SHOP\n24/05/20 18:01\nTOTAL 5.00") == "2020-05-24"  # a two-digit year and the time
 
 
