@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc as sa_exc, text
+from sqlalchemy import Engine, create_engine, event, exc as sa_exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from finarchive.errors import ConfigurationError
@@ -21,9 +21,11 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout (30 s, or the URL's own
+    ``?timeout=`` in seconds): how long a write waits for another process's lock before it fails."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        own = "timeout" in make_url(url).query
+        engine = create_engine(url, connect_args={"check_same_thread": False, **({} if own else {"timeout": 30})})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:

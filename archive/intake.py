@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import logging
 import os
 import re
 import shutil
@@ -46,9 +47,11 @@ from archive.pipeline import (
     ImportSummary,
     IntakeItem,
     Pipeline,
-    disk_full,
+    intake_stop,
     expand_paths,
-    is_disk_full,
+    failure_message,
+    failure_reason,
+    stops_intake,
 )
 from archive.quarantine import quarantine_file
 from capture._files import DEFAULT_MAX_PIXELS, entry_problem, sniff
@@ -81,6 +84,8 @@ from capture.sources import (
 )
 from finarchive.errors import InvalidInputError
 from finarchive.names import printable
+
+log = logging.getLogger(__name__)
 
 Report = Callable[[str, dict[str, Any]], None]
 
@@ -392,11 +397,18 @@ class FolderIntake:
             if not path.exists():
                 self.files.release(f.path)
                 continue
+            whole = [Piece(path=str(path), filename=path.name, ref=str(path), outlet=f.outlet_code)]
             try:
-                pieces = pieces_of(path, ref=str(path), outlet=f.outlet_code, options=self.options.pieces)
+                # an unreadable entry (permission denied) is the pipeline's to list, as in a batch import
+                pieces = whole if entry_problem(path) is not None else pieces_of(
+                    path, ref=str(path), outlet=f.outlet_code, options=self.options.pieces)
             except (UnsafeArchiveError, SourceError) as exc:
                 self._reject(f, getattr(exc, "reason", "unsafe_archive"), str(exc))
                 continue
+            except Exception as exc:  # whatever splitting raised (a file removed meanwhile): the pipeline judges it
+                if stops_intake(exc):
+                    raise intake_stop(exc) from exc
+                pieces = whole
             if not pieces:
                 self._reject(f, "empty_batch", "no document in the file (only barcode sheets?)")
                 continue
@@ -413,47 +425,59 @@ class FolderIntake:
         self.report("settled", {"file": f.path, "outcome": "quarantined", "reason": reason, "to": q.path})
 
     def _settle(self, f: InboxFile, outcomes: list[FileOutcome]) -> None:
-        """All pieces reported: move the file on, or to the quarantine. Never lose it."""
+        """All pieces reported: move the file on, or to the quarantine. Never lose it. A move that fails
+        (a file we may not read moved across file systems, a processed folder we may not write) leaves the
+        file where it is, logged, and not taken again until the service restarts: the service goes on."""
+        try:
+            self._move_on(f, outcomes)
+        except Exception as exc:
+            if stops_intake(exc):
+                raise intake_stop(exc) from exc
+            log.error("%s stays in the inbox: it could not be moved on (%s: %s)", printable(f.path),
+                      type(exc).__name__, printable(str(exc)))
+            self.report("settled", {"file": f.path, "outcome": "left", "to": None,
+                                    "reason": failure_reason(exc), "message": failure_message(exc)})
+            return  # still "taken": not read again by this run
+        self.files.release(f.path)
+
+    def _move_on(self, f: InboxFile, outcomes: list[FileOutcome]) -> None:
         path = Path(f.path)
         try:
-            try:
-                st = path.stat()
-            except OSError:
+            st = path.stat()
+        except OSError:
+            return
+        if (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns):
+            # replaced or rewritten since it was taken: this is new content, taken again as a new file
+            self.report("settled", {"file": f.path, "outcome": "changed", "to": None})
+            return
+        if open_files([f.path], writing=False):
+            # someone has it open (a writer back after a pause, a viewer): never moved or removed under
+            # them; released, it is seen again, and settled then (its content is in: a duplicate)
+            self.report("settled", {"file": f.path, "outcome": "in_use", "to": None})
+            return
+        if all(o.outcome in SETTLED_OK for o in outcomes):
+            if self.options.after == "delete":
+                path.unlink()
+                self.report("settled", {"file": f.path, "outcome": "archived", "to": None})
                 return
-            if (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns):
-                # replaced or rewritten since it was taken: this is new content, taken again as a new file
-                self.report("settled", {"file": f.path, "outcome": "changed", "to": None})
-                return
-            if open_files([f.path], writing=False):
-                # someone has it open (a writer back after a pause, a viewer): never moved or removed under
-                # them; released, it is seen again, and settled then (its content is in: a duplicate)
-                self.report("settled", {"file": f.path, "outcome": "in_use", "to": None})
-                return
-            if all(o.outcome in SETTLED_OK for o in outcomes):
-                if self.options.after == "delete":
-                    path.unlink()
-                    self.report("settled", {"file": f.path, "outcome": "archived", "to": None})
-                    return
-                rel = Path(f.relative)
-                folder = self.options.processed_dir / dt.date.today().isoformat() / rel.parent
-                folder.mkdir(parents=True, exist_ok=True)
-                target = _free_target(folder, path.name)
-                shutil.move(str(path), target)
-                self.report("settled", {"file": f.path, "outcome": "archived", "to": str(target)})
-                return
-            single = len(outcomes) == 1 and outcomes[0].item.path == f.path
-            copy = outcomes[0].quarantine_path if single else None
-            if copy and Path(copy).exists():
-                path.unlink()  # the pipeline put a copy and its reason file in the quarantine
-                self.report("settled", {"file": f.path, "outcome": "quarantined", "to": copy,
-                                        "reason": outcomes[0].reason})
-                return
-            reason, message = _problem(outcomes)
-            q = quarantine_file(self.options.quarantine_dir, path, reason=reason, message=message, move=True,
-                                extra={"source_kind": "watch", "outlet": f.outlet_code or ""})
-            self.report("settled", {"file": f.path, "outcome": "quarantined", "to": q.path, "reason": reason})
-        finally:
-            self.files.release(f.path)
+            rel = Path(f.relative)
+            folder = self.options.processed_dir / dt.date.today().isoformat() / rel.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            target = _free_target(folder, path.name)
+            shutil.move(str(path), target)
+            self.report("settled", {"file": f.path, "outcome": "archived", "to": str(target)})
+            return
+        single = len(outcomes) == 1 and outcomes[0].item.path == f.path
+        copy = outcomes[0].quarantine_path if single else None
+        if copy and Path(copy).exists():
+            path.unlink()  # the pipeline put a copy and its reason file in the quarantine
+            self.report("settled", {"file": f.path, "outcome": "quarantined", "to": copy,
+                                    "reason": outcomes[0].reason})
+            return
+        reason, message = _problem(outcomes)
+        q = quarantine_file(self.options.quarantine_dir, path, reason=reason, message=message, move=True,
+                            extra={"source_kind": "watch", "outlet": f.outlet_code or ""})
+        self.report("settled", {"file": f.path, "outcome": "quarantined", "to": q.path, "reason": reason})
 
     def _run(self, ready: Sequence[InboxFile]) -> ImportSummary:
         resumed, self._resumed = self._resumed, []  # what a crash left is fed with the first files
@@ -704,8 +728,8 @@ def batch_pieces(paths: Iterable[str | os.PathLike[str]], *, options: PieceOptio
                     on_rejected(path, getattr(exc, "reason", "unsafe_archive"), str(exc))
                 continue
             except Exception as exc:  # whatever splitting raised, the pipeline judges the file itself
-                if is_disk_full(exc):
-                    raise disk_full(exc) from exc
+                if stops_intake(exc):
+                    raise intake_stop(exc) from exc
                 pieces = whole
             yield path, pieces
 

@@ -64,7 +64,7 @@ from capture.executor import TimeLimited
 from capture.stages import stage
 from capture.types import OcrWord, PageText, TextSource
 from classify.types import Extraction
-from finarchive.errors import DiskFullError
+from finarchive.errors import ArchiveBusyError, DiskFullError, IntakeStoppedError
 from finarchive.names import printable
 
 log = logging.getLogger(__name__)
@@ -198,19 +198,51 @@ INDEX_PENDING = "index-pending"  # folder in the home: one empty file per docume
 LISTED_ONLY: frozenset[str] = frozenset({"changing", "unreadable"})
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """``exc`` (or what caused it) says a disk or quota is full."""
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what caused it, each once."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """``exc`` (or what caused it) says a disk or quota is full."""
+    for current in _chain(exc):
         if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
         text = str(current).lower()
         if "database or disk is full" in text or "no space left on device" in text:
             return True  # SQLite's error (through SQLAlchemy or the search index), or an errno lost on the way
-        current = current.__cause__ or current.__context__
     return False
+
+
+def is_database_locked(exc: BaseException) -> bool:
+    """``exc`` (or what caused it) is SQLite's "database is locked" after its busy timeout (another process
+    holds a write lock), or PostgreSQL's lock timeout: the archive's state, not the file's."""
+    for current in _chain(exc):
+        text = str(current).lower()
+        if "database is locked" in text or "database table is locked" in text or "lock timeout" in text:
+            return True
+    return False
+
+
+def stops_intake(exc: BaseException) -> bool:
+    """``exc`` stops intake as a whole instead of failing one file: a full disk or a database held locked."""
+    return is_disk_full(exc) or is_database_locked(exc)
+
+
+def intake_stop(exc: BaseException) -> IntakeStoppedError:
+    """The error that stops intake for ``exc`` (one :func:`stops_intake` said yes to)."""
+    if not is_disk_full(exc):
+        return ArchiveBusyError(
+            "База данных занята: приём файлов остановлен, ничего не потеряно; запустите импорт снова / "
+            "the database stayed locked by another process (a long backup, a query left open) past its "
+            "busy timeout: intake stopped, no file was quarantined and nothing taken in is lost; run the "
+            "import again when it is free (documents already received are finished then)")
+    return disk_full(exc)
 
 
 def disk_full(exc: BaseException) -> DiskFullError:
@@ -444,8 +476,8 @@ class Pipeline:
         try:
             index_documents_soon(self.archive, [document_id], lambda: mark.unlink(missing_ok=True))
         except Exception as exc:  # the commit stands; the next start-up indexes it
-            if is_disk_full(exc):
-                raise disk_full(exc) from exc
+            if stops_intake(exc):
+                raise intake_stop(exc) from exc
             log.warning("document %s committed but not indexed (%s); indexed at the next start", document_id, exc)
 
     def _flush_index(self) -> None:
@@ -455,8 +487,8 @@ class Pipeline:
         try:
             self.archive.search.flush()
         except Exception as exc:
-            if is_disk_full(exc):
-                raise disk_full(exc) from exc
+            if stops_intake(exc):
+                raise intake_stop(exc) from exc
             log.warning("the last documents are committed but not indexed (%s); indexed at the next start", exc)
 
     def recover_index(self) -> int:
@@ -469,8 +501,8 @@ class Pipeline:
         try:
             return self._recover_index()
         except Exception as exc:
-            if is_disk_full(exc):
-                raise disk_full(exc) from exc
+            if stops_intake(exc):
+                raise intake_stop(exc) from exc
             raise
 
     def _recover_index(self) -> int:
@@ -556,15 +588,15 @@ class Pipeline:
         try:
             for job, result in executor.map_unordered(read, page_jobs()):
                 flight = flights.pop((job.path, job.index))
-                if isinstance(result, BaseException) and is_disk_full(result):
-                    raise disk_full(result) from result
+                if isinstance(result, BaseException) and stops_intake(result):
+                    raise intake_stop(result) from result
                 if isinstance(result, PageResult):
                     try:
                         with stage("checkpoint"):
                             save_checkpoint(result)
                     except OSError as exc:
-                        if is_disk_full(exc):
-                            raise disk_full(exc) from exc
+                        if stops_intake(exc):
+                            raise intake_stop(exc) from exc
                 flight.results[job.index] = result
                 failpoint("page_read")
                 self.progress("page", {"file": flight.item.path, "page": job.index + 1})
@@ -581,11 +613,11 @@ class Pipeline:
         try:
             try:
                 outcome = self._finish(flight)
-            except DiskFullError:
+            except IntakeStoppedError:
                 raise
             except Exception as exc:  # the per-file boundary: one document never stops a batch
-                if is_disk_full(exc):
-                    raise disk_full(exc) from exc
+                if stops_intake(exc):
+                    raise intake_stop(exc) from exc
                 log.exception("document %s (%s) failed after reading", flight.document_id, flight.item.path)
                 outcome = self._fail_document(flight, exc)
         finally:
@@ -612,11 +644,11 @@ class Pipeline:
         """Take one file in; whatever goes wrong becomes its outcome (listed, quarantined), never a stop."""
         try:
             flight, outcome = self._take_in(item)
-        except DiskFullError:
+        except IntakeStoppedError:
             raise
         except Exception as exc:  # the per-file boundary
-            if is_disk_full(exc):
-                raise disk_full(exc) from exc
+            if stops_intake(exc):
+                raise intake_stop(exc) from exc
             if not isinstance(exc, CaptureError | OSError):
                 log.exception("taking in %s failed", item.path)
             outcome = self._contain(item, exc)
@@ -635,15 +667,15 @@ class Pipeline:
             if reason not in LISTED_ONLY and entry_problem(path) is None:
                 return self._quarantine(item, path, filename, None, reason, message)
         except Exception as again:  # the copy failed too: list it
-            if is_disk_full(again):
-                raise disk_full(again) from again
+            if stops_intake(again):
+                raise intake_stop(again) from again
             message = f"{message}; its copy to the quarantine failed too: {failure_message(again)}"
         outcome = FileOutcome(item, IntakeOutcome.FAILED, reason=reason, message=message)
         try:
             self._ledger(item, outcome, filename=filename)
         except Exception as again:  # listed in the summary all the same
-            if is_disk_full(again):
-                raise disk_full(again) from again
+            if stops_intake(again):
+                raise intake_stop(again) from again
         return outcome
 
     def _take_in(self, item: IntakeItem) -> tuple[_InFlight | None, FileOutcome | None]:

@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     PARTIAL = 10
     CHECK_FAILED = 11
     DISK_FULL = 12
+    ARCHIVE_BUSY = 13
     INTERRUPTED = 130
 
 
@@ -41,6 +42,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.CHECK_FAILED: "the archive is damaged: `check` found problems it could not repair, or `backup` an "
                            "original missing or damaged (kept from the earlier backup)",
     ExitCode.DISK_FULL: "no space left on a disk the archive writes to: intake stopped, nothing lost",
+    ExitCode.ARCHIVE_BUSY: "the database stayed locked by another process: intake stopped, nothing lost",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
@@ -113,8 +115,20 @@ class CheckFailedError(FinarchiveError):
     http_status = 500
 
 
-class DiskFullError(FinarchiveError):
+class IntakeStoppedError(FinarchiveError):
+    """Intake cannot go on for any file (the archive's fault, not the file's): it stops, quarantines
+    nothing, and what was taken in stays ``received`` for the next run."""
+
+
+class DiskFullError(IntakeStoppedError):
     """No space is left on a device the archive writes to; intake stopped, nothing taken in is lost."""
 
     exit_code = ExitCode.DISK_FULL
     http_status = 507
+
+
+class ArchiveBusyError(IntakeStoppedError):
+    """The database stayed locked by another process longer than its busy timeout; intake stopped."""
+
+    exit_code = ExitCode.ARCHIVE_BUSY
+    http_status = 503

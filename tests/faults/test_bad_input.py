@@ -191,3 +191,31 @@ def test_names_that_are_not_utf8_are_taken_in_and_listed(tmp_path: Path, home: P
     stats = json.loads(finarchive(home, "stats", "--json").stdout)
     assert [(q["filename"], q["reason"]) for q in stats["quarantined"]] == [("\\xe0\\xea\\xf2-.pdf", "empty")]
     assert good.exists() and bad.exists()  # an import leaves the user's files as they are
+
+
+def test_a_database_held_locked_stops_the_import_with_its_own_exit_code(tmp_path: Path, home: Path) -> None:
+    """Another process holds SQLite's write lock past the busy timeout (1 s here, by the URL's
+    ``?timeout=``): intake stops with exit 13 (ARCHIVE_BUSY) and a clear message; no good file is
+    quarantined, the user's files stay, and the same import run again once the lock is gone archives them.
+    Before, each file was quarantined as `read_failed` with the SQL statement as its message."""
+    import sqlite3
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = [make_text_pdf(folder / "a.pdf", WAYBILL_LINES), make_text_pdf(folder / "b.pdf", WAYBILL_LINES[:3])]
+    url = f"sqlite:///{home / 'finarchive.db'}?timeout=1"
+    holder = sqlite3.connect(home / "finarchive.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # a writer that does not let go (a long job, a query left open)
+        result = finarchive(home, "import", "--json", "--workers", "1", str(folder), FINARCHIVE_DATABASE_URL=url)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == ExitCode.ARCHIVE_BUSY, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    assert "locked by another process" in result.stderr
+    assert not list((home / "quarantine").rglob("*.pdf")), "a good file was quarantined for the archive's lock"
+    assert all(f.exists() for f in files)
+    again = finarchive(home, "import", "--json", "--workers", "1", str(folder), FINARCHIVE_DATABASE_URL=url)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert sorted(name for name, _, _ in documents(home)) == ["a.pdf", "b.pdf"]

@@ -76,3 +76,35 @@ def test_a_paused_or_growing_file_is_archived_once_whole(tmp_path: Path, home: P
     processed = list((home / "processed").rglob("scan*.pdf"))
     assert [_sha(p) for p in processed] == [_sha(source)]
     assert not list((home / "quarantine").rglob("*.pdf")), "a part of the file was quarantined"
+
+
+def test_an_unreadable_file_in_an_inbox_is_listed_and_kept_and_the_service_goes_on(tmp_path: Path,
+                                                                                     home: Path) -> None:
+    """A file the service may not read (a scanner's user wrote it mode 000): listed `failed` /
+    `unreadable`, moved whole to the quarantine with its reason, the good file beside it archived. Before,
+    hashing it for the barcode split raised PermissionError out of the service (exit 1, every restart)."""
+    from tests.faults.conftest import FINARCHIVE, environment, ledger
+    from tests.faults.test_bad_input import _unprivileged
+
+    prefix = _unprivileged()
+    if prefix == ["-"]:
+        pytest.skip("root without setpriv reads every file")
+    inbox = tmp_path / "inbox"
+    (inbox / "SPB-01").mkdir(parents=True)
+    good = make_text_pdf(inbox / "SPB-01" / "good.pdf", WAYBILL_LINES)
+    good_sha = _sha(good)
+    locked = make_text_pdf(inbox / "SPB-01" / "locked.pdf", ["Счёт № 99"])
+    locked.chmod(0)
+    result = subprocess.run(
+        [*prefix, *FINARCHIVE, "watch", "--inbox", str(inbox), "--once", "--no-mail", "--workers", "1",
+         "--stable", "0.2", "--json"],
+        env=environment(home, FINARCHIVE_WATCH_DECODE_PATIENCE="0.5"), capture_output=True, text=True,
+        timeout=300, check=False)
+    assert result.returncode == 10, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert [sha for _, _, sha in documents(home)] == [good_sha]
+    assert ("locked.pdf", "failed", "unreadable") in ledger(home)
+    assert not locked.exists() and not good.exists()
+    [kept] = (home / "quarantine").rglob("locked.pdf")
+    assert Path(str(kept) + ".reason.txt").is_file()
+    assert kept.stat().st_size > 0
