@@ -443,7 +443,13 @@ def _tidy_address(parts: list[str]) -> str:
     value = _cut(value[:tail.start()] if tail else value).strip(" ,;|:-~")
     value = _PART_STOP.sub(",", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
+    value = _OPEN_INITIALS.sub(r"\1.", value)
     return re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&"))
+
+
+# Initials closing an address with their last stop lost ("D.E" for "D.E."): stops between single capitals
+# close with one
+_OPEN_INITIALS = re.compile(r"((?:[A-Z]\.)+[A-Z])$")
 
 
 def _postcode_line(row: Row) -> re.Match[str] | None:

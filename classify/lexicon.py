@@ -97,8 +97,31 @@ class Lexicon:
                     best = (score, (a, b))
         return best[1] if best else None
 
+    def joined(self, text: str) -> str:
+        """``text`` with a known word OCR split in two put back together ("L ot", "Se langor"): two runs of
+        letters one space apart, neither a word the lexicon knows, that make one it has seen often enough."""
+        parts = re.split(r"( )", text)  # words and the single spaces between them, in turn
+        out: list[str] = []
+        i = 0
+        while i < len(parts):
+            a = parts[i]
+            b = parts[i + 2] if i + 2 < len(parts) else ""
+            word = b.rstrip(",.;:")  # the second part's own punctuation after it stays
+            whole = (a + word).casefold()
+            if (a.isascii() and a.isalpha() and word.isascii() and word.isalpha() and not self.known(a)
+                    and not self.known(word) and len(whole) >= 3 and self.counts.get(whole, 0) >= NEAR_COUNT):
+                out.append(a + b)
+                i += 3
+                continue
+            out.append(a)
+            i += 1
+        return "".join(out)
+
     def correct(self, text: str) -> str:
-        """``text`` with each misread known word put right, in the case it was printed in."""
+        """``text`` with each misread known word put right, in the case it was printed in (and each known
+        word OCR split in two joined, :meth:`joined`)."""
+        text = self.joined(text)
+
         def fix(m: re.Match[str]) -> str:
             token = m.group()
             if self.known(token):

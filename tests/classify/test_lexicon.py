@@ -79,3 +79,12 @@ def test_a_lexicon_of_another_format_is_refused_and_one_saved_loads_the_same(tmp
     (tmp_path / "old.json").write_text(json.dumps({"format": lexicon.FORMAT + 1, "counts": {}}), encoding="utf-8")
     with pytest.raises(ValueError, match="train_letterhead"):
         lexicon.load(tmp_path / "old.json")
+
+
+def test_a_known_word_ocr_split_in_two_is_joined_and_two_words_are_not() -> None:
+    lx = _lexicon()
+    assert lx.correct(f"No. 5, Jalur {STREET[:1]} {STREET[1:].lower()} 3/1") == f"No. 5, Jalur {STREET[:1]}" \
+        f"{STREET[1:].lower()} 3/1"
+    assert lx.correct(f"40150 {TOWN[:3]} {TOWN[3:]}, {REGION}") == f"40150 {TOWN}, {REGION}"
+    assert lx.correct("SOME SHOP") == "SOME SHOP"  # two words it knows
+    assert lx.correct(f"{TOWN[:3]} {REGION[3:]}") == f"{TOWN[:3]} {REGION[3:]}"  # no word it knows together

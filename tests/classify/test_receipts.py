@@ -431,3 +431,12 @@ TOTAL 5.00"""
     got = analyse([text_page(text)], hints={"doc_type": "invoice"}).fields
     assert got["seller_address"].value == "Lot 12, Fennick Avenue 3/1, 62190 Harwick, Dunmoor."
     assert got["seller_address"].confidence >= 0.5  # the rules' header address alone is below it
+
+
+def test_initials_closing_an_address_keep_their_last_stop() -> None:
+    got = _names("""TARKIN GROCERS SDN BHD (73194-K)
+Lot 12, Fennick Avenue 3/1,
+62190 Harwick, Dunmoor D.E
+Tel: 05-6120 4417
+TOTAL 5.00""")
+    assert got["seller_address"] == "Lot 12, Fennick Avenue 3/1, 62190 Harwick, Dunmoor D.E."
