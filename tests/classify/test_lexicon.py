@@ -83,8 +83,8 @@ def test_a_lexicon_of_another_format_is_refused_and_one_saved_loads_the_same(tmp
 
 def test_a_known_word_ocr_split_in_two_is_joined_and_two_words_are_not() -> None:
     lx = _lexicon()
-    assert lx.correct(f"No. 5, Jalur {STREET[:1]} {STREET[1:].lower()} 3/1") == f"No. 5, Jalur {STREET[:1]}" \
-        f"{STREET[1:].lower()} 3/1"
+    street = STREET[:1] + STREET[1:].lower()
+    assert lx.correct(f"No. 5, Jalur {street[:1]} {street[1:]} 3/1") == f"No. 5, Jalur {street} 3/1"
     assert lx.correct(f"40150 {TOWN[:3]} {TOWN[3:]}, {REGION}") == f"40150 {TOWN}, {REGION}"
     assert lx.correct("SOME SHOP") == "SOME SHOP"  # two words it knows
     assert lx.correct(f"{TOWN[:3]} {REGION[3:]}") == f"{TOWN[:3]} {REGION[3:]}"  # no word it knows together
