@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from archive import audit
@@ -42,6 +42,7 @@ __all__ = [
     "file_document",
     "first_seen",
     "incomplete_dossiers",
+    "incomplete_page",
     "item_names",
     "load_dossier_kinds",
     "unfile_document",
@@ -368,6 +369,101 @@ def incomplete_dossiers(session: Session, settings: Settings | None) -> list[dic
     for row in rows:
         row["first_seen"] = row["first_seen"].isoformat(timespec="seconds") if row["first_seen"] else None
     return rows
+
+
+def _known_inns(settings: Settings | None, outlet_ids: tuple[int, ...] | None) -> tuple[Any, Any]:
+    """A select of every counterparty's INN (a union, so each once), and its column: on a document, an order,
+    or filed under, the company's own left out; with ``outlet_ids``, only those with a document or order of
+    those outlets."""
+    sources = [_scoped(select(column.label("inn")).where(column.is_not(None), column != ""), Document.outlet_id,
+                       outlet_ids) for column in (Document.seller_inn, Document.buyer_inn)]
+    sources.append(_scoped(select(Order.customer_inn.label("inn")).where(Order.customer_inn.is_not(None),
+                                                                         Order.customer_inn != ""),
+                           Order.outlet_id, outlet_ids))
+    sources.append(_scoped(select(CounterpartyDocument.inn.label("inn")).join(
+        Document, Document.id == CounterpartyDocument.document_id), Document.outlet_id, outlet_ids))
+    known = union(*sources).subquery()
+    own = own_inns(settings)
+    stmt = select(known.c.inn)
+    return stmt.where(known.c.inn.not_in(sorted(own))) if own else stmt, known.c.inn
+
+
+def _page_cursor(direction: str, inn: str) -> str:
+    import base64
+    import json
+
+    raw = json.dumps(["incomplete-dossiers", direction, inn], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_page_cursor(cursor: str) -> tuple[str, str]:
+    import base64
+    import binascii
+    import json
+
+    from archive.paging import InvalidCursor
+
+    try:
+        name, direction, inn = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if name != "incomplete-dossiers" or direction not in ("after", "before") or not isinstance(inn, str):
+            raise ValueError("another list's cursor")
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise InvalidCursor("курсор страницы повреждён или относится к другому списку (the page cursor is "
+                            "damaged or belongs to another list): start from the first page") from exc
+    return direction, inn
+
+
+def incomplete_page(session: Session, settings: Settings | None, *, cursor: str | None = None,
+                    limit: int = PAGE_SIZE, outlet_ids: tuple[int, ...] | None = None) -> dict[str, Any]:
+    """A page of the counterparties whose dossier lacks items (the web's list, ``finarchive counterparty
+    incomplete``'s rows), by INN, keyset-paged on it: ``cursor`` is a page's ``next`` or ``previous``.
+
+    Completeness is not a column: the INNs are read in order from the one after the cursor, a chunk at a time,
+    and each is checked until the page is full, so a page costs its rows (and the complete ones between them),
+    never the pages before it. ``outlet_ids``: only counterparties with a document or order of those outlets."""
+    limit = max(1, min(int(limit), 500))
+    forward, bound = True, None
+    if cursor:
+        direction, bound = _read_page_cursor(cursor)
+        forward = direction == "after"
+    stmt, inn_column = _known_inns(settings, outlet_ids)
+    kinds = load_dossier_kinds(settings)
+    rows: list[dict[str, Any]] = []
+    more = False
+    chunk = max(limit * 2, 50)
+    while not more:
+        query = stmt
+        if bound is not None:
+            query = query.where(inn_column > bound if forward else inn_column < bound)
+        inns = list(session.scalars(query.order_by(inn_column if forward else inn_column.desc()).limit(chunk)))
+        for inn in inns:
+            bound = inn
+            state = dossier_completeness(session, settings, inn, all_kinds=kinds)
+            if not state["kinds"] or state["complete"]:
+                continue
+            if len(rows) == limit:
+                more = True
+                break
+            rows.append(_incomplete_row(session, inn, state))
+        if len(inns) < chunk:
+            break
+    if not forward:
+        rows.reverse()
+    has_next, has_previous = (more, cursor is not None) if forward else (True, more)
+    return {"items": rows,
+            "next": _page_cursor("after", rows[-1]["inn"]) if rows and has_next else None,
+            "previous": _page_cursor("before", rows[0]["inn"]) if rows and has_previous else None}
+
+
+def _incomplete_row(session: Session, inn: str, state: dict[str, Any]) -> dict[str, Any]:
+    seen = first_seen(session, inn)
+    return {"inn": inn, "name": counterparty_name(session, inn), "url": f"/counterparties/{inn}",
+            "first_seen": seen.isoformat(timespec="seconds") if seen else None,
+            "missing": state["missing"],
+            "kinds": [{"kind": k["kind"], "label": k["label"], "label_en": k["label_en"],
+                       "missing": [{"item": i["item"], "label": i["label"], "label_en": i["label_en"]}
+                                   for i in k["items"] if not i["present"]]}
+                      for k in state["kinds"] if not k["complete"]]}
 
 
 # -- filing by hand -----------------------------------------------------------------------------------------

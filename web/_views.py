@@ -270,6 +270,18 @@ def dossier_data(session: Session, arc, principal: Principal, inn: str, *, curso
     return view
 
 
+def incomplete_dossiers_data(session: Session, arc, principal: Principal, *, cursor: str | None = None,
+                             limit: int | None = None) -> dict[str, Any]:
+    """A page of the counterparties whose dossier lacks items, as the caller may see them: an outlet those
+    with a document or order of its own."""
+    from archive import dossiers
+
+    principal.require(Permission.READ_ALL, Permission.READ_OWN)
+    outlet_ids = None if principal.can(Permission.READ_ALL) else (principal.outlet_id or 0,)
+    return dossiers.incomplete_page(session, arc.settings, cursor=cursor, limit=limit or dossiers.PAGE_SIZE,
+                                    outlet_ids=outlet_ids)
+
+
 def change_dossier(arc, principal: Principal, inn: str, doc_id: int, *, item: str | None = None,
                    remove: bool = False) -> dict[str, Any]:
     """File a document the caller may read into a counterparty's dossier (or take it out); the dossier after."""

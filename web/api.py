@@ -326,6 +326,21 @@ class FileRequest(BaseModel):
     item: str | None = None  # a dossier item (bank_details); none: the document counts as its doc type
 
 
+@router.get("/counterparties/incomplete", tags=["counterparties"],
+            responses={**errors(422), 200: {"headers": PAGE_LINKS}})
+def incomplete_counterparties(request: Request, response: Response, principal: Caller, cursor: str | None = None,
+                              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """The counterparties whose dossier lacks items, by INN: each with its `name`, the dossier `kinds` that
+    lack something and what (`missing`), and its dossier's `url`; `limit` a page (keyset pages: pass `next` or
+    `previous` back as `cursor`, or follow the `Link` header). An outlet sees those with documents or orders of
+    its own, as `finarchive counterparty incomplete` lists them all."""
+    arc = _arc(request)
+    with arc.sessions() as session:
+        page = _views.incomplete_dossiers_data(session, arc, principal, cursor=cursor or None, limit=limit)
+    _page_links(request, response, KeysetPage(items=[], next=page["next"], previous=page["previous"]))
+    return page
+
+
 @router.get("/counterparties/{inn}", tags=["counterparties"], responses=errors(400, 404, 422))
 def get_counterparty(request: Request, principal: Caller, inn: str, cursor: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:

@@ -24,13 +24,17 @@ ROLE_NAMES = Labels({"seller": N_("seller (supplier)"), "buyer": N_("buyer (cust
 
 
 @router.get("/counterparties", response_class=HTMLResponse)
-def counterparties_page(request: Request, principal: Caller, inn: str = "") -> Response:
+def counterparties_page(request: Request, principal: Caller, inn: str = "", cursor: str = "") -> Response:
+    """An INN to open, and the counterparties whose dossier lacks items (keyset pages by INN)."""
     from web.pages import _render
 
     principal.require(Permission.READ_ALL, Permission.READ_OWN)
     if inn.strip():
         return RedirectResponse(f"/counterparties/{quote(inn.strip(), safe='')}", status_code=303)
-    return _render(request, "dossier.html", principal, d=None, inn="")
+    arc = request.app.state.archive
+    with arc.sessions() as session:
+        page = _views.incomplete_dossiers_data(session, arc, principal, cursor=cursor or None)
+    return _render(request, "counterparties.html", principal, page=page)
 
 
 @router.get("/counterparties/{inn}", response_class=HTMLResponse)

@@ -155,3 +155,53 @@ def test_a_long_dossier_pages_by_its_newest_documents(tmp_path: Path) -> None:
             assert [d["id"] for d in back["documents"]] == seen[3:6]
     finally:
         arc.close()
+
+
+def _inn(base: int) -> str:
+    """A ten-digit INN with its check digit (the tax service's weights)."""
+    digits = [int(c) for c in f"{base:09d}"]
+    check = sum(w * d for w, d in zip((2, 4, 10, 3, 5, 9, 4, 6, 8), digits, strict=True)) % 11 % 10
+    return f"{base:09d}{check}"
+
+
+def test_incomplete_dossiers_page_by_inn_and_leave_out_the_complete_ones(tmp_path: Path) -> None:
+    from archive.paging import InvalidCursor
+
+    arc = open_with(_home(tmp_path), f'[counterparties]\nown_inns = ["{OURS}"]\n')
+    suppliers = [_inn(500100200 + 7 * n) for n in range(8)]
+    try:
+        with arc.transaction() as s:
+            for n, inn in enumerate(suppliers):
+                waybill = factories.document(s, "waybill", outlet_code="MSK-01" if n == 5 else "SPB-02")
+                waybill.seller_inn = inn
+            complete = suppliers[2]  # a contract and a card of bank details filed by hand: nothing lacking
+            contract = factories.document(s, "contract", buyer_inn=None)
+            contract.seller_inn = complete
+            card = factories.document(s, "other", buyer_inn=None)
+            card.seller_inn = None
+            s.flush()
+            dossiers.file_document(s, arc.settings, complete, card, item="bank_details", actor="anna")
+        lacking = sorted(set(suppliers) - {complete})
+        with arc.sessions() as s:
+            first = dossiers.incomplete_page(s, arc.settings, limit=3)
+            assert [r["inn"] for r in first["items"]] == lacking[:3] and first["previous"] is None
+            row = first["items"][0]
+            assert row["missing"] == ["bank_details", "contract"] and row["url"] == f"/counterparties/{lacking[0]}"
+            assert [i["item"] for i in row["kinds"][0]["missing"]] == ["contract", "bank_details"]
+            second = dossiers.incomplete_page(s, arc.settings, cursor=first["next"], limit=3)
+            assert [r["inn"] for r in second["items"]] == lacking[3:6]
+            third = dossiers.incomplete_page(s, arc.settings, cursor=second["next"], limit=3)
+            assert [r["inn"] for r in third["items"]] == lacking[6:] and third["next"] is None
+            back = dossiers.incomplete_page(s, arc.settings, cursor=third["previous"], limit=3)
+            assert [r["inn"] for r in back["items"]] == lacking[3:6] and back["next"] and back["previous"]
+            everything = dossiers.incomplete_page(s, arc.settings, limit=50)["items"]
+            assert complete not in {r["inn"] for r in everything} and OURS not in {r["inn"] for r in everything}
+            assert {r["inn"] for r in everything} == {r["inn"] for r in dossiers.incomplete_dossiers(s, arc.settings)}
+            # an outlet's list: only counterparties with documents of its own
+            msk = s.scalar(select(Document.outlet_id).where(Document.seller_inn == suppliers[5]))
+            assert [r["inn"] for r in dossiers.incomplete_page(s, arc.settings, outlet_ids=(msk,))["items"]] == \
+                [suppliers[5]]
+            with pytest.raises(InvalidCursor):
+                dossiers.incomplete_page(s, arc.settings, cursor=first["next"][:-3] + "xyz")
+    finally:
+        arc.close()

@@ -127,6 +127,35 @@ def test_a_supplier_dossier_is_filed_complete_on_a_phone(served, chromium) -> No
     page.screenshot(path=str(SHOTS / "dossier-complete-phone.png"), full_page=True)
 
 
+def _login(page, base: str, username: str = "anna") -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_the_incomplete_dossiers_are_listed_on_a_phone_and_lead_to_each_dossier(served, chromium) -> None:  # noqa: F811
+    base, _, _, _ = served
+    page = _phone(chromium)
+    _login(page, base)
+    page.click("nav a[href='/counterparties']")
+    page.wait_for_url("**/counterparties")
+    assert page.locator("h1").inner_text() == "Неполные досье"
+    supplier = page.locator(f"#incomplete li[data-inn='{SUPPLIER}']")
+    lacks = supplier.locator(".lacks[data-kind=supplier]")
+    assert "Карточка с банковскими реквизитами" in lacks.inner_text()
+    assert lacks.locator("[data-item=contract]").count() == 0  # the contract is there
+    wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390)"
+                         ".map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right).slice(0, 8)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide  # no sideways scrolling
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "incomplete-dossiers-phone.png"), full_page=True)
+    supplier.locator("a").first.click()
+    page.wait_for_url(f"**/counterparties/{SUPPLIER}")
+    assert page.locator(".kind[data-kind=supplier] li[data-item=bank_details]").get_attribute("class") == "absent"
+
+
 def test_the_crm_card_frames_the_signed_order_view_and_nothing_else_does(served, chromium) -> None:  # noqa: F811
     base, arc, crm, _ = served
     link = embed.mint(arc.settings, "ЗК-000781", hours=1)

@@ -98,6 +98,38 @@ def test_the_dossier_page_shows_completeness_and_files_by_form(desk: Desk, tmp_p
     assert client.get("/counterparties/7707083894").status_code == 400
 
 
+def test_the_incomplete_dossiers_are_listed_with_what_each_lacks(desk: Desk, tmp_path) -> None:
+    _, card = _contract_and_card(desk, tmp_path)
+    anna = desk.client("anna")
+    r = anna.get("/api/counterparties/incomplete", params={"limit": 1})
+    assert r.status_code == 200, r.text
+    listed = r.json()
+    first = listed["items"][0]
+    assert set(listed) == {"items", "next", "previous"} and listed["previous"] is None
+    whole = anna.get("/api/counterparties/incomplete").json()["items"]
+    supplier = next(c for c in whole if c["inn"] == SUPPLIER)
+    assert supplier["url"] == f"/counterparties/{SUPPLIER}" and supplier["missing"] == ["bank_details"]
+    assert [i["item"] for i in supplier["kinds"][0]["missing"]] == ["bank_details"]
+    assert [c["inn"] for c in whole] == sorted(c["inn"] for c in whole) and whole[0] == first
+    if listed["next"]:  # the seed's counterparties beyond the first: the next page follows on, by INN
+        assert 'rel="next"' in r.headers["link"]
+        after = anna.get("/api/counterparties/incomplete", params={"limit": 1, "cursor": listed["next"]}).json()
+        assert after["items"][0] == whole[1]
+    assert anna.get("/api/counterparties/incomplete", params={"cursor": "garbage"}).status_code == 422
+    # the web page, Russian first: each counterparty links to its dossier with what it lacks
+    client = desk.client()
+    client.post("/login", data={"username": "anna", "password": "test-password-1",
+                                "csrf_token": form_token(client.get("/login").text)})
+    page = client.get("/counterparties")
+    assert page.status_code == 200 and "Неполные досье" in page.text
+    assert f'href="/counterparties/{SUPPLIER}"' in page.text and "Карточка с банковскими реквизитами" in page.text
+    # filed complete, it leaves the list
+    anna.post(f"/api/counterparties/{SUPPLIER}/documents", json={"document_id": card, "item": "bank_details"})
+    assert SUPPLIER not in {c["inn"] for c in anna.get("/api/counterparties/incomplete").json()["items"]}
+    assert f'href="/counterparties/{SUPPLIER}"' not in client.get("/counterparties").text
+    assert desk.client().get("/api/counterparties/incomplete").status_code == 401
+
+
 # -- the CRM's embedded order view ------------------------------------------------------------------------
 
 
