@@ -107,8 +107,22 @@ def parse_misread_date(text: str) -> tuple[str, int, int] | None:
 
 
 def parse_money(text: str) -> tuple[str, int, int] | None:
-    found = find_amounts(_money_text(text))
-    return found[0] if found else None
+    clean = _money_text(text)
+    found = find_amounts(clean)
+    if not found or _broken_group(clean, found[0][1]):
+        return None
+    if len(found) > 1 and found[1][1] == found[0][2] + 1 and _broken_group(clean, found[1][1]):
+        return None  # the first amount is itself the bare group of one read apart («1 2 345,00»)
+    return found[0]
+
+
+# a bare group of one to three digits and a space just before an amount: its thousands read with a space too many
+# («1 2 345,00» is 12 345,00 or 1 234,00 — not 2 345,00); the amount is not known
+_BARE_GROUP = re.compile(r"(?<![\d.,])\d{1,3} $")
+
+
+def _broken_group(text: str, start: int) -> bool:
+    return bool(_BARE_GROUP.search(text[max(0, start - 5):start]))
 
 
 def parse_last_money(text: str) -> tuple[str, int, int] | None:
@@ -119,7 +133,7 @@ def parse_last_money(text: str) -> tuple[str, int, int] | None:
     found = [a for a in find_amounts(clean) if re.search(r"[.,]\s?\d{1,2}$", clean[a[1]:a[2]])
              and not re.match(r"\s?%", clean[a[2]:a[2] + 2])]
     if found:
-        return found[-1]
+        return None if _broken_group(clean, found[-1][1]) else found[-1]
     # ... or a colon ("TOTAL 14:00"), its zeros read as the letter ("RM5 OO")
     clean = re.sub(f"(?<=\\d[ :])[{re.escape(letters_for('0'))}]{{2}}(?=\\s*$)", "00", clean)
     m = re.search(r"(?<![\d.,:])(\d{1,6})[ :](\d{2})\s*$", clean)

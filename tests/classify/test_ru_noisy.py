@@ -161,3 +161,13 @@ def test_a_waybills_supplier_cell_is_the_seller_before_the_consignors_full_name(
         (100, 320, "Плательщик"), (500, 320, f"АО «Рассвет», ИНН {BUYER_INN}"),
     ], block_per_column=False)
     assert extract_fields("waybill", [p])["seller_name"].value == "ООО «Вектор»"
+
+
+@pytest.mark.parametrize(("printed", "total"),
+                         [("12 345,00", "12345.00"), ("1 2 345,00", None), ("12 345-00", "12345.00")])
+def test_a_total_whose_thousands_ocr_read_with_a_space_too_many_is_not_known(printed: str, total: str | None) -> None:
+    """«1 2 345,00» is 12 345,00 or 1 234,00, never 2 345,00: left out rather than given wrong."""
+    text = (f"Счет на оплату № 44 от 02.03.2026\nПоставщик: ООО «Вектор», ИНН {SELLER_INN}\n"
+            f"Всего к оплате: {printed} руб.")
+    got = extract_fields("invoice", [text_page(text)]).get("total")
+    assert (got.value if got else None) == total
