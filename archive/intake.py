@@ -234,7 +234,13 @@ def file_items(archive, path: str | os.PathLike[str], *, source: str, ref: str, 
     p = Path(path)
     try:
         pieces = pieces_of(p, ref=ref, outlet=outlet, options=options)
-    except (UnsafeArchiveError, SourceError, CaptureError):
+    except (UnsafeArchiveError, SourceError) as exc:  # a hostile ZIP: quarantined for what it is, as by import
+        reason = getattr(exc, "reason", "unsafe_archive")
+        q = quarantine_file(s.quarantine_dir, p, reason=reason, message=str(exc), extra={"source_kind": source})
+        record_intake(archive, source=source, source_ref=ref, filename=p.name, outcome=IntakeOutcome.QUARANTINED,
+                      reason=reason, message=str(exc), outlet=outlet, quarantine_path=q.path)
+        return []
+    except CaptureError:
         pieces = [Piece(path=str(p), filename=p.name, ref=ref, outlet=outlet)]  # the pipeline judges it
     return _group_items(pieces, source=source, settle=settle or (lambda outcomes: None))
 

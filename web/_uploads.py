@@ -81,7 +81,11 @@ class Uploads:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finarchive-upload")
         self._futures: list[Future[None]] = []
 
-    def accept(self, filename: str | None, stream: IO[bytes], *, outlet: str | None, actor: str) -> UploadTicket:
+    def accept(self, filename: str | None, stream: IO[bytes], *, outlet: str | None, actor: str,
+               refuse_empty: bool = True) -> UploadTicket:
+        """Store one uploaded file and queue it. An empty one is refused (422) when ``refuse_empty``; else it
+        goes the way of every bad file, to the quarantine with its reason (one of several files: the rest
+        go on, and its ticket says what became of it)."""
         upload_id = uuid.uuid4().hex
         name = safe_filename(filename)
         room = None if self.quota_bytes is None else self.quota_bytes - self.held_bytes()
@@ -100,7 +104,7 @@ class Uploads:
                     raise DiskFullError(self._full_message())
                 digest.update(chunk)
                 out.write(chunk)
-        if size == 0:
+        if size == 0 and refuse_empty:
             shutil.rmtree(target.parent, ignore_errors=True)
             raise InvalidInputError(f"{name}: the upload is empty")
         sha = digest.hexdigest()

@@ -83,7 +83,11 @@ def upload(request: Request, principal: Caller, files: Annotated[list[UploadFile
     """Take scans in; each is read in the background. Follow ``status_url`` to see what became of it."""
     target = principal.upload_outlet(outlet)
     uploads = request.app.state.uploads
-    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username) for f in files]
+    # an empty file among others is quarantined with its reason like any bad file, the others taken in;
+    # only a request with nothing in it at all is refused
+    refuse_empty = all(f.size == 0 for f in files)
+    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username,
+                              refuse_empty=refuse_empty) for f in files]
     with _arc(request).sessions() as session:
         return {"uploads": [_views.ticket_for(session, principal, t) for t in tickets]}
 

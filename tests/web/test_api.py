@@ -287,6 +287,36 @@ def test_upload_rights(desk: Desk) -> None:
 
 
 @needs_pipeline
+def test_bad_files_among_good_ones_in_one_upload_are_quarantined_for_what_they_are(desk: Desk, tmp_path) -> None:
+    """One request with a good scan, an empty file and a ZIP bomb: the good one is archived, each bad one
+    quarantined with its own reason. Before, the empty file refused the whole request (422) after the
+    files before it were already queued, and a hostile ZIP was called `unsupported` ("application/zip")."""
+    import io
+    import zipfile
+
+    from tests.factories import WAYBILL_LINES, make_text_pdf
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("scan.pdf", b"\0" * (50 * 1024 * 1024))  # packs about 1000 times tighter
+    good = make_text_pdf(tmp_path / "bill.pdf", WAYBILL_LINES).read_bytes()
+    anna = desk.client("anna")
+    r = anna.post("/api/upload", data={"outlet": "SPB-02"}, files=[
+        ("files", ("bill.pdf", good, "application/pdf")), ("files", ("empty.jpg", b"", "image/jpeg")),
+        ("files", ("scans.zip", bomb.getvalue(), "application/zip"))])
+    assert r.status_code == 202, r.text
+    desk.app.state.uploads.drain(timeout=120)
+    states = {t["filename"]: anna.get(t["status_url"]).json() for t in r.json()["uploads"]}
+    assert {name: (s["state"], s["reason"]) for name, s in states.items()} == {
+        "bill.pdf": ("archived", None), "empty.jpg": ("quarantined", "empty"),
+        "scans.zip": ("quarantined", "unsafe_archive")}
+    assert "ZIP bomb" in states["scans.zip"]["message"]
+    # a request with nothing in it at all is still refused
+    assert anna.post("/api/upload", data={"outlet": "SPB-02"},
+                     files=[("files", ("e.pdf", b"", "application/pdf"))]).status_code == 422
+
+
+@needs_pipeline
 def test_upload_status_is_limited_to_the_outlet(desk: Desk, tmp_path) -> None:
     from tests.factories import make_text_pdf
 
