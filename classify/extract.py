@@ -150,8 +150,11 @@ _CURRENCY_SIGN = r"(?i:[$€£₹₽]|\b(?:rs|rm|myr|usd|eur|inr|rub|руб|р)\
 
 def _money_text(text: str) -> str:
     """The text with what stands in a number's way blanked, the same length as the input: "900-00" printed
-    with a dash for the decimal point (some forms); a currency glued to the amount ("RM7.70")."""
+    with a dash for the decimal point (some forms); a space read inside the cents ("62.6 0"); a currency glued
+    to the amount ("RM7.70"), also in capitals after its label's last letter ("TotalRM7.70")."""
     text = re.sub(r"(?<=\d)-(?=\d{2}(?!\d))", ",", text)
+    text = re.sub(r"(?<=\d[.,]\d) (\d)(?![\d.,])", r"\1 ", text)  # "62.6 0": a space read inside the cents
+    text = re.sub(r"(?<=[a-z])(?:RM|MYR|USD|EUR)(?=\d)", lambda m: " " * len(m.group()), text)  # "TotalRM5.00"
     return re.sub(r"(?i)(?<![a-z])(?:rm|myr|rs|usd|eur|руб)(?=\d)", lambda m: " " * len(m.group()), text)
 
 
@@ -370,6 +373,9 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         return zero.field("total")
     hits = [replace(h, priority=h.priority * 0.97) if len(_amounts_after(h)) > 1 and h.priority < 1.0 else h
             for h in hits]  # "Total 20.00 1.20": a row of a tax summary, not the amount due
+    # "Total Paid RM50.00": what was handed over, the total only where nothing else is labelled one
+    hits = [replace(h, priority=h.priority * 0.5) if _PAID_LABEL.search(h.row.folded[max(h.label, 0):h.start])
+            else h for h in hits]
     hit = _best(hits, last=True)
     labelled = _rounded(doc, hit) if hit is not None else None
     paid = _paid(doc)
@@ -391,6 +397,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
 
 
 _ONE_DECIMAL = re.compile(r"\d[.,]\d$")
+_PAID_LABEL = re.compile(r"(?<![a-z])(?:paid|tendered|cash)(?![a-z])")
 
 
 def _printed(doc: Doc, amount: Decimal) -> Hit | None:

@@ -440,3 +440,20 @@ Lot 12, Fennick Avenue 3/1,
 Tel: 05-6120 4417
 TOTAL 5.00""")
     assert got["seller_address"] == "Lot 12, Fennick Avenue 3/1, 62190 Harwick, Dunmoor D.E."
+
+
+def test_a_total_paid_is_what_was_handed_over_and_the_total_is_paid_less_change() -> None:
+    assert _total("""SHOP
+Bun 1 RM4.15
+Total (Incl GST) RM21.83
+Rounding RM0.02
+Grand TotaiRM21.85
+Total Paid RM50 .00
+Change RM28.15""") == "21.85"
+    assert _total("SHOP\nBun 1 RM4.15\nTotal Paid: RM4.15") == "4.15"  # nothing else labelled a total
+
+
+def test_a_space_read_inside_a_totals_cents() -> None:
+    got = extract_fields("receipt", [text_page("SHOP\nTotal 0% supplies: 26.61\nTotal Payable: 62.6 0\nThank you")])
+    assert got["total"].value == "62.60"
+    assert got["total"].confidence >= 0.5  # both cents read: not a total with one of them lost
