@@ -733,6 +733,28 @@ def _remembered(found: FieldValue | None) -> FieldValue | None:
     return dataclasses.replace(found, value=known, confidence=max(found.confidence, KNOWN_CONFIDENCE))
 
 
+def _recognised(doc: Doc, kind: str, found: FieldValue | None) -> FieldValue | None:
+    """A till slip's name or address that the seller memory does not hold, put for one it holds printed
+    whole on the slip's top rows (a name at the start of its row, an address on consecutive rows): the
+    labeller took other rows for it ("THANK YOU FOR SHOPPING WITH ..." for the name)."""
+    from classify.letterhead import header_rows
+    from classify.sellers import KNOWN_CONFIDENCE, default_memory
+
+    memory = default_memory()
+    if memory is None or (found is not None and isinstance(found.value, str)
+                          and memory.known(kind, found.value) == found.value):
+        return found
+    rows = header_rows(doc.rows)
+    hit = memory.find(kind, [r.text for r in rows], NAME_ROWS if kind == "name" else ADDRESS_ROWS)
+    if hit is None:
+        return found
+    value, first, last = hit
+    row = rows[first]
+    field = Hit(value, " ".join(r.text for r in rows[first:last + 1]), row, 0, len(row.text), 1.0).field(
+        f"seller_{kind}", 0.9)
+    return dataclasses.replace(field, confidence=max(field.confidence, KNOWN_CONFIDENCE))
+
+
 def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     labelled = _labelled_name(doc)
@@ -757,6 +779,7 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 address = dataclasses.replace(address, confidence=max(address.confidence, learned.confidence))
     if doc_type == "receipt":
         name, address = _remembered(_spelled(name)), _remembered(_spelled(address))
+        name, address = _recognised(doc, "name", name), _recognised(doc, "address", address)
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None
     for read in (name, address, customer):
         if read is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
@@ -52,6 +52,10 @@ def _numbers(text: str) -> list[str]:
             continue
         out += digits
     return out
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 def _spaced(text: str) -> str:
@@ -105,6 +109,28 @@ class SellerMemory:
         top = [f for f in forms if counts[f] == counts[forms[0]]]
         spaced = _spaced(text)
         return next((f for f in top if _spaced(f) == spaced), top[0])
+
+
+    def find(self, kind: str, lines: Sequence[str], most: int) -> tuple[str, int, int] | None:
+        """A known value of ``kind`` printed whole on ``lines`` (a page's top rows): ``(value, first, last)``
+        for the first run of at most ``most`` consecutive lines whose letters and digits are those of a
+        known value, or, for one line, begin with those of a known name (its registration number after
+        it, "SHOP SDN BHD(123456-X)"); None when no run is."""
+        index = self._index[kind]
+        for first in range(len(lines)):
+            key = ""
+            for last in range(first, min(first + most, len(lines))):
+                key += _key(lines[last])
+                if len(key) < MIN_CHARS:
+                    continue
+                known = index.get(key)
+                if known is None and kind == "name" and last == first:
+                    raw = _letters(lines[first])
+                    known = next((forms for forms in index.values() for f in forms[:1] if len(_letters(f)) >= MIN_CHARS
+                                  and raw.startswith(_letters(f)) and not raw[len(_letters(f)):][:1].isalpha()), None)
+                if known is not None:
+                    return known[0], first, last
+        return None
 
 
 def train(pairs: Iterable[tuple[str, str]], trained_on: str = "") -> SellerMemory:

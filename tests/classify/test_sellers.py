@@ -80,3 +80,23 @@ def test_a_memory_of_another_format_is_refused_and_one_saved_loads_the_same(tmp_
     (tmp_path / "old.json").write_text(json.dumps({"format": sellers.FORMAT + 1}), encoding="utf-8")
     with pytest.raises(ValueError, match="train_letterhead"):
         sellers.load(tmp_path / "old.json")
+
+
+def test_a_known_value_printed_whole_on_the_top_rows_is_found_there() -> None:
+    memory = _memory()
+    lines = ["THANK YOU FOR SHOPPING", f"{NAME.replace(' ', '')}(771204-K)", *ADDRESS.split(", 40150")]
+    assert memory.find("name", lines, 3) == (NAME, 1, 1)  # at its row's start, its registration after it
+    assert memory.find("name", [f"{NAME}S"], 3) is None  # another word run on: another name
+    top = ["THANK YOU", "NO. 12, JALUR", f"{STREET} 4/2, 40150", f"{TOWN}, {REGION}.", "TEL 05-6120 4417"]
+    assert memory.find("address", top, 6) == (ADDRESS, 1, 3)
+    assert memory.find("address", top[:3], 6) is None
+
+
+def test_the_bundled_memory_recognises_a_known_name_the_labeller_passed_over() -> None:
+    bundled = sellers.default_memory()
+    assert bundled is not None
+    known = next(n for n in sorted(bundled.names) if len(n) > 12 and " " in n and n.isupper())
+    slip = text_page(f"THANK YOU FOR SHOPPING WITH US\nLOT 7, {STREET} 4/2\n40150 {TOWN}\n"
+                     f"{known.replace(' ', '')}(771204-K)\nTOTAL 5.00")
+    got = extract_fields("receipt", [slip])
+    assert got["seller_name"].value == known
