@@ -183,6 +183,8 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
         org = _ru_org(_ZERO_OOO.sub("ООО", row.text))
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
+        if re.search(INN, row.folded):
+            break  # the first party's row (the seller's) with its name unread: a name further down is another's
     return None
 
 
@@ -444,7 +446,19 @@ def _tidy_address(parts: list[str]) -> str:
     value = _PART_STOP.sub(",", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
     value = _OPEN_INITIALS.sub(r"\1.", value)
-    return re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&"))
+    return _tidy_russian(re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&")))
+
+
+def _tidy_russian(value: str) -> str:
+    """A Cyrillic address's marks as OCR adds them put right: a stop read twice («ул..»), a speck read as a quote
+    before a word («пр-т ‘Ленина»)."""
+    if not re.search(r"[А-Яа-яЁё]", value):
+        return value
+    value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
+    return _STRAY_QUOTE.sub("", re.sub(r"\.{2,}", ".", value))
+
+
+_HOUSE_COMMA = re.compile(r"(?<=[А-Яа-яЁё.])\s+(?=д\.\s?\d)")
 
 
 # Initials closing an address with their last stop lost ("D.E" for "D.E."): stops between single capitals
@@ -488,7 +502,7 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
         break
     value = fix_lookalikes(re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|"))
     value = re.sub(r"\s*\(\d\w?\)$", "", value)
-    value = _ABBREVIATION_COMMA.sub(r"\1.", value)
+    value = _tidy_russian(_ABBREVIATION_COMMA.sub(r"\1.", value))
     if len(value) < 6:
         return None
     return Hit(value, value, row, start, end, conf).field("seller_address", 0.8)

@@ -857,8 +857,14 @@ def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:
             if code:
                 return Hit(code, m.group(1), row, m.start(1), m.end(1), 1.0).field("currency")
     # a sign OCR also reads for a digit («$» for 5: «$49 © $490.00» in a bill in roubles) counts only where no
-    # currency is marked otherwise (a word, a code, a sign no digit is read as)
+    # currency is marked otherwise (a word, a code, a sign no digit is read as); in a document in Cyrillic a
+    # foreign currency's sign alone is no currency at all («£20088» for a postcode's 4)
     found = find_currencies(_DIGIT_SIGNS.sub(" ", doc.text)) or find_currencies(doc.text)
+    named = find_currencies(_FOREIGN_SIGNS.sub(" ", doc.text))
+    # elsewhere a sign marks a currency beside an amount with its cents («$ 12.00», «4,50 €»), not beside a run of
+    # digits that is no amount («£20088.»)
+    latin = not _cyrillic(doc.text)
+    found = {code: n for code, n in found.items() if code in named or (latin and _priced(doc.text, code))}
     if not found:
         return None
     code = max(found, key=lambda c: found[c])
@@ -873,6 +879,21 @@ def find_currency(doc: Doc, doc_type: str) -> FieldValue | None:
 
 
 _DIGIT_SIGNS = re.compile(f"[{re.escape(''.join(ch for v in DIGIT_LETTERS.values() for ch in v if not ch.isalnum()))}]")
+
+
+_FOREIGN_SIGNS = re.compile(r"[$£€¥₹]")
+_SIGN_OF = {"USD": "$", "GBP": "£", "EUR": "€", "CNY": "¥", "INR": "₹"}
+
+
+def _priced(text: str, code: str) -> bool:
+    """Whether the sign of ``code`` stands beside an amount with its cents somewhere in ``text``."""
+    sign = re.escape(_SIGN_OF.get(code, "\x00"))
+    return bool(re.search(rf"{sign}\s?\d[\d\s,.]*[.,]\d{{2}}(?!\d)|\d[.,]\d{{2}}\s?{sign}", text))
+
+
+def _cyrillic(text: str) -> bool:
+    """Whether most of the letters of ``text`` are Cyrillic."""
+    return len(re.findall(r"[а-яё]", text, re.IGNORECASE)) > len(re.findall(r"[a-z]", text, re.IGNORECASE))
 
 
 def _currency_of(text: str) -> str | None:

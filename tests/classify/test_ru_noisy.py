@@ -171,3 +171,34 @@ def test_a_total_whose_thousands_ocr_read_with_a_space_too_many_is_not_known(pri
             f"Всего к оплате: {printed} руб.")
     got = extract_fields("invoice", [text_page(text)]).get("total")
     assert (got.value if got else None) == total
+
+
+def test_a_foreign_sign_in_a_russian_document_or_beside_no_amount_is_no_currency() -> None:
+    bill = (f"Счёт-фактура № 12 от 04.03.2026\nПродавец: ООО «Вектор»\nАдрес £43010, г. Самара\n"
+            f"ИНН/КПП продавца: {SELLER_INN}/632101001\nВсего к оплате 1 200,00")
+    assert "currency" not in extract_fields("vat_invoice", [text_page(bill)])
+    assert "currency" not in extract_fields("invoice", [text_page("Invoice No. 9 dated 3 March 2026\nRef £20088.")])
+    assert extract_fields("invoice", [text_page("Invoice No. 9 dated 3 March 2026\nTotal £ 75.00")])[
+        "currency"].value == "GBP"
+
+
+@pytest.mark.parametrize(("read", "address"), [
+    ("443010, г. Самара, Лесная ул.., д. 17", "443010, г. Самара, Лесная ул., д. 17"),
+    ("443010, г. Самара, ул. ‘Лесная, д. 17", "443010, г. Самара, ул. Лесная, д. 17"),
+    ("443010, г. Самара, Лесной пр-т д. 17", "443010, г. Самара, Лесной пр-т, д. 17"),
+])
+def test_an_addresss_marks_as_ocr_adds_or_loses_them_are_put_right(read: str, address: str) -> None:
+    """A stop read twice, a speck read as a quote before a word, the comma before the house lost."""
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {read}")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == address
+
+
+def test_a_name_under_the_sellers_unread_one_is_not_the_sellers() -> None:
+    """No role read on either party's row and the seller's name unreadable: the next party's name and address are
+    not the seller's; the seller's address on its own row still is."""
+    text = (f"Акт № 31 от 14.02.2026\nVe cenamere ль. AO «Amceceyep», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, "
+            f"д. 17\na a АО «Рассвет», ИНН {BUYER_INN}, 603000, г. Нижний Новгород, ул. Садовая, д. 3\n"
+            "Всего оказано услуг 1, на сумму 900,00 руб.")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got.get("seller_name") != "АО «Рассвет»"
+    assert got.get("seller_address", "").startswith("443010")
