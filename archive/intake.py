@@ -617,7 +617,7 @@ class MailIntake:
         folder.mkdir(parents=True, exist_ok=True)
         hints = {"doc_type": rule.doc_type} if rule.doc_type else {}
         files: list[tuple[Path, str, str]] = []
-        for n, att in enumerate(message.attachments, 1):
+        for n, att in enumerate((*message.attachments, *message.others), 1):
             target = folder / f"{n:02d}-{_safe_component(att.filename)}"
             if not target.exists():
                 tmp = target.with_name("." + target.name + ".tmp")
@@ -663,6 +663,9 @@ class MailIntake:
                 out.unmatched += 1
                 continue
             out.matched += 1
+            if message.oversized:
+                self._oversized(box, message, rule, out)
+                continue
             pieces, skipped = self._pieces(message, rule)
             out.skipped_attachments += skipped
             outcomes: list[FileOutcome] = []
@@ -674,6 +677,23 @@ class MailIntake:
                 pending, items = [], []
         self._flush(box, pending, items, out)
 
+    def _oversized(self, box: Mailbox, message: MailMessage, rule: MailRule, out: MailSummary) -> None:
+        """A message over the account's ``max_message_mb`` was not downloaded: it is listed (once in the
+        ledger) as `oversized` and left in the mailbox as it was, for a person to deal with."""
+        limit = box.account.max_message_mb
+        text = (f"письмо «{message.subject}» от {message.sender} слишком большое, оставлено в ящике / the message "
+                f"of {(message.size or 0) / 2**20:.0f} MB is over the limit of {limit:g} MB (max_message_mb of account "
+                f"{box.account.name}): not downloaded, left in the mailbox as it was")
+        ref = f"{message.key};oversized"
+        item = IntakeItem(path=ref, filename=message.subject or message.key, source="mail", source_ref=ref,
+                          outlet_code=rule.outlet)
+        out.summary.add(FileOutcome(item, IntakeOutcome.FAILED, reason="oversized", message=text))
+        if not _done_refs(self.archive, "mail", [ref], outcomes=frozenset({IntakeOutcome.FAILED})):
+            record_intake(self.archive, source="mail", source_ref=ref, filename=message.subject or message.key,
+                          outcome=IntakeOutcome.FAILED, reason="oversized", message=text, outlet=rule.outlet,
+                          size=message.size)
+        self.report("message", {"key": message.key, "outcome": "kept", "subject": text})
+
     def _flush(self, box: Mailbox, pending: list[tuple[MailMessage, MailRule, list[FileOutcome], int]],
                items: list[IntakeItem], out: MailSummary) -> None:
         merge_summaries(out.summary, self.pipeline.run(items))
@@ -682,7 +702,7 @@ class MailIntake:
                 self.report("message", {"key": message.key, "outcome": "kept", "subject": message.subject})
                 continue  # something failed: leave the message as it is, the next pass retries
             wants_body = rule.body if rule.body is not None else self.body
-            if expected == 0 and not message.attachments and not wants_body:
+            if expected == 0 and not message.attachments and not message.others and not wants_body:
                 self.report("message", {"key": message.key, "outcome": "no_documents", "subject": message.subject})
                 continue
             try:

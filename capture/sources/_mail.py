@@ -8,6 +8,7 @@ twice creates nothing new. Fetching never marks a message seen (``BODY.PEEK``); 
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import hashlib
@@ -42,6 +43,11 @@ ACCEPTED_MIME: Mapping[str, str] = MappingProxyType({
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
 })
 ACTIONS: frozenset[str] = frozenset({"seen", "flag", "move", "none"})
+# What a mail client attaches on its own, never a document: signatures, cards, invitations, Outlook's TNEF.
+MAIL_EXTRAS: frozenset[str] = frozenset({
+    "application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature",
+    "application/pgp-keys", "text/vcard", "text/x-vcard", "text/calendar", "application/ms-tnef",
+})
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class MailAccount:
     path: str = ""  # Maildir folder
     search: str = "UNSEEN"  # IMAP SEARCH criteria; Maildir understands UNSEEN and ALL
     timeout: float = 30.0
+    max_message_mb: float = 300.0  # a larger message is not downloaded: listed `oversized`, left in the box
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> MailAccount:
@@ -101,6 +108,14 @@ class MailMessage:
     subject: str
     attachments: tuple[MailAttachment, ...]
     body_text: str = field(default="", repr=False)
+    # attachments of a kind we do not take by their name or type (a .rar, a .bmp, an octet-stream): given to
+    # the pipeline all the same, which reads them by their bytes or quarantines them with the reason
+    others: tuple[MailAttachment, ...] = ()
+    size: int | None = None  # when over the account's max_message_mb: the message was not downloaded
+
+    @property
+    def oversized(self) -> bool:
+        return self.size is not None
 
     @property
     def key(self) -> str:
@@ -182,6 +197,7 @@ def parse_message(raw: bytes, *, account: str, folder: str, uidvalidity: str, ui
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
     attachments: list[MailAttachment] = []
+    others: list[MailAttachment] = []
     for index, part in enumerate(msg.walk(), 1):
         if part.is_multipart():
             continue
@@ -189,10 +205,15 @@ def parse_message(raw: bytes, *, account: str, folder: str, uidvalidity: str, ui
         if disposition is None and part.get_content_maintype() == "text":
             continue
         name = _attachment_name(part, index)
-        if name is None:
+        if name is None and (disposition != "attachment" or part.get_content_type() in MAIL_EXTRAS):
             continue
         payload = part.get_payload(decode=True)  # bytes, or None for an empty part
         data = payload if isinstance(payload, bytes) else b""
+        if name is None:  # attached, but of a kind we do not know by its name: the pipeline judges its bytes
+            given = part.get_filename()
+            others.append(MailAttachment(filename=PurePath((given or f"attachment-{index}").replace("\\", "/")).name,
+                                         content_type=part.get_content_type(), data=data))
+            continue
         attachments.append(MailAttachment(filename=name, content_type=part.get_content_type(), data=data))
     body = msg.get_body(preferencelist=("plain",))
     text = body.get_content() if body is not None else ""
@@ -201,7 +222,7 @@ def parse_message(raw: bytes, *, account: str, folder: str, uidvalidity: str, ui
         account=account, folder=folder, uidvalidity=str(uidvalidity), uid=str(uid),
         message_id=str(msg.get("message-id", "")).strip(), sender=parseaddr(str(msg.get("from", "")))[1],
         recipients=recipients, subject=str(msg.get("subject", "")), attachments=tuple(attachments),
-        body_text=text if isinstance(text, str) else "",
+        body_text=text if isinstance(text, str) else "", others=tuple(others),
     )
 
 
@@ -271,6 +292,18 @@ class ImapMailbox:
         try:
             data = self._check(self.conn.uid("SEARCH", self.account.search), "search")
             for uid in (data[0] or b"").split():
+                # its size first: a message over the limit is never downloaded (only its header, for the rules)
+                head = self._check(self.conn.uid("FETCH", uid.decode(), "(RFC822.SIZE BODY.PEEK[HEADER])"),
+                                   f"fetch {uid!r}")
+                found = re.search(rb"RFC822\.SIZE (\d+)", b" ".join(
+                    p[0] if isinstance(p, tuple) else p for p in head if isinstance(p, tuple | bytes)))
+                size = int(found.group(1)) if found else 0
+                if size > self.account.max_message_mb * 1024 * 1024:
+                    header = next((p[1] for p in head if isinstance(p, tuple)), b"")
+                    yield dataclasses.replace(
+                        parse_message(header, account=self.account.name, folder=self.account.folder,
+                                      uidvalidity=self.uidvalidity, uid=uid.decode()), size=size)
+                    continue
                 parts = self._check(self.conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])"), f"fetch {uid!r}")
                 raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
                 if raw is None:
@@ -338,7 +371,14 @@ class MaildirMailbox:
                 continue
             if only_unseen and "S" in msg.get_flags():
                 continue
-            yield parse_message(self.box.get_bytes(key), account=self.account.name, folder=self.account.folder,
+            raw = self.box.get_bytes(key)
+            size = len(raw)
+            if size > self.account.max_message_mb * 1024 * 1024:  # not parsed: its header is enough for the rules
+                header = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0] + b"\n\n"
+                yield dataclasses.replace(parse_message(header, account=self.account.name, folder=self.account.folder,
+                                                        uidvalidity=self.uidvalidity, uid=key), size=size)
+                continue
+            yield parse_message(raw, account=self.account.name, folder=self.account.folder,
                                 uidvalidity=self.uidvalidity, uid=key)
 
     def apply(self, message: MailMessage, action: str, folder: str | None = None) -> None:

@@ -469,7 +469,9 @@ def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_ha
 
     first = run_mail()
     assert (first.messages, first.matched, first.handled, first.unmatched) == (4, 3, 3, 1)
-    assert (first.summary.archived, first.summary.duplicates) == (3, 1)
+    assert (first.summary.archived, first.summary.duplicates, first.summary.quarantined) == (3, 1, 1)
+    [note] = [o for o in first.summary.outcomes if o.outcome == "quarantined"]  # attached, of no kind we read
+    assert (note.item.filename, note.reason) == ("notes.txt", "unsupported")
     got = {d.filename: (_code(d), d.doc_type) for d in _documents(archive)}
     assert got == {"a.pdf": ("SPB-01", "invoice"), "b.pdf": ("MSK-03", "waybill"), "c.pdf": ("MSK-03", "waybill")}
     assert _flags(dovecot, folder) == ["Повтор seen", "Сканы за день seen", "привет unseen"]
@@ -485,11 +487,54 @@ def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_ha
     finally:
         conn.logout()
     third = run_mail()
-    assert third.summary.archived == 0 and third.skipped_attachments == 2
+    assert third.summary.archived == 0 and third.skipped_attachments == 3
     assert len(_documents(archive)) == 3
     with archive.sessions() as s:
         refs = s.scalars(select(IntakeRecord.source_ref).where(IntakeRecord.source == "mail")).all()
-    assert all(ref.startswith(f"scans/{folder};") for ref in refs) and len(refs) == 4
+    assert all(ref.startswith(f"scans/{folder};") for ref in refs) and len(refs) == 5
+
+
+def test_bad_attachments_are_quarantined_and_a_huge_message_is_listed_and_left(
+        sqlite_archive, dovecot: dict, tmp_path: Path) -> None:
+    """A damaged PDF, a BMP and a PDF sent as `scan.dat` (octet-stream): the PDF under the odd name is
+    archived (its bytes decide), the others quarantined with their reasons, and the message handled. A
+    message over the account's max_message_mb is never downloaded: listed `oversized` (once in the ledger,
+    however often it is seen), left unseen in the box. Before, the .dat and the .bmp were dropped without a
+    word, and any message was downloaded whole whatever its size."""
+    from PIL import Image
+
+    good = _pdf(tmp_path / "g.pdf", "Счёт № 51").read_bytes()
+    bmp = tmp_path / "photo.bmp"
+    Image.new("L", (40, 30), 255).save(bmp)
+    folder = f"BAD{tmp_path.name[-6:]}"
+    conn = _imap(dovecot)
+    try:
+        conn.create(f'"{folder}"')
+        conn.append(f'"{folder}"', None, None, _message("shop@spb01.example", "Сканы", [
+            ("cut.pdf", good[: len(good) // 2]), ("photo.bmp", bmp.read_bytes()), ("scan.dat", good)]))
+        conn.append(f'"{folder}"', None, None, _message("shop@spb01.example", "Огромное письмо", [
+            ("big.pdf", good + os.urandom(200_000))]))
+    finally:
+        conn.logout()
+    account = MailAccount(name="scans", host="127.0.0.1", port=dovecot["port"], tls=False, user=dovecot["user"],
+                          password=dovecot["password"], folder=folder, max_message_mb=0.15)
+    rules = [MailRule(name="spb", sender=r"@spb01\.example$", outlet="SPB-01", action="seen")]
+
+    def run_mail():
+        return MailIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()), accounts=[account],
+                          rules=rules, work_dir=tmp_path / "work").run_once()
+
+    first = run_mail()
+    got = {(o.item.filename, o.outcome, o.reason) for o in first.summary.outcomes}
+    assert got == {("scan.dat", "archived", None), ("cut.pdf", "quarantined", "corrupt"),
+                   ("photo.bmp", "quarantined", "unsupported"), ("Огромное письмо", "failed", "oversized")}
+    assert first.handled == 1
+    assert _flags(dovecot, folder) == ["Огромное письмо unseen", "Сканы seen"]
+    second = run_mail()  # the huge one is still unseen: listed again, recorded once
+    assert [(o.outcome, o.reason) for o in second.summary.outcomes] == [("failed", "oversized")]
+    with sqlite_archive.sessions() as s:
+        huge = s.scalars(select(IntakeRecord).where(IntakeRecord.reason == "oversized")).all()
+    assert len(huge) == 1 and "not downloaded" in (huge[0].message or "")
 
 
 def test_mail_over_tls_checks_the_servers_certificate(sqlite_archive, dovecot: dict, tmp_path: Path) -> None:
