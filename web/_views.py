@@ -20,6 +20,9 @@ from search.types import SearchResult
 SEARCH_FILTERS = ("doc_type", "outlet", "status", "date_from", "date_to", "amount_min", "amount_max", "inn",
                   "order_no", "original_state")
 PAGE_SIZE = 20
+# The search page pages through the best SEARCH_DEPTH hits by relevance: a page is the top offset+limit of
+# the index (relevance has no keyset to seek by), so the deepest page is bounded, as the list's full text is.
+SEARCH_DEPTH = 1000
 ZREPORTS_DAYS = 35  # the outlet page's Z-reports owed: shifts of the last five weeks
 QUEUE_PAGE = 50  # documents on a page of the review queue, of an outlet's lists, of the originals owed
 OWED_STATES = (OriginalState.EXPECTED, OriginalState.IN_TRANSIT)

@@ -140,12 +140,17 @@ def home(principal: Caller) -> RedirectResponse:
 # -- search --------------------------------------------------------------------------------------
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, principal: Caller, q: str = "", page: int = 1) -> HTMLResponse:
+    """The best matches by relevance, a page at a time, down to the :data:`web._views.SEARCH_DEPTH` th."""
     raw = dict(request.query_params)
     filters = _views.search_params(raw)
-    result = _views.search_documents(request.app.state.archive, principal, q, filters, page=max(page, 1))
-    pages = max(1, -(-result.total // _views.PAGE_SIZE))
-    return _render(request, "search.html", principal, q=q, filters=filters, result=result, page=max(page, 1),
-                   pages=pages, params={"q": q, **filters}, doc_types=DOC_TYPES)
+    size = _views.PAGE_SIZE
+    deepest = max(1, _views.SEARCH_DEPTH // size)
+    page = min(max(page, 1), deepest)
+    result = _views.search_documents(request.app.state.archive, principal, q, filters, page=page, per_page=size)
+    pages = max(1, min(-(-result.total // size), deepest))
+    return _render(request, "search.html", principal, q=q, filters=filters, result=result, page=page,
+                   pages=pages, capped=result.total > pages * size, depth=pages * size,
+                   params={"q": q, **filters}, doc_types=DOC_TYPES)
 
 
 # -- document ------------------------------------------------------------------------------------

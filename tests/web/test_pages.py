@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from tests.web.conftest import PASSWORD, Desk, form_token, use_page_token
 from tests.web.test_api import ORDERS
+from web import _views
 
 
 def login(desk: Desk, username: str, password: str = PASSWORD):
@@ -59,6 +61,18 @@ def test_search_page(desk: Desk) -> None:
     msk, _ = login(desk, "msk")
     html = msk.get("/search", params={"q": "Ромашка"}).text
     assert '<span id="total">1</span>' in html and f'/documents/{desk.docs["invoice"]}"' not in html
+
+
+def test_the_search_pages_down_to_its_depth(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _ = login(desk, "boris")
+    monkeypatch.setattr(_views, "PAGE_SIZE", 1)
+    html = client.get("/search", params={"q": "Ромашка", "page": 2}).text
+    assert "страница 2 из 2" in html
+    assert 'id="capped"' not in html
+    monkeypatch.setattr(_views, "SEARCH_DEPTH", 1)  # one page of one hit: the second match is past it
+    html = client.get("/search", params={"q": "Ромашка", "page": 2}).text
+    assert '<span id="total">2</span>' in html and 'id="capped"' in html and 'rel="next"' not in html
+    assert len(re.findall(r'<li class="hit">', html)) == 1  # a page past the depth is its last page
 
 
 def test_document_page_and_rights(desk: Desk) -> None:
