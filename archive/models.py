@@ -128,6 +128,7 @@ class Document(Base):
         Index("ix_document_outlet_status", "outlet_id", "status"),
         Index("ix_document_doc_date", "doc_date"),
         Index("ix_document_total", "total"),
+        Index("ix_document_type_outlet_date", "doc_type", "outlet_id", "doc_date"),  # an outlet's Z-reports (0012)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
