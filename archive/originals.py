@@ -23,7 +23,7 @@ from archive._barcodes_pdf import SheetRow, act_pdf, read_codes, register_pdf
 from archive.blobs import BlobStore
 from archive.paging import KeysetPage, SortKey, keyset_page
 from archive.config import Settings
-from archive.reconcile import electronic_copy_of, is_electronic
+from archive.reconcile import electronic_copies_of, electronic_copy_of, is_electronic
 from archive.routes import original_moved
 from archive.models import (
     DestructionAct,
@@ -474,12 +474,18 @@ def destroy_box(
 # -- reports ---------------------------------------------------------------------------------------------
 
 
-def _item(o: Original, day: dt.date) -> dict[str, Any]:
+def _item(o: Original, day: dt.date, copies: dict[int, int] | None = None) -> dict[str, Any]:
+    """An original as the reports list it; ``copies`` (:func:`electronic_copies_of` of a page's documents)
+    saves a query an item."""
     d = o.document
     overdue = o.state in OWED and o.due_date is not None and o.due_date < day
     session = object_session(o)
+    if copies is not None:
+        electronic = copies.get(o.document_id)
+    else:
+        electronic = electronic_copy_of(session, o.document_id) if session is not None else None
     return {
-        "electronic_copy": electronic_copy_of(session, o.document_id) if session is not None else None,
+        "electronic_copy": electronic,
         "barcode": o.barcode, "state": o.state, "document_id": o.document_id, "doc_type": d.doc_type,
         "number": d.number, "doc_date": d.doc_date.isoformat() if d.doc_date else None,
         "due_date": o.due_date.isoformat() if o.due_date else None, "overdue": overdue,
@@ -557,7 +563,8 @@ def owed_page(session: Session, *, outlet: str | None = None, cursor: str | None
         stmt = stmt.where(Original.outlet_id == _outlet(session, outlet).id)
     page = keyset_page(session, stmt, OWED_ORDER, cursor=cursor, limit=limit)
     day = _today(today)
-    return [_item(o, day) for o in page.items], page
+    copies = electronic_copies_of(session, [o.document_id for o in page.items])
+    return [_item(o, day, copies) for o in page.items], page
 
 
 def original_view(session: Session, code: str) -> dict[str, Any]:

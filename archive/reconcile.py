@@ -136,3 +136,15 @@ def electronic_copy_of(session: Session, document_id: int) -> int | None:
     """The id of the scan's electronic copy, if the archive has one."""
     return session.scalar(select(DocumentCopy.electronic_id).where(DocumentCopy.paper_id == document_id)
                           .order_by(DocumentCopy.id).limit(1))
+
+
+def electronic_copies_of(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
+    """:func:`electronic_copy_of` for many scans in one query: scan id → its electronic copy's id (those that
+    have one)."""
+    ids = sorted(set(document_ids))
+    copies: dict[int, int] = {}
+    if ids:
+        for paper, electronic in session.execute(select(DocumentCopy.paper_id, DocumentCopy.electronic_id)
+                                                 .where(DocumentCopy.paper_id.in_(ids)).order_by(DocumentCopy.id)):
+            copies.setdefault(paper, electronic)
+    return copies
