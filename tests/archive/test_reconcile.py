@@ -10,7 +10,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from archive.models import Document, DocumentCopy, DocumentStatus, Original
-from archive.originals import outstanding_report
+from archive.originals import outstanding_report, owed_page
 from archive.pipeline import Pipeline
 from archive.reconcile import number_key
 from archive.views import document_view
@@ -62,6 +62,8 @@ def test_a_scan_and_its_xml_are_linked_and_their_differences_go_to_review(sqlite
         assert s.scalar(select(Original).where(Original.document_id == electronic.id)) is None
         owed = [i for r in outstanding_report(s) for i in r["items"]]
         assert [(i["document_id"], i["electronic_copy"]) for i in owed] == [(paper.id, electronic.id)]
+        items, _ = owed_page(s)  # the desk's page reads the copies of its rows at once: the same answer
+        assert [(i["document_id"], i["electronic_copy"]) for i in items] == [(paper.id, electronic.id)]
         paper_id, electronic_id = paper.id, electronic.id
     shown = CliRunner().invoke(app, ["show", str(paper_id)],
                                env={"FINARCHIVE_HOME": str(sqlite_archive.settings.home), "COLUMNS": "200"})
