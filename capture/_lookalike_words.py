@@ -34,6 +34,14 @@ _LETTER_DIGITS = "03"
 _WORD_WITH_DIGITS = re.compile(r"[^\W_]+")
 
 
+def load_tables() -> None:
+    """Read the tables now (the pool's fork server does, capture/engines/warm.py, so that no worker imports
+    classify on its first page: about 0.25 CPU-s a process)."""
+    from classify import _lookalikes  # noqa: F401  # imported for its table
+
+    _legal_forms()
+
+
 @cache
 def _legal_forms() -> frozenset[str]:
     """The Russian legal forms written as one word of capitals (ООО, АО, ИП)."""
