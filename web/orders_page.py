@@ -63,6 +63,27 @@ def link_form(request: Request, principal: Caller, order_no: str, document_id: A
     return RedirectResponse(_safe_back(back, order_no), status_code=303)
 
 
+@router.post("/orders/{order_no:path}/crm-link", response_class=HTMLResponse)
+def crm_link(request: Request, principal: Caller, order_no: str) -> HTMLResponse:
+    """Mint the signed, expiring link to the order's read-only view for the CRM's order card (as
+    ``POST /api/orders/…/embed``) and show it on the order page to copy, with when it expires. The page is
+    the answer to the POST, not a redirect: the link is a credential and stays out of the address bar."""
+    from archive import embed
+
+    principal.require(Permission.ORDERS_READ)
+    arc = request.app.state.archive
+    with arc.transaction() as session:
+        found = orders.get_order(session, order_no)
+        link = embed.mint(arc.settings, found.order_no)
+        embed.audit_minted(session, link, actor=principal.username)
+    with arc.sessions() as session:
+        view = _views.order_data(session, arc, principal, found.order_no)
+    # without [notify] base_url the link is a path: the CRM needs it whole, as this desk is reached
+    url = link.url if link.url != link.path else str(request.base_url).rstrip("/") + link.path
+    return render(request, "order.html", {"user": principal, "order": view,
+                                          "crm_link": {"url": url, "expires_at": link.expires_at}})
+
+
 @router.get("/orders/import", response_class=HTMLResponse)
 def import_page(request: Request, principal: Caller) -> HTMLResponse:
     principal.require(Permission.ORDERS_WRITE)

@@ -187,3 +187,29 @@ def test_the_crm_card_frames_the_signed_order_view_and_nothing_else_does(served,
     refused.wait_for()
     assert "недействительна" in refused.inner_text()
     assert page.frame_locator("#archive").locator("#order-docs").count() == 0
+
+
+def test_the_order_page_hands_the_crm_a_signed_link_to_copy_on_a_phone(served, chromium) -> None:  # noqa: F811
+    base, _, _, _ = served
+    page = _phone(chromium)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    _login(page, base, "boris")
+    page.goto(f"{base}/orders/ЗК-000781")
+    assert page.locator("#crm-link-url").count() == 0
+    page.click("#crm-link button[type=submit]")
+    page.wait_for_load_state()
+    field = page.locator("#crm-link-url")
+    url = field.input_value()
+    assert url.startswith(f"{base}/embed/orders/") and "sig=" in url and "expires=" in url
+    assert "Действует до" in page.locator("#crm-link-expiry").inner_text()
+    page.click("#crm-link-copy")
+    page.wait_for_function("document.getElementById('crm-link-copy').textContent === 'Скопировано'")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the long link wraps no page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "order-crm-link-phone.png"), full_page=True)
+    # what the CRM is given opens the order's view with no login
+    crm = chromium.new_context(viewport=PHONE).new_page()
+    crm.goto(url)
+    crm.locator("#order-docs .doc-card").first.wait_for()
+    assert "ЗК-000781" in crm.content()

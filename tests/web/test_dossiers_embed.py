@@ -5,6 +5,7 @@ embed link refused when expired or changed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -197,6 +198,41 @@ def test_a_link_cannot_outlive_the_configured_limit(desk: Desk) -> None:
     assert r.status_code == 422 and "max_hours" in r.json()["message"]
     assert desk.client("msk").post(f"/api/orders/{order_no}/embed").status_code == 403  # an outlet reads no orders
     assert desk.client("boris").post("/api/orders/NO-SUCH/embed").status_code == 404
+
+
+def _logged_in(desk: Desk, username: str):
+    client = desk.client()
+    client.post("/login", data={"username": username, "password": "test-password-1",
+                                "csrf_token": form_token(client.get("/login").text)})
+    return client
+
+
+def test_the_order_page_mints_the_crm_link_to_copy_with_its_expiry(desk: Desk) -> None:
+    order_no = _order_with_waybill(desk)
+    boris = _logged_in(desk, "boris")  # a manager reads orders, and may hand the CRM a link
+    page = boris.get(f"/orders/{order_no}")
+    assert 'action="/orders/%D0%97%D0%9A-000781/crm-link"' in page.text and "Ссылка для CRM" in page.text
+    assert 'id="crm-link-url"' not in page.text  # nothing minted by looking
+    r = boris.post(f"/orders/{order_no}/crm-link", data={"csrf_token": form_token(page.text)})
+    assert r.status_code == 200 and "Действует до" in r.text
+    shown_link = re.search(r'id="crm-link-url" type="text" readonly value="([^"]+)"', r.text)
+    assert shown_link is not None
+    url = shown_link.group(1).replace("&amp;", "&")
+    assert url.startswith("http://testserver/embed/orders/")  # whole, for the CRM, though no base_url is set
+    anonymous = desk.client()
+    shown = anonymous.get(url.removeprefix("http://testserver"))
+    assert shown.status_code == 200 and "ЗК-000781" in shown.text
+    expires = dt.datetime.fromtimestamp(int(parse_qs(urlsplit(url).query)["expires"][0]), dt.UTC)
+    assert dt.timedelta(hours=1) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(
+        hours=float(desk.arc.settings.get("embed", "ttl_hours")))
+    with desk.arc.sessions() as s:
+        minted = s.scalar(select(AuditEvent).where(AuditEvent.action == "embed.minted"))
+        assert minted is not None and minted.actor == "boris" and minted.new_value == order_no
+    # without the form's token the POST is refused; an outlet reads no orders and is offered no link
+    assert boris.post(f"/orders/{order_no}/crm-link", data={}).status_code == 403
+    msk = _logged_in(desk, "msk")
+    assert msk.post(f"/orders/{order_no}/crm-link", data={"csrf_token": form_token(msk.get("/outlet").text)}
+                    ).status_code == 403
 
 
 @pytest.mark.parametrize("origins", [["crm.example.ru"], ["https://crm.example.ru; script-src *"]])

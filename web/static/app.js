@@ -405,6 +405,18 @@
     if (filters && !filters.dataset.active && window.matchMedia("(max-width: 800px)").matches) filters.open = false;
   }
 
+  // The order page's link for the CRM: copied to the clipboard, or selected for Ctrl-C where that is refused.
+  const crmCopy = document.getElementById("crm-link-copy");
+  if (crmCopy) {
+    const field = document.getElementById("crm-link-url");
+    crmCopy.addEventListener("click", () => {
+      field.select();
+      const done = () => { crmCopy.textContent = crmCopy.dataset.copied; };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, () => {});
+      else if (document.execCommand("copy")) done();
+    });
+  }
+
   const root = document.getElementById("viewer");
   if (root) desk(viewer(root));
   const receiving = document.getElementById("receive-form");
