@@ -49,7 +49,7 @@ from archive.blobs import CHUNK, BlobStore, sha256_file
 from archive.config import CONFIG_NAME, Settings
 from archive.db import current_revision, make_engine
 from finarchive import __version__
-from finarchive.errors import ConfigurationError, ConflictError, InvalidInputError
+from finarchive.errors import ConfigurationError, ConflictError, DiskFullError, InvalidInputError
 
 MANIFEST = "manifest.json"
 FORMAT = "finarchive-backup"
@@ -548,6 +548,19 @@ def _earlier(folder: Path | None) -> _Earlier | None:
     return _Earlier(folder, dict(manifest.get("files", {})))
 
 
+@contextlib.contextmanager
+def _disk_full_said(what: str) -> Iterator[None]:
+    """A full disk (or quota) while backing up or restoring, said as :class:`DiskFullError` (exit 12):
+    ``what`` tells what was left as it was."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise DiskFullError(f"Диск заполнен / no space left on the device{where}: {what}") from exc
+
+
 def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,
            link_dest: str | os.PathLike[str] | None = None, key_file: str | os.PathLike[str] | None = None,
            ) -> BackupSummary:
@@ -572,7 +585,8 @@ def backup(arc, dest: str | os.PathLike[str], *, derived: bool = True,
         earlier = [e for e in (_earlier(dest), _earlier(earlier_dest)) if e is not None]
         stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))  # mode 700: passwords
         try:
-            summary, written = _build(arc, stage, home, earlier, derived=derived, key=key)
+            with _disk_full_said(f"the new backup was not finished and is removed; {dest} is as it was"):
+                summary, written = _build(arc, stage, home, earlier, derived=derived, key=key)
             problems = verify_backup(stage, key, fresh=written)
             if problems:
                 raise ConflictError(f"the new backup did not verify ({problems[0]}); {dest} was left as it was")
@@ -683,8 +697,12 @@ def backup_tar(arc, dest: str | os.PathLike[str], *, derived: bool = True,
     part = dest.with_name(dest.name + ".part")
     try:
         root = work / "backup"
-        summary = backup(arc, root, derived=derived, link_dest=link_dest, key_file=key_file)
-        with open(part, "wb") as fh:
+        unfinished = f"the new backup was not finished and is removed; {dest} is as it was"
+        try:
+            summary = backup(arc, root, derived=derived, link_dest=link_dest, key_file=key_file)
+        except DiskFullError as exc:  # said of the folder it is built in: say it of the tar
+            raise DiskFullError(f"Диск заполнен / no space left on the device: {unfinished}") from exc.__cause__
+        with _disk_full_said(unfinished), open(part, "wb") as fh:
             os.chmod(part, 0o600)  # the settings may hold passwords
             with tarfile.open(fileobj=fh, mode="w", format=tarfile.PAX_FORMAT) as tar:
                 for path in sorted(root.rglob("*")):
@@ -964,7 +982,8 @@ def restore(src: str | os.PathLike[str], home: str | os.PathLike[str] | None = N
     settings = Settings.load(home, env)
     key = read_key(key_file) if key_file is not None else None
     _check_target(settings, force)  # before a tar is unpacked
-    with opened(src, settings.home.parent) as folder:
+    with _disk_full_said(f"the restore into {settings.home} is not complete: free some space and restore "
+                         "again (with --force)"), opened(src, settings.home.parent) as folder:
         return _restore_folder(folder, settings.home, env, force, key, label=Path(src).resolve())
 
 

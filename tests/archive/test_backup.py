@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -505,3 +506,45 @@ def test_a_signed_manifest_needs_its_key(sqlite_archive: Archive, tmp_path: Path
 
     result = restore(dest, tmp_path / "restored", environ={}, key_file=key_file)
     assert result.documents == 2
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs (root and mount(8) only; skipped elsewhere), unmounted after the test."""
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"this machine does not allow a tmpfs mount: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_backup_disk_filling_up_says_so_and_keeps_the_earlier_backup(sqlite_archive: Archive, tmp_path: Path,
+                                                                       small_disk: Path) -> None:
+    """The backup's disk fills up while the new backup is built (folder and --tar alike): DiskFullError
+    (exit 12) saying the earlier backup is as it was, which it is, and nothing half-written is left.
+    Before, an OSError traceback (exit 1, "a bug")."""
+    from archive.backup import backup_tar
+    from finarchive.errors import DiskFullError
+
+    populate(sqlite_archive, tmp_path)
+    dest = small_disk / "BK"
+    backup(sqlite_archive, dest)
+    before = {p.relative_to(dest): p.read_bytes() for p in dest.rglob("*") if p.is_file()}
+    add_document(sqlite_archive, tmp_path, os.urandom(3 * 1024 * 1024))  # more than the disk has left
+    with pytest.raises(DiskFullError, match=f"{re.escape(str(dest))} is as it was"):
+        backup(sqlite_archive, dest)
+    assert {p.relative_to(dest): p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
+    assert verify_backup(dest) == []
+    with pytest.raises(DiskFullError, match=r"BK\.tar is as it was"):
+        backup_tar(sqlite_archive, small_disk / "BK.tar")
+    assert sorted(p.name for p in small_disk.iterdir()) == [".BK.lock", "BK"]
