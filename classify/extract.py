@@ -374,8 +374,10 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     hits = [replace(h, priority=h.priority * 0.97) if len(_amounts_after(h)) > 1 and h.priority < 1.0 else h
             for h in hits]  # "Total 20.00 1.20": a row of a tax summary, not the amount due
     # "Total Paid RM50.00": what was handed over, the total only where nothing else is labelled one
-    hits = [replace(h, priority=h.priority * 0.5) if _PAID_LABEL.search(h.row.folded[max(h.label, 0):h.start])
-            else h for h in hits]
+    handed = [_PAID_LABEL.search(h.row.folded[max(h.label, 0):h.start]) is not None for h in hits]
+    if not all(handed):
+        hits = [replace(h, priority=h.priority * 0.5) if paid_label else h for h, paid_label in zip(
+            hits, handed, strict=True)]
     hit = _best(hits, last=True)
     labelled = _rounded(doc, hit) if hit is not None else None
     paid = _paid(doc)

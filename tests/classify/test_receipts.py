@@ -450,7 +450,19 @@ Rounding RM0.02
 Grand TotaiRM21.85
 Total Paid RM50 .00
 Change RM28.15""") == "21.85"
-    assert _total("SHOP\nBun 1 RM4.15\nTotal Paid: RM4.15") == "4.15"  # nothing else labelled a total
+    got = extract_fields("receipt", [text_page("SHOP\nBun 1 RM4.15\nTotal Paid: RM4.15")])
+    assert got["total"].value == "4.15" and got["total"].confidence >= 0.5  # nothing else labelled a total
+
+
+def test_ttl_is_a_total_and_exchange_no_change() -> None:
+    got = extract_fields("receipt", [text_page("SHOP\n2x 4.50 RM9.00\nSUBTOTAL RM9.00\nTTL CASH RM9.00")])
+    assert got["total"].value == "9.00" and got["total"].confidence >= 0.5
+    assert _total("""SHOP
+TOTAL QUANTITY 2
+SUB-TOTAL 2.50
+CASH 10.00
+CHANGE 7.50
+EXCHANGE WITHIN 7 DAYS""") == "2.50"  # cash less change; "exchange" is no change
 
 
 def test_a_space_read_inside_a_totals_cents() -> None:
