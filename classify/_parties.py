@@ -455,10 +455,14 @@ def _tidy_russian(value: str) -> str:
     if not re.search(r"[А-Яа-яЁё]", value):
         return value
     value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
+    value = _STREET_COMMA.sub(r"\1, ", value)  # the comma after the town lost («г. Самара ул. Лесная»)
     return _STRAY_QUOTE.sub("", re.sub(r"\.{2,}", ".", value))
 
 
 _HOUSE_COMMA = re.compile(r"(?<=[А-Яа-яЁё.])\s+(?=д\.\s?\d)")
+# a town with its type first («г. Самара») is followed by a street with its type first: a type abbreviation right
+# after the town's name begins the street
+_STREET_COMMA = re.compile(r"(?<=\bг\.\s)([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)*)\s+(?=(?:ул|пер|просп|пл|наб|ш)\.|пр-т|б-р)")
 
 
 # Initials closing an address with their last stop lost ("D.E" for "D.E."): stops between single capitals

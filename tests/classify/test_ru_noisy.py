@@ -186,9 +186,12 @@ def test_a_foreign_sign_in_a_russian_document_or_beside_no_amount_is_no_currency
     ("443010, г. Самара, Лесная ул.., д. 17", "443010, г. Самара, Лесная ул., д. 17"),
     ("443010, г. Самара, ул. ‘Лесная, д. 17", "443010, г. Самара, ул. Лесная, д. 17"),
     ("443010, г. Самара, Лесной пр-т д. 17", "443010, г. Самара, Лесной пр-т, д. 17"),
+    ("443010, г. Самара ул. Лесная, д. 17", "443010, г. Самара, ул. Лесная, д. 17"),
+    ("443010, г. Самара, Лесная ул., д. 17", "443010, г. Самара, Лесная ул., д. 17"),
 ])
 def test_an_addresss_marks_as_ocr_adds_or_loses_them_are_put_right(read: str, address: str) -> None:
-    """A stop read twice, a speck read as a quote before a word, the comma before the house lost."""
+    """A stop read twice, a speck read as a quote before a word, the comma before the house or after the town lost
+    (a street with its type after its name keeps its form)."""
     text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {read}")
     assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == address
 
