@@ -42,7 +42,10 @@ MAGICS: tuple[Magic, ...] = (
     Magic(b"MM\x00*", "image/tiff", "image"),
     Magic(b"II+\x00", "image/tiff", "image"),  # BigTIFF
     Magic(b"MM\x00+", "image/tiff", "image"),
-    Magic(b"PK\x03\x04", "application/zip (docx, xlsx, odt...)", ""),
+    # not an office file (capture.formats judged it first), and not unpacked: only a file named .zip is, and
+    # not one inside another ZIP or a message
+    Magic(b"PK\x03\x04", "a ZIP archive not unpacked (a ZIP inside a ZIP, or one not named .zip): unpack it "
+          "and send its files", ""),
     Magic(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage (doc, xls...)", ""),
     Magic(b"GIF87a", "image/gif", ""),
     Magic(b"GIF89a", "image/gif", ""),

@@ -25,6 +25,8 @@ from capture.sources._manifest import MANIFEST_NAME, ManifestEntry, normalise_na
 from capture.sources._watch import InboxObserver
 from capture.sources._zip import ZipLimits, check_zip, unpack_zip
 from capture.sources.exceptions import (
+    DamagedArchiveError,
+    EncryptedArchiveError,
     MailboxError,
     ManifestError,
     SourceConfigError,
@@ -34,6 +36,8 @@ from capture.sources.exceptions import (
 
 __all__ = [
     "MANIFEST_NAME",
+    "DamagedArchiveError",
+    "EncryptedArchiveError",
     "InboxFile",
     "InboxObserver",
     "MailAccount",

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from capture.sources._files import is_temporary_name
-from capture.sources.exceptions import UnsafeArchiveError
+from capture.sources.exceptions import DamagedArchiveError, EncryptedArchiveError, UnsafeArchiveError
 
 CHUNK = 1 << 16
 
@@ -40,6 +40,25 @@ def _safe_name(name: str) -> PurePosixPath:
     return path
 
 
+_UTF8_NAMES = 0x800  # general purpose flag bit 11: the names are UTF-8
+_ENCRYPTED = 0x1
+
+
+def _decode_name(info: zipfile.ZipInfo) -> None:
+    """A name stored without the UTF-8 flag is bytes Python read as cp437; a ZIP made on Russian Windows
+    (Explorer, old archivers) wrote cp866 there, a Mac UTF-8: read it again as what it is."""
+    if info.flag_bits & _UTF8_NAMES:
+        return
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return
+    try:
+        info.filename = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        info.filename = raw.decode("cp866")
+
+
 def _is_link(info: zipfile.ZipInfo) -> bool:
     mode = info.external_attr >> 16
     return info.create_system == 3 and stat.S_ISLNK(mode)
@@ -50,7 +69,7 @@ def check_zip(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits()) -> 
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UnsafeArchiveError(f"{Path(path).name}: not a readable ZIP archive ({exc})") from exc
+        raise DamagedArchiveError(f"{Path(path).name}: not a readable ZIP archive ({exc})") from exc
     with zf:
         members = zf.infolist()
         if len(members) > limits.max_members:
@@ -58,7 +77,12 @@ def check_zip(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits()) -> 
         declared = 0
         out = []
         for info in members:
+            _decode_name(info)
             _safe_name(info.filename)
+            if info.flag_bits & _ENCRYPTED:
+                raise EncryptedArchiveError(
+                    f"{Path(path).name}: ZIP-архив защищён паролем / the ZIP archive is protected by a password "
+                    f"(member {info.filename!r}); send it without one")
             if _is_link(info):
                 raise UnsafeArchiveError(f"member {info.filename!r} is a symbolic link")
             if info.is_dir():
@@ -108,9 +132,9 @@ def unpack_zip(path: str | os.PathLike[str], dest: str | os.PathLike[str],
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(target, "wb") as dst:
                     budget -= _copy_limited(src, dst, info, budget, limits)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:  # damaged, or a method we lack
         shutil.rmtree(work, ignore_errors=True)
-        raise UnsafeArchiveError(f"{Path(path).name}: cannot unpack ({exc})") from exc
+        raise DamagedArchiveError(f"{Path(path).name}: cannot unpack ({exc})") from exc
     except UnsafeArchiveError:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -17,6 +17,18 @@ class UnsafeArchiveError(SourceError):
     reason = "unsafe_archive"
 
 
+class DamagedArchiveError(UnsafeArchiveError):
+    """A ZIP archive that is cut short or whose members do not match their checksums."""
+
+    reason = "corrupt"
+
+
+class EncryptedArchiveError(UnsafeArchiveError):
+    """A ZIP archive whose members are protected by a password."""
+
+    reason = "encrypted"
+
+
 class ManifestError(SourceError):
     """A batch manifest (CSV) cannot be read."""
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from capture.sources import (
+    DamagedArchiveError,
+    EncryptedArchiveError,
     ManifestError,
     UnsafeArchiveError,
     ZipLimits,
@@ -70,6 +72,48 @@ def test_not_a_zip_is_an_unsafe_archive(tmp_path: Path) -> None:
     bad.write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(UnsafeArchiveError):
         unpack_zip(bad, tmp_path / "out")
+
+
+def test_a_damaged_zip_is_corrupt_and_nothing_is_left(tmp_path: Path) -> None:
+    """Cut short, or a member whose bytes do not match its CRC: `corrupt` (it was `unsafe_archive`)."""
+    whole = _zip(tmp_path / "whole.zip", {"a.pdf": b"%PDF-1.4 " + b"a" * 5000, "b.pdf": b"%PDF-1.4 b"},
+                 compression=zipfile.ZIP_STORED)
+    data = bytearray(whole.read_bytes())
+    data[data.index(b"aaaa") + 100] ^= 0xFF
+    flipped = tmp_path / "flipped.zip"
+    flipped.write_bytes(bytes(data))
+    with pytest.raises(DamagedArchiveError, match="Bad CRC-32") as caught:
+        unpack_zip(flipped, tmp_path / "out")
+    assert caught.value.reason == "corrupt"
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.unpacking").exists()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole.read_bytes()[: len(data) // 2])
+    with pytest.raises(DamagedArchiveError, match="not a readable ZIP"):
+        unpack_zip(cut, tmp_path / "out")
+
+
+def test_a_zip_with_a_password_is_refused_as_encrypted(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("zip") is None:
+        pytest.skip("Info-ZIP's zip (it writes password-protected archives) is not installed")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 secret")
+    subprocess.run(["zip", "-q", "-P", "secret", "locked.zip", "scan.pdf"], cwd=tmp_path, check=True)
+    with pytest.raises(EncryptedArchiveError, match="protected by a password") as caught:
+        unpack_zip(tmp_path / "locked.zip", tmp_path / "out")
+    assert caught.value.reason == "encrypted"
+
+
+def test_names_written_by_russian_windows_in_cp866_are_read_as_such(tmp_path: Path) -> None:
+    """Explorer's "send to compressed folder" stores names in the OEM code page without the UTF-8 flag."""
+    name = "накладная.pdf"
+    placeholder = "x" * len(name.encode("cp866"))
+    raw = _zip(tmp_path / "a.zip", {placeholder: b"%PDF-1.4 n", "plain.pdf": b"%PDF-1.4 p"}).read_bytes()
+    (tmp_path / "ru.zip").write_bytes(raw.replace(placeholder.encode(), name.encode("cp866")))
+    files = unpack_zip(tmp_path / "ru.zip", tmp_path / "out")
+    assert sorted(f.name for f in files) == ["plain.pdf", name]
+    assert (tmp_path / "out" / name).read_bytes() == b"%PDF-1.4 n"
 
 
 def test_manifest_semicolons_russian_headers_and_cp1251(tmp_path: Path) -> None:
