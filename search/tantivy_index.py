@@ -5,15 +5,18 @@ codes whole) and given to Tantivy as space-separated terms, so both embedded eng
 terms and a query means the same in each. Title, extracted fields and body are indexed with positions
 (phrases) and ranked by BM25, weighted as the FTS5 columns; the original texts are stored for the
 snippets. Filters and facets are fast fields: a terms aggregation counts the facets of the whole match
-set inside Tantivy, which is what keeps a facetted query over 300,000 matches in milliseconds.
+set inside Tantivy, and a value count beside them the total, so the top-k search of a facetted query
+counts nothing. A search's total and facets are kept for its next pages (the same text and filters)
+until the index takes another commit.
 
 An import gives each committed document to :meth:`TantivyBackend.index_soon`: documents wait in memory
-and one commit takes all that came in the last half second (``COMMIT_DELAY_SECONDS``), made by a
-background thread, by :meth:`~TantivyBackend.flush` at the end of the import, or at once when a
-thousand are waiting. A batch thus costs one fsync a second instead of one a document, and a document
-is searchable within a second of its database commit. What a killed process held is lost from the index
-only: the import keeps a mark for each document until its callback says it is committed, and the next
-start indexes the marked ones again.
+and one commit takes all that came in the tenth of a second after the first (``COMMIT_DELAY_SECONDS``)
+and during the commit before it, made by a background thread, by :meth:`~TantivyBackend.flush` at the
+end of the import, or at once when a thousand are waiting. A burst thus costs one fsync per commit's
+time instead of one a document, and a document is searchable within a second of its database commit
+(the delay and the commit's fsync). What a killed process held is lost from the index only: the import
+keeps a mark for each document until its callback says it is committed, and the next start indexes the
+marked ones again.
 
 Tantivy allows one writer per index across processes (the web app, `watch` and the CLI may each hold
 the archive open): a writer is taken for each write, waited for when another process holds it, and let
@@ -31,8 +34,10 @@ import re
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +60,12 @@ FACET_SIZE = 1000
 WRITER_HEAP = 512_000_000  # a stream of records (reindex): fewer, larger segments, fewer merges
 SMALL_WRITE_HEAP = 16_000_000  # a few records (one import's document): a writer quicker to set up
 WRITER_WAIT_SECONDS = 60.0
-COMMIT_DELAY_SECONDS = 0.5  # a document given to index_soon is committed at most this long after
+COMMIT_DELAY_SECONDS = 0.1  # a document given to index_soon is committed at most this long after
 PENDING_LIMIT = 1000  # ... or as soon as this many wait
+COUNTS_CACHED = 64  # searches (text and filters) whose total and facets are kept for their next pages
+_TOTAL = "_total"  # the aggregation that counts the matches beside the facets
+Facets = dict[str, dict[str, int]]
+Stamp = tuple[int, int] | None
 log = logging.getLogger(__name__)
 _REGEX_META = re.compile(r"([.\\+*?()|\[\]{}^$#&~\-])")
 
@@ -117,7 +126,8 @@ class TantivyBackend(SearchBackend):
         self.writer_threads = max(1, writer_threads)
         self.writer_heap = writer_heap
         self._lock = threading.RLock()
-        self._seen: int | None = None  # meta.json's mtime when the reader last took a commit
+        self._reading = threading.Lock()  # guards _seen and the reload
+        self._seen: Stamp = None  # the commit the reader last took (see _reader)
         # index_soon's documents not yet committed, and what to call once they are
         self._pending: list[tuple[int, tantivy.Document]] = []
         self._committed: list[Callable[[], None]] = []
@@ -125,6 +135,8 @@ class TantivyBackend(SearchBackend):
         self._wake = threading.Condition(threading.Lock())  # guards the three above
         self._flusher: threading.Thread | None = None
         self._flusher_pid = 0
+        # (query without its page, the commit seen) → its total and facets; guarded by _wake
+        self._counts: OrderedDict[tuple[SearchQuery, Stamp], tuple[int, Facets]] = OrderedDict()
         self._closed = False
         self._schema = _schema()
         try:
@@ -181,14 +193,23 @@ class TantivyBackend(SearchBackend):
 
     def _searcher(self) -> tantivy.Searcher:
         """A searcher of the newest commit, whichever process made it."""
+        return self._reader()[0]
+
+    def _reader(self) -> tuple[tantivy.Searcher, Stamp]:
+        """A searcher of the newest commit and that commit's stamp (meta.json's inode and time: a
+        commit writes a new meta.json and renames it over the old one)."""
         try:
-            stamp: int | None = (self.path / "meta.json").stat().st_mtime_ns
+            meta = (self.path / "meta.json").stat()
+            stamp: Stamp = (meta.st_ino, meta.st_mtime_ns)
         except OSError:
             stamp = None
-        if stamp != self._seen:
-            self._index.reload()
-            self._seen = stamp
-        return self._index.searcher()
+        with self._reading:  # not _lock, which a write holds through its commit
+            if stamp != self._seen:
+                self._index.reload()
+                self._seen = stamp
+                with self._wake:
+                    self._counts.clear()
+            return self._index.searcher(), stamp
 
     # ------------------------------------------------------------ writing
 
@@ -395,17 +416,18 @@ class TantivyBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResult:
         query, text = compile_query(query)
-        searcher = self._searcher()
+        searcher, stamp = self._reader()
         compiled = self._query(query, text)
         if compiled is None:
             return SearchResult(total=0, hits=(), facets={name: {} for name in FACETS} if query.facets else {})
         try:
+            counted = self._counted(searcher, stamp, compiled, query) if query.facets else None
+            # with the facets, their pass counts the matches: the top-k search need not (and may skip)
             if text.positive:
-                found = searcher.search(compiled, query.limit, count=True, offset=query.offset)
+                found = searcher.search(compiled, query.limit, count=counted is None, offset=query.offset)
             else:
-                found = searcher.search(compiled, query.limit, count=True, offset=query.offset,
+                found = searcher.search(compiled, query.limit, count=counted is None, offset=query.offset,
                                         order_by_field="newest", order=tantivy.Order.Desc)
-            facets = self._facets(searcher, compiled) if query.facets else {}
             whole, prefixes = text.highlight_terms
             hits = tuple(
                 _hit(searcher.doc(address).to_dict(), float(score) if text.positive else 0.0, whole, prefixes)
@@ -413,19 +435,43 @@ class TantivyBackend(SearchBackend):
             )
         except ValueError as exc:
             raise SearchError(f"search failed: {exc}") from exc
+        if counted is not None:
+            return SearchResult(total=counted[0], hits=hits, facets=counted[1])
         total = found.count  # type: ignore[attr-defined]  # tantivy's stub omits SearchResult.count
-        return SearchResult(total=int(total or 0), hits=hits, facets=facets)
+        return SearchResult(total=int(total or 0), hits=hits, facets={})
+
+    def _counted(
+        self, searcher: Any, stamp: Stamp, compiled: tantivy.Query, query: SearchQuery
+    ) -> tuple[int, Facets]:
+        """The total and the facets of ``query``, from the facets' cache while no commit came since: the
+        next page of the same search (same text and filters) does not count them again."""
+        key = (replace(query, limit=0, offset=0), stamp)
+        with self._wake:
+            cached = self._counts.get(key)
+            if cached is not None:
+                self._counts.move_to_end(key)
+                return cached
+        counted = self._facets(searcher, compiled)
+        with self._wake:
+            self._counts[key] = counted
+            while len(self._counts) > COUNTS_CACHED:
+                self._counts.popitem(last=False)
+        return counted
 
     @staticmethod
-    def _facets(searcher: Any, compiled: tantivy.Query) -> dict[str, dict[str, int]]:
-        spec = {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in _FACET_FIELDS.items()}
+    def _facets(searcher: Any, compiled: tantivy.Query) -> tuple[int, Facets]:
+        """The number of matches and the facet counts over all of them, in one aggregation pass."""
+        spec: dict[str, Any] = {
+            name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in _FACET_FIELDS.items()
+        }
+        spec[_TOTAL] = {"value_count": {"field": "doc_id"}}  # every document has its one doc_id
         result = searcher.aggregate(compiled, spec)
-        facets: dict[str, dict[str, int]] = {}
+        facets: Facets = {}
         for name in FACETS:
             buckets = result.get(name, {}).get("buckets", [])
             pairs = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
             facets[name] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
-        return facets
+        return int(result.get(_TOTAL, {}).get("value") or 0), facets
 
 
 def _first(doc: dict[str, list[Any]], name: str) -> Any:

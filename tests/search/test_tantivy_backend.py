@@ -137,3 +137,32 @@ def test_a_reindex_into_an_empty_index_still_replaces_a_repeated_id(tmp_path: Pa
     assert found(backend, "третий") == {1}
     assert found(backend, "первый") == set()
     backend.close()
+
+
+def test_the_facets_pass_counts_the_same_total_as_a_search_without_facets(tmp_path: Path) -> None:
+    with TantivyBackend(tmp_path / "index") as backend:
+        backend.index(corpus())
+        for text in ("накладной", "outlet:MSK-01", "-накладной", "ромашка OR invoice", "type:z_report", "нет-такого"):
+            plain = backend.search(SearchQuery(text=text))
+            facetted = backend.search(SearchQuery(text=text, facets=True, limit=1))
+            assert facetted.total == plain.total, text
+            assert sum(facetted.facets["doc_type"].values()) == plain.total, text
+            assert [h.doc_id for h in facetted.hits] == [h.doc_id for h in plain.hits][:1], text
+
+
+def test_the_next_page_reuses_the_counts_until_a_commit_changes_them(tmp_path: Path) -> None:
+    reader = TantivyBackend(tmp_path / "index")
+    reader.index(corpus())
+    first = reader.search(SearchQuery(text="ромашка", facets=True, limit=1))
+    second = reader.search(SearchQuery(text="ромашка", facets=True, limit=1, offset=1))
+    assert (first.total, first.facets) == (second.total, second.facets) == (2, first.facets)
+    assert {first.hits[0].doc_id, second.hits[0].doc_id} == {1, 5}
+    writer = TantivyBackend(tmp_path / "index")  # another process's commit
+    writer.index([record(6, text="ООО «Ромашка» акт", doc_type="act", outlet="EKB-01")])
+    third = reader.search(SearchQuery(text="ромашка", facets=True, limit=1, offset=2))
+    assert third.total == 3
+    assert third.facets["doc_type"]["act"] == 1
+    assert third.facets["outlet"]["EKB-01"] == 1
+    assert reader.search(SearchQuery(text="ромашка outlet:MSK-01", facets=True)).total == 1  # a filter: its own
+    writer.close()
+    reader.close()
