@@ -421,6 +421,21 @@ class FolderIntake:
             self.report("taken", {"file": f.path, "outlet": f.outlet_code, "documents": len(pieces)})
             yield from _group_items(pieces, source="watch", settle=functools.partial(self._settle, f))
 
+    def _list_special(self, total: ImportSummary) -> None:
+        """Symlinks, FIFOs, sockets and devices in an inbox are never taken (nor opened): each is listed
+        `failed` with its reason, in the summary and once in the ledger, and left where it is."""
+        for path in self.files.take_special():
+            problem = entry_problem(path)
+            if problem is None:  # replaced by a regular file meanwhile: it is taken as any file
+                continue
+            reason, message = problem
+            item = IntakeItem(path=path, filename=Path(path).name, source="watch", source_ref=path)
+            total.add(FileOutcome(item, IntakeOutcome.FAILED, reason=reason, message=message))
+            if not _done_refs(self.archive, "watch", [path], outcomes=frozenset({IntakeOutcome.FAILED})):
+                record_intake(self.archive, source="watch", source_ref=path, filename=Path(path).name,
+                              outcome=IntakeOutcome.FAILED, reason=reason, message=message)
+            self.report("settled", {"file": path, "outcome": "left", "reason": reason, "to": None})
+
     def _reject(self, f: InboxFile, reason: str, message: str) -> None:
         q = quarantine_file(self.options.quarantine_dir, f.path, reason=reason, message=message, move=True,
                             extra={"source_kind": "watch", "outlet": f.outlet_code or ""})
@@ -499,6 +514,7 @@ class FolderIntake:
         last_progress = time.monotonic()
         while not self.stop.is_set():
             self.files.rescan()
+            self._list_special(total)
             ready = self.files.ready()
             if ready or self._resumed:
                 merge_summaries(total, self._run(ready))
@@ -522,6 +538,7 @@ class FolderIntake:
                 now = time.monotonic()
                 if now >= next_rescan:  # catches what events missed (and every file waiting at start)
                     self.files.rescan()
+                    self._list_special(total)
                     next_rescan = now + max(self.options.poll_interval * 5, 10.0)
                 ready = self.files.ready()
                 if ready or self._resumed:

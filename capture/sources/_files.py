@@ -150,6 +150,8 @@ class StableFiles:
         self._seen: dict[str, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, settled since)
         self._changed: set[str] = set()  # seen to change while watched: its mtime says nothing of its age
         self._taken: set[str] = set()
+        self._special: dict[str, None] = {}  # symlinks, FIFOs, sockets, devices seen, not yet handed out
+        self._special_seen: set[str] = set()
         self._lock = threading.Lock()
 
     def root_of(self, path: Path) -> Path | None:
@@ -173,6 +175,9 @@ class StableFiles:
                 self._seen.pop(key, None)
                 return
             if not stat.S_ISREG(st.st_mode):  # symlinks, FIFOs, sockets: never taken (see entry_problem)
+                if not stat.S_ISDIR(st.st_mode) and key not in self._special_seen:
+                    self._special_seen.add(key)
+                    self._special[key] = None
                 return
             old = self._seen.get(key)
             now = self.clock()
@@ -186,6 +191,13 @@ class StableFiles:
         for root in self.roots:
             for path in scan_inbox(root):
                 self.observe(path)
+
+    def take_special(self) -> list[str]:
+        """The entries never to be taken (symlinks, FIFOs, sockets, devices) seen since the last call, each
+        once per run: for the service to list them, so a person sees why they stay in the inbox."""
+        with self._lock:
+            out, self._special = list(self._special), {}
+        return out
 
     @property
     def waiting(self) -> int:

@@ -152,6 +152,36 @@ def test_bad_files_go_to_quarantine_with_a_reason_and_leave_the_inbox(archive, t
     assert counts == {("watch", "NSK-01", "quarantined"): len(bad)}
 
 
+def test_links_and_fifos_in_an_inbox_are_listed_once_and_left_as_they_are(sqlite_archive, tmp_path: Path) -> None:
+    """A symlink (to /etc/passwd, to a good scan outside) and a FIFO in an outlet folder are never taken nor
+    opened: each is listed `failed` with its reason, in the summary of every run and once in the ledger,
+    and stays where it is; the good file beside them is archived. Before, they sat there without a word."""
+    inbox = tmp_path / "inbox"
+    good = _pdf(inbox / "SPB-01" / "good.pdf", "Счёт № 61")
+    outside = _pdf(tmp_path / "elsewhere.pdf", "Счёт № 62")
+    (inbox / "SPB-01" / "passwd.pdf").symlink_to("/etc/passwd")
+    (inbox / "SPB-01" / "link.pdf").symlink_to(outside)
+    os.mkfifo(inbox / "SPB-01" / "scanner.fifo")
+    (inbox / "SPB-01" / "folder.pdf").mkdir()  # a folder named like a file: walked, nothing in it
+
+    def run():
+        return FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
+                            _options(sqlite_archive, inbox)).run_once()
+
+    first = run()
+    listed = {(Path(o.item.path).name, o.outcome, o.reason) for o in first.outcomes if o.outcome == "failed"}
+    assert listed == {("passwd.pdf", "failed", "symlink"), ("link.pdf", "failed", "symlink"),
+                      ("scanner.fifo", "failed", "not_a_file")}
+    assert first.archived == 1 and not good.exists()
+    assert all((inbox / "SPB-01" / name).is_symlink() for name in ("passwd.pdf", "link.pdf"))
+    second = run()
+    assert second.failed == 3 and second.archived == 0
+    rows = ledger_entries(sqlite_archive, outcome="failed", source="watch")
+    assert sorted(r.filename or "" for r in rows) == ["link.pdf", "passwd.pdf", "scanner.fifo"]
+    assert not any("root:" in p.read_text(errors="replace") for p in sqlite_archive.settings.quarantine_dir.rglob("*")
+                   if p.is_file())
+
+
 def test_after_delete_removes_the_file_once_archived(sqlite_archive, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     _pdf(inbox / "SPB-01" / "a.pdf", "Счёт № 5")
