@@ -152,8 +152,28 @@ def seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
 _AMPERSAND = re.compile(r"(?<=[A-Za-z]{3} )[B8](?= [A-Za-z]{3})")
 
 
+# Statutory Russian forms print the seller in a labelled party row (Продавец, Грузоотправитель, Поставщик): a name
+# found otherwise is a title or a stamp misread as a letterhead («“DAKTYPA» for «ФАКТУРА»)
+LABELLED_FORMS = frozenset({"upd", "vat_invoice", "waybill"})
+
+
 def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
-    return _labelled_name(doc) or _unlabelled_name(doc)
+    labelled = _labelled_name(doc)
+    if labelled is not None or (doc_type in LABELLED_FORMS and _cyrillic_doc(doc)):
+        return labelled
+    found = _unlabelled_name(doc)
+    if found is not None and _cyrillic_doc(doc) and not re.search(r"[А-Яа-яЁё]", str(found.value)) and (
+            doc_type != "receipt"):
+        # a letterhead's line in Latin letters only on a Russian form: a title or a stamp read in look-alikes
+        # («“DAKTYPA»), unsure, so left out and flagged
+        return dataclasses.replace(found, confidence=min(found.confidence, 0.3))
+    return found
+
+
+def _cyrillic_doc(doc: Doc) -> bool:
+    """Whether a document prints Cyrillic words at all (five or more of four letters): a Russian form, however
+    garbled its reading."""
+    return len(re.findall(r"[А-Яа-яЁё]{4,}", doc.text)) >= 5
 
 
 def _labelled_name(doc: Doc) -> FieldValue | None:
@@ -455,10 +475,14 @@ def _tidy_russian(value: str) -> str:
     if not re.search(r"[А-Яа-яЁё]", value):
         return value
     value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
+    value = _PART_COLON.sub(", ", value)  # a comma read as a colon before a part («д. 43: стр. 2»)
+    value = _HOUSE_CAPITAL.sub("д.", value)  # «Д. 72» where the house begins: the marker is small
     value = _STREET_COMMA.sub(r"\1, ", value)  # the comma after the town lost («г. Самара ул. Лесная»)
     return _STRAY_QUOTE.sub("", re.sub(r"\.{2,}", ".", value))
 
 
+_PART_COLON = re.compile(r"(?<=\d):\s*(?=(?:д|стр|корп|кв|офис|пом)\.?\s?\d)")
+_HOUSE_CAPITAL = re.compile(r"(?<=, )Д\.(?=\s?\d)")
 _HOUSE_COMMA = re.compile(r"(?<=[А-Яа-яЁё.])\s+(?=д\.\s?\d)")
 # a town with its type first («г. Самара») is followed by a street with its type first: a type abbreviation right
 # after the town's name begins the street

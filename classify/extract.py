@@ -677,6 +677,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     # ИНН under it, two ИНН on one row): the roles of the last such row by the left edge of their label, so an
     # INN below is the party of its column, not of the role read last
     columns: tuple[int, list[tuple[int, str]]] | None = None
+    row_inn: dict[int, str] = {}  # the INN read on a row, "" when it is not the party's it was read for
     inn_parse = parse_digits((10, 12))
     inn_wide_parse = parse_digits((10, 12), digits="".join(DIGIT_LETTERS))
     kpp_parse = parse_digits((9,))
@@ -725,15 +726,17 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 inns_read += 1
                 if who == "other":
                     continue
+                party_row = (row.index, who)  # a KPP after it on its row is the same party's, its INN misread or not
+                # an INN other than the one this party has already: the row is not this party's (its role misread)
+                row_inn[row.index] = value if f"{who}_inn" not in out or out[f"{who}_inn"].value == value else ""
                 if not valid_inn(value):
                     doc.rejected.append((f"{who}_inn", value))
                     # the KPP after the slash was read apart from the INN OCR misread («ИНН/КПП …/540601001»)
                     k = kpp_parse(rest[e:]) if re.match(r"\s*/\s*\d{9}(?!\d)", rest[e:]) else None
-                    if k and valid_kpp(k[0]) and f"{who}_kpp" not in out:
+                    if k and valid_kpp(k[0]) and f"{who}_kpp" not in out and f"{who}_inn" not in out:
                         out[f"{who}_kpp"] = Hit(k[0], k[0], row, at + e + k[1], at + e + k[2],
                                                 1.0).field(f"{who}_kpp")
                     continue
-                party_row = (row.index, who)  # a KPP after it on its row is the same party's
                 name = f"{who}_inn"
                 if name not in out:
                     out[name] = Hit(value, rest[s:e], row, at + s, at + e, 1.0).field(name)
@@ -745,6 +748,9 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             else:  # KPP
                 got = kpp_parse(row.text[at:at + 40])
                 who = party_row[1] if party_row and party_row[0] == row.index else role or "seller"
+                known = out[f"{who}_inn"].value if f"{who}_inn" in out else None
+                if row_inn.get(row.index) == "" or (known and row.index in row_inn and row_inn[row.index] != known):
+                    continue  # the KPP of a row whose INN is another's than the party's (its role misread)
                 if got and who != "other" and f"{who}_kpp" not in out and valid_kpp(got[0]):
                     value, s, e = got
                     out[f"{who}_kpp"] = Hit(value, value, row, at + s, at + e, 1.0).field(f"{who}_kpp")
@@ -949,8 +955,23 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             out["vat"] = vat
         elif out.get("total") is not None:
             out.update(_totals_row(doc, out["total"], currency))
+        if "vat" not in out and out.get("total") is not None and _cyrillic(doc.text) and _under_its_vat(doc,
+                                                                                                   out["total"]):
+            # «Всего к оплате … 19-00» under «В том числе НДС 20%: 568-55»: a total no more than the VAT it includes
+            # was misread; unsure, so left out and flagged
+            out["total"] = replace(out["total"], confidence=min(out["total"].confidence, UNSURE))
     out.update({k: v for k, v in find_names(doc, doc_type).items() if k in wanted})
     return out
+
+
+UNSURE = 0.3  # the confidence of a value an arithmetic check refutes: below the threshold, so flagged, not given
+
+
+def _under_its_vat(doc: Doc, total: FieldValue) -> bool:
+    """Whether an amount under the surest VAT label is as large as the total or larger."""
+    hits = [h for h in find_labelled(doc, VAT_LABELS, parse_money) if h.priority >= 1.0
+            and "%" not in h.row.text[h.end:h.end + 1]]
+    return any(Decimal(h.value) >= Decimal(total.value) > 0 for h in hits)
 
 
 def extract_fields(doc_type: str, pages: Sequence[PageText]) -> dict[str, FieldValue]:

@@ -205,3 +205,41 @@ def test_a_name_under_the_sellers_unread_one_is_not_the_sellers() -> None:
     got = given(analyse([text_page(text)], today=TODAY))
     assert got.get("seller_name") != "АО «Рассвет»"
     assert got.get("seller_address", "").startswith("443010")
+
+
+def test_a_total_no_more_than_the_vat_it_includes_is_flagged() -> None:
+    text = (f"Счет на оплату № 44 от 02.03.2026\nПоставщик: ООО «Вектор», ИНН {SELLER_INN}\n"
+            "В том числе НДС 20%: 568-55\nВсего к оплате: 19-00\nВсего наименований 2")
+    result = analyse([text_page(text)], today=TODAY)
+    assert "total" not in given(result)
+    assert "total" in result.fields  # kept, unsure, for the review to show
+    ok = text.replace("Всего к оплате: 19-00", "Всего к оплате: 3 411-30")
+    assert given(analyse([text_page(ok)], today=TODAY))["total"] == "3411.30"
+
+
+def test_the_kpp_of_a_row_whose_inn_is_not_the_partys_is_not_the_partys() -> None:
+    """The buyer's role misread on its row («Покуатель»): its INN and KPP follow the seller's; the INN is not the
+    seller's, so neither is the KPP beside it."""
+    wrong = BUYER_INN[:-1] + str((int(BUYER_INN[-1]) + 1) % 10)
+    text = (f"Счет на оплату № 44 от 02.03.2026\nПоставщик: ООО «Вектор», ИНН {SELLER_INN}, КЛП 63210100\n"
+            f"Покуатель (Закаучи) АО «Рассвет», ИНН {wrong}, КПП 526301001\nВсего к оплате: 90,00")
+    got = {k: v.value for k, v in extract_fields("invoice", [text_page(text)]).items()}
+    assert got["seller_inn"] == SELLER_INN
+    assert "seller_kpp" not in got
+
+
+def test_a_latin_title_read_as_a_letterhead_on_a_russian_form_is_no_seller() -> None:
+    text = ("“DAKTYPA\nСЧЕТ № 30 от 4 ноября 2025 г.\nИСПРАВЛЕНИЕ № — от —\nАдрес: разные слова здесь тоже есть\n"
+            "Покупатель: прочие сведения документа\nВсего к оплате: 90,00")
+    for doc_type in ("vat_invoice", "invoice"):
+        result = analyse([text_page(text)], hints={"doc_type": doc_type}, today=TODAY)
+        assert "seller_name" not in given(result)
+
+
+@pytest.mark.parametrize(("read", "address"), [
+    ("443010, г. Самара, ул. Лесная, Д. 17", "443010, г. Самара, ул. Лесная, д. 17"),
+    ("443010, г. Самара, ул. Лесная, д. 17: стр. 2", "443010, г. Самара, ул. Лесная, д. 17, стр. 2"),
+])
+def test_a_house_markers_case_and_a_colon_for_a_comma(read: str, address: str) -> None:
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {read}")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == address
