@@ -347,13 +347,17 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir() and not path.is_symlink():
-            for dirpath, dirnames, filenames in os.walk(path):
+            unlisted: list[OSError] = []  # folders we may not list (permission denied): listed, not skipped
+            for dirpath, dirnames, filenames in os.walk(path, onerror=unlisted.append):
+                yield from (Path(err.filename) for err in unlisted if err.filename)
+                unlisted.clear()
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 folder = Path(dirpath)
                 for name in sorted(filenames + [d for d in dirnames if (folder / d).is_symlink()]):
                     if not name.startswith("."):
                         yield folder / name
                 dirnames[:] = [d for d in dirnames if not (folder / d).is_symlink()]
+            yield from (Path(err.filename) for err in unlisted if err.filename)
         else:
             yield path
 

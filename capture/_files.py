@@ -96,6 +96,12 @@ def entry_problem(path: str | os.PathLike[str]) -> tuple[str, str] | None:
         except OSError:
             target = "?"
         return "symlink", f"{name}: символическая ссылка не читается / a symbolic link (to {target}) is not followed"
+    if stat.S_ISDIR(st.st_mode):
+        try:
+            os.listdir(path)
+        except OSError as exc:  # a folder we may not list: whatever is in it was not taken in
+            return "unreadable", (f"{name}: папка не читается / the folder cannot be read ({exc.strerror}): "
+                                  "nothing in it was taken in")
     if not stat.S_ISREG(st.st_mode):
         kind = next((what for test, what in _SPECIAL_KINDS if test(st.st_mode)), "not a regular file")
         return "not_a_file", f"{name}: не обычный файл / is {kind}, skipped"
