@@ -332,6 +332,11 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
     if name is not None:
         start_index = next((n for n, r in enumerate(rows) if r.page == name.page and name.box is not None
                             and r.box[1] <= (name.box[1] + name.box[3]) / 2 <= r.box[3]), None)
+        box = name.box
+        if start_index is not None and box is not None:
+            # rows of a tilted photo overlap: the name's row is the one whose words its box covers most
+            start_index = max((n for n, r in enumerate(rows) if r.page == name.page and r.box[1] <= (
+                box[1] + box[3]) / 2 <= r.box[3]), key=lambda n: _covered(rows[n], box))
     if start_index is not None:
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]
@@ -361,6 +366,13 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
         below = _header_address(rows, start_index)
         return below if below or doc_type != "receipt" else _header_address(rows[:start_index], -1)
     return None
+
+
+def _covered(row: Row, box: tuple[int, int, int, int]) -> int:
+    """The area of ``row``'s word boxes inside ``box``."""
+    def inside(w: tuple[int, int, int, int]) -> int:
+        return max(0, min(w[2], box[2]) - max(w[0], box[0])) * max(0, min(w[3], box[3]) - max(w[1], box[1]))
+    return sum(inside(w.box) for w in row.words)
 
 
 def _address_line(text: str) -> bool:
@@ -498,6 +510,15 @@ def _postcode_line(row: Row) -> re.Match[str] | None:
     return re.match(r"\d{6},", row.text)
 
 
+def _in_column(row: Row, start: int) -> str:
+    """``row``'s text from ``start`` up to the next column (a gap wider than :data:`COLUMN_GAP` line heights): a
+    form's party row runs on into the codes column beside it («… д. 18, офис 336   Вид деятельности по ОКДП»)."""
+    for at in row.starts:
+        if at > start and starts_column(row, at):
+            return row.text[start:at].rstrip()
+    return row.text[start:]
+
+
 _ROLE_WRAP = re.compile(r"^\W*(?:" + SELLER_ROLES + "|" + BUYER_ROLES + r")\W*(?=\w)")
 
 
@@ -508,7 +529,7 @@ _ABBREVIATION_COMMA = re.compile(r"(?:(?<=^)|(?<=,)|(?<=, ))(г|д|ул|стр|�
 
 def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValue | None:
     row = rows[n]
-    text = _cut(row.text[start:])
+    text = _cut(_in_column(row, start))
     parts = [text]
     end = start + len(text)
     # a wrapped address goes on to the next row while that row looks like more of it
@@ -521,16 +542,16 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
         if _cut(row.text[start:]) != row.text[start:].rstrip() and k == n + 1 and len(parts) == 1 and (
                 not re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.)$", parts[-1].strip())):
             break  # the address ended on its own line, before a phone or an INN
-        if re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.|[А-ЯЁ][а-яё]+)$", parts[-1].strip()) or (
+        if re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.|офис|кв\.?|корп\.?|[А-ЯЁ][а-яё]+)$", parts[-1].strip()) or (
                 re.match(r"^\s*(?:д\.|стр\.|офис|кв\.)", nxt)):
             wrap = _ROLE_WRAP.match(rows[k].folded)  # the role's cell wraps beside it: «(Исполнитель)»
-            parts.append(_cut(nxt[wrap.end():] if wrap else nxt))
+            parts.append(_cut(_in_column(rows[k], wrap.end() if wrap else 0)))
             k += 1
             continue
         break
     value = fix_lookalikes(re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|"))
     value = re.sub(r"\s*\(\d\w?\)$", "", value)
-    value = _tidy_russian(_ABBREVIATION_COMMA.sub(r"\1.", value))
+    value = _tidy_russian(_ABBREVIATION_COMMA.sub(r"\1.", value)).rstrip(" ,;:|")
     if len(value) < 6:
         return None
     return Hit(value, value, row, start, end, conf).field("seller_address", 0.8)

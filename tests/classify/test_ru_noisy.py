@@ -243,3 +243,22 @@ def test_a_latin_title_read_as_a_letterhead_on_a_russian_form_is_no_seller() -> 
 def test_a_house_markers_case_and_a_colon_for_a_comma(read: str, address: str) -> None:
     text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {read}")
     assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == address
+
+
+def test_a_party_rows_address_ends_at_the_codes_column_beside_it() -> None:
+    """ТОРГ-12: the party's row runs on, past a wide gap, into the codes column («Вид деятельности по ОКДП»)."""
+    p = page([
+        (100, 100, "Унифицированная форма № ТОРГ-12"),
+        (100, 200, f"Поставщик ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17"),
+        (2000, 200, "Вид деятельности по ОКДП"),
+        (100, 260, f"Плательщик АО «Рассвет», ИНН {BUYER_INN}"),
+    ], block_per_column=False)
+    got = given(analyse([p], hints={"doc_type": "waybill"}, today=TODAY))
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+
+
+def test_an_address_wrapped_after_its_office_marker_goes_on_to_the_next_row() -> None:
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17, офис",
+                 "214, тел.: +7 (846) 201-33-45")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == (
+        "443010, г. Самара, ул. Лесная, д. 17, офис 214")
