@@ -68,11 +68,15 @@ def scan_inbox(root: str | os.PathLike[str]) -> Iterator[Path]:
     base = Path(root)
     if not base.is_dir():
         return
-    for dirpath, dirnames, filenames in os.walk(base):
+    unlisted: list[OSError] = []  # folders we may not list: yielded, for the service to say so
+    for dirpath, dirnames, filenames in os.walk(base, onerror=unlisted.append):
+        yield from (Path(err.filename) for err in unlisted if err.filename)
+        unlisted.clear()
         dirnames[:] = sorted(d for d in dirnames if not is_temporary_name(d))
         for name in sorted(filenames):
             if not is_temporary_name(name):
                 yield Path(dirpath) / name
+    yield from (Path(err.filename) for err in unlisted if err.filename)
 
 
 def _write_mode(pid: str, fd: str) -> bool:
@@ -175,7 +179,8 @@ class StableFiles:
                 self._seen.pop(key, None)
                 return
             if not stat.S_ISREG(st.st_mode):  # symlinks, FIFOs, sockets: never taken (see entry_problem)
-                if not stat.S_ISDIR(st.st_mode) and key not in self._special_seen:
+                if (not stat.S_ISDIR(st.st_mode) or not os.access(p, os.R_OK | os.X_OK)) \
+                        and key not in self._special_seen:  # a folder we may not list is said too
                     self._special_seen.add(key)
                     self._special[key] = None
                 return
@@ -193,8 +198,9 @@ class StableFiles:
                 self.observe(path)
 
     def take_special(self) -> list[str]:
-        """The entries never to be taken (symlinks, FIFOs, sockets, devices) seen since the last call, each
-        once per run: for the service to list them, so a person sees why they stay in the inbox."""
+        """The entries never to be taken (symlinks, FIFOs, sockets, devices, folders we may not list) seen
+        since the last call, each once per run: for the service to list them, so a person sees why they
+        stay in the inbox."""
         with self._lock:
             out, self._special = list(self._special), {}
         return out

@@ -81,8 +81,9 @@ def test_a_paused_or_growing_file_is_archived_once_whole(tmp_path: Path, home: P
 def test_an_unreadable_file_in_an_inbox_is_listed_and_kept_and_the_service_goes_on(tmp_path: Path,
                                                                                      home: Path) -> None:
     """A file the service may not read (a scanner's user wrote it mode 000): listed `failed` /
-    `unreadable`, moved whole to the quarantine with its reason, the good file beside it archived. Before,
-    hashing it for the barcode split raised PermissionError out of the service (exit 1, every restart)."""
+    `unreadable`, moved whole to the quarantine with its reason, the good file beside it archived; a folder
+    it may not list is listed `unreadable` and left. Before, hashing the file for the barcode split raised
+    PermissionError out of the service (exit 1, every restart), and the folder was passed over in silence."""
     from tests.faults.conftest import FINARCHIVE, environment, ledger
     from tests.faults.test_bad_input import _unprivileged
 
@@ -95,6 +96,10 @@ def test_an_unreadable_file_in_an_inbox_is_listed_and_kept_and_the_service_goes_
     good_sha = _sha(good)
     locked = make_text_pdf(inbox / "SPB-01" / "locked.pdf", ["Счёт № 99"])
     locked.chmod(0)
+    closed = inbox / "SPB-01" / "closed"  # a folder the service may not list: it was passed over in silence
+    closed.mkdir()
+    make_text_pdf(closed / "inside.pdf", ["Счёт № 98"])
+    closed.chmod(0)
     result = subprocess.run(
         [*prefix, *FINARCHIVE, "watch", "--inbox", str(inbox), "--once", "--no-mail", "--workers", "1",
          "--stable", "0.2", "--json"],
@@ -103,8 +108,10 @@ def test_an_unreadable_file_in_an_inbox_is_listed_and_kept_and_the_service_goes_
     assert result.returncode == 10, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     assert [sha for _, _, sha in documents(home)] == [good_sha]
+    closed.chmod(0o755)
     assert ("locked.pdf", "failed", "unreadable") in ledger(home)
-    assert not locked.exists() and not good.exists()
+    assert ("closed", "failed", "unreadable") in ledger(home)
+    assert not locked.exists() and not good.exists() and (closed / "inside.pdf").exists()
     [kept] = (home / "quarantine").rglob("locked.pdf")
     assert Path(str(kept) + ".reason.txt").is_file()
     assert kept.stat().st_size > 0
