@@ -129,6 +129,7 @@ class Document(Base):
         Index("ix_document_doc_date", "doc_date"),
         Index("ix_document_total", "total"),
         Index("ix_document_type_outlet_date", "doc_type", "outlet_id", "doc_date"),  # an outlet's Z-reports (0012)
+        Index("ix_document_type_created", "doc_type", "created_at", "id"),  # the list by type, newest first (0013)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
