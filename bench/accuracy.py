@@ -397,6 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "or one half (samples/ and --dir sets are not split: they are generated)")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every mismatch")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-seller-memory", action="store_true",
+                        help="extract without the seller memory (classify/sellers.py): names and addresses as "
+                             "for a shop never seen in its training")
     parser.add_argument("--ocr", choices=("pipeline", "plain"), default=ENGINE,
                         help="pipeline: capture.read_document (default); plain: tesseract on the image as is")
     args = parser.parse_args(argv)
@@ -404,6 +407,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     globals()["ENGINE"] = args.ocr
     import classify
 
+    if args.no_seller_memory:
+        import classify.sellers
+
+        classify.sellers.MODEL_PATH = Path(os.devnull) / "none"  # an absent memory: values are left as read
+        classify.sellers.default_memory.cache_clear()
     # the product's classifier: the bundled model unless another is given or --rules-only
     model = None if args.rules_only else (
         classify.load_classifier(args.model) if args.model else classify.default_classifier())

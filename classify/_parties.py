@@ -469,12 +469,20 @@ def title_row(row: Row) -> bool:
     return numbered(row.text) and any(rule.names(row.folded) for rule in TITLE_RULES)
 
 
+# a Latin address's last row closed by a comma after a word, nothing after it
+_CLOSING_COMMA = re.compile(r"[A-Za-z]{2},\s*$")
+
+
 def _tidy_address(parts: list[str]) -> str:
     """A letterhead's address lines as one value: up to a phone or a tax number, its punctuation as OCR
     misreads it put right."""
     value = re.sub(r"\s+", " ", " ".join(parts))
     tail = _NOT_ADDRESS.search(value)
-    value = _cut(value[:tail.start()] if tail else value).strip(" ,;|:-~")
+    cut = _cut(value[:tail.start()] if tail else value)
+    closed = cut == value and _CLOSING_COMMA.search(value) is not None
+    value = cut.strip(" ,;|:-~")
+    if closed:
+        value += "."  # an address ends with no comma: one closing its last row is its full stop misread
     value = _PART_STOP.sub(",", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
     value = _OPEN_INITIALS.sub(r"\1.", value)
@@ -697,6 +705,8 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         parts[0] = _ADDRESS_LEAD.sub("", parts[0])
         value = _known_rows(parts)
         conf = sum(probs[i]["address"] for i in address_run) / len(address_run)
+        if _POSTCODE.search(value) and (_address_words(_POSTCODE.sub(" ", value)) or _HOUSE_FIRST.match(value)):
+            conf = max(conf, POSTCODE_SURE)  # a house or address words and a postcode: an address, whatever its look
         if len(re.findall(r"[^\W\d_]", value)) >= 4:
             address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
     return name, address
@@ -728,6 +738,8 @@ _REG_AFTER = re.compile(r"(?i)[\s,.]*[(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:
                         r"[-~]?\s*[A-Za-z]{0,2}\s*[)\]]?\W*$")
 
 
+_HOUSE_FIRST = re.compile(r"\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?,? [A-Za-z]")  # "42-46, Jln", "12 High"
+POSTCODE_SURE = 0.75  # the least sureness of a labeller's address rows that hold a postcode and an address's words
 NAME_ROWS, ADDRESS_ROWS = 3, 6  # the most rows a letterhead's name and its address take
 GAP_COST = 0.1  # log-probability a row between the name and its address costs: the address is near the name
 

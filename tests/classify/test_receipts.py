@@ -469,3 +469,48 @@ def test_a_space_read_inside_a_totals_cents() -> None:
     got = extract_fields("receipt", [text_page("SHOP\nTotal 0% supplies: 26.61\nTotal Payable: 62.6 0\nThank you")])
     assert got["total"].value == "62.60"
     assert got["total"].confidence >= 0.5  # both cents read: not a total with one of them lost
+
+
+def test_a_comma_closing_the_address_is_its_full_stop_misread() -> None:
+    """An address ends with no comma: OCR reads a till slip's small final full stop as one."""
+    got = _names("""TARKIN GROCERS SDN BHD (73194-K)
+Lot 12, Fennick Avenue 3/1,
+62190 Harwick, Dunmoor,
+Tel: 05-6120 4417
+TOTAL 5.00""")
+    assert got["seller_address"] == "Lot 12, Fennick Avenue 3/1, 62190 Harwick, Dunmoor."
+
+
+def test_a_comma_before_the_phone_on_the_address_row_is_no_full_stop() -> None:
+    from classify._parties import _tidy_address
+
+    rows = ["Lot 12, Fennick Avenue 3/1,", "62190 Harwick, Dunmoor, Tel: 05-6120 4417"]
+    assert _tidy_address(rows) == "Lot 12, Fennick Avenue 3/1, 62190 Harwick, Dunmoor"
+    assert _tidy_address(["Lot 12, Fennick Avenue 3/1, 62190 Harwick, Dunmoor"]).endswith("Dunmoor")
+
+
+def test_address_rows_with_a_house_number_and_a_postcode_are_given_under_the_tax_rows() -> None:
+    """A name wrapped on two rows, its registration and tax rows, then the address: a house number and a
+    postcode make the address sure enough to be given, however the labeller doubts its look."""
+    from classify import analyse
+    from classify._parties import learned_letterhead
+    from classify.extract import make_doc
+
+    text = """3170922
+ORVANE BRISK
+PAPERWORKS SDN.BHD
+CO REG NO : 310247-K
+GST ID : 000611093312
+17-19, JLN TERAVEN MOSS
+DELL 63150 HARWICK CARNE
+TEL : 04-2271 6650
+TAX INVOICE
+16-04-2018 14:51
+TOTAL RM5.00"""
+    pages = [text_page(text)]
+    address = learned_letterhead(make_doc(pages))[1]
+    assert address is not None and address.value == "17-19, JLN TERAVEN MOSS DELL 63150 HARWICK CARNE"
+    assert address.confidence >= 0.6  # the labeller's look alone gives these rows 0.55
+    given = analyse(pages, hints={"doc_type": "receipt"}).fields
+    assert given["seller_address"].value == address.value
+    assert given["seller_address"].confidence >= 0.5
