@@ -260,11 +260,15 @@ def _check_register(fn: str, reports: list[ZReport], doubtful_in: list[dict[str,
                                                              f"register of this ФН is {kkt}"))
     # one Z-report scanned twice counts once
     kept: list[ZReport] = []
+    kept_by_shift: dict[int, list[ZReport]] = defaultdict(list)  # a twin has the same shift: look only there
     copies: dict[int, list[ZReport]] = {}
     for r in sorted(reports, key=lambda x: (not x.verified, x.document_id)):
-        twin = next((k for k in kept if k.shift_no is not None and _same_report(k, r)), None)
+        same_shift = kept_by_shift.get(r.shift_no, []) if r.shift_no is not None else []
+        twin = next((k for k in same_shift if _same_report(k, r)), None)
         if twin is None:
             kept.append(r)
+            if r.shift_no is not None:
+                kept_by_shift[r.shift_no].append(r)
         else:
             copies.setdefault(twin.document_id, [twin]).append(r)
     register.duplicates = [{"shift_no": group[0].shift_no, "document_ids": sorted(x.document_id for x in group)}
