@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from capture.types import PageText
 
@@ -25,6 +26,31 @@ FIELD_THRESHOLD = 0.5  # a key field read with less confidence than this goes to
 IMPOSSIBLE = frozenset({"date_in_future", "date_too_old", "date_format"})
 FISCAL_CONFIDENCE = 0.9  # a document with a fiscal QR and no other type is a receipt
 HINT_FIELDS = {"order_no": normalise_number, "outlet_code": normalise_code}
+
+
+PAID_BY_SUM = 0.8  # a payment the total and the other payment give by arithmetic
+KOPECK = Decimal("0.01")
+
+
+def payments_by_sum(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A till slip's cash and card payments against its total (cash + card = total): the one read equal to the
+    total leaves the other zero («НАЛИЧНЫМИ 21 450.94» over a total of 21 450.94: «БЕЗНАЛИЧНЫМИ 6.08» is 0.00
+    misread); with neither equal to it and the sum off, both are unsure."""
+    try:
+        total, cash, card = (Decimal(fields[n].value) if n in fields else None
+                             for n in ("total", "cash_total", "card_total"))
+    except ArithmeticError:
+        return fields
+    if total is None or cash is None or card is None or abs(cash + card - total) <= KOPECK:
+        return fields
+    out = dict(fields)
+    if abs(cash - total) <= KOPECK or abs(card - total) <= KOPECK:
+        other = "card_total" if abs(cash - total) <= KOPECK else "cash_total"
+        out[other] = replace(fields[other], value="0.00", confidence=min(fields[other].confidence, PAID_BY_SUM))
+        return out
+    for name in ("cash_total", "card_total"):
+        out[name] = replace(fields[name], confidence=min(fields[name].confidence, 0.3))
+    return out
 
 
 def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None,
@@ -66,6 +92,8 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         fields, mismatches = apply_fiscal_code(fiscal, fields)
         problems.extend(mismatches)
         qr_given = list(fiscal.fields())
+    if doc_type == "receipt":
+        fields = payments_by_sum(fields)
     if recalled is not None:
         fields = recalled.keep(fields)
         problems.extend(recalled.problems)

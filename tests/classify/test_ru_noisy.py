@@ -262,3 +262,17 @@ def test_an_address_wrapped_after_its_office_marker_goes_on_to_the_next_row() ->
                  "214, тел.: +7 (846) 201-33-45")
     assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == (
         "443010, г. Самара, ул. Лесная, д. 17, офис 214")
+
+
+@pytest.mark.parametrize(("cash", "card", "want"), [
+    ("450.94", "6.08", {"cash_total": "450.94", "card_total": "0.00"}),
+    ("0.00", "450.94", {"cash_total": "0.00", "card_total": "450.94"}),
+    ("300.00", "6.08", {}),
+])
+def test_a_till_slips_payments_against_its_total(cash: str, card: str, want: dict[str, str]) -> None:
+    """Cash + card = total: the payment read equal to the total leaves the other one zero (its label read in
+    pieces, its zeros misread); with neither equal and the sum off, both are left out."""
+    slip = "\n".join(["ООО «Вектор»", f"ИНН {SELLER_INN}", "КАССОВЫЙ ЧЕК", "ПРИХОД", "05.03.26 12:40",
+                      "1. Тетрадь 1 x 450.94 450.94", "ИТОГ 450.94", f"НАЛИЧНЫМИ {cash}", f"BE ЗНАЛИЧ НЫМИ {card}"])
+    got = given(analyse([text_page(slip)], today=TODAY))
+    assert {k: got[k] for k in ("cash_total", "card_total") if k in got} == want
