@@ -1,6 +1,8 @@
 """capture: taking files in and reading their pages (page splitting, PDF text layers,
 preprocessing, OCR) into frozen :mod:`capture.types` records."""
 
+from typing import Any
+
 from capture.exceptions import (
     ActiveContentError,
     CaptureError,
@@ -14,7 +16,7 @@ from capture.exceptions import (
 )
 from capture.executor import Executor, PoolExecutor, SerialExecutor, WorkerCrashedError
 from capture.pages import FileInfo, inspect_file, plan_pages
-from capture.read import merge_pdfs, read_document, read_page, searchable_pdf
+from capture._entry import merge_pdfs, read_page  # not capture.read's: see capture/_entry.py
 from capture.types import Capture, OcrWord, PageJob, PageResult, PageText, TextSource
 
 __all__ = [
@@ -45,3 +47,13 @@ __all__ = [
     "read_page",
     "searchable_pdf",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``read_document`` and ``searchable_pdf`` from the reading code, imported when first asked for (the
+    importing process of a pool never needs it: capture/_entry.py)."""
+    if name in ("read_document", "searchable_pdf"):
+        from capture import read
+
+        return getattr(read, name)
+    raise AttributeError(f"module 'capture' has no attribute {name!r}")

@@ -282,6 +282,10 @@ class CeleryExecutor:
         scheme, sep, rest = self.broker_url.partition("://")
         return f"{scheme}{sep}{rest.rpartition('@')[2]}"  # without a password
 
+    def start(self) -> set[int]:
+        """Nothing to start here: the Celery workers run on their own hosts."""
+        return set()
+
     def close(self) -> None:
         self.app.close()
 

@@ -13,6 +13,7 @@ import multiprocessing.forkserver
 import os
 import select
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -70,6 +71,11 @@ class Executor(Protocol):
         self, fn: Callable[[T], R], items: Iterable[T]
     ) -> Iterator[tuple[T, R | BaseException]]: ...
 
+    def start(self) -> set[int]:
+        """Start the page readers now rather than on the first page; the worker processes started (none when
+        pages are read in this process or elsewhere)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -86,6 +92,9 @@ class SerialExecutor:
                 yield item, fn(item)
             except Exception as exc:  # handed back to the caller as data
                 yield item, exc
+
+    def start(self) -> set[int]:
+        return set()
 
     def close(self) -> None:
         return None
@@ -122,6 +131,16 @@ def die_with(pid: int) -> None:
     server, and every worker holds the fork server's "alive" pipe open, so neither would notice the
     importing process die: each would wait for work for ever.)"""
     threading.Thread(target=_exit_when_gone, args=(pid,), name="die-with-parent", daemon=True).start()
+
+
+def _held_until_all_run(folder: str, workers: int, longest: float = 60.0) -> int:
+    """A worker's process id, once ``workers`` such jobs are running (or ``longest`` seconds passed): each job
+    keeps its worker until then, so every worker gets one (PoolExecutor.start)."""
+    open(os.path.join(folder, str(os.getpid())), "w").close()
+    deadline = time.monotonic() + longest
+    while len(os.listdir(folder)) < workers and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return os.getpid()
 
 
 def _init_worker(owner: int | None = None) -> None:
@@ -164,6 +183,18 @@ class PoolExecutor:
                 initargs=(os.getpid(),),
             )
         return self._pool
+
+    def start(self) -> set[int]:
+        """Start the fork server and fork every worker now, instead of on the first page: a service
+        (``finarchive watch``) reads its first file the moment it arrives, not after a cold start. Returns
+        the workers' process ids when they are up (the fork server's imports and models take a second or two).
+
+        The pool forks a worker for a job only when none is idle, and any worker takes the next job, so each of
+        these jobs holds its worker until all of them run: one quick worker would otherwise take them all."""
+        pool = self._get_pool()
+        with tempfile.TemporaryDirectory(prefix="finarchive-start-") as folder:
+            held = [pool.submit(_held_until_all_run, folder, self.workers) for _ in range(self.workers)]
+            return {job.result() for job in held}
 
     def _discard_pool(self) -> None:
         if self._pool is not None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli._common import console, err_console, open_archive, print_json
+from cli._common import console, err_console, open_archive, print_json, start_page_readers
 from finarchive.errors import ExitCode
 
 
@@ -91,6 +91,8 @@ def watch(
     A running service stops cleanly on SIGTERM or Ctrl-C: documents being read are finished, files not
     yet taken stay where they are. With --once, exits 10 when some files were quarantined.
     """
+    if not once:  # a service: the fork server imports the reading code while this process opens the archive
+        start_page_readers(workers)
     from archive.intake import FolderIntake, MailIntake, WatchOptions, merge_summaries
 
     with open_archive() as arc:
@@ -98,6 +100,8 @@ def watch(
             arc.settings, inboxes=inbox, mode="poll" if poll else None, stable_seconds=stable, after=after)
         pipeline, executor = _pipeline(arc, workers)
         try:
+            # a service's OCR workers are up before the first file arrives, not forked for it
+            readers = set() if once else executor.start()
             with _stop_on_signals() as stop:
                 report = _report(quiet or as_json)
                 folders = FolderIntake(arc, pipeline, options, stop=stop, report=report)
@@ -110,8 +114,9 @@ def watch(
                         summary = merge_summaries(summary, mail.run_once().summary)
                 else:
                     if not quiet and not as_json:
-                        err_console.print(f"watching {', '.join(map(str, options.inboxes))} (SIGTERM or Ctrl-C stops)",
-                                          highlight=False, markup=False)
+                        up = f"{len(readers)} OCR workers up; " if readers else ""
+                        err_console.print(f"watching {', '.join(map(str, options.inboxes))} ({up}SIGTERM or Ctrl-C "
+                                          "stops)", highlight=False, markup=False)
                     summary = folders.serve(mail=mail)
         finally:
             executor.close()

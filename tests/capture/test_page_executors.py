@@ -94,3 +94,29 @@ def test_workers_start_with_the_models_of_the_pools_languages_loaded(tmp_path: P
     out = subprocess.run([sys.executable, str(tmp_path / "warm_check.py")], env=env, capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip() == "[('rus+eng',)]"
+
+
+def test_a_started_pool_has_every_worker_up_before_the_first_job() -> None:
+    with PoolExecutor(2) as pool:
+        started = pool.start()
+        assert len(started) == 2  # each worker forked, not one doing both of start's jobs
+        pids = {r for _, r in pool.map_unordered(_pid, range(6))}
+        assert pids <= started  # the pages go to those workers: none is forked for them
+    assert SerialExecutor().start() == set()
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_the_importing_process_does_not_import_the_reading_code() -> None:
+    """The pool's workers fork from a server that has imported capture.read (OpenCV, numpy's image code); the
+    importing process hands them pages and joins their PDFs, and importing it there too cost a one-page batch
+    its second import. (A fresh interpreter: this session has imported everything.)"""
+    code = ("import sys\n"
+            "import archive.intake, archive.pipeline, archive.integrity, archive.reading, cli.app, cli.capture_cmds\n"
+            "import capture\n"
+            "print(sorted(m for m in ('cv2', 'capture.read', 'capture.preprocess') if m in sys.modules))\n"
+            "print(capture.read_page.__module__, capture.read_document.__module__)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.splitlines() == ["[]", "capture._entry capture.read"]
