@@ -688,6 +688,7 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
             if inside or wrapped:
                 p["address"] = 0.0
     name_run, address_run = _segments(probs)
+    address_run = _trimmed(address_run, rows, probs)
     name = None
     if name_run:
         picked = [rows[i] for i in name_run]
@@ -739,9 +740,25 @@ _REG_AFTER = re.compile(r"(?i)[\s,.]*[(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:
 
 
 _HOUSE_FIRST = re.compile(r"\d+[A-Za-z]?(?:-\d+[A-Za-z]?)?,? [A-Za-z]")  # "42-46, Jln", "12 High"
-POSTCODE_SURE = 0.75  # the least sureness of a labeller's address rows that hold a postcode and an address's words
+POSTCODE_SURE = 0.75  # the least sureness of labelled address rows holding a postcode and a house or address words
+EDGE_SURE = 0.7  # an address run's first row the labeller is less sure of may be a branch's line
+# a row that begins with its house number: "12 ...", "No 8 ...", "Lot 3, ..."
+_HOUSE_LEAD = re.compile(r"(?i)\W*(?:(?:no|lot|unit|plot)\b\.?\s*:?\s*)?\d")
 NAME_ROWS, ADDRESS_ROWS = 3, 6  # the most rows a letterhead's name and its address take
 GAP_COST = 0.1  # log-probability a row between the name and its address costs: the address is near the name
+
+
+def _trimmed(run: list[int], rows: list[Row], probs: list[dict[str, float]]) -> list[int]:
+    """An address run less a first row the labeller doubts that has no digit and no address's words, over
+    a row that begins with a house number: a branch's or a mall's name over the address ("CITY MALL" over
+    "No 8, ...")."""
+    if len(run) < 2:
+        return run
+    first, second = rows[run[0]].text, rows[run[1]].text
+    if probs[run[0]]["address"] < EDGE_SURE and not re.search(r"\d", first) and not _address_words(first) and (
+            _HOUSE_LEAD.match(second)):
+        return run[1:]
+    return run
 
 
 def _segments(probs: list[dict[str, float]]) -> tuple[list[int], list[int]]:

@@ -514,3 +514,30 @@ TOTAL RM5.00"""
     given = analyse(pages, hints={"doc_type": "receipt"}).fields
     assert given["seller_address"].value == address.value
     assert given["seller_address"].confidence >= 0.5
+
+
+def test_a_branch_line_over_the_house_number_is_left_out_of_the_address() -> None:
+    """A branch's name the labeller doubts, over the row that begins with the house number: the address
+    begins at the house number."""
+    from classify._parties import learned_letterhead
+    from classify.extract import make_doc
+
+    text = """ORVANE BRISKWARE SDN BHD
+ORVA Mossdale
+Lot 12 Fennick Avenue 3/1
+62190 Harwick, Dunmoor
+Tel: 05-6120 4417"""
+    address = learned_letterhead(make_doc([text_page(text)]))[1]
+    assert address is not None and address.value == "Lot 12 Fennick Avenue 3/1 62190 Harwick, Dunmoor"
+
+
+def test_an_address_run_is_trimmed_only_over_a_house_number() -> None:
+    from classify._parties import _trimmed
+    from classify.extract import make_doc
+
+    rows = make_doc([text_page("ORVA Mossdale\nFennick Avenue 3/1\n62190 Harwick")]).rows
+    doubted = [{"address": 0.4}, {"address": 1.0}, {"address": 1.0}]
+    assert _trimmed([0, 1, 2], rows, doubted) == [0, 1, 2]  # no house number begins the next row
+    rows = make_doc([text_page("ORVA Mossdale\n12 Fennick Avenue 3/1\n62190 Harwick")]).rows
+    assert _trimmed([0, 1, 2], rows, doubted) == [1, 2]
+    assert _trimmed([0, 1, 2], rows, [{"address": 0.9}, {"address": 1.0}, {"address": 1.0}]) == [0, 1, 2]
