@@ -91,6 +91,8 @@ def fix_lookalikes(text: str) -> str:
     ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
+        if _ZERO_ABBREVIATION.fullmatch(token) and m.string[m.end():m.end() + 1] == ".":
+            return token[0] + (lookalikes.letter_for("0", cyrillic=False, lower=False) or "0")  # "C0." is "CO."
         for digit in _WORD_DIGITS:
             rest = token.replace(digit, "")
             if digit in token and len(rest) >= 2 and rest.isalpha():
@@ -109,6 +111,7 @@ def fix_lookalikes(text: str) -> str:
     return _TOKEN.sub(fix, text)
 
 
+_ZERO_ABBREVIATION = re.compile(r"[A-Z]0")  # a capital and an O read as zero, before a full stop ("C0.", "N0.")
 _B_FOR_EIGHT = re.compile(r"(?<=[A-Z]{2})8(?=[A-Z]{2})")  # "ORRIN8ANK": a capital B inside a word of capitals
 
 

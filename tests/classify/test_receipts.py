@@ -541,3 +541,12 @@ def test_an_address_run_is_trimmed_only_over_a_house_number() -> None:
     rows = make_doc([text_page("ORVA Mossdale\n12 Fennick Avenue 3/1\n62190 Harwick")]).rows
     assert _trimmed([0, 1, 2], rows, doubted) == [1, 2]
     assert _trimmed([0, 1, 2], rows, [{"address": 0.9}, {"address": 1.0}, {"address": 1.0}]) == [0, 1, 2]
+
+
+def test_a_capital_and_an_o_read_as_zero_before_a_full_stop_are_an_abbreviation() -> None:
+    from classify._parties import fix_lookalikes
+
+    assert fix_lookalikes("ORVANE C0. (M) BHD") == "ORVANE CO. (M) BHD"
+    assert fix_lookalikes("TEL N0.: 04-2271") == "TEL NO.: 04-2271"
+    assert fix_lookalikes("BLOCK B0 LEVEL 2") == "BLOCK B0 LEVEL 2"  # no stop: a unit's number
+    assert fix_lookalikes("UNIT 10. DELL") == "UNIT 10. DELL"
