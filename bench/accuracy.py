@@ -314,10 +314,23 @@ GENERATED_SETS = {"samples"}  # made by our generator with a seed: not split; ev
 
 
 # -- scoring ---------------------------------------------------------------------------------------
+def _known_sellers() -> dict[str, set[str]]:
+    """The names and addresses the bundled seller memory holds, folded as values are compared."""
+    from classify import sellers
+
+    path = Path(sellers.__file__).resolve().parent / "models" / "sellers.json"
+    if not path.exists():
+        return {}
+    memory = sellers.load(path)
+    return {"seller_name": {_fold(v) for v in memory.names}, "seller_address": {_fold(v) for v in memory.addresses}}
+
+
 def score(name: str, cases: Sequence[Case], pages: dict[Path, list], only: Iterable[str] | None,
-          model=None, verbose: bool = False) -> Report:
+          model=None, verbose: bool = False, by_memory: bool = False) -> Report:
     import classify
     from archive.reading import settle
+
+    known = _known_sellers() if by_memory else {}
 
     report = Report(name)
     start = time.perf_counter()
@@ -340,6 +353,9 @@ def score(name: str, cases: Sequence[Case], pages: dict[Path, list], only: Itera
             if expected is None and fname not in got:
                 continue
             ok = report.fields[fname].add(expected, got.get(fname), fname)
+            if fname in known and expected is not None:  # split by whether the seller memory holds the truth
+                seen = "seen" if _fold(str(expected)) in known[fname] else "unseen"
+                report.fields[f"{fname} ({seen})"].add(expected, got.get(fname), fname)
             if not ok and verbose:
                 report.misses.append(f"{case.path.name}: {fname} want {expected!r} got {got.get(fname)!r}")
     report.analyse_seconds = time.perf_counter() - start
@@ -366,9 +382,9 @@ def print_report(report: Report) -> None:
     for fname, tally in sorted(report.fields.items()):
         print(f"  field {fname:<15} {tally.line()}")
     if report.fields:  # every field of every document pooled: the issue's "fields" and "precision"
-        pooled = Tally(right=sum(t.right for t in report.fields.values()),
-                       predicted=sum(t.predicted for t in report.fields.values()),
-                       expected=sum(t.expected for t in report.fields.values()))
+        fields = [t for f, t in report.fields.items() if " (" not in f]  # not the --by-memory parts again
+        pooled = Tally(right=sum(t.right for t in fields), predicted=sum(t.predicted for t in fields),
+                       expected=sum(t.expected for t in fields))
         print(f"  field {'ALL':<15} {pooled.line()}")
     minutes = (report.ocr_seconds + report.analyse_seconds) / 60
     if report.ocr_seconds:
@@ -400,6 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-seller-memory", action="store_true",
                         help="extract without the seller memory (classify/sellers.py): names and addresses as "
                              "for a shop never seen in its training")
+    parser.add_argument("--by-memory", action="store_true",
+                        help="also score seller_name and seller_address apart for the values the seller memory "
+                             "holds (seen in its training) and those it does not (unseen)")
     parser.add_argument("--ocr", choices=("pipeline", "plain"), default=ENGINE,
                         help="pipeline: capture.read_document (default); plain: tesseract on the image as is")
     args = parser.parse_args(argv)
@@ -439,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for half in halves:
             part = in_half(cases, half, halves_of)
             label = name if half == "all" else f"{name} ({half} half)"
-            report = score(label, part, pages, only, model=model, verbose=args.verbose)
+            report = score(label, part, pages, only, model=model, verbose=args.verbose, by_memory=args.by_memory)
             report.ocr_seconds = seconds * len(part) / max(len(cases), 1)
             print_report(report)
     return 0
