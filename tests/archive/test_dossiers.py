@@ -199,6 +199,7 @@ def test_incomplete_dossiers_page_by_inn_and_leave_out_the_complete_ones(tmp_pat
             assert {r["inn"] for r in everything} == {r["inn"] for r in dossiers.incomplete_dossiers(s, arc.settings)}
             # an outlet's list: only counterparties with documents of its own
             msk = s.scalar(select(Document.outlet_id).where(Document.seller_inn == suppliers[5]))
+            assert msk is not None
             assert [r["inn"] for r in dossiers.incomplete_page(s, arc.settings, outlet_ids=(msk,))["items"]] == \
                 [suppliers[5]]
             with pytest.raises(InvalidCursor):
