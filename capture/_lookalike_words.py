@@ -2,7 +2,7 @@
 
 Blurred or small print (a phone photo at 80-120 dpi) is read letter by letter with tesseract's rus+eng models
 side by side, and a letter of one shape comes out in either script: «Мoсква» with a Latin o, «KПП» with a
-Latin K, «000 «Вектор»» with zeros for the legal form's letters. The words are put right by their own
+Latin K, «000 «Липа»» with zeros for the legal form's letters. The words are put right by their own
 evidence only:
 
 - a run of letters mixing Latin and Cyrillic takes one script (``classify/_lookalikes.one_script``: the
@@ -10,7 +10,7 @@ evidence only:
 - a word of Cyrillic letters holding the digits Cyrillic letters are read for (0 for О, 3 for З), and no other
   digit nor one at its end, has them as letters («Т0ВАР»; «стр3» is a house number glued to its word);
 - a word before a quoted Cyrillic name that, read as Cyrillic letters, is a Russian legal form («000», «OOO»,
-  «AO» before «Вектор») is that legal form.
+  «AO» before «Липа») is that legal form.
 
 The look-alike table (``classify/data/lookalikes.toml``) and the legal forms (``classify/data/parties.ru.json``)
 are the ones every parser reads. Digits standing alone, Latin words and codes mixing letters with other digits
