@@ -327,7 +327,7 @@ def take_second_look(page: _Page) -> _Page:
 
 def fix_lookalikes(page: _Page) -> _Page:
     """Letters read for their look-alikes of the other script or for digits put right word by word
-    (capture/_lookalike_words.py: «Мoсква» with a Latin o, «000 «Вектор»» for ООО): cheap, for every page."""
+    (capture/_lookalike_words.py: «Мoсква» with a Latin o, «000 «Липа»» for ООО): cheap, for every page."""
     best = _best(page)
     words = fix_lookalike_words(best.words)
     return page if words is best.words else replace(page, best=replace(best, words=words))
