@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,18 @@ CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(os.environ.get("FINARCHIVE_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "build" / "screenshots")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-WAIT_MS = 15_000
+WAIT_MS = 30_000  # a loaded CI machine can take 15 s to answer a first navigation
+
+
+def wait_until(page: Any, expression: str, timeout_ms: int = WAIT_MS) -> None:
+    """Poll a JavaScript expression (or function) in ``page`` (a Page or Frame) until it is truthy. Playwright's
+    wait_for_function compiles its string with eval() in the page, which the desk's CSP (script-src 'self')
+    refuses whenever the first check fails and it has to poll; evaluate() runs over the DevTools protocol."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout_ms} ms: {expression}")
+        time.sleep(0.05)
 
 pytestmark = [
     pytest.mark.browser,
@@ -104,7 +116,7 @@ def test_accountant_corrects_a_field_and_accepts(server, browser) -> None:
     page.click("#start")
     page.wait_for_url(re.compile(rf"/review/{desk.docs['invoice']}$"))
     # the page image is loaded and every field's box is drawn over it
-    page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
+    wait_until(page, "document.getElementById('page-img').naturalWidth > 0")
     assert page.locator("#boxes .box").count() == 3
     total = page.locator("input[data-field=total]")
     total.click()
@@ -142,7 +154,7 @@ def test_document_viewer_search_and_zoom(server, browser) -> None:
     assert page.locator("#total").inner_text() == "2"
     _shot(page, "search")
     page.click(f"a[href='/documents/{desk.docs['waybill']}']")
-    page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
+    wait_until(page, "document.getElementById('page-img').naturalWidth > 0")
     before = page.locator("#sheet").bounding_box()
     page.click("[data-act=zoom-in]")
     after = page.locator("#sheet").bounding_box()
@@ -168,7 +180,7 @@ def test_manager_opens_an_order_and_sees_scans_and_gaps(server, browser) -> None
     page.fill("input[name=order_no]", "ЗК-000781")
     page.press("input[name=order_no]", "Enter")
     page.wait_for_selector("#order-docs img")
-    page.wait_for_function("Array.from(document.querySelectorAll('#order-docs img')).every(i => i.naturalWidth > 0)")
+    wait_until(page, "Array.from(document.querySelectorAll('#order-docs img')).every(i => i.naturalWidth > 0)")
     assert page.locator("#order-docs .doc-card").count() == 1
     missing = page.locator("#missing li").all_inner_texts()
     assert any("счёт" in m for m in missing)
@@ -244,7 +256,7 @@ def test_pages_break_no_content_security_rule_and_forged_posts_are_refused(serve
         page.goto(base + path)
         page.wait_for_load_state("load")
     page.goto(f"{base}/review/{doc}")
-    page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
+    wait_until(page, "document.getElementById('page-img').naturalWidth > 0")
     assert violations == []
     post = """async ([url, token]) => {
         const headers = {"Content-Type": "application/json"};
@@ -273,7 +285,7 @@ def test_the_desk_keyboard_never_saves_by_accident(server, browser) -> None:
     doc = desk.docs["invoice"]
     page = _login(browser, base, "anna")
     page.goto(f"{base}/review/{doc}")
-    page.wait_for_function("document.getElementById('page-img').naturalWidth > 0")
+    wait_until(page, "document.getElementById('page-img').naturalWidth > 0")
     history = _audit_count(desk, doc)
     select = page.locator("select[data-field=doc_type]")
     select.focus()

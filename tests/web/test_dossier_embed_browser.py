@@ -18,7 +18,7 @@ from archive import embed
 from archive.models import Order, OrderLink, Outlet
 from tests.archive.test_routes import open_with
 from tests.web.conftest import PASSWORD, _desk, make_document
-from tests.web.test_browser import CHROMIUM, SHOTS, WAIT_MS, serving
+from tests.web.test_browser import CHROMIUM, SHOTS, WAIT_MS, serving, wait_until
 from tests.web.test_browser import browser as chromium  # noqa: F401  # the fixture
 
 pytestmark = [
@@ -112,7 +112,7 @@ def test_a_supplier_dossier_is_filed_complete_on_a_phone(served, chromium) -> No
     assert "не хватает" in kind.inner_text()
     assert kind.locator("li[data-item=bank_details]").get_attribute("class") == "absent"
     assert page.locator("#dossier-docs .doc-card").count() == 2
-    page.wait_for_function("[...document.querySelectorAll('#dossier-docs img')].every(i => i.naturalWidth > 0)")
+    wait_until(page, "[...document.querySelectorAll('#dossier-docs img')].every(i => i.naturalWidth > 0)")
     wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390)"
                          ".map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right).slice(0, 8)")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide  # no sideways scrolling
@@ -168,7 +168,7 @@ def test_the_crm_card_frames_the_signed_order_view_and_nothing_else_does(served,
         "накладная" in frame.locator("#order-docs").inner_text()
     assert frame.locator("#missing li").count() >= 1  # a wholesale order lacks its invoice and UPD
     inner = next(f for f in page.frames if "/embed/orders/" in f.url)
-    inner.wait_for_function("[...document.querySelectorAll('#order-docs img')].every(i => i.naturalWidth > 0)")
+    wait_until(inner, "[...document.querySelectorAll('#order-docs img')].every(i => i.naturalWidth > 0)")
     assert inner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "embed-order-phone.png"), full_page=True)
@@ -203,7 +203,7 @@ def test_the_order_page_hands_the_crm_a_signed_link_to_copy_on_a_phone(served, c
     assert url.startswith(f"{base}/embed/orders/") and "sig=" in url and "expires=" in url
     assert "Действует до" in page.locator("#crm-link-expiry").inner_text()
     page.click("#crm-link-copy")
-    page.wait_for_function("document.getElementById('crm-link-copy').textContent === 'Скопировано'")
+    wait_until(page, "document.getElementById('crm-link-copy').textContent === 'Скопировано'")
     assert page.evaluate("navigator.clipboard.readText()") == url
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the long link wraps no page
     SHOTS.mkdir(parents=True, exist_ok=True)

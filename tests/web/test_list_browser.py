@@ -18,7 +18,7 @@ from archive.indexing import index_documents
 from archive.models import Outlet
 from tests.web.conftest import PASSWORD, Desk, make_document
 from tests.web.test_action_pages import _suggest
-from tests.web.test_browser import ARGS, CHROMIUM, SHOTS, WAIT_MS, server  # noqa: F401  # the uvicorn fixture
+from tests.web.test_browser import ARGS, CHROMIUM, SHOTS, WAIT_MS, server, wait_until  # noqa: F401  # the uvicorn fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -115,7 +115,7 @@ def test_the_list_with_thumbnails_sort_saved_search_and_a_bulk_verify(server, br
     assert rows.count() == 9
     # thumbnails: lazy, the ones in view loaded and made from the pages
     assert page.eval_on_selector_all("img.thumb", "is => is.every(i => i.loading === 'lazy')")
-    page.wait_for_function("() => Array.from(document.querySelectorAll('img.thumb')).slice(0, 3)"
+    wait_until(page, "() => Array.from(document.querySelectorAll('img.thumb')).slice(0, 3)"
                            ".every(i => i.complete && i.naturalWidth > 0)")
     # sort by total, server-side, then the other way round
     page.click("th.c-total a")
@@ -161,13 +161,13 @@ def test_the_list_with_thumbnails_sort_saved_search_and_a_bulk_verify(server, br
     for scheme in ("light", "dark"):
         phone = Screen(browser, base, "anna", PHONE, scheme)
         page = phone.open("/documents")
-        page.wait_for_function("() => document.querySelector('img.thumb').naturalWidth > 0")
+        wait_until(page, "() => document.querySelector('img.thumb').naturalWidth > 0")
         box = page.locator("#doclist tbody tr[data-id]").first.bounding_box()
         assert box is not None and box["width"] <= PHONE["width"]
         phone.check(f"list-phone-{scheme}")
         if scheme == "dark":  # the document page shows its image; search results are whole
             page = phone.open(f"/documents/{desk.docs['waybill']}")
-            page.wait_for_function("() => document.getElementById('page-img').naturalWidth > 0")
+            wait_until(page, "() => document.getElementById('page-img').naturalWidth > 0")
             image = page.locator("#page-img").bounding_box()
             assert image is not None and image["width"] > 300, image
             phone.check("document-phone-dark")
