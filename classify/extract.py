@@ -150,10 +150,10 @@ _CURRENCY_SIGN = r"(?i:[$€£₹₽]|\b(?:rs|rm|myr|usd|eur|inr|rub|руб|р)\
 
 def _money_text(text: str) -> str:
     """The text with what stands in a number's way blanked, the same length as the input: "900-00" printed
-    with a dash for the decimal point (some forms); a space read inside the cents ("62.6 0"); a currency glued
+    with a dash for the decimal point (some forms); a space read inside the cents ("48.3 0"); a currency glued
     to the amount ("RM7.70"), also in capitals after its label's last letter ("TotalRM7.70")."""
     text = re.sub(r"(?<=\d)-(?=\d{2}(?!\d))", ",", text)
-    text = re.sub(r"(?<=\d[.,]\d) (\d)(?![\d.,])", r"\1 ", text)  # "62.6 0": a space read inside the cents
+    text = re.sub(r"(?<=\d[.,]\d) (\d)(?![\d.,])", r"\1 ", text)  # "48.3 0": a space read inside the cents
     text = re.sub(r"(?<=[a-z])(?:RM|MYR|USD|EUR)(?=\d)", lambda m: " " * len(m.group()), text)  # "TotalRM5.00"
     return re.sub(r"(?i)(?<![a-z])(?:rm|myr|rs|usd|eur|руб)(?=\d)", lambda m: " " * len(m.group()), text)
 
