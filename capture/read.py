@@ -18,7 +18,7 @@ import os
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from time import perf_counter
 
@@ -28,6 +28,7 @@ from PIL import Image, ImageOps
 
 from capture import _quality, engines, formats, stages
 from capture.stages import stage
+from capture._entry import merge_pdfs
 from capture._lookalike_words import fix_lookalike_words
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.barcodes import read_codes
@@ -562,27 +563,6 @@ def read_document(
         if own:
             runner.close()
     return [results[i] for i in sorted(results)]
-
-
-def merge_pdfs(page_pdfs: Iterable[str | os.PathLike[str]], out_path: str | os.PathLike[str]) -> str:
-    """Join one-page PDFs into one document PDF (written atomically); returns ``out_path``."""
-    from pypdf import PdfWriter
-
-    out_path = os.fspath(out_path)
-    writer = PdfWriter()
-    for pdf in page_pdfs:
-        writer.append(os.fspath(pdf))
-    folder = os.path.dirname(os.path.abspath(out_path))
-    fd, tmp = tempfile.mkstemp(prefix=".merge-", suffix=".pdf", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            writer.write(fh)
-        os.replace(tmp, out_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return out_path
 
 
 def searchable_pdf(original: str | os.PathLike[str], results: Sequence[PageResult],

@@ -153,19 +153,30 @@ def train(texts: Iterable[str], trained_on: str = "") -> Lexicon:
     return Lexicon(dict(counts), trained_on)
 
 
-def save(lexicon: Lexicon, path: Path) -> None:
+def write_model(path: Path, data: dict) -> None:
+    """A JSON model file under classify/models/, written whole or not at all (the seller memory's too)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    data = {"format": FORMAT, "trained_on": lexicon.trained_on, "counts": dict(sorted(lexicon.counts.items()))}
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
     tmp.replace(path)
 
 
-def load(path: Path) -> Lexicon:
+def read_model(path: Path, fmt: int, what: str) -> dict:
+    """A JSON model file of format ``fmt``; another format asks for retraining."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"{path}: lexicon of another format (want {FORMAT}); retrain it with "
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise ValueError(f"{path}: {what} of another format (want {fmt}); retrain it with "
                          "scripts/train_letterhead.py")
+    return data
+
+
+def save(lexicon: Lexicon, path: Path) -> None:
+    write_model(path, {"format": FORMAT, "trained_on": lexicon.trained_on,
+                       "counts": dict(sorted(lexicon.counts.items()))})
+
+
+def load(path: Path) -> Lexicon:
+    data = read_model(path, FORMAT, "lexicon")
     return Lexicon({str(k): int(v) for k, v in data["counts"].items()}, str(data.get("trained_on", "")))
 
 

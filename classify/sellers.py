@@ -12,7 +12,6 @@ supplier memory is) and stored under classify/models/ with a format version.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from classify._lookalikes import shape
+from classify.lexicon import read_model, write_model
 
 FORMAT = 1
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "sellers.json"
@@ -146,19 +146,13 @@ def train(pairs: Iterable[tuple[str, str]], trained_on: str = "") -> SellerMemor
 
 
 def save(memory: SellerMemory, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    data = {"format": FORMAT, "trained_on": memory.trained_on, "names": dict(sorted(memory.names.items())),
-            "addresses": dict(sorted(memory.addresses.items()))}
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
-    tmp.replace(path)
+    write_model(path, {"format": FORMAT, "trained_on": memory.trained_on,
+                       "names": dict(sorted(memory.names.items())),
+                       "addresses": dict(sorted(memory.addresses.items()))})
 
 
 def load(path: Path) -> SellerMemory:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"{path}: seller memory of another format (want {FORMAT}); retrain it with "
-                         "scripts/train_letterhead.py")
+    data = read_model(path, FORMAT, "seller memory")
     return SellerMemory({str(k): int(v) for k, v in data["names"].items()},
                         {str(k): int(v) for k, v in data["addresses"].items()}, str(data.get("trained_on", "")))
 
