@@ -23,6 +23,9 @@ LATIN_ONLY: str = _TABLE["scripts"]["latin_only"]
 """Latin letters (either case) no Cyrillic letter is read as."""
 DIGIT_LETTERS: dict[str, str] = dict(_TABLE["digits"])
 """A digit and the letters and marks read for it: ``"0"`` → ``"OoОо"``."""
+DATE_DIGITS: dict[str, str] = dict(_TABLE.get("date_digits", {}))
+"""Letters read for a digit inside a run of digits only, as in a date (``"2"`` → ``"Z"``): weaker
+confusions than :data:`DIGIT_LETTERS`, which no parser takes for digits elsewhere."""
 SYMBOLS: dict[str, str] = dict(_TABLE["symbols"])
 """A character and the marks read for it: ``"-"`` → the dashes."""
 SHAPES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE.get("shapes", {}).items()}

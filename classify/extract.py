@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from capture.types import PageText
 
+from classify._dates import misread_date, timed_dates
 from classify._layout import Row, document_rows
 from classify._labels import Label, either, labels, token, words
 from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
@@ -25,6 +26,7 @@ from classify._vat import included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     CURRENCY_MARKS,
+    date_cut_short,
     find_amounts,
     find_currencies,
     find_dates,
@@ -89,7 +91,7 @@ _MISREAD_DATES = (
 def parse_misread_date(text: str) -> tuple[str, int, int] | None:
     for pattern, order in _MISREAD_DATES:
         m = pattern.match(text)
-        if not m:
+        if not m or date_cut_short(text, m.start(1), m.end(m.lastindex or 0)):
             continue
         parts = [g for n, g in enumerate(m.groups(), 1) if order != "d?my" or n != 2]
         if order == "ymd":
@@ -103,7 +105,7 @@ def parse_misread_date(text: str) -> tuple[str, int, int] | None:
         except ValueError:
             continue
         return iso, m.start(1), m.end(m.lastindex or 0)
-    return None
+    return misread_date(text)  # the other kinds of misreading (classify/_dates.py)
 
 
 def parse_money(text: str) -> tuple[str, int, int] | None:
@@ -353,6 +355,11 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
             if first is None and (row in rows or doc_type == "receipt") and not other.search(row.folded):
                 # the first date of the top; on a long slip with none there, the first one below, less sure
                 first = Hit(iso, row.text[s:e], row, s, e, 0.7 if row in rows else 0.6)
+    if first is None:  # none read as a date: a till slip's date as OCR misread it, with its time after it
+        for row in doc.rows:
+            if not skip.search(row.folded) and (found := timed_dates(row.text)):
+                iso, s, e = found[0]
+                return Hit(iso, row.text[s:e], row, s, e, 0.6).field("date")
     return first.field("date") if first else None
 
 

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from classify._lookalikes import (
     CYRILLIC_TWINS,
+    DATE_DIGITS,
+    DIGIT_LETTERS,
     LATIN_TWINS,
     as_digits,
     fix_symbols,
@@ -121,7 +123,7 @@ def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int
     found: dict[int, tuple[str, int, int]] = {}
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(clean):
-            if any(s <= m.start() < e for _, s, e in found.values()):
+            if any(s <= m.start() < e for _, s, e in found.values()) or date_cut_short(clean, m.start(), m.end()):
                 continue
             g = m.groups()
             iso = None
@@ -141,6 +143,23 @@ def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int
             if iso:
                 found[m.start()] = (iso, m.start(), m.end())
     return [found[k] for k in sorted(found)]
+
+
+_DIGIT_SHAPES = "".join(sorted({ch for d, v in (*DIGIT_LETTERS.items(), *DATE_DIGITS.items()) if d != "0"
+                                 for ch in v if ch.isalpha()}))  # a zero cut off a day leaves the same day
+# a letter of a digit's shape right before a date's day, or between a year's digits ("Z9/12/2017",
+# "i1/12/2017", "11/12/20i7"), and a lone digit a space before a one-digit day ("1 1/12/2017"): the date
+# was read with a digit cut off, and what is left of it is another date
+_CUT_BEFORE = re.compile(rf"(?:(?<![^\W\d_])[{re.escape(_DIGIT_SHAPES)}]|(?<![\d.,/-])\d\s)$")
+_CUT_AFTER = re.compile(rf"[{re.escape(_DIGIT_SHAPES)}](?![^\W\d_])")  # "20i4", "14-06-2g"
+
+
+def date_cut_short(text: str, start: int, end: int) -> bool:
+    """Whether the date read at ``text[start:end]`` is what is left of a date with a digit cut off."""
+    before = _CUT_BEFORE.search(text[max(0, start - 3):start])
+    if before and before.group().endswith(" ") and not re.match(r"\d\D", text[start:start + 2]):
+        before = None  # a lone digit before a day of two digits is another number
+    return bool(before) or bool(_CUT_AFTER.match(text, end))
 
 
 def normalise_date(text: str, *, day_first: bool = True) -> str | None:

@@ -1,0 +1,137 @@
+"""Dates as OCR misreads them on till slips: digits read as letters of their shape, separators read as
+other marks, as a one or a seven, as spaces, or lost, and a year's halves read apart.
+
+:func:`misread_date` reads one such date at the start of a text (after a date label); :func:`timed_dates`
+finds them anywhere in a row when the time of day follows them, as a till prints its sale's date and
+time together ("24/0512018 13:04"). Which letters stand for which digits comes from the shared look-alike
+table (``classify/data/lookalikes.toml``: ``[digits]`` everywhere, ``[date_digits]`` inside a run of digits
+only). Every reading must be a valid day, month and year of this century; where two readings differ the
+text is not read at all (the field is then left out, not guessed).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+
+from classify._lookalikes import DATE_DIGITS, DIGIT_LETTERS
+
+_MARK = r"[/.\-,:;'’‘`_]"  # a separator read as another mark
+_AS_SLASH = "17"  # a slash read as a one or a seven (after the look-alike letters became digits)
+
+
+@cache
+def _letters() -> dict[str, str]:
+    """A letter (or mark) read for a digit → the digit: the shared table's and the date-only ones."""
+    out: dict[str, str] = {}
+    for digit, letters in (*DIGIT_LETTERS.items(), *DATE_DIGITS.items()):
+        for ch in letters:
+            if not ch.isdigit() and ch not in "/.-,:;'":
+                out.setdefault(ch, digit)
+    return out
+
+
+def _digitish() -> str:
+    return "0-9" + re.escape("".join(_letters()))
+
+
+@cache
+def _candidate() -> re.Pattern[str]:
+    d = f"[{_digitish()}]"
+    # a run of digits, their look-alikes, separators and single spaces, from a digit to a digit
+    return re.compile(rf"(?<![^\W_]){d}(?:{d}|{_MARK}|\s(?=\S)){{3,13}}{d}")
+
+
+def _as_digits(text: str) -> str:
+    table = _letters()
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def _valid(day: str, month: str, year: str) -> str | None:
+    y = int(year) + (2000 if len(year) == 2 else 0)
+    if not 2000 <= y <= 2099:
+        return None
+    try:
+        return date(y, int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+_S = rf"\s?(?:{_MARK}\s?)+"  # one separator read as a mark, spaces about it
+_YEAR = r"(2\s?0\s?\d\s?\d|\d\s?\d)"  # a space read inside it: "2 018", "20 18"
+_PART = r"(\d\s?\d|\d)"  # a day or a month, a space read inside it: "1 3"
+# readings of a run of digits and marks, surest first; each as day, month, year
+_READINGS = (
+    re.compile(rf"{_PART}{_S}{_PART}{_S}{_YEAR}"),  # marks, any of them: "24,05/2018", "24:05:2018"
+    re.compile(rf"(\d{{1,2}})\s(\d{{1,2}})\s{_YEAR}"),  # spaces for both: "24 05 2018"
+    re.compile(rf"(\d{{2}})[{_AS_SLASH}](\d{{2}}){_S}{_YEAR}"),  # the first read as 1 or 7: "24705/2018"
+    re.compile(rf"(\d{{1,2}}){_S}(\d{{2}})[{_AS_SLASH}](20\d\d)"),  # the second: "24/0512018"
+    re.compile(rf"(\d{{2}})[{_AS_SLASH}](\d{{2}})[{_AS_SLASH}](20\d\d)"),  # both: "2410512018"
+    re.compile(rf"(\d{{2}})\s?(\d{{2}}){_S}{_YEAR}"),  # the first lost: "2405/2018", "2405/18"
+    re.compile(rf"(\d{{1,2}}){_S}(\d{{2}})\s?(20\d\d|\d\d)"),  # the second lost: "24/052018", "24/0518"
+    re.compile(r"(\d{2})[ ]?(\d{2})[ ]?(20\d\d)"),  # both lost: "24052018"
+)
+
+
+def _read(run: str) -> tuple[str, int] | None:
+    """The date a whole run reads as, and how many readings agree; None when none or two differ."""
+    digits = _as_digits(run)
+    found: set[str] = set()
+    for n, pattern in enumerate(_READINGS):
+        m = pattern.fullmatch(digits)
+        if not m:
+            continue
+        day, month, year = (g.replace(" ", "") for g in m.groups())
+        iso = _valid(day, month, year)
+        if iso:
+            found.add(iso)
+            if n < 2:  # marks where separators stand: the surest reading, the others not tried
+                break
+    return (next(iter(found)), len(found)) if len(found) == 1 else None
+
+
+def _runs(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _candidate().finditer(text)]
+
+
+def _date_in(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """The date of the run ``text[start:end]``, or of the run less a time or a number after a space."""
+    run = text[start:end]
+    got = _read(run)
+    if got:
+        return got[0], start, end
+    for cut in (m.start() for m in re.finditer(r"\s", run)):  # "24/0512018 13" — the time's hour joined
+        got = _read(run[:cut].rstrip())
+        if got:
+            return got[0], start, start + cut
+    return None
+
+
+def misread_date(text: str) -> tuple[str, int, int] | None:
+    """A misread date at the start of ``text`` (after a date label and a few marks), as
+    ``(iso, start, end)``; None when there is none or it reads two ways."""
+    m = re.match(r"\W{0,3}", text)
+    lead = m.end() if m else 0
+    for start, end in _runs(text):
+        if start > lead:
+            break
+        if start == lead:
+            return _date_in(text, start, end)
+    return None
+
+
+_TIME = re.compile(r"\s*[,|]?\s*\d{1,2}\s?[:.;]\s?\d{2}(?:\s?[:.;]\s?\d{2})?\s*(?:[ap]\.?m\b)?", re.IGNORECASE)
+
+
+def timed_dates(text: str) -> list[tuple[str, int, int]]:
+    """Misread dates anywhere in ``text`` with the time of day after them ("2405/2018 13:04"); a run
+    whose parts read as two dates before the time ("1 3/05/2024": the 13th or the 3rd) gives none."""
+    out = []
+    for start, end in _runs(text):
+        starts = [start] + [m.end() for m in re.finditer(r"\s", text[start:end]) if m.end() + start < end]
+        readings = {got for s in starts if (got := _date_in(text, s if s == start else start + s, end))
+                    and _TIME.match(text, got[2])}
+        if len({iso for iso, _, _ in readings}) == 1:
+            out.append(min(readings, key=lambda r: r[1]))
+    return out
