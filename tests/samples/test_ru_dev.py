@@ -24,8 +24,9 @@ def test_at_least_forty_documents_of_every_russian_type() -> None:
     truths = _truths()
     files = [f for p, _ in truths for f in DEV.glob(p.stem + ".*") if f.suffix in SUFFIXES]
     assert len(files) >= 40
-    assert {t["doc_type"] for _, t in truths} == {"invoice", "act", "upd", "waybill", "vat_invoice", "receipt",
-                                                  "z_report"}
+    kinds = {t["doc_type"] for _, t in truths}
+    assert kinds >= {"invoice", "act", "upd", "waybill", "vat_invoice", "receipt", "z_report"}
+    assert kinds <= set(DOC_FIELDS) - {"other"}  # a real договор may join them
     assert {f.suffix for f in files} == SUFFIXES
     assert sum(f.stat().st_size for f in DEV.iterdir()) < 30 * 2**20
 
