@@ -474,6 +474,9 @@ def title_row(row: Row) -> bool:
 
 # a Latin address's last row closed by a comma after a word, nothing after it
 _CLOSING_COMMA = re.compile(r"[A-Za-z]{2},\s*$")
+# a street's or a unit's numbers with their slash read as a colon ("Orchid Way 12:3"): an address holds
+# no time of day
+_NUMBER_COLON = re.compile(r"(?<=[A-Za-z]{2} \d)(\d{0,2}):(?=\d{1,3}[A-Za-z]?(?![\d:]))")
 
 
 def _tidy_address(parts: list[str]) -> str:
@@ -487,6 +490,7 @@ def _tidy_address(parts: list[str]) -> str:
     if closed:
         value += "."  # an address ends with no comma: one closing its last row is its full stop misread
     value = _PART_STOP.sub(",", value)
+    value = _NUMBER_COLON.sub(r"\1/", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
     value = _OPEN_INITIALS.sub(r"\1.", value)
     return _tidy_russian(re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&")))

@@ -69,8 +69,9 @@ _DATE_PATTERNS = (
                        + r"(?:" + _GLUED_TIME + r"|(?!\d|[-./]\d))")),
     # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
     # (and "7. Mai 2014"; "July 1 - July 31, 2014" holds no 1 July 2031)
-    ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?[»\"'”“]?\s*[-/ ]?\s*" + _MONTH_WORD
-                           + r"\s*[-/,]?\s*" + _YEAR + r"(?:" + _GLUED_TIME + r"|(?!\d|\s?,\s?\d{4}))")),
+    # (its separators also read as other marks: "14,MAR 2026", "14 MAR:2026")
+    ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?[»\"'”“]?\s*[-/ ,:;]?\s*" + _MONTH_WORD
+                           + r"\s*[-/,:;'’.]?\s*" + _YEAR + r"(?:" + _GLUED_TIME + r"|(?!\d|\s?,\s?\d{4}))")),
     # March 14, 2026; August 3 , 2014
     ("mon_d_y", re.compile(_MONTH_WORD + r"\s*(\d{1,2})(?:st|nd|rd|th)?\s?,?\s+" + _YEAR + r"(?!\d)")),
 )

@@ -112,3 +112,12 @@ def test_generated_misreadings_are_read_or_left_out_never_wrong() -> None:
         right += got == iso
         assert got in (None, iso), text
     assert right / total > 0.8
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("14,MAR 2026 09:12", "2026-03-14"),  # a month's name with its separators read as other marks
+    ("14 MAR:2026", "2026-03-14"),
+    ("14 Mar'26", "2026-03-14"),
+])
+def test_a_month_name_with_misread_marks(text: str, iso: str) -> None:
+    assert find_dates(text)[0][0] == iso

@@ -550,3 +550,13 @@ def test_a_capital_and_an_o_read_as_zero_before_a_full_stop_are_an_abbreviation(
     assert fix_lookalikes("TEL N0.: 04-2271") == "TEL NO.: 04-2271"
     assert fix_lookalikes("BLOCK B0 LEVEL 2") == "BLOCK B0 LEVEL 2"  # no stop: a unit's number
     assert fix_lookalikes("UNIT 10. DELL") == "UNIT 10. DELL"
+
+
+def test_a_slash_read_as_a_colon_in_a_streets_numbers() -> None:
+    from classify._parties import _tidy_address
+
+    assert _tidy_address(["Lot 9, Brindle Way 14:2,", "61530 Bramwick, Dunmoor"]) == (
+        "Lot 9, Brindle Way 14/2, 61530 Bramwick, Dunmoor")
+    assert _tidy_address(["No 41, Fennick Road 7:11B, 62190 Harwick"]).endswith("Fennick Road 7/11B, 62190 Harwick")
+    assert _tidy_address(["Unit 3:2 Fennick Court"]) == "Unit 3/2 Fennick Court"
+    assert _tidy_address(["Fennick Court 10:30:15"]) == "Fennick Court 10:30:15"  # no street's number
