@@ -1,12 +1,14 @@
 """Dates as OCR misreads them on till slips: digits read as letters of their shape, separators read as
-other marks, as a one or a seven, as spaces, or lost, and a year's halves read apart.
+other marks, as a one or a seven, as spaces, or lost, a year's halves read apart, a month's name with a
+capital read for another.
 
 :func:`misread_date` reads one such date at the start of a text (after a date label); :func:`timed_dates`
 finds them anywhere in a row when the time of day follows them, as a till prints its sale's date and
 time together ("24/0512018 13:04"). Which letters stand for which digits comes from the shared look-alike
 table (``classify/data/lookalikes.toml``: ``[digits]`` everywhere, ``[date_digits]`` inside a run of digits
-only). Every reading must be a valid day, month and year of this century; where two readings differ the
-text is not read at all (the field is then left out, not guessed).
+only; ``[capitals]`` for a month's name, "JUM" for "JUN"). Every reading must be a valid day, month and
+year of this century; where two readings differ the text is not read at all (the field is then left out,
+not guessed).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import re
 from datetime import date
 from functools import cache
 
-from classify._lookalikes import DATE_DIGITS, DIGIT_LETTERS
+from classify._lookalikes import DATE_DIGITS, DIGIT_LETTERS, capitals_alike
+from classify.normalise import ENGLISH_MONTHS
 
 _MARK = r"[/.\-,:;'’‘`_]"  # a separator read as another mark
 _AS_SLASH = "17"  # a slash read as a one or a seven (after the look-alike letters became digits)
@@ -66,7 +69,7 @@ _READINGS = (
     re.compile(rf"{_PART}{_S}{_PART}{_S}{_YEAR}"),  # marks, any of them: "24,05/2018", "24:05:2018"
     re.compile(rf"(\d{{1,2}})\s(\d{{1,2}})\s{_YEAR}"),  # spaces for both: "24 05 2018"
     re.compile(rf"(\d{{2}})[{_AS_SLASH}](\d{{2}}){_S}{_YEAR}"),  # the first read as 1 or 7: "24705/2018"
-    re.compile(rf"(\d{{1,2}}){_S}(\d{{2}})[{_AS_SLASH}](20\d\d)"),  # the second: "24/0512018"
+    re.compile(rf"(\d{{1,2}}){_S}(\d{{1,2}})[{_AS_SLASH}](20\d\d)"),  # the second: "24/0512018"
     re.compile(rf"(\d{{2}})[{_AS_SLASH}](\d{{2}})[{_AS_SLASH}](20\d\d)"),  # both: "2410512018"
     re.compile(rf"(\d{{2}})\s?(\d{{2}}){_S}{_YEAR}"),  # the first lost: "2405/2018", "2405/18"
     re.compile(rf"(\d{{1,2}}){_S}(\d{{2}})\s?(20\d\d|\d\d)"),  # the second lost: "24/052018", "24/0518"
@@ -108,6 +111,31 @@ def _date_in(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     return None
 
 
+@cache
+def _month_run() -> re.Pattern[str]:
+    d = f"[{_digitish()}]"
+    # a day, a month's name of three letters (and the rest of it), a year; the marks between them misread
+    return re.compile(rf"(?<![^\W_])({d}{{1,2}})\s?{_MARK}?\s?([A-Za-z0-9|]{{3}})[A-Za-z]{{0,6}}\.?\s?{_MARK}?\s?"
+                      rf"({d}{{4}}|{d}{{2}})(?![^\W_])")
+
+
+def _month_of(word: str) -> int | None:
+    """The month a three-letter name read with capitals' look-alikes is, when it is one only."""
+    if sum(ch.isalpha() for ch in word) < 2:
+        return None
+    months = {n for stem, n in ENGLISH_MONTHS.items() if capitals_alike(word, stem)}
+    return months.pop() if len(months) == 1 else None
+
+
+def _named(m: re.Match[str]) -> tuple[str, int, int] | None:
+    day, year = _as_digits(m.group(1)), _as_digits(m.group(3))
+    month = _month_of(m.group(2))
+    if month is None or not (day.isdigit() and year.isdigit()):
+        return None
+    iso = _valid(day, str(month), year)
+    return (iso, m.start(), m.end()) if iso else None
+
+
 def misread_date(text: str) -> tuple[str, int, int] | None:
     """A misread date at the start of ``text`` (after a date label and a few marks), as
     ``(iso, start, end)``; None when there is none or it reads two ways."""
@@ -116,9 +144,10 @@ def misread_date(text: str) -> tuple[str, int, int] | None:
     for start, end in _runs(text):
         if start > lead:
             break
-        if start == lead:
-            return _date_in(text, start, end)
-    return None
+        if start == lead and (got := _date_in(text, start, end)):
+            return got
+    named = _month_run().match(text, lead)
+    return _named(named) if named else None
 
 
 _TIME = re.compile(r"\s*[,|]?\s*\d{1,2}\s?[:.;]\s?\d{2}(?:\s?[:.;]\s?\d{2})?\s*(?:[ap]\.?m\b)?", re.IGNORECASE)
@@ -134,4 +163,7 @@ def timed_dates(text: str) -> list[tuple[str, int, int]]:
                     and _TIME.match(text, got[2])}
         if len({iso for iso, _, _ in readings}) == 1:
             out.append(min(readings, key=lambda r: r[1]))
-    return out
+    for m in _month_run().finditer(text):  # "04 JUM 2018 18:28", "O4-N0V-18 9:05"
+        if (got := _named(m)) and _TIME.match(text, got[2]) and all(got[1] >= e or got[2] <= s for _, s, e in out):
+            out.append(got)
+    return sorted(out, key=lambda r: r[1])

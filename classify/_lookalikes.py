@@ -26,6 +26,9 @@ DIGIT_LETTERS: dict[str, str] = dict(_TABLE["digits"])
 DATE_DIGITS: dict[str, str] = dict(_TABLE.get("date_digits", {}))
 """Letters read for a digit inside a run of digits only, as in a date (``"2"`` → ``"Z"``): weaker
 confusions than :data:`DIGIT_LETTERS`, which no parser takes for digits elsewhere."""
+CAPITALS: dict[str, str] = dict(_TABLE.get("capitals", {}))
+"""A capital and the capitals and digits read for it in a short word of capitals, either way:
+``"M"`` → ``"N"``."""
 SYMBOLS: dict[str, str] = dict(_TABLE["symbols"])
 """A character and the marks read for it: ``"-"`` → the dashes."""
 SHAPES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE.get("shapes", {}).items()}
@@ -124,3 +127,16 @@ def shape(word: str) -> str:
     misreadings of one look."""
     folded = word.casefold()
     return _SHAPE.sub(lambda m: _SHAPE_OF[m.group()], folded) if _SHAPE is not None else folded
+
+
+@cache
+def _capital_pairs() -> frozenset[tuple[str, str]]:
+    pairs = {(a, b) for a, others in CAPITALS.items() for b in others}
+    return frozenset(pairs | {(b, a) for a, b in pairs})
+
+
+def capitals_alike(read: str, word: str) -> bool:
+    """Whether ``read`` is ``word`` (both of capitals, the same length) with letters misread only as the
+    table's ``[capitals]`` pairs: ``capitals_alike("N0V", "NOV")``."""
+    pairs = _capital_pairs()
+    return len(read) == len(word) and all(a == b or (a, b) in pairs for a, b in zip(read.upper(), word, strict=True))

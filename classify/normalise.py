@@ -51,6 +51,8 @@ _MONTHS = (
     (12, ("дек",), ("dec",)),
 )
 _MONTH_BY_STEM = {stem: n for n, ru, en in _MONTHS for stem in ru + en}
+ENGLISH_MONTHS: dict[str, int] = {stem.upper(): n for n, _, en in _MONTHS for stem in en}
+"""The English months' three-letter stems in capitals → their numbers."""
 # Month names of foreign suppliers' invoices (French, Dutch, German) whose first three letters differ.
 _MONTH_WORDS = {"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "avril": 4, "avr": 4, "mai": 5,
                 "mei": 5, "maart": 3, "mrt": 3, "märz": 3, "mär": 3, "février": 2, "fév": 2, "décembre": 12,
@@ -147,7 +149,7 @@ def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int
 
 
 _DIGIT_SHAPES = "".join(sorted({ch for d, v in (*DIGIT_LETTERS.items(), *DATE_DIGITS.items()) if d != "0"
-                                 for ch in v if ch.isalpha()}))  # a zero cut off a day leaves the same day
+                                 for ch in v if ch.isalpha() or ch == "|"}))  # a zero cut off a day leaves it
 # a letter of a digit's shape right before a date's day, or between a year's digits ("Z9/12/2017",
 # "i1/12/2017", "11/12/20i7"), and a lone digit a space before a one-digit day ("1 1/12/2017"): the date
 # was read with a digit cut off, and what is left of it is another date

@@ -121,3 +121,26 @@ def test_generated_misreadings_are_read_or_left_out_never_wrong() -> None:
 ])
 def test_a_month_name_with_misread_marks(text: str, iso: str) -> None:
     assert find_dates(text)[0][0] == iso
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("09 JUM 2026", "2026-06-09"),  # a month's name with a capital read for another of its shape
+    ("09-N0V-2026", "2026-11-09"),
+    ("09 AUC 26", "2026-08-09"),
+    ("O9 5EP 2026", "2026-09-09"),
+    ("09 FE8 2026", "2026-02-09"),
+])
+def test_a_misread_months_name(text: str, iso: str) -> None:
+    assert misread_date(text) is not None and misread_date(text)[0] == iso  # type: ignore[index]
+    assert timed_dates(f"{text} 09:41") == [(iso, 0, len(text))]
+    assert find_date(slip(f"{text} 09:41")) == iso
+
+
+def test_a_month_read_two_ways_is_not_read() -> None:
+    assert misread_date("09 JUX 2026") is None  # JUN or JUL
+    assert misread_date("09 XYZ 2026") is None
+
+
+def test_a_day_whose_one_month_digit_may_be_two_is_not_read() -> None:
+    # "6/1I2026": the 6th of January with its slash read as I, or of November with it lost
+    assert misread_date("6/1I2026") is None

@@ -53,3 +53,10 @@ def test_no_parser_keeps_a_table_of_its_own() -> None:
         if path.name in {"_lookalikes.py", "_parties.py"}:
             continue
         assert not pattern.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_capitals_alike() -> None:
+    from classify._lookalikes import capitals_alike
+
+    assert capitals_alike("N0V", "NOV") and capitals_alike("JUM", "JUN") and capitals_alike("jum", "JUN")
+    assert not capitals_alike("JUX", "JUN") and not capitals_alike("JU", "JUN")
