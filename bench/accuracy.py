@@ -4,8 +4,12 @@ Sets (each a folder; the OCR of every file is cached under bench/out/ocr-cache k
 - ``samples``: samples/ with its ``*.truth.json`` files (or any folder made by samples/generate.py);
 - ``sroie``: ../shared/bench/sroie (100 real receipts; seller_name, seller_address, date, total);
 - ``invoice2data``: ../shared/bench/invoice2data (12 real invoices; number, date, total, currency, seller_name);
-- ``ru-dev``: bench/ru-dev (Russian bills, acts, УПД, ТОРГ-12, счета-фактуры, receipts, Z-reports; photos, scans
-  and PDFs; every field of DESIGN's table the document prints; bench/ru-dev/README.md says which are real).
+- ``ru-dev``: bench/ru-dev (Russian bills, acts, УПД, ТОРГ-12, счета-фактуры, receipts, Z-reports, contracts; photos,
+  scans, PDFs and a real DOCX; every field of DESIGN's table the document prints; bench/ru-dev/README.md says which
+  are real).
+
+A set's file may be an image, a PDF or an office file (:data:`SUFFIXES`: what the product analyses with classify);
+each is read by ``capture.read_document``, the page route `finarchive import` and `extract` take.
 
 Pages are read by the real pipeline (``capture.read_document``) in a process pool of 2; the timing
 reported is of a cold read (pages/min of OCR + analysis) when the cache was empty, and of the analysis
@@ -48,9 +52,16 @@ SHARED_BENCH = next((p / "shared" / "bench" for p in (REPO.parent, REPO.parent.p
                      if (p / "shared" / "bench").is_dir()), REPO.parent / "shared" / "bench")
 CACHE = REPO / "bench" / "out" / "ocr-cache"
 CACHE_VERSION = 12  # 12: every page's QR codes (PageText.codes) are in its reading
-SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".txt"}
 
 sys.path.insert(0, str(REPO))
+
+from capture.sources._mail import ACCEPTED_EXTENSIONS  # noqa: E402  (after the project's root is on the path)
+
+# every file the product takes and analyses with classify (scans, photos, PDFs, office files), read as import reads
+# it (capture.read_document); and a plain-text document, read by this bench alone (_text_file_pages). Not ЭДО XML
+# and e-mails: import takes an XML's fields from the XML itself and a letter's from its attachments, not scored here.
+SUFFIXES = (set(ACCEPTED_EXTENSIONS) - {".xml", ".eml", ".msg"}) | {".txt"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif", ".webp"}  # what plain tesseract reads
 
 
 @dataclass
@@ -204,7 +215,7 @@ def _read(path_lang: tuple[str, str]) -> tuple[str, list[dict], float]:
     start = time.perf_counter()
     if path.suffix.lower() == ".txt":
         pages = _text_file_pages(path)
-    elif ENGINE == "plain" and path.suffix.lower() != ".pdf":
+    elif ENGINE == "plain" and path.suffix.lower() in IMAGE_SUFFIXES:
         pages = _plain_tesseract(path, languages)
     else:
         from capture import read_document

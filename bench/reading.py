@@ -55,6 +55,7 @@ class Item:
     image: Path
     values: dict[str, str]  # field name -> value as the truth gives it
     group: str = ""  # the document (renders of one share it): the halves split by it
+    half: str = ""  # its half by bench/accuracy.py's rule over the whole set (office files included)
 
 
 def squash(text: str) -> str:
@@ -92,7 +93,7 @@ def occurs(field: str, value: str, text: str) -> bool:
 def truth_items(folder: Path) -> list[Item]:
     """The images of a folder with truth files, read as bench/accuracy.py reads its sets (samples' NAME.truth.json,
     SROIE's img/ + key/, ru-dev's NAME.json)."""
-    from bench.accuracy import invoice2data_cases, ru_dev_cases, samples_cases, sroie_cases
+    from bench.accuracy import half_of, invoice2data_cases, ru_dev_cases, samples_cases, sroie_cases
 
     if (folder / "img").is_dir() and (folder / "key").is_dir():
         cases = sroie_cases(folder)
@@ -102,7 +103,9 @@ def truth_items(folder: Path) -> list[Item]:
         cases = samples_cases(folder)
     else:
         cases = ru_dev_cases(folder)
-    return [Item(c.path, {k: v for k, v in c.fields.items() if k not in SKIP_FIELDS and v}, c.group or c.path.stem)
+    half = half_of(cases)  # over every document of the set, as bench/accuracy.py splits it, before the images are taken
+    return [Item(c.path, {k: v for k, v in c.fields.items() if k not in SKIP_FIELDS and v}, c.group or c.path.stem,
+                 half[c.group or c.path.stem])
             for c in cases if c.path.suffix.lower() in IMAGE_SUFFIXES]
 
 
@@ -110,6 +113,8 @@ def halves(items: list[Item]) -> tuple[list[Item], list[Item]]:
     """The tuning and the held half, by bench/accuracy.py's fixed rule (documents sorted by SHA-256 of name)."""
     from bench.accuracy import Case, half_of
 
+    if all(i.half for i in items):  # split as the whole set is (truth_items)
+        return [i for i in items if i.half == "tuning"], [i for i in items if i.half == "held"]
     cases = [Case(i.image, None, i.values, group=i.group) for i in items]
     half = half_of(cases)
     return [i for i in items if half[i.group] == "tuning"], [i for i in items if half[i.group] == "held"]
