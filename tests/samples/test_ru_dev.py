@@ -10,10 +10,12 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
+from capture.formats.office import read_docx
 from tests.samples.test_generator import ANY_TYPE, DOC_FIELDS, MONEY, inn_is_valid
 
 DEV = Path(__file__).resolve().parents[2] / "bench" / "ru-dev"
-SUFFIXES = {".jpg", ".png", ".pdf"}
+SUFFIXES = {".jpg", ".png", ".pdf", ".docx"}  # a real document may be an office file, read as import reads it
+SCANNED = {".jpg", ".png", ".pdf"}  # photos, scans and PDFs: every kind of the set
 
 
 def _truths() -> list[tuple[Path, dict]]:
@@ -27,7 +29,7 @@ def test_at_least_forty_documents_of_every_russian_type() -> None:
     kinds = {t["doc_type"] for _, t in truths}
     assert kinds >= {"invoice", "act", "upd", "waybill", "vat_invoice", "receipt", "z_report"}
     assert kinds <= set(DOC_FIELDS) - {"other"}  # a real договор may join them
-    assert {f.suffix for f in files} == SUFFIXES
+    assert {f.suffix for f in files} >= SCANNED and {f.suffix for f in files} <= SUFFIXES
     assert sum(f.stat().st_size for f in DEV.iterdir()) < 30 * 2**20
 
 
@@ -51,6 +53,9 @@ def test_truth_follows_design_and_every_file_opens() -> None:
         for doc in docs:
             if doc.suffix == ".pdf":
                 assert len(PdfReader(doc).pages) >= 1
+            elif doc.suffix == ".docx":
+                assert t["source"]["kind"] == "real", doc.name  # our own documents are printed, not written
+                assert read_docx(str(doc)), doc.name
             else:
                 with Image.open(doc) as img:
                     img.load()
@@ -72,3 +77,12 @@ def test_real_documents_name_repository_path_commit_and_licence() -> None:
                 assert (DEV / "templates" / f"LICENSE.{src['repository'].split('/')[1]}").exists(), path.name
         else:
             assert src["kind"] == "generated" and path.stem.startswith("gen_")
+
+
+def test_bench_measures_every_file_of_the_set() -> None:
+    """bench/accuracy.py scores every document file beside a truth file, a real DOCX as import reads it."""
+    from bench.accuracy import ru_dev_cases
+
+    measured = {c.path.name for c in ru_dev_cases(DEV)}
+    files = {f.name for p, _ in _truths() for f in DEV.glob(p.stem + ".*") if f.suffix in SUFFIXES}
+    assert files <= measured
