@@ -19,7 +19,7 @@ from decimal import Decimal
 from capture.types import PageText
 
 from classify._dates import misread_date, timed_dates
-from classify._layout import Row, document_rows
+from classify._layout import Row, document_rows, starts_column
 from classify._labels import Label, either, labels, token, words
 from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
 from classify._vat import included_rate, net_rate, vat_rates
@@ -611,7 +611,9 @@ def _net_vat(doc: Doc, total: Decimal, currency: str | None = None) -> FieldValu
 
 
 def find_order_no(doc: Doc, doc_type: str) -> FieldValue | None:
-    hits = [h for h in find_labelled(doc, ORDER_LABELS, parse_number) if not re.fullmatch(r"\d{1,2}", h.value)]
+    # one or two digits are an order's number only after its number sign («По заказу № 59»), not a count
+    hits = [h for h in find_labelled(doc, ORDER_LABELS, parse_number)
+            if not re.fullmatch(r"\d{1,2}", h.value) or (h.label >= 0 and "№" in h.row.text[h.label:h.start])]
     hit = _best(hits)
     return hit.field("order_no") if hit else None
 
@@ -688,16 +690,23 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     inn_parse = parse_digits((10, 12))
     inn_wide_parse = parse_digits((10, 12), digits="".join(DIGIT_LETTERS))
     kpp_parse = parse_digits((9,))
+    caption_row = -1  # the row of a bank's caption naming whose bank it is («Банк получателя»)
     for n, line in enumerate(doc.rows):
         labels = _role_labels(line)
         if len(labels) >= 2:
             columns = (n, labels)
         elif labels:
             columns = None
+        beside = _role_beside(doc.rows, n) if not labels else None
+        if beside:
+            role = beside  # a cell's role label printed beside its middle row, below this one
         for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", line.folded):
             row, at = line, m.end()
-            if not re.sub(r"[\W_]", "", line.text[m.end():]) and n + 1 < len(doc.rows):
-                row, at = doc.rows[n + 1], 0  # the label ends its line («ИНН:»), the value begins the next
+            if n + 1 < len(doc.rows) and (not re.sub(r"[\W_]", "", line.text[m.end():])
+                                          or _next_column(line, m.end())):
+                # the label ends its line («ИНН:»), or its column (a form's code box beside it): the value
+                # begins the next line
+                row, at = doc.rows[n + 1], 0
             word = m.group()
             if re.fullmatch(SELLER_ROLES, word):
                 role = "seller"
@@ -705,6 +714,9 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 role = "buyer"
             elif re.fullmatch(OTHER_ROLES, word):
                 role, party_role, other_row = "other", role if role != "other" else party_role, n
+                whose = _BANK_OF.match(line.folded, m.end())
+                if whose:  # «Банк получателя»: the caption under a bank's cell; the rows below are the party's
+                    party_role, caption_row = _qualifier_role(whose.group()) or party_role, n
             elif re.fullmatch(INN, word):
                 rest = row.text[at:at + 60]
                 joint = re.match(rf"\s*/\s*{KPP}", row.folded[at:at + 20])
@@ -723,7 +735,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     continue
                 value, s, e = got
                 # with no role printed, the first INN is the seller's (also when its reading failed its check)
-                if role == "other" and n - other_row > 1:
+                if role == "other" and (n - other_row > 1 or (n > other_row == caption_row and party_role)):
                     role = party_role  # a bank's or the OFD's name holds for its INN just after it, not the rows on
                 who = role or ("seller" if not inns_read else "buyer")
                 # a role on the label itself («ИНН/КПП покупателя: …») is whose it is, whatever was read above
@@ -767,6 +779,35 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         if hit:
             out["seller_inn"] = hit.field("seller_inn", 0.7)
     return out
+
+
+# «Банк получателя», «Банк плательщика»: a bank's cell captioned with whose bank it is
+_BANK_OF = re.compile(rf"\s*(?:{words('seller_of')}|{words('buyer_of')})(?![^\W\d_])")
+
+
+def _next_column(row: Row, end: int) -> bool:
+    """Whether the text after offset ``end`` of ``row`` (a label's end) begins another column of the row."""
+    m = re.search(r"\S", row.text[end:])
+    at = end + m.start() if m else -1
+    return at > 0 and at in row.starts[1:] and starts_column(row, at)
+
+
+def _role_beside(rows: Sequence[Row], n: int) -> str | None:
+    """The role of a form's party cell whose label stands beside the cell's middle line (ТОРГ-12's
+    «Грузоотправитель» left of the second of the party's lines): row ``n`` has no role of its own and starts
+    right of the role word that begins the row below it."""
+    if n + 1 >= len(rows) or rows[n + 1].page != rows[n].page or not rows[n].words:
+        return None
+    below = rows[n + 1]
+    m = re.match(rf"\W{{0,2}}({SELLER_ROLES}|{BUYER_ROLES})(?![^\W\d_])", below.folded)
+    if not m or not below.words:
+        return None
+    label = below.words[0].box
+    if rows[n].words[0].box[0] <= label[2]:
+        return None  # the row above is not indented past the label: not the same cell
+    if below.box[1] - rows[n].box[3] > (label[3] - label[1]):
+        return None  # too far above to be the cell's
+    return _role_of(m.group(1))
 
 
 # an INN of ten digits and its KPP read as one run of digits: the slash between them read as a look-alike, or lost
