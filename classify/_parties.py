@@ -8,6 +8,7 @@ top of the first page, and the address the lines under it.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 
@@ -68,11 +69,16 @@ def _clean_name(text: str) -> str:
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
     if "«" in text and "»" not in text:
         text += "»"  # the closing quote lost in reading
+    text = _STRAY_OPENING.sub("«", text)
     if re.search(r"[А-Яа-яЁё]", text) and not re.search(r"[«»]", text):
         text = lookalikes.fix_symbols(text, '"')  # a Russian name's straight quotes, read as curly ones
         if '"' in text and not text.endswith('"'):
             text += '"'  # the closing quote stripped with the marks around the name, or lost
     return text
+
+
+# a quote mark read beside the opening guillemet («“Вектор»), with no inner quotation to close it
+_STRAY_OPENING = re.compile(r"«\s*[\"“”„‘’']+(?=[^\"“”„‘’']*$)")
 
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -200,15 +206,30 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
         if len(value) >= 3 and not re.search(r"\d{5}", value):
             return _field("seller_name", value, row, m.end(), len(row.text), 0.9)
     rows = _first_page_rows(doc, 12)
+    for above, row in itertools.pairwise(rows):
+        # a bill's payment block: the payee's name in the cell over its caption «Получатель» (the seller)
+        org = _ru_org(_ZERO_OOO.sub("ООО", above.text)) if _PAYEE_CAPTION.fullmatch(row.folded) else None
+        if org and not _BANK_ROW.search(above.folded):
+            # the same name on its party line further down (with its INN and address) is where it is read from
+            line = next(((r, at) for r in rows if r.index > row.index for at in [r.text.find(org.group())]
+                         if at >= 0 and re.search(INN, r.folded[at:])), None)
+            where, at = line or (above, org.start())
+            return _field("seller_name", _clean_name(org.group()), where, at, at + len(org.group()), 0.95)
     for row in rows[:8]:
         if re.search(BUYER_ROLES, row.folded):
             break
         org = _ru_org(_ZERO_OOO.sub("ООО", row.text))
+        if org and _BANK_ROW.search(row.folded):
+            continue  # the bank of a bill's payment block («АО «…Банк» БИК …»), not the seller
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
         if re.search(INN, row.folded):
             break  # the first party's row (the seller's) with its name unread: a name further down is another's
     return None
+
+
+_PAYEE_CAPTION = re.compile(r"\W*получатель\W*")
+_BANK_ROW = re.compile(r"(?<![^\W\d_])(?:бик|банк)(?![^\W\d_])")
 
 
 def _unlabelled_name(doc: Doc) -> FieldValue | None:
@@ -601,7 +622,10 @@ _HOUSE_RU = re.compile(r"(?i)(?<![^\W\d_])(?:д|дом|вл|зд|стр|стро
 
 # In an address printed in Cyrillic, a word of Latin letters is OCR's reading of Cyrillic look-alikes («ya.», «np-s»);
 # a single digit with a full stop before the house's number is the house's «д.» misread
-_LATIN_IN_CYRILLIC = re.compile(r"(?<![^\W\d_])[A-Za-z]{2,}(?![^\W\d_])")
+# (one Latin letter too where a marker stands before a number, «A. 63» for «д. 63»)
+_LATIN_IN_CYRILLIC = re.compile(r"(?<![^\W\d_])(?:[A-Za-z]{2,}(?![^\W\d_])|[A-Za-z]\.\s?\d)")
+# a part that is only a mark («191040, . Москва»: the town's «г» lost)
+_EMPTY_PART = re.compile(r"(?:^|,)\s*[.,;:]\s")
 _DIGIT_FOR_HOUSE = re.compile(r"(?<![\w.])\d\.\s?\d")
 # a house, building or office marker with no number after it («стр. №»: the digit read as a sign, or lost)
 _NO_NUMBER = re.compile(r"(?<![^\W\d_])(?:д|дом|стр|строение|корп|корпус|кв|офис)\.?\s*№?\s*(?=[,;]|$)")
@@ -618,7 +642,8 @@ def whole_russian_address(value: FieldValue) -> bool:
     code = _POSTCODE_RU.search(text)
     if "|" in text:
         return False  # a table's rule or a fold read inside it: lines joined from elsewhere
-    if _LATIN_IN_CYRILLIC.search(text) or _DIGIT_FOR_HOUSE.search(text) or _NO_NUMBER.search(text):
+    if (_LATIN_IN_CYRILLIC.search(text) or _DIGIT_FOR_HOUSE.search(text) or _NO_NUMBER.search(text)
+            or _EMPTY_PART.search(text)):
         return False  # a word read in Latin look-alikes («ya.» for «ул.»), «4. 108» for «д. 108»: garbled
     return (code is None or not re.search(r"[^\W\d_]", text[:code.start()])) and bool(_HOUSE_RU.search(text))
 

@@ -328,8 +328,12 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     for hit in sorted(number_hits, key=lambda h: (-h.priority, h.row.index)):
         if hit.label < 0:
             continue  # read under a column's label: what follows it is another column
+        if _BASIS.search(hit.row.folded[:max(hit.label, 0)]):
+            continue  # «Основание: Договор № 68 от …»: the number and date of another paper
         rest = hit.row.text[hit.end:hit.end + 60]
-        m = re.match(r"\s*(?:от|dated|of|from|date[d:]?|du|vom|van|z dnia)?\s*[:.]?\s*", rest, re.IGNORECASE)
+        # («от» in Latin look-alikes: «ot», «oт»)
+        m = re.match(r"\s*(?:от|[оo][тt]|dated|of|from|date[d:]?|du|vom|van|z dnia)?\s*[:.]?\s*", rest,
+                     re.IGNORECASE)
         found = find_dates(rest)
         if found and found[0][1] <= (m.end() if m else 0) + 2:
             iso, s, e = found[0]
@@ -361,6 +365,9 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
                 iso, s, e = found[0]
                 return Hit(iso, row.text[s:e], row, s, e, 0.6).field("date")
     return first.field("date") if first else None
+
+
+_BASIS = re.compile(r"основани|по заказу|к договору|(?<![a-z])(?:basis|under)(?![a-z])")
 
 
 def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
@@ -745,6 +752,12 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 inns_read += 1
                 if who == "other":
                     continue
+                twin = "buyer" if who == "seller" else "seller"
+                if f"{twin}_inn" in out and out[f"{twin}_inn"].value == value:
+                    # the other party's INN printed again (a signatory's block): not this party's; a KPP after
+                    # it is the other's too
+                    party_row = (row.index, twin)
+                    continue
                 party_row = (row.index, who)  # a KPP after it on its row is the same party's, its INN misread or not
                 # an INN other than the one this party has already: the row is not this party's (its role misread)
                 row_inn[row.index] = value if f"{who}_inn" not in out or out[f"{who}_inn"].value == value else ""
@@ -753,8 +766,9 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     # the KPP after the slash was read apart from the INN OCR misread («ИНН/КПП …/540601001»)
                     k = kpp_parse(rest[e:]) if re.match(r"\s*/\s*\d{9}(?!\d)", rest[e:]) else None
                     if k and valid_kpp(k[0]) and f"{who}_kpp" not in out and f"{who}_inn" not in out:
+                        # read in one word with the INN OCR misread: as sure as its reading, no more
                         out[f"{who}_kpp"] = Hit(k[0], k[0], row, at + e + k[1], at + e + k[2],
-                                                1.0).field(f"{who}_kpp")
+                                                1.0).field(f"{who}_kpp", MISREAD_PAIR)
                     continue
                 name = f"{who}_inn"
                 if name not in out:
@@ -779,6 +793,9 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         if hit:
             out["seller_inn"] = hit.field("seller_inn", 0.7)
     return out
+
+
+MISREAD_PAIR = 0.6  # the base confidence of a KPP read in one word with an INN that failed its check digits
 
 
 # «Банк получателя», «Банк плательщика»: a bank's cell captioned with whose bank it is

@@ -83,3 +83,67 @@ def test_an_act_titled_in_words_of_its_own_gives_its_number_and_date() -> None:
     got = given(analyse([text_page(text)], hints={"doc_type": "act"}, today=TODAY))
     assert got["number"] == "318"
     assert got["date"] == "2026-02-14"
+
+
+def test_an_acts_date_is_its_titles_not_its_contracts() -> None:
+    """«от» read in Latin look-alikes after the act's number; the basis line's contract date is another paper's."""
+    text = "\n".join(["Акт выполненных работ № 52 ot 7 марта 2026 г.",
+                      f"Исполнитель: ООО «Вектор», ИНН {SELLER_INN}",
+                      "Основание: Договор № 14/26 от 11.01.2026", "Итого: 5 210,00"])
+    assert _values("act", text_page(text))["date"] == "2026-03-07"
+
+
+def test_a_bills_payee_under_its_bank_is_the_seller_not_the_bank() -> None:
+    """The payment block: the bank's name (with its БИК) first, the payee's name over «Получатель»; the supplier
+    line below prints the payee's name with its INN (its role label lost in reading)."""
+    text = "\n".join([
+        "АО «Светлый Банк» БИК 044525000", "Банк получателя Сч. № 30101810400000000225",
+        f"ИНН {SELLER_INN} Сч. № 40702810900000001234", "ИП Лебедева Анна Сергеевна", "Получатель",
+        "Счет на оплату № 75 от 02.03.2026 г.",
+        f"ИП Лебедева Анна Сергеевна, ИНН {SELLER_INN}, 344011, г. Ростов-на-Дону, ул. Садовая, д. 9",
+        f"Покупатель: АО «Рассвет», ИНН {BUYER_INN}", "Всего к оплате: 1 200,00"])
+    got = given(analyse([text_page(text)], hints={"doc_type": "invoice"}, today=TODAY))
+    assert got["seller_name"] == "ИП Лебедева Анна Сергеевна"
+    assert got["seller_address"] == "344011, г. Ростов-на-Дону, ул. Садовая, д. 9"
+
+
+def test_a_quote_mark_read_beside_the_opening_guillemet_is_dropped() -> None:
+    text = f"Акт № 52 от 07.03.2026\nИсполнитель: ООО «“Вектор», ИНН {SELLER_INN}\nИтого: 5 210,00"
+    assert _values("act", text_page(text))["seller_name"] == "ООО «Вектор»"
+
+
+def test_the_sellers_inn_printed_again_in_the_signatories_block_is_not_the_buyers() -> None:
+    """A УПД whose buyer INN label OCR read as «WHH/KNN»; the signatories' blocks repeat both parties' INN/KPP."""
+    text = "\n".join([
+        "Счёт-фактура № 12 от 02.03.2026", "Продавец: ООО «Вектор»",
+        f"ИНН/КПП продавца: {SELLER_INN}/344501001", "Покупатель: АО «Рассвет»",
+        f"WHH/KNN покупателя: {BUYER_INN}/290101001",
+        f"Ответственный: ООО «Вектор», ИНН/КПП {SELLER_INN}/344501001 ООО «Рассвет», ИНН/КПП {BUYER_INN}/290101001"])
+    got = _values("upd", text_page(text))
+    assert (got["seller_inn"], got["buyer_inn"], got["buyer_kpp"]) == (SELLER_INN, BUYER_INN, "290101001")
+    repeated = text.replace(f"WHH/KNN покупателя: {BUYER_INN}/290101001", "нечитаемо")
+    got = _values("upd", text_page(repeated))
+    assert got["buyer_inn"] == BUYER_INN and got.get("buyer_kpp") == "290101001"
+
+
+def test_a_kpp_read_in_one_word_with_a_misread_inn_is_flagged_when_that_word_is_unsure() -> None:
+    misread = SELLER_INN[:-1] + str((int(SELLER_INN[-1]) + 1) % 10)  # its check digit fails
+    text = f"Счёт-фактура № 12 от 02.03.2026\nПродавец: ООО «Вектор»\nИНН/КПП продавца: {misread}/344501001"
+    unsure = extract_fields("vat_invoice", [text_page(text, confidence=0.5)])["seller_kpp"]
+    sure = extract_fields("vat_invoice", [text_page(text)])["seller_kpp"]
+    assert unsure.confidence < 0.5 <= sure.confidence
+
+
+def test_an_address_with_a_latin_letter_for_the_house_marker_or_an_empty_part_is_flagged() -> None:
+    for address in ("344011, г. Ростов-на-Дону, ул. Садовая, A. 9", "344011, . Ростов-на-Дону, ул. Садовая, д. 9"):
+        text = _bill_row(address)
+        assert "seller_address" not in given(analyse([text_page(text)], hints={"doc_type": "invoice"}, today=TODAY))
+    whole = _bill_row("344011, г. Ростов-на-Дону, ул. Садовая, д. 9")
+    assert given(analyse([text_page(whole)], hints={"doc_type": "invoice"}, today=TODAY))["seller_address"] == (
+        "344011, г. Ростов-на-Дону, ул. Садовая, д. 9")
+
+
+def _bill_row(address: str) -> str:
+    return "\n".join(["Счет на оплату № 75 от 02.03.2026 г.",
+                      f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {address}",
+                      f"Покупатель (Заказчик): АО «Рассвет», ИНН {BUYER_INN}", "Всего к оплате: 1 200,00"])
