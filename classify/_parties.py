@@ -908,6 +908,11 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     for read in (name, address, customer):
         if read is None:
             continue
+        if read is address and name is None and doc_type in LABELLED_FORMS and _cyrillic_doc(doc):
+            # a statutory form whose seller's rows went unread: the first address read may be a consignee's whose
+            # label went unread too, so it is unsure
+            doc.unsure.append((read.name, read.value))
+            continue
         found = _russian_form(doc, read)
         if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found) or (
                 doc_type == "receipt" and _garbled(found.value)):

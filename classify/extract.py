@@ -349,9 +349,13 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")
     other = re.compile(r"основани|заказ|order (?:no|date|#)|due date|срок")  # another paper's date, no time
     first: Hit | None = None
+    skipped = False
     for row in doc.rows:
-        if skip.search(row.folded):
+        # (a statute's reference wrapped: «к постановлению Правительства …» over «от 26 декабря 2011 г. № 1137»)
+        if skip.search(row.folded) or (skipped and re.match(r"\W{0,3}(?:от|of|dated)\s", row.folded)):
+            skipped = True
             continue
+        skipped = False
         for iso, s, e in find_dates(row.text):
             if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
                         re.IGNORECASE):

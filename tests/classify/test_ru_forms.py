@@ -147,3 +147,23 @@ def _bill_row(address: str) -> str:
     return "\n".join(["Счет на оплату № 75 от 02.03.2026 г.",
                       f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {address}",
                       f"Покупатель (Заказчик): АО «Рассвет», ИНН {BUYER_INN}", "Всего к оплате: 1 200,00"])
+
+
+def test_a_statutes_date_wrapped_under_its_reference_is_not_the_documents() -> None:
+    """A счёт-фактура's header: «к постановлению Правительства …» over «от 26 мая 2011 г. № 900»; the title's
+    own number and date read only as «… 14.04.2026 (1)»."""
+    text = "\n".join(["Приложение № 1", "к постановлению Правительства Российской Федерации",
+                      "от 26 мая 2011 г. № 900", "`` 57 14.04.2026 (1)", "Продавец: ООО «Вектор»"])
+    assert _values("vat_invoice", text_page(text))["date"] == "2026-04-14"
+
+
+def test_a_statutory_forms_first_address_with_its_sellers_rows_unread_is_flagged() -> None:
+    """The seller's rows read as noise; the first legible address is the consignee's (its label unread too)."""
+    text = "\n".join(["Счёт-фактура № 57 от 14.04.2026 (1)", "Е ЛИ ЕЯ = = (2)", "ARE ce eee ak Pe ane (2а)",
+                      "we AN Трейд», 163000, г. Архангельск, ул. Попова, д. 3 (4)", "Валюта: российский рубль"])
+    got = given(analyse([text_page(text)], hints={"doc_type": "vat_invoice"}, today=TODAY))
+    assert "seller_address" not in got
+    readable = text.replace("Е ЛИ ЕЯ = = (2)", "Продавец: ООО «Вектор»").replace(
+        "ARE ce eee ak Pe ane (2а)", "Адрес: 344011, г. Ростов-на-Дону, ул. Садовая, д. 9 (2а)")
+    got = given(analyse([text_page(readable)], hints={"doc_type": "vat_invoice"}, today=TODAY))
+    assert got["seller_address"] == "344011, г. Ростов-на-Дону, ул. Садовая, д. 9"
