@@ -43,7 +43,7 @@ def _digitish() -> str:
 def _candidate() -> re.Pattern[str]:
     d = f"[{_digitish()}]"
     # a run of digits, their look-alikes, separators and single spaces, from a digit to a digit
-    return re.compile(rf"(?<![^\W_]){d}(?:{d}|{_MARK}|\s(?=\S)){{3,13}}{d}")
+    return re.compile(rf"(?<![^\W_]){d}(?:{d}|{_MARK}|\s(?=\S)){{3,30}}{d}")
 
 
 def _as_digits(text: str) -> str:
@@ -69,7 +69,7 @@ _READINGS = (
     re.compile(rf"{_PART}{_S}{_PART}{_S}{_YEAR}"),  # marks, any of them: "24,05/2018", "24:05:2018"
     re.compile(rf"(\d{{1,2}})\s(\d{{1,2}})\s{_YEAR}"),  # spaces for both: "24 05 2018"
     re.compile(rf"(\d{{2}})[{_AS_SLASH}](\d{{2}}){_S}{_YEAR}"),  # the first read as 1 or 7: "24705/2018"
-    re.compile(rf"(\d{{1,2}}){_S}(\d{{1,2}})[{_AS_SLASH}](20\d\d)"),  # the second: "24/0512018"
+    re.compile(rf"(\d{{1,2}}){_S}(\d{{1,2}})[{_AS_SLASH}](20\d\d|\d\d)"),  # the second: "24/0512018", "24/05118"
     re.compile(rf"(\d{{2}})[{_AS_SLASH}](\d{{2}})[{_AS_SLASH}](20\d\d)"),  # both: "2410512018"
     re.compile(rf"(\d{{2}})\s?(\d{{2}}){_S}{_YEAR}"),  # the first lost: "2405/2018", "2405/18"
     re.compile(rf"(\d{{1,2}}){_S}(\d{{2}})\s?(20\d\d|\d\d)"),  # the second lost: "24/052018", "24/0518"
@@ -158,12 +158,34 @@ def timed_dates(text: str) -> list[tuple[str, int, int]]:
     whose parts read as two dates before the time ("1 3/05/2024": the 13th or the 3rd) gives none."""
     out = []
     for start, end in _runs(text):
-        starts = [start] + [m.end() for m in re.finditer(r"\s", text[start:end]) if m.end() + start < end]
-        readings = {got for s in starts if (got := _date_in(text, s if s == start else start + s, end))
-                    and _TIME.match(text, got[2])}
+        starts = [start] + [start + m.end() for m in re.finditer(r"\s", text[start:end])]
+        readings = {got for s in starts if (got := _date_in(text, s, end)) and _TIME.match(text, got[2])}
         if len({iso for iso, _, _ in readings}) == 1:
             out.append(min(readings, key=lambda r: r[1]))
     for m in _month_run().finditer(text):  # "04 JUM 2018 18:28", "O4-N0V-18 9:05"
         if (got := _named(m)) and _TIME.match(text, got[2]) and all(got[1] >= e or got[2] <= s for _, s, e in out):
             out.append(got)
     return sorted(out, key=lambda r: r[1])
+
+
+_TIME_FIRST = re.compile(r"\W*\d{1,2}\s?[:.]\s?\d{2}(?:\s?[:.]\s?\d{2})?\s*(?:[AaPp]\.?[Mm]\b)?")
+
+
+def lone_date(text: str) -> tuple[str, int, int] | None:
+    """A misread date that is the whole of its row but for marks about it ("15-0718"), or that ends a row
+    beginning with the time of day ("05:03PM 4471 15-0718"), as till slips print their date."""
+    m = re.fullmatch(r"\W*(.*?)\W*", text)
+    if not m or not m.group(1):
+        return None
+    start, end = m.span(1)
+    timed = _TIME_FIRST.match(text)
+    runs = [r for r in _runs(text) if r[1] == end and (r[0] == start or (timed and r[0] >= timed.end()))]
+    if not runs:
+        return None
+    run_start = runs[0][0]
+    starts = [run_start] + ([run_start + g.end() for g in re.finditer(r"\s", text[run_start:end])] if timed else [])
+    readings = {(got[0], s) for s in starts if (got := _read(text[s:end]))}
+    if len({iso for iso, _ in readings}) != 1:
+        return None
+    iso, s = min(readings, key=lambda r: r[1])
+    return iso, s, end

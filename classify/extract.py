@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from capture.types import PageText
 
-from classify._dates import misread_date, timed_dates
+from classify._dates import lone_date, misread_date, timed_dates
 from classify._layout import Row, document_rows, starts_column
 from classify._labels import Label, either, labels, token, words
 from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
@@ -363,11 +363,18 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
             if first is None and (row in rows or doc_type == "receipt") and not other.search(row.folded):
                 # the first date of the top; on a long slip with none there, the first one below, less sure
                 first = Hit(iso, row.text[s:e], row, s, e, 0.7 if row in rows else 0.6)
-    if first is None:  # none read as a date: a till slip's date as OCR misread it, with its time after it
+    if first is None or first.priority < 0.7:
+        # none read as a date at the top: a till slip's date as OCR misread it, with its time after it, or
+        # alone on its row (classify/_dates.py); before a date read below the top with no time
         for row in doc.rows:
             if not skip.search(row.folded) and (found := timed_dates(row.text)):
                 iso, s, e = found[0]
                 return Hit(iso, row.text[s:e], row, s, e, 0.6).field("date")
+        if first is None and doc_type == "receipt":
+            for row in doc.rows:
+                if not skip.search(row.folded) and (lone := lone_date(row.text)):
+                    iso, s, e = lone
+                    return Hit(iso, row.text[s:e], row, s, e, 0.6).field("date")
     return first.field("date") if first else None
 
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from classify._dates import misread_date, timed_dates
+from classify._dates import lone_date, misread_date, timed_dates
 from classify.extract import make_doc, parse_misread_date
 from classify.extract import find_date as _find_date
 from classify.normalise import find_dates
@@ -144,3 +144,19 @@ def test_a_month_read_two_ways_is_not_read() -> None:
 def test_a_day_whose_one_month_digit_may_be_two_is_not_read() -> None:
     # "6/1I2026": the 6th of January with its slash read as I, or of November with it lost
     assert misread_date("6/1I2026") is None
+
+
+@pytest.mark.parametrize(("line", "iso"), [
+    ("14-0926", "2026-09-14"),  # a slip's date alone on its row, a separator lost
+    ("14,09-26", "2026-09-14"),
+    ("07:41PM 338120 14-09I26", "2026-09-14"),  # after the time and the slip's number
+])
+def test_a_lone_misread_date(line: str, iso: str) -> None:
+    got = lone_date(line)
+    assert got is not None and got[0] == iso
+    assert find_date(slip(line)) == iso
+
+
+@pytest.mark.parametrize("line", ["QTY 14-0926", "1409-26 8", "07:41PM 1 4-09/26"])
+def test_not_a_lone_date(line: str) -> None:
+    assert lone_date(line) is None  # words before it, a number after it, a day read two ways
