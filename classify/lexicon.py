@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from classify._lookalikes import shape
+from classify._lookalikes import capitals_alike, shape
 
 FORMAT = 1
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "lexicon.json"
@@ -49,6 +49,7 @@ class Lexicon:
     trained_on: str = ""
     _by_shape: dict[str, str] = field(init=False, repr=False, compare=False)
     _near: dict[str, set[str]] = field(init=False, repr=False, compare=False)
+    _by_length: dict[int, list[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_shape: dict[str, str] = {}
@@ -61,6 +62,11 @@ class Lexicon:
                     near.setdefault(d, set()).add(word)
         object.__setattr__(self, "_by_shape", by_shape)
         object.__setattr__(self, "_near", near)
+        by_length: dict[int, list[str]] = {}
+        for word, count in self.counts.items():
+            if count >= NEAR_COUNT and len(word) >= MIN_LENGTH:
+                by_length.setdefault(len(word), []).append(word)
+        object.__setattr__(self, "_by_length", by_length)
 
     def known(self, word: str) -> bool:
         return word.casefold() in self.counts
@@ -75,6 +81,10 @@ class Lexicon:
         key = shape(token)
         if key in self._by_shape:
             return self._by_shape[key]
+        if token.isupper():  # a word of capitals, one of them read for another of its look ("NART")
+            alike = {w for w in self._by_length.get(len(token), ()) if _one_capital_apart(token, w.upper())}
+            if len(alike) == 1:
+                return alike.pop()
         if len(token) >= NEAR_LENGTH:
             found = set().union(*(self._near.get(d, set()) for d in _deletions(key)))
             found = {w for w in found if _one_apart(shape(w), key)}
@@ -132,6 +142,12 @@ class Lexicon:
             pair = self.split(token)
             return " ".join(_cased(w, token) for w in pair) if pair else token
         return _TOKEN.sub(fix, text)
+
+
+def _one_capital_apart(read: str, word: str) -> bool:
+    """Whether ``read`` is ``word`` with one capital read for another as the look-alike table's
+    ``[capitals]`` pairs have it ("NART" for "MART")."""
+    return sum(a != b for a, b in zip(read, word, strict=True)) == 1 and capitals_alike(read, word)
 
 
 def _one_apart(a: str, b: str) -> bool:

@@ -88,3 +88,12 @@ def test_a_known_word_ocr_split_in_two_is_joined_and_two_words_are_not() -> None
     assert lx.correct(f"40150 {TOWN[:3]} {TOWN[3:]}, {REGION}") == f"40150 {TOWN}, {REGION}"
     assert lx.correct("SOME SHOP") == "SOME SHOP"  # two words it knows
     assert lx.correct(f"{TOWN[:3]} {REGION[3:]}") == f"{TOWN[:3]} {REGION[3:]}"  # no word it knows together
+
+
+def test_a_capital_read_for_another_of_its_look() -> None:
+    lex = lexicon.train(["PELICAN MART", "PELICAN MART", "QUILL DEPOT", "QUILL DEPOT", "DELL", "DELL", "DELI", "DELI"])
+    assert lex.correct("PELICAN NART") == "PELICAN MART"  # an N for an M
+    assert lex.correct("QUILL DEPCT") == "QUILL DEPOT"  # a C for an O
+    assert lex.correct("DELJ") == "DELJ"  # J is no look-alike of I or L
+    assert lex.correct("DEL1") == "DEL1"  # DELI or DELL: two known words alike, left as read
+    assert lex.correct("Pelican Nart") == "Pelican Nart"  # capitals only
