@@ -671,3 +671,17 @@ class CounterpartyDocument(Base):
     created_by: Mapped[str | None] = mapped_column(String(128))
 
     document: Mapped[Document] = relationship()
+
+
+class ArchiveCount(Base):
+    """A change of one of the archive's counts (archive/counts.py): written by the database's triggers when a
+    document, page, original or intake record comes, goes or changes status, type, outlet, state or outcome;
+    a count is the sum of its rows (folded into one from time to time)."""
+
+    __tablename__ = "archive_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # status | type | outlet | pages | original | intake
+    key: Mapped[str] = mapped_column(String(64), default="")  # the status, type, outlet id, state, source; '' NULL
+    sub: Mapped[str] = mapped_column(String(32), default="")  # the intake's outcome
+    n: Mapped[int] = mapped_column(Integer)

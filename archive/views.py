@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.audit import history
-from archive.models import Document, IntakeOutcome, IntakeRecord, Original, Outlet, Page
+from archive.counts import counts
+from archive.models import Document, IntakeOutcome, IntakeRecord, Outlet
 from archive.reconcile import copies_of, electronic_copy_of
 from finarchive.errors import NotFoundError
 
@@ -73,18 +74,21 @@ def document_view(session: Session, arc, doc_id: int, *, with_text: bool = False
     return view
 
 
-def _counts(session: Session, column) -> dict[str, int]:
-    rows = session.execute(select(column, func.count()).group_by(column).order_by(func.count().desc()))
-    return {str(k) if k is not None else "-": n for k, n in rows}
+def _ranked(counted: dict[tuple[str, str], int], name=lambda key: key or "-") -> dict[str, int]:
+    """A count's keys named (``''`` is NULL: ``-``), most first."""
+    out: dict[str, int] = {}
+    for (key, _), n in counted.items():
+        out[name(key)] = out.get(name(key), 0) + n
+    return dict(sorted(out.items(), key=lambda item: -item[1]))
 
 
 def archive_stats(session: Session, *, quarantined_limit: int = 50) -> dict[str, Any]:
-    # counted by outlet id in an index, then named: a join would read every document row
-    codes: dict[int, str] = dict(session.execute(select(Outlet.id, Outlet.code)).all())
-    by_outlet: dict[str, int] = {}
-    for outlet_id, n in session.execute(select(Document.outlet_id, func.count()).group_by(Document.outlet_id)):
-        code = codes.get(outlet_id, "-") if outlet_id is not None else "-"
-        by_outlet[code] = by_outlet.get(code, 0) + n
+    """The archive's counts (kept by the commits: archive/counts.py) and its latest intake problems."""
+    kept = counts(session)
+    codes: dict[str, str] = {str(i): code for i, code in session.execute(select(Outlet.id, Outlet.code))}
+    intake_by_source: dict[str, dict[str, int]] = {}
+    for (source, outcome), n in sorted(kept.get("intake", {}).items()):
+        intake_by_source.setdefault(source, {})[outcome] = n
     # newest first, one outcome at a time: each is one range of the outcome index, already in id order
     # (with IN, SQLite walks the whole ledger backwards looking for the few rows not archived)
     quarantined = sorted(
@@ -92,28 +96,21 @@ def archive_stats(session: Session, *, quarantined_limit: int = 50) -> dict[str,
          for r in session.scalars(select(IntakeRecord).where(IntakeRecord.outcome == outcome)
                                   .order_by(IntakeRecord.id.desc()).limit(quarantined_limit))),
         key=lambda r: -r.id)[:quarantined_limit]
-    intake_by_source: dict[str, dict[str, int]] = {}
-    for source, outcome, n in session.execute(
-        select(IntakeRecord.source, IntakeRecord.outcome, func.count()).group_by(IntakeRecord.source,
-                                                                                 IntakeRecord.outcome)
-    ):
-        intake_by_source.setdefault(source, {})[outcome] = n
     intake: dict[str, int] = {}  # by outcome: the sums of the counts above (one index scan, not two)
     for outcomes in intake_by_source.values():
         for outcome, n in outcomes.items():
             intake[outcome] = intake.get(outcome, 0) + n
     intake = dict(sorted(intake.items(), key=lambda item: -item[1]))
     return {
-        "documents": session.scalar(select(func.count(Document.id))) or 0,
-        "pages": session.scalar(select(func.count(Page.id))) or 0,
-        "by_status": _counts(session, Document.status),
-        "by_type": _counts(session, Document.doc_type),
-        "by_outlet": by_outlet,
-        "originals": _counts(session, Original.state),
+        "documents": sum(kept.get("status", {}).values()),
+        "pages": sum(kept.get("pages", {}).values()),
+        "by_status": _ranked(kept.get("status", {})),
+        "by_type": _ranked(kept.get("type", {})),
+        "by_outlet": _ranked(kept.get("outlet", {}), lambda key: codes.get(key, "-")),
+        "originals": _ranked(kept.get("original", {})),
         "intake": intake,
         "intake_by_source": intake_by_source,
-        "quarantined_total": session.scalar(
-            select(func.count(IntakeRecord.id)).where(IntakeRecord.outcome == IntakeOutcome.QUARANTINED)) or 0,
+        "quarantined_total": intake.get(IntakeOutcome.QUARANTINED, 0),
         "quarantined": [
             {"filename": r.filename, "source": r.source, "source_ref": r.source_ref, "reason": r.reason,
              "message": r.message, "quarantine_path": r.quarantine_path,

@@ -33,7 +33,9 @@ from typing import Any
 
 from search_latency import OUTLETS, SELLERS, inn, make_record
 from sqlalchemy import JSON, Date, DateTime, Engine, Numeric, func, select, text
+from sqlalchemy.orm import Session
 
+from archive.counts import create_triggers, drop_triggers, recount
 from archive.models import Base, Document
 from archive.originals import ORIGINAL_PREFIX, REGISTER_PREFIX
 from archive.store import Archive
@@ -416,13 +418,18 @@ COLUMNS: dict[str, list[str]] = {
 
 
 def build_indexes(arc: Archive) -> None:
-    """Create the models' indexes that are missing (those fill() dropped to load faster)."""
+    """Create the models' indexes that are missing (those fill() dropped to load faster), count what `stats`
+    counts and put back the triggers that keep those counts (archive/counts.py)."""
     built = time.perf_counter()
     with arc.engine.begin() as conn:
         for table in Base.metadata.tables.values():
             for ix in table.indexes:
                 ix.create(conn, checkfirst=True)
     print(f"  indexes built in {time.perf_counter() - built:.0f} s", file=sys.stderr, flush=True)
+    with arc.engine.begin() as conn:
+        drop_triggers(conn)
+        recount(Session(bind=conn))
+        create_triggers(conn)
 
 
 def fill(arc: Archive, docs: int, *, seed: int, index: bool, today: dt.date | None = None) -> dict[str, Any]:
@@ -434,6 +441,7 @@ def fill(arc: Archive, docs: int, *, seed: int, index: bool, today: dt.date | No
     with arc.engine.begin() as conn:  # bulk loading: indexes are built once at the end, by sorting
         for ix in indexes:
             conn.execute(text(f"DROP INDEX IF EXISTS {ix.name}"))
+        drop_triggers(conn)  # and the counts of `stats` taken once at the end, not kept row by row
     writer = Writer(arc.engine)
     filler = ArchiveFiller(writer, docs, seed, today or dt.date.today())
     started, cpu = time.perf_counter(), time.process_time()

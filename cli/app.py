@@ -318,11 +318,19 @@ def reindex() -> None:
 
 
 @app.command()
-def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Counts by status, type and outlet; what arrived from which source; what was quarantined and why."""
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    recount: Annotated[bool, typer.Option("--recount", help="Count the tables again and keep those counts.")] = False,
+) -> None:
+    """Counts by status, type and outlet; what arrived from which source; what was quarantined and why.
+
+    The counts are kept by every commit (in the same transaction); --recount rebuilds them from the tables."""
+    from archive.counts import recount as rebuild
     from archive.views import archive_stats
 
-    with open_archive() as arc, arc.sessions() as session:
+    with open_archive() as arc, arc.transaction() as session:  # reading may fold the counts' rows: a write
+        if recount:
+            rebuild(session)
         data = archive_stats(session)
     if as_json:
         print_json(data)

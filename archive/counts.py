@@ -1,0 +1,183 @@
+"""The archive's counts kept by its commits: documents by status, type and outlet, pages, originals by state,
+the intake ledger by source and outcome (what `finarchive stats` shows).
+
+Counting them at each `stats` grew with the archive (seconds at a million documents on PostgreSQL). Instead
+the database's own triggers write a row ``(kind, key, sub, ±1)`` into ``archive_count`` for each row of
+``document``, ``page``, ``original`` and ``intake_record`` inserted, deleted or moved to another status,
+type, outlet, state or outcome: in the same transaction as the change, whatever wrote it (the ORM, a bulk
+UPDATE, a cascade), and rolled back with it. The triggers only insert, so concurrent commits never wait for
+each other on a counter row nor deadlock over two. A count is the sum of its rows; :func:`counts` folds
+them into one row a count when they have piled up. :func:`recount` rebuilds them from the tables
+(`finarchive stats --recount`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from archive.models import ArchiveCount
+
+__all__ = ["COUNTED", "Counted", "counts", "create_triggers", "drop_triggers", "recount"]
+
+FOLD_ABOVE = 2_000  # rows more than counts: fold them (a day's imports leave a few per document)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One count kept of a table's rows: ``kind`` by the columns ``key`` (and ``sub``), NULL counted as ''."""
+
+    table: str
+    kind: str
+    key: str | None = None
+    sub: str | None = None
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.key, self.sub) if c]
+
+    def values(self, row: str, sign: int) -> str:
+        """The SQL row ``(kind, key, sub, n)`` for the trigger's ``NEW`` or ``OLD`` row."""
+        def value(column: str | None) -> str:
+            if column is None:
+                return "''"
+            cast = f"CAST({row}.{column} AS TEXT)" if column.endswith("_id") else f"{row}.{column}"
+            return f"coalesce({cast}, '')"
+        return f"('{self.kind}', {value(self.key)}, {value(self.sub)}, {sign})"
+
+    def changed(self, dialect: str) -> str:
+        differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+        return " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in self.columns())
+
+
+COUNTED = (
+    Counted("document", "status", "status"),
+    Counted("document", "type", "doc_type"),
+    Counted("document", "outlet", "outlet_id"),
+    Counted("page", "pages"),
+    Counted("original", "original", "state"),
+    Counted("intake_record", "intake", "source", "outcome"),
+)
+TABLES = tuple(dict.fromkeys(c.table for c in COUNTED))
+
+
+def _of(table: str) -> list[Counted]:
+    return [c for c in COUNTED if c.table == table]
+
+
+def _insert(rows: list[str]) -> str:
+    return f"INSERT INTO archive_count (kind, key, sub, n) VALUES {', '.join(rows)};"
+
+
+def _sqlite_ddl(table: str) -> list[str]:
+    counted = _of(table)
+    name = f"archive_count_{table}"
+    came, went = _insert([c.values("NEW", 1) for c in counted]), _insert([c.values("OLD", -1) for c in counted])
+    statements = [f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} BEGIN {came} END",
+                  f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN {went} END"]
+    moved = [c for c in counted if c.columns()]
+    if moved:
+        columns = ", ".join(dict.fromkeys(col for c in moved for col in c.columns()))
+        body = " ".join(f"INSERT INTO archive_count (kind, key, sub, n) SELECT * FROM (VALUES "
+                        f"{c.values('OLD', -1)}, {c.values('NEW', 1)}) WHERE {c.changed('sqlite')};"
+                        for c in moved)
+        statements.append(f"CREATE TRIGGER {name}_update AFTER UPDATE OF {columns} ON {table} BEGIN {body} END")
+    return statements
+
+
+def _postgresql_ddl(table: str) -> list[str]:
+    counted = _of(table)
+    name = f"archive_count_{table}"
+    moved = [c for c in counted if c.columns()]
+    updates = " ".join(f"IF {c.changed('postgresql')} THEN "
+                       f"{_insert([c.values('OLD', -1), c.values('NEW', 1)])} END IF;"
+                       for c in moved)
+    function = (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP = 'INSERT' THEN {_insert([c.values('NEW', 1) for c in counted])} "
+        f"ELSIF TG_OP = 'DELETE' THEN {_insert([c.values('OLD', -1) for c in counted])} "
+        + (f"ELSE {updates} " if updates else "")
+        + "END IF; RETURN NULL; END $$"
+    )
+    columns = ", ".join(dict.fromkeys(col for c in moved for col in c.columns()))
+    events = f"INSERT OR UPDATE OF {columns} OR DELETE" if columns else "INSERT OR DELETE"
+    return [function, f"CREATE TRIGGER {name} AFTER {events} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"]
+
+
+def create_triggers(conn: Connection) -> None:
+    """The triggers that keep ``archive_count`` (migration 0014; bench/make_archive.py after a bulk fill)."""
+    postgres = conn.dialect.name == "postgresql"
+    for table in TABLES:
+        for statement in (_postgresql_ddl if postgres else _sqlite_ddl)(table):
+            conn.execute(text(statement))
+
+
+def drop_triggers(conn: Connection) -> None:
+    """No counting while a bulk fill writes millions of rows (:func:`recount` after it)."""
+    postgres = conn.dialect.name == "postgresql"
+    for table in TABLES:
+        name = f"archive_count_{table}"
+        if postgres:
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+        else:
+            for suffix in ("insert", "delete", "update"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {name}_{suffix}"))
+
+
+def _counted(conn: Connection | Session) -> dict[tuple[str, str, str], int]:
+    """Every count from the tables themselves, each by one GROUP BY over an index."""
+    from archive.models import Base
+
+    out: dict[tuple[str, str, str], int] = {}
+    for c in COUNTED:
+        table = Base.metadata.tables[c.table]
+        columns = [table.c[name] for name in c.columns()]
+        for row in conn.execute(select(*columns, func.count()).select_from(table).group_by(*columns)):
+            *keys, n = row
+            values = ["" if v is None else str(v) for v in keys] + ["", ""]
+            out[(c.kind, values[0], values[1])] = n
+    return out
+
+
+def recount(session: Session) -> None:
+    """Rebuild the counts from the tables, in the caller's transaction. On PostgreSQL the counted tables are
+    locked against writes meanwhile (another commit's rows would be counted twice or not at all)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"LOCK TABLE {', '.join(TABLES)} IN SHARE MODE"))
+    session.execute(delete(ArchiveCount))
+    rows = [{"kind": k, "key": key, "sub": sub, "n": n} for (k, key, sub), n in _counted(session).items()]
+    if rows:
+        session.execute(insert(ArchiveCount), rows)
+
+
+def counts(session: Session) -> dict[str, dict[tuple[str, str], int]]:
+    """The counts by kind: ``{"status": {("verified", ""): 9120, ...}, ...}``; keys ``''`` stand for NULL.
+
+    Reads the sums of ``archive_count``; when its rows outnumber the counts by :data:`FOLD_ABOVE`, folds them
+    first (deletes them and writes back one row a count, in this session's transaction: the caller commits)."""
+    summed = session.execute(select(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub,
+                                    func.sum(ArchiveCount.n), func.count())
+                             .group_by(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub)).all()
+    if sum(rows for *_, rows in summed) - len(summed) > FOLD_ABOVE:
+        _fold(session)
+        return counts(session)
+    out: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    for kind, key, sub, n, _ in summed:
+        if n:
+            out[kind][(key, sub)] = int(n)
+    return dict(out)
+
+
+def _fold(session: Session) -> None:
+    """One row a count. The rows taken are the ones deleted (DELETE … RETURNING): rows of commits still
+    running are not seen and stay, a fold running beside this one takes other rows."""
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for kind, key, sub, n in session.execute(delete(ArchiveCount).returning(ArchiveCount.kind, ArchiveCount.key,
+                                                                            ArchiveCount.sub, ArchiveCount.n)):
+        sums[(kind, key, sub)] += n
+    rows = [{"kind": k, "key": key, "sub": sub, "n": n} for (k, key, sub), n in sums.items() if n]
+    if rows:
+        session.execute(insert(ArchiveCount), rows)

@@ -1,0 +1,44 @@
+"""the archive's counts kept by its commits: `finarchive stats` reads them instead of counting the tables
+
+Each count (documents by status, type and outlet, pages, originals by state, intake by source and outcome)
+is the sum of its rows in ``archive_count``, which triggers on the counted tables write in the transaction
+of each change (archive/counts.py). The counts are taken from the tables once here.
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-02 06:30:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.orm import Session
+
+
+revision = '0014'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    from archive.counts import create_triggers, recount
+
+    op.create_table(
+        "archive_count",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("sub", sa.String(length=32), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_count")),
+    )
+    conn = op.get_bind()
+    create_triggers(conn)
+    recount(Session(bind=conn))
+
+
+def downgrade() -> None:
+    from archive.counts import drop_triggers
+
+    drop_triggers(op.get_bind())
+    op.drop_table("archive_count")
