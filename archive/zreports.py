@@ -211,7 +211,12 @@ def _chain(nodes: list[ZReport], floating: list[ZReport]) -> list[ZReport]:
     """The longest run of Z-reports whose shift numbers agree with their ФД numbers and dates.
 
     Ties go to the run with more verified reports, then to the one that leaves fewest shifts unaccounted
-    for (a report off the run that fits in a gap accounts for one of its shifts)."""
+    for (a report off the run that fits in a gap accounts for one of its shifts); of runs tied on all of
+    that, the one through the earliest report.
+
+    The candidates before a report are tried nearest first: a run through the report just before it is
+    usually the longest, and then every candidate whose run is shorter is passed over by its length alone,
+    without checking the pair (a register's window of Z-reports costs about one check a report, not 60)."""
     between = _Between(nodes + floating)
     best: list[Score] = []
     back: list[int | None] = []
@@ -219,7 +224,9 @@ def _chain(nodes: list[ZReport], floating: list[ZReport]) -> list[ZReport]:
         sure = int(b.verified)
         top: Score = (1, sure, 0, 0)
         came: int | None = None
-        for i in range(max(0, j - _WINDOW), j):
+        for i in range(j - 1, max(0, j - _WINDOW) - 1, -1):
+            if best[i][0] + 1 < top[0]:  # a shorter run cannot win, whatever its ties
+                continue
             a = nodes[i]
             if not _consistent(a, b):
                 continue
@@ -228,7 +235,7 @@ def _chain(nodes: list[ZReport], floating: list[ZReport]) -> list[ZReport]:
             inside = between.count(a, b)
             score = (best[i][0] + 1, best[i][1] + sure, best[i][2] - max(0, gap - inside),
                      best[i][3] - max(0, inside - gap))
-            if score > top:
+            if score >= top:  # equal: the earlier report, as when tried in order (none equals the start's)
                 top, came = score, i
         best.append(top)
         back.append(came)
@@ -403,13 +410,14 @@ def _documents(session: Session, doc_type: str, *, outlet: str | None, since: dt
 
 
 def load_zreports(session: Session, *, outlet: str | None = None, since: dt.date | None = None,
-                  until: dt.date | None = None) -> list[ZReport]:
-    """The archive's Z-reports (rejected ones left out), with neighbours around the period when one is given.
+                  until: dt.date | None = None, margin: int = _MARGIN_DAYS) -> list[ZReport]:
+    """The archive's Z-reports (rejected ones left out), with neighbours around the period when one is given
+    (those of ``margin`` days before and after it).
 
     Read as rows, not documents: the documents' columns, and the four fields continuity reads by a join (a
     Z-report's every field as an object cost the outlet page most of its time). What :func:`_zreport` makes
     of a document, from the same values."""
-    where = _where(session, "z_report", outlet=outlet, since=since, until=until, margin=_MARGIN_DAYS)
+    where = _where(session, "z_report", outlet=outlet, since=since, until=until, margin=margin)
     fields: dict[int, dict[str, tuple[str | None, str]]] = defaultdict(dict)
     for doc_id, name, value, source in session.execute(
             select(Field.document_id, Field.name, Field.value, Field.source)
@@ -511,12 +519,13 @@ def zreports_report(session: Session, settings: Settings | None = None, *, outle
 
 
 def owed_zreports(session: Session, outlet: str | None = None, *, since: dt.date | None = None,
-                  until: dt.date | None = None) -> list[dict[str, Any]]:
-    """Z-reports an outlet still owes head office: each missing shift of its registers, oldest first.
+                  until: dt.date | None = None, margin: int = _MARGIN_DAYS) -> list[dict[str, Any]]:
+    """Z-reports an outlet still owes head office: each missing shift of its registers, oldest first; the
+    shifts are judged with the Z-reports of ``margin`` days around the period as their neighbours.
 
     For the outlet page and the head-office report: ``[{"outlet", "kkt_reg_no", "fn_no", "shift_no",
     "after", "before", "uncertain"}]``."""
-    registers, _ = continuity(load_zreports(session, outlet=outlet, since=since, until=until))
+    registers, _ = continuity(load_zreports(session, outlet=outlet, since=since, until=until, margin=margin))
     owed = []
     for register in registers:
         for m in _clip(register, since, until).missing:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from archive.models import Document, DocumentStatus, IntakeRecord, Original, OriginalState, Outlet
 from archive.paging import KeysetPage, SortKey, keyset_page
@@ -24,6 +24,9 @@ PAGE_SIZE = 20
 # the index (relevance has no keyset to seek by), so the deepest page is bounded, as the list's full text is.
 SEARCH_DEPTH = 1000
 ZREPORTS_DAYS = 35  # the outlet page's Z-reports owed: shifts of the last five weeks
+# judged with the Z-reports of ten days before them as neighbours (`finarchive zreports` takes 45): the page
+# reads 45 days of an outlet's Z-reports, not 80
+ZREPORTS_MARGIN_DAYS = 10
 QUEUE_PAGE = 50  # documents on a page of the review queue, of an outlet's lists, of the originals owed
 OWED_STATES = (OriginalState.EXPECTED, OriginalState.IN_TRANSIT)
 
@@ -139,6 +142,8 @@ def queue_data(documents: list[Document]) -> list[dict[str, Any]]:
 
 NEWEST_FIRST = [SortKey(Document.created_at, descending=True), SortKey(Document.id, descending=True)]
 OWED_ORDER = [SortKey(Original.due_date), SortKey(Original.id)]  # the longest overdue first
+LISTED = (Document.filename, Document.doc_type, Document.status, Document.number, Document.doc_date,
+          Document.rejection_reason, Document.created_at)  # what an outlet's lists show of a document
 
 
 def _cursors(page: KeysetPage[Any]) -> dict[str, str | None]:
@@ -159,12 +164,14 @@ def outlet_overview(session: Session, principal: Principal, outlet_code: str | N
     if outlet is None:
         raise NotFoundError(f"no outlet {outlet_code}")
     wanted = cursors or {}
-    docs = select(Document).where(Document.outlet_id == outlet.id)
+    # the lists' documents with the columns shown only (their problems' JSON and the rest are not read)
+    docs = select(Document).where(Document.outlet_id == outlet.id).options(load_only(*LISTED))
     received = keyset_page(session, docs, NEWEST_FIRST, cursor=wanted.get("received"), limit=limit)
     rejected = keyset_page(session, docs.where(Document.status == DocumentStatus.REJECTED), NEWEST_FIRST,
                            cursor=wanted.get("rejected"), limit=limit)
     owed = keyset_page(session, select(Original).where(Original.outlet_id == outlet.id, Original.state.in_(OWED_STATES))
-                       .options(selectinload(Original.document)), OWED_ORDER, cursor=wanted.get("owed"), limit=limit)
+                       .options(selectinload(Original.document).load_only(*LISTED)), OWED_ORDER,
+                       cursor=wanted.get("owed"), limit=limit)
     problems = sorted(  # one index range an outcome, each in id order (with IN the database sorts them all)
         (r for outcome in ("quarantined", "failed")
          for r in session.scalars(select(IntakeRecord)
@@ -199,7 +206,8 @@ def _recent_zreports_owed(session: Session, outlet: Outlet) -> list[dict[str, An
                           .where(Document.doc_type == "z_report", Document.outlet_id == outlet.id))
     if last is None:
         return []
-    return owed_zreports(session, outlet.code, since=last - dt.timedelta(days=ZREPORTS_DAYS))
+    return owed_zreports(session, outlet.code, since=last - dt.timedelta(days=ZREPORTS_DAYS),
+                         margin=ZREPORTS_MARGIN_DAYS)
 
 
 def order_data(session: Session, arc, principal: Principal, order_no: str) -> dict[str, Any]:
