@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from archive.models import ArchiveCount
 
-__all__ = ["COUNTED", "Counted", "counts", "create_triggers", "drop_triggers", "recount"]
+__all__ = ["COUNTED", "Counted", "counts", "create_triggers", "drop_triggers", "fold_if_piled", "of_key", "recount"]
 
 FOLD_ABOVE = 2_000  # rows more than counts: fold them (a day's imports leave a few per document)
 
@@ -56,6 +56,7 @@ COUNTED = (
     Counted("document", "status", "status"),
     Counted("document", "type", "doc_type"),
     Counted("document", "outlet", "outlet_id"),
+    Counted("document", "outlet_status", "outlet_id", "status"),  # an outlet page's counts
     Counted("page", "pages"),
     Counted("original", "original", "state"),
     Counted("intake_record", "intake", "source", "outcome"),
@@ -169,6 +170,27 @@ def counts(session: Session) -> dict[str, dict[tuple[str, str], int]]:
         if n:
             out[kind][(key, sub)] = int(n)
     return dict(out)
+
+
+def of_key(session: Session, kind: str, key: str) -> dict[str, int]:
+    """One count's values by ``sub``: e.g. ``of_key(session, "outlet_status", "3")`` is outlet 3's documents
+    by status (read in ``ix_archive_count_kind_key``, without folding)."""
+    rows = session.execute(select(ArchiveCount.sub, func.sum(ArchiveCount.n))
+                           .where(ArchiveCount.kind == kind, ArchiveCount.key == key).group_by(ArchiveCount.sub))
+    return {sub: int(n) for sub, n in rows if n}
+
+
+def fold_if_piled(session: Session) -> None:
+    """Fold the counts' rows when they outnumber the counts by :data:`FOLD_ABOVE` (a commit hook of the
+    pipeline: the rows a day of imports leaves do not wait for `stats` to be folded)."""
+    rows = session.scalar(select(func.count(ArchiveCount.id))) or 0
+    if rows > FOLD_ABOVE and rows - _groups(session) > FOLD_ABOVE:
+        _fold(session)
+
+
+def _groups(session: Session) -> int:
+    grouped = select(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub).distinct().subquery()
+    return session.scalar(select(func.count()).select_from(grouped)) or 0
 
 
 def _fold(session: Session) -> None:

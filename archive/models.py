@@ -679,6 +679,7 @@ class ArchiveCount(Base):
     a count is the sum of its rows (folded into one from time to time)."""
 
     __tablename__ = "archive_count"
+    __table_args__ = (Index("ix_archive_count_kind_key", "kind", "key"),)  # one count's rows (an outlet's)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # status | type | outlet | pages | original | intake

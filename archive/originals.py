@@ -555,8 +555,9 @@ def owed_page(session: Session, *, outlet: str | None = None, cursor: str | None
               today: dt.date | None = None) -> tuple[list[dict[str, Any]], KeysetPage[Original]]:
     """One page of the originals still owed (of one outlet, or of all), the longest overdue first, as the
     items of :func:`outstanding_report`; with the page for its ``next`` and ``previous`` cursors."""
-    stmt = (select(Original).where(Original.state.in_(list(OWED)))
-            .options(selectinload(Original.document), selectinload(Original.register)))
+    stmt = (select(Original).where(Original.state.in_(list(OWED)))  # of the document and register what _item shows
+            .options(selectinload(Original.document).load_only(Document.doc_type, Document.number, Document.doc_date),
+                     selectinload(Original.register).load_only(TransferRegister.code)))
     if outlet == "-":  # as owed_summary names the originals of no outlet
         stmt = stmt.where(Original.outlet_id.is_(None))
     elif outlet:

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive._failpoints import failpoint
 from archive.blobs import sha256_file
+from archive.counts import fold_if_piled
 from archive.indexing import index_documents, index_documents_soon, index_missing, reindex
 from archive.orders import auto_link
 from archive.originals import expect_original
@@ -1022,7 +1023,13 @@ def check_register_sequence(session: Session, document: Document, pipeline: Pipe
     flag_doubtful(session, document, actor=pipeline.actor)
 
 
+def fold_counts(session: Session, document: Document, pipeline: Pipeline) -> None:
+    """The counts' rows the commits left (archive/counts.py) folded once they pile up, so that reading a
+    count stays a few rows however long since the last `stats`."""
+    fold_if_piled(session)
+
+
 # Hooks run inside the commit transaction, in this order, with (session, document, pipeline). Routes come
 # last: their conditions and messages see the document with its original, order links and review status.
 COMMIT_HOOKS: list[Callable[[Session, Document, Pipeline], None]] = [
-    expect_paper_original, link_to_orders, check_register_sequence, link_copies, route_committed]
+    expect_paper_original, link_to_orders, check_register_sequence, link_copies, route_committed, fold_counts]

@@ -37,8 +37,12 @@ def _recounted(arc) -> dict:
 
 
 def _assert_kept_equals_recount(arc) -> dict:
+    with arc.transaction() as session:
+        every_count = counted.counts(session)  # those `stats` does not show too (an outlet's by status)
     kept = _kept(arc)
     assert kept == _recounted(arc)
+    with arc.transaction() as session:
+        assert every_count == counted.counts(session)
     return kept
 
 
@@ -155,6 +159,26 @@ def test_counts_fold_into_one_row_each(archive, monkeypatch) -> None:
         rows_after = s.scalar(select(func.count(ArchiveCount.id)))
     assert rows_before > 40 and rows_after <= 10
     assert stats["documents"] == 8
+
+
+def test_an_outlets_counts_by_status(archive) -> None:
+    with archive.transaction() as s:
+        docs = _import(s, 4)
+        _import(s, 2, outlet_code="MSK-01", start=10)
+        reject_document(s, docs[0], "пересканируйте", actor="ivanova")
+        spb = str(factories.outlet(s, "SPB-02").id)
+    with archive.sessions() as s:
+        assert counted.of_key(s, "outlet_status", spb) == {"processed": 3, "rejected": 1}
+
+
+def test_commits_fold_the_rows_once_they_pile_up(archive, monkeypatch) -> None:
+    monkeypatch.setattr(counted, "FOLD_ABOVE", 30)
+    with archive.transaction() as s:
+        _import(s, 10)
+        counted.fold_if_piled(s)
+        rows = s.scalar(select(func.count(ArchiveCount.id)))
+    assert rows < 30
+    assert _assert_kept_equals_recount(archive)["documents"] == 10
 
 
 def test_stats_recount_rebuilds_counts_gone_wrong(archive, archive_env, monkeypatch) -> None:

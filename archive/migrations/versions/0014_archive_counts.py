@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_count")),
     )
+    op.create_index("ix_archive_count_kind_key", "archive_count", ["kind", "key"], unique=False)
     conn = op.get_bind()
     create_triggers(conn)
     recount(Session(bind=conn))
