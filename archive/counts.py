@@ -28,15 +28,23 @@ FOLD_ABOVE = 2_000  # rows more than counts: fold them (a day's imports leave a 
 
 @dataclass(frozen=True)
 class Counted:
-    """One count kept of a table's rows: ``kind`` by the columns ``key`` (and ``sub``), NULL counted as ''."""
+    """One count kept of a table's rows: ``kind`` by the values of ``by`` (the key's column and the sub's),
+    NULL counted as ''."""
 
     table: str
     kind: str
-    key: str | None = None
-    sub: str | None = None
+    by: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str | None:
+        return self.by[0] if self.by else None
+
+    @property
+    def sub(self) -> str | None:
+        return self.by[1] if len(self.by) > 1 else None
 
     def columns(self) -> list[str]:
-        return [c for c in (self.key, self.sub) if c]
+        return list(self.by)
 
     def values(self, row: str, sign: int) -> str:
         """The SQL row ``(kind, key, sub, n)`` for the trigger's ``NEW`` or ``OLD`` row."""
@@ -53,13 +61,13 @@ class Counted:
 
 
 COUNTED = (
-    Counted("document", "status", "status"),
-    Counted("document", "type", "doc_type"),
-    Counted("document", "outlet", "outlet_id"),
-    Counted("document", "outlet_status", "outlet_id", "status"),  # an outlet page's counts
+    Counted("document", "status", ("status",)),
+    Counted("document", "type", ("doc_type",)),
+    Counted("document", "outlet", ("outlet_id",)),
+    Counted("document", "outlet_status", ("outlet_id", "status")),  # an outlet page's counts
     Counted("page", "pages"),
-    Counted("original", "original", "state"),
-    Counted("intake_record", "intake", "source", "outcome"),
+    Counted("original", "original", ("state",)),
+    Counted("intake_record", "intake", ("source", "outcome")),
 )
 TABLES = tuple(dict.fromkeys(c.table for c in COUNTED))
 

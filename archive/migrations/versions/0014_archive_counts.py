@@ -23,15 +23,10 @@ depends_on = None
 def upgrade() -> None:
     from archive.counts import create_triggers, recount
 
-    op.create_table(
-        "archive_count",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("sub", sa.String(length=32), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_count")),
-    )
+    columns = {"id": sa.Integer(), "kind": sa.String(length=16), "key": sa.String(length=64),
+               "sub": sa.String(length=32), "n": sa.Integer()}
+    op.create_table("archive_count", *(sa.Column(name, kind, nullable=False) for name, kind in columns.items()),
+                    sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_count")))
     op.create_index("ix_archive_count_kind_key", "archive_count", ["kind", "key"], unique=False)
     conn = op.get_bind()
     create_triggers(conn)
