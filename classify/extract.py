@@ -311,7 +311,7 @@ def find_number(doc: Doc, doc_type: str) -> FieldValue | None:
     hits = [h for h in hits if not re.fullmatch(r"\d{1,2}", h.value) or h.priority >= 1.0]
     hits = [h for h in hits if not _ACCOUNT.fullmatch(h.value)]
     hit = _best(hits)
-    return hit.field("number") if hit else None
+    return _checked_code(doc, hit.field("number")) if hit else None
 
 
 # twenty digits after «счёт» are a bank account (расчётный, корреспондентский счёт), never a document's number
@@ -633,7 +633,18 @@ def find_order_no(doc: Doc, doc_type: str) -> FieldValue | None:
     hits = [h for h in find_labelled(doc, ORDER_LABELS, parse_number)
             if not re.fullmatch(r"\d{1,2}", h.value) or (h.label >= 0 and "№" in h.row.text[h.label:h.start])]
     hit = _best(hits)
-    return hit.field("order_no") if hit else None
+    return _checked_code(doc, hit.field("order_no")) if hit else None
+
+
+UNSURE_CODE = 0.4  # a code with no check digits whose word OCR read less surely than this is unsure
+
+
+def _checked_code(doc: Doc, found: FieldValue) -> FieldValue:
+    """A document's or an order's number has no check of its own: on a Russian document, one read with a digit
+    OCR was unsure of («2025-293» at 0.36) may be any other number, so it is flagged, not given."""
+    if found.confidence >= 0.9 * (0.5 + 0.5 * UNSURE_CODE) or not _cyrillic(doc.text):
+        return found
+    return replace(found, confidence=UNSURE)
 
 
 def find_z_field(name: str) -> Callable[[Doc, str], FieldValue | None]:

@@ -167,3 +167,14 @@ def test_a_statutory_forms_first_address_with_its_sellers_rows_unread_is_flagged
         "ARE ce eee ak Pe ane (2а)", "Адрес: 344011, г. Ростов-на-Дону, ул. Садовая, д. 9 (2а)")
     got = given(analyse([text_page(readable)], hints={"doc_type": "vat_invoice"}, today=TODAY))
     assert got["seller_address"] == "344011, г. Ростов-на-Дону, ул. Садовая, д. 9"
+
+
+def test_an_order_number_read_unsurely_on_a_russian_document_is_flagged() -> None:
+    def read(confidence: float) -> float:
+        p = page([(100, 100, "Акт № 52 от 07.03.2026"), (100, 160, f"Исполнитель: ООО «Вектор», ИНН {SELLER_INN}"),
+                  (100, 220, "Основание: Договор № 14 от 11.01.2026, Заказ № 2026-418")])
+        words = tuple(w if w.text != "2026-418" else type(w)(w.text, confidence, w.box, w.line, w.block)
+                      for w in p.words)
+        return extract_fields("act", [type(p)(p.number, p.width, p.height, words)])["order_no"].confidence
+
+    assert read(0.3) < 0.5 <= read(0.9)
