@@ -170,8 +170,7 @@ def counts(session: Session) -> dict[str, dict[tuple[str, str], int]]:
     summed = session.execute(select(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub,
                                     func.sum(ArchiveCount.n), func.count())
                              .group_by(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub)).all()
-    if sum(rows for *_, rows in summed) - len(summed) > FOLD_ABOVE:
-        _fold(session)
+    if sum(rows for *_, rows in summed) - len(summed) > FOLD_ABOVE and _fold(session):
         return counts(session)
     out: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     for kind, key, sub, n, _ in summed:
@@ -201,9 +200,16 @@ def _groups(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(grouped)) or 0
 
 
-def _fold(session: Session) -> None:
-    """One row a count. The rows taken are the ones deleted (DELETE … RETURNING): rows of commits still
-    running are not seen and stay, a fold running beside this one takes other rows."""
+FOLD_LOCK = 0x66_6F_6C_64  # PostgreSQL advisory lock of the fold, one transaction's at a time
+
+
+def _fold(session: Session) -> bool:
+    """One row a count; False when another transaction is folding (PostgreSQL: this one does not wait for
+    it). The rows taken are the ones deleted (DELETE … RETURNING): rows of commits still running are not seen
+    and stay."""
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": FOLD_LOCK}):
+        return False
     sums: dict[tuple[str, str, str], int] = defaultdict(int)
     for kind, key, sub, n in session.execute(delete(ArchiveCount).returning(ArchiveCount.kind, ArchiveCount.key,
                                                                             ArchiveCount.sub, ArchiveCount.n)):
@@ -211,3 +217,4 @@ def _fold(session: Session) -> None:
     rows = [{"kind": k, "key": key, "sub": sub, "n": n} for (k, key, sub), n in sums.items() if n]
     if rows:
         session.execute(insert(ArchiveCount), rows)
+    return True
