@@ -11,6 +11,7 @@ import dataclasses
 import itertools
 import math
 import re
+from collections import Counter
 
 from classify import _lookalikes as lookalikes
 from classify._labels import misread_once
@@ -712,10 +713,13 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
     if legal is not None and legal.box is not None:
         top, bottom = legal.box[1], legal.box[3]
         folded = _squeeze(legal.raw or str(legal.value))
+        insides = [row.page == legal.page and top <= (row.box[1] + row.box[3]) / 2 <= bottom for row in rows]
         for i, (p, row) in enumerate(zip(probs, rows, strict=True)):
-            inside = row.page == legal.page and top <= (row.box[1] + row.box[3]) / 2 <= bottom
+            inside = insides[i]
             wrapped = i + 1 < len(rows) and bool(_squeeze(row.text)) and _squeeze(row.text) in folded and (
                 rows[i + 1].box[1] <= bottom)  # the name's first line, over the line with its form
+            wrapped = wrapped or (i + 1 < len(rows) and not inside and insides[i + 1] and _name_over_form(
+                row, rows[i + 1], p["name"], i == 0 or probs[i - 1]["name"] < 0.5))
             p["name"] = 1.0 if inside or wrapped else 0.0
             if inside or wrapped:
                 p["address"] = 0.0
@@ -743,6 +747,29 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         if len(re.findall(r"[^\W\d_]", value)) >= 4:
             address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
     return name, address
+
+
+def _wraps(learned: FieldValue, ruled: FieldValue) -> bool:
+    """Whether the labeller's name is the rules' legal name with a first line over it that the legal
+    name does not repeat (a brand or an "owned by" line over it repeats its words)."""
+    whole, tail = _squeeze(str(learned.value)), _squeeze(str(ruled.value))
+    ruled_words = Counter(w.casefold() for w in re.findall(r"[^\W\d_]+", str(ruled.value)))
+    head = Counter(w.casefold() for w in re.findall(r"[^\W\d_]+", str(learned.value))) - ruled_words
+    return bool(tail) and bool(head) and whole.endswith(tail) and not any(w in ruled_words for w in head)
+
+
+WRAP_SURE = 0.8  # how sure the labeller must be that a row over the legal name's is the name's first line
+
+
+def _name_over_form(row: Row, form_row: Row, p_name: float, first: bool) -> bool:
+    """Whether ``row`` is the first line of a name wrapped over the row with its legal form: the labeller
+    sure of it, the first name row, capitals with no digit, none of its words again on the form's row (a
+    brand over the legal name repeats them)."""
+    text = row.text.strip()
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]{2,}", text)}
+    form_words = {w.casefold() for w in re.findall(r"[^\W\d_]{2,}", form_row.text)}
+    return (p_name >= WRAP_SURE and first and bool(words) and not re.search(r"\d", text) and text.isupper()
+            and not words & form_words and not _LEADING_ROLE.match(text) and not text.endswith(":"))
 
 
 def _known_rows(parts: list[str]) -> str:
@@ -889,6 +916,8 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         ruled = seller_name(doc, doc_type)
         learned_name, learned_address = learned_letterhead(doc, ruled)
         name = ruled or learned_name
+        if ruled is not None and learned_name is not None and _wraps(learned_name, ruled):
+            name = learned_name  # the legal name's first line over the row with its form
         address = learned_address or seller_address(doc, doc_type, name)
         if name is learned_name and name is not None:
             name = dataclasses.replace(name, value=_AMPERSAND.sub("&", fix_lookalikes(name.value)))

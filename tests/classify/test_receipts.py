@@ -560,3 +560,33 @@ def test_a_slash_read_as_a_colon_in_a_streets_numbers() -> None:
     assert _tidy_address(["No 41, Fennick Road 7:11B, 62190 Harwick"]).endswith("Fennick Road 7/11B, 62190 Harwick")
     assert _tidy_address(["Unit 3:2 Fennick Court"]) == "Unit 3/2 Fennick Court"
     assert _tidy_address(["Fennick Court 10:30:15"]) == "Fennick Court 10:30:15"  # no street's number
+
+
+def test_a_legal_name_wrapped_over_two_rows_keeps_its_first_line() -> None:
+    """A name too long for the slip's width: its first line over the row with its legal form, when the
+    labeller is sure of it; not a brand over the legal name, nor a line of digits or an owner's label."""
+    from classify._parties import _name_over_form
+    from classify.extract import make_doc
+
+    rows = make_doc([text_page("""NORTHWIND COPPERFIELD
+BRINDLE TRADING SDN. BHD (731940-K)
+BRINDLE MART
+BRINDLE MART SDN BHD
+OWNED BY:
+12 QUARRY 4417""")]).rows
+    assert _name_over_form(rows[0], rows[1], 0.9, True)
+    assert not _name_over_form(rows[0], rows[1], 0.6, True)  # the labeller unsure
+    assert not _name_over_form(rows[0], rows[1], 0.9, False)  # not the first name row
+    assert not _name_over_form(rows[2], rows[3], 0.9, True)  # a brand: its words again on the form's row
+    assert not _name_over_form(rows[4], rows[3], 0.9, True)  # an owner's label
+    assert not _name_over_form(rows[5], rows[3], 0.9, True)  # digits
+
+
+def test_a_brand_over_the_legal_name_is_not_its_first_line() -> None:
+    from classify._parties import _wraps
+    from classify.types import FieldValue
+
+    ruled = FieldValue("seller_name", "quill mart sdn bhd", 0.9)
+    assert not _wraps(FieldValue("seller_name", "Quill Mart Owned by: quill mart sdn bhd", 0.9), ruled)
+    assert _wraps(FieldValue("seller_name", "NORTHWIND QUILL MART SDN BHD", 0.9),
+                  FieldValue("seller_name", "QUILL MART SDN BHD", 0.9))
