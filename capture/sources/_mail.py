@@ -347,6 +347,7 @@ class ImapMailbox:
             pass
 
 
+HEADER_MAX = 256 * 1024  # bytes of an oversized Maildir message read for its header (the rules need no more)
 # Maildir info flags (https://cr.yp.to/proto/maildir.html): S seen, F flagged.
 MAILDIR_FLAGS: Mapping[str, str] = MappingProxyType({"seen": "S", "flag": "F"})
 
@@ -359,24 +360,42 @@ class MaildirMailbox:
         path = Path(account.path).expanduser()
         if not (path / "cur").is_dir() or not (path / "new").is_dir():
             raise MailboxError(f"mail account {account.name}: {path} is not a Maildir (no cur/ and new/)")
+        self.path = path
         self.box = mailbox.Maildir(str(path), factory=None, create=False)
         self.uidvalidity = "maildir"
 
+    def _files(self) -> Iterator[tuple[str, Path, str]]:
+        """Each message's key, file and flags, from the names in new/ and cur/ alone (nothing is opened)."""
+        root = self.path
+        found: list[tuple[str, Path, str]] = []
+        for sub in ("new", "cur"):
+            for entry in os.scandir(root / sub):
+                if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                    continue
+                key, _, info = entry.name.partition(self.box.colon)
+                found.append((key, Path(entry.path), info[2:] if info.startswith("2,") else ""))
+        return iter(sorted(found))
+
     def messages(self) -> Iterator[MailMessage]:
+        """The messages, each sized from its file's stat first: one over ``max_message_mb`` is never read
+        whole (only its header, for the rules, at most HEADER_MAX bytes) and is yielded as oversized."""
         only_unseen = self.account.search.upper() == "UNSEEN"
-        for key in sorted(self.box.keys()):
+        limit = self.account.max_message_mb * 1024 * 1024
+        for key, path, flags in self._files():
+            if only_unseen and "S" in flags:
+                continue
             try:
-                msg = self.box.get_message(key)
-            except KeyError:
-                continue
-            if only_unseen and "S" in msg.get_flags():
-                continue
-            raw = self.box.get_bytes(key)
-            size = len(raw)
-            if size > self.account.max_message_mb * 1024 * 1024:  # not parsed: its header is enough for the rules
-                header = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0] + b"\n\n"
-                yield dataclasses.replace(parse_message(header, account=self.account.name, folder=self.account.folder,
-                                                        uidvalidity=self.uidvalidity, uid=key), size=size)
+                size = path.stat().st_size
+                if size > limit:  # not parsed: its header is enough for the rules
+                    with open(path, "rb") as fh:
+                        head = fh.read(HEADER_MAX)
+                    header = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0] + b"\n\n"
+                    yield dataclasses.replace(parse_message(header, account=self.account.name,
+                                                            folder=self.account.folder,
+                                                            uidvalidity=self.uidvalidity, uid=key), size=size)
+                    continue
+                raw = path.read_bytes()
+            except FileNotFoundError:  # moved from new/ to cur/, or removed, by a mail client meanwhile
                 continue
             yield parse_message(raw, account=self.account.name, folder=self.account.folder,
                                 uidvalidity=self.uidvalidity, uid=key)

@@ -4,6 +4,7 @@ tests/archive/test_intake.py)."""
 from __future__ import annotations
 
 import mailbox
+import os
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
@@ -111,3 +112,29 @@ def test_a_message_body_becomes_a_pdf_with_the_same_bytes_each_time(tmp_path: Pa
     msg = parse_message(_raw(), account="scans", folder="INBOX", uidvalidity="1", uid="9")
     first = body_pdf(msg, tmp_path / "a.pdf").read_bytes()
     assert first[:5] == b"%PDF-" and body_pdf(msg, tmp_path / "b.pdf").read_bytes() == first
+
+
+def test_an_oversized_maildir_message_is_sized_by_its_file_and_never_read_whole(tmp_path: Path) -> None:
+    """The size comes from the file's stat: a message far over max_message_mb yields its header only (as
+    oversized), the small one after it is read as usual. Before, every message was read into memory (twice:
+    get_message, get_bytes) before its size was looked at."""
+    import tracemalloc
+
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    big_key = box.add(_raw(subject="огромное"))
+    box.add(_raw(subject="обычное"))
+    (big_file,) = [p for p in (tmp_path / "Maildir" / "new").iterdir() if p.name.startswith(big_key)]
+    os.truncate(big_file, 96 * 1024 * 1024)  # a real 96 MB file (sparse: its tail reads as zeros)
+    account = MailAccount.from_config({"name": "local", "kind": "maildir", "path": str(tmp_path / "Maildir"),
+                                       "max_message_mb": 1})
+    tracemalloc.start()
+    try:
+        messages = {m.subject: m for m in open_mailbox(account).messages()}
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert set(messages) == {"огромное", "обычное"}
+    assert messages["огромное"].oversized and messages["огромное"].size == 96 * 1024 * 1024
+    assert messages["огромное"].attachments == ()
+    assert not messages["обычное"].oversized and messages["обычное"].attachments
+    assert peak < 8 * 1024 * 1024  # the 96 MB were never in memory
