@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
@@ -110,6 +110,7 @@ class Piece:
     outlet: str | None = None
     hints: Mapping[str, str] = field(default_factory=dict)
     work: tuple[str, ...] = ()  # folders of ours the piece lies in (removed once its group is settled)
+    refused: tuple[str, str] | None = None  # (reason, message): a ZIP member refused alone, quarantined as such
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ def pieces_of(path: str | os.PathLike[str], *, ref: str, outlet: str | None = No
     if not _is_zip(p):
         return _split(p, filename=p.name, ref=ref, outlet=outlet, hints=base_hints, options=options)
     dest = _digest_dir(options.work_dir, "zip", p)
-    files = unpack_zip(p, dest, options.zip_limits)
+    unpacked = unpack_zip(p, dest, options.zip_limits)
+    files = unpacked.files
     inner = dict(manifest or {})
     if (dest / MANIFEST_NAME).is_file():
         inner = {**read_manifest(dest / MANIFEST_NAME), **inner}
@@ -221,6 +223,12 @@ def pieces_of(path: str | os.PathLike[str], *, ref: str, outlet: str | None = No
         for piece in _split(member, filename=member.name, ref=f"{ref}!{name}", outlet=member_outlet,
                             hints=member_hints, options=options):
             pieces.append(dataclasses.replace(piece, work=(*piece.work, str(dest))))
+    for bad in unpacked.refused:  # each its own quarantine entry, a copy of the archive that holds it
+        name = normalise_name(bad.name)
+        entry = inner.get(name)
+        pieces.append(Piece(path=str(p), filename=f"{p.stem}!{PurePosixPath(name).name}{p.suffix}",
+                            ref=f"{ref}!{name}", outlet=entry.outlet if entry and entry.outlet else outlet,
+                            hints=base_hints, work=(str(dest),), refused=(bad.reason, bad.message)))
     return pieces
 
 
@@ -270,9 +278,17 @@ def _group_items(pieces: Sequence[Piece], *, source: str, settle: Callable[[list
     group = _Group(pieces, settle)
     return [
         IntakeItem(path=p.path, filename=p.filename, source=source, source_ref=p.ref, outlet_code=p.outlet,
-                   hints=dict(p.hints), on_done=group.done)
+                   hints=dict(p.hints), on_done=group.done, refused=p.refused)
         for p in pieces
     ]
+
+
+def _kept(outcome: FileOutcome) -> bool:
+    """The piece's content is in the archive, or in the quarantine as a copy of its own."""
+    if outcome.outcome in SETTLED_OK:
+        return True
+    return (outcome.outcome == IntakeOutcome.QUARANTINED and outcome.quarantine_path is not None
+            and Path(outcome.quarantine_path).exists())
 
 
 def _problem(outcomes: Iterable[FileOutcome]) -> tuple[str, str]:
@@ -476,19 +492,22 @@ class FolderIntake:
             # them; released, it is seen again, and settled then (its content is in: a duplicate)
             self.report("settled", {"file": f.path, "outcome": "in_use", "to": None})
             return
-        if all(o.outcome in SETTLED_OK for o in outcomes):
+        single = len(outcomes) == 1 and outcomes[0].item.path == f.path
+        if all(o.outcome in SETTLED_OK for o in outcomes) or (not single and all(_kept(o) for o in outcomes)):
+            # every piece is in the archive, or (a ZIP's bad member, a batch scan's bad part) in the
+            # quarantine with a copy of its own and its reason: the file itself is done with
+            held = [o.item.source_ref for o in outcomes if o.outcome == IntakeOutcome.QUARANTINED]
             if self.options.after == "delete":
                 path.unlink()
-                self.report("settled", {"file": f.path, "outcome": "archived", "to": None})
+                self.report("settled", {"file": f.path, "outcome": "archived", "to": None, "quarantined": held})
                 return
             rel = Path(f.relative)
             folder = self.options.processed_dir / dt.date.today().isoformat() / rel.parent
             folder.mkdir(parents=True, exist_ok=True)
             target = _free_target(folder, path.name)
             shutil.move(str(path), target)
-            self.report("settled", {"file": f.path, "outcome": "archived", "to": str(target)})
+            self.report("settled", {"file": f.path, "outcome": "archived", "to": str(target), "quarantined": held})
             return
-        single = len(outcomes) == 1 and outcomes[0].item.path == f.path
         copy = outcomes[0].quarantine_path if single else None
         if copy and Path(copy).exists():
             path.unlink()  # the pipeline put a copy and its reason file in the quarantine

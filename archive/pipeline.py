@@ -92,6 +92,7 @@ class IntakeItem:
     outlet_code: str | None = None
     hints: dict[str, str] = field(default_factory=dict)  # doc_type, order_no from a cover sheet/manifest
     on_done: Callable[[FileOutcome], None] | None = None  # the source's own follow-up (move, mark seen)
+    refused: tuple[str, str] | None = None  # (reason, message): its source refused it (a ZIP's bad member)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,8 @@ class ImportSummary:
             "seconds": round(self.seconds, 2),
             "by_type": dict(sorted(self.by_type.items())),
             "problems": [
-                {"file": printable(o.item.path), "outcome": o.outcome.value, "reason": o.reason,
+                {"file": printable(o.item.path), "source": printable(o.item.source_ref or o.item.path),
+                 "outcome": o.outcome.value, "reason": o.reason,
                  "message": None if o.message is None else printable(o.message),
                  "quarantine": None if o.quarantine_path is None else printable(o.quarantine_path)}
                 for o in self.outcomes
@@ -693,6 +695,8 @@ class Pipeline:
             outcome = FileOutcome(item, IntakeOutcome.FAILED, reason=reason, message=message)
             self._ledger(item, outcome, filename=filename)
             return None, outcome
+        if item.refused is not None:  # its source could not give it whole: quarantined as it is, with the reason
+            return None, self._quarantine(item, path, filename, None, *item.refused)
         digest = sha256_file(path)
 
         if resume_id is None:
@@ -785,7 +789,8 @@ class Pipeline:
                     message: str) -> FileOutcome:
         q = quarantine_file(
             self.settings.quarantine_dir, path, reason=reason, message=message, filename=filename,
-            extra={"sha256": digest or "", "source_kind": item.source, "outlet": item.outlet_code or ""},
+            extra={"sha256": digest or "", "source_kind": item.source, "outlet": item.outlet_code or "",
+                   "source_ref": printable(item.source_ref or "")},
         )
         outcome = FileOutcome(item, IntakeOutcome.QUARANTINED, reason=reason, message=message,
                               quarantine_path=q.path)

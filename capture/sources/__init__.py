@@ -23,7 +23,7 @@ from capture.sources._mail import (
 )
 from capture.sources._manifest import MANIFEST_NAME, ManifestEntry, normalise_name, parse_manifest, read_manifest
 from capture.sources._watch import InboxObserver
-from capture.sources._zip import ZipLimits, check_zip, unpack_zip
+from capture.sources._zip import RefusedMember, Unpacked, ZipLimits, check_zip, unpack_zip
 from capture.sources.exceptions import (
     DamagedArchiveError,
     EncryptedArchiveError,
@@ -48,9 +48,11 @@ __all__ = [
     "MailboxError",
     "ManifestEntry",
     "ManifestError",
+    "RefusedMember",
     "SourceConfigError",
     "SourceError",
     "StableFiles",
+    "Unpacked",
     "UnsafeArchiveError",
     "ZipLimits",
     "body_pdf",

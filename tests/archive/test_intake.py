@@ -8,6 +8,7 @@ import email
 import email.policy
 import hashlib
 import imaplib
+import json
 import os
 import pwd
 import shutil
@@ -334,6 +335,58 @@ def test_a_zip_dropped_in_an_outlet_folder_becomes_its_documents(sqlite_archive,
     assert got == {"a.pdf": ("SPB-01", None), "b.pdf": ("SPB-01", "ZK-42")}
     assert list(sqlite_archive.settings.path("watch", "processed").rglob("day.zip"))
     assert not list(sqlite_archive.settings.path("watch", "work").rglob("*.pdf"))
+
+
+def _mixed_zip(folder: Path, good: Path) -> Path:
+    """A real archive: a password-protected member (Info-ZIP), then a good PDF, a cut PDF, a note and a
+    member whose bytes fail their CRC (zipfile, one byte flipped afterwards)."""
+    (folder / "locked.pdf").write_bytes(b"%PDF-1.4 secret")
+    subprocess.run(["zip", "-q", "-P", "secret", "day.zip", "locked.pdf"], cwd=folder, check=True)
+    (folder / "locked.pdf").unlink()
+    bundle = folder / "day.zip"
+    with zipfile.ZipFile(bundle, "a") as zf:
+        zf.write(good, "good.pdf")
+        zf.writestr("cut.pdf", good.read_bytes()[:300])
+        zf.writestr("notes.txt", "позвонить в бухгалтерию\n")
+        zf.writestr(zipfile.ZipInfo("damaged.pdf"), b"%PDF-1.4 " + b"q" * 4000)
+    data = bytearray(bundle.read_bytes())
+    data[data.index(b"qqqq") + 50] ^= 0xFF
+    bundle.write_bytes(bytes(data))
+    return bundle
+
+
+@pytest.mark.skipif(shutil.which("zip") is None, reason="Info-ZIP's zip writes the password-protected member")
+def test_a_zip_with_bad_members_gives_its_good_ones_and_quarantines_each_bad_one_alone(
+        sqlite_archive, tmp_path: Path) -> None:
+    """Before, one member with a bad CRC or a password refused the whole archive (nothing taken), and one
+    bad document inside sent the whole ZIP to the quarantine. Now the good member is a document that
+    remembers its archive and member, each bad member has its own quarantine entry and reason naming
+    both, and the ZIP leaves the inbox for processed/ once every member's outcome is committed."""
+    inbox = tmp_path / "inbox"
+    (inbox / "SPB-01").mkdir(parents=True)
+    bundle = _mixed_zip(inbox / "SPB-01", _pdf(tmp_path / "good.pdf", "Счёт № 61"))
+    summary = FolderIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()),
+                           _options(sqlite_archive, inbox)).run_once()
+    got = {(o.item.source_ref or "").rpartition("!")[2]: (o.outcome, o.reason) for o in summary.outcomes}
+    assert got == {"good.pdf": ("archived", None), "cut.pdf": ("quarantined", "corrupt"),
+                   "notes.txt": ("quarantined", "unsupported"), "damaged.pdf": ("quarantined", "corrupt"),
+                   "locked.pdf": ("quarantined", "encrypted")}
+    (doc,) = _documents(sqlite_archive)
+    assert (doc.filename, doc.source_ref, _code(doc)) == ("good.pdf", f"{bundle}!good.pdf", "SPB-01")
+    problems = {p["source"]: p for p in summary.as_dict()["problems"]}
+    assert set(problems) == {f"{bundle}!{name}" for name in ("cut.pdf", "notes.txt", "damaged.pdf", "locked.pdf")}
+    assert "day.zip!damaged.pdf" in problems[f"{bundle}!damaged.pdf"]["message"]
+    assert "day.zip!locked.pdf" in problems[f"{bundle}!locked.pdf"]["message"]
+    reasons = [json.loads(p.read_text(encoding="utf-8"))
+               for p in sqlite_archive.settings.quarantine_dir.rglob("*.reason.txt")]
+    assert sorted(r["source_ref"].rpartition("!")[2] for r in reasons) == [
+        "cut.pdf", "damaged.pdf", "locked.pdf", "notes.txt"]  # one entry each, none for the whole archive
+    locked = next(p for p in sqlite_archive.settings.quarantine_dir.rglob("day!locked.pdf.zip"))
+    assert locked.read_bytes() == next(sqlite_archive.settings.path("watch", "processed").rglob("day.zip")).read_bytes()
+    assert not bundle.exists()  # every member's outcome is committed: the archive went on to processed/
+    rows = ledger_entries(sqlite_archive, source="watch")
+    assert sorted((r.outcome, r.source_ref.rpartition("!")[2]) for r in rows) == sorted(
+        (o, name) for name, (o, _) in got.items())
 
 
 def test_an_interrupted_batch_resumes_without_duplicates(sqlite_archive, tmp_path: Path) -> None:

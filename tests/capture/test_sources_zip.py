@@ -10,7 +10,6 @@ import pytest
 
 from capture.sources import (
     DamagedArchiveError,
-    EncryptedArchiveError,
     ManifestError,
     UnsafeArchiveError,
     ZipLimits,
@@ -30,10 +29,10 @@ def _zip(path: Path, members: dict[str, bytes], *, compression: int = zipfile.ZI
 def test_members_unpack_with_their_folders_and_temporary_names_are_skipped(tmp_path: Path) -> None:
     z = _zip(tmp_path / "a.zip", {"a.pdf": b"%PDF-a", "scans/b.png": b"png", "__MACOSX/._a.pdf": b"junk",
                                    "scans/.DS_Store": b"junk"})
-    files = unpack_zip(z, tmp_path / "out")
+    files = unpack_zip(z, tmp_path / "out").files
     assert [f.relative_to(tmp_path / "out").as_posix() for f in files] == ["a.pdf", "scans/b.png"]
     assert (tmp_path / "out" / "scans" / "b.png").read_bytes() == b"png"
-    assert unpack_zip(z, tmp_path / "out") == files  # complete: reused as it is
+    assert unpack_zip(z, tmp_path / "out").files == files  # complete: reused as it is
 
 
 @pytest.mark.parametrize("name", ["../evil.pdf", "scans/../../evil.pdf", "/etc/evil.pdf", "C:/evil.pdf",
@@ -74,35 +73,66 @@ def test_not_a_zip_is_an_unsafe_archive(tmp_path: Path) -> None:
         unpack_zip(bad, tmp_path / "out")
 
 
-def test_a_damaged_zip_is_corrupt_and_nothing_is_left(tmp_path: Path) -> None:
-    """Cut short, or a member whose bytes do not match its CRC: `corrupt` (it was `unsafe_archive`)."""
+def _flip_in(whole: Path, marker: bytes, out: Path) -> Path:
+    data = bytearray(whole.read_bytes())
+    data[data.index(marker) + 100] ^= 0xFF
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_zip_cut_short_is_corrupt_whole_and_nothing_is_left(tmp_path: Path) -> None:
     whole = _zip(tmp_path / "whole.zip", {"a.pdf": b"%PDF-1.4 " + b"a" * 5000, "b.pdf": b"%PDF-1.4 b"},
                  compression=zipfile.ZIP_STORED)
-    data = bytearray(whole.read_bytes())
-    data[data.index(b"aaaa") + 100] ^= 0xFF
-    flipped = tmp_path / "flipped.zip"
-    flipped.write_bytes(bytes(data))
-    with pytest.raises(DamagedArchiveError, match="Bad CRC-32") as caught:
-        unpack_zip(flipped, tmp_path / "out")
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(DamagedArchiveError, match="not a readable ZIP") as caught:
+        unpack_zip(cut, tmp_path / "out")
     assert caught.value.reason == "corrupt"
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.unpacking").exists()
-    cut = tmp_path / "cut.zip"
-    cut.write_bytes(whole.read_bytes()[: len(data) // 2])
-    with pytest.raises(DamagedArchiveError, match="not a readable ZIP"):
-        unpack_zip(cut, tmp_path / "out")
 
 
-def test_a_zip_with_a_password_is_refused_as_encrypted(tmp_path: Path) -> None:
+def test_a_member_whose_bytes_fail_their_crc_is_refused_alone(tmp_path: Path) -> None:
+    """Before, one damaged member made the whole archive `corrupt`: the good members were not taken."""
+    whole = _zip(tmp_path / "whole.zip", {"a.pdf": b"%PDF-1.4 " + b"a" * 5000, "b.pdf": b"%PDF-1.4 b"},
+                 compression=zipfile.ZIP_STORED)
+    flipped = _flip_in(whole, b"aaaa", tmp_path / "flipped.zip")
+    got = unpack_zip(flipped, tmp_path / "out")
+    assert [f.name for f in got.files] == ["b.pdf"] and got.files[0].read_bytes() == b"%PDF-1.4 b"
+    (bad,) = got.refused
+    assert (bad.name, bad.reason) == ("a.pdf", "corrupt")
+    assert "flipped.zip!a.pdf" in bad.message and "Bad CRC-32" in bad.message
+    assert not (tmp_path / "out" / "a.pdf").exists()
+    again = unpack_zip(flipped, tmp_path / "out")  # complete: reused, its refusals too
+    assert again.files == got.files and again.refused == got.refused
+
+
+def test_a_member_packed_by_a_method_we_lack_is_refused_alone_as_unsupported(tmp_path: Path) -> None:
+    z = _zip(tmp_path / "odd.zip", {"a.pdf": b"%PDF-1.4 a", "b.pdf": b"%PDF-1.4 b"}, compression=zipfile.ZIP_STORED)
+    data = bytearray(z.read_bytes())
+    for signature, method_at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # local header, central directory
+        at = data.index(signature)
+        data[at + method_at: at + method_at + 2] = (9).to_bytes(2, "little")  # Deflate64: not in zipfile
+    z.write_bytes(bytes(data))
+    got = unpack_zip(z, tmp_path / "out")
+    assert [f.name for f in got.files] == ["b.pdf"]
+    assert [(r.name, r.reason) for r in got.refused] == [("a.pdf", "unsupported")]
+
+
+def test_a_member_with_a_password_is_refused_alone_as_encrypted(tmp_path: Path) -> None:
     import shutil
     import subprocess
 
     if shutil.which("zip") is None:
         pytest.skip("Info-ZIP's zip (it writes password-protected archives) is not installed")
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 secret")
-    subprocess.run(["zip", "-q", "-P", "secret", "locked.zip", "scan.pdf"], cwd=tmp_path, check=True)
-    with pytest.raises(EncryptedArchiveError, match="protected by a password") as caught:
-        unpack_zip(tmp_path / "locked.zip", tmp_path / "out")
-    assert caught.value.reason == "encrypted"
+    (tmp_path / "open.pdf").write_bytes(b"%PDF-1.4 open")
+    subprocess.run(["zip", "-q", "-P", "secret", "mixed.zip", "scan.pdf"], cwd=tmp_path, check=True)
+    subprocess.run(["zip", "-q", "mixed.zip", "open.pdf"], cwd=tmp_path, check=True)
+    got = unpack_zip(tmp_path / "mixed.zip", tmp_path / "out")
+    assert [f.name for f in got.files] == ["open.pdf"]
+    (bad,) = got.refused
+    assert (bad.name, bad.reason) == ("scan.pdf", "encrypted")
+    assert "mixed.zip!scan.pdf" in bad.message and "protected by a password" in bad.message
 
 
 def test_names_written_by_russian_windows_in_cp866_are_read_as_such(tmp_path: Path) -> None:
@@ -111,7 +141,7 @@ def test_names_written_by_russian_windows_in_cp866_are_read_as_such(tmp_path: Pa
     placeholder = "x" * len(name.encode("cp866"))
     raw = _zip(tmp_path / "a.zip", {placeholder: b"%PDF-1.4 n", "plain.pdf": b"%PDF-1.4 p"}).read_bytes()
     (tmp_path / "ru.zip").write_bytes(raw.replace(placeholder.encode(), name.encode("cp866")))
-    files = unpack_zip(tmp_path / "ru.zip", tmp_path / "out")
+    files = unpack_zip(tmp_path / "ru.zip", tmp_path / "out").files
     assert sorted(f.name for f in files) == ["plain.pdf", name]
     assert (tmp_path / "out" / name).read_bytes() == b"%PDF-1.4 n"
 
