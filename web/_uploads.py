@@ -9,8 +9,9 @@ import logging
 import os
 import re
 import shutil
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -69,6 +70,14 @@ def _size_of(folder: Path) -> int:
     return total
 
 
+def _remaining(stream: IO[bytes]) -> int:
+    """The bytes left to read in an uploaded file (spooled by the server before the handler runs)."""
+    here = stream.tell()
+    end = stream.seek(0, os.SEEK_END)
+    stream.seek(here)
+    return end - here
+
+
 class Uploads:
     """Accepts uploaded files and imports them one batch at a time in a worker thread."""
 
@@ -80,17 +89,53 @@ class Uploads:
         self.executor_factory = executor_factory or default_executor_factory(archive.settings.workers)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finarchive-upload")
         self._futures: list[Future[None]] = []
+        self._lock = threading.Lock()
+        self._reserved = 0  # bytes requests being stored now have claimed of the quota
+
+    def accept_all(self, files: Sequence[tuple[str | None, IO[bytes]]], *, outlet: str | None, actor: str,
+                   refuse_empty: bool = True) -> list[UploadTicket]:
+        """Store every file of one request and queue them, or none: the request's whole size is checked
+        against the quota's room first (and claimed, so two requests at once cannot both take the last room),
+        and a failure while storing removes what this request stored. A 507 means nothing of the request
+        was kept: the client sends it again, whole, once the quarantine is cleared."""
+        sizes = [_remaining(stream) for _, stream in files]
+        total = sum(sizes)
+        with self._lock:
+            room = None if self.quota_bytes is None else self.quota_bytes - self.held_bytes() - self._reserved
+            if room is not None and (room <= 0 or total > room):
+                raise DiskFullError(self._full_message(total, max(room, 0)))
+            self._reserved += total
+        stored: list[tuple[UploadTicket, IntakeItem]] = []
+        try:
+            for name, stream in files:
+                stored.append(self._store(name, stream, outlet=outlet, room=None, refuse_empty=refuse_empty))
+        except BaseException:
+            for _, item in stored:
+                shutil.rmtree(Path(item.path).parent, ignore_errors=True)
+            raise
+        finally:
+            with self._lock:
+                self._reserved -= total
+        for _, item in stored:
+            self._queue(item, actor)
+        return [ticket for ticket, _ in stored]
 
     def accept(self, filename: str | None, stream: IO[bytes], *, outlet: str | None, actor: str,
                refuse_empty: bool = True) -> UploadTicket:
         """Store one uploaded file and queue it. An empty one is refused (422) when ``refuse_empty``; else it
         goes the way of every bad file, to the quarantine with its reason (one of several files: the rest
-        go on, and its ticket says what became of it)."""
-        upload_id = uuid.uuid4().hex
-        name = safe_filename(filename)
-        room = None if self.quota_bytes is None else self.quota_bytes - self.held_bytes()
+        go on, and its ticket says what became of it). Several files of one request: :meth:`accept_all`."""
+        room = None if self.quota_bytes is None else self.quota_bytes - self.held_bytes() - self._reserved
         if room is not None and room <= 0:
             raise DiskFullError(self._full_message())
+        ticket, item = self._store(filename, stream, outlet=outlet, room=room, refuse_empty=refuse_empty)
+        self._queue(item, actor)
+        return ticket
+
+    def _store(self, filename: str | None, stream: IO[bytes], *, outlet: str | None, room: int | None,
+               refuse_empty: bool) -> tuple[UploadTicket, IntakeItem]:
+        upload_id = uuid.uuid4().hex
+        name = safe_filename(filename)
         target = self.folder / upload_id / name
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -111,19 +156,24 @@ class Uploads:
         with self.archive.sessions() as session:
             duplicate_of = session.scalar(select(Document.id).where(Document.sha256 == sha))
         item = IntakeItem(path=str(target), filename=name, source="upload", source_ref=upload_id, outlet_code=outlet)
-        self._futures = [f for f in self._futures if not f.done()]
-        self._futures.append(self._pool.submit(self._run, item, actor))
         return UploadTicket(upload_id=upload_id, filename=name, size=size, sha256=sha, outlet=outlet,
                             state="duplicate" if duplicate_of else "queued", duplicate_of=duplicate_of,
-                            status_url=f"/api/uploads/{upload_id}")
+                            status_url=f"/api/uploads/{upload_id}"), item
+
+    def _queue(self, item: IntakeItem, actor: str) -> None:
+        self._futures = [f for f in self._futures if not f.done()]
+        self._futures.append(self._pool.submit(self._run, item, actor))
 
     def held_bytes(self) -> int:
         """What uploads not yet read and the quarantine hold on disk now."""
         return sum(_size_of(folder) for folder in (self.folder, Path(self.archive.settings.quarantine_dir)))
 
-    def _full_message(self) -> str:
-        return ("карантин и очередь загрузок заполнены, файл не принят: разберите карантин / the quarantine and "
-                "the upload queue are full (the [web] quarantine_quota_mb quota): nothing was stored")
+    def _full_message(self, wanted: int | None = None, room: int | None = None) -> str:
+        sizes = "" if wanted is None or room is None else (
+            f" (the request holds {wanted / 2**20:.1f} MB, there is room for {room / 2**20:.1f} MB)")
+        return ("карантин и очередь загрузок заполнены, файлы не приняты: разберите карантин / the quarantine and "
+                f"the upload queue are full (the [web] quarantine_quota_mb quota){sizes}: nothing of the request "
+                "was stored")
 
     def _run(self, item: IntakeItem, actor: str) -> None:
         executor = self.executor_factory()

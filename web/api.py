@@ -86,8 +86,9 @@ def upload(request: Request, principal: Caller, files: Annotated[list[UploadFile
     # an empty file among others is quarantined with its reason like any bad file, the others taken in;
     # only a request with nothing in it at all is refused
     refuse_empty = all(f.size == 0 for f in files)
-    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username,
-                              refuse_empty=refuse_empty) for f in files]
+    # all or nothing: the whole request is measured against the quota's room before a byte is stored
+    tickets = uploads.accept_all([(f.filename, f.file) for f in files], outlet=target, actor=principal.username,
+                                 refuse_empty=refuse_empty)
     with _arc(request).sessions() as session:
         return {"uploads": [_views.ticket_for(session, principal, t) for t in tickets]}
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import func, select
 
+from archive.models import IntakeRecord
 from archive.users import set_active, set_password
 from tests.web.conftest import PASSWORD, Desk, _desk, form_token, use_page_token
 from tests.web.test_pages import login
@@ -162,6 +164,26 @@ def test_uploads_stop_when_the_quarantine_quota_is_full(small_limit: Desk) -> No
     r = small_limit.client("msk").post("/api/upload", files=[("files", ("a.pdf", b"%PDF-1.4 x", "application/pdf"))])
     assert r.status_code == 507 and "quarantine_quota_mb" in r.json()["message"]
     assert not list((Path(small_limit.arc.settings.home) / "uploads").rglob("*.pdf"))
+
+
+def test_a_request_that_does_not_fit_the_quota_stores_none_of_its_files(small_limit: Desk) -> None:
+    """All or nothing: the request's size is measured against the room left before any file is stored.
+    Before, the first file (it fitted alone) was queued and read, and the request still answered 507."""
+    home = Path(small_limit.arc.settings.home)
+    quarantine = Path(small_limit.arc.settings.quarantine_dir) / "2026-12-01"
+    quarantine.mkdir(parents=True)
+    (quarantine / "junk.pdf").write_bytes(b"\0" * (2 * 1024 * 1024 + 400 * 1024))  # 600 KiB of the 3 MB left
+    part = b"%PDF-1.4 " + b"\0" * (400 * 1024)
+    files = [("files", (name, part + name.encode(), "application/pdf")) for name in ("a.pdf", "b.pdf")]
+    r = small_limit.client("msk").post("/api/upload", files=files)
+    assert r.status_code == 507 and "nothing of the request was stored" in r.json()["message"]
+    small_limit.app.state.uploads.drain(timeout=60)
+    assert _held(home) == [quarantine / "junk.pdf"]  # nothing queued, read or quarantined
+    with small_limit.arc.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(IntakeRecord).where(IntakeRecord.source == "upload")) == 0
+    (quarantine / "junk.pdf").unlink()  # room again: the same request is taken whole
+    r = small_limit.client("msk").post("/api/upload", files=files)
+    assert r.status_code == 202 and [t["filename"] for t in r.json()["uploads"]] == ["a.pdf", "b.pdf"]
 
 
 # -- what one outlet learns of another's -----------------------------------------------------------
