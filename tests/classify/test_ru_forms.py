@@ -178,3 +178,14 @@ def test_an_order_number_read_unsurely_on_a_russian_document_is_flagged() -> Non
         return extract_fields("act", [type(p)(p.number, p.width, p.height, words)])["order_no"].confidence
 
     assert read(0.3) < 0.5 <= read(0.9)
+
+
+def test_an_acts_title_with_its_first_word_lost_still_names_it() -> None:
+    text = "\n".join(["_-«-<мередачи услуг №318 от 14.02.2026 г",
+                      "ООО «Вектор», именуемое в дальнейшем Исполнитель, и АО «Рассвет», именуемое Заказчик,",
+                      "подписали настоящий акт к Договору оказания услуг № 318/Д", "Итого: 5 210,00"])
+    result = analyse([text_page(text)], today=TODAY)
+    assert result.doc_type == "act"
+    assert given(result)["number"] == "318"
+    bill = "Счет на оплату услуг № 44 от 02.03.2026\nПоставщик: ООО «Вектор»\nВсего к оплате: 1 200,00"
+    assert analyse([text_page(bill)], today=TODAY).doc_type == "invoice"
