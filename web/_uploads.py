@@ -20,7 +20,7 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from archive.intake import file_items
-from archive.models import Document, IntakeRecord
+from archive.models import Document, IntakeOutcome, IntakeRecord
 from archive.pipeline import IntakeItem, Pipeline
 from finarchive.errors import DiskFullError, InvalidInputError
 
@@ -76,6 +76,38 @@ def _remaining(stream: IO[bytes]) -> int:
     end = stream.seek(0, os.SEEK_END)
     stream.seek(here)
     return end - here
+
+
+_SETTLED_OK = frozenset({IntakeOutcome.ARCHIVED, IntakeOutcome.DUPLICATE})
+
+
+def _newest_by_ref(records: Sequence[IntakeRecord]) -> list[IntakeRecord]:
+    newest: dict[str | None, IntakeRecord] = {}
+    for r in records:  # oldest first: a later row for the same member (a retry) replaces the earlier
+        newest[r.source_ref] = r
+    return list(newest.values())
+
+
+def _member(session: Any, upload_id: str, r: IntakeRecord) -> dict[str, Any]:
+    """One document of a many-document upload. A duplicate's document id is not shown: it may be another
+    outlet's (the ticket says as much as :func:`web._views.ticket_for` would)."""
+    archived = r.outcome == "archived"
+    return {"member": (r.source_ref or "")[len(upload_id) + 1:], "filename": r.filename, "state": r.outcome,
+            "document_id": r.document_id if archived else None,
+            "status": session.scalar(select(Document.status).where(Document.id == r.document_id))
+            if archived and r.document_id is not None else None,
+            "reason": r.reason, "message": r.message}
+
+
+def _together(states: Sequence[str]) -> str:
+    if IntakeOutcome.PENDING in states:
+        return IntakeOutcome.PENDING
+    ok = [s in _SETTLED_OK for s in states]
+    if all(ok):
+        return IntakeOutcome.ARCHIVED
+    if any(ok):
+        return "partly_archived"
+    return IntakeOutcome.QUARANTINED if IntakeOutcome.QUARANTINED in states else IntakeOutcome.FAILED
 
 
 class Uploads:
@@ -189,20 +221,34 @@ class Uploads:
             shutil.rmtree(Path(item.path).parent, ignore_errors=True)
 
     def status(self, upload_id: str) -> dict[str, Any]:
-        """What became of an upload: queued, pending (being read), archived, duplicate, quarantined, failed."""
+        """What became of an upload: queued, pending (being read), archived, duplicate, quarantined, failed.
+        A file of several documents (a ZIP's members, an e-mail file's attachments) lists each in ``members``
+        with its own outcome and reason; the upload is ``archived`` when all went in, ``quarantined`` when
+        none did, ``partly_archived`` when some did and others are quarantined, ``pending`` until all are done."""
         with self.archive.sessions() as session:
             record = session.scalar(
                 select(IntakeRecord).where(IntakeRecord.source == "upload", IntakeRecord.source_ref == upload_id)
                 .order_by(IntakeRecord.id.desc())
             )
-            if record is None:
+            parts = session.scalars(
+                select(IntakeRecord).where(IntakeRecord.source == "upload",
+                                           IntakeRecord.source_ref.startswith(f"{upload_id}!", autoescape=True))
+                .order_by(IntakeRecord.id)
+            ).all()
+            if record is None and not parts:
                 return {"upload_id": upload_id, "state": "queued", "outlet": None, "document_id": None}
+            members = [_member(session, upload_id, r) for r in _newest_by_ref(parts)]
+            if record is None:  # a file of several documents: its state is theirs together
+                return {"upload_id": upload_id, "state": _together([m["state"] for m in members]),
+                        "outlet": parts[0].outlet_code, "filename": None, "document_id": None, "status": None,
+                        "reason": None, "message": None, "members": members}
             status = None
             if record.document_id is not None:
                 status = session.scalar(select(Document.status).where(Document.id == record.document_id))
-            return {"upload_id": upload_id, "state": record.outcome, "outlet": record.outlet_code,
-                    "filename": record.filename, "document_id": record.document_id, "status": status,
-                    "reason": record.reason, "message": record.message}
+            out = {"upload_id": upload_id, "state": record.outcome, "outlet": record.outlet_code,
+                   "filename": record.filename, "document_id": record.document_id, "status": status,
+                   "reason": record.reason, "message": record.message}
+            return {**out, "members": members} if members else out
 
     def drain(self, timeout: float | None = None) -> None:
         """Wait for every queued upload (tests, shutdown)."""

@@ -317,6 +317,40 @@ def test_bad_files_among_good_ones_in_one_upload_are_quarantined_for_what_they_a
 
 
 @needs_pipeline
+def test_a_zip_upload_with_a_bad_member_lists_each_member_with_its_outcome(desk: Desk, tmp_path) -> None:
+    """A ZIP of a good scan, a note and a member failing its CRC: the scan is archived, each bad member
+    quarantined with its reason, and the upload's status lists every member. Before, the damaged member
+    refused the whole ZIP, and a ZIP's status said `queued` for ever (its rows are its members')."""
+    import io
+    import zipfile
+
+    from tests.factories import WAYBILL_LINES, make_text_pdf
+
+    good = make_text_pdf(tmp_path / "bill.pdf", WAYBILL_LINES).read_bytes()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bill.pdf", good)
+        z.writestr("note.txt", "перезвонить поставщику\n")
+        z.writestr(zipfile.ZipInfo("torn.pdf"), b"%PDF-1.4 " + b"t" * 3000)  # stored: its bytes as they are
+    data = bytearray(packed.getvalue())
+    data[data.index(b"tttt") + 40] ^= 0xFF
+    anna = desk.client("anna")
+    r = anna.post("/api/upload", data={"outlet": "SPB-02"},
+                  files=[("files", ("day.zip", bytes(data), "application/zip"))])
+    assert r.status_code == 202, r.text
+    desk.app.state.uploads.drain(timeout=120)
+    status = anna.get(r.json()["uploads"][0]["status_url"]).json()
+    assert status["state"] == "partly_archived"
+    got = {m["member"]: (m["state"], m["reason"]) for m in status["members"]}
+    assert got == {"bill.pdf": ("archived", None), "note.txt": ("quarantined", "unsupported"),
+                   "torn.pdf": ("quarantined", "corrupt")}
+    bill = next(m for m in status["members"] if m["member"] == "bill.pdf")
+    assert bill["document_id"] is not None and anna.get(f"/api/documents/{bill['document_id']}").status_code == 200
+    torn = next(m for m in status["members"] if m["member"] == "torn.pdf")
+    assert "day.zip!torn.pdf" in torn["message"] and "CRC" in torn["message"]
+
+
+@needs_pipeline
 def test_upload_status_is_limited_to_the_outlet(desk: Desk, tmp_path) -> None:
     from tests.factories import make_text_pdf
 
