@@ -166,3 +166,19 @@ def test_the_next_page_reuses_the_counts_until_a_commit_changes_them(tmp_path: P
     assert reader.search(SearchQuery(text="ромашка outlet:MSK-01", facets=True)).total == 1  # a filter: its own
     writer.close()
     reader.close()
+
+
+def test_a_prefix_finds_file_name_titles_by_their_head_and_a_code_prefix_by_the_whole_name(tmp_path: Path) -> None:
+    with TantivyBackend(tmp_path / "index") as backend:
+        backend.index([
+            record(1, title="receipt-31.pdf"), record(2, title="receipt-402.pdf"), record(3, title="акт-9.pdf"),
+            record(4, title="Receipts of March"), record(5, title="rec.pdf"),
+        ])
+        assert found(backend, "receip*") == {1, 2, 4}
+        assert found(backend, "receipt-4*") == {2}
+        assert found(backend, "rec*") == {1, 2, 4, 5}
+        assert found(backend, "акт*") == {3}
+        assert found(backend, "31*") == set()  # a later part of a name is no prefix of it, as before
+        assert found(backend, "pdf*") == {5}  # a name without a number is words: rec, pdf
+        scores = {hit.doc_id: hit.score for hit in backend.search(SearchQuery(text="receip*")).hits}
+        assert scores[1] == scores[2] == scores[4] > 0  # a prefix's match scores the same, whichever term
