@@ -6,10 +6,12 @@ terms and a query means the same in each. Title, extracted fields and body are i
 (phrases) and ranked by BM25, weighted as the FTS5 columns; the original texts are stored for the
 snippets. A prefix without a separator (``invoic*``) is looked up in the titles' term heads
 (``invoice-12.pdf`` → ``invoice``), which find the same titles as the whole terms without expanding
-to every file name. Filters and facets are fast fields: a terms aggregation counts the facets of the whole match
-set inside Tantivy, and a value count beside them the total, so the top-k search of a facetted query
-counts nothing. A search's total and facets are kept for its next pages (the same text and filters)
-until the index takes another commit.
+to every file name. Filters and facets are fast fields: a terms aggregation counts the facets of the
+whole match set inside Tantivy, and a value count beside them the total, so the top-k search of a
+facetted query counts nothing. That pass runs in a thread of its own beside the top-k search and the
+snippets (Tantivy lets the GIL go while it searches): on two cores a query takes the longer of the two.
+A search's total and facets are kept for its next pages (the same text and filters) until the index
+takes another commit.
 
 An import gives each committed document to :meth:`TantivyBackend.index_soon`: documents wait in memory
 and one commit takes all that came in the tenth of a second after the first (``COMMIT_DELAY_SECONDS``)
@@ -38,6 +40,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sized
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -64,6 +67,7 @@ SMALL_WRITE_HEAP = 16_000_000  # a few records (one import's document): a writer
 WRITER_WAIT_SECONDS = 60.0
 COMMIT_DELAY_SECONDS = 0.1  # a document given to index_soon is committed at most this long after
 PENDING_LIMIT = 1000  # ... or as soon as this many wait
+FACET_THREADS = 2  # facets' passes of concurrent searches at once (each beside its own top-k search)
 COUNTS_CACHED = 64  # searches (text and filters) whose total and facets are kept for their next pages
 _TOTAL = "_total"  # the aggregation that counts the matches beside the facets
 Facets = dict[str, dict[str, int]]
@@ -153,6 +157,8 @@ class TantivyBackend(SearchBackend):
         # (query without its page, the commit seen) → its total and facets; guarded by _wake
         self._counts: OrderedDict[tuple[SearchQuery, Stamp], tuple[int, Facets]] = OrderedDict()
         self._closed = False
+        self._counter: ThreadPoolExecutor | None = None  # see _pool
+        self._counter_pid = 0
         self._schema = _schema()
         try:
             self._index = self._open()
@@ -369,6 +375,9 @@ class TantivyBackend(SearchBackend):
             with self._wake:
                 self._closed = True
                 self._wake.notify()
+                counter, self._counter = self._counter, None
+            if counter is not None:
+                counter.shutdown(wait=False)
 
     # ------------------------------------------------------------ searching
 
@@ -439,43 +448,58 @@ class TantivyBackend(SearchBackend):
         compiled = self._query(query, text)
         if compiled is None:
             return SearchResult(total=0, hits=(), facets={name: {} for name in FACETS} if query.facets else {})
+        key = (replace(query, limit=0, offset=0), stamp)
+        counted = self._cached_counts(key) if query.facets else None
+        # The facets' pass (which counts the matches too) runs in another thread beside the top-k search and
+        # the snippets: Tantivy lets the GIL go while it searches, so on two cores a query takes the longer
+        # of the two, not their sum. With the facets, the top-k search need not count.
+        counting = self._pool().submit(self._facets, searcher, compiled) if query.facets and not counted else None
         try:
-            counted = self._counted(searcher, stamp, compiled, query) if query.facets else None
-            # with the facets, their pass counts the matches: the top-k search need not (and may skip)
             if text.positive:
-                found = searcher.search(compiled, query.limit, count=counted is None, offset=query.offset)
+                found = searcher.search(compiled, query.limit, count=not query.facets, offset=query.offset)
             else:
-                found = searcher.search(compiled, query.limit, count=counted is None, offset=query.offset,
+                found = searcher.search(compiled, query.limit, count=not query.facets, offset=query.offset,
                                         order_by_field="newest", order=tantivy.Order.Desc)
             whole, prefixes = text.highlight_terms
             hits = tuple(
                 _hit(searcher.doc(address).to_dict(), float(score) if text.positive else 0.0, whole, prefixes)
                 for score, address in found.hits
             )
+            if counting is not None:
+                counted = counting.result()
+                self._keep_counts(key, counted)
         except ValueError as exc:
             raise SearchError(f"search failed: {exc}") from exc
+        finally:
+            if counting is not None:
+                counting.cancel()  # (when the top-k search failed first)
         if counted is not None:
             return SearchResult(total=counted[0], hits=hits, facets=counted[1])
         total = found.count  # type: ignore[attr-defined]  # tantivy's stub omits SearchResult.count
         return SearchResult(total=int(total or 0), hits=hits, facets={})
 
-    def _counted(
-        self, searcher: Any, stamp: Stamp, compiled: tantivy.Query, query: SearchQuery
-    ) -> tuple[int, Facets]:
-        """The total and the facets of ``query``, from the facets' cache while no commit came since: the
-        next page of the same search (same text and filters) does not count them again."""
-        key = (replace(query, limit=0, offset=0), stamp)
+    def _pool(self) -> ThreadPoolExecutor:
+        """The threads that count facets, this process's own (a forked worker does not inherit its parent's)."""
+        with self._wake:
+            if self._counter is None or self._counter_pid != os.getpid():
+                self._counter = ThreadPoolExecutor(max_workers=FACET_THREADS, thread_name_prefix="tantivy-facets")
+                self._counter_pid = os.getpid()
+            return self._counter
+
+    def _cached_counts(self, key: tuple[SearchQuery, Stamp]) -> tuple[int, Facets] | None:
+        """The total and the facets of a search (its text and filters) while no commit came since: the next
+        page of the same search does not count them again."""
         with self._wake:
             cached = self._counts.get(key)
             if cached is not None:
                 self._counts.move_to_end(key)
-                return cached
-        counted = self._facets(searcher, compiled)
+            return cached
+
+    def _keep_counts(self, key: tuple[SearchQuery, Stamp], counted: tuple[int, Facets]) -> None:
         with self._wake:
             self._counts[key] = counted
             while len(self._counts) > COUNTS_CACHED:
                 self._counts.popitem(last=False)
-        return counted
 
     @staticmethod
     def _facets(searcher: Any, compiled: tantivy.Query) -> tuple[int, Facets]:

@@ -182,3 +182,25 @@ def test_a_prefix_finds_file_name_titles_by_their_head_and_a_code_prefix_by_the_
         assert found(backend, "pdf*") == {5}  # a name without a number is words: rec, pdf
         scores = {hit.doc_id: hit.score for hit in backend.search(SearchQuery(text="receip*")).hits}
         assert scores[1] == scores[2] == scores[4] > 0  # a prefix's match scores the same, whichever term
+
+
+def test_searches_from_many_threads_at_once_each_get_their_own_counts(tmp_path: Path) -> None:
+    texts = ("накладной", "outlet:MSK-01", "ромашка OR invoice", "type:z_report", "нет-такого", "-накладной")
+    with TantivyBackend(tmp_path / "index") as backend:
+        backend.index(corpus())
+        alone = {text: backend.search(SearchQuery(text=text, facets=True)) for text in texts}
+    results: dict[tuple[int, str], object] = {}
+    with TantivyBackend(tmp_path / "index") as shared:  # no counts kept yet: each search counts its facets
+
+        def work(n: int) -> None:
+            for text in texts:
+                results[(n, text)] = shared.search(SearchQuery(text=text, facets=True))
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(results) == 4 * len(texts)
+    for (_, text), result in results.items():
+        assert result == alone[text], text
