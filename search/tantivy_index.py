@@ -455,15 +455,16 @@ class TantivyBackend(SearchBackend):
         # of the two, not their sum. With the facets, the top-k search need not count.
         counting = self._pool().submit(self._facets, searcher, compiled) if query.facets and not counted else None
         try:
+            limit = max(query.limit, 1)  # Tantivy's top k panics at 0: a count alone takes one hit, not shown
             if text.positive:
-                found = searcher.search(compiled, query.limit, count=not query.facets, offset=query.offset)
+                found = searcher.search(compiled, limit, count=not query.facets, offset=query.offset)
             else:
-                found = searcher.search(compiled, query.limit, count=not query.facets, offset=query.offset,
+                found = searcher.search(compiled, limit, count=not query.facets, offset=query.offset,
                                         order_by_field="newest", order=tantivy.Order.Desc)
             whole, prefixes = text.highlight_terms
             hits = tuple(
                 _hit(searcher.doc(address).to_dict(), float(score) if text.positive else 0.0, whole, prefixes)
-                for score, address in found.hits
+                for score, address in found.hits[: query.limit]
             )
             if counting is not None:
                 counted = counting.result()

@@ -254,3 +254,11 @@ def test_index_soon_makes_records_durable_by_flush_and_says_so(empty_backend: Se
     assert committed == ["first", "second"]
     assert ids(find(empty_backend, "исправленный")) == {1}
     assert empty_backend.count() == 1
+
+
+def test_a_limit_of_zero_counts_without_hits(backend: SearchBackend) -> None:
+    for text in ("накладной", "", "-накладной"):
+        for facets in (False, True):
+            counted = find(backend, text, limit=0, facets=facets)
+            assert counted.hits == ()
+            assert counted.total == find(backend, text, facets=facets).total > 0, (text, facets)
