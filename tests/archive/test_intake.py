@@ -620,6 +620,34 @@ def test_bad_attachments_are_quarantined_and_a_huge_message_is_listed_and_left(
     assert len(huge) == 1 and "not downloaded" in (huge[0].message or "")
 
 
+def test_a_maildir_mailbox_lists_a_huge_message_unread_and_goes_on(sqlite_archive, tmp_path: Path) -> None:
+    """A real Maildir (the mailbox module writes it): a message of 64 MB (sized by its file and never read
+    whole: tests/capture/test_sources_mail.py measures that) is listed `oversized` and left unseen; the
+    message after it gives its PDF, its `.txt` note is quarantined `unsupported` with a message saying what
+    it is, and that message is marked seen."""
+    import mailbox
+
+    good = _pdf(tmp_path / "g.pdf", "Счёт № 71").read_bytes()
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    huge_key = box.add(_message("shop@spb01.example", "Огромное письмо", [("big.pdf", good)]))
+    box.add(_message("shop@spb01.example", "Сканы", [("scan.pdf", good), ("notes.txt", b"just a note\n")]))
+    (huge,) = [p for p in (tmp_path / "Maildir" / "new").iterdir() if p.name.startswith(huge_key)]
+    os.truncate(huge, 64 * 1024 * 1024)
+    account = MailAccount(name="local", kind="maildir", path=str(tmp_path / "Maildir"), max_message_mb=1)
+    rules = [MailRule(name="spb", sender=r"@spb01\.example$", outlet="SPB-01", action="seen")]
+    out = MailIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()), accounts=[account], rules=rules,
+                     work_dir=tmp_path / "work").run_once()
+    got = {(o.item.filename, o.outcome, o.reason) for o in out.summary.outcomes}
+    assert got == {("Огромное письмо", "failed", "oversized"), ("scan.pdf", "archived", None),
+                   ("notes.txt", "quarantined", "unsupported")}
+    (note,) = [o for o in out.summary.outcomes if o.item.filename == "notes.txt"]
+    assert "text" in (note.message or "")  # what the file is, not just a code
+    assert (out.messages, out.handled) == (2, 1)
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=False)
+    assert huge.exists()  # left where it was, unseen
+    assert ["S" in box.get_message(k).get_flags() for k in box.iterkeys() if k != huge_key] == [True]
+
+
 def test_mail_over_tls_checks_the_servers_certificate(sqlite_archive, dovecot: dict, tmp_path: Path) -> None:
     from capture.sources._mail import ImapMailbox, MailboxError
 
