@@ -389,6 +389,26 @@ def test_a_zip_with_bad_members_gives_its_good_ones_and_quarantines_each_bad_one
         (o, name) for name, (o, _) in got.items())
 
 
+def test_an_imported_zip_with_a_damaged_member_gives_the_rest_and_is_left_as_it_was(archive, tmp_path: Path) -> None:
+    """`import` of a ZIP whose one member fails its CRC: the other members are documents, the damaged one is
+    quarantined alone (named `<archive>!<member>` in the summary's problems), and the ZIP is not touched."""
+    bundle = tmp_path / "batch.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.write(_pdf(tmp_path / "a.pdf", "Счёт № 81"), "a.pdf")
+        zf.writestr(zipfile.ZipInfo("torn.pdf"), b"%PDF-1.4 " + b"w" * 3000)
+    data = bytearray(bundle.read_bytes())
+    data[data.index(b"wwww") + 30] ^= 0xFF
+    bundle.write_bytes(bytes(data))
+    before = bundle.read_bytes()
+    summary = import_batch(Pipeline(archive, SerialExecutor()), [bundle])
+    assert (summary.archived, summary.quarantined) == (1, 1)
+    (problem,) = summary.as_dict()["problems"]
+    assert (problem["source"], problem["reason"]) == (f"{bundle}!torn.pdf", "corrupt")
+    assert "batch.zip!torn.pdf" in problem["message"]
+    assert [d.source_ref for d in _documents(archive)] == [f"{bundle}!a.pdf"]
+    assert bundle.read_bytes() == before  # a batch import never moves or changes the user's files
+
+
 def test_an_interrupted_batch_resumes_without_duplicates(sqlite_archive, tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     for n in range(5):
