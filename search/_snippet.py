@@ -76,4 +76,6 @@ def first_snippet(texts: Sequence[str], whole: Sequence[str], prefixes: Sequence
         if matched:
             return candidate
         snippet = snippet or candidate
+        if snippet and not whole and not prefixes:  # nothing to mark (filters alone): the later texts cannot
+            return snippet
     return snippet
