@@ -176,24 +176,28 @@ CHUNK = 500  # records a batch from the generating process
 
 
 def _generate(docs: int, out: multiprocessing.Queue) -> None:
+    """Batches of records with the number of words of their texts (counted here, not by the indexer)."""
     rng = random.Random(SEED)
     for start in range(1, docs + 1, CHUNK):
-        out.put([make_record(doc_id, rng) for doc_id in range(start, min(start + CHUNK, docs + 1))])
+        batch = [make_record(doc_id, rng) for doc_id in range(start, min(start + CHUNK, docs + 1))]
+        out.put((batch, sum(len(record.text.split()) for record in batch)))
 
 
 def records(docs: int, spent: list[float]) -> Iterator[SearchRecord]:
     """The corpus, made as it is indexed (a million records do not sit in memory) by a process of its
     own, so that making it does not share the indexing process's core; ``spent`` is the wall and CPU time
-    this process waited for and unpickled records, which the build figures leave out."""
+    this process waited for and unpickled records, which the build figures leave out, and the number of
+    words of their texts (counted by the making process)."""
     queue: multiprocessing.Queue = multiprocessing.Queue(maxsize=8)
     maker = multiprocessing.Process(target=_generate, args=(docs, queue), daemon=True)
     maker.start()
     try:
         for _ in range(0, docs, CHUNK):
             t, c = time.perf_counter(), time.thread_time()
-            batch = queue.get()
+            batch, words = queue.get()
             spent[0] += time.perf_counter() - t
             spent[1] += time.thread_time() - c
+            spent[2] += words
             yield from batch
     finally:
         maker.kill()
@@ -231,19 +235,11 @@ def freshness(name: str, folder: Path, searcher: SearchBackend, docs: int) -> fl
 
 def build(backend: SearchBackend, docs: int, folder: Path) -> dict[str, float]:
     """Index the corpus; the build figures, which leave out the time of making the corpus."""
-    spent = [0.0, 0.0]
+    spent = [0.0, 0.0, 0]
     t0, c0 = time.perf_counter(), time.process_time()
-    words = 0
-
-    def counted(stream: Iterator[SearchRecord]) -> Iterator[SearchRecord]:
-        nonlocal words
-        for record in stream:
-            words += len(record.text.split())
-            yield record
-
-    backend.index(counted(records(docs, spent)))
+    backend.index(records(docs, spent))
     backend.optimize()
-    figures = {"docs": docs, "words": words, "generate_s": spent[0], "build_s": time.perf_counter() - t0 - spent[0],
+    figures = {"docs": docs, "words": spent[2], "generate_s": spent[0], "build_s": time.perf_counter() - t0 - spent[0],
                "build_cpu_s": time.process_time() - c0 - spent[1]}
     (folder / BUILT).write_text(json.dumps(figures), encoding="utf-8")
     return figures
