@@ -286,8 +286,8 @@ def outlet_upload(request: Request, principal: Caller, files: Annotated[list[Upl
                   outlet: Annotated[str, Form()] = "") -> RedirectResponse:
     target = principal.upload_outlet(outlet or None)
     uploads = request.app.state.uploads
-    tickets = [uploads.accept(f.filename, f.file, outlet=target, actor=principal.username) for f in files
-               if f.filename]
+    tickets = uploads.accept_all([(f.filename, f.file) for f in files if f.filename], outlet=target,
+                                 actor=principal.username)  # all or nothing against the quota, as the API
     with request.app.state.archive.sessions() as session:
         shown = [_views.ticket_for(session, principal, t) for t in tickets]
     query = query_with({}, uploaded=len(shown), duplicates=sum(t["state"] == "duplicate" for t in shown) or None,

@@ -186,6 +186,22 @@ def test_a_request_that_does_not_fit_the_quota_stores_none_of_its_files(small_li
     assert r.status_code == 202 and [t["filename"] for t in r.json()["uploads"]] == ["a.pdf", "b.pdf"]
 
 
+def test_the_outlet_pages_form_is_all_or_nothing_against_the_quota_too(small_limit: Desk) -> None:
+    """The page's upload form stores a request's files the way the API does: none when they do not fit together."""
+    home = Path(small_limit.arc.settings.home)
+    quarantine = Path(small_limit.arc.settings.quarantine_dir) / "2026-12-01"
+    quarantine.mkdir(parents=True)
+    (quarantine / "junk.pdf").write_bytes(b"\0" * (2 * 1024 * 1024 + 400 * 1024))
+    part = b"%PDF-1.4 " + b"\0" * (400 * 1024)
+    files = [("files", (name, part + name.encode(), "application/pdf")) for name in ("c.pdf", "d.pdf")]
+    client, _ = login(small_limit, "msk")
+    r = client.post("/outlet/upload", files=files, follow_redirects=False)
+    assert r.status_code == 507
+    small_limit.app.state.uploads.drain(timeout=60)
+    assert _held(home) == [quarantine / "junk.pdf"]
+    with small_limit.arc.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(IntakeRecord).where(IntakeRecord.source == "upload")) == 0
+
 # -- what one outlet learns of another's -----------------------------------------------------------
 def test_a_duplicate_of_another_outlets_document_is_just_received(desk: Desk) -> None:
     msk, spb = desk.client("msk"), desk.client("spb")
