@@ -10,7 +10,9 @@ evidence only:
 - a word of Cyrillic letters holding the digits Cyrillic letters are read for (0 for О, 3 for З), and no other
   digit nor one at its end, has them as letters («Т0ВАР»; «стр3» is a house number glued to its word);
 - a word before a quoted Cyrillic name that, read as Cyrillic letters, is a Russian legal form («000», «OOO»,
-  «AO» before «Липа») is that legal form.
+  «AO» before «Липа») is that legal form;
+- a dollar sign between two letters is the S it was read for («М$К-204»: then the word takes one script, MSK-204);
+  a currency sign stands before or after a number, never inside a word.
 
 The look-alike table (``classify/data/lookalikes.toml``) and the legal forms (``classify/data/parties.ru.json``)
 are the ones every parser reads. Digits standing alone, Latin words and codes mixing letters with other digits
@@ -32,6 +34,7 @@ _OPENING_QUOTES = "«„\"“"
 # A Cyrillic word holding these digits (and no other) was read with digits for its letters.
 _LETTER_DIGITS = "03"
 _WORD_WITH_DIGITS = re.compile(r"[^\W_]+")
+_DOLLAR_IN_WORD = re.compile(r"(?<=[^\W\d_])\$(?=[^\W\d_])")  # «М$К»: an S between letters
 
 
 def load_tables() -> None:
@@ -70,6 +73,8 @@ def fix_lookalike_words(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
 def _one_word(text: str) -> str:
     from classify import _lookalikes as lookalikes
 
+    if "$" in text:
+        text = _DOLLAR_IN_WORD.sub("S", text)
     if _CYRILLIC.search(text) and _LATIN.search(text):
         text = _LETTERS.sub(lambda m: lookalikes.one_script(m.group()), text)
     if any(d in text for d in _LETTER_DIGITS) and _CYRILLIC.search(text):

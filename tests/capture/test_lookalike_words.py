@@ -42,6 +42,11 @@ def test_digits_inside_a_cyrillic_word_are_its_letters_but_a_number_glued_to_a_w
     assert _fixed("стр3 кв30 д.10") == "стр3 кв30 д.10"
 
 
+def test_a_dollar_sign_between_letters_is_an_s_and_a_currency_sign_stays() -> None:
+    assert _fixed("Код: К$Т-318 (ул. Озёрная)") == "Код: KST-318 (ул. Озёрная)"
+    assert _fixed("Итого $120.50 или 75$ US$") == "Итого $120.50 или 75$ US$"
+
+
 def test_words_keep_their_boxes_and_nothing_read_well_is_copied() -> None:
     words = _read("ООО «Липа», г. Москва")
     assert fix_lookalike_words(words) is words
