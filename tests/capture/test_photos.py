@@ -99,6 +99,17 @@ def test_a_photographed_bill_reads_its_key_values_on_any_desk(tmp_path: Path, ba
     assert len(found) >= sum(k in plain for k in KEYS)
 
 
+def test_a_low_resolution_photo_of_a_sealed_bill_reads_its_values(tmp_path: Path) -> None:
+    """A bill photographed small (its letters 7-8 px high, about 80 dpi), a blue seal and a signature over its
+    lower lines: the sheet's letters are enlarged by their height and every key value is read."""
+    page = text_image(BILL, size=(1240, 1754), font_size=24)
+    photo = save_photo(tmp_path / "small.jpg", photograph(page, seed=3, background="dark", tilt=0.04, size=(600, 800)))
+    flat = flatten_photo(_rgb(photo))
+    assert flat is not None and flat.scale >= 2.5  # small print, brought to a height tesseract reads
+    ours = _squashed(read_page(plan_pages(photo)[0]).page.text)
+    assert [k for k in KEYS if k in ours] == list(KEYS), ours
+
+
 def test_a_photographed_till_strip_reads(tmp_path: Path) -> None:
     strip = text_image(STRIP, size=(560, 1500), font_size=30)
     photo = save_photo(tmp_path / "strip.jpg", photograph(strip, seed=2, background="wood", fill=0.9, stamp=False))
