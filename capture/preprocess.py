@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from capture import _sheet
+
 # Skew is measured within +-MAX_SKEW (beyond that the "text lines" found are more likely tables,
 # photos or a page turned by 90 degrees) and corrected only from MIN_SKEW up. Tesseract straightens
 # small skews itself: measured on A4 pages at 300 dpi, turning a 1-1.5 degree page back made
@@ -422,11 +424,38 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
 
 
 def locate_sheet(image: np.ndarray) -> Sheet | None:
-    """The sheet of paper photographed against a background (:class:`Sheet`), or ``None`` as find_sheet."""
+    """The sheet of paper photographed against a background (:class:`Sheet`), or ``None`` as find_sheet.
+    GrabCut's outline gives the corners unless the photo's straight edges (:mod:`capture._sheet`) support
+    another quadrilateral clearly better: a sheet on other papers, whose colours GrabCut mixes up."""
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-    if not has_background(image):
+    cut = _grabcut_sheet(image) if has_background(image) else None
+    if cut is None:
         return None
+    sheet, angle = cut
+    drawn = _sheet.quad_support(image, sheet.corners)
+    lined = _sheet.find_quad(image, angle, sheet.region)
+    if lined is None or not _sheet.replaces(lined, drawn):
+        return sheet
+    return _sheet_from_quad(lined.corners, sheet)
+
+
+def _sheet_from_quad(corners: np.ndarray, cut: Sheet) -> Sheet:
+    """The sheet inside the edges found: GrabCut's region cut to the quadrilateral, widened by the room a
+    curled edge needs (what GrabCut took of the papers under the sheet is left out)."""
+    factor = cut.factor
+    size = cut.region.shape[:2]
+    quad = np.zeros(size, np.uint8)
+    cv2.fillConvexPoly(quad, np.round(corners * factor).astype(np.int32), 1)
+    corners = _clockwise(corners.astype(np.float32))
+    room = max(1, round(EDGE_PAD / 2 * max(size)))
+    widened = cv2.dilate(quad, np.ones((2 * room + 1, 2 * room + 1), np.uint8))
+    return Sheet(corners, cut.region * widened, factor)
+
+
+def _grabcut_sheet(image: np.ndarray) -> tuple[Sheet, float] | None:
+    """The sheet by GrabCut on a small copy (seeded by the margins as desk, the middle as sheet), and the
+    turn of its outline's bounding box (degrees, within +-45)."""
     height, width = image.shape[:2]
     factor = min(1.0, PHOTO_ANALYSIS_WIDTH / max(width, height))
     small = cv2.resize(image, (max(8, int(width * factor)), max(8, int(height * factor))), interpolation=cv2.INTER_AREA)
@@ -457,12 +486,14 @@ def locate_sheet(image: np.ndarray) -> Sheet | None:
     outline = max(contours, key=cv2.contourArea)
     hull = cv2.convexHull(outline)
     quad = _four_corners(hull)
+    rect = cv2.minAreaRect(hull)
     if quad is None or float(region.sum()) < MIN_QUAD_FILL * cv2.contourArea(quad.astype(np.float32)):
-        rect = cv2.minAreaRect(hull)  # a curled or torn sheet: its turned bounding box, no perspective
-        quad = cv2.boxPoints(rect)
+        quad = cv2.boxPoints(rect)  # a curled or torn sheet: its turned bounding box, no perspective
     # the sheet's whole outline filled: dark print that GrabCut took for desk is sheet too
     whole = cv2.drawContours(np.zeros_like(region), [outline], -1, 1, thickness=cv2.FILLED)
-    return Sheet(_clockwise(quad.reshape(4, 2).astype(np.float32) / factor), whole, factor)
+    angle = float(rect[2]) % 90.0
+    angle = angle - 90.0 if angle > 45.0 else angle
+    return Sheet(_clockwise(quad.reshape(4, 2).astype(np.float32) / factor), whole, factor), angle
 
 
 def _background_around(region: np.ndarray) -> bool:
