@@ -43,6 +43,7 @@ BETTER_SUPPORT = 0.1
 EDGE_SIDE = 0.5
 EDGE_MEAN = 0.75
 STRAYED_SIDE = 0.15
+MIN_AREA_SHARE, MAX_AREA_SHARE = 0.15, 0.9
 # With a segmentation's region: of the REGION_CANDIDATES best supported quadrilaterals, those covering
 # REGION_COVERED of the region and lying QUAD_INSIDE in it (a region spilling onto the papers under the
 # sheet covers it and more), measured on a REGION_GRID x REGION_GRID grid of points.
@@ -50,6 +51,7 @@ REGION_CANDIDATES = 300
 REGION_COVERED = 0.7
 QUAD_INSIDE = 0.85
 REGION_GRID = 32
+CHROMA_WEIGHT = 2000.0  # grey levels per unit of chromaticity distance (a light paper of another tint: 0.02-0.05)
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,24 @@ class Quad:
 
 
 def analysis_copy(image: np.ndarray) -> tuple[np.ndarray, float]:
-    """The photo as a lightly blurred grey float copy ANALYSIS_SIDE long, and its scale to the photo."""
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    factor = min(1.0, ANALYSIS_SIDE / max(gray.shape[:2]))
-    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1.0 else gray
-    return cv2.GaussianBlur(small.astype(np.float32), (0, 0), 0.8), factor
+    """The photo as a lightly blurred grey float copy ANALYSIS_SIDE long, and its scale to the photo. On a
+    colour photo a pixel is darkened by how far its colour (brightness aside) is from the paper's in the
+    middle of the photo, CHROMA_WEIGHT grey levels per unit: a paper under the sheet as light as it but of
+    another tint then differs from it as a darker one would."""
+    factor = min(1.0, ANALYSIS_SIDE / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1.0 else image
+    if small.ndim == 2:
+        gray = small.astype(np.float32)
+    else:
+        rgb = small.astype(np.float32)
+        gray = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+        chroma = rgb / np.maximum(rgb.sum(axis=2, keepdims=True), 1.0)
+        height, width = gray.shape
+        middle = (slice(height // 4, height - height // 4), slice(width // 4, width - width // 4))
+        bright = gray[middle] >= np.percentile(gray[middle], 70)
+        paper = np.median(chroma[middle][bright], axis=0)
+        gray = gray - CHROMA_WEIGHT * np.linalg.norm(chroma - paper, axis=2)
+    return cv2.GaussianBlur(gray, (0, 0), 0.8), factor
 
 
 def edge_support(small: np.ndarray, corners: np.ndarray) -> np.ndarray:
@@ -150,6 +165,15 @@ def find_quad(image: np.ndarray, angle: float = 0.0, region: np.ndarray | None =
     return Quad((corners[best] / factor).astype(np.float32), tuple(float(v) for v in support[best]))  # type: ignore[arg-type]
 
 
+def stands_out(quad: Quad, shape: tuple[int, ...]) -> bool:
+    """True when ``quad`` is a sheet with no other sign of a background (papers as light as it all round):
+    every side an edge (EDGE_SIDE, EDGE_MEAN) and its area between MIN_AREA_SHARE and MAX_AREA_SHARE of
+    the photo's."""
+    share = abs(float(_area(quad.corners))) / float(shape[0] * shape[1])
+    return (min(quad.sides) >= EDGE_SIDE and float(np.mean(quad.sides)) >= EDGE_MEAN
+            and MIN_AREA_SHARE <= share <= MAX_AREA_SHARE)
+
+
 def replaces(lined: Quad, drawn: Quad) -> bool:
     """True when the straight edges' quadrilateral ``lined`` is to be taken for the sheet instead of the
     segmentation's ``drawn``: every side of it is an edge (EDGE_SIDE, EDGE_MEAN) while a side
@@ -168,7 +192,7 @@ def quad_support(image: np.ndarray, corners: np.ndarray) -> Quad:
 def _lines(small: np.ndarray) -> np.ndarray:
     """The copy's long straight lines as (a, b, c) with ax + by = c, (a, b) a unit normal; merged from segments."""
     detector = cv2.createLineSegmentDetector()
-    found = detector.detect(small.astype(np.uint8))[0]
+    found = detector.detect(np.clip(small, 0, 255).astype(np.uint8))[0]
     if found is None:
         return np.zeros((0, 3))
     segments = found.reshape(-1, 4).astype(np.float64)

@@ -430,8 +430,14 @@ def locate_sheet(image: np.ndarray) -> Sheet | None:
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
     cut = _grabcut_sheet(image) if has_background(image) else None
-    if cut is None:
-        return None
+    if cut is None:  # papers as light as the sheet all round it: its straight edges may still show it
+        lined = _sheet.find_quad(image)
+        if lined is None or not _sheet.stands_out(lined, image.shape):
+            return None
+        factor = min(1.0, PHOTO_ANALYSIS_WIDTH / max(image.shape[:2]))
+        region = np.zeros((max(8, int(image.shape[0] * factor)), max(8, int(image.shape[1] * factor))), np.uint8)
+        cv2.fillConvexPoly(region, np.round(lined.corners * factor).astype(np.int32), 1)
+        return Sheet(_clockwise(lined.corners), region, factor)
     sheet, angle = cut
     drawn = _sheet.quad_support(image, sheet.corners)
     lined = _sheet.find_quad(image, angle, sheet.region)

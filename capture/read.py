@@ -215,11 +215,11 @@ def flatten_photo_page(page: _Page) -> _Page:
     letters brought to a readable height; a scan is left as it is, after a look at its margins."""
     gray = np.asarray(page.loaded.image, dtype=np.uint8)
     colour = None
-    if not has_background(gray):  # a desk as light as the paper in grey may still differ from it in colour
-        if not may_have_background(gray):
+    if not has_background(gray):  # a desk as light as the paper in grey may still differ from it in colour,
+        if not may_have_background(gray):  # or papers as light as the sheet lie all round it (its edges tell)
             return page
         colour = _colour_array(page.job)
-        if colour is None or not has_background(colour):
+        if colour is None:
             return page
     if colour is None:
         colour = _colour_array(page.job)
