@@ -43,6 +43,7 @@ BETTER_SUPPORT = 0.1
 EDGE_SIDE = 0.5
 EDGE_MEAN = 0.75
 STRAYED_SIDE = 0.15
+MAX_GROWTH = 1.02  # straight edges round more than this times GrabCut's quadrilateral's area change nothing
 MIN_AREA_SHARE, MAX_AREA_SHARE = 0.15, 0.9
 # With a segmentation's region: of the REGION_CANDIDATES best supported quadrilaterals, those covering
 # REGION_COVERED of the region and lying QUAD_INSIDE in it (a region spilling onto the papers under the
