@@ -385,7 +385,7 @@ def test_a_zip_with_bad_members_gives_its_good_ones_and_quarantines_each_bad_one
     assert locked.read_bytes() == next(sqlite_archive.settings.path("watch", "processed").rglob("day.zip")).read_bytes()
     assert not bundle.exists()  # every member's outcome is committed: the archive went on to processed/
     rows = ledger_entries(sqlite_archive, source="watch")
-    assert sorted((r.outcome, r.source_ref.rpartition("!")[2]) for r in rows) == sorted(
+    assert sorted((r.outcome, (r.source_ref or "").rpartition("!")[2]) for r in rows) == sorted(
         (o, name) for name, (o, _) in got.items())
 
 

@@ -9,6 +9,8 @@ Revises: 0013
 Create Date: 2026-12-02 06:30:00
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
@@ -23,8 +25,9 @@ depends_on = None
 def upgrade() -> None:
     from archive.counts import create_triggers, recount
 
-    columns = {"id": sa.Integer(), "kind": sa.String(length=16), "key": sa.String(length=64),
-               "sub": sa.String(length=32), "n": sa.Integer()}
+    columns: dict[str, sa.types.TypeEngine[Any]] = {
+        "id": sa.Integer(), "kind": sa.String(length=16), "key": sa.String(length=64),
+        "sub": sa.String(length=32), "n": sa.Integer()}
     op.create_table("archive_count", *(sa.Column(name, kind, nullable=False) for name, kind in columns.items()),
                     sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_count")))
     op.create_index("ix_archive_count_kind_key", "archive_count", ["kind", "key"], unique=False)
