@@ -44,9 +44,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, func, inspect, select, text
+from sqlalchemy.orm import Session
 
 from archive.blobs import CHUNK, BlobStore, sha256_file
 from archive.config import CONFIG_NAME, Settings
+from archive.counts import create_triggers, drop_triggers, recount
 from archive.db import current_revision, make_engine
 from finarchive import __version__
 from finarchive.errors import ConfigurationError, ConflictError, DiskFullError, InvalidInputError
@@ -62,6 +64,7 @@ MODELS = "models"
 QUARANTINE = "quarantine"
 BATCH = 500
 SKIP_TABLES = frozenset({"alembic_version"})
+COUNTS_TABLE = "archive_count"
 _ORIGINAL_KEYS = BlobStore(".")  # only its key layout: originals/ab/cd/<sha256>
 
 
@@ -913,11 +916,24 @@ def _load_rows(engine: Engine, rows: Iterable[tuple[str, dict[str, Any]]], revis
     with engine.begin() as conn:
         meta = MetaData()
         meta.reflect(conn)
+        # schema 0014 on: the counts kept by triggers are rows of the dump like any other (taken in the dump's
+        # one snapshot), so the triggers are off while the rows go in, or they would count every row again
+        # (the migration's own count of the empty database is replaced by the dump's)
+        counted = COUNTS_TABLE in meta.tables
+        if counted:
+            drop_triggers(conn)
+            conn.execute(meta.tables[COUNTS_TABLE].delete())
+        dumped_counts = False
         for name, batch in _batches(rows):
             table = meta.tables.get(name)
             if table is None:
                 raise BackupError(f"the dump has rows of table {name!r}, which schema {revision} does not have")
             conn.execute(table.insert(), batch)
+            dumped_counts = dumped_counts or name == COUNTS_TABLE
+        if counted:
+            if not dumped_counts:  # a dump without them: counted from the restored rows
+                recount(Session(bind=conn))
+            create_triggers(conn)
         _reset_sequences(conn, meta)
 
 

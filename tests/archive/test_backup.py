@@ -19,7 +19,7 @@ from archive.models import Document
 from archive.pipeline import Pipeline
 from archive.search_service import run_search
 from archive.store import Archive
-from archive.views import check_blobs
+from archive.views import archive_stats, check_blobs
 from capture import SerialExecutor
 from finarchive.errors import ConflictError, InvalidInputError
 from tests.conftest import pg_database
@@ -261,6 +261,9 @@ def test_round_trip_on_every_database(archive: Archive, archive_env: dict[str, s
         # identities continue after the restored rows
         new_id = add_document(copy, tmp_path, b"after the restore")
         assert new_id > max(row[0] for row in documents(archive))
+        # the counters came back with the rows, and the restored database's triggers count what comes after
+        with copy.transaction() as session:
+            assert archive_stats(session)["documents"] == len(documents(archive)) + 1
 
 
 def test_postgres_backup_restores_into_sqlite(archive: Archive, tmp_path: Path) -> None:
