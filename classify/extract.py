@@ -609,6 +609,47 @@ def _totals_row(doc: Doc, total: FieldValue, currency: str | None = None) -> dic
     return {}
 
 
+TABLE_FORMS = ("upd", "vat_invoice", "waybill")  # statutory forms whose goods table ends in a totals row
+_KOPECKS = re.compile(r"[.,]\s?\d{2}$")
+
+
+def _net_gross_pairs(row: Row, currency: str | None) -> list[tuple[Decimal, Decimal, Hit]]:
+    """Pairs of amounts on one row, the first the net and a later one the gross at one of the currency's VAT
+    rates (a goods row or a totals row of a statutory table: «без налога — всего» … «с налогом — всего»)."""
+    text = _money_text(row.text)
+    amounts = [(Decimal(v), s, e) for v, s, e in find_amounts(text) if _KOPECKS.search(text[s:e])]
+    out = []
+    for i, (net, _, _) in enumerate(amounts):
+        for gross, s, e in amounts[i + 1:]:
+            if net > 0 and gross > net and net_rate(net, gross - net, currency, _CENT):
+                out.append((net, gross, Hit(f"{gross}", row.text[s:e], row, s, e, 0.8)))
+    return out
+
+
+def _table_totals(doc: Doc, currency: str | None = None) -> dict[str, FieldValue]:
+    """A statutory table's totals row read with its label lost («Всего к оплате» as noise): the lowest row
+    whose net and gross agree at a VAT rate, holding the largest such pair, under at least one goods row that
+    agrees the same way, with the goods rows above adding up to no more than it (a misread goods row may be
+    missing from the sum, never one too many). Total and VAT (gross less net) as sure as the sum agrees."""
+    rows: list[tuple[Decimal, Decimal, Hit]] = []
+    for row in doc.rows:
+        pairs = _net_gross_pairs(row, currency)
+        if pairs:
+            rows.append(max(pairs, key=lambda p: p[1]))
+    if len(rows) < 2:
+        return {}
+    (net, gross, hit), items = rows[-1], rows[:-1]
+    if any(g >= gross for _, g, _ in items) or hit.row.page != items[-1][2].row.page:
+        return {}
+    nets, grosses = sum(n for n, _, _ in items), sum(g for _, g, _ in items)
+    slack = _CENT * len(items)
+    if nets > net + slack or grosses > gross + slack:
+        return {}
+    sure = 0.85 if abs(nets - net) <= slack or abs(grosses - gross) <= slack else 0.7
+    vat = Hit(f"{gross - net}", hit.raw, hit.row, hit.start, hit.end, sure)
+    return {"total": replace(hit, priority=sure).field("total"), "vat": vat.field("vat")}
+
+
 # "Total Sales (Excluding GST)": the amount before tax, labelled as a total of its own
 _EXCL_LABEL = labels("excl_total")
 MIN_TOTAL_OF_NET = Decimal("0.5")  # a total under half the net printed above it is some other amount
@@ -1042,6 +1083,10 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             out["vat"] = vat
         elif out.get("total") is not None:
             out.update(_totals_row(doc, out["total"], currency))
+    if "total" not in out and doc_type in TABLE_FORMS:
+        currency = out["currency"].value if "currency" in out else None
+        found = _table_totals(doc, currency)
+        out.update({k: v for k, v in found.items() if k in spec.fields})  # the arithmetic outvotes a lone label
         if "vat" not in out and out.get("total") is not None and _cyrillic(doc.text) and _under_its_vat(doc,
                                                                                                    out["total"]):
             # «Всего к оплате … 19-00» under «В том числе НДС 20%: 568-55»: a total no more than the VAT it includes

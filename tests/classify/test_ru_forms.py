@@ -4,7 +4,11 @@ of their own. Generated cases; every party, number and address here is invented.
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from decimal import Decimal
+
+import pytest
 
 from classify import analyse, extract_fields
 from tests.classify.pagetext import page, text_page
@@ -190,3 +194,54 @@ def test_an_acts_title_with_its_first_word_lost_still_names_it() -> None:
     assert given(result)["number"] == "318"
     bill = "Счет на оплату услуг № 44 от 02.03.2026\nПоставщик: ООО «Вектор»\nВсего к оплате: 1 200,00"
     assert analyse([text_page(bill)], today=TODAY).doc_type == "invoice"
+
+
+def _goods_rows(nets: list[Decimal], rate: int) -> list[str]:
+    rows = []
+    for n, net in enumerate(nets, 1):
+        vat = (net * rate / 100).quantize(Decimal("0.01"))
+        rows.append(f"{n} | Товар {n} | 796 | шт | 1 | {_ru(net)} | {_ru(net)} | без акциза | {rate}% | {_ru(vat)} | "
+                    f"{_ru(net + vat)} | --")
+    return rows
+
+
+def _ru(amount: Decimal) -> str:
+    whole, kop = f"{amount:.2f}".split(".")
+    return f"{int(whole):,}".replace(",", " ") + f",{kop}"
+
+
+def _table_form(nets: list[Decimal], rate: int, totals: str, *, drop: int | None = None) -> str:
+    """A счёт-фактура whose totals row lost its label in reading (noise where «Всего к оплате» stood)."""
+    goods = _goods_rows(nets, rate)
+    if drop is not None:  # a goods row whose gross was misread: no pair, missing from the sum
+        goods[drop] = goods[drop].rsplit("|", 2)[0] + "| 6S6,0~ | --"
+    return "\n".join(["Счёт-фактура № 17 от 03.03.2026", f"Продавец: ООО «Вектор» ИНН/КПП {SELLER_INN}/344501001",
+                      *goods, totals, "Руководитель организации"])
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("drop", [None, 0])
+def test_a_statutory_tables_unlabelled_totals_row_by_its_arithmetic(seed: int, drop: int | None) -> None:
+    """The totals row of a счёт-фактура, УПД or ТОРГ-12 read with its label as noise: the lowest row whose net and
+    gross agree at a VAT rate, the goods rows above it adding up to it (one misread goods row may be missing),
+    gives the total and the VAT (gross less net)."""
+    rng = random.Random(seed)
+    rate = rng.choice([20, 10])
+    nets = [Decimal(rng.randrange(10_000, 9_000_000)) / 100 for _ in range(rng.randrange(2, 6))]
+    vats = [(n * rate / 100).quantize(Decimal("0.01")) for n in nets]
+    net, vat = sum(nets), sum(vats)
+    totals = f"] || fv PE || {_ru(net)} | ee | 8 2S {_ru(vat)[-6:]} {_ru(net + vat)}"
+    for doc_type in ("vat_invoice", "upd", "waybill"):
+        got = given(analyse([text_page(_table_form(nets, rate, totals, drop=drop))], hints={"doc_type": doc_type},
+                            today=TODAY))
+        assert got.get("total") == f"{net + vat:.2f}", doc_type
+        assert got.get("vat") == f"{vat:.2f}", doc_type
+
+
+def test_a_goods_row_larger_than_the_last_pair_row_is_no_totals_row() -> None:
+    """The arithmetic never makes a goods row the total: with the totals row unread, the last goods row holds no
+    more than one above it, so nothing is given."""
+    nets = [Decimal("9100.00"), Decimal("2500.50")]
+    text = _table_form(nets, 20, "Всего к оплате ~~ ee ##")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert "total" not in got
