@@ -1,9 +1,10 @@
 """Make the dev set's documents of other people's print forms: public HTML templates of Russian bills, acts and
-ТОРГ-12 that other software prints (bench/ru-dev/templates/, each with its repository, commit and licence in
-SOURCES.md), filled with invented parties by samples/_data.py, printed to PDF by headless Chromium (a text layer,
-as the software's own PDF has) and then printed-and-photographed by photograph_real.py.
+ТОРГ-12 and an XLSX счёт-фактура that other software prints (bench/ru-dev/templates/, each with its repository,
+commit and licence in SOURCES.md), filled with invented parties by samples/_data.py, printed to PDF by headless
+Chromium (the XLSX by LibreOffice; a text layer, as the software's own PDF has) and then printed-and-photographed
+by photograph_real.py.
 
-    python bench/ru-dev/build_templates.py         # (re)writes bench/ru-dev/tpl_*.{pdf,json}
+    python bench/ru-dev/build_templates.py         # (re)writes bench/ru-dev/tpl_*.{pdf,json} (and the .xlsx)
     python bench/ru-dev/photograph_real.py tpl_…   # the photo of one's print
 
 Our extractor was never tuned on these layouts: they measure how its rules carry to forms it has not seen.
@@ -180,6 +181,49 @@ def eterin_torg12(d: Deal) -> str:
     return text
 
 
+# -- salesmancrm's счёт-фактура: an XLSX of OpenTBS fields ([var.x], a [speka.x;block=tbs:row] row per line) ------
+def salesman_schet_faktura(d: Deal, out: Path) -> None:
+    """Fill the XLSX as OpenTBS does (the line row repeated into the two spare rows below it; at most three
+    lines) and print it to PDF with LibreOffice, fitted to one page (the template sets no fit and would spill
+    onto four), as the program's user saves and prints it."""
+    import shutil
+
+    import openpyxl
+
+    s, b = d.seller, d.buyer
+    net = [(ln.amount - (ln.amount * d.vat_rate / (100 + d.vat_rate)).quantize(Decimal("0.01"))) for ln in d.lines]
+    values = {
+        "docNum": d.number, "docDate": f"{d.day:%d.%m.%Y}", "compUrName": s.name, "compUrAddr": s.address,
+        "compInn": s.inn, "compKpp": s.kpp or "", "castUrName": b.name, "castUrAddr": b.address, "castInn": b.inn,
+        "castKpp": b.kpp or "", "compDirSignature": s.director.short, "spekaSumWoNds": fmt_ru(sum(net, Decimal(0))),
+        "spekaNds": fmt_ru(d.vat), "spekaSum": fmt_ru(d.total),
+    }
+    book = openpyxl.load_workbook(TEMPLATES / "salesman_schet_faktura.xlsx")
+    sheet = book.active
+    template_row = {cell.column_letter: cell.value for cell in sheet[27] if hasattr(cell, "column_letter")}
+    if len(d.lines) > 3:
+        raise SystemExit("salesman_schet_faktura: the form has room for three lines")
+    for n, (ln, wo) in enumerate(zip(d.lines, net, strict=True)):
+        line = {"Title": ln.title, "Edizm": "шт", "Kol": str(ln.qty), "PriceWoNds": fmt_ru(wo / ln.qty),
+                "SumWoNds": fmt_ru(wo), "NdsPer": f"{d.vat_rate}%", "Nds": fmt_ru(ln.amount - wo),
+                "Sum": fmt_ru(ln.amount)}
+        for column, text in template_row.items():
+            if isinstance(text, str) and "[speka." in text:
+                sheet[f"{column}{27 + n}"] = re.sub(r"\[speka\.(\w+)[^\]]*\]", lambda m: line[m.group(1)], text)  # noqa: B023
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "[var." in cell.value:
+                cell.value = re.sub(r"\[var\.(\w+)\]", lambda m: values[m.group(1)], cell.value)
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # printed on one landscape sheet, as a user prints it
+    sheet.page_setup.fitToWidth = sheet.page_setup.fitToHeight = 1
+    book.save(out.with_suffix(".xlsx"))
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("salesman_schet_faktura: LibreOffice (soffice) prints the XLSX to PDF; install it")
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out.parent),
+                    str(out.with_suffix(".xlsx"))], check=True, capture_output=True, timeout=300)
+
+
 SALESMAN = ("vladandreevg/salesmancrm", "ae5bba571b5b3ee87071fb1e7d35967af6fdd5b8", "Apache-2.0")
 ETERIN = ("e-terin/torg12", "68c4067182916528477d978c663434c9ec0070ed", "MIT")
 BILL = ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "seller_name", "currency")
@@ -189,7 +233,7 @@ BILL = ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "sel
 class Form:
     name: str
     doc_type: str
-    render: Callable[[Deal], str]
+    render: Callable[[Deal], str] | Callable[[Deal, Path], None]  # HTML to print, or (XLSX) writes the PDF
     services: bool
     vat_rate: int
     printed: tuple[str, ...]  # the fields the form prints
@@ -211,13 +255,19 @@ PLAN = (
          (*BILL, "vat"), SALESMAN, "cash/templates/invoice_qr.tpl"),  # the bill with its payment QR
     Form("tpl_act_salesman_02", "act", salesman("salesman_akt_simple.tpl", "", True), True, 20,
          ("number", "date", "buyer_inn", "total", "vat", "seller_name"), SALESMAN, "cash/templates/akt_simple.tpl"),
+    Form("tpl_vat_invoice_salesman_01", "vat_invoice", salesman_schet_faktura, False, 20,
+         ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp", "total", "vat", "seller_name",
+          "seller_address", "currency"), SALESMAN, "cash/templates/schet_faktura.xlsx"),  # XLSX and its PDF
+    Form("tpl_act_salesman_03", "act", salesman("salesman_akt_prava.tpl", "Договору №"), True, 0,
+         ("number", "date", "total", "seller_name"), SALESMAN, "cash/templates/akt_prava.tpl"),  # rights, no VAT
 )
 
 
 def truth(d: Deal, printed: tuple[str, ...]) -> dict[str, str]:
     values = {"number": d.number, "date": d.day.isoformat(), "seller_inn": d.seller.inn,
               "seller_kpp": d.seller.kpp or "", "buyer_inn": d.buyer.inn, "total": f"{d.total:.2f}",
-              "vat": f"{d.vat:.2f}", "seller_name": d.seller.name, "seller_address": d.seller.address,
+              "buyer_kpp": d.buyer.kpp or "", "vat": f"{d.vat:.2f}", "seller_name": d.seller.name,
+              "seller_address": d.seller.address,
               "order_no": d.number, "currency": "RUB"}
     return {name: values[name] for name in printed}
 
@@ -235,7 +285,10 @@ def main(only: list[str]) -> int:
         if only and not any(word in form.name for word in only):
             continue
         d = deal(random.Random(f"{SEED}:{form.name}"), services=form.services, vat_rate=form.vat_rate)
-        print_pdf(form.render(d), HERE / f"{form.name}.pdf")
+        if form.path.endswith(".xlsx"):
+            form.render(d, HERE / f"{form.name}.pdf")  # type: ignore[call-arg]
+        else:
+            print_pdf(form.render(d), HERE / f"{form.name}.pdf")  # type: ignore[call-arg,arg-type]
         repository, commit, licence = form.repository
         source = {"kind": "template", "repository": repository, "path": form.path, "commit": commit,
                   "licence": licence, "filled_by": "bench/ru-dev/build_templates.py (samples/_data.py)",

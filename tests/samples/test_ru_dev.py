@@ -10,11 +10,12 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from capture.formats.office import read_docx
+from capture.formats.office import read_docx, read_xlsx
 from tests.samples.test_generator import ANY_TYPE, DOC_FIELDS, MONEY, inn_is_valid
 
 DEV = Path(__file__).resolve().parents[2] / "bench" / "ru-dev"
-SUFFIXES = {".jpg", ".png", ".pdf", ".docx"}  # a real document may be an office file, read as import reads it
+# a real document, or another program's form as that program saves it, may be an office file, read as import reads it
+SUFFIXES = {".jpg", ".png", ".pdf", ".docx", ".xlsx"}
 SCANNED = {".jpg", ".png", ".pdf"}  # photos, scans and PDFs: every kind of the set
 
 
@@ -56,6 +57,9 @@ def test_truth_follows_design_and_every_file_opens() -> None:
             elif doc.suffix == ".docx":
                 assert t["source"]["kind"] == "real", doc.name  # our own documents are printed, not written
                 assert read_docx(str(doc)), doc.name
+            elif doc.suffix == ".xlsx":
+                assert t["source"]["kind"] in ("real", "template"), doc.name
+                assert read_xlsx(str(doc)), doc.name
             else:
                 with Image.open(doc) as img:
                     img.load()
