@@ -1083,10 +1083,9 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             out["vat"] = vat
         elif out.get("total") is not None:
             out.update(_totals_row(doc, out["total"], currency))
-    if "total" not in out and doc_type in TABLE_FORMS:
-        currency = out["currency"].value if "currency" in out else None
-        found = _table_totals(doc, currency)
-        out.update({k: v for k, v in found.items() if k in spec.fields})  # the arithmetic outvotes a lone label
+        if "total" not in out and doc_type in TABLE_FORMS:
+            found = _table_totals(doc, currency)
+            out.update({k: v for k, v in found.items() if k in spec.fields})  # the arithmetic outvotes a lone label
         if "vat" not in out and out.get("total") is not None and _cyrillic(doc.text) and _under_its_vat(doc,
                                                                                                    out["total"]):
             # «Всего к оплате … 19-00» under «В том числе НДС 20%: 568-55»: a total no more than the VAT it includes
