@@ -526,12 +526,22 @@ def _tidy_russian(value: str) -> str:
     value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
     value = _PART_COLON.sub(", ", value)  # a comma read as a colon before a part («д. 43: стр. 2»)
     value = _HOUSE_CAPITAL.sub("д.", value)  # «Д. 72» where the house begins: the marker is small
+    if not _HOUSE_MARKED.search(value):
+        value = _HOUSE_LOOKALIKE.sub(r"\1д.", value, count=1)  # «ул. Садовая, A. 24», «…, 4. 108»: its «д» misread
     value = _STREET_COMMA.sub(r"\1, ", value)  # the comma after the town lost («г. Самара ул. Лесная»)
     return _STRAY_QUOTE.sub("", re.sub(r"\.{2,}", ".", value))
 
 
 _PART_COLON = re.compile(r"(?<=\d):\s*(?=(?:д|стр|корп|кв|офис|пом)\.?\s?\d)")
 _HOUSE_CAPITAL = re.compile(r"(?<=, )Д\.(?=\s?\d)")
+# the house's marker read as a look-alike glyph (Latin or Cyrillic A, the digit 4) in its place: the part after the
+# street's (a street type before or after its name), right before the house's number, in an address with no house
+# marker of its own; «лит. А» and «ул. А. Невского» keep theirs (no number after the letter, or no street before)
+_STREET_PART = r"(?:(?:ул|пер|просп|пл|наб|ш)\.|пр-т|б-р)"
+_HOUSE_LOOKALIKE = re.compile(
+    rf"((?:\b{_STREET_PART}\s[А-ЯЁ][а-яё]+(?:[\s-][А-ЯЁа-яё][а-яё]+){{0,2}}|[а-яё]{{3}} {_STREET_PART}), )[AА4]\."
+    r"(?=\s?\d{1,4}[а-я]?(?:[,\s]|$))")
+_HOUSE_MARKED = re.compile(r"(?<![^\W\d_])(?:д|дом|вл|зд)\.?\s*(?:№\s*)?\d")
 _HOUSE_COMMA = re.compile(r"(?<=[А-Яа-яЁё.])\s+(?=д\.\s?\d)")
 # a town with its type first («г. Самара») is followed by a street with its type first: a type abbreviation right
 # after the town's name begins the street

@@ -139,7 +139,7 @@ def test_a_kpp_read_in_one_word_with_a_misread_inn_is_flagged_when_that_word_is_
 
 
 def test_an_address_with_a_latin_letter_for_the_house_marker_or_an_empty_part_is_flagged() -> None:
-    for address in ("344011, г. Ростов-на-Дону, ул. Садовая, A. 9", "344011, . Ростов-на-Дону, ул. Садовая, д. 9",
+    for address in ("344011, г. Ростов-на-Дону, A. 9", "344011, . Ростов-на-Дону, ул. Садовая, д. 9",
                     "г. Садовая, ул., д. 9"):
         text = _bill_row(address)
         assert "seller_address" not in given(analyse([text_page(text)], hints={"doc_type": "invoice"}, today=TODAY))

@@ -57,13 +57,28 @@ def test_an_address_ends_before_a_phone_whatever_its_label_was_read_as() -> None
     assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
 
 
-@pytest.mark.parametrize("garbled", ["443010, г. Самара, ya. Лесная, д. 17", "443010, г. Самара, ул. Лесная, 4. 17"])
+@pytest.mark.parametrize("garbled", ["443010, г. Самара, ya. Лесная, д. 17", "443010, г. Самара, ул. Лесная, д. 5, 4. 17",
+                                     "443010, г. Самара, 4. 17"])
 def test_a_russian_address_with_a_garbled_word_is_flagged_not_given(garbled: str) -> None:
-    """«ул.» read as Latin look-alikes, «д.» read as a 4: the address is left out and flagged."""
+    """«ул.» read as Latin look-alikes; a 4 with a stop before a number where no street stands before it, or in an
+    address whose house is marked already: the address is left out and flagged."""
     result = analyse([text_page(_bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {garbled}"))],
                      today=TODAY)
     assert "seller_address" not in given(result)
     assert any("seller_address" in p.fields for p in result.problems)
+
+
+@pytest.mark.parametrize("street", ["ул. Лесная", "ул. Новая Заря", "Лесной пр-т", "пер. Почтовый"])
+@pytest.mark.parametrize("marker", ["4.", "A.", "А."])
+@pytest.mark.parametrize("house", ["17", "3б", "120"])
+def test_the_houses_marker_read_as_a_look_alike_after_the_street_is_the_house(street: str, marker: str,
+                                                                              house: str) -> None:
+    """«д.» read as the digit 4, a Latin or a Cyrillic A, in its place (after the street's part, before the house's
+    number, no house marked otherwise): the house's marker, and the address is given whole."""
+    read = f"443010, г. Самара, {street}, {marker} {house}"
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, {read}")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got["seller_address"] == f"443010, г. Самара, {street}, д. {house}"
 
 
 def test_a_one_digit_document_number_in_the_title() -> None:
