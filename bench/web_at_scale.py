@@ -4,9 +4,11 @@ Each page is requested through the FastAPI app in this process (the ASGI test cl
 browser), as an administrator with an API token, with varied filters and deep keyset pages (the
 ``rel="next"`` links of earlier answers followed): the search page (full-text queries of
 bench/search_latency.py, when the archive has a search index), the review queue, an outlet's page, the
-originals desk, an order's view and the document list. For each page it prints p50/p95/p99 of the wall time
-and the mean CPU time of a request (this process: the app and the database driver; a PostgreSQL server's own
-work is in the wall time only). Target: every p95 ≤ 100 ms.
+originals desk, an order's view, the document list and ``stats`` (``/api/reports/stats``, what
+``finarchive stats`` reads). For each page it prints p50/p95/p99 of the wall time and the CPU time of a
+request, mean / p50 / p95 (this process: the app and the database driver), and on a PostgreSQL server of
+this machine also its backends' mean CPU a request (their /proc counters, read between requests, in clock
+ticks). Target: every p95 ≤ 100 ms, stats under a second.
 
     nice .venv/bin/python bench/web_at_scale.py --home /var/tmp/fa-1m [--database-url URL] [--requests 100]
 """
@@ -29,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search_latency import OUTLETS, make_query, percentile
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from archive.models import Document, Order, Role, User
 from archive.store import Archive
@@ -38,6 +40,8 @@ from archive.verification import DOC_TYPES
 from search import SearchQuery
 
 TARGET_MS = 100
+STATS_TARGET_MS = 1000
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next"')
 
 
@@ -67,27 +71,63 @@ def page_urls(arc: Archive, rng: random.Random, with_search: bool) -> dict[str, 
         "order view": lambda: f"/orders/{rng.choice(order_nos)}",
         "document list": lambda: "/documents" + rng.choice(
             ["", "?sort=-total", "?sort=date", f"?outlet={rng.choice(OUTLETS)}", f"?doc_type={rng.choice(types)}"]),
+        "stats": lambda: "/api/reports/stats",
     }
     if with_search:
         urls = {"search": lambda: "/search?" + f"q={make_query(rng)}", **urls}
     return urls
 
 
-def measure(client, make_url: Callable[[], str], requests: int, rng: random.Random) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of ``requests`` requests; a third of them follow an answer's «next» link."""
+class ServerCPU:
+    """CPU milliseconds of the PostgreSQL backends serving this database, when they run on this machine
+    (/proc/PID/stat of each pid pg_stat_activity lists); None on SQLite or a remote server."""
+
+    def __init__(self, arc: Archive) -> None:
+        self.arc, self.pids = arc, list[int]()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.arc.engine.dialect.name != "postgresql":
+            return
+        with self.arc.engine.connect() as conn:
+            pids = list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")))
+        self.pids = [pid for pid in pids if Path(f"/proc/{pid}/stat").exists()]
+
+    def ms(self) -> float | None:
+        if not self.pids:
+            return None
+        total = 0
+        for pid in self.pids:
+            try:  # utime and stime: fields 14 and 15, counted after the command's closing parenthesis
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total * TICK_MS
+
+
+def measure(client, make_url: Callable[[], str], requests: int, rng: random.Random,
+            server: ServerCPU) -> tuple[list[float], list[float], list[float]]:
+    """Wall, CPU and server CPU milliseconds of ``requests`` requests; a third of them follow an answer's «next»
+    link."""
     walls: list[float] = []
     cpus: list[float] = []
+    servers: list[float] = []
     follow: list[str] = []
     for _ in range(requests):
         url = follow.pop() if follow and rng.random() < 0.5 else make_url()
+        before = server.ms()
         t, c = time.perf_counter(), time.process_time()
         response = client.get(url)
         walls.append((time.perf_counter() - t) * 1000)
         cpus.append((time.process_time() - c) * 1000)
+        after = server.ms()
+        if before is not None and after is not None:
+            servers.append(after - before)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}: {response.text[:300]}")
         follow += [html.unescape(u) for u in NEXT_LINK.findall(response.text)][:1]
-    return walls, cpus
+    return walls, cpus, servers
 
 
 def run(arc: Archive, requests: int, seed: int, search: bool,
@@ -98,13 +138,18 @@ def run(arc: Archive, requests: int, seed: int, search: bool,
 
     rng = random.Random(seed)
     client = TestClient(create_app(arc, secret="web-at-scale"), headers={"Authorization": f"Bearer {_token(arc)}"})
+    server = ServerCPU(arc)
     for name, make_url in page_urls(arc, rng, search).items():
         if only and name not in only:
             continue
-        measure(client, make_url, 5, rng)  # warm: templates compiled, caches filled
-        walls, cpus = measure(client, make_url, requests, rng)
-        yield name, {"p50": percentile(walls, 50), "p95": percentile(walls, 95), "p99": percentile(walls, 99),
-                     "cpu": sum(cpus) / len(cpus), "cpu95": percentile(cpus, 95)}
+        measure(client, make_url, 5, rng, server)  # warm: templates compiled, caches filled, the pool's connections
+        server.refresh()
+        walls, cpus, servers = measure(client, make_url, requests, rng, server)
+        figures = {"p50": percentile(walls, 50), "p95": percentile(walls, 95), "p99": percentile(walls, 99),
+                   "cpu": sum(cpus) / len(cpus), "cpu50": percentile(cpus, 50), "cpu95": percentile(cpus, 95)}
+        if servers:  # counted in clock ticks (10 ms): a mean over the requests, no percentile
+            figures |= {"server": sum(servers) / len(servers)}
+        yield name, figures
 
 
 def main() -> int:
@@ -124,15 +169,22 @@ def main() -> int:
     indexed = arc.search.search(SearchQuery(limit=1)).total
     print(f"{docs:,} documents on {arc.engine.dialect.name}; search index: {indexed:,} documents "
           f"({arc.settings.get('search', 'backend')}); {args.requests} requests a page")
-    worst = 0.0
+    worst, missed = 0.0, []
     for name, f in run(arc, args.requests, args.seed, search=indexed > 0, only=args.page):
-        worst = max(worst, f["p95"])
+        target = STATS_TARGET_MS if name == "stats" else TARGET_MS
+        if name != "stats":
+            worst = max(worst, f["p95"])
+        if f["p95"] > target:
+            missed.append(name)
+        server = f"  server CPU {f['server']:.1f} ms/request" if "server" in f else ""
         print(f"  {name:<15} p50 {f['p50']:.0f} ms  p95 {f['p95']:.0f} ms  p99 {f['p99']:.0f} ms  "
-              f"CPU {f['cpu']:.1f} ms/request (p95 {f['cpu95']:.0f} ms)", flush=True)
-    print(f"worst p95 {worst:.0f} ms (target ≤ {TARGET_MS} ms); {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+              f"CPU {f['cpu']:.1f} ms/request (p50 {f['cpu50']:.0f} ms, p95 {f['cpu95']:.0f} ms){server}", flush=True)
+    print(f"worst p95 {worst:.0f} ms (target ≤ {TARGET_MS} ms, stats ≤ {STATS_TARGET_MS} ms)"
+          f"{'; missed: ' + ', '.join(missed) if missed else ''}; {os.cpu_count()} cores, load average "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}")
     arc.close()
-    return 0 if worst <= TARGET_MS else 1
+    return 0 if not missed else 1
 
 
 if __name__ == "__main__":
