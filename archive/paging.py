@@ -37,7 +37,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -176,6 +176,38 @@ def _order(keys: Sequence[SortKey], forward: bool) -> list[Any]:
     return clauses
 
 
+def _by_region(session: Session, stmt: Select[Any], keys: Sequence[SortKey], values: list[Any] | None,
+               forward: bool, wanted: int, single: bool) -> list[Any]:
+    """Up to ``wanted`` rows past ``values`` when the leading key may be NULL: the rows where it is not,
+    in its order, then those where it is, in the other keys' order, each its own query.
+
+    One ORDER BY with NULLS LAST is not an index order on PostgreSQL when descending (its indexes keep NULLs
+    first that way), so it sorted the whole table for each page of ``sort=-total``; each region's order
+    without NULLs is an index range, forward or backward, on both databases."""
+    first, rest = keys[0], list(keys[1:])
+    present = [replace(first, null=False), *rest]
+
+    def fetch(where: ColumnElement[bool], region: Sequence[SortKey], bound: list[Any] | None, n: int) -> list[Any]:
+        query = stmt.where(where)
+        if bound is not None:
+            query = query.where(_seek(region, bound, forward))
+        query = query.order_by(*_order(region, forward)).limit(n)
+        return list(session.scalars(query) if single else session.execute(query))
+
+    not_null, null = first.column.is_not(None), first.column.is_(None)
+    in_nulls = values is not None and values[0] is None
+    if forward:  # the list's order: values, then NULLs
+        rows = [] if in_nulls else fetch(not_null, present, values, wanted)
+        if len(rows) < wanted:
+            rows += fetch(null, rest, values[1:] if in_nulls and values is not None else None, wanted - len(rows))
+        return rows
+    # walking backward from the cursor: NULLs (when it is among them), then values
+    rows = fetch(null, rest, values[1:] if values is not None else None, wanted) if in_nulls else []
+    if len(rows) < wanted:
+        rows += fetch(not_null, present, None if in_nulls else values, wanted - len(rows))
+    return rows
+
+
 def keyset_page(session: Session, stmt: Select[Any], keys: Sequence[SortKey], *, cursor: str | None = None,
                 limit: int = 50) -> KeysetPage[Any]:
     """One page of ``stmt`` in the order of ``keys``, starting after (or, for a ``previous`` cursor, ending
@@ -187,12 +219,15 @@ def keyset_page(session: Session, stmt: Select[Any], keys: Sequence[SortKey], *,
     if cursor:
         direction, values = _decode(keys, cursor)
         forward = direction == "after"
-    query = stmt.order_by(None)
-    if values is not None:
-        query = query.where(_seek(keys, values, forward))
-    query = query.order_by(*_order(keys, forward)).limit(limit + 1)
     single = len(stmt.column_descriptions) == 1
-    rows = list(session.scalars(query) if single else session.execute(query))
+    if keys[0].nullable and not any(k.nullable for k in keys[1:]):
+        rows = _by_region(session, stmt.order_by(None), keys, values, forward, limit + 1, single)
+    else:
+        query = stmt.order_by(None)
+        if values is not None:
+            query = query.where(_seek(keys, values, forward))
+        query = query.order_by(*_order(keys, forward)).limit(limit + 1)
+        rows = list(session.scalars(query) if single else session.execute(query))
     more = len(rows) > limit
     rows = rows[:limit]
     if not forward:

@@ -19,6 +19,9 @@ BY_CREATED = [SortKey(Document.created_at), SortKey(Document.id)]
 NEWEST_FIRST = [SortKey(Document.created_at, descending=True), SortKey(Document.id, descending=True)]
 # mixed directions on nullable columns: the general (expanded) seek condition
 BY_DATE_THEN_TOTAL = [SortKey(Document.doc_date, descending=True), SortKey(Document.total), SortKey(Document.id)]
+# a nullable column then the id, each way: the rows with a value and those without, each region its own query
+BY_TOTAL = [SortKey(Document.total), SortKey(Document.id)]
+DEAREST_FIRST = [SortKey(Document.total, descending=True), SortKey(Document.id, descending=True)]
 
 
 def _fill(session, n: int, seed: int) -> None:
@@ -60,8 +63,8 @@ def _walk(session, stmt, keys, limit: int) -> list[list[int]]:
         cursor = page.next
 
 
-@pytest.mark.parametrize("keys", [BY_CREATED, NEWEST_FIRST, BY_DATE_THEN_TOTAL],
-                         ids=["oldest-first", "newest-first", "mixed-nullable"])
+@pytest.mark.parametrize("keys", [BY_CREATED, NEWEST_FIRST, BY_DATE_THEN_TOTAL, BY_TOTAL, DEAREST_FIRST],
+                         ids=["oldest-first", "newest-first", "mixed-nullable", "nullable-up", "nullable-down"])
 def test_pages_are_complete_ordered_and_disjoint(archive, keys) -> None:
     with archive.transaction() as session:
         _fill(session, 300, seed=16)
@@ -79,7 +82,7 @@ def test_previous_cursor_returns_the_same_pages_backwards(archive) -> None:
         _fill(session, 200, seed=7)
     with archive.sessions() as session:
         stmt = select(Document)
-        for keys in (NEWEST_FIRST, BY_DATE_THEN_TOTAL):
+        for keys in (NEWEST_FIRST, BY_DATE_THEN_TOTAL, BY_TOTAL, DEAREST_FIRST):
             forward, cursor, last = [], None, None
             while True:
                 last = keyset_page(session, stmt, keys, cursor=cursor, limit=30)
