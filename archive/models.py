@@ -130,6 +130,7 @@ class Document(Base):
         Index("ix_document_total", "total"),
         Index("ix_document_type_outlet_date", "doc_type", "outlet_id", "doc_date"),  # an outlet's Z-reports (0012)
         Index("ix_document_type_created", "doc_type", "created_at", "id"),  # the list by type, newest first (0013)
+        Index("ix_document_type_id", "doc_type", "id"),  # the list sorted by type, each type in id order (0015)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,7 +142,7 @@ class Document(Base):
     source_ref: Mapped[str | None] = mapped_column(Text)  # path, message id, upload id
     outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
     status: Mapped[str] = mapped_column(String(32), default=DocumentStatus.RECEIVED, index=True)
-    doc_type: Mapped[str | None] = mapped_column(String(32), index=True)
+    doc_type: Mapped[str | None] = mapped_column(String(32))
     doc_type_confidence: Mapped[float | None] = mapped_column(Float)
     doc_type_source: Mapped[str] = mapped_column(String(16), default=FieldSource.EXTRACTED)
     # Denormalised key fields for listing, filtering and linking; the Field rows are the truth.
