@@ -761,6 +761,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     inn_wide_parse = parse_digits((10, 12), digits="".join(DIGIT_LETTERS))
     kpp_parse = parse_digits((9,))
     caption_row = -1  # the row of a bank's caption naming whose bank it is («Банк получателя»)
+    spent: dict[str, int] = {}  # the row of the first INN read for each party (also one that failed its check)
     for n, line in enumerate(doc.rows):
         labels = _role_labels(line)
         if len(labels) >= 2:
@@ -802,17 +803,32 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 else:
                     glued = None
                 if not got:
+                    if _INN_MISREAD.match(rest):
+                        inns_read += 1  # a party's INN with a digit too many or too few: read, and nobody's
+                        spent.setdefault(role or "seller", row.index)
                     continue
                 value, s, e = got
                 # with no role printed, the first INN is the seller's (also when its reading failed its check)
                 if role == "other" and (n - other_row > 1 or (n > other_row == caption_row and party_role)):
                     role = party_role  # a bank's or the OFD's name holds for its INN just after it, not the rows on
                 who = role or ("seller" if not inns_read else "buyer")
+                if not labels and who in ("seller", "buyer"):
+                    # a row with no role read: the other party's when its role word reads as that one's misread
+                    # («Пожузатель»); when the party of the role read last had its INN on a row of its own above
+                    # (read or misread), the other party's on a bill or an act (its row follows the seller's), and
+                    # nobody's sure on a form with consignors' and consignees' rows as well
+                    twin = "buyer" if who == "seller" else "seller"
+                    if _alike_role(line.folded[:m.start()], {twin}):
+                        who = twin
+                    elif who in spent and spent[who] != row.index:
+                        who = twin if doc_type in TWO_PARTY_FORMS and twin not in spent else "other"
                 # a role on the label itself («ИНН/КПП покупателя: …») is whose it is, whatever was read above
                 who = _qualifier_role(row.folded[at:at + s]) or who
                 if columns and 0 < n - columns[0] <= 4 and len(re.findall(INN, line.folded)) >= 2:
                     who = _column_role(columns[1], line, m.start()) or who
                 inns_read += 1
+                if who in ("seller", "buyer"):
+                    spent.setdefault(who, row.index)
                 if who == "other":
                     continue
                 twin = "buyer" if who == "seller" else "seller"
@@ -858,6 +874,8 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     return out
 
 
+TWO_PARTY_FORMS = ("invoice", "act", "contract")  # a seller's and a buyer's rows, no consignor's or consignee's
+_INN_MISREAD = re.compile(r"\s*[:.]?\s*(?:\d{9}|\d{11}|\d{13})(?!\d)")
 MISREAD_PAIR = 0.6  # the base confidence of a KPP read in one word with an INN that failed its check digits
 
 

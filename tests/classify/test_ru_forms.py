@@ -245,3 +245,47 @@ def test_a_goods_row_larger_than_the_last_pair_row_is_no_totals_row() -> None:
     text = _table_form(nets, 20, "Всего к оплате ~~ ee ##")
     got = given(analyse([text_page(text)], today=TODAY))
     assert "total" not in got
+
+
+def _misread(inn: str) -> str:
+    """The INN with one digit misread: its check digit fails."""
+    return inn[:3] + str((int(inn[3]) + 2) % 10) + inn[4:]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seller_inn", ["misread", "digit too many"])
+def test_the_row_after_the_sellers_with_its_role_unread_is_the_buyers(seed: int, seller_inn: str) -> None:
+    """An act or a bill whose seller's INN was misread (its check fails, or a digit too many) and whose buyer's
+    role word went unread: the buyer's INN on the next party row is not the seller's; on a bill or an act it
+    is the buyer's."""
+    rng = random.Random(seed)
+    seller = inn10(f"{rng.randrange(10**8, 10**9)}")
+    buyer = inn10(f"{rng.randrange(10**8, 10**9)}")
+    read = _misread(seller) if seller_inn == "misread" else seller + str(rng.randrange(10))
+    for doc_type, title, roles in (("act", "Акт № 31 от 14.02.2026", "Исполнитель"),
+                                   ("invoice", "Счет на оплату № 31 от 14.02.2026", "Поставщик (Исполнитель):")):
+        text = "\n".join([title, f"{roles} ООО «Вектор», ИНН {read}, КПП 344501001, 344011, г. Ростов-на-Дону",
+                          f"Зака ООО «Рассвет», ИНН {buyer}, КПП 290101001, 163000, г. Архангельск",
+                          "Итого: 5 210,00"])
+        got = _values(doc_type, text_page(text))
+        assert got.get("seller_inn") is None, doc_type
+        assert got.get("seller_kpp") != "290101001", doc_type
+        assert got.get("buyer_inn") == buyer, doc_type
+
+
+def test_on_a_form_with_consignees_an_unroled_row_after_the_sellers_is_nobodys() -> None:
+    """A УПД's row after the seller's (its INN read) with no role read may be a consignor's or a consignee's."""
+    text = "\n".join(["Счёт-фактура № 12 от 02.03.2026", f"Продавец: ООО «Вектор», ИНН {_misread(SELLER_INN)}",
+                      f"еe ww АО «Рассвет», ИНН {BUYER_INN}", "Валюта: Российский рубль"])
+    got = _values("upd", text_page(text))
+    assert got.get("seller_inn") is None
+    assert got.get("buyer_inn") is None
+
+
+def test_a_buyers_role_word_misread_on_its_row_still_names_it() -> None:
+    """«Пожузатель» for «Покупатель» on the row after the seller's (which printed no INN): the buyer's INN."""
+    text = "\n".join(["Счет на оплату № 26 от 20.09.2026 г.", "Поставщик ООО «Вектор»",
+                      f"Пожузатель АО «Рассвет», ИНН: {BUYER_INN} КПП: 290101001", "Итого: 1 599,00"])
+    got = _values("invoice", text_page(text))
+    assert got.get("buyer_inn") == BUYER_INN
+    assert "seller_inn" not in got
