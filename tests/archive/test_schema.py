@@ -42,3 +42,31 @@ def test_document_round_trip_keeps_money_dates_and_json(archive) -> None:
         assert doc.problems[0]["code"] == "vat_arithmetic"
         assert doc.original.state == "expected"
         assert doc.outlet.code == "MSK-01"
+
+
+def test_the_type_and_id_index_is_analysed_where_the_archive_was(tmp_path) -> None:
+    """Migration 0015 on an analysed SQLite archive gives its new index figures: without them the planner took
+    it for a selective one and read a whole type through it for an outlet's Z-reports."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from archive.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = create_engine(url)
+    cfg = alembic_config(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0014")
+        conn.execute(text("INSERT INTO document (id, sha256, filename, media_type, size, source, status, doc_type, "
+                          "doc_type_source, currency, page_count, problems, created_at) SELECT value, hex(value), "
+                          "'f.pdf', 'application/pdf', 1, 'upload', 'processed', 'receipt', 'extracted', 'RUB', 1, "
+                          "'[]', '2026-12-01' FROM json_each('[1,2,3,4,5,6,7,8]')"))
+        conn.execute(text("ANALYZE"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        stat = conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_document_type_id'")).scalar()
+        gone = conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'ix_document_doc_type'")).scalar()
+    assert stat is not None and stat.startswith("8 8") and gone == 0
+    engine.dispose()

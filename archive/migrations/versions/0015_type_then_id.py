@@ -10,6 +10,7 @@ Revises: 0014
 Create Date: 2026-12-02 14:00:00
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -22,6 +23,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_document_type_id", "document", ["doc_type", "id"], unique=False)
     op.drop_index("ix_document_doc_type", table_name="document")
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and bind.execute(
+            sa.text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")).first():
+        # an analysed archive: without its figures the planner takes the new index for a selective one and
+        # reads a whole type through it instead of (type, outlet, date) for an outlet's Z-reports (117 ms a
+        # page at 1M instead of 25)
+        op.execute("ANALYZE ix_document_type_id")
 
 
 def downgrade() -> None:
