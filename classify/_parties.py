@@ -222,6 +222,8 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
         org = _ru_org(_ZERO_OOO.sub("ООО", row.text))
         if org and _BANK_ROW.search(row.folded):
             continue  # the bank of a bill's payment block («АО «…Банк» БИК …»), not the seller
+        if org and _SECOND_PARTY.search(row.text[:org.start()]):
+            break  # «…, с одной стороны, и ООО «…», именуемое …»: the second party of a preamble, the first unread
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
         if re.search(INN, row.folded):
@@ -230,6 +232,7 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
 
 
 _PAYEE_CAPTION = re.compile(r"\W*получатель\W*")
+_SECOND_PARTY = re.compile(r"(?<![^\W\d_])и\W{0,3}$")  # a name right after «и»: the preamble's second party
 _BANK_ROW = re.compile(r"(?<![^\W\d_])(?:бик|банк)(?![^\W\d_])")
 
 

@@ -52,8 +52,10 @@ class TitleRule:
 
 def fuzzy_hit(line: str, words: Sequence[str]) -> bool:
     """Whether ``line`` holds a word alike to one of ``words`` at :data:`FUZZY` or more: a side box's
-    «Универсальный» read as «ниверсальным» or cut to «ерсальный»."""
-    for token in _WORD.findall(line):
+    «Универсальный» read as «ниверсальным» or cut to «ерсальный». The side box stands left of the form, so its
+    word begins its row: a word alike inside a row of prose («переданы» for «передаточный») is none."""
+    first = re.match(r"\W*([^\W\d_]+)", line)
+    for token in _WORD.findall(first.group(1) if first else ""):
         for word in words:
             if difflib.SequenceMatcher(None, token, word).ratio() >= FUZZY:
                 return True
@@ -83,6 +85,27 @@ def _load() -> tuple[TitleRule, ...]:
 
 
 RULES = _load()
+
+
+def _load_self() -> tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]:
+    table = tomllib.loads((Path(__file__).parent / "data" / "titles.toml").read_text(encoding="utf-8"))
+    return tuple((tuple(r["types"]), re.compile(r["pattern"])) for r in table.get("self", ()))
+
+
+SELF_RULES = _load_self()
+
+
+def self_reference(text: str) -> Title | None:
+    """The types a document's body names itself as («Настоящий акт составлен …»; ``text`` folded), for a
+    document whose title went unread: a head line's title, no surer; several let the model choose."""
+    found: list[str] = []
+    line = ""
+    for types, pattern in SELF_RULES:
+        m = pattern.search(text)
+        if m:
+            found += [t for t in types if t not in found]
+            line = line or m.group()
+    return Title(tuple(found), line, HEAD) if found else None
 
 
 def numbered(text: str) -> bool:

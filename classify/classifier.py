@@ -19,7 +19,7 @@ from typing import Any
 from pathlib import Path
 
 from classify._linear import TextModel, text_model_of
-from classify._title import HEAD, SURE, find_title, text_lines
+from classify._title import HEAD, SURE, find_title, self_reference, text_lines
 from classify.catalogue import DOC_TYPES
 from classify.exceptions import ModelError
 from classify.normalise import fold_text
@@ -83,7 +83,7 @@ def classify_text(text: str, model: Classifier | None = None, *,
     scores = keyword_scores(text)
     if model is None:  # how much keyword evidence there is at all
         confidence *= min(1.0, max(scores[best], MIN_SCORE) / 12.0)
-    title = find_title(lines if lines is not None else text_lines(text))
+    title = find_title(lines if lines is not None else text_lines(text)) or self_reference(fold_text(text))
     if title is None:
         return best, round(confidence, 3)
     if len(title.types) == 1:

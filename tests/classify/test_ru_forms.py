@@ -289,3 +289,16 @@ def test_a_buyers_role_word_misread_on_its_row_still_names_it() -> None:
     got = _values("invoice", text_page(text))
     assert got.get("buyer_inn") == BUYER_INN
     assert "seller_inn" not in got
+
+
+def test_the_preambles_second_party_is_not_the_seller() -> None:
+    """An act photographed with its title and first party cut off: the name after «и» is the preamble's second party
+    (the customer), not the seller, so no seller's name is given."""
+    text = "\n".join(["в лице директора Петрова И. И., действующего на основании Устава,",
+                      "и АО «Рассвет», именуемое в", "дальнейшем «Заказчик», подписали настоящий акт о нижеследующем:",
+                      "1 Работа 1 шт 1 200,00 1 200,00", "Итого: 1 200,00"])
+    got = given(analyse([text_page(text)], hints={"doc_type": "act"}, today=TODAY))
+    assert got.get("seller_name") != "АО «Рассвет»"
+    first = "ООО «Вектор», именуемое в дальнейшем «Исполнитель», в лице директора Петрова И. И.,\n" + text
+    assert given(analyse([text_page(first)], hints={"doc_type": "act"}, today=TODAY)).get("seller_name") == (
+        "ООО «Вектор»")

@@ -114,3 +114,28 @@ def test_upd_side_box_words_as_ocr_misreads_them() -> None:
                                    "СЧЕТ, ДОГОВОР № 88 от 04.03.2026"])
 def test_a_mark_read_for_a_compound_titles_hyphen(title: str) -> None:
     assert classify_text(f"Получатель\n{title}\n{BODY}")[0] == "invoice"
+
+
+@pytest.mark.parametrize("verb", ["переданы", "передана", "передаточного"])
+def test_a_side_box_word_alike_inside_a_row_of_prose_names_no_upd(verb: str) -> None:
+    """A word read alike to the УПД side box's «передаточный» counts where the box stands, beginning its row; inside
+    an act's prose («2. Права … переданы в полном объеме») it is an ordinary word."""
+    text = f"2. Права на результаты работ {verb} в полном объеме\nИтого: 4 100,00"
+    found = find_title(text_lines(text))
+    assert found is None or "upd" not in found.types
+
+
+@pytest.mark.parametrize(("sentence", "doc_type"), [
+    ("4. Настоящий акт подписан в двух экземплярах, по одному для каждой из Сторон.", "act"),
+    ("Оплата настоящего счета означает согласие с условиями поставки товара.", "invoice"),
+    ("9. Настоящий Договор вступает в силу с момента его подписания Сторонами.", "contract"),
+])
+def test_a_document_whose_title_went_unread_names_itself_in_its_body(sentence: str, doc_type: str) -> None:
+    """The title cut off by a photo's frame: «Настоящий акт …», «настоящего счета», «Настоящий Договор …» in the
+    body names the type (as a head line's title, no surer)."""
+    text = "\n".join(["и ООО «Рассвет», именуемое в дальнейшем Заказчик, подписали о нижеследующем:",
+                      "№ Наименование Кол-во Ед. Цена Сумма", "1 Работа 1 шт 1 200,00 1 200,00",
+                      "Итого: 1 200,00", sentence])
+    assert classify_text(text)[0] == doc_type
+    # a title, where one is read, decides still
+    assert classify_text("Счет на оплату № 5 от 02.03.2026\n" + text)[0] == "invoice"
