@@ -1104,8 +1104,8 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         if "total" not in out and doc_type in TABLE_FORMS:
             found = _table_totals(doc, currency)
             out.update({k: v for k, v in found.items() if k in spec.fields})  # the arithmetic outvotes a lone label
-        if "vat" not in out and out.get("total") is not None and _cyrillic(doc.text) and _under_its_vat(doc,
-                                                                                                   out["total"]):
+        if ("vat" not in out and out.get("total") is not None and _cyrillic(doc.text)
+                and _under_its_vat(doc, out["total"]) and not _printed_twice(doc, out["total"])):
             # «Всего к оплате … 19-00» under «В том числе НДС 20%: 568-55»: a total no more than the VAT it includes
             # was misread; unsure, so left out and flagged
             out["total"] = replace(out["total"], confidence=min(out["total"].confidence, UNSURE))
@@ -1114,6 +1114,13 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
 
 
 UNSURE = 0.3  # the confidence of a value an arithmetic check refutes: below the threshold, so flagged, not given
+
+
+def _printed_twice(doc: Doc, total: FieldValue) -> bool:
+    """Whether the total is read alike after total labels on two rows («Итого: 31 349,00» and «Всего оказано услуг
+    4, на сумму 31 349,00 руб.»): two readings agree, so a VAT larger than it is what was misread."""
+    rows = {h.row.index for h in find_labelled(doc, TOTAL_LABELS, parse_last_money) if h.value == total.value}
+    return len(rows) >= 2
 
 
 def _under_its_vat(doc: Doc, total: FieldValue) -> bool:

@@ -302,3 +302,29 @@ def test_the_preambles_second_party_is_not_the_seller() -> None:
     first = "ООО «Вектор», именуемое в дальнейшем «Исполнитель», в лице директора Петрова И. И.,\n" + text
     assert given(analyse([text_page(first)], hints={"doc_type": "act"}, today=TODAY)).get("seller_name") == (
         "ООО «Вектор»")
+
+
+@pytest.mark.parametrize("ob", ["об", "06", "o6", "0б"])
+def test_an_acts_title_with_ob_read_in_digit_look_alikes(ob: str) -> None:
+    """«Акт об оказании услуг № … от …» with «об» read as «06»: the title's number and date, not «06» nor the basis
+    line's contract date."""
+    text = "\n".join([f"Акт {ob} оказании услуг № 26-4410 от 12 марта 2026 г.",
+                      f"Исполнитель ООО «Вектор», ИНН {SELLER_INN}", "Основание: Договор № 7 от 11.01.2026",
+                      "Итого: 5 210,00"])
+    result = analyse([text_page(text)], today=TODAY)
+    got = given(result)
+    assert result.doc_type == "act"
+    assert got["number"] == "26-4410"
+    assert got["date"] == "2026-03-12"
+
+
+def test_a_total_read_alike_twice_outvotes_a_larger_misread_vat() -> None:
+    """The VAT's kopecks separator lost («НДС 20%: 522483» for 5 224,83) makes it larger than the total; the total
+    read alike on two rows stands (and the VAT is not given), read once it is flagged."""
+    rows = ["Акт № 52 от 07.03.2026", f"Исполнитель: ООО «Вектор», ИНН {SELLER_INN}", "Итого: 31 349,00",
+            "В том числе НДС 20%: 522483", "Всего оказано услуг 4, на сумму 31 349,00 руб."]
+    got = given(analyse([text_page("\n".join(rows))], hints={"doc_type": "act"}, today=TODAY))
+    assert got["total"] == "31349.00"
+    assert "vat" not in got
+    once = given(analyse([text_page("\n".join(rows[:-1]))], hints={"doc_type": "act"}, today=TODAY))
+    assert "total" not in once
