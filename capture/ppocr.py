@@ -30,6 +30,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -245,3 +246,75 @@ def _pick(ours: list[OcrWord], theirs: list[OcrWord], line: int) -> list[OcrWord
         return ours
     top, bottom = min(w.box[1] for w in ours), max(w.box[3] for w in ours)
     return [OcrWord(w.text, confidence, (w.box[0], top, w.box[2], bottom), line, 0) for w in theirs]
+
+
+# A number as PP-OCR reads one in a form's small print: digits with the punctuation of amounts, dates, INN/KPP
+# pairs and order numbers between them (1598,00; 21.07.2025; 7701234567/770101001; 2025-440).
+_NUMBER = re.compile(r"[0-9][0-9.,/:\-]*[0-9]")
+MIN_DIGITS = 3  # shorter numbers (a line's number, a quantity) are not worth a change of reading
+# A number tesseract has no word over is put in only when PP-OCR read it at least this surely: nothing
+# else says it is there.
+NEW_NUMBER_SURE = 0.9
+
+
+def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
+    """Tesseract's reading with PP-OCR's numbers put in where the two read a number differently.
+
+    On blurred small print at 80-130 dpi tesseract's recogniser reads digits as other digits («2308.00» for
+    1 598,00, «$47.49» for 947,49) or skips a cell, where PP-OCR's, trained on photographed text, reads them
+    right more often; its model has no Cyrillic, so only its numbers are taken. A PP-OCR number replaces the
+    tesseract words over it (on its text line, overlapping across most of the narrower word) when they read
+    other digits and are mostly digits themselves or unsure (:data:`SURE`): a label tesseract read surely there
+    («ИНН», «Итого») is not a misread number, and stays; nor does a number whose digits PP-OCR cut at its box's
+    edge (its digits inside tesseract's). Read alike but in pieces («09 04 2025»), PP-OCR's one word stands. A
+    number over no tesseract word is put in when PP-OCR is sure of it (:data:`NEW_NUMBER_SURE`), on the
+    tesseract line beside it. Everything else, the layout and the line numbers, is tesseract's."""
+    words = list(tesseract)
+    replaced: dict[int, OcrWord | None] = {}
+    added: dict[int, list[OcrWord]] = {}  # words put in after tesseract's word of this index (-1: at the end)
+    for number in ppocr:
+        if not _NUMBER.fullmatch(number.text) or sum(ch.isdigit() for ch in number.text) < MIN_DIGITS:
+            continue
+        row = [i for i, w in enumerate(words) if _same_line(number, w)]
+        over = [i for i in row if i not in replaced and _overlap(number, words[i])]
+        if not over:
+            if number.confidence >= NEW_NUMBER_SURE and not any(_overlap(number, words[i]) for i in row):
+                left = [i for i in row if words[i].box[2] <= number.box[0]]
+                anchor = max(left, key=lambda i: words[i].box[2]) if left else (min(row) - 1 if row else -1)
+                at = words[anchor] if anchor >= 0 else words[row[0]] if row else None
+                line, block = (at.line, at.block) if at is not None else (-1, -1)
+                added.setdefault(anchor, []).append(replace(number, line=line, block=block))
+            continue
+        theirs = [words[i] for i in over]
+        digits, ours = _letters(theirs), _letters([number])
+        if digits == ours:
+            if len(over) == 1 or not any(ch in ".,/-" for ch in number.text):
+                continue  # read alike (a number in pieces is PP-OCR's one word)
+        elif ours in digits:
+            continue  # PP-OCR cut it short
+        elif 2 * sum(ch.isdigit() for ch in digits) < len(digits) and min(w.confidence for w in theirs) >= SURE:
+            continue  # a word tesseract read surely as letters
+        replaced[over[0]] = replace(theirs[0], text=number.text, box=number.box,
+                                    confidence=round(min(number.confidence, *(w.confidence for w in theirs)), 3))
+        for i in over[1:]:
+            replaced[i] = None
+    if not replaced and not added:
+        return tuple(tesseract)
+    out: list[OcrWord] = []
+    for word in added.get(-1, []) if any(w.line >= 0 for w in added.get(-1, [])) else []:
+        out.append(word)
+    for i, word in enumerate(words):
+        kept = replaced.get(i, word)
+        if kept is not None:
+            out.append(kept)
+        out.extend(added.get(i, []))
+    last = max((w.line for w in words), default=0) + 1
+    out.extend(replace(w, line=last + k, block=words[-1].block if words else 0)
+               for k, w in enumerate(w for w in added.get(-1, []) if w.line < 0))
+    return tuple(out)
+
+
+def _same_line(a: OcrWord, b: OcrWord) -> bool:
+    """Whether two words' boxes share most of the lower one's height."""
+    height = max(1, min(a.box[3] - a.box[1], b.box[3] - b.box[1]))
+    return (min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])) / height >= 0.5

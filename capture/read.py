@@ -72,6 +72,9 @@ COLOUR_MODES = frozenset({"RGB", "RGBA", "CMYK", "P", "YCbCr", "LAB", "HSV"})
 # "149281.05"). Read as one column of variable-size text (psm 4) the rows stay whole.
 STRIP_ASPECT = 1.6
 PHOTO_DPI = 300  # the dpi a flattened photo is announced at (its letters are brought to that size)
+# A photographed sheet enlarged this many times or more (letters under 12 px: a form photographed at 80-130
+# dpi) has its numbers read again (read_numbers_again); till slips photographed closer are enlarged less.
+SMALL_PHOTO_SCALE = 2.0
 STRIP_PSM = 4
 
 
@@ -80,6 +83,7 @@ class _Loaded:
     image: Image.Image  # 8-bit grayscale
     dpi: int
     photo: bool = False  # a phone photo made flat (capture.preprocess.flatten_photo): image is the flat sheet
+    enlarged: float = 1.0  # how much the flat sheet was enlarged for its letters' height
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ def flatten_photo_page(page: _Page) -> _Page:
     if flat is None:
         return page
     # letters now have the height of 10-12 pt print at 300 dpi, whatever the photo's nominal dpi was
-    return replace(page, loaded=_Loaded(Image.fromarray(flat.image), PHOTO_DPI, photo=True))
+    return replace(page, loaded=_Loaded(Image.fromarray(flat.image), PHOTO_DPI, photo=True, enlarged=flat.scale))
 
 
 def clean(page: _Page) -> _Page:
@@ -326,6 +330,28 @@ def take_second_look(page: _Page) -> _Page:
     return page
 
 
+def read_numbers_again(page: _Page) -> _Page:
+    """A photographed form of small blurred print (enlarged SMALL_PHOTO_SCALE times or more) has its numbers read
+    by the number engine too (capture/engines: PP-OCR), which reads blurred digits that tesseract reads as other
+    digits; where the two differ its numbers are put in. A scan, a till slip photographed close, or a failing
+    engine leaves the reading as it was."""
+    best = _best(page)
+    if not page.loaded.photo or page.loaded.enlarged < SMALL_PHOTO_SCALE:
+        return page
+    upright = rotate_right_angle(best.gray, best.rotation)
+    for engine in engines.NUMBER_LOOKS:
+        if not engine.wanted(page.job, best.words):
+            continue
+        try:
+            words = engine.look(best.words, upright, best.scale, page.loaded.enlarged)
+        except (RuntimeError, ValueError, cv2.error) as exc:
+            log.warning("%s failed on %s page %d, the reading before it kept: %s", engine.name, page.job.path,
+                        page.job.index + 1, exc)
+            return page
+        return replace(page, best=replace(best, words=words))
+    return page
+
+
 def fix_lookalikes(page: _Page) -> _Page:
     """Letters read for their look-alikes of the other script or for digits put right word by word
     (capture/_lookalike_words.py: «Мoсква» with a Latin o, «000 «Липа»» for ООО): cheap, for every page."""
@@ -343,6 +369,7 @@ OCR_STEPS: tuple[Callable[[_Page], _Page], ...] = (
     fix_orientation,
     read_enhanced,
     take_second_look,
+    read_numbers_again,
     fix_lookalikes,
 )
 # The stage of the benchmark's CPU profile (capture/stages.py) each step's own work is charged to; a reading
@@ -356,6 +383,7 @@ STEP_STAGES: dict[Callable[[_Page], _Page], str] = {
     fix_orientation: "orientation",
     read_enhanced: "re-read",
     take_second_look: "second look",
+    read_numbers_again: "numbers again",
     fix_lookalikes: "look-alikes",
 }
 

@@ -8,6 +8,8 @@ Two kinds of engine:
 - a :class:`SecondLook` reads a page again when the page's properties call for it (its script, its unsure
   words) and says whether its words replace the first reading's. :data:`SECOND_LOOKS` is tried in order;
   the first that gives words wins, and one that fails leaves the reading to the next.
+- a :class:`NumberLook` reads the numbers of a photographed form of small blurred print again (PP-OCR) and
+  puts them into the page's words where the two readings differ; :data:`NUMBER_LOOKS`, the first wanted.
 
 Adding an engine: write a class with these methods (see :mod:`capture.engines.tesseract` and
 :mod:`capture.engines.ppocr`) and register it here; the steps of capture/read.py stay as they are.
@@ -20,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from capture.engines.ppocr import PpOcrLatin
+from capture.engines.ppocr import PpOcrLatin, PpOcrNumbers
 from capture.engines.tesseract import Tesseract, UnsureWordsAgain
 from capture.tesseract import OcrOutput, Orientation
 from capture.types import OcrWord, PageJob
@@ -49,12 +51,28 @@ class SecondLook(Protocol):
         ...
 
 
+class NumberLook(Protocol):
+    """Reads the numbers of a page of small blurred print again and puts them into the page's words."""
+
+    name: str
+
+    def wanted(self, job: PageJob, words: Sequence[OcrWord]) -> bool: ...
+
+    def look(self, words: tuple[OcrWord, ...], upright: np.ndarray, scale: int, enlarged: float
+             ) -> tuple[OcrWord, ...]:
+        """The page's words with the numbers put in; ``upright`` is ``scale`` times the words' page, which is
+        ``enlarged`` times the size the sheet was photographed at."""
+        ...
+
+
 PAGE_ENGINES: dict[str, PageEngine] = {"tesseract": Tesseract()}
 SECOND_LOOKS: list[SecondLook] = [PpOcrLatin(), UnsureWordsAgain()]
+# Tried in order on a photographed form of small blurred print; the first wanted reads the numbers again.
+NUMBER_LOOKS: list[NumberLook] = [PpOcrNumbers()]
 
 
 def page_engine(name: str = "tesseract") -> PageEngine:
     return PAGE_ENGINES[name]
 
 
-__all__ = ["PAGE_ENGINES", "SECOND_LOOKS", "PageEngine", "SecondLook", "page_engine"]
+__all__ = ["NUMBER_LOOKS", "PAGE_ENGINES", "SECOND_LOOKS", "NumberLook", "PageEngine", "SecondLook", "page_engine"]

@@ -183,3 +183,63 @@ def test_the_engine_setting(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="latin_engine"):
         _ = settings.latin_engine
     assert Settings.load(tmp_path, environ={}).latin_engine == "auto"
+
+
+def _at(text: str, left: int, right: int, confidence: float = 0.9, top: int = 100, line: int = 0) -> OcrWord:
+    return OcrWord(text, confidence, (left, top, right, top + 30), line, 0)
+
+
+def test_ppocrs_number_replaces_tesseracts_other_digits_and_labels_stay() -> None:
+    tesseract = (_at("Итого:", 10, 120, 0.95), _at("$47.49", 200, 320, 0.8), _at("руб.", 340, 400, 0.9))
+    found = ppocr.fuse_numbers((_at("947,49", 195, 325, 0.96),), tesseract)
+    assert [w.text for w in found] == ["Итого:", "947,49", "руб."]
+    assert found[1].line == 0 and found[1].confidence <= 0.8  # the engines disagreed: no surer than tesseract
+
+
+def test_a_number_read_alike_or_cut_short_by_ppocr_keeps_tesseracts_reading() -> None:
+    tesseract = (_at("1705,07", 100, 240, 0.96),)
+    assert ppocr.fuse_numbers((_at("705,07", 120, 240, 0.97),), tesseract) == tesseract
+    assert ppocr.fuse_numbers((_at("1705,07", 100, 240, 0.97),), tesseract) == tesseract
+
+
+def test_a_label_tesseract_read_surely_is_not_taken_for_a_misread_number() -> None:
+    tesseract = (_at("ИНН", 100, 160, 0.95),)
+    assert ppocr.fuse_numbers((_at("7701", 100, 160, 0.95),), tesseract) == tesseract
+    unsure = (_at("ев", 100, 240, 0.36),)  # blurred digits tesseract took for letters, unsurely
+    assert [w.text for w in ppocr.fuse_numbers((_at("08.08.2025", 100, 240, 0.94),), unsure)] == ["08.08.2025"]
+
+
+def test_a_date_tesseract_read_in_pieces_is_ppocrs_one_word() -> None:
+    tesseract = (_at("09", 100, 130), _at("04", 142, 165), _at("2025", 178, 237))
+    found = ppocr.fuse_numbers((_at("09.04.2025", 100, 237, 0.92),), tesseract)
+    assert [w.text for w in found] == ["09.04.2025"]
+
+
+def test_a_number_tesseract_missed_is_put_in_its_row_only_when_ppocr_is_sure() -> None:
+    tesseract = (_at("Всего", 10, 100, line=3), _at("к", 110, 130, line=3), _at("оплате:", 140, 260, line=3),
+                 _at("Подпись", 10, 150, top=300, line=4))
+    found = ppocr.fuse_numbers((_at("188563.60", 400, 540, 0.94), _at("308563609", 600, 740, 0.78)), tesseract)
+    assert [w.text for w in found] == ["Всего", "к", "оплате:", "188563.60", "Подпись"]
+    assert found[3].line == 3
+    alone = ppocr.fuse_numbers((_at("44396,00", 400, 540, 0.97, top=600),), tesseract)
+    assert alone[-1].text == "44396,00" and alone[-1].line == 5  # a line of its own after tesseract's
+
+
+def test_only_a_photographed_form_of_small_print_has_its_numbers_read_again(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from capture import read
+    from capture.types import PageJob
+
+    gray = np.full((400, 600), 255, np.uint8)
+    reading = read._Reading((_at("$47.49", 200, 320, 0.8),), None, 0, "", 0.5, gray)
+    job = PageJob(path=str(tmp_path / "page.jpg"), kind="image", index=0)
+
+    def page(photo: bool, enlarged: float) -> read._Page:
+        loaded = read._Loaded(Image.fromarray(gray), 300, photo=photo, enlarged=enlarged)
+        return read._Page(job, loaded, str(tmp_path), False, best=reading)
+
+    for kept in (page(False, 1.0), page(True, 1.5)):  # a scan; a till slip photographed close
+        assert read.read_numbers_again(kept) is kept
+    read_again = read.read_numbers_again(page(True, 3.0))  # a blank sheet: PP-OCR finds no number to put in
+    assert read_again.best is not None and read_again.best.words == reading.words
