@@ -118,6 +118,16 @@ def parse_money(text: str) -> tuple[str, int, int] | None:
     return found[0]
 
 
+def parse_till_money(text: str) -> tuple[str, int, int] | None:
+    """A till's amount (a slip's or a shift report's payment rows): printed with its kopecks, so one read without
+    them («БЕЗНАЛИЧНЫМИ 62 р se» for 62 419,00) lost digits and is not known; a bare zero is a zero."""
+    got = parse_money(text)
+    if got is None:
+        return None
+    clean = _money_text(text)
+    return got if re.search(r"[.,]\s?\d{2}$", clean[got[1]:got[2]]) or Decimal(got[0]) == 0 else None
+
+
 # a bare group of one to three digits and a space just before an amount: its thousands read with a space too many
 # («1 2 345,00» is 12 345,00 or 1 234,00 — not 2 345,00); the amount is not known
 _BARE_GROUP = re.compile(r"(?<![\d.,])\d{1,3} $")
@@ -504,8 +514,8 @@ def _is_sub(hit: Hit) -> bool:
     return bool(_SUB_BEFORE.search(before))
 
 
-# (НДС read with its Д as А, «HAC»: before a rate, no other word)
-_RECEIPT_VAT = re.compile(r"(?:сумма )?(?:ндс|[нh][аa][сc])\s*(?:\d{1,2}(?:[.,]\d+)?\s*%|\d{1,2}/1\d{2})")
+# (НДС read with its Д as А or О, «HAC», «HOC»: before a rate, no other word; «СУММА» also in Latin look-alikes)
+_RECEIPT_VAT = re.compile(r"([сc][уy][мm]{2}[аa] )?(?:ндс|[нh][аaоo][сc])\s*(?:\d{1,2}(?:[.,]\d+)?\s*%|\d{1,2}/1\d{2})")
 
 
 def find_receipt_vat(doc: Doc, total: FieldValue | None = None, currency: str | None = None) -> FieldValue | None:
@@ -513,7 +523,7 @@ def find_receipt_vat(doc: Doc, total: FieldValue | None = None, currency: str | 
     the summary rows («сумма ндс») when it prints them, else every row that names a rate and an amount; each
     amount with its kopecks, as a till prints them, and the sum within the currency's rates of the total."""
     rows = [(r, m) for r in doc.rows for m in [_RECEIPT_VAT.search(r.folded)] if m]
-    summary = [(r, m) for r, m in rows if m.group().startswith("сумма")]
+    summary = [(r, m) for r, m in rows if m.group(1)]  # «СУММА НДС 20%», also in Latin look-alikes («CYMMA»)
     amounts = []
     for row, m in summary or rows:
         found = [a for a in find_amounts(_money_text(row.text[m.end():]))
@@ -691,7 +701,7 @@ def _checked_code(doc: Doc, found: FieldValue) -> FieldValue:
 def find_z_field(name: str) -> Callable[[Doc, str], FieldValue | None]:
     parsers: dict[str, Parser] = {
         "shift_no": outside_dates(parse_digits((1, 2, 3, 4, 5))),
-        "cash_total": parse_money, "card_total": parse_money,
+        "cash_total": parse_till_money, "card_total": parse_till_money,
         "kkt_reg_no": parse_digits((16,)), "fn_no": parse_digits((16,)),
         # right after their label: «ФД за смену 125» and «ФД не переданы с …» are other numbers
         "fd_no": parse_digits(tuple(range(1, 11)), at_start=True),

@@ -291,3 +291,29 @@ def test_a_till_slips_payments_against_its_total(cash: str, card: str, want: dic
                       "1. Тетрадь 1 x 450.94 450.94", "ИТОГ 450.94", f"НАЛИЧНЫМИ {cash}", f"BE ЗНАЛИЧ НЫМИ {card}"])
     got = given(analyse([text_page(slip)], today=TODAY))
     assert {k: got[k] for k in ("cash_total", "card_total") if k in got} == want
+
+
+def _slip(*rows: str) -> str:
+    return "\n".join(["ООО «Вектор»", f"ИНН {SELLER_INN}", "КАССОВЫЙ ЧЕК", "ПРИХОД", "02.03.26 10:21", *rows])
+
+
+@pytest.mark.parametrize(("tax", "summary"), [("HOC", "CYMMA"), ("HAC", "СУММА"), ("НДС", "CYMMA")])
+def test_a_slips_vat_summary_read_in_look_alikes(tax: str, summary: str) -> None:
+    """A till slip's VAT summary rows with «НДС» read with its Д as О or А and «СУММА» in Latin look-alikes: the
+    summary rows are the VAT (an item's VAT misread, «1963.17» for 1063.17, is not summed)."""
+    text = _slip("1. Товар 1х 6 378.00 6 378.00", "НДС 20% 1963.17", "2. Товар 1х 1 239.00 1 239.00",
+                 f"{tax} 10% 112.64", "ИТОГ 7617.00", "БЕЗНАЛИЧНЫМИ 7617.00", "СУММА НДС 20% 1063.00",
+                 f"{summary} {tax} 10% 112.64")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got["vat"] == "1175.64"
+
+
+@pytest.mark.parametrize("read", ["62 р se", "62", "62 419"])
+def test_a_slips_payment_read_without_its_kopecks_is_not_known(read: str) -> None:
+    """A till prints its payments with their kopecks: «БЕЗНАЛИЧНЫМИ 62 р se» lost digits; a zero is a zero."""
+    text = _slip("1. Товар 1х 62 419.00 62 419.00", "ИТОГ 62 419.00", f"БЕЗНАЛИЧНЫМИ {read}", "НАЛИЧНЫМИ 0")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got.get("card_total") in (None, "62419.00")
+    assert got.get("cash_total") in (None, "0.00")
+    full = given(analyse([text_page(text.replace(f"БЕЗНАЛИЧНЫМИ {read}", "БЕЗНАЛИЧНЫМИ 62 419.00"))], today=TODAY))
+    assert full["card_total"] == "62419.00"
