@@ -229,7 +229,7 @@ def test_a_statutory_tables_unlabelled_totals_row_by_its_arithmetic(seed: int, d
     rate = rng.choice([20, 10])
     nets = [Decimal(rng.randrange(10_000, 9_000_000)) / 100 for _ in range(rng.randrange(2, 6))]
     vats = [(n * rate / 100).quantize(Decimal("0.01")) for n in nets]
-    net, vat = sum(nets), sum(vats)
+    net, vat = sum(nets, Decimal(0)), sum(vats, Decimal(0))
     totals = f"] || fv PE || {_ru(net)} | ee | 8 2S {_ru(vat)[-6:]} {_ru(net + vat)}"
     for doc_type in ("vat_invoice", "upd", "waybill"):
         got = given(analyse([text_page(_table_form(nets, rate, totals, drop=drop))], hints={"doc_type": doc_type},
