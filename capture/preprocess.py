@@ -356,6 +356,14 @@ MARKS_SHARE = 0.5
 MARK_LETTERS = 3.0
 COLOUR_SATURATION = 60  # HSV saturation from which a pixel of ink is coloured
 COLOURED_PRINT_SHARE = 0.5  # this share of the letter-sized ink coloured: the print itself is coloured
+# A mark's ink is dropped by its chroma (brightest less darkest channel, against the paper's own colour) only
+# inside the regions of saturated ink that are marks: MARK_CHROMA from which ink is a stamp's or a pen's
+# colour rather than a thermal slip's or a warm light's tint (black print on the tuning photos stays under
+# 25 after white balance, a stamp's ink is 60-150), gathered into a shape MARK_LETTERS letter heights both
+# ways (a seal, a rectangular stamp), with MARK_DENSE of its bounding box inked (a signature's thin scrawl
+# across the print is not: it stays as the brightest channel leaves it).
+MARK_CHROMA = 45
+MARK_DENSE = 0.2
 
 
 @dataclass(frozen=True)
@@ -691,7 +699,63 @@ def ink_channel(image: np.ndarray) -> np.ndarray:
         return ink_gray(image)
     if _marks_share(coloured, letters) < MARKS_SHARE:
         return ink_gray(image)
-    return image.max(axis=2)
+    return _drop_marks(image, image.max(axis=2), letters / max(small.shape[1], 1) * image.shape[1])
+
+
+def _drop_marks(image: np.ndarray, grey: np.ndarray, letters: float) -> np.ndarray:
+    """``grey`` with the ink of the marks lightened by its chroma, inside the marks' regions only.
+
+    The brightest channel leaves a red stamp at grey 110-210 at a phone's resolution, which tesseract
+    reads as print over the values under it; adding the pixel's chroma (against the paper's colour) brings
+    a mark's ink to the paper and leaves black print under it dark (its chroma is small). Outside the
+    regions found (:func:`mark_regions`) nothing changes: a till slip's tinted print keeps its grey, and so
+    does a pen's thin scrawl (a signature), whose chroma spread by the JPEG onto the print beside its
+    stroke lightened that print more than the stroke hid."""
+    regions = mark_regions(image, letters)
+    if regions is None:
+        return grey
+    chroma = _chroma(image)
+    out = grey.copy()
+    out[regions] = np.clip(grey[regions].astype(np.int16) + chroma[regions], 0, 255).astype(np.uint8)
+    return out
+
+
+def _chroma(image: np.ndarray) -> np.ndarray:
+    """Brightest less darkest channel of an RGB page, each channel first scaled by the paper's (its bright
+    pixels), so that a tinted paper (thermal, recycled, a warm light's cast left) has no chroma of its own."""
+    small, _ = _small(image)
+    paper = np.percentile(small.reshape(-1, 3), 90, axis=0).astype(np.float32)
+    balanced = np.clip(image.astype(np.float32) * (255.0 / np.maximum(paper, 1.0)), 0, 255)
+    return (balanced.max(axis=2) - balanced.min(axis=2)).astype(np.int16)
+
+
+def mark_regions(image: np.ndarray, letters: float) -> np.ndarray | None:
+    """Where an RGB page has marks in coloured ink (seals, stamps, signatures), as a mask of the page's
+    size: connected regions of ink of MARK_CHROMA or more, closed over the gaps of a letter, whose shape is
+    MARK_LETTERS letter heights (``letters``, in the page's pixels) both ways and MARK_DENSE inked, grown by
+    a letter. ``None`` when there are none (black or tinted print alone, a pen's thin scrawl)."""
+    small, factor = _small(image)
+    letters_small = max(letters * factor, 2.0)
+    chroma = _chroma(small)
+    saturated = ((chroma >= MARK_CHROMA) & (small.min(axis=2) < 235)).astype(np.uint8)
+    if not saturated.any():
+        return None
+    side = max(3, round(letters_small)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    closed = cv2.morphologyEx(saturated, cv2.MORPH_CLOSE, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    inked = np.bincount(labels[saturated > 0], minlength=count)
+    keep = np.zeros(count, bool)
+    for k in range(1, count):
+        w, h = stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]
+        keep[k] = min(w, h) >= MARK_LETTERS * letters_small and inked[k] >= MARK_DENSE * w * h
+    if not keep.any():
+        return None
+    mask = cv2.dilate(keep[labels].astype(np.uint8), kernel)  # each region grown by a letter
+    height, width = image.shape[:2]
+    if mask.shape != (height, width):
+        mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_NEAREST)
+    return mask > 0
 
 
 def _coloured_letters_share(gray: np.ndarray, coloured: np.ndarray, letters: float) -> float:

@@ -241,3 +241,46 @@ def test_a_flat_sheet_is_not_remapped() -> None:
     sheet = locate_sheet(photo)
     assert sheet is not None
     assert np.abs(follow_edges(photo, sheet).astype(int) - unwarp(photo, sheet.corners)).mean() < 1.0
+
+
+def _solid_mark(kind: str) -> np.ndarray:
+    """A bill's page (RGB) with solid ink straight over both INN lines: a red rectangular stamp in bold
+    capitals, as an accountant stamps a paid bill, or a blue pen's signature scrawled across them."""
+    from PIL import ImageDraw, ImageFont
+
+    page = np.asarray(text_image(BILL, size=(1240, 1754), font_size=30).convert("RGB"), np.float32)
+    ink = Image.new("RGB", (page.shape[1], page.shape[0]), (255, 255, 255))
+    draw = ImageDraw.Draw(ink)
+    if kind == "stamp":
+        red = (190, 40, 50)
+        draw.rectangle((220, 112, 1010, 252), outline=red, width=8)
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 96)
+        draw.text((615, 182), "ОПЛАЧЕНО", font=font, fill=red, anchor="mm")
+    else:
+        xs = np.linspace(240, 1000, 200)
+        ys = 175 + 45 * np.sin(xs / 38.0) * np.cos(xs / 151.0)
+        draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=(25, 35, 120), width=9, joint="curve")
+    # ink is translucent: it multiplies with the print under it
+    marked = page * np.asarray(ink, np.float32) / 255.0
+    return marked.astype(np.uint8)
+
+
+@pytest.mark.parametrize("kind", ["stamp", "signature"])
+def test_solid_ink_over_the_values_does_not_hide_them(tmp_path: Path, kind: str) -> None:
+    """A mark in solid ink over both INN lines, photographed: its ink is dropped by its colour, inside the
+    mark only, and the print under it read."""
+    marked = _solid_mark(kind)
+    photo = photograph(Image.fromarray(marked), seed=5, stamp=False, size=(720, 960))
+    path = save_photo(tmp_path / f"{kind}.jpg", photo)
+    text = _squashed(read_page(plan_pages(path)[0]).page.text)
+    assert "7707083893" in text and "7702070139" in text, text
+
+
+def test_a_till_slip_has_no_marks_to_drop() -> None:
+    """A thermal slip's print, tinted warm and bluish-grey after the white balance, is no mark: nothing in
+    it is dropped by its colour."""
+    from capture.preprocess import mark_regions
+
+    rgb, _ = _printed_in((70, 60, 80), STRIP, (560, 1500))
+    warm = np.clip(rgb.astype(np.float32) * np.array([1.0, 0.97, 0.9], np.float32), 0, 255).astype(np.uint8)
+    assert mark_regions(warm, 30.0) is None
