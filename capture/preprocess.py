@@ -358,8 +358,8 @@ COLOUR_SATURATION = 60  # HSV saturation from which a pixel of ink is coloured
 COLOURED_PRINT_SHARE = 0.5  # this share of the letter-sized ink coloured: the print itself is coloured
 # A mark's ink is dropped by its chroma (brightest less darkest channel, against the paper's own colour) only
 # inside the regions of saturated ink that are marks: MARK_CHROMA from which ink is a stamp's or a pen's
-# colour rather than a thermal slip's or a warm light's tint (black print on the tuning photos stays under
-# 25 after white balance, a stamp's ink is 60-150), gathered into a shape MARK_LETTERS letter heights both
+# colour rather than a thermal slip's or a warm light's tint (90% of a slip's print on the tuning photos is
+# under 20 after white balance, a stamp's ink 60-150), gathered into a shape MARK_LETTERS letter heights both
 # ways (a seal, a rectangular stamp), with MARK_DENSE of its bounding box inked (a signature's thin scrawl
 # across the print is not: it stays as the brightest channel leaves it).
 MARK_CHROMA = 45
