@@ -7,7 +7,9 @@ the database's own triggers write a row ``(kind, key, sub, ±1)`` into ``archive
 type, outlet, state or outcome: in the same transaction as the change, whatever wrote it (the ORM, a bulk
 UPDATE, a cascade), and rolled back with it. The triggers only insert, so concurrent commits never wait for
 each other on a counter row nor deadlock over two. A count is the sum of its rows; :func:`counts` folds
-them into one row a count when they have piled up. :func:`recount` rebuilds them from the tables
+them into one row a count when they have piled up (:class:`FoldWatch`, after the pipeline's commits: two
+index lookups a commit, a count of the rows only when they may have piled up); reading never folds, so
+`stats` is a read. :func:`recount` rebuilds them from the tables
 (`finarchive stats --recount`).
 """
 
@@ -21,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from archive.models import ArchiveCount
 
-__all__ = ["COUNTED", "Counted", "counts", "create_triggers", "drop_triggers", "fold_if_piled", "of_key", "recount"]
+__all__ = ["COUNTED", "Counted", "FoldWatch", "counts", "create_triggers", "drop_triggers", "fold_if_piled", "of_key",
+           "recount"]
 
 FOLD_ABOVE = 2_000  # rows more than counts: fold them (a day's imports leave a few per document)
 
@@ -165,15 +168,11 @@ def recount(session: Session) -> None:
 def counts(session: Session) -> dict[str, dict[tuple[str, str], int]]:
     """The counts by kind: ``{"status": {("verified", ""): 9120, ...}, ...}``; keys ``''`` stand for NULL.
 
-    Reads the sums of ``archive_count``; when its rows outnumber the counts by :data:`FOLD_ABOVE`, folds them
-    first (deletes them and writes back one row a count, in this session's transaction: the caller commits)."""
-    summed = session.execute(select(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub,
-                                    func.sum(ArchiveCount.n), func.count())
+    The sums of ``archive_count``'s rows, folded or not: a read only (the commits fold, :class:`FoldWatch`)."""
+    summed = session.execute(select(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub, func.sum(ArchiveCount.n))
                              .group_by(ArchiveCount.kind, ArchiveCount.key, ArchiveCount.sub)).all()
-    if sum(rows for *_, rows in summed) - len(summed) > FOLD_ABOVE and _fold(session):
-        return counts(session)
     out: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-    for kind, key, sub, n, _ in summed:
+    for kind, key, sub, n in summed:
         if n:
             out[kind][(key, sub)] = int(n)
     return dict(out)
@@ -187,12 +186,39 @@ def of_key(session: Session, kind: str, key: str) -> dict[str, int]:
     return {sub: int(n) for sub, n in rows if n}
 
 
-def fold_if_piled(session: Session) -> None:
-    """Fold the counts' rows when they outnumber the counts by :data:`FOLD_ABOVE` (a commit hook of the
-    pipeline: the rows a day of imports leaves do not wait for `stats` to be folded)."""
+def fold_if_piled(session: Session) -> bool:
+    """Fold the counts' rows when they outnumber the counts by :data:`FOLD_ABOVE`; True when it folded.
+    Counts every row: :class:`FoldWatch` calls it only when the rows may have piled up."""
     rows = session.scalar(select(func.count(ArchiveCount.id))) or 0
     if rows > FOLD_ABOVE and rows - _groups(session) > FOLD_ABOVE:
-        _fold(session)
+        return _fold(session)
+    return False
+
+
+def _span(session: Session) -> int:
+    """How many ids the counts' rows span: no fewer than there are rows (two lookups in the primary key)."""
+    top = session.scalar(select(func.max(ArchiveCount.id)))
+    return 0 if top is None else top - (session.scalar(select(func.min(ArchiveCount.id))) or top) + 1
+
+
+class FoldWatch:
+    """When the counts' rows a process's commits leave are folded (a commit hook of the pipeline).
+
+    Each new row takes a higher id, so the rows added since the last look are at most the growth of the ids'
+    span; the rows are counted (a scan of the table and of its counts) only once that span has grown past
+    what could leave :data:`FOLD_ABOVE` rows more than counts, and folded then if they do."""
+
+    def __init__(self) -> None:
+        self._look_above: int | None = None  # the span past which the rows are counted
+
+    def __call__(self, session: Session) -> bool:
+        span = _span(session)
+        if span <= (FOLD_ABOVE if self._look_above is None else self._look_above):
+            return False
+        folded = fold_if_piled(session)
+        pending = 0 if folded else (session.scalar(select(func.count(ArchiveCount.id))) or 0) - _groups(session)
+        self._look_above = _span(session) + max(FOLD_ABOVE - pending, 0)
+        return folded
 
 
 def _groups(session: Session) -> int:

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive._failpoints import failpoint
 from archive.blobs import sha256_file
-from archive.counts import fold_if_piled
+from archive.counts import FoldWatch
 from archive.indexing import index_documents, index_documents_soon, index_missing, reindex
 from archive.orders import auto_link
 from archive.originals import expect_original
@@ -385,6 +385,7 @@ class Pipeline:
         self.actor = actor or default_actor()
         self.progress = progress or _no_progress
         self.index = index
+        self.count_folds = FoldWatch()  # folds the counts' rows its commits leave, once they pile up
         self._memory_cache: MemoryCache | None = None
         # The steps a commit runs inside its transaction after the document's own rows; orders and
         # originals register here (see archive/orders.py, archive/originals.py).
@@ -1030,8 +1031,8 @@ def check_register_sequence(session: Session, document: Document, pipeline: Pipe
 
 def fold_counts(session: Session, document: Document, pipeline: Pipeline) -> None:
     """The counts' rows the commits left (archive/counts.py) folded once they pile up, so that reading a
-    count stays a few rows however long since the last `stats`."""
-    fold_if_piled(session)
+    count stays a few rows however long since the last fold; most commits look at two ids and go on."""
+    pipeline.count_folds(session)
 
 
 # Hooks run inside the commit transaction, in this order, with (session, document, pipeline). Routes come

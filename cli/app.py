@@ -324,14 +324,17 @@ def stats(
 ) -> None:
     """Counts by status, type and outlet; what arrived from which source; what was quarantined and why.
 
-    The counts are kept by every commit (in the same transaction); --recount rebuilds them from the tables."""
+    The counts are kept by every commit (in the same transaction) and only read here; --recount rebuilds them
+    from the tables."""
     from archive.counts import recount as rebuild
     from archive.views import archive_stats
 
-    with open_archive() as arc, arc.transaction() as session:  # reading may fold the counts' rows: a write
+    with open_archive() as arc:
         if recount:
-            rebuild(session)
-        data = archive_stats(session)
+            with arc.transaction() as session:
+                rebuild(session)
+        with arc.sessions() as session:  # a read: the counts are summed as they are (the commits fold them)
+            data = archive_stats(session)
     if as_json:
         print_json(data)
         return
