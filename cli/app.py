@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape as rich_escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cli._common import (
@@ -81,6 +80,8 @@ def _print_summary(summary: Any) -> None:
 
 
 def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from archive.pipeline import Pipeline
 
     executor = make_executor(arc.settings, workers)
