@@ -47,8 +47,9 @@ from archive.pipeline import (
     ImportSummary,
     IntakeItem,
     Pipeline,
-    intake_stop,
     expand_paths,
+    intake_stop,
+    quarantined_before,
     failure_message,
     failure_reason,
     stops_intake,
@@ -246,7 +247,7 @@ def file_items(archive, path: str | os.PathLike[str], *, source: str, ref: str, 
         reason = getattr(exc, "reason", "unsafe_archive")
         q = quarantine_file(s.quarantine_dir, p, reason=reason, message=str(exc), extra={"source_kind": source})
         record_intake(archive, source=source, source_ref=ref, filename=p.name, outcome=IntakeOutcome.QUARANTINED,
-                      reason=reason, message=str(exc), outlet=outlet, quarantine_path=q.path)
+                      reason=reason, message=str(exc), outlet=outlet, quarantine_path=q.path, once=q.again)
         return []
     except CaptureError:
         pieces = [Piece(path=str(p), filename=p.name, ref=ref, outlet=outlet)]  # the pipeline judges it
@@ -301,9 +302,13 @@ def _problem(outcomes: Iterable[FileOutcome]) -> tuple[str, str]:
 def record_intake(archive, *, source: str, source_ref: str,
                   filename: str, outcome: IntakeOutcome, reason: str | None = None, message: str | None = None,
                   outlet: str | None = None, sha256: str | None = None, quarantine_path: str | None = None,
-                  size: int | None = None) -> None:
-    """A ledger row for something a source handled without the pipeline (e.g. a hostile ZIP)."""
+                  size: int | None = None, once: bool = False) -> None:
+    """A ledger row for something a source handled without the pipeline (e.g. a hostile ZIP); with ``once``,
+    none when the ledger lists it quarantined into that entry already (a file quarantined again)."""
     with archive.transaction() as session:
+        if once and quarantined_before(session, source=source, source_ref=source_ref,
+                                       quarantine_path=quarantine_path, reason=reason):
+            return
         session.add(IntakeRecord(source=source, source_ref=source_ref, filename=filename, sha256=sha256, size=size,
                                  outlet_code=outlet, outcome=outcome, reason=reason, message=message,
                                  quarantine_path=quarantine_path))
@@ -457,7 +462,7 @@ class FolderIntake:
                             extra={"source_kind": "watch", "outlet": f.outlet_code or ""})
         record_intake(self.archive, source="watch", source_ref=f.path, filename=Path(f.path).name,
                       outcome=IntakeOutcome.QUARANTINED, reason=reason, message=message, outlet=f.outlet_code,
-                      quarantine_path=q.path, size=f.size)
+                      quarantine_path=q.path, size=f.size, once=q.again)
         self.files.release(f.path)
         self.report("settled", {"file": f.path, "outcome": "quarantined", "reason": reason, "to": q.path})
 
@@ -699,10 +704,12 @@ class MailIntake:
                 out.unmatched += 1
                 continue
             out.matched += 1
-            if message.oversized:
-                self._oversized(box, message, rule, out)
+            try:
+                pieces, skipped = (self._oversized(box, message, rule) if message.oversized
+                                   else self._pieces(message, rule))
+            except MailboxError as exc:  # the server lost it or the line: left as it is, tried next pass
+                self._unfetched(message, rule, out, str(exc))
                 continue
-            pieces, skipped = self._pieces(message, rule)
             out.skipped_attachments += skipped
             outcomes: list[FileOutcome] = []
             pending.append((message, rule, outcomes, len(pieces)))
@@ -713,20 +720,33 @@ class MailIntake:
                 pending, items = [], []
         self._flush(box, pending, items, out)
 
-    def _oversized(self, box: Mailbox, message: MailMessage, rule: MailRule, out: MailSummary) -> None:
-        """A message over the account's ``max_message_mb`` was not downloaded: it is listed (once in the
-        ledger) as `oversized` and left in the mailbox as it was, for a person to deal with."""
-        limit = box.account.max_message_mb
-        text = (f"письмо «{message.subject}» от {message.sender} слишком большое, оставлено в ящике / the message "
-                f"of {(message.size or 0) / 2**20:.0f} MB is over the limit of {limit:g} MB (max_message_mb of account "
-                f"{box.account.name}): not downloaded, left in the mailbox as it was")
+    def _oversized(self, box: Mailbox, message: MailMessage, rule: MailRule) -> tuple[list[Piece], int]:
+        """A message over the account's ``max_message_mb`` is not parsed (nor held in memory): it is saved
+        as it is, in pieces, and quarantined whole as an ``.eml``, reason `oversized`, once (the ledger
+        knows it by ``<key>;oversized``); its rule's action is then applied as to any message handled."""
         ref = f"{message.key};oversized"
+        if _done_refs(self.archive, "mail", [ref], outcomes=FINAL):
+            return [], 1
+        limit = box.account.max_message_mb
+        text = (f"письмо «{message.subject}» от {message.sender} больше {limit:g} МБ, сохранено в карантине "
+                f"целиком / the message of {(message.size or 0) / 2**20:.1f} MB is over the limit of {limit:g} MB "
+                f"(max_message_mb of account {box.account.name}): kept whole in the quarantine, not read")
+        folder = self.work_dir / "mail" / _safe_component(message.key)
+        folder.mkdir(parents=True, exist_ok=True)
+        saved = box.download(message, folder / "message.eml")
+        name = (message.subject or f"message-{message.uid}").replace("/", "_")[:120] + ".eml"
+        return [Piece(path=str(saved), filename=name, ref=ref, outlet=rule.outlet, work=(str(folder),),
+                      refused=("oversized", text))], 0
+
+    def _unfetched(self, message: MailMessage, rule: MailRule, out: MailSummary, text: str) -> None:
+        """A message that could not be fetched: listed `failed` (once in the ledger), left in the box."""
+        ref = f"{message.key};unfetched"
         item = IntakeItem(path=ref, filename=message.subject or message.key, source="mail", source_ref=ref,
                           outlet_code=rule.outlet)
-        out.summary.add(FileOutcome(item, IntakeOutcome.FAILED, reason="oversized", message=text))
+        out.summary.add(FileOutcome(item, IntakeOutcome.FAILED, reason="unfetched", message=text))
         if not _done_refs(self.archive, "mail", [ref], outcomes=frozenset({IntakeOutcome.FAILED})):
             record_intake(self.archive, source="mail", source_ref=ref, filename=message.subject or message.key,
-                          outcome=IntakeOutcome.FAILED, reason="oversized", message=text, outlet=rule.outlet,
+                          outcome=IntakeOutcome.FAILED, reason="unfetched", message=text, outlet=rule.outlet,
                           size=message.size)
         self.report("message", {"key": message.key, "outcome": "kept", "subject": text})
 
@@ -738,7 +758,8 @@ class MailIntake:
                 self.report("message", {"key": message.key, "outcome": "kept", "subject": message.subject})
                 continue  # something failed: leave the message as it is, the next pass retries
             wants_body = rule.body if rule.body is not None else self.body
-            if expected == 0 and not message.attachments and not message.others and not wants_body:
+            if (expected == 0 and not message.attachments and not message.others and not wants_body
+                    and not message.oversized):
                 self.report("message", {"key": message.key, "outcome": "no_documents", "subject": message.subject})
                 continue
             try:
@@ -817,7 +838,8 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
         q = quarantine_file(settings.quarantine_dir, path, reason=reason, message=message,
                             extra={"source_kind": source})
         record_intake(archive, source=source, source_ref=str(path), filename=path.name,
-                      outcome=IntakeOutcome.QUARANTINED, reason=reason, message=message, quarantine_path=q.path)
+                      outcome=IntakeOutcome.QUARANTINED, reason=reason, message=message, quarantine_path=q.path,
+                      once=q.again)
         total.add(FileOutcome(IntakeItem(path=str(path), source=source, source_ref=str(path)),
                               IntakeOutcome.QUARANTINED, reason=reason, message=message, quarantine_path=q.path))
 

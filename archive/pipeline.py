@@ -334,6 +334,18 @@ def load_checkpoint(job: PageJob) -> PageResult | None:
         return None  # a damaged checkpoint: the page is read again
 
 
+def quarantined_before(session: Session, *, source: str, source_ref: str | None, quarantine_path: str | None,
+                       reason: str | None) -> bool:
+    """The ledger lists this file (source and reference) quarantined into this entry for this reason."""
+    def same(column: Any, value: str | None) -> Any:
+        return column.is_(None) if value is None else column == printable(value)
+
+    return session.scalar(select(IntakeRecord.id).where(
+        IntakeRecord.source == source, same(IntakeRecord.source_ref, source_ref),
+        IntakeRecord.outcome == IntakeOutcome.QUARANTINED, same(IntakeRecord.quarantine_path, quarantine_path),
+        same(IntakeRecord.reason, reason)).limit(1)) is not None
+
+
 def default_actor() -> str:
     try:
         return getpass.getuser()
@@ -795,14 +807,20 @@ class Pipeline:
         )
         outcome = FileOutcome(item, IntakeOutcome.QUARANTINED, reason=reason, message=message,
                               quarantine_path=q.path)
-        self._ledger(item, outcome, filename=filename, sha256=digest)
+        self._ledger(item, outcome, filename=filename, sha256=digest, once=q.again)
         return outcome
 
-    def _ledger(self, item: IntakeItem, outcome: FileOutcome, *, filename: str, sha256: str | None = None) -> None:
+    def _ledger(self, item: IntakeItem, outcome: FileOutcome, *, filename: str, sha256: str | None = None,
+                once: bool = False) -> None:
+        """The item's ledger row; with ``once``, none when the ledger has this outcome for it already (a
+        file quarantined again into its earlier entry: one entry, one row)."""
         size = None
         with contextlib.suppress(OSError):
             size = Path(item.path).stat().st_size
         with self.archive.transaction() as session:
+            if once and quarantined_before(session, source=item.source, source_ref=item.source_ref,
+                                           quarantine_path=outcome.quarantine_path, reason=outcome.reason):
+                return
             session.add(IntakeRecord(
                 source=item.source, source_ref=item.source_ref, filename=filename, sha256=sha256, size=size,
                 outlet_code=item.outlet_code, outcome=outcome.outcome, reason=outcome.reason,
@@ -868,9 +886,14 @@ class Pipeline:
             document = session.get(Document, flight.document_id)
             if document is not None:
                 session.delete(document)
+            again = q.again and quarantined_before(session, source=flight.item.source,
+                                                   source_ref=flight.item.source_ref, quarantine_path=q.path,
+                                                   reason=reason)
             for rec in session.scalars(select(IntakeRecord).where(IntakeRecord.document_id == flight.document_id)):
                 rec.document_id = None
-                if rec.outcome == IntakeOutcome.PENDING:  # its own row, not a concurrent duplicate's
+                if rec.outcome == IntakeOutcome.PENDING and again:  # listed in that entry already: one row
+                    session.delete(rec)
+                elif rec.outcome == IntakeOutcome.PENDING:  # its own row, not a concurrent duplicate's
                     rec.outcome = IntakeOutcome.QUARANTINED
                     rec.reason = reason
                     rec.message = message

@@ -67,7 +67,7 @@ class MailAccount:
     path: str = ""  # Maildir folder
     search: str = "UNSEEN"  # IMAP SEARCH criteria; Maildir understands UNSEEN and ALL
     timeout: float = 30.0
-    max_message_mb: float = 300.0  # a larger message is not downloaded: listed `oversized`, left in the box
+    max_message_mb: float = 300.0  # a larger message is not parsed: saved in pieces, quarantined whole
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> MailAccount:
@@ -111,7 +111,7 @@ class MailMessage:
     # attachments of a kind we do not take by their name or type (a .rar, a .bmp, an octet-stream): given to
     # the pipeline all the same, which reads them by their bytes or quarantines them with the reason
     others: tuple[MailAttachment, ...] = ()
-    size: int | None = None  # when over the account's max_message_mb: the message was not downloaded
+    size: int | None = None  # when over the account's max_message_mb: only its header was read (see download)
 
     @property
     def oversized(self) -> bool:
@@ -233,7 +233,28 @@ class Mailbox(Protocol):
 
     def apply(self, message: MailMessage, action: str, folder: str | None = None) -> None: ...
 
+    def download(self, message: MailMessage, path: Path) -> Path: ...
+
     def close(self) -> None: ...
+
+
+DOWNLOAD_CHUNK = 4 * 1024 * 1024  # bytes of a message fetched at a time when it is saved whole (oversized)
+
+
+def _save(path: Path, chunks: Iterable[bytes]) -> Path:
+    """``chunks`` written to ``path`` through a temporary file, fsynced: a cut download leaves no file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _is_loopback(host: str) -> bool:
@@ -312,6 +333,34 @@ class ImapMailbox:
                                     uidvalidity=self.uidvalidity, uid=uid.decode())
         except (OSError, imaplib.IMAP4.error) as exc:
             raise MailboxError(f"mail account {self.account.name}: {exc}") from exc
+
+    def download(self, message: MailMessage, path: Path) -> Path:
+        """The message's bytes as the server holds them, saved to ``path`` in pieces of DOWNLOAD_CHUNK
+        (``BODY.PEEK[]<offset.length>``): a message of any size, never whole in memory, never marked seen."""
+        if message.uidvalidity != self.uidvalidity:
+            raise MailboxError(f"{message.key}: the folder's UIDVALIDITY changed; not touching the message")
+
+        def chunks() -> Iterator[bytes]:
+            offset = 0
+            while True:
+                try:
+                    parts = self._check(self.conn.uid("FETCH", message.uid,
+                                                      f"(BODY.PEEK[]<{offset}.{DOWNLOAD_CHUNK}>)"),
+                                        f"fetch {message.uid!r}")
+                except (OSError, imaplib.IMAP4.error) as exc:  # the server or the network, not our disk
+                    raise MailboxError(f"{message.key}: download failed: {exc}") from exc
+                data = next((p[1] for p in parts if isinstance(p, tuple)), None)
+                if data is None:
+                    if offset == 0:
+                        raise MailboxError(f"{message.key}: the message is gone")
+                    return
+                if data:
+                    yield data
+                offset += len(data)
+                if len(data) < DOWNLOAD_CHUNK:
+                    return
+
+        return _save(path, chunks())  # a full disk is ours, raised as it is
 
     def _ensure_folder(self, folder: str) -> None:
         typ, _ = self.conn.create(_quote(folder))  # NO when it exists already: fine
@@ -399,6 +448,17 @@ class MaildirMailbox:
                 continue
             yield parse_message(raw, account=self.account.name, folder=self.account.folder,
                                 uidvalidity=self.uidvalidity, uid=key)
+
+    def download(self, message: MailMessage, path: Path) -> Path:
+        """The message's file copied to ``path`` (in pieces: never whole in memory)."""
+        for key, found, _ in self._files():
+            if key == message.uid:
+                try:
+                    with open(found, "rb") as fh:
+                        return _save(path, iter(lambda: fh.read(DOWNLOAD_CHUNK), b""))
+                except FileNotFoundError:  # moved from new/ to cur/ meanwhile: looked for again
+                    return self.download(message, path)
+        raise MailboxError(f"{message.key}: the message is gone")
 
     def apply(self, message: MailMessage, action: str, folder: str | None = None) -> None:
         try:

@@ -539,6 +539,15 @@ def _flags(server: dict, folder: str) -> list[str]:
         conn.logout()
 
 
+def _mark_unread(server: dict, folder: str) -> None:
+    conn = _imap(server)
+    try:
+        conn.select(f'"{folder}"')
+        conn.uid("STORE", "1:*", "-FLAGS", r"(\Seen)")
+    finally:
+        conn.logout()
+
+
 def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_handled(
         archive, dovecot: dict, tmp_path: Path) -> None:
     a = _pdf(tmp_path / "a.pdf", "Счёт № 31").read_bytes()
@@ -583,12 +592,7 @@ def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_ha
     second = run_mail()  # only the unmatched message is still unseen: nothing new
     assert (second.messages, second.summary.files) == (1, 0)
 
-    conn = _imap(dovecot)  # someone marks everything unread again: the ledger still knows them
-    try:
-        conn.select(f'"{folder}"')
-        conn.uid("STORE", "1:*", "-FLAGS", r"(\Seen)")
-    finally:
-        conn.logout()
+    _mark_unread(dovecot, folder)  # someone marks everything unread again: the ledger still knows them
     third = run_mail()
     assert third.summary.archived == 0 and third.skipped_attachments == 3
     assert len(_documents(archive)) == 3
@@ -597,13 +601,37 @@ def test_mail_attachments_are_archived_once_with_the_rule_outlet_and_messages_ha
     assert all(ref.startswith(f"scans/{folder};") for ref in refs) and len(refs) == 5
 
 
-def test_bad_attachments_are_quarantined_and_a_huge_message_is_listed_and_left(
+def _quarantined(archive, reason: str) -> list[tuple[Path, dict]]:
+    out = []
+    for reason_file in archive.settings.quarantine_dir.rglob("*.reason.txt"):
+        info = json.loads(reason_file.read_text(encoding="utf-8"))
+        if info["reason"] == reason:
+            out.append((reason_file.with_name(reason_file.name.removesuffix(".reason.txt")), info))
+    return out
+
+
+def _imap_bytes(server: dict, folder: str, subject: str) -> bytes:
+    conn = _imap(server)
+    try:
+        conn.select(f'"{folder}"', readonly=True)
+        _, data = conn.uid("SEARCH", "SUBJECT", subject.encode(), charset="UTF-8") if not subject.isascii() else \
+            conn.uid("SEARCH", "SUBJECT", f'"{subject}"')
+        (uid,) = data[0].split()
+        _, parts = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
+        return next(p[1] for p in parts if isinstance(p, tuple))
+    finally:
+        conn.logout()
+
+
+def test_bad_attachments_are_quarantined_and_a_huge_message_is_quarantined_whole(
         sqlite_archive, dovecot: dict, tmp_path: Path) -> None:
     """A damaged PDF, a BMP and a PDF sent as `scan.dat` (octet-stream): the PDF under the odd name is
     archived (its bytes decide), the others quarantined with their reasons, and the message handled. A
-    message over the account's max_message_mb is never downloaded: listed `oversized` (once in the ledger,
-    however often it is seen), left unseen in the box. Before, the .dat and the .bmp were dropped without a
-    word, and any message was downloaded whole whatever its size."""
+    message over the account's max_message_mb is not parsed: it is streamed (in pieces, never whole in
+    memory) into the quarantine as it is, reason `oversized`, and its rule's action applied; run again
+    (and marked unread again) it is neither downloaded nor quarantined twice. Before, it was listed
+    `failed` and left unseen: its header fetched again on every pass, forever, its bytes nowhere but the
+    mailbox."""
     from PIL import Image
 
     good = _pdf(tmp_path / "g.pdf", "Счёт № 51").read_bytes()
@@ -615,10 +643,11 @@ def test_bad_attachments_are_quarantined_and_a_huge_message_is_listed_and_left(
         conn.create(f'"{folder}"')
         conn.append(f'"{folder}"', None, None, _message("shop@spb01.example", "Сканы", [
             ("cut.pdf", good[: len(good) // 2]), ("photo.bmp", bmp.read_bytes()), ("scan.dat", good)]))
-        conn.append(f'"{folder}"', None, None, _message("shop@spb01.example", "Огромное письмо", [
-            ("big.pdf", good + os.urandom(200_000))]))
+        conn.append(f'"{folder}"', None, None, _message("shop@spb01.example", "Huge message", [
+            ("big.pdf", good + os.urandom(600_000))]))
     finally:
         conn.logout()
+    whole = _imap_bytes(dovecot, folder, "Huge message")
     account = MailAccount(name="scans", host="127.0.0.1", port=dovecot["port"], tls=False, user=dovecot["user"],
                           password=dovecot["password"], folder=folder, max_message_mb=0.15)
     rules = [MailRule(name="spb", sender=r"@spb01\.example$", outlet="SPB-01", action="seen")]
@@ -630,21 +659,28 @@ def test_bad_attachments_are_quarantined_and_a_huge_message_is_listed_and_left(
     first = run_mail()
     got = {(o.item.filename, o.outcome, o.reason) for o in first.summary.outcomes}
     assert got == {("scan.dat", "archived", None), ("cut.pdf", "quarantined", "corrupt"),
-                   ("photo.bmp", "quarantined", "unsupported"), ("Огромное письмо", "failed", "oversized")}
-    assert first.handled == 1
-    assert _flags(dovecot, folder) == ["Огромное письмо unseen", "Сканы seen"]
-    second = run_mail()  # the huge one is still unseen: listed again, recorded once
-    assert [(o.outcome, o.reason) for o in second.summary.outcomes] == [("failed", "oversized")]
+                   ("photo.bmp", "quarantined", "unsupported"), ("Huge message.eml", "quarantined", "oversized")}
+    assert first.handled == 2
+    assert _flags(dovecot, folder) == ["Huge message seen", "Сканы seen"]
+    ((copy, info),) = _quarantined(sqlite_archive, "oversized")
+    assert copy.read_bytes() == whole  # the message as the server holds it, byte for byte
+    assert "0.15 MB" in info["message"] and info["source_ref"].endswith(";oversized")
+    assert not list((tmp_path / "work").rglob("*.eml"))  # nothing left behind in the work folder
+
+    _mark_unread(dovecot, folder)  # someone marks everything unread again: the ledger knows the huge one
+    second = run_mail()
+    assert second.summary.files == 0 and second.skipped_attachments == 4 and second.handled == 2
+    assert len(_quarantined(sqlite_archive, "oversized")) == 1
     with sqlite_archive.sessions() as s:
         huge = s.scalars(select(IntakeRecord).where(IntakeRecord.reason == "oversized")).all()
-    assert len(huge) == 1 and "not downloaded" in (huge[0].message or "")
+    assert [(r.outcome, r.quarantine_path) for r in huge] == [("quarantined", str(copy))]
 
 
-def test_a_maildir_mailbox_lists_a_huge_message_unread_and_goes_on(sqlite_archive, tmp_path: Path) -> None:
+def test_a_maildir_mailbox_quarantines_a_huge_message_whole_and_goes_on(sqlite_archive, tmp_path: Path) -> None:
     """A real Maildir (the mailbox module writes it): a message of 64 MB (sized by its file and never read
-    whole: tests/capture/test_sources_mail.py measures that) is listed `oversized` and left unseen; the
-    message after it gives its PDF, its `.txt` note is quarantined `unsupported` with a message saying what
-    it is, and that message is marked seen."""
+    whole: tests/capture/test_sources_mail.py measures that) is copied into the quarantine as it is,
+    `oversized`, and marked seen; the message after it gives its PDF, its `.txt` note is quarantined
+    `unsupported` with a message saying what it is, and that message is marked seen too."""
     import mailbox
 
     good = _pdf(tmp_path / "g.pdf", "Счёт № 71").read_bytes()
@@ -653,19 +689,21 @@ def test_a_maildir_mailbox_lists_a_huge_message_unread_and_goes_on(sqlite_archiv
     box.add(_message("shop@spb01.example", "Сканы", [("scan.pdf", good), ("notes.txt", b"just a note\n")]))
     (huge,) = [p for p in (tmp_path / "Maildir" / "new").iterdir() if p.name.startswith(huge_key)]
     os.truncate(huge, 64 * 1024 * 1024)
+    digest = _sha(huge)
     account = MailAccount(name="local", kind="maildir", path=str(tmp_path / "Maildir"), max_message_mb=1)
     rules = [MailRule(name="spb", sender=r"@spb01\.example$", outlet="SPB-01", action="seen")]
     out = MailIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()), accounts=[account], rules=rules,
                      work_dir=tmp_path / "work").run_once()
     got = {(o.item.filename, o.outcome, o.reason) for o in out.summary.outcomes}
-    assert got == {("Огромное письмо", "failed", "oversized"), ("scan.pdf", "archived", None),
+    assert got == {("Огромное письмо.eml", "quarantined", "oversized"), ("scan.pdf", "archived", None),
                    ("notes.txt", "quarantined", "unsupported")}
     (note,) = [o for o in out.summary.outcomes if o.item.filename == "notes.txt"]
     assert "text" in (note.message or "")  # what the file is, not just a code
-    assert (out.messages, out.handled) == (2, 1)
+    assert (out.messages, out.handled) == (2, 2)
+    ((copy, _),) = _quarantined(sqlite_archive, "oversized")
+    assert _sha(copy) == digest
     box = mailbox.Maildir(str(tmp_path / "Maildir"), create=False)
-    assert huge.exists()  # left where it was, unseen
-    assert ["S" in box.get_message(k).get_flags() for k in box.iterkeys() if k != huge_key] == [True]
+    assert ["S" in box.get_message(k).get_flags() for k in box.iterkeys()] == [True, True]
 
 
 def test_mail_over_tls_checks_the_servers_certificate(sqlite_archive, dovecot: dict, tmp_path: Path) -> None:

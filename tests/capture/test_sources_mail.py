@@ -138,3 +138,28 @@ def test_an_oversized_maildir_message_is_sized_by_its_file_and_never_read_whole(
     assert messages["огромное"].attachments == ()
     assert not messages["обычное"].oversized and messages["обычное"].attachments
     assert peak < 8 * 1024 * 1024  # the 96 MB were never in memory
+
+
+def test_an_oversized_maildir_message_is_saved_whole_in_pieces(tmp_path: Path) -> None:
+    """What the quarantine keeps of a message too large to read: its file, copied byte for byte, never
+    whole in memory."""
+    import hashlib
+    import tracemalloc
+
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    big_key = box.add(_raw(subject="огромное"))
+    (big_file,) = [p for p in (tmp_path / "Maildir" / "new").iterdir() if p.name.startswith(big_key)]
+    os.truncate(big_file, 96 * 1024 * 1024)
+    account = MailAccount.from_config({"name": "local", "kind": "maildir", "path": str(tmp_path / "Maildir"),
+                                       "max_message_mb": 1})
+    source = open_mailbox(account)
+    (message,) = list(source.messages())
+    tracemalloc.start()
+    try:
+        saved = source.download(message, tmp_path / "message.eml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (saved, big_file)]
+    assert digest[0] == digest[1] and peak < 16 * 1024 * 1024
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["message.eml"]  # no temporary left
