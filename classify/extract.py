@@ -427,13 +427,30 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
                                     or abs(Decimal(labelled.value) - paid) < Decimal("0.10")):
             return printed.field("total")
     if labelled is not None:
-        # one kopeck digit printed («738.0»): digits of the amount were lost with the other one, unsure
-        return labelled.field("total", 0.45 if _ONE_DECIMAL.search(labelled.raw) else 0.9)
+        # one kopeck digit printed («738.0»): digits of the amount were lost with the other one, unsure; and
+        # so is a weaker label's amount when a surer total label's amount is printed with a digit OCR read
+        # as a letter («Total Payable: K7.35» under «Total 6% supplies: 58.20»): the amount due is not known
+        unsure = _ONE_DECIMAL.search(labelled.raw) or any(
+            h.priority > labelled.priority for h in find_labelled(doc, TOTAL_LABELS, _parse_garbled_money))
+        return labelled.field("total", 0.45 if unsure else 0.9)
     card = [h for h in find_labelled(doc, _CARD, parse_last_money, window=40) if Decimal(h.value) > 0]
     return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
 
 
 _ONE_DECIMAL = re.compile(r"\d[.,]\d$")
+# an amount with its cents printed and a digit of its units read as a letter ("K7.35", "1S.20"), the first
+# thing after its label
+_GARBLED_MONEY = re.compile(r"\W{0,3}(?:rm|myr|rs|\$)?\s?((?=[\w]*\d)(?=[\w]*[^\W\d_])[^\W_]{1,6}[.,]\d{2})(?![\w.,])",
+                            re.IGNORECASE)
+
+
+def _parse_garbled_money(text: str) -> tuple[str, int, int] | None:
+    """An amount after a label with one of its digits read as a letter of no digit's shape: no value, only
+    the sign that one is printed there."""
+    m = _GARBLED_MONEY.match(text)
+    if not m or parse_last_money(text[:m.end()]) is not None:
+        return None
+    return m.group(1), m.start(1), m.end(1)
 _PAID_LABEL = re.compile(r"(?<![a-z])(?:paid|tendered|cash)(?![a-z])")
 
 

@@ -61,8 +61,9 @@ _MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
 # A year of four digits, also with a space read inside it ("20 18": its two halves wide apart on a
 # slip; never "20 18:05", a two-digit year and the time), or of two.
 _YEAR = r"(\d{4}|(?:19|20) \d{2}(?![\d:])|\d{2})"
-# After a four-digit year, the time of day run into it ("23/03/20183:13:19") when OCR loses the space.
-_GLUED_TIME = r"(?<=\d{4})(?=\d{1,2}:\d{2}(?!\d))"
+# After a four-digit year, the time of day run into it ("23/03/20183:13:19") when OCR loses the space, or
+# joined to it by a mark it read for the space ("23/03/2018-13:19", "23/03/2018.13:19", "23/03/2018|13:19").
+_GLUED_TIME = r"(?<=\d{4})(?=[-.|]?\d{1,2}:\d{2}(?!\d))"
 _DATE_PATTERNS = (
     # ISO: 2026-03-14
     ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
@@ -72,8 +73,10 @@ _DATE_PATTERNS = (
     # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
     # (and "7. Mai 2014"; "July 1 - July 31, 2014" holds no 1 July 2031)
     # (its separators also read as other marks: "14,MAR 2026", "14 MAR:2026")
-    ("d_mon_y", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?[»\"'”“]?\s*[-/ ,:;]?\s*" + _MONTH_WORD
-                           + r"\s*[-/,:;'’.]?\s*" + _YEAR + r"(?:" + _GLUED_TIME + r"|(?!\d|\s?,\s?\d{4}))")),
+    # (not the minutes of a time before a month-first date: "13:04 MAY 24 2018" holds no 4 May 2024)
+    ("d_mon_y", re.compile(r"(?<!\d)(?<!\d[:.])(\d{1,2})(?:st|nd|rd|th|\.)?[»\"'”“]?\s*[-/ ,:;]?\s*" + _MONTH_WORD
+                           + r"\s*[-/,:;'’.]?\s*" + _YEAR
+                           + r"(?:" + _GLUED_TIME + r"|(?!\d|\s?,\s?\d{4}|\s(?:19|20)\d{2}(?!\d)))")),
     # March 14, 2026; August 3 , 2014
     ("mon_d_y", re.compile(_MONTH_WORD + r"\s*(\d{1,2})(?:st|nd|rd|th)?\s?,?\s+" + _YEAR + r"(?!\d)")),
 )
