@@ -42,7 +42,7 @@ def labels(group: str) -> tuple[Label, ...]:
     out = []
     for table in _TABLES.values():
         for entry in table.get(group, ()):
-            pattern = _expand(entry["pattern"])
+            pattern = any_hyphen(_expand(entry["pattern"]))
             re.compile(pattern)
             out.append(Label(pattern, float(entry.get("priority", 1.0)), bool(entry.get("below", False)),
                              bool(entry.get("last", False))))
@@ -63,6 +63,26 @@ def words(group: str) -> str:
 
 
 MISREAD_FROM = 8  # a word of this many letters or more is still itself with one letter misread
+
+
+# a compound word's hyphen as documents print it («Счет-фактура», «СЧЕТ - ФАКТУРА», «Счет–фактура», «Счет фактура»)
+# and as OCR reads it («Счёт. фактура», «Счет_оферта», «СЧЕТ, ДОГОВОР»)
+HYPHEN = r"(?:\s?[-\u2010\u2011\u2012\u2013\u2014.,_~:;]\s?|\s)"
+# a hyphen between two letters in a pattern's source («счет[- ]?фактур», «сдачи-приемки»); a class kept whole
+_SOURCE_HYPHEN = re.compile(r"\\.|\[- \]\??|\[(?:\\.|[^\]\\])*\]|-\??")
+
+
+def any_hyphen(pattern: str) -> str:
+    """``pattern`` with each hyphen between two letters (``-`` or ``[- ]``, optional or not) matching any
+    dash, spaced or not, or a space (:data:`HYPHEN`): how a title's compound word is printed is no part of it."""
+    def hyphen(m: re.Match[str]) -> str:
+        before, after = pattern[m.start() - 1:m.start()], pattern[m.end():m.end() + 1]
+        if m.group()[0] == "\\" or (m.group()[0] == "[" and not m.group().startswith("[- ]")):
+            return m.group()
+        if not (before.isalpha() and after.isalpha()):
+            return m.group()
+        return HYPHEN + ("?" if m.group().endswith("?") else "")
+    return _SOURCE_HYPHEN.sub(hyphen, pattern)
 
 
 def misread_once(pattern: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from classify._labels import any_hyphen
 from classify._layout import Row
 from classify.normalise import find_dates, fold_text
 
@@ -32,6 +33,8 @@ FUZZY = 0.8  # a head word this alike (difflib's ratio) to one of a rule's `word
 _WORD = re.compile(r"[^\W\d_]{6,}")
 # a mark OCR reads for the hyphen of a compound title («Счет.договор», «Счет_оферта»)
 _JOINT = re.compile(r"(?<=[^\W\d_])\s?[.,_~:;]\s?(?=[^\W\d_])")
+# a title printed letter-spaced («А К Т», «С Ч Е Т - Ф А К Т У Р А»): three letters or more, one space apart
+_SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,9 @@ def fuzzy_hit(line: str, words: Sequence[str]) -> bool:
 
 
 def joined(line: str) -> str:
-    """``line`` with a mark read for a hyphen between two words put back as the hyphen."""
-    return _JOINT.sub("-", line)
+    """``line`` with a mark read for a hyphen between two words put back as the hyphen, and a word printed
+    letter-spaced written together (a hyphen printed spaced or as a dash the patterns take: :func:`any_hyphen`)."""
+    return _JOINT.sub("-", _SPACED.sub(lambda m: m.group().replace(" ", ""), line))
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ class Title:
 
 def _load() -> tuple[TitleRule, ...]:
     table = tomllib.loads((Path(__file__).parent / "data" / "titles.toml").read_text(encoding="utf-8"))
-    return tuple(TitleRule(tuple(r["types"]), re.compile(r["pattern"]), tuple(r.get("over", ())),
+    return tuple(TitleRule(tuple(r["types"]), re.compile(any_hyphen(r["pattern"])), tuple(r.get("over", ())),
                            tuple(r.get("words", ())))
                  for r in table["title"])
 
@@ -89,7 +93,7 @@ RULES = _load()
 
 def _load_self() -> tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]:
     table = tomllib.loads((Path(__file__).parent / "data" / "titles.toml").read_text(encoding="utf-8"))
-    return tuple((tuple(r["types"]), re.compile(r["pattern"])) for r in table.get("self", ()))
+    return tuple((tuple(r["types"]), re.compile(any_hyphen(r["pattern"]))) for r in table.get("self", ()))
 
 
 SELF_RULES = _load_self()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from capture.types import OcrWord, PageText
-from classify import analyse, classify_text
+from classify import analyse, classify_text, extract_fields
 from classify._title import RULES, find_title, numbered, text_lines
 
 # body words of a contract («Исполнитель», «Заказчик», «договор», «стороны») under each title
@@ -139,3 +139,36 @@ def test_a_document_whose_title_went_unread_names_itself_in_its_body(sentence: s
     assert classify_text(text)[0] == doc_type
     # a title, where one is read, decides still
     assert classify_text("Счет на оплату № 5 от 02.03.2026\n" + text)[0] == "invoice"
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("СЧЕТ - ФАКТУРА № 901 от 04.03.2026", "vat_invoice"),
+    ("Счет – фактура № 901 от 04.03.2026", "vat_invoice"),
+    ("Счёт—фактура № 901 от 04.03.2026", "vat_invoice"),
+    ("Счёт. фактура № 901 от 04.03.2026", "vat_invoice"),
+    ("СЧЕТ - ОФЕРТА № 12 от 04.03.2026", "invoice"),
+    ("Счет – договор № 88 от 04.03.2026", "invoice"),
+    ("Акт сдачи - приемки работ № 4 от 04.03.2026", "act"),
+    ("ТОВАРНО – ТРАНСПОРТНАЯ НАКЛАДНАЯ № 6 от 04.03.2026", "waybill"),
+])
+def test_a_titles_hyphen_printed_spaced_as_a_dash_or_read_as_a_mark(title: str, doc_type: str) -> None:
+    """How a compound title's hyphen is printed (spaced, a dash) or read (a full stop) is no part of the title:
+    the type, and the number and date after it, are read alike."""
+    text = f"ООО «Альфа»\n{title}\n{BODY}"
+    assert classify_text(text)[0] == doc_type
+    got = extract_fields(doc_type, [_page([("ООО «Альфа» ИНН 7707083893", 30), (title, 30)])])
+    assert got["number"].value in ("901", "12", "88", "4", "6") and got["date"].value == "2026-03-04"
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [("С Ч Е Т - Ф А К Т У Р А № 901 от 04.03.2026", "vat_invoice"),
+                                               ("А К Т № 4 от 04.03.2026", "act")])
+def test_a_title_printed_letter_spaced(title: str, doc_type: str) -> None:
+    assert classify_text(f"ООО «Альфа»\n{title}\n{BODY}")[0] == doc_type
+
+
+def test_a_hyphen_inside_a_patterns_class_is_left_as_it_is() -> None:
+    from classify._labels import HYPHEN, any_hyphen
+
+    assert any_hyphen("[а-я]{4,}и|(?:-[а-я]+)") == "[а-я]{4,}и|(?:-[а-я]+)"
+    assert any_hyphen("счет[- ]?фактур") == f"счет{HYPHEN}?фактур"
+    assert any_hyphen("сдачи-приемки") == f"сдачи{HYPHEN}приемки"
