@@ -33,10 +33,13 @@ _RU_ORG = re.compile(_ORG_FORMS + r"\s+(?:«[^»,]{2,60}(?:»|(?=,))|[\"“„][
 _EN_ORG = re.compile(
     r"\b[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:(?i:" + party_words(("en",)).pattern("legal_forms") +
     r")|JSC|PJSC|BV|SA|Co\.)(?![^\W_])")
-SELLER_LABEL = re.compile(misread_once(_WORDS.pattern("seller_labels")) + r"\s*[:.]\s*")
+# a seller's label, also with one letter misread; the other side's word is none («Лицензиат» is one letter off
+# «Лицензиар», «Арендатор» is not «Арендодатель»)
+_SELLER_WORD = rf"(?!{BUYER_ROLES}(?![^\W\d_]))" + misread_once(_WORDS.pattern("seller_labels"))
+SELLER_LABEL = re.compile(_SELLER_WORD + r"\s*[:.]\s*")
 # a form's table prints the role in a cell of its own, left of the party, with no colon («Поставщик  ООО "…", ИНН …»):
 # the role heading its row, a legal name right after it
-SELLER_CELL = re.compile(r"^\W{0,2}" + misread_once(_WORDS.pattern("seller_labels")) + r"\s+(?=\S)")
+SELLER_CELL = re.compile(r"^\W{0,2}" + _SELLER_WORD + r"\s+(?=\S)")
 ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.]\s*")
 # A Russian phone number (+7 and its area code in brackets) ends an address, with the word before it whatever OCR
 # read its label as («ren.: +7 (495) …» for «тел.:»)
@@ -45,7 +48,7 @@ _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|
                    r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + r")", re.IGNORECASE)  # "Телесфера" is no phone
 # 1C's order: the town, then its type («Самара г,», «Нижний Новгород г,»)
 _TOWN_FIRST = r"[А-ЯЁ][\w\-]*(?:\s[А-ЯЁ][\w\-]*)?\s(?:г|пгт|пос|с)[.,]"
-_RU_ADDRESS = re.compile(r"(?:\d{6},\s*)?(?:г[.,]|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д[.,]|дом)\s*\d+[^\n]*")
+_RU_ADDRESS = re.compile(r"(?:(?<!\d)\d{6},\s*)?(?:г[.,]|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д[.,]|дом)\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
 
 # Lines of a receipt's header that are no longer the address.
@@ -368,7 +371,8 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
     if start_index is not None:
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]
-        m = (re.search(r"\d{6},\s*(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text) or _RU_ADDRESS.search(row.text)
+        # (six digits of a longer run are a KPP's or an account's tail, no postcode)
+        m = (re.search(r"(?<!\d)\d{6},\s*(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text) or _RU_ADDRESS.search(row.text)
              or re.search(r"(?<![\d\w])\d{6},?\s*$", row.text))  # a postcode ending the row: the rest wraps under it
         if m:
             return _address_from(rows, start_index, m.start(), 1.0)
@@ -680,10 +684,29 @@ def _russian_form(doc: Doc, found: FieldValue) -> FieldValue:
 
 
 def reading_confidence(doc: Doc, value: FieldValue) -> float:
-    """The mean OCR confidence of the words of ``value`` as they stand on its page."""
-    tokens = set(value.value.split())
-    confs = [w.confidence for row in doc.rows if row.page == value.page for w in row.words if w.text in tokens]
+    """The mean OCR confidence of the words of ``value`` as they stand where it was read (its box, else its page),
+    a word's punctuation after it aside («Ошт»,» is the name's «Ошт»»)."""
+    tokens = {_bare(t) for t in value.value.split()}
+    by_token: dict[str, list[float]] = {}
+    inside: dict[str, list[float]] = {}
+    box = value.box
+    for row in doc.rows:
+        if row.page != value.page:
+            continue
+        for w in row.words:
+            token = _bare(w.text)
+            if token in tokens:
+                by_token.setdefault(token, []).append(w.confidence)
+                if box is not None and box[0] <= (w.box[0] + w.box[2]) / 2 <= box[2] and (
+                        box[1] <= (w.box[1] + w.box[3]) / 2 <= box[3]):
+                    inside.setdefault(token, []).append(w.confidence)
+    # each word as read where the value was (a name's «АО» on its row, not the other party's), else anywhere on its page
+    confs = [c for token, found in by_token.items() for c in inside.get(token, found)]
     return sum(confs) / len(confs) if confs else 1.0
+
+
+def _bare(word: str) -> str:
+    return word.strip(",;:.")
 
 
 # What a Latin name or address does not print, and OCR's garbling of one does: words run together across

@@ -360,7 +360,9 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     other = re.compile(r"основани|заказ|order (?:no|date|#)|due date|срок")  # another paper's date, no time
     first: Hit | None = None
     skipped = False
+    clauses = False  # a contract's numbered clauses begun: their dates are of the laws and papers they cite
     for row in doc.rows:
+        clauses = clauses or (doc_type == "contract" and bool(_FIRST_CLAUSE.match(row.text)))
         # (a statute's reference wrapped: «к постановлению Правительства …» over «от 26 декабря 2011 г. № 1137»)
         if skip.search(row.folded) or (skipped and re.match(r"\W{0,3}(?:от|of|dated)\s", row.folded)):
             skipped = True
@@ -370,7 +372,8 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
             if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
                         re.IGNORECASE):
                 return Hit(iso, row.text[s:e], row, s, e, 0.8).field("date")
-            if first is None and (row in rows or doc_type == "receipt") and not other.search(row.folded):
+            if first is None and (row in rows or doc_type == "receipt") and not other.search(row.folded) and (
+                    not clauses):
                 # the first date of the top; on a long slip with none there, the first one below, less sure
                 first = Hit(iso, row.text[s:e], row, s, e, 0.7 if row in rows else 0.6)
     if first is None or first.priority < 0.7:
@@ -389,6 +392,8 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
 
 
 _BASIS = re.compile(r"основани|по заказу|к договору|(?<![a-z])(?:basis|under)(?![a-z])")
+# a contract's first numbered clause («1. ПРЕДМЕТ ДОГОВОРА», «1.1. Исполнитель обязуется …», "1. Subject")
+_FIRST_CLAUSE = re.compile(r"\W{0,2}1\.(?:\s*1\.?)?\s*[^\W\d_]")
 
 
 def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
@@ -935,9 +940,10 @@ def _role_beside(rows: Sequence[Row], n: int) -> str | None:
     return _role_of(m.group(1))
 
 
-# an INN of ten digits and its KPP read as one run of digits: the slash between them read as a look-alike, or lost
+# an INN of ten digits and its KPP, their label unread: with the slash between them, the slash read as a
+# look-alike, or lost (one run of digits)
 _GLUED_INN_KPP = re.compile(
-    rf"(?<![\d])(\d{{10}})[1{re.escape(letters_for('1'))}]?(\d{{4}}[\dA-Z]{{2}}\d{{3}})(?![\d])")
+    rf"(?<![\d])(\d{{10}})(?:\s?/\s?|[1{re.escape(letters_for('1'))}]?)(\d{{4}}[\dA-Z]{{2}}\d{{3}})(?![\d])")
 
 
 ROLE_ALIKE = 0.8  # a word this alike (difflib's ratio) to a role word of eight letters or more is that word misread

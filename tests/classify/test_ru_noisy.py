@@ -3,6 +3,7 @@ cells, an address's printed form. Generated cases; every party, number and addre
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -120,16 +121,18 @@ def test_a_till_slips_russian_address_read_whole_under_its_name_is_given() -> No
     assert "seller_address" not in given(result)
 
 
-def test_an_inn_and_kpp_run_whose_label_ocr_lost_is_the_party_its_misread_role_names() -> None:
-    """«ИНН/КПП покупателя» read as noise and a role with two letters wrong, the pair run together: its INN
-    passes the check and its KPP is of the same tax office, the seller's is read already: the buyer's."""
+@pytest.mark.parametrize("slash", ["1", "", "/", " / "])
+def test_an_inn_and_kpp_run_whose_label_ocr_lost_is_the_party_its_misread_role_names(slash: str) -> None:
+    """«ИНН/КПП покупателя» read as noise and a role with two letters wrong, the pair with its slash, the slash
+    read as a one or lost: its INN passes the check and its KPP is of the same tax office, the seller's is read
+    already: the buyer's."""
     kpp = BUYER_INN[:4] + "01001"
     text = (f"Счёт-фактура № 12 от 04.03.2026\nПродавец: ООО «Вектор»\nИНН/КПП продавца: {SELLER_INN}/632101001\n"
-            f"Покупатель: АО «Рассвет»\nWOOUNTY пожузателя {BUYER_INN}1{kpp}")
+            f"Покупатель: АО «Рассвет»\nWOOUNTY пожузателя {BUYER_INN}{slash}{kpp}")
     got = {k: v.value for k, v in extract_fields("vat_invoice", [text_page(text)]).items()}
     assert got["buyer_inn"] == BUYER_INN and got["buyer_kpp"] == kpp
     # a run whose KPP is of another tax office, or whose INN fails its check, is no pair
-    other = text.replace(f"{BUYER_INN}1{kpp}", f"{BUYER_INN}17701{kpp[4:]}")
+    other = text.replace(f"{BUYER_INN}{slash}{kpp}", f"{BUYER_INN}{slash}7701{kpp[4:]}")
     assert "buyer_inn" not in extract_fields("vat_invoice", [text_page(other)])
 
 
@@ -317,3 +320,69 @@ def test_a_slips_payment_read_without_its_kopecks_is_not_known(read: str) -> Non
     assert got.get("cash_total") in (None, "0.00")
     full = given(analyse([text_page(text.replace(f"БЕЗНАЛИЧНЫМИ {read}", "БЕЗНАЛИЧНЫМИ 62 419.00"))], today=TODAY))
     assert full["card_total"] == "62419.00"
+
+
+# the pairs of roles of the contracts a bill or an act is made under: the side that supplies is the seller
+ROLE_PAIRS = [("Лицензиар", "Лицензиат"), ("Арендодатель", "Арендатор"), ("Подрядчик", "Заказчик"),
+              ("Исполнитель", "Заказчик"), ("Поставщик", "Покупатель"), ("Правообладатель", "Лицензиат"),
+              ("Субподрядчик", "Подрядчик")]
+
+
+@pytest.mark.parametrize(("seller", "buyer"), ROLE_PAIRS[:-1])
+@pytest.mark.parametrize("buyer_first", [False, True])
+def test_a_partys_role_word_says_whose_inn_and_name_it_is(seller: str, buyer: str, buyer_first: bool) -> None:
+    rows = [f"{seller}: ООО «Вектор», ИНН {SELLER_INN}, КПП 632101001, 443010, г. Самара, ул. Лесная, д. 17",
+            f"{buyer}: АО «Рассвет», ИНН {BUYER_INN}, КПП 526301001"]
+    text = "\n".join(["Акт № 7 от 02.03.2026", *(rows[::-1] if buyer_first else rows),
+                      "Всего оказано услуг 1, на сумму 1 200,00 руб.", "В том числе НДС 200,00"])
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got["seller_inn"] == SELLER_INN and got["buyer_inn"] == BUYER_INN
+    assert got["seller_kpp"] == "632101001"
+    assert got["seller_name"] == "ООО «Вектор»"
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+
+
+def test_a_buyers_role_one_letter_off_a_sellers_is_no_sellers_label() -> None:
+    """«Лицензиат» is «Лицензиар» with one letter read for another: a seller's label read with one letter
+    misread is still the label, but not where the word is the other side's own."""
+    text = (f"Акт № 7 от 02.03.2026\nЛицензиат: АО «Рассвет», ИНН {BUYER_INN}\n"
+            f"Лицензиар: ООО «Вектор», ИНН {SELLER_INN}\nИтого: 1 200,00")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_name"] == "ООО «Вектор»"
+
+
+@pytest.mark.parametrize("kpp", ["632101001", "632143001"])
+def test_a_kpps_last_six_digits_before_a_town_are_no_postcode(kpp: str) -> None:
+    text = _bill(f"Поставщик: ООО «Вектор», ИНН {SELLER_INN}, КПП {kpp}, г. Самара, ул. Лесная, д. 17")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got["seller_address"] == "г. Самара, ул. Лесная, д. 17"
+
+
+def test_a_name_with_a_word_read_unsurely_is_flagged_whatever_follows_the_word() -> None:
+    """A name's words as OCR read them, punctuation after them («Гаджет»,»): a word read unsurely makes the name
+    unsure, and another party's surer «ООО» elsewhere on the page does not make up for it."""
+    rows = [(100, 100, "Акт № 7 от 02.03.2026"),
+            (100, 200, f"Исполнитель: ООО «Вектор Плюс», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17"),
+            (100, 300, f"Заказчик: ООО «Рассвет», ИНН {BUYER_INN}"), (100, 400, "Итого: 1 200,00")]
+    sure = page(rows)
+    unsure = dataclasses.replace(sure, words=tuple(
+        dataclasses.replace(w, confidence=0.4) if w.text in ("Плюс»,", "ООО") and w.box[1] == 200 else w
+        for w in sure.words))
+    assert given(analyse([sure], today=TODAY))["seller_name"] == "ООО «Вектор Плюс»"
+    result = analyse([unsure], today=TODAY)
+    assert "seller_name" not in given(result)
+    assert any(p.code == "low_confidence" and "seller_name" in p.fields for p in result.problems)
+
+
+def test_a_contracts_date_is_not_one_its_clauses_cite() -> None:
+    """A contract whose own date is blank («___» ______ 2026 г.): the dates in its numbered clauses are the
+    laws' and the papers' it cites, not its own."""
+    text = ("ДОГОВОР ПОСТАВКИ №\nг. Самара «___» ________ 2026 г.\n"
+            "ООО «Вектор», именуемое в дальнейшем «Поставщик», с одной стороны, и АО «Рассвет», именуемое\n"
+            "в дальнейшем «Покупатель», заключили настоящий договор о нижеследующем:\n1. ПРЕДМЕТ ДОГОВОРА\n"
+            "1.1. Поставщик поставляет товар по спецификации № 4 от\n14.02.2025 г., Покупатель его оплачивает.")
+    result = analyse([text_page(text)], today=TODAY)
+    assert result.doc_type == "contract"
+    assert "date" not in result.values()
+    # the date at its head is its own
+    dated = text.replace("«___» ________ 2026 г.", "03.03.2026")
+    assert analyse([text_page(dated)], today=TODAY).values()["date"] == "2026-03-03"
