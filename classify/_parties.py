@@ -573,7 +573,7 @@ def _in_column(row: Row, start: int) -> str:
     return row.text[start:]
 
 
-_ROLE_WRAP = re.compile(r"^\W*(?:" + SELLER_ROLES + "|" + BUYER_ROLES + r")\W*(?=\w)")
+_ROLE_WRAP = re.compile(r"^\W*(?:" + misread_once(SELLER_ROLES + "|" + BUYER_ROLES) + r")\W*(?=\w)")  # «(Испопнитель»
 
 
 # the full stop of an address part's abbreviation read as a comma («г, Москва», «д, 12»), where the part begins
@@ -596,8 +596,11 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
         if _cut(row.text[start:]) != row.text[start:].rstrip() and k == n + 1 and len(parts) == 1 and (
                 not re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.)$", parts[-1].strip())):
             break  # the address ended on its own line, before a phone or an INN
+        postcode = re.fullmatch(r"\d{6},?", parts[-1].strip())  # the party's row ends in it, the rest under it
         if re.search(r"(?:,|ул\.|д\.|г\.|пр-т|стр\.|офис|кв\.?|корп\.?|[А-ЯЁ][а-яё]+)$", parts[-1].strip()) or (
-                re.match(r"^\s*(?:д\.|стр\.|офис|кв\.)", nxt)):
+                re.match(r"^\s*(?:д\.|стр\.|офис|кв\.)", nxt)) or postcode:
+            if postcode and not parts[-1].strip().endswith(","):
+                parts[-1] = parts[-1].strip() + ","  # its comma lost at the row's end
             wrap = _ROLE_WRAP.match(rows[k].folded)  # the role's cell wraps beside it: «(Исполнитель)»
             parts.append(_cut(_in_column(rows[k], wrap.end() if wrap else 0)))
             k += 1

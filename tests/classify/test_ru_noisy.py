@@ -386,3 +386,20 @@ def test_a_contracts_date_is_not_one_its_clauses_cite() -> None:
     # the date at its head is its own
     dated = text.replace("«___» ________ 2026 г.", "03.03.2026")
     assert analyse([text_page(dated)], today=TODAY).values()["date"] == "2026-03-03"
+
+
+@pytest.mark.parametrize(("after_kpp", "role"), [(", 443010,", "(Исполнитель):"), (",443010", "(Испопнитель"),
+                                                 (", 443010", "(Исполнитель)")])
+def test_a_postcode_ending_the_party_row_its_comma_or_its_roles_letter_lost(after_kpp: str, role: str) -> None:
+    """The postcode after the KPP ends the party's row, the address goes on under it beside the role cell's
+    bracketed second word: its comma lost at the row's end, glued to the KPP, or the role's word read with a
+    letter misread, the address is read whole."""
+    p = page([
+        (100, 100, "Счет-оферта № 5 от 12 марта 2026 г."),
+        (100, 200, f"Поставщик ООО «Вектор», ИНН {SELLER_INN}, КПП 632101001{after_kpp}"),
+        (100, 240, f"{role} Самара г, Лесная ул, дом № 17, строение 2"),
+        (100, 320, f"Покупатель АО «Рассвет», ИНН {BUYER_INN}, КПП 526301001"),
+        (100, 460, "Всего к оплате: 1 200,00 руб."),
+    ], block_per_column=False)
+    got = given(analyse([p], today=TODAY))
+    assert got["seller_address"] == "443010, Самара г, Лесная ул, дом № 17, строение 2"
