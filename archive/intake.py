@@ -208,21 +208,21 @@ def pieces_of(path: str | os.PathLike[str], *, ref: str, outlet: str | None = No
     if not _is_zip(p):
         return _split(p, filename=p.name, ref=ref, outlet=outlet, hints=base_hints, options=options)
     dest = _digest_dir(options.work_dir, "zip", p)
-    unpacked = unpack_zip(p, dest, options.zip_limits)
-    files = unpacked.files
+    unpacked = unpack_zip(p, dest, options.zip_limits)  # each member's bytes in a file of ours, its name beside
     inner = dict(manifest or {})
-    if (dest / MANIFEST_NAME).is_file():
-        inner = {**read_manifest(dest / MANIFEST_NAME), **inner}
+    for member in unpacked.members:
+        if normalise_name(member.name) == MANIFEST_NAME:
+            inner = {**read_manifest(member.path, origin=member.name), **inner}
     pieces: list[Piece] = []
-    for member in files:
-        name = normalise_name(member.relative_to(dest).as_posix())
+    for member in unpacked.members:
+        name = normalise_name(member.name)
         if name == MANIFEST_NAME:
             continue
         entry = inner.get(name)
         member_outlet = entry.outlet if entry and entry.outlet else outlet
         member_hints = {**base_hints, **(entry.hints if entry else {})}
-        for piece in _split(member, filename=member.name, ref=f"{ref}!{name}", outlet=member_outlet,
-                            hints=member_hints, options=options):
+        for piece in _split(member.path, filename=PurePosixPath(name).name, ref=f"{ref}!{name}",
+                            outlet=member_outlet, hints=member_hints, options=options):
             pieces.append(dataclasses.replace(piece, work=(*piece.work, str(dest))))
     for bad in unpacked.refused:  # each its own quarantine entry, a copy of the archive that holds it
         name = normalise_name(bad.name)

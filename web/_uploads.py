@@ -239,9 +239,14 @@ class Uploads:
                 return {"upload_id": upload_id, "state": "queued", "outlet": None, "document_id": None}
             members = [_member(session, upload_id, r) for r in _newest_by_ref(parts)]
             if record is None:  # a file of several documents: its state is theirs together
-                return {"upload_id": upload_id, "state": _together([m["state"] for m in members]),
+                state = _together([m["state"] for m in members])
+                bad = [m for m in members if m["state"] not in _SETTLED_OK] if state != "pending" else []
+                return {"upload_id": upload_id, "state": state,
                         "outlet": parts[0].outlet_code, "filename": None, "document_id": None, "status": None,
-                        "reason": None, "message": None, "members": members}
+                        # what kept its members out (a ZIP of one bomb: that member's reason and message)
+                        "reason": ",".join(sorted({m["reason"] or m["state"] for m in bad})) or None,
+                        "message": "; ".join(m["message"] for m in bad if m["message"]) or None,
+                        "members": members}
             status = None
             if record.document_id is not None:
                 status = session.scalar(select(Document.status).where(Document.id == record.document_id))

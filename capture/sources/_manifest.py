@@ -85,10 +85,11 @@ def parse_manifest(text: str, *, origin: str = MANIFEST_NAME) -> dict[str, Manif
     return out
 
 
-def read_manifest(path: str | os.PathLike[str]) -> dict[str, ManifestEntry]:
+def read_manifest(path: str | os.PathLike[str], *, origin: str | None = None) -> dict[str, ManifestEntry]:
+    """The manifest in ``path``; ``origin`` names it in messages (a ZIP member's name: its file is ours)."""
     p = Path(path)
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ManifestError(f"cannot read the manifest {p}: {exc}") from exc
-    return parse_manifest(_decode(raw), origin=p.name)
+        raise ManifestError(f"cannot read the manifest {origin or p}: {exc}") from exc
+    return parse_manifest(_decode(raw), origin=origin or p.name)

@@ -316,8 +316,45 @@ def test_zip_batch_with_manifest_sets_outlet_type_and_order(archive, tmp_path: P
     got = {d.filename: (_code(d), d.doc_type, d.order_no) for d in _documents(archive)}
     assert got == {"a.pdf": ("SPB-01", "invoice", "ZK-1"), "b.pdf": ("MSK-02", "waybill", None)}
     (rejected,) = ledger_entries(archive, outcome="quarantined")
-    assert rejected.reason == "unsafe_archive" and rejected.filename == "evil.zip"
+    assert rejected.reason == "unsafe_archive" and rejected.filename == "evil!escape.pdf.zip"
+    assert rejected.source_ref == f"{evil}!../../escape.pdf"
     assert bundle.exists() and evil.exists()  # a batch import never moves the user's files
+
+
+def test_a_hostile_zip_gives_its_good_members_and_quarantines_each_hostile_one_alone(
+        sqlite_archive, tmp_path: Path) -> None:
+    """A ZIP holding a good scan beside a member named `../../escape.pdf` (a real PDF), a symbolic link to
+    /etc/passwd and a bomb (64 MiB of zeros packed to 64 KiB): the good member is archived; each other one
+    is quarantined alone, `unsafe_archive`, as a copy of the archive named for it; no byte of them is
+    written anywhere (members are read as bytes into files the unpacker names, never to their own names).
+    Before, the archive was refused whole: the good scan was not taken."""
+    import stat
+
+    good = _pdf(tmp_path / "src" / "good.pdf", "Счёт № 91")
+    escape = _pdf(tmp_path / "src" / "escape.pdf", "Счёт № 92")
+    bundle = tmp_path / "in" / "day.zip"
+    bundle.parent.mkdir()
+    with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.write(good, "good.pdf")
+        zf.write(escape, "../../escape.pdf")
+        link = zipfile.ZipInfo("passwd.pdf")
+        link.create_system = 3
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("bomb.pdf", b"%PDF-1.4 " + b"\0" * (64 << 20))
+    summary = import_batch(Pipeline(sqlite_archive, SerialExecutor()), [bundle])
+    got = {(o.item.source_ref or "").rpartition("!")[2]: (o.outcome, o.reason) for o in summary.outcomes}
+    assert got == {"good.pdf": ("archived", None), "../../escape.pdf": ("quarantined", "unsafe_archive"),
+                   "passwd.pdf": ("quarantined", "unsafe_archive"), "bomb.pdf": ("quarantined", "unsafe_archive")}
+    assert [d.filename for d in _documents(sqlite_archive)] == ["good.pdf"]
+    quarantine = sqlite_archive.settings.quarantine_dir
+    copies = sorted(p.name for p in quarantine.rglob("*.zip"))
+    assert copies == ["day!bomb.pdf.zip", "day!escape.pdf.zip", "day!passwd.pdf.zip"]
+    assert all(p.read_bytes() == bundle.read_bytes() for p in quarantine.rglob("*.zip"))
+    escaped = _sha(escape)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p != escape and p.suffix != ".zip"
+                and p.stat().st_size == escape.stat().st_size and _sha(p) == escaped]
+    assert not [p for p in tmp_path.rglob("*") if p.is_symlink()]
 
 
 def test_a_zip_dropped_in_an_outlet_folder_becomes_its_documents(sqlite_archive, tmp_path: Path) -> None:
