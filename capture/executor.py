@@ -3,11 +3,14 @@
 Both executors have one method, :meth:`map_unordered`, yielding ``(item, result_or_exception)``
 as items finish, so a pipeline can hand in all pages of many documents and keep every core busy.
 A job that raises comes back as its exception; a job that kills its worker process comes back as a
-:class:`WorkerCrashedError` and the pool is rebuilt: nothing hangs.
+:class:`WorkerCrashedError` and the pool is rebuilt; a job stuck where its alarm cannot reach it (native
+code that never returns) is stopped with its worker and comes back as a :class:`JobTimeoutError`: nothing
+hangs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -18,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -159,11 +163,18 @@ class PoolExecutor:
     At most ``workers + prefetch`` jobs are in flight, so when a worker dies only those few are
     suspects: each is rerun alone in a fresh pool, and only the one that kills it again is
     reported as :class:`WorkerCrashedError`.
+
+    A :class:`TimeLimited` job stops itself by an alarm, which native code that never returns to Python
+    (pdfium, a decoder in a loop) never sees. So when no job has ended for ``stuck_seconds`` (twice the
+    job's limit, at least the limit and ``stuck_grace``) the pool's workers are stopped (SIGKILL) and the
+    jobs in flight are suspects as above: the one stuck again alone is stopped and comes back as a
+    :class:`JobTimeoutError`, and the others are done.
     """
 
     def __init__(self, workers: int | None = None, *, prefetch: int = 2, start_method: str = "forkserver",
-                 languages: str | None = None) -> None:
+                 languages: str | None = None, stuck_grace: float = 30.0) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.stuck_grace = stuck_grace
         self.languages = languages
         self.prefetch = max(0, prefetch)
         methods = multiprocessing.get_all_start_methods()
@@ -201,12 +212,25 @@ class PoolExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def stuck_seconds(self, fn: Callable[..., Any]) -> float | None:
+        """How long without a job ending means a job is stuck past its own time limit; None: no limit."""
+        seconds = getattr(fn, "seconds", 0) if isinstance(fn, TimeLimited) else 0
+        return max(2 * seconds, seconds + self.stuck_grace) if seconds > 0 else None
+
+    def _stop_workers(self) -> None:
+        """SIGKILL every worker of the pool: its jobs in flight come back as BrokenProcessPool."""
+        processes = getattr(self._pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # gone already
+                process.kill()
+
     def map_unordered(
         self, fn: Callable[[T], R], items: Iterable[T]
     ) -> Iterator[tuple[T, R | BaseException]]:
         pending = iter(items)
         running: dict[Future[Any], T] = {}
         limit = self.workers + self.prefetch
+        stuck = self.stuck_seconds(fn)
         while True:
             suspects: list[T] = []
             while len(running) < limit:
@@ -220,7 +244,10 @@ class PoolExecutor:
                     break
             if not running and not suspects:
                 return
-            done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), set())
+            done, _ = wait(running, timeout=stuck, return_when=FIRST_COMPLETED) if running else (set(), set())
+            if running and not done:  # nothing ended for longer than any job may take: one is stuck
+                self._stop_workers()
+                continue
             for future in done:
                 item = running.pop(future)
                 error = future.exception()
@@ -247,8 +274,14 @@ class PoolExecutor:
             forkserver.start(self.languages)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker,
                                    initargs=(os.getpid(),))
+        stuck = self.stuck_seconds(fn)
         try:
-            return pool.submit(fn, item).result()
+            return pool.submit(fn, item).result(timeout=stuck)
+        except FutureTimeout:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+            return JobTimeoutError(f"{fn.__name__} did not return within {stuck:g} s, past its limit (stuck in "
+                                   f"native code?): its worker was stopped")
         except BrokenProcessPool:
             return WorkerCrashedError(f"a worker process died while running {fn.__name__} on {item!r}")
         except Exception as exc:  # handed back to the caller as data

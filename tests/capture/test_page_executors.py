@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -120,3 +122,26 @@ def test_the_importing_process_does_not_import_the_reading_code() -> None:
             "print(capture.read_page.__module__, capture.read_document.__module__)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.splitlines() == ["[]", "capture._entry capture.read"]
+
+
+def _stuck_on_zero(n: int) -> int:
+    if n == 0:  # as native code that never returns to Python: the alarm's handler never runs
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
+    return n * 2
+
+
+def test_a_job_stuck_where_its_alarm_cannot_reach_is_stopped_and_the_rest_go_on() -> None:
+    """page_seconds is an alarm in the worker: a page stuck in native code (pdfium, a decoder) never sees it.
+    Before, the pool waited for that worker for ever and the batch with it. Now a pool that has seen no job
+    end for the time limit and a grace stops its workers, reruns the jobs in flight one by one, and the one
+    stuck again is stopped and comes back as its timeout; the other jobs are done."""
+    from capture.executor import JobTimeoutError, TimeLimited
+
+    started = time.monotonic()
+    with PoolExecutor(2, stuck_grace=1.0) as pool:
+        out = dict(pool.map_unordered(TimeLimited(_stuck_on_zero, 0.5), [5, 0, 6, 7, 8, 9]))
+        assert dict(pool.map_unordered(abs, [-1, -2])) == {-1: 1, -2: 2}  # and the pool goes on working
+    assert isinstance(out[0], JobTimeoutError) and "stopped" in str(out[0])
+    assert {k: v for k, v in out.items() if k} == {k: k * 2 for k in (5, 6, 7, 8, 9)}
+    assert time.monotonic() - started < 30
