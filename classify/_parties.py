@@ -727,6 +727,20 @@ def _garbled(value: object) -> bool:
         len(word) <= _LONG_RUN and _MIXED_WORD.search(word) for word in re.findall(r"[^\W_]+", value)))
 
 
+def _other_script(doc: Doc, value: FieldValue) -> bool:
+    """Whether a name or an address in Cyrillic letters that all have Latin twins (``lookalikes.toml``'s
+    scripts: «САОСЕТ СОВМЕВ») stands on a page in Latin script: a Latin word read in the other script's
+    look-alikes, with the letters of no twin misread too, so no script of it can be trusted."""
+    letters = [ch for ch in str(value.value) if ch.isalpha()]
+    if not letters or not all(lookalikes.is_cyrillic(ch) for ch in letters):
+        return False
+    if not all(ch in lookalikes.CYRILLIC_TWINS for ch in letters):
+        return False
+    page = [ch for row in doc.rows if row.page == value.page for ch in row.text if ch.isalpha()]
+    latin = sum(lookalikes.is_latin(ch) for ch in page)
+    return latin >= 3 * (len(page) - latin)
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
@@ -984,7 +998,7 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             continue
         found = _russian_form(doc, read)
         if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found) or (
-                doc_type == "receipt" and _garbled(found.value)):
+                doc_type == "receipt" and _garbled(found.value)) or _other_script(doc, found):
             doc.unsure.append((found.name, found.value))
         else:
             out[found.name] = found

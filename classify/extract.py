@@ -9,6 +9,7 @@ is kept in :data:`Found.rejected` for validation to report.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Sequence
@@ -903,7 +904,29 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         hit = _letterhead_inn(doc)
         if hit:
             out["seller_inn"] = hit.field("seller_inn", 0.7)
+    for who in ("seller", "buyer"):
+        kpp = out.get(f"{who}_kpp")
+        if kpp is None:
+            continue
+        inn = out.get(f"{who}_inn")
+        # the party's INN, or the ten digits read before the KPP on its row (an INN whose check failed)
+        before = [] if inn else [m.group() for row in doc.rows if row.page == kpp.page and kpp.value in row.text
+                                 for m in re.finditer(r"(?<!\d)\d{10}(?!\d)", row.text[:row.text.find(kpp.value)])]
+        if any(_region_misread(n, str(kpp.value)) for n in ([str(inn.value)] if inn else before[-1:])):
+            out[f"{who}_kpp"] = dataclasses.replace(kpp, confidence=min(kpp.confidence, MISREAD_KPP))
     return out
+
+
+MISREAD_KPP = 0.3  # a KPP whose region reads one digit off its INN's, the tax office the same: unsure
+
+
+def _region_misread(inn: str, kpp: str) -> bool:
+    """Whether an organisation's KPP reads as its INN's tax office in another region by one digit («5402…» and
+    «6402…»): the region's digit misread (the INN, whose check digits hold, is the sure one). A KPP of another
+    region altogether (a company moved, a large taxpayer's 77/99) prints another tax office too."""
+    if len(inn) != 10 or len(kpp) != 9 or inn[:4] == kpp[:4] or inn[2:4] != kpp[2:4]:
+        return False
+    return sum(a != b for a, b in zip(inn[:2], kpp[:2], strict=True)) == 1
 
 
 TWO_PARTY_FORMS = ("invoice", "act", "contract")  # a seller's and a buyer's rows, no consignor's or consignee's

@@ -403,3 +403,28 @@ def test_a_postcode_ending_the_party_row_its_comma_or_its_roles_letter_lost(afte
     ], block_per_column=False)
     got = given(analyse([p], today=TODAY))
     assert got["seller_address"] == "443010, Самара г, Лесная ул, дом № 17, строение 2"
+
+
+@pytest.mark.parametrize(("kpp", "sure"), [
+    (SELLER_INN[:4] + "01001", True),  # its INN's tax office
+    (str((int(SELLER_INN[0]) + 1) % 10) + SELLER_INN[1:4] + "01001", False),  # the region's first digit misread
+    (SELLER_INN[0] + str((int(SELLER_INN[1]) + 3) % 10) + SELLER_INN[2:4] + "01001", False),  # its second
+    ("770101001", True),  # another region's tax office altogether: a company registered elsewhere
+])
+def test_a_kpp_whose_region_reads_one_digit_off_its_inns_is_unsure(kpp: str, sure: bool) -> None:
+    text = f"Счет на оплату № 52 от 02.03.2026\nПоставщик: ООО «Вектор», ИНН {SELLER_INN}, КПП {kpp}\nИтого: 1 200,00"
+    assert (given(analyse([text_page(text)], today=TODAY)).get("seller_kpp") == kpp) is sure
+    # the same beside an INN whose check failed (a digit of it misread too)
+    wrong = SELLER_INN[:-1] + str((int(SELLER_INN[-1]) + 1) % 10)
+    text = text.replace(SELLER_INN, wrong)
+    assert (given(analyse([text_page(text)], today=TODAY)).get("seller_kpp") == kpp) is sure
+
+
+def test_a_latin_name_read_in_cyrillic_look_alikes_is_flagged() -> None:
+    """A till slip in English whose name OCR read in Cyrillic twins of Latin capitals, with letters of no twin
+    read as others (G as С, D as О): no script of it can be trusted, so it is flagged, not given."""
+    slip = "\n".join(["{name}", "NO 12, MAIN ROAD, WEST TOWN", "TAX INVOICE", "Date: 03/03/2026 10:21",
+                      "1 CABLE USB 2.00 12.00", "TOTAL 12.00", "CASH 20.00", "CHANGE 8.00", "THANK YOU"])
+    read = analyse([text_page(slip.format(name="САОСЕТ СОВМЕВ"))], today=TODAY)
+    assert "seller_name" not in given(read)
+    assert given(analyse([text_page(slip.format(name="BETA CORNER"))], today=TODAY))["seller_name"] == "BETA CORNER"
