@@ -284,3 +284,18 @@ def test_a_till_slip_has_no_marks_to_drop() -> None:
     rgb, _ = _printed_in((70, 60, 80), STRIP, (560, 1500))
     warm = np.clip(rgb.astype(np.float32) * np.array([1.0, 0.97, 0.9], np.float32), 0, 255).astype(np.uint8)
     assert mark_regions(warm, 30.0) is None
+
+
+def test_the_photo_steps_fast_array_forms_give_the_values_of_the_plain_ones() -> None:
+    """The channel comparisons, the white balance's table and the marks' chroma of some pixels give, on a
+    photographed page, exactly what the per-pixel numpy forms they replace give."""
+    from capture.preprocess import _chroma, _small, channel_max, channel_min, white_balance
+
+    marked = _solid_mark("stamp")
+    rgb = np.ascontiguousarray(photograph(Image.fromarray(marked), seed=5, stamp=False, size=(720, 960))[..., :3])
+    assert (channel_min(rgb) == rgb.min(axis=2)).all() and (channel_max(rgb) == rgb.max(axis=2)).all()
+    small, _ = _small(rgb)
+    gains = 255.0 / np.maximum(np.percentile(small.reshape(-1, 3), 90, axis=0).astype(np.float32), 1.0)
+    assert (white_balance(rgb) == np.clip(rgb.astype(np.float32) * gains, 0, 255).astype(np.uint8)).all()
+    where = channel_max(rgb) - channel_min(rgb) > 30
+    assert where.any() and (_chroma(rgb, rgb[where]) == _chroma(rgb)[where]).all()
