@@ -29,7 +29,7 @@ import logging
 import re
 import statistics
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -119,6 +119,39 @@ def read(image: np.ndarray, scale: int = 1) -> tuple[OcrWord, ...]:
     (``image`` is ``scale`` times the page's size)."""
     result, _ = _get_engine()(image, return_word_box=True)
     return words_from_lines(result or (), scale)
+
+
+def read_lines_where(image: np.ndarray, keep: Callable[[tuple[int, int, int, int]], bool]) -> tuple[OcrWord, ...]:
+    """:func:`read` of only the text lines whose detected box (left, top, right, bottom, in ``image``'s pixels)
+    ``keep`` accepts: the detector runs on the whole page as before, the recogniser (most of PP-OCR's time on
+    a form) only on the lines kept. The steps are RapidOCR's own (its ``__call__`` with word boxes), the lines
+    chosen between its detection and its angle classifier."""
+    engine = _get_engine()
+    img = engine.load_img(image)
+    raw_h, raw_w = img.shape[:2]
+    img, ratio_h, ratio_w = engine.preprocess(img)
+    record: dict[str, dict[str, float]] = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
+    img, record = engine.maybe_add_letterbox(img, record)
+    boxes, _ = engine.auto_text_det(img)
+    if boxes is None:
+        return ()
+    origin = engine._get_origin_points(boxes, record, raw_h, raw_w)
+    chosen = [i for i, quad in enumerate(origin)
+              if keep((int(quad[:, 0].min()), int(quad[:, 1].min()), int(quad[:, 0].max()), int(quad[:, 1].max())))]
+    if not chosen:
+        return ()
+    boxes = [boxes[i] for i in chosen]
+    crops = engine.get_crop_img_list(img, boxes)
+    if engine.use_cls:
+        crops, _, _ = engine.text_cls(crops)
+    found, _ = engine.text_rec(crops, True)
+    found = engine.cal_rec_boxes(crops, boxes, found)
+    for line in found:
+        if line[2]:
+            line[2] = engine._get_origin_points(line[2], record, raw_h, raw_w).astype(np.int32).tolist()
+    lines = [[origin[i].tolist(), *line] for i, line in zip(chosen, found, strict=True)
+             if float(line[1]) >= engine.text_score]
+    return words_from_lines(lines)
 
 
 def words_from_lines(lines: Sequence[Sequence], scale: int = 1) -> tuple[OcrWord, ...]:
@@ -312,6 +345,32 @@ def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tupl
     out.extend(replace(w, line=last + k, block=words[-1].block if words else 0)
                for k, w in enumerate(w for w in added.get(-1, []) if w.line < 0))
     return tuple(out)
+
+
+# A stretch of a line with no tesseract word this many line heights wide may hold a number tesseract skipped.
+NUMBER_GAP = 1.0
+
+
+def may_change_numbers(box: tuple[int, int, int, int], tesseract: Sequence[OcrWord]) -> bool:
+    """Whether :func:`fuse_numbers` could take anything from a PP-OCR line with this box (page pixels): it
+    can not when the line is covered, without a gap of NUMBER_GAP line heights, by words tesseract read surely
+    as letters — a number read there would be refused as "a word tesseract read surely as letters" — so
+    PP-OCR need not read it (:func:`read_lines_where`). A line over no tesseract word, over a digit, over
+    punctuation alone or over an unsure word is read."""
+    left, top, right, bottom = box
+    line = OcrWord("", 0.0, box, 0, 0)
+    over = sorted((w for w in tesseract if _same_line(line, w) and min(w.box[2], right) > max(w.box[0], left)),
+                  key=lambda w: w.box[0])
+    gap = NUMBER_GAP * max(1, bottom - top)
+    reach = left
+    for word in over:
+        letters = [ch for ch in word.text if ch.isalnum()]
+        if not letters or 2 * sum(ch.isdigit() for ch in letters) >= len(letters) or word.confidence < SURE:
+            return True
+        if word.box[0] - reach >= gap:
+            return True
+        reach = max(reach, word.box[2])
+    return not over or right - reach >= gap
 
 
 def _same_line(a: OcrWord, b: OcrWord) -> bool:

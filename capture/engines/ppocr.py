@@ -48,7 +48,11 @@ class PpOcrNumbers:
             size = (max(1, round(upright.shape[1] / (scale * enlarged))),
                     max(1, round(upright.shape[0] / (scale * enlarged))))
             small = cv2.resize(upright, size, interpolation=cv2.INTER_AREA)
-        found = tuple(replace(w, box=(round(w.box[0] * enlarged), round(w.box[1] * enlarged),
-                                      round(w.box[2] * enlarged), round(w.box[3] * enlarged)))
-                      for w in ppocr.read(small))
+        def to_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+            return (round(box[0] * enlarged), round(box[1] * enlarged), round(box[2] * enlarged),
+                    round(box[3] * enlarged))
+
+        # only the lines where a number could change the reading are recognised (ppocr.may_change_numbers)
+        found = tuple(replace(w, box=to_page(w.box)) for w in
+                      ppocr.read_lines_where(small, lambda box: ppocr.may_change_numbers(to_page(box), words)))
         return ppocr.fuse_numbers(found, words)

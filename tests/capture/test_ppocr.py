@@ -243,3 +243,31 @@ def test_only_a_photographed_form_of_small_print_has_its_numbers_read_again(tmp_
         assert read.read_numbers_again(kept) is kept
     read_again = read.read_numbers_again(page(True, 3.0))  # a blank sheet: PP-OCR finds no number to put in
     assert read_again.best is not None and read_again.best.words == reading.words
+
+
+def test_only_lines_where_a_number_could_change_the_reading_are_recognised() -> None:
+    """A line covered by words tesseract read surely as letters is not recognised; one over a number, an
+    unsure word, no word at all or a word-wide gap is; words of other rows do not count."""
+    labels = (_at("Грузополучатель", 10, 200, 0.95), _at("склад", 210, 290, 0.9))
+    assert not ppocr.may_change_numbers((5, 100, 295, 130), labels)
+    assert ppocr.may_change_numbers((5, 100, 400, 130), labels)  # a gap after the labels: a skipped cell
+    assert ppocr.may_change_numbers((5, 100, 295, 130), (labels[0], _at("1598,00", 210, 290, 0.9)))
+    assert ppocr.may_change_numbers((5, 100, 295, 130), (labels[0], _at("склад", 210, 290, 0.4)))
+    assert ppocr.may_change_numbers((5, 100, 295, 130), ())
+    assert not ppocr.may_change_numbers((5, 100, 295, 130), (*labels, _at("1598,00", 10, 290, 0.9, top=300)))
+
+
+def test_a_page_read_line_by_line_as_chosen_gives_the_chosen_lines_words() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.factories import FONT
+
+    image = Image.new("L", (900, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 40), "TOTAL AMOUNT 125.40", fill=0, font=ImageFont.truetype(FONT, 40))
+    draw.text((40, 180), "CASH 200.00", fill=0, font=ImageFont.truetype(FONT, 40))
+    page = np.asarray(image, dtype=np.uint8)
+    every = ppocr.read_lines_where(page, lambda box: True)
+    assert [w.text for w in every] == [w.text for w in ppocr.read(page)]
+    lower = ppocr.read_lines_where(page, lambda box: box[1] > 150)
+    assert [w.text for w in lower] == ["CASH", "200.00"]
