@@ -6,7 +6,10 @@ terms and a query means the same in each. Title, extracted fields and body are i
 (phrases) and ranked by BM25, weighted as the FTS5 columns; the original texts are stored for the
 snippets. A prefix without a separator (``invoic*``) is looked up in the titles' term heads
 (``invoice-12.pdf`` → ``invoice``), which find the same titles as the whole terms without expanding
-to every file name. Filters and facets are fast fields: a terms aggregation counts the facets of the
+to every file name. A phrase of words in the body is looked up in the body's word pairs (each two
+neighbouring word terms as one, ``договор_поставк``): a phrase of two words is one term, a longer one
+compares positions only where all its pairs are; phrases with a number or code compare positions as
+before. Filters and facets are fast fields: a terms aggregation counts the facets of the
 whole match set inside Tantivy, and a value count beside them the total, so the top-k search of a
 facetted query counts nothing. That pass runs in a thread of its own beside the top-k search and the
 snippets (Tantivy lets the GIL go while it searches): on two cores a query takes the longer of the two.
@@ -43,6 +46,7 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +60,7 @@ from search.query import Clause, Term, TextQuery, compile_query
 from search.stemming import stemmed_text
 from search.types import SearchHit, SearchQuery, SearchRecord, SearchResult
 
-SCHEMA_VERSION = "2"  # 2: title_heads
+SCHEMA_VERSION = "3"  # 2: title_heads; 3: body_pairs
 MARKER = "finarchive-search.json"
 #: BM25 boosts of the text fields, as the FTS5 backend's column weights
 WEIGHTS = {"title": 8.0, "fields": 4.0, "body": 1.0}
@@ -98,6 +102,8 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name=TERMS_ANALYZER, index_option="position")
     # each title term up to its first separator (invoice-12.pdf: invoice), for prefixes without one
     builder.add_text_field("title_heads", tokenizer_name=TERMS_ANALYZER, index_option="basic")
+    # each two neighbouring word terms of the body as one term (договор_поставк), for its phrases
+    builder.add_text_field("body_pairs", tokenizer_name=TERMS_ANALYZER, index_option="freq")
     for name in ("raw_title", "raw_fields", "raw_body"):  # the original texts, for snippets and hits
         builder.add_bytes_field(name, stored=True)
     for name in ("doc_type", "outlet", "outlet_key", "status", "original_state", "year", "inns",
@@ -129,6 +135,18 @@ def _heads(terms: str) -> str:
     ``invoice``, as in the titles, where the prefix would expand to each of those names.
     """
     return " ".join(_SEPARATOR.split(term, 1)[0] for term in terms.split())
+
+
+def _pairs(terms: list[str]) -> str:
+    """Each two neighbouring terms that are both words (letters only) as one term, joined by ``_``.
+
+    No term holds ``_`` (a token is a run of letters and digits), so a pair cannot be mistaken for a
+    term. A phrase of two words is then one term to look up instead of two position lists to compare
+    at every document holding both words: the phrases of everyday words match a large share of the
+    archive. Pairs with a number or code are left out: nearly every one of them is unique (amounts,
+    quantities), which would fill the term dictionary; such phrases compare positions as before.
+    """
+    return " ".join([f"{a}_{b}" for a, b in pairwise(terms) if a.isalpha() and b.isalpha()])
 
 
 def _escape(term: str) -> str:
@@ -242,7 +260,9 @@ class TantivyBackend(SearchBackend):
         doc.add_text("title", title)
         doc.add_text("title_heads", _heads(title))
         doc.add_text("fields", stemmed_text(extracted))
-        doc.add_text("body", stemmed_text(record.text or ""))
+        body = stemmed_text(record.text or "")
+        doc.add_text("body", body)
+        doc.add_text("body_pairs", _pairs(body.split()))
         doc.add_bytes("raw_title", (record.title or "").encode())
         doc.add_bytes("raw_fields", extracted.encode())
         doc.add_bytes("raw_body", (record.text or "").encode())
@@ -389,6 +409,16 @@ class TantivyBackend(SearchBackend):
             return tantivy.Query.regex_query(self._schema, field, _escape(term.terms[0]) + ".*")
         if term.prefix:
             return tantivy.Query.phrase_prefix_query(self._schema, field, words)
+        if len(words) > 1 and field == "body" and all(word.isalpha() for word in term.terms):
+            pairs = [f"{a}_{b}" for a, b in pairwise(term.terms)]
+            if len(pairs) == 1:  # exactly the documents with the two words side by side
+                return tantivy.Query.term_query(self._schema, "body_pairs", pairs[0])
+            # longer: the documents with every pair, then the positions of the whole phrase in those alone
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.const_score_query(
+                    tantivy.Query.term_query(self._schema, "body_pairs", pair), 0.0)) for pair in pairs]
+                + [(tantivy.Occur.Must, tantivy.Query.phrase_query(self._schema, field, words))]
+            )
         if len(words) > 1:
             return tantivy.Query.phrase_query(self._schema, field, words)
         return tantivy.Query.term_query(self._schema, field, term.terms[0])

@@ -204,3 +204,24 @@ def test_searches_from_many_threads_at_once_each_get_their_own_counts(tmp_path: 
     assert len(results) == 4 * len(texts)
     for (_, text), result in results.items():
         assert result == alone[text], text
+
+
+def test_phrases_of_words_find_the_words_side_by_side_and_in_order(tmp_path: Path) -> None:
+    texts = {
+        1: "Основание: договор поставки № 12",
+        2: "поставки по договору",  # the words, not side by side in this order
+        3: "договор на оказание услуг, условия поставки",
+        4: "Договоры поставок и договор поставки товара",
+        5: "договор поставки товара",
+        6: "поставки товара договор поставки",  # every pair of «договор поставки товара», not the phrase
+        7: "масса 12 кг 12 кг",
+    }
+    with TantivyBackend(tmp_path / "index") as backend:
+        backend.index([record(doc_id, text=text) for doc_id, text in texts.items()])
+        assert found(backend, '"договор поставки"') == {1, 4, 5, 6}
+        assert found(backend, '"поставки договор"') == set()
+        assert found(backend, '"договор поставки товара"') == {4, 5}
+        assert found(backend, '"12 кг"') == {7}  # a number's phrase by the positions, as before
+        assert found(backend, '"договор" поставки') == {1, 2, 3, 4, 5, 6}
+        hits = backend.search(SearchQuery(text='"договор поставки"')).hits
+        assert all(hit.score > 0 and "<mark>" in hit.snippet for hit in hits)
