@@ -651,8 +651,11 @@ def _imap_bytes(server: dict, folder: str, subject: str) -> bytes:
     conn = _imap(server)
     try:
         conn.select(f'"{folder}"', readonly=True)
-        _, data = conn.uid("SEARCH", "SUBJECT", subject.encode(), charset="UTF-8") if not subject.isascii() else \
-            conn.uid("SEARCH", "SUBJECT", f'"{subject}"')
+        if subject.isascii():
+            _, data = conn.uid("SEARCH", "SUBJECT", f'"{subject}"')
+        else:  # a non-ASCII subject goes as a literal in the search's declared charset
+            conn.literal = subject.encode()  # type: ignore[assignment]
+            _, data = conn.uid("SEARCH", "CHARSET", "UTF-8", "SUBJECT")
         (uid,) = data[0].split()
         _, parts = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
         return next(p[1] for p in parts if isinstance(p, tuple))
