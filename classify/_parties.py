@@ -688,7 +688,7 @@ def _russian_form(doc: Doc, found: FieldValue) -> FieldValue:
 
 def reading_confidence(doc: Doc, value: FieldValue) -> float:
     """The mean OCR confidence of the words of ``value`` as they stand where it was read (its box, else its page),
-    a word's punctuation after it aside («Ошт»,» is the name's «Ошт»»)."""
+    a word's punctuation after it aside («Плюс»,» is the name's «Плюс»»)."""
     tokens = {_bare(t) for t in value.value.split()}
     by_token: dict[str, list[float]] = {}
     inside: dict[str, list[float]] = {}
@@ -729,7 +729,7 @@ def _garbled(value: object) -> bool:
 
 def _other_script(doc: Doc, value: FieldValue) -> bool:
     """Whether a name or an address in Cyrillic letters that all have Latin twins (``lookalikes.toml``'s
-    scripts: «САОСЕТ СОВМЕВ») stands on a page in Latin script: a Latin word read in the other script's
+    scripts: «ВЕТА НОМЕ» for BETA HOME) stands on a page in Latin script: a Latin word read in the other script's
     look-alikes, with the letters of no twin misread too, so no script of it can be trusted."""
     letters = [ch for ch in str(value.value) if ch.isalpha()]
     if not letters or not all(lookalikes.is_cyrillic(ch) for ch in letters):

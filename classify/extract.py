@@ -921,8 +921,8 @@ MISREAD_KPP = 0.3  # a KPP whose region reads one digit off its INN's, the tax o
 
 
 def _region_misread(inn: str, kpp: str) -> bool:
-    """Whether an organisation's KPP reads as its INN's tax office in another region by one digit («5402…» and
-    «6402…»): the region's digit misread (the INN, whose check digits hold, is the sure one). A KPP of another
+    """Whether an organisation's KPP reads as its INN's tax office in another region by one digit («6321…» and
+    «7321…»): the region's digit misread (the INN, whose check digits hold, is the sure one). A KPP of another
     region altogether (a company moved, a large taxpayer's 77/99) prints another tax office too."""
     if len(inn) != 10 or len(kpp) != 9 or inn[:4] == kpp[:4] or inn[2:4] != kpp[2:4]:
         return False
