@@ -160,6 +160,24 @@ def parse_last_money(text: str) -> tuple[str, int, int] | None:
 
 _CURRENCY_SIGN = r"(?i:[$€£₹₽]|\b(?:rs|rm|myr|usd|eur|inr|rub|руб|р)\b\.?)"
 
+# an amount after a total label with a one read as I or l inside it ("1l.32", "I4.50"): a token of digits, those
+# letters and its cents only, a real digit among them (never a table's rule «|», never a word)
+_ONES_READ = re.compile(r"(?<![\w.,|])(?=[Il]*\d)[\dIl]*[Il][\dIl]*[.,]\d{2}(?![\w.,])")
+
+
+def parse_total_money(text: str) -> tuple[str, int, int] | None:
+    """:func:`parse_last_money`, or, where it reads no amount, the first thing after the label read with the
+    ones OCR read as I or l put back."""
+    got = parse_last_money(text)
+    if got is not None:
+        return got
+    m = _ONES_READ.match(text, len(text) - len(text.lstrip(" :.=")))
+    if m is None:
+        return None
+    fixed = re.sub("[Il]", "1", m.group())
+    found = parse_last_money(fixed)
+    return (found[0], m.start(), m.end()) if found and (found[1], found[2]) == (0, len(fixed)) else None
+
 
 def _money_text(text: str) -> str:
     """The text with what stands in a number's way blanked, the same length as the input: "900-00" printed
@@ -404,7 +422,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     if doc_type == "z_report":
         hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
         return hit.field("total") if hit else None
-    hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_last_money) if not _is_sub(h)]
+    hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_total_money) if not _is_sub(h)]
     net = [Decimal(h.value) for h in find_labelled(doc, _NET_LABEL + _EXCL_LABEL, parse_last_money)]
     floor = max(net, default=Decimal(0)) * MIN_TOTAL_OF_NET  # a discount never takes half the net off
     # a printed zero is a value («Всего к оплате: 0 руб.»), when the surest total label gives nothing else
@@ -490,6 +508,10 @@ def _rounded(doc: Doc, hit: Hit) -> Hit:
     adj = Decimal(below[0].value)
     if adj == 0 or abs(adj) >= 1:
         return hit
+    row = below[0].row.text
+    if adj > 0 and (re.match(r"\s?-", row[below[0].end:]) or (re.search(r"\(\s?$", row[:below[0].start])
+                                                             and re.match(r"\s?\)", row[below[0].end:]))):
+        adj = -adj  # a till prints the adjustment's minus after it ("0.02-") or the amount in brackets ("(0.02)")
     value = f"{Decimal(hit.value) + adj}"
     return replace(hit, value=value, priority=hit.priority * 0.9)
 

@@ -123,3 +123,34 @@ def test_a_surer_total_labels_amount_with_a_digit_read_as_a_letter_leaves_the_to
     assert got is None or got.confidence < 0.5
     rows[-1] = f"Total Payable: {due}"  # read whole, it is the total
     assert extract_fields("receipt", [text_page(_slip_text(rng, "DATE: 01/02/2018", rows))])["total"].value == due
+
+
+def _total(text: str) -> str | None:
+    from tests.classify.pagetext import text_page
+
+    got = extract_fields("receipt", [text_page(text)]).get("total")
+    return got.value if got and got.confidence >= 0.5 else None
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("label", ["Rounding Adj", "Roundlng Adj", "Rouding Adj", "R0unding", "Rnd Adj"])
+@pytest.mark.parametrize("printed", ["-{}", "{}-", "({})"])
+def test_the_rounding_line_with_its_minus_after_it_or_in_brackets_and_its_label_misread(
+        seed: int, label: str, printed: str) -> None:
+    """The adjustment printed "0.02-" or "(0.02)" takes off, as "-0.02" does; "rounding" read with a letter
+    wrong or lost is still the rounding line."""
+    rng = random.Random(seed)
+    cents = rng.randint(1, 2)
+    due = Decimal(rng.randint(200, 9000)) / 10  # rounded to five cents ...
+    before = due + Decimal(cents) / 100  # ... from a total a cent or two over
+    rows = [f"Total Sales (Incl GST) {before:.2f}", f"{label} {printed.format(f'0.0{cents}')}", "Cash 100.00"]
+    assert _total(_slip_text(rng, "DATE: 01/02/2018", rows)) == f"{due:.2f}"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_total_with_a_one_read_as_i_or_l(seed: int) -> None:
+    rng = random.Random(seed)
+    amount = f"1{rng.randint(0, 9)}.{rng.randint(0, 99):02d}"
+    read = rng.choice("Il") + amount[1:]
+    assert _total(_slip_text(rng, "DATE: 01/02/2018", [f"TOTAL: {read}"])) == amount
+    assert _total(_slip_text(rng, "DATE: 01/02/2018", [f"TOTAL: {read[:2]}x{read[3:]}"])) is None  # no amount
