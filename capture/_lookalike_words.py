@@ -11,6 +11,9 @@ evidence only:
   digit nor one at its end, has them as letters («Т0ВАР»; «стр3» is a house number glued to its word);
 - a word before a quoted Cyrillic name that, read as Cyrillic letters, is a Russian legal form («000», «OOO»,
   «AO» before «Липа») is that legal form;
+- a code headed by a 3 and capitals, before its hyphen and its digits, is headed by letters: the 3 is the З
+  it was read for, and the heading takes one script, Cyrillic («3К-004521», «3K-1290» for ЗК-…); a heading
+  with a letter that has no Cyrillic twin («3D-1200», «3G-24»), or with no letter, is left;
 - a dollar sign between two letters is the S it was read for («М$К-204»: then the word takes one script, MSK-204);
   a currency sign stands before or after a number, never inside a word.
 
@@ -34,6 +37,11 @@ _OPENING_QUOTES = "«„\"“"
 # A Cyrillic word holding these digits (and no other) was read with digits for its letters.
 _LETTER_DIGITS = "03"
 _WORD_WITH_DIGITS = re.compile(r"[^\W_]+")
+# A code headed by a 3 and one or two capitals (a 0 among them too), a hyphen and three digits or more
+# («3К-004521»); a capital before the 3 («A3-500», «М3-20») is a size or a model's name, and is left.
+_CODE_HEAD = re.compile(r"(?<![^\W_])(3[0A-ZА-ЯЁ]{1,2})(?=-[0-9]{3,})")
+# The digit that only a Cyrillic capital looks like (Latin has no З): a code's heading holding it is Cyrillic.
+_CYRILLIC_ONLY_DIGIT = "3"
 _DOLLAR_IN_WORD = re.compile(r"(?<=[^\W\d_])\$(?=[^\W\d_])")  # «М$К»: an S between letters
 
 
@@ -77,6 +85,8 @@ def _one_word(text: str) -> str:
         text = _DOLLAR_IN_WORD.sub("S", text)
     if _CYRILLIC.search(text) and _LATIN.search(text):
         text = _LETTERS.sub(lambda m: lookalikes.one_script(m.group()), text)
+    if _CYRILLIC_ONLY_DIGIT in text and "-" in text:
+        text = _CODE_HEAD.sub(lambda m: _code_head(m.group()), text)
     if any(d in text for d in _LETTER_DIGITS) and _CYRILLIC.search(text):
         text = _WORD_WITH_DIGITS.sub(lambda m: _digits_as_letters(m.group()), text)
     return text
@@ -92,6 +102,19 @@ def _digits_as_letters(token: str) -> str:
     # a word's first letter is a capital; Cyrillic has a look-alike of every digit in _LETTER_DIGITS
     return "".join(lookalikes.letter_for(ch, cyrillic=True, lower=lower and i > 0) or ch if ch in _LETTER_DIGITS
                    else ch for i, ch in enumerate(token))
+
+
+def _code_head(head: str) -> str:
+    """A code's heading capitals as letters: the 3 read for З, its Latin twins of Cyrillic capitals Cyrillic."""
+    from classify import _lookalikes as lookalikes
+
+    if not any(ch.isalpha() for ch in head):
+        return head
+    letters = lookalikes.to_cyrillic("".join(ch for ch in head if ch.isalpha()))
+    if _LATIN.search(letters) or any(ch.isdigit() and ch not in _LETTER_DIGITS for ch in head):
+        return head  # a letter with no Cyrillic twin, or another digit: a code of its own kind
+    return "".join(lookalikes.letter_for(ch, cyrillic=True, lower=False) or ch if ch.isdigit()
+                   else lookalikes.to_cyrillic(ch) for ch in head)
 
 
 def _legal_form(word: str, after: str) -> str | None:

@@ -52,3 +52,11 @@ def test_words_keep_their_boxes_and_nothing_read_well_is_copied() -> None:
     assert fix_lookalike_words(words) is words
     fixed = fix_lookalike_words(_read("000 «Липа»"))
     assert [w.box for w in fixed] == [w.box for w in _read("000 «Липа»")]
+
+
+def test_a_code_headed_by_a_three_and_capitals_is_headed_by_letters() -> None:
+    """«3К-…» is the З of a Cyrillic heading read as a digit (with a Latin K too); a heading with a Latin-only
+    letter, a capital before the 3, no letter, or a code of fewer digits is left as read."""
+    assert _fixed("Заказ № 3К-004521 от") == "Заказ № ЗК-004521 от"
+    assert _fixed("Order 3K-1290") == "Order ЗК-1290"
+    assert _fixed("3D-1200 3G-24 A3-500 М3-2000 33-120 3K-12") == "3D-1200 3G-24 A3-500 М3-2000 33-120 3K-12"
