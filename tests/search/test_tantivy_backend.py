@@ -225,3 +225,19 @@ def test_phrases_of_words_find_the_words_side_by_side_and_in_order(tmp_path: Pat
         assert found(backend, '"договор" поставки') == {1, 2, 3, 4, 5, 6}
         hits = backend.search(SearchQuery(text='"договор поставки"')).hits
         assert all(hit.score > 0 and "<mark>" in hit.snippet for hit in hits)
+
+
+def test_date_filters_by_days_and_by_range_find_the_same(tmp_path: Path) -> None:
+    dates = {1: "2025-12-31", 2: "2026-01-01", 3: "2026-01-31", 4: "2026-02-01", 5: "2026-02-28", 6: None,
+             7: "2019-06-15", 8: "2031-01-01"}
+    with TantivyBackend(tmp_path / "index") as backend:
+        backend.index([record(doc_id, text="акт сверки", date=day) for doc_id, day in dates.items()])
+        for text, expected in [
+            ("акт date:2026-01", {2, 3}),  # a month: its days' terms
+            ("акт date:2025-12-31..2026-02-01", {1, 2, 3, 4}),  # over a year's end
+            ("акт date:2026-02", {5, 4}),
+            ("акт date:2019-01-01..2031-12-31", {1, 2, 3, 4, 5, 7, 8}),  # longer than DAY_TERMS: the range
+            ("акт date:2026-01-15..", {3, 4, 5, 8}),  # open: the range
+            ("акт date:..2020-01-01", {7}),  # undated documents are in no range
+        ]:
+            assert found(backend, text) == expected, text
