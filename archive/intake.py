@@ -710,6 +710,10 @@ class MailIntake:
             except MailboxError as exc:  # the server lost it or the line: left as it is, tried next pass
                 self._unfetched(message, rule, out, str(exc))
                 continue
+            except OSError as exc:  # writing the attachments or the message into the work folder
+                if stops_intake(exc):  # a full disk stops mail intake as it stops any (exit 12)
+                    raise intake_stop(exc) from exc
+                raise
             out.skipped_attachments += skipped
             outcomes: list[FileOutcome] = []
             pending.append((message, rule, outcomes, len(pieces)))

@@ -129,3 +129,27 @@ def sqlite_archive(tmp_path: Path):
     arc = Archive.init(env["FINARCHIVE_HOME"], environ=env)
     yield arc
     arc.close()
+
+
+@contextlib.contextmanager
+def small_tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` (``2m``) mounted on ``mount`` (made), unmounted afterwards: a disk that fills up.
+    Skips the test where that cannot be had (root and mount(8) only)."""
+    mount.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"this machine does not allow a tmpfs mount: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs (root and mount(8) only; skipped elsewhere), unmounted after the test."""
+    with small_tmpfs(tmp_path / "small", "2m") as mount:
+        yield mount

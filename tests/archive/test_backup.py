@@ -511,26 +511,6 @@ def test_a_signed_manifest_needs_its_key(sqlite_archive: Archive, tmp_path: Path
     assert result.documents == 2
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MB tmpfs (root and mount(8) only; skipped elsewhere), unmounted after the test."""
-    import shutil
-    import subprocess
-
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root and mount(8)")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True,
-                          text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"this machine does not allow a tmpfs mount: {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
 def test_a_backup_disk_filling_up_says_so_and_keeps_the_earlier_backup(sqlite_archive: Archive, tmp_path: Path,
                                                                        small_disk: Path) -> None:
     """The backup's disk fills up while the new backup is built (folder and --tar alike): DiskFullError

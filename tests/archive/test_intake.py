@@ -777,3 +777,25 @@ def test_mail_over_tls_checks_the_servers_certificate(sqlite_archive, dovecot: d
     # without the CA the self-signed server is refused, with the reason
     with pytest.raises(MailboxError, match="CERTIFICATE_VERIFY_FAILED"):
         ImapMailbox(MailAccount(name="untrusted", host="127.0.0.1", port=dovecot["tls_port"], tls=True, **login))
+
+
+def test_a_full_disk_while_a_huge_message_is_saved_stops_mail_intake_and_leaves_the_message(
+        sqlite_archive, tmp_path: Path, small_disk: Path) -> None:
+    """The work folder on a 2 MB tmpfs, a 4 MB message over max_message_mb: saving it fills the disk. Mail
+    intake stops with DiskFullError (exit 12, as a full disk stops any intake), nothing is quarantined, no
+    half-written file is left, and the message stays unseen for the next pass. Before, the OSError came out
+    of the mail pass raw: a traceback, exit 1 ("a bug")."""
+    import mailbox
+
+    from finarchive.errors import DiskFullError
+
+    box = mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    key = box.add(_message("shop@spb01.example", "Огромное письмо", [("big.pdf", os.urandom(4 << 20))]))
+    account = MailAccount(name="local", kind="maildir", path=str(tmp_path / "Maildir"), max_message_mb=1)
+    rules = [MailRule(name="spb", sender=r"@spb01\.example$", outlet="SPB-01", action="seen")]
+    with pytest.raises(DiskFullError):
+        MailIntake(sqlite_archive, Pipeline(sqlite_archive, SerialExecutor()), accounts=[account], rules=rules,
+                   work_dir=small_disk / "work").run_once()
+    assert not [p for p in small_disk.rglob("*") if p.is_file()]
+    assert not list(sqlite_archive.settings.quarantine_dir.rglob("*.eml"))
+    assert "S" not in mailbox.Maildir(str(tmp_path / "Maildir"), create=False).get_message(key).get_flags()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from finarchive.errors import ExitCode
+from tests.conftest import small_tmpfs
 from tests.factories import WAYBILL_LINES, make_text_pdf
 from tests.faults import badfiles
 from tests.faults.conftest import FINARCHIVE, documents, environment, finarchive
@@ -134,16 +135,7 @@ def test_a_file_changing_while_it_is_stored_is_listed_not_archived_half(tmp_path
 def test_no_space_left_stops_the_import_with_its_own_exit_code(tmp_path: Path, home: Path) -> None:
     """A full disk (a small tmpfs) stops intake with exit 12 (DISK_FULL) and a clear message; what was taken
     in stays, nothing good is quarantined, and the same import run again finishes."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root and mount(8)")
-
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True,
-                          text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"this machine does not allow a tmpfs mount: {done.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path / "small", "8m") as mount:
         full_home = mount / "home"
         from archive.store import Archive
 
@@ -168,8 +160,6 @@ def test_no_space_left_stops_the_import_with_its_own_exit_code(tmp_path: Path, h
         assert again.returncode == 0, again.stderr[-2000:]
         names = sorted(name for name, _, _ in documents(full_home))
         assert names == sorted(p.name for p in folder.iterdir()), rows
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_names_that_are_not_utf8_are_taken_in_and_listed(tmp_path: Path, home: Path) -> None:
