@@ -460,6 +460,8 @@ def locate_sheet(image: np.ndarray) -> Sheet | None:
         return Sheet(_clockwise(lined.corners), region, factor)
     sheet, angle = cut
     drawn = _sheet.quad_support(image, sheet.corners)
+    if min(drawn.sides) < _sheet.EDGE_SIDE:  # a side that is no edge: a shadow over the sheet may have cut it there
+        sheet, angle, drawn = _relit_sheet(image, sheet, angle, drawn)
     lined = _sheet.find_quad(image, angle, sheet.region)
     if lined is None or not _sheet.replaces(lined, drawn):
         return sheet
@@ -467,6 +469,44 @@ def locate_sheet(image: np.ndarray) -> Sheet | None:
     if abs(cv2.contourArea(lined.corners)) > _sheet.MAX_GROWTH * abs(cv2.contourArea(sheet.corners)):
         return sheet
     return _sheet_from_quad(lined.corners, sheet)
+
+
+def _relit_sheet(image: np.ndarray, sheet: Sheet, angle: float, drawn: _sheet.Quad
+                 ) -> tuple[Sheet, float, _sheet.Quad]:
+    """GrabCut's sheet again, on a copy with the photo's large-scale shading divided out (:func:`unshaded`), when
+    that outline's every side is an edge (EDGE_SIDE, EDGE_MEAN), it is better supported (BETTER_SUPPORT) and it
+    takes in what the first left out (SHADOW_GROWTH): a shadow falling across part of a sheet makes that part as
+    dark as the desk, and GrabCut leaves it out (the side it cuts through the sheet is no brightness step).
+    Otherwise the first outline stands: an outline a few pixels off is no part of a sheet left in a shadow."""
+    relit = _grabcut_sheet(unshaded(image))
+    if relit is None:
+        return sheet, angle, drawn
+    quad = _sheet.quad_support(image, relit[0].corners)
+    grown = abs(cv2.contourArea(relit[0].corners)) >= SHADOW_GROWTH * abs(cv2.contourArea(sheet.corners))
+    if (grown and min(quad.sides) >= _sheet.EDGE_SIDE and float(np.mean(quad.sides)) >= _sheet.EDGE_MEAN
+            and quad.support >= drawn.support + _sheet.BETTER_SUPPORT):
+        return relit[0], relit[1], quad
+    return sheet, angle, drawn
+
+
+SHADOW_GROWTH = 1.05  # the outline on the unshaded copy takes the sheet only when this many times larger
+SHADE_SCALE = 8  # shading varies over more than an eighth of the photo's long side; print and edges over less
+
+
+def unshaded(image: np.ndarray) -> np.ndarray:
+    """The photo (RGB) with its large-scale brightness divided out: each pixel over the light around it (letters
+    closed over first), scaled to the photo's median light. A soft shadow over desk and sheet alike goes; the
+    sheet's edge against a darker desk, sharper than the shading, stays a step."""
+    height, width = image.shape[:2]
+    factor = min(1.0, PHOTO_ANALYSIS_WIDTH / max(width, height))  # measured on GrabCut's own size of copy
+    small = cv2.resize(image, (max(8, int(width * factor)), max(8, int(height * factor))), interpolation=cv2.INTER_AREA)
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    side = max(3, int(max(gray.shape) / SHADE_SCALE) | 1)
+    close = max(3, (side // 4) | 1)
+    light = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close)))
+    light = cv2.GaussianBlur(light, (0, 0), side)
+    gain = cv2.resize(float(np.median(light)) / np.maximum(light, 1.0), (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.clip(image.astype(np.float32) * gain[..., None], 0, 255).astype(np.uint8)
 
 
 def _sheet_from_quad(corners: np.ndarray, cut: Sheet) -> Sheet:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import cv2
 import numpy as np
 import pytest
 
@@ -64,3 +65,70 @@ def test_the_sheets_edges_are_supported_and_a_line_across_it_is_not(generator: t
     half[2] = (corners[1] + corners[2]) / 2
     half[3] = (corners[0] + corners[3]) / 2
     assert _sheet.quad_support(image, half).sides[2] < _sheet.STRAYED_SIDE
+
+
+def _shadowed_form(depth: float) -> tuple[np.ndarray, np.ndarray]:
+    """A landscape form of lines of print on lined papers, a soft shadow (``depth``) over the photo's left part."""
+    rng = np.random.default_rng(7)
+    height, width = 900, 1200
+    photo = np.full((height, width, 3), (196, 190, 176), np.float32)
+    photo[::24] = (120, 118, 112)  # the papers' rules
+    corners = np.array([[150, 170], [1090, 110], [1130, 800], [120, 830]], np.float32)
+    sheet = np.full((620, 880, 3), 242, np.float32)
+    for y in range(60, 560, 28):  # lines of print, their words as dark bars
+        x = 40
+        while x < 820:
+            length = int(rng.integers(20, 90))
+            sheet[y: y + 10, x: min(x + length, 840)] = 40
+            x += length + int(rng.integers(8, 20))
+    source = np.array([[0, 0], [880, 0], [880, 620], [0, 620]], np.float32)
+    matrix = cv2.getPerspectiveTransform(source, corners)
+    warped = cv2.warpPerspective(sheet, matrix, (width, height), flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.ones((620, 880), np.float32), matrix, (width, height))[..., None]
+    photo = warped * mask + photo * (1 - mask)
+    xs = np.arange(width, dtype=np.float32)[None, :]
+    shade = 1 - depth / (1 + np.exp((xs - 0.4 * width) / (0.03 * width)))
+    photo = photo * shade[..., None] + rng.normal(0, 2, photo.shape)
+    return np.clip(photo, 0, 255).astype(np.uint8), corners
+
+
+def test_a_soft_shadow_is_divided_out_and_the_sheets_edge_stays_a_step() -> None:
+    from capture.preprocess import unshaded
+
+    image, _ = _shadowed_form(0.55)
+    flat = unshaded(image).astype(np.float32).mean(axis=2)
+    shaded_paper, lit_paper = float(np.median(flat[420:460, 200:260])), float(np.median(flat[420:460, 800:860]))
+    assert abs(shaded_paper - lit_paper) < 0.12 * lit_paper  # 0.55 darker before
+    before = image.astype(np.float32).mean(axis=2)
+    assert float(np.median(before[420:460, 200:260])) < 0.6 * float(np.median(before[420:460, 800:860]))
+    # the sheet's bottom edge, lit part: paper inside, the papers under it darker outside
+    assert float(np.median(flat[790:800, 800:860])) - float(np.median(flat[835:845, 800:860])) > 20
+
+
+def test_an_outline_cut_at_a_shadows_edge_is_taken_whole_from_the_unshaded_copy() -> None:
+    """GrabCut leaving the shadowed part of a sheet out (a photographed form on papers, ru-dev's kind): the side it
+    cuts through the sheet is no step, and the outline found on the unshaded copy takes the sheet whole."""
+    from capture.preprocess import Sheet, _relit_sheet
+
+    image, corners = _shadowed_form(0.6)
+    cut = corners.copy()
+    cut[0] = corners[0] + 0.4 * (corners[1] - corners[0])  # the left part, in the shadow, left out
+    cut[3] = corners[3] + 0.4 * (corners[2] - corners[3])
+    first = Sheet(cut, np.ones((8, 8), np.uint8), 1.0)
+    drawn = _sheet.quad_support(image, cut)
+    sheet, _, support = _relit_sheet(image, first, 0.0, drawn)
+    off = float(np.linalg.norm(sheet.corners - corners, axis=1).max() / np.hypot(*image.shape[:2]))
+    assert off < TOLERANCE, sheet.corners.tolist()
+    assert min(support.sides) >= _sheet.EDGE_SIDE
+    # an outline already whole is kept as it is: the unshaded copy's is no larger
+    whole = Sheet(corners, np.ones((8, 8), np.uint8), 1.0)
+    kept, _, _ = _relit_sheet(image, whole, 0.0, _sheet.quad_support(image, corners))
+    assert kept is whole
+
+
+def test_a_sheet_half_in_a_shadow_is_found_whole() -> None:
+    image, corners = _shadowed_form(0.6)
+    sheet = locate_sheet(image)
+    assert sheet is not None
+    off = float(np.linalg.norm(sheet.corners - corners, axis=1).max() / np.hypot(*image.shape[:2]))
+    assert off < TOLERANCE, sheet.corners.tolist()
