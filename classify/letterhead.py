@@ -1,12 +1,18 @@
 """A learned labeller of a document's top lines as the seller's name, its address, or other.
 
 Till slips and letterheads print the seller's name and address at the top with no label; which lines
-they are is told by position, by the look of the line (capitals, digits, length, print size) and by its
-words: legal forms and address words of the locale data (classify/partywords.py), and the words the
-training documents taught. The model is a logistic regression over hashed features of a row and of
-its neighbours, trained by ``scripts/train_letterhead.py`` on the SROIE training receipts (its
-task-1 lines and keys) and on generated letterheads; it is stored under classify/models/ with a format
-version, as numpy arrays (classify/_linear.py: predicting never imports scikit-learn), and loaded once.
+they are is told by the kind of line it is, never by a particular shop's words: its place in the letterhead
+(its index, the gap above it, where it stands from the row with a legal form, whether a phone or a tax row
+came above), its look (capitals, digits, punctuation, length, print size, the shapes of its words) and the
+kinds of words the locale data names (classify/partywords.py: legal forms, address words, the words of
+other lines), a postcode-like number, a house number first, a phone; and the words of the model's vocabulary,
+those the top rows of ten shops or more print in its training ("tel", "total", "street", "sdn"), never a
+word of one shop's name or street. A logistic regression over hashed
+features of a row and its neighbours'; a model may add a context stage over those and the first stage's
+labels of the rows around it (``scripts/train_letterhead.py --context``; the bundled model has none).
+Trained by ``scripts/train_letterhead.py`` on the SROIE training receipts (their task-1 lines and keys) and
+on generated letterheads; stored under classify/models/ with a format version, as numpy arrays
+(classify/_linear.py: predicting never imports scikit-learn), and loaded once.
 """
 
 from __future__ import annotations
@@ -23,17 +29,22 @@ from classify._layout import Row
 from classify._linear import HashedModel, hashed_model_of
 from classify.partywords import party_words
 
-FORMAT = 2  # 2: the weights as numpy arrays (1 was the scikit-learn pipeline pickled whole)
+FORMAT = 3  # 3: and a context stage over the neighbours' first labels; 2: one stage as numpy arrays; 1: pickled
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "letterhead.pkl"
 MAX_ROWS = 20  # rows of the first page the labeller looks at
 LABELS = ("name", "address", "other")
 
-_WORD = re.compile(r"[^\W_]+")
 _POSTCODE = re.compile(r"(?<!\d)\d{5,6}(?!\d)")
 _DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _AMOUNT = re.compile(r"\b\d+[.,]\d{2}\b")
 _REG = re.compile(r"\(?\b[A-Z]?\d{4,}\s*[-~]\s*[A-Z]\b\)?")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}")
+_POSTCODE_TOWN = re.compile(r"(?<!\d)\d{5,6}(?!\d)[,.]?\s+[^\W\d_]{2,}")  # "12345 Springfield", "101000, г."
+_TOWN_POSTCODE = re.compile(r"[^\W\d_]{2,}[,.]?\s+\d{5,6}\W*$")  # "London 12345" ending a row
+_HOUSE = re.compile(r"\W*(?:[^\W\d_]{1,4}[.,:]?\s*)?\d+[^\W_]?(?:\s*[-/&]\s*\d+[^\W_]?)?\s*[,.]?\s+[^\W\d_]")
+_SLASH_NUMBER = re.compile(r"[^\W_]*\d+[^\W_]*/\d*[^\W_]+")  # "7/10", "U13/BG", "SS21/58"
+_LABEL = re.compile(r"^\W*[^\W\d_]{2,}(?:\s+[^\W\d_]+){0,2}\s*[.:]\s*\S")  # "Tel: ...", "Cashier : 1"
 
 
 def _shape(word: str) -> str:
@@ -47,7 +58,8 @@ def _bucket(value: float, step: float, top: float) -> str:
     return str(round(min(value, top) / step))
 
 
-def _own(row: Row, extent: tuple[int, int, int, int], heights: float) -> dict[str, float]:
+def _own(row: Row, extent: tuple[int, int, int, int], heights: float,
+         vocabulary: frozenset[str] = frozenset()) -> dict[str, float]:
     """Features of one row that do not depend on its place among the others."""
     words = party_words()
     text = row.text
@@ -86,16 +98,25 @@ def _own(row: Row, extent: tuple[int, int, int, int], heights: float) -> dict[st
         "reg": float(bool(_REG.search(text))),
         "phone": float(bool(_PHONE.search(text))),
         "comma_end": float(text.rstrip().endswith(",")),
+        "stop_end": float(text.rstrip().endswith(".")),
+        "commas": min(text.count(","), 4) / 4,
         "quote": float("«" in text or '"' in text),
+        "postcode_town": float(bool(_POSTCODE_TOWN.search(text) or _TOWN_POSTCODE.search(text))),
+        "house_first": float(bool(_HOUSE.match(text))),
+        "slash_number": float(bool(_SLASH_NUMBER.search(text))),
+        "label": float(bool(_LABEL.match(text))),
+        "brackets": float("(" in text or ")" in text),
     }
-    tokens = _WORD.findall(text.lower())
-    for token in tokens:
-        f[f"w={token if not any(c.isdigit() for c in token) else _shape(token)}"] = 1.0
-    for word in text.split()[:6]:
+    for token in _WORD.findall(text.casefold()):  # a word of many receipts' lines ("tel", "total"), never a shop's
+        if token in vocabulary:
+            f[f"w={token}"] = 1.0
+    tokens = text.split()
+    f[f"numbers={_bucket(sum(any(c.isdigit() for c in t) for t in tokens) / max(len(tokens), 1), 0.25, 1)}"] = 1.0
+    for word in tokens[:6]:  # the kinds of its words: "Aa", "A.", "9-9", not the words themselves
         f[f"s={_shape(word)}"] = 1.0
     if tokens:
-        f[f"first={tokens[0] if not tokens[0].isdigit() else '9'}"] = 1.0
-        f[f"last={tokens[-1] if not tokens[-1].isdigit() else '9'}"] = 1.0
+        f[f"first={_shape(tokens[0])}"] = 1.0
+        f[f"last={_shape(tokens[-1])}"] = 1.0
     return f
 
 
@@ -117,7 +138,12 @@ def header_rows(rows: Sequence[Row]) -> list[Row]:
     return [r for r in rows if r.page == page][:MAX_ROWS]
 
 
-def features(rows: Sequence[Row]) -> list[dict[str, float]]:
+def words_of(text: str) -> set[str]:
+    """The words of a row that may be features (with a vocabulary that holds them)."""
+    return set(_WORD.findall(text.casefold()))
+
+
+def features(rows: Sequence[Row], vocabulary: frozenset[str] = frozenset()) -> list[dict[str, float]]:
     """A feature dict for each row: its own, its place, and its neighbours' (prefixed p:, n:, pp:)."""
     if not rows:
         return []
@@ -125,11 +151,17 @@ def features(rows: Sequence[Row]) -> list[dict[str, float]]:
     extent = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
               max(b[3] for b in boxes))
     heights = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]
-    own = [_own(r, extent, heights) for r in rows]
+    own = [_own(r, extent, heights, vocabulary) for r in rows]
+    form = next((i for i, f in enumerate(own) if f["legal_form"]), None)
     out = []
     for i, f in enumerate(own):
         g = dict(f)
         g[f"index={min(i, 12)}"] = 1.0
+        g[f"from_form={'none' if form is None else max(-3, min(i - form, 8))}"] = 1.0
+        above = own[:i]
+        g["phone_above"] = float(any(a["phone"] or a["not_address"] for a in above))
+        g["postcode_above"] = float(any(a["postcode"] for a in above))
+        g["date_above"] = float(any(a["date"] or a["amount"] for a in above))
         for prefix, j in (("p:", i - 1), ("n:", i + 1), ("pp:", i - 2)):
             if 0 <= j < len(own):
                 g.update({prefix + k: v for k, v in own[j].items() if not k.startswith(("s=", "first=", "last="))})
@@ -141,16 +173,44 @@ def features(rows: Sequence[Row]) -> list[dict[str, float]]:
     return out
 
 
+CONTEXT = (-1, 1)  # the rows around a row whose first-stage labels the context stage reads
+
+
+def context_features(rows_features: Sequence[dict[str, float]],
+                     first: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """The context stage's features of each row: its own and its neighbours' (:func:`features`), and the
+    first stage's labels of it, of the rows around it and of all the rows above it (``first``: each row's
+    probability of each label)."""
+    out = []
+    for i, f in enumerate(rows_features):
+        g = dict(f)
+        for label in LABELS:
+            g[f"c0:{label}={_bucket(first[i][label], 0.2, 1)}"] = 1.0
+            for d in CONTEXT:
+                j = i + d
+                g[f"c{d}:{label}=" + (_bucket(first[j][label], 0.2, 1) if 0 <= j < len(first) else "none")] = 1.0
+        out.append(g)
+    return out
+
+
+def _as_dicts(model: HashedModel, rows_features: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    probs = model.predict_proba(rows_features)
+    return [dict(zip(model.classes_, map(float, p), strict=True)) for p in probs]
+
+
 @dataclass(frozen=True)
 class Labeller:
-    model: HashedModel  # exported from the scikit-learn pipeline FeatureHasher → LogisticRegression
+    model: HashedModel  # the first stage: exported from the scikit-learn pipeline FeatureHasher → LogisticRegression
     trained_on: str
+    context: HashedModel | None = None  # the context stage, over the first stage's labels of the neighbours
+    vocabulary: frozenset[str] = frozenset()  # the words that are features: printed on many training receipts
 
     def probabilities(self, rows: Sequence[Row]) -> list[dict[str, float]]:
         if not rows:
             return []
-        probs = self.model.predict_proba(features(rows))
-        return [dict(zip(self.model.classes_, map(float, p), strict=True)) for p in probs]
+        f = features(rows, self.vocabulary)
+        first = _as_dicts(self.model, f)
+        return first if self.context is None else _as_dicts(self.context, context_features(f, first))
 
     def labels(self, rows: Sequence[Row]) -> list[str]:
         return [max(p, key=p.__getitem__) for p in self.probabilities(rows)]
@@ -166,12 +226,19 @@ def make_model() -> Any:
                          LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced"))
 
 
-def save(model: Any, path: Path, trained_on: str) -> None:
-    """Write a fitted :func:`make_model` pipeline (exported to numpy arrays) or a :class:`HashedModel`."""
-    exported = model if isinstance(model, HashedModel) else hashed_model_of(model)
+def _exported(model: Any) -> HashedModel:
+    return model if isinstance(model, HashedModel) else hashed_model_of(model)
+
+
+def save(model: Any, path: Path, trained_on: str, context: Any = None,
+         vocabulary: frozenset[str] = frozenset()) -> None:
+    """Write fitted :func:`make_model` pipelines (exported to numpy arrays) or :class:`HashedModel` s: the
+    first stage and the context stage (None: the first stage alone labels)."""
+    data = {"format": FORMAT, "model": _exported(model).payload(), "trained_on": trained_on,
+            "context": None if context is None else _exported(context).payload(), "vocabulary": sorted(vocabulary)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps({"format": FORMAT, "model": exported.payload(), "trained_on": trained_on}))
+    tmp.write_bytes(pickle.dumps(data))
     tmp.replace(path)
 
 
@@ -180,7 +247,10 @@ def load(path: Path) -> Labeller:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path}: letterhead model of another format (want {FORMAT}); "
                          "retrain it with scripts/train_letterhead.py")
-    return Labeller(HashedModel.of_payload(data["model"]), str(data.get("trained_on", "")))
+    context = data.get("context")
+    return Labeller(HashedModel.of_payload(data["model"]), str(data.get("trained_on", "")),
+                    None if context is None else HashedModel.of_payload(context),
+                    frozenset(data.get("vocabulary", ())))
 
 
 @cache

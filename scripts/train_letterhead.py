@@ -1,19 +1,26 @@
-"""Train the letterhead labeller (classify/letterhead.py) and the lexicon of letterhead words
-(classify/lexicon.py); write classify/models/letterhead.pkl and classify/models/lexicon.json.
+"""Train the letterhead labeller (classify/letterhead.py), the lexicon of letterhead words (classify/lexicon.py)
+and the seller memory (classify/sellers.py); write them under classify/models/.
 
 Training data, and nothing else:
-- ../shared/bench/sroie-train: every receipt's task-1 lines (``box/*.csv``: position and transcript),
-  laid out as a page and cut into rows as OCR's words are; each row labelled name / address / other
+- ../shared/bench/sroie-train: every receipt's task-1 lines (``box/*.csv``: position and transcript as
+  printed), laid out as a page and cut into rows as OCR's words are; each row labelled name / address / other
   by where its text stands in the receipt's key (``key/*.json``: company, address);
-- the same receipts as the pipeline's OCR read them, where bench/accuracy.py cached that reading
-  (``python bench/accuracy.py --set sroie-train --ocr-only``), labelled the same way;
+- with ``--ocr``, also the same receipts as the pipeline's OCR read them, where bench/accuracy.py cached that
+  reading (``python bench/accuracy.py --set sroie-train --ocr-only``), labelled the same way;
 - generated letterheads (samples/letterheads.py), English and Russian, with made-up names and streets.
-The lexicon learns the words of sroie-train's keys (company and address as printed), nothing else.
+The labeller's features describe a kind of line (classify/letterhead.py), never a shop's words; the
+lexicon and the memory learn the words of sroie-train's keys (company and address as printed), nothing else.
 The public sroie/ set is never read here: its halves measure the models (bench/accuracy.py).
 
-    python scripts/train_letterhead.py              # train and write the model
+The labeller labels each row by its own features and its neighbours'. With ``--context`` a second stage adds
+the first stage's labels of the rows around it, trained on the first stage's labels of rows it was not trained
+on (each receipt's from a first stage fitted without it), as it will see them; the bundled model has none.
+
+    python scripts/train_letterhead.py              # train and write the models
     python scripts/train_letterhead.py --check      # and report a 5-fold check first
     python scripts/train_letterhead.py --check-only # the check alone
+    python scripts/train_letterhead.py --ocr        # also on the cached OCR of sroie-train
+    python scripts/train_letterhead.py --context    # and a context stage
 """
 
 from __future__ import annotations
@@ -23,9 +30,11 @@ import json
 import random
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -99,13 +108,32 @@ def text_page(lines: Sequence[str], rng: random.Random) -> PageText:
     return PageText(1, 640, y + 40, tuple(words))
 
 
-def _labelled(rows: list[Row], name: str, address: str) -> tuple[list[dict[str, float]], list[str]]:
+VOCABULARY_SHOPS = 10  # a word is a feature when the top rows of this many shops print it (never one shop's word)
+
+
+def vocabulary(shops: list[tuple[str, list[Row]]]) -> frozenset[str]:
+    """The words the top rows of at least :data:`VOCABULARY_SHOPS` different shops print (``shops``: each
+    reading's shop, by its key's company name, and its rows): words of a kind of line, "tel", "total",
+    "street", a legal form, and none of a shop's own name or street."""
+    by_shop: dict[str, set[str]] = {}
+    for shop, rows in shops:
+        by_shop.setdefault(shop, set()).update(w for r in letterhead.header_rows(rows)
+                                               for w in letterhead.words_of(r.text))
+    counts = Counter(w for words in by_shop.values() for w in words)
+    return frozenset(w for w, n in counts.items() if n >= VOCABULARY_SHOPS)
+
+
+def _labelled(rows: list[Row], name: str, address: str,
+              words: frozenset[str]) -> tuple[list[dict[str, float]], list[str]]:
     head = letterhead.header_rows(rows)
-    return letterhead.features(head), [row_label(r.text, name, address) for r in head]
+    return letterhead.features(head, words), [row_label(r.text, name, address) for r in head]
 
 
-def sroie_train(ocr: bool = True) -> list[tuple[str, list[dict[str, float]], list[str]]]:
-    """(receipt id, features, labels) of each training receipt's rows: task-1 lines, and OCR if cached."""
+Reading = tuple[str, list[Row], str, str]  # (receipt id, its rows, the key's company, the key's address)
+
+
+def sroie_train(ocr: bool = False) -> list[Reading]:
+    """Each training receipt's rows with its key: its task-1 lines, and with ``ocr`` its cached OCR too."""
     out = []
     pages_by_ocr = _cached_ocr() if ocr else {}
     for key in sorted((TRAIN / "key").glob("*.json")):
@@ -113,13 +141,16 @@ def sroie_train(ocr: bool = True) -> list[tuple[str, list[dict[str, float]], lis
         name, address = truth.get("company", ""), truth.get("address", "")
         box = TRAIN / "box" / f"{key.stem}.csv"
         if box.exists():
-            f, y = _labelled(document_rows([box_page(box.read_text(encoding="utf-8", errors="replace"))]),
-                             name, address)
-            out.append((key.stem, f, y))
+            rows = document_rows([box_page(box.read_text(encoding="utf-8", errors="replace"))])
+            out.append((key.stem, rows, name, address))
         if key.stem in pages_by_ocr:
-            f, y = _labelled(document_rows(pages_by_ocr[key.stem]), name, address)
-            out.append((key.stem, f, y))
+            out.append((key.stem, document_rows(pages_by_ocr[key.stem]), name, address))
     return out
+
+
+def labelled(readings: list[Reading], words: frozenset[str]) -> list[Group]:
+    """(receipt id, features, labels) of each reading's top rows."""
+    return [(gid, *_labelled(rows, name, address, words)) for gid, rows, name, address in readings]
 
 
 def _cached_ocr() -> dict[str, list[PageText]]:
@@ -134,13 +165,12 @@ def _cached_ocr() -> dict[str, list[PageText]]:
     return found
 
 
-def generated_set(count: int = GENERATED, seed: int = SEED) -> list[tuple[str, list[dict[str, float]], list[str]]]:
+def generated_set(count: int = GENERATED, seed: int = SEED) -> list[Reading]:
     rng = random.Random(seed)
     out = []
     for n in range(count):
         slip = generated(rng)
-        f, y = _labelled(document_rows([text_page(slip.lines, rng)]), slip.name, slip.address)
-        out.append((f"generated-{n}", f, y))
+        out.append((f"generated-{n}", document_rows([text_page(slip.lines, rng)]), slip.name, slip.address))
     return out
 
 
@@ -151,17 +181,52 @@ def _flatten(groups: list[Group]) -> tuple[list[dict[str, float]], list[str]]:
     return [x for _, f, _ in groups for x in f], [y for _, _, ys in groups for y in ys]
 
 
-def check(groups: list[Group], folds: int = 5) -> str:
-    """Row accuracy per label on the SROIE training receipts, each receipt's rows predicted by a model
-    trained without it (the generated letterheads are in every fold's training data)."""
+def _folds(groups: list[Group], folds: int) -> list[set[str]]:
+    """The receipt ids of each fold (a receipt's readings together), in a fixed order."""
     ids = sorted({g[0] for g in groups})
-    right: dict[str, list[int]] = {lab: [0, 0] for lab in letterhead.LABELS}
-    for k in range(folds):
-        held = {i for n, i in enumerate(ids) if n % folds == k}
+    return [{i for n, i in enumerate(ids) if n % folds == k} for k in range(folds)]
+
+
+def _probabilities(model: Any, rows_features: list[dict[str, float]]) -> list[dict[str, float]]:
+    return [dict(zip(model.classes_, map(float, p), strict=True)) for p in model.predict_proba(rows_features)] \
+        if rows_features else []
+
+
+def fit(groups: list[Group], context: bool = False, folds: int = 5) -> tuple[Any, Any]:
+    """The first stage fitted on every row, and the context stage (None without ``context``) fitted on the
+    first stage's labels of each receipt's rows by a first stage fitted without that receipt."""
+    first = letterhead.make_model()
+    first.fit(*_flatten(groups))
+    if not context:
+        return first, None
+    staged: list[Group] = []
+    for held in _folds(groups, folds):
         model = letterhead.make_model()
         model.fit(*_flatten([g for g in groups if g[0] not in held]))
-        for _, f, ys in (g for g in groups if g[0] in held and not g[0].startswith("generated")):
-            for want, got in zip(ys, model.predict(f) if f else [], strict=True):
+        for gid, f, ys in (g for g in groups if g[0] in held):
+            staged.append((gid, letterhead.context_features(f, _probabilities(model, f)), ys))
+    second = letterhead.make_model()
+    second.fit(*_flatten(staged))
+    return first, second
+
+
+def predict(first: Any, second: Any, rows_features: list[dict[str, float]]) -> list[str]:
+    probs = _probabilities(first, rows_features)
+    if second is not None and rows_features:
+        probs = _probabilities(second, letterhead.context_features(rows_features, probs))
+    return [max(p, key=p.__getitem__) for p in probs]
+
+
+def check(groups: list[Group], folds: int = 5, context: bool = False) -> str:
+    """Row accuracy per label on the SROIE training receipts, each receipt's rows predicted by models
+    trained without it (the generated letterheads are in every fold's training data)."""
+    right: dict[str, list[int]] = {lab: [0, 0] for lab in letterhead.LABELS}
+    made = [g for g in groups if g[0].startswith("generated")]
+    real = [g for g in groups if not g[0].startswith("generated")]
+    for held in _folds(real, folds):
+        first, second = fit([g for g in real if g[0] not in held] + made, context, folds)
+        for _, f, ys in (g for g in real if g[0] in held):
+            for want, got in zip(ys, predict(first, second, f), strict=True):
                 right[want][1] += 1
                 right[want][0] += want == got
     return "  ".join(f"{lab} {r}/{n} = {r / n:.1%}" for lab, (r, n) in right.items() if n)
@@ -192,22 +257,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sellers-out", type=Path, default=sellers.MODEL_PATH)
     parser.add_argument("--check", action="store_true", help="also report a 5-fold check")
     parser.add_argument("--check-only", action="store_true", help="the check alone, no model written")
-    parser.add_argument("--no-ocr", action="store_true", help="the task-1 lines only, not the cached OCR")
+    parser.add_argument("--ocr", action="store_true",
+                        help="also the pipeline's cached OCR of sroie-train (bench/accuracy.py --set sroie-train "
+                             "--ocr-only), not only its task-1 lines")
+    parser.add_argument("--context", action="store_true",
+                        help="also a context stage over the first stage's labels of the neighbours (tried on "
+                             "2026-12-02: it cut SROIE tuning receipts' addresses short; not in the bundled model)")
     args = parser.parse_args(argv)
-    real = sroie_train(ocr=not args.no_ocr)
-    made = generated_set()
-    print(f"sroie-train: {len(real)} readings of {len({g[0] for g in real})} receipts; generated: {len(made)}")
+    readings = sroie_train(ocr=args.ocr)
+    words = vocabulary([(name or gid, rows) for gid, rows, name, _ in readings + generated_set()])
+    real, made = labelled(readings, words), labelled(generated_set(), words)
+    print(f"sroie-train: {len(real)} readings of {len({g[0] for g in real})} receipts; generated: {len(made)}; "
+          f"{len(words)} words of {VOCABULARY_SHOPS}+ shops")
     if args.check or args.check_only:
-        print("5-fold row accuracy (sroie-train receipts held out):", check(real + made))
+        print("5-fold row accuracy (sroie-train receipts held out):", check(real + made, context=args.context))
     if args.check_only:
         return 0
-    model = letterhead.make_model()
-    model.fit(*_flatten(real + made))
-    letterhead.save(model, args.out, f"sroie-train ({len(real)} readings) + {len(made)} generated (seed {SEED})")
+    first, second = fit(real + made, context=args.context)
+    source = "task-1 lines" + (" and cached OCR" if args.ocr else "")
+    letterhead.save(first, args.out, f"sroie-train ({len(real)} readings: {source}) + {len(made)} generated "
+                    f"(seed {SEED})", context=second, vocabulary=words)
     print(f"wrote {args.out}")
-    words = train_lexicon()
-    lexicon.save(words, args.lexicon_out)
-    print(f"wrote {args.lexicon_out} ({len(words.counts)} words)")
+    known = train_lexicon()
+    lexicon.save(known, args.lexicon_out)
+    print(f"wrote {args.lexicon_out} ({len(known.counts)} words)")
     memory = train_sellers()
     sellers.save(memory, args.sellers_out)
     print(f"wrote {args.sellers_out} ({len(memory.names)} names, {len(memory.addresses)} addresses)")
