@@ -1,6 +1,7 @@
 """Accuracy of classification and field extraction, per type and per field, on labelled sets.
 
-Sets (each a folder; the OCR of every file is cached under bench/out/ocr-cache keyed by file hash):
+Sets (each a folder; the OCR of every file is cached under bench/out/ocr-cache keyed by the file's bytes, capture/'s
+sources and the OCR engines' versions, so readings of other reading code are never mixed in):
 - ``samples``: samples/ with its ``*.truth.json`` files (or any folder made by samples/generate.py);
 - ``sroie``: ../shared/bench/sroie (100 real receipts; seller_name, seller_address, date, total);
 - ``invoice2data``: ../shared/bench/invoice2data (12 real invoices; number, date, total, currency, seller_name);
@@ -34,16 +35,19 @@ freely) and a number sign before a document number ignored.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,12 +152,34 @@ def _fold(text: str) -> str:
 ENGINE = os.environ.get("ACCURACY_OCR", "pipeline")  # "plain": tesseract without preprocessing
 
 
+@functools.lru_cache(maxsize=1)
+def _reading_code() -> str:
+    """What the reading of a file depends on besides its bytes: capture/'s sources and the engines' versions.
+
+    A cache filled while reading code changes (one checkout after another, worktrees sharing a cache) would
+    otherwise mix readings of different code under one key and its figures be of no one commit."""
+    h = hashlib.sha256()
+    for source in sorted((REPO / "capture").rglob("*.py")):
+        h.update(source.relative_to(REPO).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
+    for package in ("tesserocr", "rapidocr-onnxruntime", "onnxruntime", "opencv-python-headless", "numpy"):
+        try:
+            h.update(f"{package}={metadata.version(package)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package}=none;".encode())
+    try:
+        version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        version = "none"
+    h.update(version.splitlines()[0].encode() if version else b"none")
+    return h.hexdigest()[:16]
+
+
 def _digest(path: Path, languages: str) -> str:
     from capture import ppocr
 
     # the pipeline reads Latin pages by PP-OCR when it is installed: a reading without it is another reading
     engine = ("" if ppocr.available() else "no-ppocr:") if ENGINE == "pipeline" else f"{ENGINE}:"
-    h = hashlib.sha256(f"v{CACHE_VERSION}:{engine}{languages}:".encode())
+    h = hashlib.sha256(f"v{CACHE_VERSION}:{_reading_code()}:{engine}{languages}:".encode())
     h.update(path.read_bytes())
     return h.hexdigest()
 
