@@ -754,6 +754,10 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
 
     labeller = default_labeller()
     rows = header_rows(doc.rows)
+    # the seller's letterhead ends where the other party's block begins («Bill to:», «Покупатель:»): the rows
+    # under that label are the buyer's name and address, never the seller's
+    other = next((i for i, row in enumerate(rows) if i and _OTHER_PARTY.match(row.folded)), None)
+    rows = rows[:other] if other is not None else rows
     if labeller is None or not rows:
         return None, None
     probs = labeller.probabilities(rows)
@@ -801,6 +805,10 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         if len(re.findall(r"[^\W\d_]", value)) >= 4:
             address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
     return name, address
+
+
+# a row that begins with the other party's role as its label: the role word ending the row or with its colon
+_OTHER_PARTY = re.compile(rf"^\W{{0,2}}(?:{BUYER_ROLES})\s*(?::|$)")
 
 
 def _wraps(learned: FieldValue, ruled: FieldValue) -> bool:

@@ -913,8 +913,18 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                         out[f"{who}_kpp"] = Hit(k[0], k[0], row, at + e + k[1], at + e + k[2],
                                                 1.0).field(f"{who}_kpp")
             else:  # KPP
-                got = kpp_parse(row.text[at:at + 40])
+                value_text, skip = row.text[at:at + 40], 0
+                if m.start() > 0 and line.folded[m.start() - 1] == "/":
+                    # the second half of a joint «ИНН/КПП» label whose INN half OCR misread («H/KNN»): its value is the
+                    # INN, a slash and the KPP, so the KPP is what follows the value's slash (none without one)
+                    slash = value_text.find("/")
+                    skip = slash + 1 if slash >= 0 else len(value_text)
+                got = kpp_parse(value_text[skip:])
+                if got:
+                    got = got[0], got[1] + skip, got[2] + skip
                 who = party_row[1] if party_row and party_row[0] == row.index else role or "seller"
+                # a role on the label itself («КПП покупателя: …») is whose it is, whatever was read above
+                who = _qualifier_role(row.folded[at:at + got[1]]) or who if got else who
                 known = out[f"{who}_inn"].value if f"{who}_inn" in out else None
                 if row_inn.get(row.index) == "" or (known and row.index in row_inn and row_inn[row.index] != known):
                     continue  # the KPP of a row whose INN is another's than the party's (its role misread)
@@ -927,7 +937,14 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         if hit:
             out["seller_inn"] = hit.field("seller_inn", 0.7)
     for who in ("seller", "buyer"):
-        kpp = out.get(f"{who}_kpp")
+        inn, kpp = out.get(f"{who}_inn"), out.get(f"{who}_kpp")
+        if inn is not None and kpp is not None and _checked_pair(str(inn.value), str(kpp.value)) and (
+                inn.page == kpp.page and inn.box is not None and kpp.box is not None
+                and _same_row(inn.box, kpp.box)):
+            # the INN's check digits hold and its KPP names the same tax office: two checks the digits pass however
+            # unsurely OCR read their word («5410333235/541043001» at 0.0), so the digits are sure
+            out[f"{who}_inn"] = dataclasses.replace(inn, confidence=max(inn.confidence, CHECKED_PAIR))
+            out[f"{who}_kpp"] = dataclasses.replace(kpp, confidence=max(kpp.confidence, CHECKED_PAIR))
         if kpp is None:
             continue
         inn = out.get(f"{who}_inn")
@@ -940,6 +957,18 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
 
 
 MISREAD_KPP = 0.3  # a KPP whose region reads one digit off its INN's, the tax office the same: unsure
+CHECKED_PAIR = 0.8  # an INN passing its check digits beside a KPP of its own tax office: the digits are sure
+
+
+def _checked_pair(inn: str, kpp: str) -> bool:
+    """Whether an organisation's INN and KPP check each other: the INN's check digits hold and the KPP's first four
+    digits (its tax office) are the INN's."""
+    return len(inn) == 10 and valid_inn(inn) and valid_kpp(kpp) and inn[:4] == kpp[:4]
+
+
+def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two boxes stand on one printed line (their vertical middles inside each other)."""
+    return a[1] <= (b[1] + b[3]) / 2 <= a[3] or b[1] <= (a[1] + a[3]) / 2 <= b[3]
 
 
 def _region_misread(inn: str, kpp: str) -> bool:

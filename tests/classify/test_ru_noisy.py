@@ -428,3 +428,47 @@ def test_a_latin_name_read_in_cyrillic_look_alikes_is_flagged() -> None:
     read = analyse([text_page(slip.format(name="ВЕТА НОМЕ"))], today=TODAY)
     assert "seller_name" not in given(read)
     assert given(analyse([text_page(slip.format(name="BETA CORNER"))], today=TODAY))["seller_name"] == "BETA CORNER"
+
+
+@pytest.mark.parametrize("joint", ["H/KNN", "ИН/КПП", "MHH/КПП"])
+def test_a_joint_labels_kpp_half_takes_the_kpp_after_the_values_slash(joint: str) -> None:
+    """«ИНН/КПП покупателя» with its INN half misread and the buyer's INN read with a space inside: the first nine
+    digits after the label are no KPP (they are the INN's), nor the seller's because no buyer's role was read
+    above; the KPP is what follows the value's slash, and whose the label itself says."""
+    kpp = SELLER_INN[:4] + "01001"
+    broken = f"{BUYER_INN[:9]} {BUYER_INN[9:]}"
+    text = (f"Счёт-фактура № 12 от 04.03.2026\nПродавец: ООО «Вектор»\n{joint} покупателя: {broken}/526301001")
+    got = {k: v.value for k, v in extract_fields("vat_invoice", [text_page(text)]).items()}
+    assert "seller_kpp" not in got
+    assert got.get("buyer_kpp") == "526301001"
+    # the seller's pair on its own row stays the seller's
+    text = text.replace("Продавец: ООО «Вектор»", f"Продавец: ООО «Вектор»\nИНН/КПП продавца: {SELLER_INN}/{kpp}")
+    got = {k: v.value for k, v in extract_fields("vat_invoice", [text_page(text)]).items()}
+    assert got["seller_inn"] == SELLER_INN and got["seller_kpp"] == kpp and got.get("buyer_kpp") == "526301001"
+
+
+@pytest.mark.parametrize("office", [True, False])
+def test_an_inn_and_kpp_that_check_each_other_are_sure_however_unsurely_their_word_was_read(office: bool) -> None:
+    """The pair read as one word OCR scored at nothing: the INN's check digits hold and the KPP is of its tax office,
+    so the digits are given; a KPP of another tax office checks nothing and the pair stays as unsure as read."""
+    kpp = (SELLER_INN[:4] if office else "7701") + "01001"
+    rows = [(100, 100, "Счёт-фактура № 12 от 04.03.2026"), (100, 200, "Продавец: ООО «Вектор»"),
+            (100, 300, f"ИНН/КПП продавца: {SELLER_INN}/{kpp}")]
+    sure = page(rows)
+    read = dataclasses.replace(sure, words=tuple(
+        dataclasses.replace(w, confidence=0.0) if "/" in w.text and w.text[0].isdigit() else w for w in sure.words))
+    got = given(analyse([read], today=TODAY))
+    assert (got.get("seller_inn"), got.get("seller_kpp")) == ((SELLER_INN, kpp) if office else (None, None))
+
+
+def test_the_letterhead_labeller_reads_no_row_under_the_other_partys_label() -> None:
+    """A bill's letterhead (name, address, tax numbers) over the buyer's block «Bill to:» with its own name and
+    address: the buyer's address is not the seller's, so the labeller agrees with the rules on the letterhead's."""
+    from classify._parties import learned_letterhead
+    from classify.extract import make_doc
+
+    text = ("Vektor Trade JSC INVOICE\n12 Lesnaya St., Samara 443010, Russia\nINN 6321045170 KPP 632101001\n"
+            "Invoice No.: INV-7\nDate: March 2, 2026\nBill to:\nRassvet LLC\n5 Pochtovaya St., Kazan 420015, Russia\n"
+            "INN 5263018820")
+    address = learned_letterhead(make_doc([text_page(text)]))[1]
+    assert address is None or "Kazan" not in str(address.value)
