@@ -8,7 +8,11 @@ rate and size, the p50/p95/p99 query latency and how soon a new document is foun
 Target at 1,000,000 documents on 2 cores: p95 ≤ 50 ms, ≥ 5,000 docs/s, found within a second.
 
     nice .venv/bin/python bench/search_latency.py [--docs 10000] [--queries 200] [--backend tantivy --backend sqlite]
-        [--workdir /var/tmp] [--index-dir /var/tmp/search-bench] [--append docs/benchmarks.md]
+        [--workdir /var/tmp] [--index-dir /var/tmp/search-bench] [--corpus /var/tmp/corpus-1000000.pickle]
+        [--append docs/benchmarks.md]
+
+With ``--corpus FILE`` the corpus is made into that file first (or read from it when it is there) and the
+build reads it from the file, so the build does not share the two cores with the process making it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import pickle
 import platform
 import random
 import re
@@ -29,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import importlib.metadata
 
@@ -175,7 +181,7 @@ def percentile(values: list[float], p: float) -> float:
 CHUNK = 500  # records a batch from the generating process
 
 
-def _generate(docs: int, out: multiprocessing.Queue) -> None:
+def _generate(docs: int, out: multiprocessing.Queue | _Batches) -> None:
     """Batches of records with the number of words of their texts (counted here, not by the indexer)."""
     rng = random.Random(SEED)
     for start in range(1, docs + 1, CHUNK):
@@ -183,11 +189,15 @@ def _generate(docs: int, out: multiprocessing.Queue) -> None:
         out.put((batch, sum(len(record.text.split()) for record in batch)))
 
 
-def records(docs: int, spent: list[float]) -> Iterator[SearchRecord]:
+def records(docs: int, spent: list[float], corpus: Path | None = None) -> Iterator[SearchRecord]:
     """The corpus, made as it is indexed (a million records do not sit in memory) by a process of its
-    own, so that making it does not share the indexing process's core; ``spent`` is the wall and CPU time
-    this process waited for and unpickled records, which the build figures leave out, and the number of
-    words of their texts (counted by the making process)."""
+    own, so that making it does not share the indexing process's core, or read from the file ``corpus``
+    made beforehand (see :func:`make_corpus`); ``spent`` is the wall and CPU time this process waited for,
+    read and unpickled records, which the build figures leave out, and the number of words of their texts
+    (counted by the making process)."""
+    if corpus is not None:
+        yield from _read_corpus(corpus, docs, spent)
+        return
     queue: multiprocessing.Queue = multiprocessing.Queue(maxsize=8)
     maker = multiprocessing.Process(target=_generate, args=(docs, queue), daemon=True)
     maker.start()
@@ -202,6 +212,46 @@ def records(docs: int, spent: list[float]) -> Iterator[SearchRecord]:
     finally:
         maker.kill()
         maker.join()
+
+
+class _Batches:
+    """A queue's ``put`` that writes each batch to a file instead."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def put(self, item: object) -> None:
+        pickle.dump(item, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def make_corpus(path: Path, docs: int) -> None:
+    """The corpus of ``docs`` records in ``path`` (the batches ``_generate`` makes, pickled one after the
+    other), unless a file of that many is there already; written to a temporary name, then renamed."""
+    if path.exists() and _corpus_docs(path) == docs:
+        return
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as file:
+        pickle.dump(docs, file)
+        _generate(docs, _Batches(file))
+    partial.replace(path)
+
+
+def _corpus_docs(path: Path) -> int:
+    with path.open("rb") as file:
+        return int(pickle.load(file))
+
+
+def _read_corpus(path: Path, docs: int, spent: list[float]) -> Iterator[SearchRecord]:
+    with path.open("rb", buffering=1 << 20) as file:
+        if pickle.load(file) != docs:
+            raise SystemExit(f"{path} holds another number of documents than --docs {docs}")
+        for _ in range(0, docs, CHUNK):
+            t, c = time.perf_counter(), time.thread_time()
+            batch, words = pickle.load(file)
+            spent[0] += time.perf_counter() - t
+            spent[1] += time.thread_time() - c
+            spent[2] += words
+            yield from batch
 
 
 def open_backend(name: str, folder: Path) -> SearchBackend:
@@ -233,11 +283,11 @@ def freshness(name: str, folder: Path, searcher: SearchBackend, docs: int) -> fl
     return seen
 
 
-def build(backend: SearchBackend, docs: int, folder: Path) -> dict[str, float]:
-    """Index the corpus; the build figures, which leave out the time of making the corpus."""
+def build(backend: SearchBackend, docs: int, folder: Path, corpus: Path | None = None) -> dict[str, float]:
+    """Index the corpus; the build figures, which leave out the time of making (or reading) the corpus."""
     spent = [0.0, 0.0, 0]
     t0, c0 = time.perf_counter(), time.process_time()
-    backend.index(records(docs, spent))
+    backend.index(records(docs, spent, corpus))
     backend.optimize()
     figures = {"docs": docs, "words": spent[2], "generate_s": spent[0], "build_s": time.perf_counter() - t0 - spent[0],
                "build_cpu_s": time.process_time() - c0 - spent[1]}
@@ -260,7 +310,8 @@ def index_folder(name: str, docs: int, workdir: Path | None, keep: Path | None) 
     yield folder
 
 
-def run(name: str, docs: int, queries: int, workdir: Path | None, keep: Path | None = None) -> dict[str, float]:
+def run(name: str, docs: int, queries: int, workdir: Path | None, keep: Path | None = None,
+        corpus: Path | None = None) -> dict[str, float]:
     with index_folder(name, docs, workdir, keep) as folder:
         backend = open_backend(name, folder)
         built = folder / BUILT
@@ -268,7 +319,7 @@ def run(name: str, docs: int, queries: int, workdir: Path | None, keep: Path | N
             figures: dict[str, float] = json.loads(built.read_text(encoding="utf-8"))  # the kept index, as built
         else:
             backend.clear()
-            figures = build(backend, docs, folder)
+            figures = build(backend, docs, folder, corpus)
         size_mb = folder_size(folder) / 1e6
         qrng = random.Random(SEED + 1)
         texts = [make_query(qrng) for _ in range(queries)]
@@ -296,8 +347,8 @@ def report(name: str, figures: dict[str, float]) -> str:
     return (
         f"- {name}: {int(figures['docs']):,} documents, {int(figures['words']):,} words: index build "
         f"{figures['build_s']:.1f} s ({figures['docs'] / figures['build_s']:.0f} docs/s; CPU "
-        f"{figures['build_cpu_s']:.1f} s, {figures['docs'] / figures['build_cpu_s']:.0f} docs per CPU-second), "
-        f"index {figures['size_mb']:.0f} MB\n"
+        f"{figures['build_cpu_s']:.1f} s, {figures['docs'] / figures['build_cpu_s']:.0f} docs per CPU-second; "
+        f"{figures['generate_s']:.1f} s more waiting for or reading the corpus), index {figures['size_mb']:.0f} MB\n"
         f"- {name}: {int(figures['queries'])} filtered full-text queries with facets and snippets: "
         f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms, "
         f"max {figures['max']:.1f} ms (CPU p50 {figures['cpu_p50']:.1f} ms, CPU p95 {figures['cpu_p95']:.1f} ms, "
@@ -335,12 +386,19 @@ def main() -> int:
     parser.add_argument("--index-dir", type=Path,
                         help="keep the built index in this folder and measure the queries on it again when "
                              "it is there (a million documents are built once)")
+    parser.add_argument("--corpus", type=Path,
+                        help="make the corpus into this file first (or read it from there when it holds --docs "
+                             "documents), so that the build does not share the cores with making it")
     parser.add_argument("--append", type=Path, help="append the figures to this Markdown file (docs/benchmarks.md)")
     parser.add_argument("--date", default=time.strftime("%Y-%m-%d"))
     args = parser.parse_args()
+    if args.corpus is not None:
+        t = time.perf_counter()
+        make_corpus(args.corpus, args.docs)
+        print(f"- corpus: {args.corpus} ready in {time.perf_counter() - t:.1f} s", flush=True)
     lines: list[str] = []
     for name in args.backend or [DEFAULT_BACKEND]:
-        lines.append(report(name, run(name, args.docs, args.queries, args.workdir, args.index_dir)))
+        lines.append(report(name, run(name, args.docs, args.queries, args.workdir, args.index_dir, args.corpus)))
         print(lines[-1], flush=True)
     machine = (
         f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the end), "
