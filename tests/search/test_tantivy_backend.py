@@ -241,3 +241,36 @@ def test_date_filters_by_days_and_by_range_find_the_same(tmp_path: Path) -> None
             ("акт date:..2020-01-01", {7}),  # undated documents are in no range
         ]:
             assert found(backend, text) == expected, text
+
+
+def _indexed_terms(backend: TantivyBackend) -> dict[str, dict[str, int]]:
+    """Every text field's terms with the number of documents holding each, as the index holds them."""
+    searcher = backend._searcher()
+    out: dict[str, dict[str, int]] = {}
+    for field in ("title", "title_heads", "fields", "body", "body_pairs"):
+        out[field] = dict(searcher.terms_with_prefix(field, ""))
+    return out
+
+
+def test_a_bulk_build_indexes_the_same_terms_as_one_document_at_a_time(tmp_path: Path) -> None:
+    records = [
+        *corpus(),
+        record(6, title="Ёлки-палки.pdf", text="Счёт-фактура № 12/3 от 01.02.2026, ёлочные игрушки 1 234,50 руб.; "
+                                               "payments delivered -- «Василёк» Z-ОТЧЁТ 1ая смена ЗК-000781"),
+        record(7, text=""),
+    ]
+    bulk = TantivyBackend(tmp_path / "bulk")
+    assert bulk.index(iter(records)) == len(records)  # a stream into an empty index: the reindex path
+    single = TantivyBackend(tmp_path / "single")
+    for one in records:
+        single.index([one])
+    soon = TantivyBackend(tmp_path / "soon")
+    for one in records:
+        soon.index_soon([one])
+    soon.flush()
+    expected = _indexed_terms(single)
+    assert expected["body"]["накладн"] == 2 and expected["body_pairs"]["договор_поставк"] == 1
+    assert _indexed_terms(bulk) == expected
+    assert _indexed_terms(soon) == expected
+    for backend in (bulk, single, soon):
+        backend.close()
