@@ -690,6 +690,9 @@ def reading_confidence(doc: Doc, value: FieldValue) -> float:
     """The mean OCR confidence of the words of ``value`` as they stand where it was read (its box, else its page),
     a word's punctuation after it aside («Плюс»,» is the name's «Плюс»»)."""
     tokens = {_bare(t) for t in value.value.split()}
+    # a legal form's abbreviation read as one is checked by the short list it is one of, however unsurely OCR scored
+    # it («ООО» at 0.65 beside «Телесфера» at 0.92); the name's own words are what may be misread
+    tokens = (tokens - {t for t in tokens if _FORM_WORD.fullmatch(t)}) or tokens
     by_token: dict[str, list[float]] = {}
     inside: dict[str, list[float]] = {}
     box = value.box
@@ -706,6 +709,10 @@ def reading_confidence(doc: Doc, value: FieldValue) -> float:
     # each word as read where the value was (a name's «АО» on its row, not the other party's), else anywhere on its page
     confs = [c for token, found in by_token.items() for c in inside.get(token, found)]
     return sum(confs) / len(confs) if confs else 1.0
+
+
+# the Russian legal forms of one word (ООО, АО, ИП…), as the locale data lists them
+_FORM_WORD = re.compile("|".join(f for f in party_words(("ru",)).legal_forms if " " not in f))
 
 
 def _bare(word: str) -> str:

@@ -472,3 +472,18 @@ def test_the_letterhead_labeller_reads_no_row_under_the_other_partys_label() -> 
             "INN 5263018820")
     address = learned_letterhead(make_doc([text_page(text)]))[1]
     assert address is None or "Kazan" not in str(address.value)
+
+
+@pytest.mark.parametrize(("form_conf", "name_conf", "sure"), [(0.5, 0.95, True), (0.95, 0.5, False)])
+def test_a_legal_forms_abbreviation_read_as_one_does_not_make_its_name_unsure(form_conf: float, name_conf: float,
+                                                                            sure: bool) -> None:
+    """«ООО» read exactly, scored low by OCR, is one of the locale's short list of forms: the name is as sure as its
+    own words; a name word read unsurely still makes the name unsure, whatever its form's score."""
+    rows = [(100, 100, "Акт № 7 от 02.03.2026"),
+            (100, 200, f"Исполнитель: ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17"),
+            (100, 300, f"Заказчик: АО «Рассвет», ИНН {BUYER_INN}"), (100, 400, "Итого: 1 200,00")]
+    sure_page = page(rows)
+    read = dataclasses.replace(sure_page, words=tuple(
+        dataclasses.replace(w, confidence=form_conf) if w.text == "ООО"
+        else dataclasses.replace(w, confidence=name_conf) if w.text == "«Вектор»," else w for w in sure_page.words))
+    assert (given(analyse([read], today=TODAY)).get("seller_name") == "ООО «Вектор»") is sure
