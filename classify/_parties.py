@@ -229,6 +229,10 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
             break  # «…, с одной стороны, и ООО «…», именуемое …»: the second party of a preamble, the first unread
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.95)
+        latin = _EN_ORG.search(row.text)
+        if latin and re.match(rf"\s*,?\s*(?:{INN})(?![^\W\d_])", row.folded[latin.end():]):
+            # a Latin legal name with its INN right after it (an English contract's preamble, «Alfa LLC, INN …»)
+            return _field("seller_name", _clean_name(latin.group()), row, latin.start(), latin.end(), 0.95)
         if re.search(INN, row.folded):
             break  # the first party's row (the seller's) with its name unread: a name further down is another's
     return None
@@ -386,7 +390,10 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
             if m is not None:
                 return _address_from(rows, n, m.start() if hasattr(m, "start") else 0, 0.9)
             if _ADDRESS_WORDS.search(rows[n].text) and not _NOT_ADDRESS.search(rows[n].text):
-                return _header_address(rows, start_index)
+                return _header_address(rows, start_index) or _requisites_address(rows)
+    requisites = _requisites_address(rows)
+    if requisites is not None:
+        return requisites
     for n, row in enumerate(_first_page_rows(doc, 15)):
         if re.search(BUYER_ROLES, row.folded):
             break
@@ -397,6 +404,41 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
         # under the name; or above it, where a slip prints its site before the company that runs it
         below = _header_address(rows, start_index)
         return below if below or doc_type != "receipt" else _header_address(rows[:start_index], -1)
+    return None
+
+
+REQUISITES_ROWS = 10  # the most rows of a party's requisites (name, tax numbers, phone…) above its address
+
+
+def _requisites_address(rows: list[Row]) -> FieldValue | None:
+    """The seller's address in a requisites block (a contract's «Реквизиты сторон»): its role's label alone heading
+    a column («Исполнитель:      Заказчик:»), the party's lines under it, the address after its label in that
+    column; the other party's column beside it is not read."""
+    for n, row in enumerate(rows):
+        m = SELLER_LABEL.search(row.folded)
+        if not m:
+            continue
+        nxt = next((at for at in row.starts if at >= m.end()), None)
+        if not starts_column(row, m.start()) or (nxt is not None and not starts_column(row, nxt)):
+            continue  # no role's label, or one with its party on its own row («Поставщик: ООО …»)
+        label, _ = row.span(m.start(), m.end())
+        if label is None:
+            continue
+        right = [w.box[0] for w in row.words if w.box[0] > label[2]]  # the other party's label beside it
+        x0, x1 = label[0] - (label[3] - label[1]), min(right, default=10 ** 6)
+        for k in range(n + 1, min(n + 1 + REQUISITES_ROWS, len(rows))):
+            below = rows[k]
+            if below.page != row.page:
+                break
+            first = next((i for i, w in enumerate(below.words) if x0 <= w.box[0] < x1), None)
+            if first is None:
+                continue
+            start = below.starts[first]
+            if SELLER_LABEL.match(below.folded, start) or re.match(r"\W*" + BUYER_ROLES, below.folded[start:]):
+                break  # the next block's heading
+            address = ADDRESS_LABEL.match(below.folded, start)
+            if address:
+                return _address_from(rows, k, address.end(), 1.0)
     return None
 
 
@@ -621,13 +663,21 @@ def customer_name(doc: Doc, doc_type: str) -> FieldValue | None:
     patterns = (
         re.compile(r"(?:граждан\w*(?:\s*\(\w+\))?|заказчик\s*[:.]|покупатель\s*[:.]|customer\s*[:.]?|"
                    r"client\s*[:.]?|and)\s+(" + _FIO + r")"),
-        re.compile(r"(" + _FIO + r")\s*,?\s*(?:именуем|hereinafter|паспорт|passport)"),
+        re.compile(r"(" + _FIO + r")\s*,?\s*(?:именуем|hereinafter|паспорт|passport|"
+                   r"\(\s*the\s+\W?(?i:customer|client))"),  # «… (the "Customer")»
     )
     for pattern in patterns:
         for row in doc.rows:
             m = pattern.search(row.text) or pattern.search(row.text.replace("ё", "е"))
             if m:
                 return _field("customer_name", m.group(1), row, m.start(1), m.end(1), 1.0)
+    for pattern in patterns:
+        for row, below in itertools.pairwise(doc.rows):
+            # the person's name wrapped at the line's end («… и гражданин(ка) Соколова» over «Татьяна Андреевна, …»)
+            joined = f"{row.text} {below.text}"
+            m = pattern.search(joined) or pattern.search(joined.replace("ё", "е"))
+            if m and below.page == row.page and m.start(1) < len(row.text) < m.end(1):
+                return _field("customer_name", m.group(1), row, m.start(1), len(row.text), 1.0)
     return None
 
 
@@ -993,9 +1043,9 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     else:
         name = seller_name(doc, doc_type)
         address = seller_address(doc, doc_type, name)
-        if address is not None and labelled is None:
-            # an unlabelled letterhead's address by rules, which the labeller reads the same: as sure as
-            # the surer of the two
+        if address is not None:
+            # a letterhead's address by rules (under a name with no label, a legal name at the top or a role's cell
+            # with no colon), which the labeller reads the same: as sure as the surer of the two
             learned = learned_letterhead(doc, name)[1]
             if learned is not None and _squeeze(str(learned.value)) == _squeeze(str(address.value)):
                 address = dataclasses.replace(address, confidence=max(address.confidence, learned.confidence))

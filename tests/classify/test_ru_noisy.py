@@ -487,3 +487,62 @@ def test_a_legal_forms_abbreviation_read_as_one_does_not_make_its_name_unsure(fo
         dataclasses.replace(w, confidence=form_conf) if w.text == "ООО"
         else dataclasses.replace(w, confidence=name_conf) if w.text == "«Вектор»," else w for w in sure_page.words))
     assert (given(analyse([read], today=TODAY)).get("seller_name") == "ООО «Вектор»") is sure
+
+
+def _contract(preamble: list[str], requisites: list[tuple[int, str]]) -> list:
+    """A contract of two pages: its title and preamble on the first, the requisites block (left column the
+    seller's, right the customer's) on the second."""
+    first = page([(100, 100 + 50 * n, line) for n, line in enumerate(["ДОГОВОР № 17/26", *preamble,
+                                                                        "1. ПРЕДМЕТ ДОГОВОРА"])])
+    second = page([(x, 200 + 50 * n, text) for n, (x, text) in enumerate(requisites)], number=2)
+    return [first, dataclasses.replace(second, words=tuple(
+        dataclasses.replace(w, line=w.line + 100) for w in second.words))]
+
+
+def test_a_contracts_seller_address_is_read_in_its_column_of_the_requisites() -> None:
+    """The preamble names the parties with no address; the requisites block heads two columns with the roles'
+    labels and prints the seller's address after its label in the seller's column."""
+    preamble = [f"ООО «Вектор» (ООО «Вектор»), ИНН {SELLER_INN}, именуемое в дальнейшем «Исполнитель», с одной",
+                "стороны, и гражданин Петров Иван Иванович, именуемый в дальнейшем «Заказчик»"]
+    rows = _contract(preamble, [(100, "РЕКВИЗИТЫ СТОРОН")])  # no requisites: no address
+    blocks = [(100, "Исполнитель:"), (100, "ООО «Вектор»"), (100, f"ИНН {SELLER_INN}"),
+              (100, "Адрес: 443010, г. Самара, ул. Лесная, д. 17"), (100, "р/с 40702810000000000001")]
+    pages = _contract(preamble, blocks)
+    right = pages[1].words + tuple(
+        dataclasses.replace(w, box=(w.box[0] + 1200, w.box[1], w.box[2] + 1200, w.box[3]), block=1)
+        for w in page([(100, 200, "Заказчик:"), (100, 250, "Петров Иван Иванович"),
+                       (100, 300, "Паспорт 36 00 000001")], number=2).words)
+    pages = [pages[0], dataclasses.replace(pages[1], words=right)]
+    got = given(analyse(pages, today=TODAY))
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+    assert "seller_address" not in given(analyse(rows, today=TODAY))
+    # the customer's column is not read for the seller's address
+    pages[1] = dataclasses.replace(pages[1], words=tuple(w for w in pages[1].words if w.box[0] >= 1200 or (
+        w.box[1] != 350)) + tuple(
+        dataclasses.replace(w, box=(w.box[0] + 1200, w.box[1], w.box[2] + 1200, w.box[3]), block=1)
+        for w in page([(100, 350, "Адрес: 443010, г. Самара, ул. Лесная, д. 17")], number=2).words))
+    assert "seller_address" not in given(analyse(pages, today=TODAY))
+
+
+def test_a_customers_name_wrapped_at_the_lines_end_is_read_whole() -> None:
+    preamble = [f"ООО «Вектор», ИНН {SELLER_INN}, именуемое в дальнейшем «Исполнитель», и гражданин Петров",
+                "Иван Иванович, именуемый в дальнейшем «Заказчик», заключили настоящий договор"]
+    got = given(analyse(_contract(preamble, [(100, "Страница 2")]), today=TODAY))
+    assert got["customer_name"] == "Петров Иван Иванович"
+
+
+def test_an_english_contracts_preamble_names_the_seller_with_its_inn() -> None:
+    preamble = [f"Vektor Trade LLC, INN {SELLER_INN}, (the \"Provider\"), represented by its Director, and",
+                "Петров Иван Иванович (the \"Customer\"), have concluded this Agreement as follows:"]
+    got = given(analyse(_contract(preamble, [(100, "Page 2 of 2")]), today=TODAY))
+    assert got["seller_name"] == "Vektor Trade LLC"
+    assert got["customer_name"] == "Петров Иван Иванович"
+
+
+def test_a_letterheads_address_the_labeller_reads_the_same_is_sure_under_a_legal_name_at_the_top() -> None:
+    """A Z-report's letterhead: a legal name (found as a name near the top), its address under it with no postcode
+    (so no printed form lifts it): the labeller reads the same rows, so the address is as sure as the labeller."""
+    text = ("ООО «Вектор»\nг. Самара, ул. Лесная, д.\n17, офис 4\nИНН " + SELLER_INN +
+            "\nОТЧЁТ О ЗАКРЫТИИ СМЕНЫ\nСМЕНА № 12\nДАТА, ВРЕМЯ 23.08.25 22:25\nИТОГО 1 200,00")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got["seller_address"] == "г. Самара, ул. Лесная, д. 17, офис 4"
