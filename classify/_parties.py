@@ -40,7 +40,7 @@ SELLER_LABEL = re.compile(_SELLER_WORD + r"\s*[:.]\s*")
 # a form's table prints the role in a cell of its own, left of the party, with no colon («Поставщик  ООО "…", ИНН …»):
 # the role heading its row, a legal name right after it
 SELLER_CELL = re.compile(r"^\W{0,2}" + _SELLER_WORD + r"\s+(?=\S)")
-ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.]\s*")
+ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.;]\s*")  # its colon also read as a semicolon
 # A Russian phone number (+7 and its area code in brackets) ends an address, with the word before it whatever OCR
 # read its label as («ren.: +7 (495) …» for «тел.:»)
 PHONE = r"(?:(?<![^\W\d_])[^\W\d_]{2,5}\.?\s*:\s*)?\+7\s?\(\d{3,5}\)"
@@ -572,6 +572,7 @@ def _tidy_russian(value: str) -> str:
     before a word («пр-т ‘Ленина»)."""
     if not re.search(r"[А-Яа-яЁё]", value):
         return value
+    value = _russian_parts(value)
     value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
     value = _PART_COLON.sub(", ", value)  # a comma read as a colon before a part («д. 43: стр. 2»)
     value = _HOUSE_CAPITAL.sub("д.", value)  # «Д. 72» where the house begins: the marker is small
@@ -621,11 +622,28 @@ _ROLE_WRAP = re.compile(r"^\W*(?:" + misread_once(SELLER_ROLES + "|" + BUYER_ROL
 # the full stop of an address part's abbreviation read as a comma («г, Москва», «д, 12»), where the part begins
 # (after a comma or at the start: «Москва г, Тверская ул» is 1C's order, the type after the name, and keeps its comma)
 _ABBREVIATION_COMMA = re.compile(r"(?:(?<=^)|(?<=,)|(?<=, ))(г|д|ул|стр|корп|кв|пос)\,(?=\s?[А-ЯЁ\d])")
+# or lost where the part begins, before the town's name or the house's number («420015, г Казань», «ул. Лесная, д 17»)
+_ABBREVIATION_BARE = re.compile(r"(?:(?<=^)|(?<=, ))(?:(г|пос)(?=\s[А-ЯЁ])|(д|стр|корп|кв)(?=\s\d))")
+# the street's «ул.» read with its letters' look-alikes (у as Latin y, л as п or Latin n: «yn.», «уп.») in a Cyrillic
+# address, where it begins a part before the street's name
+_STREET_LOOKALIKE = re.compile(r"(?:(?<=^)|(?<=, ))[уy][пn]\.(?=\s[А-ЯЁ]|\s*$)")
+
+
+def _russian_parts(text: str) -> str:
+    """A Cyrillic address's part abbreviations as OCR reads them put right: a stop read as a comma or lost where
+    the part begins, «ул.» read in look-alikes."""
+    if not re.search(r"[А-Яа-яЁё]{3}", text):
+        return text
+    text = _ABBREVIATION_COMMA.sub(r"\1.", text)
+    text = _ABBREVIATION_BARE.sub(lambda m: (m.group(1) or m.group(2)) + ".", text)
+    return _STREET_LOOKALIKE.sub("ул.", text)
 
 
 def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValue | None:
     row = rows[n]
-    text = _cut(_in_column(row, start))
+    text = _russian_parts(_cut(_in_column(row, start)))
+    if not re.sub(r"\W", "", text) and n + 1 < len(rows) and rows[n + 1].page == row.page and start > 0:
+        return _address_from(rows, n + 1, 0, conf)  # the label ends its line («Адрес:»): the address is the next one
     parts = [text]
     end = start + len(text)
     # a wrapped address goes on to the next row while that row looks like more of it
@@ -650,7 +668,7 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
         break
     value = fix_lookalikes(re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|"))
     value = re.sub(r"\s*\(\d\w?\)$", "", value)
-    value = _tidy_russian(_ABBREVIATION_COMMA.sub(r"\1.", value)).rstrip(" ,;:|")
+    value = _tidy_russian(value).rstrip(" ,;:|")
     if len(value) < 6:
         return None
     return Hit(value, value, row, start, end, conf).field("seller_address", 0.8)

@@ -546,3 +546,26 @@ def test_a_letterheads_address_the_labeller_reads_the_same_is_sure_under_a_legal
             "\nОТЧЁТ О ЗАКРЫТИИ СМЕНЫ\nСМЕНА № 12\nДАТА, ВРЕМЯ 23.08.25 22:25\nИТОГО 1 200,00")
     got = given(analyse([text_page(text)], today=TODAY))
     assert got["seller_address"] == "г. Самара, ул. Лесная, д. 17, офис 4"
+
+
+@pytest.mark.parametrize(("label", "address"), [
+    ("Адрес:", "443010, г. Самара, ул. Лесная, д. 17"),
+    ("Адрес; 443010, г Самара, ул. Лесная, д 17", None),
+    ("Адрес: 443010, г. Самара, yn. Лесная, д. 17", None),
+    ("Адрес: 443010, г. Самара, уп. Лесная, д. 17", None)])
+def test_an_address_after_its_label_as_ocr_reads_them(label: str, address: str | None) -> None:
+    """The label ending its line (the address on the next), its colon read as a semicolon, a part's stop lost where
+    the part begins, «ул.» read in look-alikes: the address as printed."""
+    rows = ["Товарная накладная № 12 от 04.03.2026", "Поставщик:", f"ООО «Вектор», ИНН {SELLER_INN}", label]
+    if address:
+        rows.append(address)
+    rows += ["Покупатель:", f"АО «Рассвет», ИНН {BUYER_INN}", "Адрес: 603000, г. Нижний Новгород, ул. Мира, д. 3"]
+    got = given(analyse([text_page("\n".join(rows))], today=TODAY))
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+
+
+def test_a_till_slips_street_type_read_in_look_alikes_ends_its_row_and_the_address_wraps() -> None:
+    text = "\n".join(["ООО «Вектор»", "443010, г. Самара, yn.", "Лесная, д. 17", f"ИНН {SELLER_INN}", "КАССОВЫЙ ЧЕК",
+                      "ПРИХОД", "ИТОГ 90.00"])
+    got = {k: v.value for k, v in extract_fields("receipt", [text_page(text)]).items()}
+    assert got.get("seller_address") == "443010, г. Самара, ул. Лесная, д. 17"
