@@ -33,17 +33,24 @@ KOPECK = Decimal("0.01")
 
 
 def payments_by_sum(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """A till slip's cash and card payments against its total (cash + card = total): the one read equal to the
-    total leaves the other zero («НАЛИЧНЫМИ 21 450.94» over a total of 21 450.94: «БЕЗНАЛИЧНЫМИ 6.08» is 0.00
-    misread); with neither equal to it and the sum off, both are unsure."""
+    """A till slip's (or a Z-report's) cash and card payments against its total (cash + card = total): adding up
+    to it, both are sure; the one read equal to the total leaves the other zero («НАЛИЧНЫМИ 21 450.94» over a
+    total of 21 450.94: «БЕЗНАЛИЧНЫМИ 6.08» is 0.00 misread); with neither equal to it and the sum off, both are
+    unsure."""
     try:
         total, cash, card = (Decimal(fields[n].value) if n in fields else None
                              for n in ("total", "cash_total", "card_total"))
     except ArithmeticError:
         return fields
-    if total is None or cash is None or card is None or abs(cash + card - total) <= KOPECK:
+    if total is None or cash is None or card is None:
         return fields
     out = dict(fields)
+    if abs(cash + card - total) <= KOPECK:
+        if fields["total"].confidence >= FIELD_THRESHOLD:
+            # the three amounts check one another to the kopeck: a payment read unsurely («269499, 71») is sure
+            for name in ("cash_total", "card_total"):
+                out[name] = replace(fields[name], confidence=max(fields[name].confidence, PAID_BY_SUM))
+        return out
     if abs(cash - total) <= KOPECK or abs(card - total) <= KOPECK:
         other = "card_total" if abs(cash - total) <= KOPECK else "cash_total"
         out[other] = replace(fields[other], value="0.00", confidence=min(fields[other].confidence, PAID_BY_SUM))
@@ -92,7 +99,7 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         fields, mismatches = apply_fiscal_code(fiscal, fields)
         problems.extend(mismatches)
         qr_given = list(fiscal.fields())
-    if doc_type == "receipt":
+    if doc_type in ("receipt", "z_report"):  # a slip's and a shift's payments add up to its total alike
         fields = payments_by_sum(fields)
     if recalled is not None:
         fields = recalled.keep(fields)
