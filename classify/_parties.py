@@ -369,9 +369,11 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
                             and r.box[1] <= (name.box[1] + name.box[3]) / 2 <= r.box[3]), None)
         box = name.box
         if start_index is not None and box is not None:
-            # rows of a tilted photo overlap: the name's row is the one whose words its box covers most
+            # rows of a tilted photo overlap: the name's row is the one it was read from (its raw text is the row's),
+            # else the one whose words its box covers most
             start_index = max((n for n, r in enumerate(rows) if r.page == name.page and r.box[1] <= (
-                box[1] + box[3]) / 2 <= r.box[3]), key=lambda n: _covered(rows[n], box))
+                box[1] + box[3]) / 2 <= r.box[3]), key=lambda n: (bool(name.raw) and str(name.raw) in rows[n].text,
+                                                                 _covered(rows[n], box)))
     if start_index is not None:
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]

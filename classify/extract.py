@@ -920,6 +920,9 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     slash = value_text.find("/")
                     skip = slash + 1 if slash >= 0 else len(value_text)
                 got = kpp_parse(value_text[skip:])
+                first = re.search(r"\d{3,}", value_text[skip:])
+                if got and first and first.start() < got[1]:
+                    got = None  # another number stands between the label and these nine digits: the KPP was misread
                 if got:
                     got = got[0], got[1] + skip, got[2] + skip
                 who = party_row[1] if party_row and party_row[0] == row.index else role or "seller"

@@ -584,3 +584,36 @@ def test_a_z_reports_payments_read_unsurely_are_sure_when_they_add_up_to_its_tot
         dataclasses.replace(w, confidence=0.0) if w.text in card.split() else w for w in sure.words))
     got = given(analyse([read], today=TODAY))
     assert (got.get("cash_total"), got.get("card_total")) == (("450.00", "1200.40") if sums else (None, None))
+
+
+def test_a_kpp_label_followed_by_another_number_gives_no_kpp_further_on() -> None:
+    """«КПП 54024 …» (the KPP misread short) and nine digits further on (an account's tail): not the KPP."""
+    text = (f"Товарная накладная № 12 от 04.03.2026\nГрузоотправитель: ООО «Вектор», ИНН {SELLER_INN}, КПИ 63210 "
+            "г. Самара, 708798474, БИК 043601607")
+    assert "seller_kpp" not in extract_fields("waybill", [text_page(text)])
+    assert extract_fields("waybill", [text_page(text.replace("КПИ 63210", "КПИ 632101001"))])[
+        "seller_kpp"].value == "632101001"
+
+
+def test_the_sellers_address_is_read_on_the_row_its_name_was_read_from_on_a_tilted_photo() -> None:
+    """A form photographed askew: each party row rises to the right, so the consignee's row (read taller) overlaps
+    the supplier's band, and the supplier's name box covers more of the consignee's words than of its own: its
+    address is still the supplier's row's, the row its name was read from."""
+    from capture.types import OcrWord, PageText
+
+    def tilted(line: int, y: int, text: str, height: int) -> list[OcrWord]:
+        out, x = [], 100
+        for word in text.split():
+            width = len(word) * 20
+            rise = (x - 100) // 40  # a pixel up every forty across
+            out.append(OcrWord(word, 0.95, (x, y - rise, x + width, y - rise + height), line, 0))
+            x += width + 20
+        return out
+
+    seller = f"Поставщик ООО «Вектор», ИНН {SELLER_INN}, КПП 632101001, 443010, г. Самара, ул. Лесная, д. 17, офис 2"
+    words = [*tilted(0, 100, "Товарная накладная № 12 от 04.03.2026", 32),
+             *tilted(1, 215, f"Грузополучатель АО «Рассвет», ИНН {BUYER_INN}, 603000, г. Нижний Новгород, "
+                             "ул. Мира, д. 3", 44),
+             *tilted(2, 262, seller, 16), *tilted(3, 330, f"Плательщик АО «Рассвет», ИНН {BUYER_INN}", 32)]
+    got = {k: v.value for k, v in extract_fields("waybill", [PageText(1, 2480, 3508, tuple(words))]).items()}
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17, офис 2"
