@@ -617,3 +617,14 @@ def test_the_sellers_address_is_read_on_the_row_its_name_was_read_from_on_a_tilt
              *tilted(2, 262, seller, 16), *tilted(3, 330, f"Плательщик АО «Рассвет», ИНН {BUYER_INN}", 32)]
     got = {k: v.value for k, v in extract_fields("waybill", [PageText(1, 2480, 3508, tuple(words))]).items()}
     assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17, офис 2"
+
+
+@pytest.mark.parametrize(("qualifier", "given_no"), [("покупателя", True), ("поку", True), ("покупат", True),
+                                                     ("пожупатеяя", False)])
+def test_an_orders_label_with_its_qualifier_cut_short_still_labels_it(qualifier: str, given_no: bool) -> None:
+    """«Заказ покупателя №» clipped by its cell («Заказ поку №»): the order's number; a qualifier misread
+    («пожупатеяя») marks a row read badly (its digits as likely misread), so gives none."""
+    text = (f"Товарная накладная № 12 от 04.03.2026\nПоставщик: ООО «Вектор», ИНН {SELLER_INN}\n"
+            f"Основание Заказ {qualifier} № 2026-417 от 23.02.2026")
+    got = extract_fields("waybill", [text_page(text)])
+    assert (got["order_no"].value if "order_no" in got else None) == ("2026-417" if given_no else None)
