@@ -780,7 +780,8 @@ def fiscal_footer(doc: Doc) -> dict[str, Hit]:
     names = iter(_FOOTER_ORDER.items())
     name, (low, high) = next(names)
     for row in doc.rows[anchors[-1] + 1:anchors[-1] + 5]:
-        m = re.fullmatch(r"\W{0,3}(?:[^\W\d]{1,3}\W{0,3})?(\d+)\W{0,2}", row.text)
+        # (the label's colon and a speck read as a mark beside it: «oH: ° 7380…»)
+        m = re.fullmatch(r"\W{0,3}(?:[^\W\d]{1,3}\W{0,5})?(\d+)\W{0,2}", row.text)
         if not m:
             break
         if not low <= len(m.group(1)) <= high:

@@ -146,7 +146,8 @@ Z_FOOTER = """ООО «Альфа»
 {fp} 2765116426"""
 
 
-@pytest.mark.parametrize(("fn", "fd", "fp"), [("ae", "on:", "oa"), ("", ":", ""), ("ФН:", "ФД:", "ФП:")])
+@pytest.mark.parametrize(("fn", "fd", "fp"), [("ae", "on:", "oa"), ("", ":", ""), ("ФН:", "ФД:", "ФП:"),
+                                              ("oH: °", "on:", "on: ,")])  # a speck read as a mark by the label
 def test_fiscal_numbers_by_their_order_under_the_registers_numbers(fn: str, fd: str, fp: str) -> None:
     got = analyse([text_page(Z_FOOTER.format(fn=fn, fd=fd, fp=fp))]).values()
     assert (got["fn_no"], got["fd_no"]) == ("9960440300123456", "4821")
