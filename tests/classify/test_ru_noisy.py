@@ -589,7 +589,7 @@ def test_a_z_reports_payments_read_unsurely_are_sure_when_they_add_up_to_its_tot
 def test_a_kpp_label_followed_by_another_number_gives_no_kpp_further_on() -> None:
     """«КПП 54024 …» (the KPP misread short) and nine digits further on (an account's tail): not the KPP."""
     text = (f"Товарная накладная № 12 от 04.03.2026\nГрузоотправитель: ООО «Вектор», ИНН {SELLER_INN}, КПИ 63210 "
-            "г. Самара, 708798474, БИК 043601607")
+            "г. Самара, 316452780, БИК 043601607")
     assert "seller_kpp" not in extract_fields("waybill", [text_page(text)])
     assert extract_fields("waybill", [text_page(text.replace("КПИ 63210", "КПИ 632101001"))])[
         "seller_kpp"].value == "632101001"
