@@ -41,11 +41,13 @@ SELLER_LABEL = re.compile(_SELLER_WORD + r"\s*[:.]\s*")
 # the role heading its row, a legal name right after it
 SELLER_CELL = re.compile(r"^\W{0,2}" + _SELLER_WORD + r"\s+(?=\S)")
 ADDRESS_LABEL = re.compile(_WORDS.pattern("address_labels") + r"\s*[:.;]\s*")  # its colon also read as a semicolon
+# A bank account (twenty digits) ends an address, with its label whatever OCR read it as («pic 4070…» for «р/с»)
+ACCOUNT = r"|(?:(?<![^\W\d_])[^\W\d_]{1,3}[/.]?[^\W\d_]{0,2}\s*)?(?<!\d)\d{20}(?!\d)"
 # A Russian phone number (+7 and its area code in brackets) ends an address, with the word before it whatever OCR
 # read its label as («ren.: +7 (495) …» for «тел.:»)
 PHONE = r"(?:(?<![^\W\d_])[^\W\d_]{2,5}\.?\s*:\s*)?\+7\s?\(\d{3,5}\)"
 _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с)"
-                   r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + r")", re.IGNORECASE)  # "Телесфера" is no phone
+                   r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + ACCOUNT + r")", re.IGNORECASE)  # "Телесфера" is no phone
 # 1C's order: the town, then its type («Самара г,», «Нижний Новгород г,»)
 _TOWN_FIRST = r"[А-ЯЁ][\w\-]*(?:\s[А-ЯЁ][\w\-]*)?\s(?:г|пгт|пос|с)[.,]"
 _RU_ADDRESS = re.compile(r"(?:(?<!\d)\d{6},\s*)?(?:г[.,]|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д[.,]|дом)\s*\d+[^\n]*")
@@ -378,8 +380,10 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]
         # (six digits of a longer run are a KPP's or an account's tail, no postcode)
-        m = (re.search(r"(?<!\d)\d{6},\s*(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text) or _RU_ADDRESS.search(row.text)
-             or re.search(r"(?<![\d\w])\d{6},?\s*$", row.text))  # a postcode ending the row: the rest wraps under it
+        # (its comma after the postcode lost: «…001.620075 г. Екатеринбург»)
+        m = (re.search(r"(?<!\d)\d{6},?\s*(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text)
+             # a postcode ending the row: the rest wraps under it
+             or _RU_ADDRESS.search(row.text) or re.search(r"(?<![\d\w])\d{6},?\s*$", row.text))
         if m:
             return _address_from(rows, start_index, m.start(), 1.0)
         for n in range(start_index + 1, min(start_index + 4, len(rows))):
@@ -575,6 +579,7 @@ def _tidy_russian(value: str) -> str:
     if not re.search(r"[А-Яа-яЁё]", value):
         return value
     value = _russian_parts(value)
+    value = _NAME_STOP.sub(", ", value)  # the comma after a street's name read as a stop («Малышева. д. 103»)
     value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
     value = _PART_COLON.sub(", ", value)  # a comma read as a colon before a part («д. 43: стр. 2»)
     value = _HOUSE_CAPITAL.sub("д.", value)  # «Д. 72» where the house begins: the marker is small
@@ -584,6 +589,7 @@ def _tidy_russian(value: str) -> str:
     return _STRAY_QUOTE.sub("", re.sub(r"\.{2,}", ".", value))
 
 
+_NAME_STOP = re.compile(r"(?<=[а-яё]{3})\.\s*(?=(?:д|стр|корп|кв|офис)\.?\s?\d)")
 _PART_COLON = re.compile(r"(?<=\d):\s*(?=(?:д|стр|корп|кв|офис|пом)\.?\s?\d)")
 _HOUSE_CAPITAL = re.compile(r"(?<=, )Д\.(?=\s?\d)")
 # the house's marker read as a look-alike glyph (Latin or Cyrillic A, the digit 4) in its place: the part after the
@@ -626,6 +632,8 @@ _ROLE_WRAP = re.compile(r"^\W*(?:" + misread_once(SELLER_ROLES + "|" + BUYER_ROL
 _ABBREVIATION_COMMA = re.compile(r"(?:(?<=^)|(?<=,)|(?<=, ))(г|д|ул|стр|корп|кв|пос)\,(?=\s?[А-ЯЁ\d])")
 # or lost where the part begins, before the town's name or the house's number («420015, г Казань», «ул. Лесная, д 17»)
 _ABBREVIATION_BARE = re.compile(r"(?:(?<=^)|(?<=, ))(?:(г|пос)(?=\s[А-ЯЁ])|(д|стр|корп|кв)(?=\s\d))")
+# a leading postcode's comma lost before the town's part («620075 г. Екатеринбург»)
+_POSTCODE_COMMA = re.compile(r"^(\d{6})\s+(?=(?:г|пос|с)\.\s?[А-ЯЁ])")
 # the street's «ул.» read with its letters' look-alikes (у as Latin y, л as п or Latin n: «yn.», «уп.») in a Cyrillic
 # address, where it begins a part before the street's name
 _STREET_LOOKALIKE = re.compile(r"(?:(?<=^)|(?<=, ))[уy][пn]\.(?=\s[А-ЯЁ]|\s*$)")
@@ -636,6 +644,7 @@ def _russian_parts(text: str) -> str:
     the part begins, «ул.» read in look-alikes."""
     if not re.search(r"[А-Яа-яЁё]{3}", text):
         return text
+    text = _POSTCODE_COMMA.sub(r"\1, ", text)
     text = _ABBREVIATION_COMMA.sub(r"\1.", text)
     text = _ABBREVIATION_BARE.sub(lambda m: (m.group(1) or m.group(2)) + ".", text)
     return _STREET_LOOKALIKE.sub("ул.", text)

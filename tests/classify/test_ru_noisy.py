@@ -628,3 +628,16 @@ def test_an_orders_label_with_its_qualifier_cut_short_still_labels_it(qualifier:
             f"Основание Заказ {qualifier} № 2026-417 от 23.02.2026")
     got = extract_fields("waybill", [text_page(text)])
     assert (got["order_no"].value if "order_no" in got else None) == ("2026-417" if given_no else None)
+
+
+@pytest.mark.parametrize("read", [
+    "443010 г. Самара, ул. Лесная, д. 17, р/с 40702810000000000001, в банке АО «Банк»",
+    "443010, г. Самара, ул. Лесная. д. 17, pic 40702810000000000001, в банке АО «Банк»",
+    "443010, г. Самара, ул. Лесная, д. 17 40702810000000000001"])
+def test_a_party_rows_address_ends_at_its_bank_account_and_its_marks_are_put_right(read: str) -> None:
+    """A consignor's row runs on into its bank account (twenty digits, its «р/с» read as anything); the postcode's
+    comma lost, the comma after the street's name read as a stop: the address as printed."""
+    text = (f"Товарная накладная № 12 от 04.03.2026\nПоставщик ООО «Вектор», ИНН {SELLER_INN}, КПП 632101001.{read}\n"
+            f"Плательщик АО «Рассвет», ИНН {BUYER_INN}")
+    got = given(analyse([text_page(text)], today=TODAY))
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
