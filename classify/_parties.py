@@ -380,7 +380,7 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
         # the address on the name's own line, after the INN/KPP: "Поставщик: ..., ИНН ..., 191040, г. ..."
         row = rows[start_index]
         # (six digits of a longer run are a KPP's or an account's tail, no postcode)
-        # (its comma after the postcode lost: «…001.620075 г. Екатеринбург»)
+        # (its comma after the postcode lost: «…001.443010 г. Самара»)
         m = (re.search(r"(?<!\d)\d{6},?\s*(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text)
              # a postcode ending the row: the rest wraps under it
              or _RU_ADDRESS.search(row.text) or re.search(r"(?<![\d\w])\d{6},?\s*$", row.text))
@@ -579,7 +579,7 @@ def _tidy_russian(value: str) -> str:
     if not re.search(r"[А-Яа-яЁё]", value):
         return value
     value = _russian_parts(value)
-    value = _NAME_STOP.sub(", ", value)  # the comma after a street's name read as a stop («Малышева. д. 103»)
+    value = _NAME_STOP.sub(", ", value)  # the comma after a street's name read as a stop («Лесная. д. 17»)
     value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
     value = _PART_COLON.sub(", ", value)  # a comma read as a colon before a part («д. 43: стр. 2»)
     value = _HOUSE_CAPITAL.sub("д.", value)  # «Д. 72» where the house begins: the marker is small
@@ -630,9 +630,9 @@ _ROLE_WRAP = re.compile(r"^\W*(?:" + misread_once(SELLER_ROLES + "|" + BUYER_ROL
 # the full stop of an address part's abbreviation read as a comma («г, Москва», «д, 12»), where the part begins
 # (after a comma or at the start: «Москва г, Тверская ул» is 1C's order, the type after the name, and keeps its comma)
 _ABBREVIATION_COMMA = re.compile(r"(?:(?<=^)|(?<=,)|(?<=, ))(г|д|ул|стр|корп|кв|пос)\,(?=\s?[А-ЯЁ\d])")
-# or lost where the part begins, before the town's name or the house's number («420015, г Казань», «ул. Лесная, д 17»)
+# or lost where the part begins, before the town's name or the house's number («443010, г Самара», «ул. Лесная, д 17»)
 _ABBREVIATION_BARE = re.compile(r"(?:(?<=^)|(?<=, ))(?:(г|пос)(?=\s[А-ЯЁ])|(д|стр|корп|кв)(?=\s\d))")
-# a leading postcode's comma lost before the town's part («620075 г. Екатеринбург»)
+# a leading postcode's comma lost before the town's part («443010 г. Самара»)
 _POSTCODE_COMMA = re.compile(r"^(\d{6})\s+(?=(?:г|пос|с)\.\s?[А-ЯЁ])")
 # the street's «ул.» read with its letters' look-alikes (у as Latin y, л as п or Latin n: «yn.», «уп.») in a Cyrillic
 # address, where it begins a part before the street's name
@@ -702,7 +702,7 @@ def customer_name(doc: Doc, doc_type: str) -> FieldValue | None:
                 return _field("customer_name", m.group(1), row, m.start(1), m.end(1), 1.0)
     for pattern in patterns:
         for row, below in itertools.pairwise(doc.rows):
-            # the person's name wrapped at the line's end («… и гражданин(ка) Соколова» over «Татьяна Андреевна, …»)
+            # the person's name wrapped at the line's end («… и гражданин Петров» over «Глеб Олегович, …»)
             joined = f"{row.text} {below.text}"
             m = pattern.search(joined) or pattern.search(joined.replace("ё", "е"))
             if m and below.page == row.page and m.start(1) < len(row.text) < m.end(1):
@@ -770,7 +770,7 @@ def reading_confidence(doc: Doc, value: FieldValue) -> float:
     a word's punctuation after it aside («Плюс»,» is the name's «Плюс»»)."""
     tokens = {_bare(t) for t in value.value.split()}
     # a legal form's abbreviation read as one is checked by the short list it is one of, however unsurely OCR scored
-    # it («ООО» at 0.65 beside «Телесфера» at 0.92); the name's own words are what may be misread
+    # it («ООО» at 0.65 beside the quoted name at 0.92); the name's own words are what may be misread
     tokens = (tokens - {t for t in tokens if _FORM_WORD.fullmatch(t)}) or tokens
     by_token: dict[str, list[float]] = {}
     inside: dict[str, list[float]] = {}

@@ -47,7 +47,7 @@ def payments_by_sum(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     out = dict(fields)
     if abs(cash + card - total) <= KOPECK:
         if fields["total"].confidence >= FIELD_THRESHOLD:
-            # the three amounts check one another to the kopeck: a payment read unsurely («269499, 71») is sure
+            # the three amounts check one another to the kopeck: a payment read unsurely («1 200, 40») is sure
             for name in ("cash_total", "card_total"):
                 out[name] = replace(fields[name], confidence=max(fields[name].confidence, PAID_BY_SUM))
         return out

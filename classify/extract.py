@@ -780,7 +780,7 @@ def fiscal_footer(doc: Doc) -> dict[str, Hit]:
     names = iter(_FOOTER_ORDER.items())
     name, (low, high) = next(names)
     for row in doc.rows[anchors[-1] + 1:anchors[-1] + 5]:
-        # (the label's colon and a speck read as a mark beside it: «oH: ° 7380…»)
+        # (the label's colon and a speck read as a mark beside it: «oH: ° …»)
         m = re.fullmatch(r"\W{0,3}(?:[^\W\d]{1,3}\W{0,5})?(\d+)\W{0,2}", row.text)
         if not m:
             break
@@ -946,7 +946,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 inn.page == kpp.page and inn.box is not None and kpp.box is not None
                 and _same_row(inn.box, kpp.box)):
             # the INN's check digits hold and its KPP names the same tax office: two checks the digits pass however
-            # unsurely OCR read their word («5410333235/541043001» at 0.0), so the digits are sure
+            # unsurely OCR read their word (the pair in one word at 0.0), so the digits are sure
             out[f"{who}_inn"] = dataclasses.replace(inn, confidence=max(inn.confidence, CHECKED_PAIR))
             out[f"{who}_kpp"] = dataclasses.replace(kpp, confidence=max(kpp.confidence, CHECKED_PAIR))
         if kpp is None:
