@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -339,8 +340,32 @@ def find_number(doc: Doc, doc_type: str) -> FieldValue | None:
     hits = find_labelled(doc, TITLE_NUMBER, parse_number, rows=_first_page_rows(doc, 40))
     hits = [h for h in hits if not re.fullmatch(r"\d{1,2}", h.value) or h.priority >= 1.0]
     hits = [h for h in hits if not _ACCOUNT.fullmatch(h.value)]
-    hit = _best(hits)
+    hit = _best(hits) or _under_title(doc, doc_type)
     return _checked_code(doc, hit.field("number")) if hit else None
+
+
+UNDER_TITLE = 0.9  # the priority of a number read in the cells under a form's title whose headings went unread
+
+
+def _under_title(doc: Doc, doc_type: str) -> Hit | None:
+    """A form's number in the cell under its title's row whose heading OCR lost (ТОРГ-12's «ТОВАРНАЯ НАКЛАДНАЯ» beside
+    «Номер документа | Дата составления», over «466 01.01.2025»): the title of the document's type with no number of
+    its own, and right under it a row of a number and a date alone."""
+    from classify._title import RULES
+
+    rows = _first_page_rows(doc, 40)
+    rules = [rule for rule in RULES if doc_type in rule.types]
+    for row, below in itertools.pairwise(rows):
+        if not any(rule.names(row.folded) for rule in rules) or parse_date(row.text):
+            continue
+        m = _NUMBER_AND_DATE.fullmatch(below.text)
+        got = parse_number(m.group(1)) if m else None
+        if m and got and re.search(r"\d", got[0]) and parse_date(m.group(2)):
+            return Hit(got[0], m.group(1), below, got[1], got[2], UNDER_TITLE)
+    return None
+
+
+_NUMBER_AND_DATE = re.compile(r"\W{0,2}(\S{1,20})\s+(\d{1,2}[./]\d{1,2}[./]\d{2,4})\W{0,2}")
 
 
 # twenty digits after «счёт» are a bank account (расчётный, корреспондентский счёт), never a document's number
@@ -373,6 +398,13 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     hit = _best(find_labelled(doc, DATE_LABELS, parse_misread_date, rows=rows))
     if hit:  # a labelled date whose separators OCR lost or misread: less sure
         return hit.field("date", 0.6)
+    under = _under_title(doc, doc_type)
+    if under is not None:  # the date beside the number in the cells under the form's title
+        found = find_dates(under.row.text[under.end:])
+        if found:
+            iso, s, e = found[0]
+            return Hit(iso, under.row.text[under.end + s:under.end + e], under.row, under.end + s, under.end + e,
+                       UNDER_TITLE).field("date")
     # no label: the first date of the first page's top, or, on a till slip, the date printed with the
     # time of the sale ("10/06/2018 13:04"), wherever it stands
     skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")

@@ -641,3 +641,17 @@ def test_a_party_rows_address_ends_at_its_bank_account_and_its_marks_are_put_rig
             f"Плательщик АО «Рассвет», ИНН {BUYER_INN}")
     got = given(analyse([text_page(text)], today=TODAY))
     assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+
+
+@pytest.mark.parametrize(("under", "number"), [("4712 24.02.2026", "4712"), ("26-4712 24.02.2026", "26-4712"),
+                                               ("Страница 1", None)])
+def test_a_forms_number_and_date_in_the_cells_under_its_title_whose_headings_went_unread(
+        under: str, number: str | None) -> None:
+    """ТОРГ-12 prints its number and date in two cells under «Номер документа | Дата составления» beside its title;
+    the headings read as noise, the row under the title of a number and a date alone is the form's."""
+    text = "\n".join(["Унифицированная форма № ТОРГ-12", f"Поставщик ООО «Зарница», ИНН {SELLER_INN}",
+                      "Основание Заказ № 31 от 20.02.2026", "ТОВАРНАЯ НАКЛАДНАЯ и ее ‹ Страница", under,
+                      "1 Кабель шт 796 1 100,00 100,00 20% 20,00 120,00"])
+    got = {k: v.value for k, v in extract_fields("waybill", [text_page(text)]).items()}
+    assert got.get("number") == number
+    assert got.get("date") == ("2026-02-24" if number else got.get("date"))
