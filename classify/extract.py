@@ -482,13 +482,23 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         if printed is not None and (labelled is None or Decimal(labelled.value) < paid
                                     or abs(Decimal(labelled.value) - paid) < Decimal("0.10")):
             return printed.field("total")
+    garbled = [h for h in find_labelled(doc, TOTAL_LABELS, _parse_garbled_money)
+               if (labelled is None or h.priority > labelled.priority) and not _is_sub(h)]
+    if garbled:
+        # the surest total label's amount printed with a digit OCR read as a letter («Total Payable: J4.19»): the
+        # one reading of it the receipt's own arithmetic gives (parts summed, cash less change) is the total
+        resolved = _resolved(doc, garbled[-1], paid)
+        if resolved is not None:
+            return resolved.field("total", 0.8)
     if labelled is not None:
         # one kopeck digit printed («738.0»): digits of the amount were lost with the other one, unsure; and
         # so is a weaker label's amount when a surer total label's amount is printed with a digit OCR read
         # as a letter («Total Payable: K7.35» under «Total 6% supplies: 58.20»): the amount due is not known
-        unsure = _ONE_DECIMAL.search(labelled.raw) or any(
-            h.priority > labelled.priority for h in find_labelled(doc, TOTAL_LABELS, _parse_garbled_money))
+        unsure = _ONE_DECIMAL.search(labelled.raw) or garbled
         return labelled.field("total", 0.45 if unsure else 0.9)
+    summed = _summed_total(doc)
+    if summed is not None:
+        return summed.field("total", 0.8)
     card = [h for h in find_labelled(doc, _CARD, parse_last_money, window=40) if Decimal(h.value) > 0]
     return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
 
@@ -507,6 +517,57 @@ def _parse_garbled_money(text: str) -> tuple[str, int, int] | None:
     if not m or parse_last_money(text[:m.end()]) is not None:
         return None
     return m.group(1), m.start(1), m.end(1)
+
+
+def _readings(raw: str) -> set[Decimal]:
+    """Every amount a garbled one («J4.19», «1S.2O») reads as with each letter in its units put for a digit
+    (one letter at most: with more, too many amounts fit)."""
+    units, cents = re.split(r"[.,]", raw)[0], raw[-2:]
+    fixed = "".join(ch if ch.isdigit() else as_digits(ch) for ch in units)
+    free = [n for n, ch in enumerate(fixed) if not ch.isdigit()]
+    if len(free) != 1 or not cents.isdigit():
+        return set()
+    return {Decimal(f"{fixed[:free[0]]}{d}{fixed[free[0] + 1:]}.{cents}") for d in "0123456789"}
+
+
+def _resolved(doc: Doc, hit: Hit, paid: Decimal | None) -> Hit | None:
+    """The garbled total ``hit`` as the one of its readings that the amounts above it add up to (two amounts
+    after total labels: «Total 6% supplies (Inc. GST)» and «Total 0% supplies») or that the cash less the
+    change is; None when none or more than one reading is so supported."""
+    readings = _readings(hit.value)
+    parts = [Decimal(h.value) for h in find_labelled(doc, TOTAL_LABELS, parse_last_money)
+             if h.row.index < hit.row.index and Decimal(h.value) > 0]
+    sums = {a + b for n, a in enumerate(parts) for b in parts[n + 1:]}
+    if paid is not None:
+        sums.add(paid)
+    fits = readings & sums
+    if len(fits) != 1:
+        return None
+    return replace(hit, value=f"{fits.pop()}")
+
+
+def _summed_total(doc: Doc) -> Hit | None:
+    """No total labelled: the subtotal, the taxes and the rounding printed under it, when they add up to the
+    amount handed over (the cash with no change, or a card's payment): two readings of one amount."""
+    net = find_labelled(doc, _NET_LABEL, parse_last_money)
+    if not net:
+        return None
+    sub = net[-1]
+    below = [r for r in doc.rows if r.index > sub.row.index]
+    taxes = [h for h in find_labelled(doc, VAT_LABELS, parse_last_money, rows=below)
+             if not re.search(r"taxable|excl|без", h.row.folded)]
+    rounding = find_labelled(doc, _ROUNDING, parse_money, window=30, rows=below)
+    amount = Decimal(sub.value) + sum((Decimal(h.value) for h in taxes), Decimal(0))
+    if rounding:
+        amount = Decimal(_rounded(doc, replace(sub, value=f"{amount}")).value)
+    if find_labelled(doc, _CHANGE, parse_money, window=30, rows=below):
+        return None  # change given: the cash was more than the total (cash less change is tried before)
+    handed = find_labelled(doc, _TENDERED + _CARD, parse_money, window=30, rows=below)
+    if not any(Decimal(h.value) == amount for h in handed):
+        return None
+    return replace(sub, value=f"{amount}", priority=0.9)
+
+
 _PAID_LABEL = re.compile(r"(?<![a-z])(?:paid|tendered|cash)(?![a-z])")
 
 

@@ -108,21 +108,58 @@ def test_the_minutes_of_a_time_before_a_month_first_date_are_no_day(seed: int) -
     assert _date(_slip_text(rng, row, ["TOTAL 9.90"])) == f"{year}-{month:02d}-{day:02d}"
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(8))
 def test_a_surer_total_labels_amount_with_a_digit_read_as_a_letter_leaves_the_total_unknown(seed: int) -> None:
-    """The amount due printed with one digit OCR read as a letter of no digit's shape: a weaker label's amount
-    (a tax class's total) is not given as the total; it is flagged."""
+    """The amount due printed with one digit OCR read as a letter of no digit's shape, and nothing on the slip
+    adding up to one reading of it: a weaker label's amount (a tax class's total) is not given as the total;
+    it is flagged."""
     from tests.classify.pagetext import text_page
 
     rng = random.Random(seed)
     zero, rated = Decimal(rng.randint(1000, 4999)) / 100, Decimal(rng.randint(5000, 8999)) / 100
-    due = f"{zero + rated:.2f}"
+    due = f"{zero + rated + Decimal(rng.randint(1, 9)) / 10:.2f}"  # a third class not printed
     garbled = rng.choice("JKXW") + due[1:]
     rows = [f"Total 0% supplies: {zero:.2f}", f"Total 6% supplies (Inc. GST): {rated:.2f}", f"Total Payable: {garbled}"]
     got = extract_fields("receipt", [text_page(_slip_text(rng, "DATE: 01/02/2018", rows))]).get("total")
     assert got is None or got.confidence < 0.5
     rows[-1] = f"Total Payable: {due}"  # read whole, it is the total
     assert extract_fields("receipt", [text_page(_slip_text(rng, "DATE: 01/02/2018", rows))])["total"].value == due
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_total_with_a_digit_read_as_a_letter_is_the_reading_the_slips_arithmetic_gives(seed: int) -> None:
+    """«Total Payable: J4.19» under the totals of two tax classes that add up to 94.19, or over cash and change
+    that leave it: the one reading of the garbled amount the slip's own sums support is the total."""
+    from tests.classify.pagetext import text_page
+
+    rng = random.Random(seed)
+    zero, rated = Decimal(rng.randint(1000, 4999)) / 100, Decimal(rng.randint(5000, 8999)) / 100
+    due = f"{zero + rated:.2f}"
+    at = rng.randrange(len(due) - 3)  # a digit of the units
+    garbled = due[:at] + rng.choice("JKXW") + due[at + 1:]
+    rows = [f"Total 0% supplies: {zero:.2f}", f"Total 6% supplies (Inc. GST): {rated:.2f}", f"Total Payable: {garbled}"]
+    got = extract_fields("receipt", [text_page(_slip_text(rng, "DATE: 01/02/2018", rows))])["total"]
+    assert (got.value, got.confidence >= 0.5) == (due, True)
+    cash = Decimal(due) + Decimal(rng.randint(1, 2000)) / 100
+    rows = [f"Sub Total: {rated:.2f}", f"Total Payable: {garbled}", f"CASH {cash:.2f}", f"CHANGE {cash - Decimal(due):.2f}"]
+    got = extract_fields("receipt", [text_page(_slip_text(rng, "DATE: 01/02/2018", rows))])["total"]
+    assert (got.value, got.confidence >= 0.5) == (due, True)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_no_total_labelled_the_subtotal_and_its_tax_that_the_cash_handed_over_agrees_with(seed: int) -> None:
+    """A slip with no total row: the subtotal plus the tax (a zero rate's too) under it, when the cash handed
+    over with no change is that sum, is the total; a cash amount that agrees with no such sum gives none."""
+    from tests.classify.pagetext import text_page
+
+    rng = random.Random(seed)
+    sub = Decimal(rng.randint(100, 30000)) / 100
+    tax = rng.choice([Decimal(0), (sub * Decimal("0.06")).quantize(Decimal("0.01"))])
+    due = sub + tax
+    rows = [f"SUBTOTAL RM{sub:.2f}", f"GST {'6' if tax else '0'}% RM{tax:.2f}", f"CASH RM{due:.2f}"]
+    assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) == f"{due:.2f}"
+    rows[-1] = f"CASH RM{due + Decimal(rng.randint(1, 500)) / 100:.2f}"
+    assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) is None
 
 
 def _total(text: str) -> str | None:
