@@ -29,6 +29,8 @@ confusions than :data:`DIGIT_LETTERS`, which no parser takes for digits elsewher
 CAPITALS: dict[str, str] = dict(_TABLE.get("capitals", {}))
 """A capital and the capitals and digits read for it in a short word of capitals, either way:
 ``"M"`` → ``"N"``."""
+FADED: dict[str, str] = dict(_TABLE.get("faded", {}))
+"""A capital and what is read for it when a faint print lost one of its strokes: ``"T"`` → ``"I"``."""
 SYMBOLS: dict[str, str] = dict(_TABLE["symbols"])
 """A character and the marks read for it: ``"-"`` → the dashes."""
 SHAPES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _TABLE.get("shapes", {}).items()}
@@ -140,3 +142,13 @@ def capitals_alike(read: str, word: str) -> bool:
     table's ``[capitals]`` pairs: ``capitals_alike("N0V", "NOV")``."""
     pairs = _capital_pairs()
     return len(read) == len(word) and all(a == b or (a, b) in pairs for a, b in zip(read.upper(), word, strict=True))
+
+
+def faded(word: str) -> str:
+    """A pattern over folded (lower-case) text matching ``word`` with any of its letters read as what is left of
+    it when a faint print lost a stroke (:data:`FADED`): ``faded("total")`` matches «iuial», «tutal»."""
+    out = []
+    for ch in word:
+        alike = FADED.get(ch.upper(), "").lower()
+        out.append(f"[{re.escape(ch)}{re.escape(alike)}]" if alike else re.escape(ch))
+    return "".join(out)

@@ -191,3 +191,17 @@ def test_a_total_with_a_one_read_as_i_or_l(seed: int) -> None:
     read = rng.choice("Il") + amount[1:]
     assert _total(_slip_text(rng, "DATE: 01/02/2018", [f"TOTAL: {read}"])) == amount
     assert _total(_slip_text(rng, "DATE: 01/02/2018", [f"TOTAL: {read[:2]}x{read[3:]}"])) is None  # no amount
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_total_label_off_a_faint_print_its_letters_strokes_lost(seed: int) -> None:
+    """«IUIAL (GSI INLL) 4.50»: "TOTAL" with strokes lost (T read as I, O as U; classify/data/lookalikes.toml
+    ``[faded]``) is still the total's label; "SUBIUIAL" above it is no total."""
+    from classify._lookalikes import FADED
+
+    rng = random.Random(seed)
+    faint = "".join(FADED[ch] if ch in FADED and rng.random() < 0.7 else ch for ch in "TOTAL")
+    due = Decimal(rng.randint(100, 20000)) / 100
+    rows = [f"SUB{faint} {due + Decimal('0.01'):.2f}", f"{faint} {rng.choice(['', '(GSI INLL) ', ': '])}{due:.2f}",
+            f"{''.join(FADED.get(ch, ch) for ch in 'CASH')} {due:.2f}"]
+    assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) == f"{due:.2f}"
