@@ -141,7 +141,8 @@ def test_a_total_with_a_digit_read_as_a_letter_is_the_reading_the_slips_arithmet
     got = extract_fields("receipt", [text_page(_slip_text(rng, "DATE: 01/02/2018", rows))])["total"]
     assert (got.value, got.confidence >= 0.5) == (due, True)
     cash = Decimal(due) + Decimal(rng.randint(1, 2000)) / 100
-    rows = [f"Sub Total: {rated:.2f}", f"Total Payable: {garbled}", f"CASH {cash:.2f}", f"CHANGE {cash - Decimal(due):.2f}"]
+    rows = [f"Sub Total: {rated:.2f}", f"Total Payable: {garbled}", f"CASH {cash:.2f}",
+            f"CHANGE {cash - Decimal(due):.2f}"]
     got = extract_fields("receipt", [text_page(_slip_text(rng, "DATE: 01/02/2018", rows))])["total"]
     assert (got.value, got.confidence >= 0.5) == (due, True)
 
@@ -150,8 +151,6 @@ def test_a_total_with_a_digit_read_as_a_letter_is_the_reading_the_slips_arithmet
 def test_no_total_labelled_the_subtotal_and_its_tax_that_the_cash_handed_over_agrees_with(seed: int) -> None:
     """A slip with no total row: the subtotal plus the tax (a zero rate's too) under it, when the cash handed
     over with no change is that sum, is the total; a cash amount that agrees with no such sum gives none."""
-    from tests.classify.pagetext import text_page
-
     rng = random.Random(seed)
     sub = Decimal(rng.randint(100, 30000)) / 100
     tax = rng.choice([Decimal(0), (sub * Decimal("0.06")).quantize(Decimal("0.01"))])
