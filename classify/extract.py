@@ -185,10 +185,17 @@ def _money_text(text: str) -> str:
     with a dash for the decimal point (some forms); a space read inside the cents ("48.3 0"); a currency glued
     to the amount ("RM7.70"), also in capitals after its label's last letter ("TotalRM7.70")."""
     text = re.sub(r"(?<=\d)-(?=\d{2}(?!\d))", ",", text)
+    text = _CENTS_READ.sub(lambda m: as_digits(m.group()), text)  # "28.1S": its cents' 5 read as an S
     text = re.sub(r"(?<=\d[.,]\d) (\d)(?![\d.,])", r"\1 ", text)  # "48.3 0": a space read inside the cents
     text = re.sub(r"(?<=[a-z])(?:RM|MYR|USD|EUR)(?=\d)", lambda m: " " * len(m.group()), text)  # "TotalRM5.00"
     return re.sub(r"(?i)(?<![a-z])(?:rm|myr|rs|usd|eur|руб)(?=\d)", lambda m: " " * len(m.group()), text)
 
+
+# an amount's cents with one of their digits read as a letter of its shape (the shared look-alikes' [digits]:
+# "28.1S", "12.5O"): the letter is that digit, as a second cents digit is never anything else glued on
+_CENT_LETTERS = "".join(ch for v in DIGIT_LETTERS.values() for ch in v if ch.isalpha())
+_CENTS_READ = re.compile(
+    rf"(?<=\d[.,])(?=[{_CENT_LETTERS}]?\d)(?=\d?[{_CENT_LETTERS}])[\d{_CENT_LETTERS}]{{2}}(?![\w.,])")
 
 _NUMBER_TOKEN = re.compile(
     r"^[\s:.№#]*(?:n[o°º]\.?\s*|№\s*)?((?:[A-Za-zА-Яа-яЁё0-9][\w\-/.]*?)?\d[\w\-/]*)(?=[\s,;)]|\.(?:\s|$)|$)",
@@ -410,6 +417,8 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")
     other = re.compile(r"основани|заказ|order (?:no|date|#)|due date|срок")  # another paper's date, no time
     first: Hit | None = None
+    slip = doc_type == "receipt" or till_slip(doc)
+    today = date.today().isoformat()
     skipped = False
     clauses = False  # a contract's numbered clauses begun: their dates are of the laws and papers they cite
     for row in doc.rows:
@@ -420,10 +429,12 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
             continue
         skipped = False
         for iso, s, e in find_dates(row.text):
+            if iso > today:
+                continue  # a code read as a date («HA06HD01-3 - 70»: 2070): no document is dated after today
             if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
                         re.IGNORECASE):
                 return Hit(iso, row.text[s:e], row, s, e, 0.8).field("date")
-            if first is None and (row in rows or doc_type == "receipt") and not other.search(row.folded) and (
+            if first is None and (row in rows or slip) and not other.search(row.folded) and (
                     not clauses):
                 # the first date of the top; on a long slip with none there, the first one below, less sure
                 first = Hit(iso, row.text[s:e], row, s, e, 0.7 if row in rows else 0.6)
@@ -432,14 +443,22 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
         # alone on its row (classify/_dates.py); before a date read below the top with no time
         for row in doc.rows:
             if not skip.search(row.folded) and (found := timed_dates(row.text)):
+                # read one way only, the time of the sale after it: surer than a lone misread date
                 iso, s, e = found[0]
-                return Hit(iso, row.text[s:e], row, s, e, 0.6).field("date")
-        if first is None and doc_type == "receipt":
+                return Hit(iso, row.text[s:e], row, s, e, 0.65).field("date")
+        if first is None and slip:
             for row in doc.rows:
                 if not skip.search(row.folded) and (lone := lone_date(row.text)):
                     iso, s, e = lone
                     return Hit(iso, row.text[s:e], row, s, e, 0.6).field("date")
     return first.field("date") if first else None
+
+
+def till_slip(doc: Doc) -> bool:
+    """Whether the document is laid out as a till slip, whatever type it was given (a receipt headed «TAX INVOICE»
+    is often typed an invoice): the cash handed over and the change given back are printed."""
+    return bool(find_labelled(doc, _TENDERED, parse_money, window=30)) and bool(
+        find_labelled(doc, _CHANGE, parse_money, window=30))
 
 
 _BASIS = re.compile(r"основани|по заказу|к договору|(?<![a-z])(?:basis|under)(?![a-z])")

@@ -190,6 +190,12 @@ def find_amounts(text: str) -> list[tuple[str, int, int]]:
     for m in _MONEY.finditer(clean):
         if re.match(r"[.,](?!\d)", clean[m.end():m.end() + 2]) and not re.search(r"[.,]\d{1,2}$", m.group()):
             continue  # "149281." : the kopecks were lost in reading, the amount is not known
+        if re.match(r"[^\W\d_]{1,2}[.,]?\d", clean[m.end():m.end() + 4]):
+            continue  # "1g0.80", "3D.00": a digit read as a letter cut the number short, the rest is not it
+        if (re.match(r"\s?:\s?\d{2}", clean[m.end():m.end() + 5])
+                or re.search(r"\d\s?:\s?$", clean[max(0, m.start() - 3):m.start()])) and not re.search(
+                r"[.,]\d{1,2}$", m.group()):
+            continue  # "10:50:00": a time of day, its hours, minutes and seconds, is no amount
         value = normalise_money(m.group())
         if value is not None:
             out.append((value, m.start(), m.end()))

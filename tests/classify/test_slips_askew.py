@@ -204,3 +204,74 @@ def test_the_total_label_off_a_faint_print_its_letters_strokes_lost(seed: int) -
     rows = [f"SUB{faint} {due + Decimal('0.01'):.2f}", f"{faint} {rng.choice(['', '(GSI INLL) ', ': '])}{due:.2f}",
             f"{''.join(FADED.get(ch, ch) for ch in 'CASH')} {due:.2f}"]
     assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) == f"{due:.2f}"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_cents_digit_read_as_a_letter_of_its_shape_is_that_digit(seed: int) -> None:
+    """«28.1S», «12.5O»: a letter of a digit's shape (the shared look-alikes' [digits]) in the cents is that digit;
+    never the amount with the digit dropped («28.10»)."""
+    from classify._lookalikes import DIGIT_LETTERS
+
+    rng = random.Random(seed)
+    digit = rng.choice([d for d, v in DIGIT_LETTERS.items() if any(ch.isalpha() and ch.isascii() for ch in v)])
+    letter = rng.choice([ch for ch in DIGIT_LETTERS[digit] if ch.isalpha() and ch.isascii()])
+    units, first = rng.randint(1, 300), rng.randint(0, 9)
+    due = f"{units}.{first}{digit}"
+    assert _total(_slip_text(rng, "01/02/2018 12:45", [f"TOTAL RM{units}.{first}{letter}"])) == due
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_number_cut_short_by_a_letter_read_for_a_digit_is_no_amount(seed: int) -> None:
+    """«TOTAL RM 3D.00», «CASH : 1g0.80»: a digit read as a letter of no digit's shape cuts the number; what is
+    left before it («3», «1») is no amount, so no total is given (and none is made from the cash)."""
+    rng = random.Random(seed)
+    units = rng.randint(10, 999)
+    text = str(units)
+    at = rng.randrange(1, len(text))
+    garbled = text[:at] + rng.choice("DgKW") + text[at + 1:]
+    rows = [f"TOTAL RM {garbled}.{rng.randint(0, 99):02d}", f"CASH RM {garbled}.00"]
+    assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) is None
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_cashiers_row_and_a_time_are_no_cash_handed_over(seed: int) -> None:
+    """«CASHIER : USER TIME: 10:50:00» over «CHANGE : 0.00»: neither the cashier's row nor a time of day is the
+    cash tendered, so cash less change makes no total of the hour."""
+    from classify.normalise import find_amounts
+
+    rng = random.Random(seed)
+    hour, minute = rng.randint(1, 23), rng.randint(0, 59)
+    assert find_amounts(f"TIME: {hour}:{minute:02d}:00") == []
+    due = Decimal(rng.randint(100, 9999)) / 100
+    rows = [f"CASHIER : USER TIME: {hour}:{minute:02d}:00", f"TOTAL : {due:.2f}", "CHANGE : 0.00"]
+    assert _total(_slip_text(rng, "01/02/2018", rows)) == f"{due:.2f}"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_till_slips_misread_date_is_read_whatever_type_the_slip_was_given(seed: int) -> None:
+    """A slip headed «TAX INVOICE» typed an invoice: with the cash and the change printed it is a till slip, and its
+    date read with a separator lost or misread at the bottom, the time after it or alone on its row, is read."""
+    from tests.classify.pagetext import text_page
+
+    rng = random.Random(seed)
+    day, month, year = rng.randint(13, 28), rng.randint(1, 12), rng.randint(16, 19)
+    clock = f"{rng.randint(1, 11):02d}:{rng.randint(0, 59):02d}PM"
+    timed_first = f"{clock} {rng.randint(1000, 9999)} {day:02d}{month:02d}-{year}"
+    row = rng.choice([timed_first, f"{day:02d};{month:02d};{year} {rng.randint(10, 23)}:05"])
+    due = Decimal(rng.randint(100, 9999)) / 100
+    text = "\n".join(["KEDAI MAJU SDN BHD", "TAX INVOICE", f"INVOICE NO : {rng.randint(1000, 9999)}",
+                      f"TOTAL SALES (INCLUSIVE GST) RM {due:.2f}", f"CASH RM {due + 1:.2f}", "CHANGE RM 1.00", row,
+                      "THANK YOU"])
+    got = extract_fields("invoice", [text_page(text)])["date"]
+    assert (got.value, got.confidence >= 0.5) == (f"20{year}-{month:02d}-{day:02d}", True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_code_read_as_a_date_after_today_is_passed_over_for_the_slips_date(seed: int) -> None:
+    """«HA06HD01-3 - 70» reads as a date of 2070: no document is dated after today, so the slip's own date below
+    it (misread, its time after it) is the date."""
+    rng = random.Random(seed)
+    day, month = rng.randint(13, 28), rng.randint(1, 12)
+    text = _slip_text(rng, f"ITEM HA{rng.randint(10, 99)}HD01-3 - {rng.randint(60, 99)}",
+                      ["TOTAL 9.90", f"{day:02d};{month:02d};18 10:35 SH01"])
+    assert _date(text) == f"2018-{month:02d}-{day:02d}"
