@@ -36,6 +36,8 @@ _EN_ORG = re.compile(
 # a seller's label, also with one letter misread; the other side's word is none («Лицензиат» is one letter off
 # «Лицензиар», «Арендатор» is not «Арендодатель»)
 _SELLER_WORD = rf"(?!{BUYER_ROLES}(?![^\W\d_]))" + misread_once(_WORDS.pattern("seller_labels"))
+# (its bracketed second role also read misread, brackets and all: «Поставщик {Исгкуъчитель }»)
+_SELLER_WORD += r"(?:\s*[({\[][^)}\]\n]{1,30}[)}\]])?"
 SELLER_LABEL = re.compile(_SELLER_WORD + r"\s*[:.]\s*")
 # a form's table prints the role in a cell of its own, left of the party, with no colon («Поставщик  ООО "…", ИНН …»):
 # the role heading its row, a legal name right after it

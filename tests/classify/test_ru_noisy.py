@@ -655,3 +655,12 @@ def test_a_forms_number_and_date_in_the_cells_under_its_title_whose_headings_wen
     got = {k: v.value for k, v in extract_fields("waybill", [text_page(text)]).items()}
     assert got.get("number") == number
     assert got.get("date") == ("2026-02-24" if number else got.get("date"))
+
+
+@pytest.mark.parametrize("role", ["Поставщик (Исполнитель):", "Поставщик {Исгкуъчитель }", "Поставщик (Испол-тель)"])
+def test_a_sellers_label_with_its_bracketed_second_role_misread(role: str) -> None:
+    """Under a bill's payment block (its INN row first), the seller's row whose second role in brackets OCR misread,
+    its colon lost or not: the role still labels the name after it."""
+    text = f"ИНН {SELLER_INN} КПП 632101001 Сч. № 40702810000000000001\n" + _bill(
+        f"{role} ООО «Зарница», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_name"] == "ООО «Зарница»"
