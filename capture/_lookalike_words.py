@@ -15,7 +15,13 @@ evidence only:
   it was read for, and the heading takes one script, Cyrillic («3К-004521», «3K-1290» for ЗК-…); a heading
   with a letter that has no Cyrillic twin («3D-1200», «3G-24»), or with no letter, is left;
 - a dollar sign between two letters is the S it was read for («М$К-204»: then the word takes one script, MSK-204);
-  a currency sign stands before or after a number, never inside a word.
+  a currency sign stands before or after a number, never inside a word;
+- in a line of an address (one holding a postcode, six digits before a comma, or a town's «г.» before its name)
+  the marks of its parts read for their look-alikes in blurred print are those marks: a house's «д.» read as
+  «a.», «А.» or «a» before the house's number («, a. 35», «, a72»), the street's «ул.» read with its «л» as
+  «а», «х» or «п» («ya. Вайнера», «ух. Новый»), a «пр-т» with its «п» as another letter («ар-т»), and a
+  part's stop read as a comma or an underscore, or lost, before what it marks («г, Казань», «д, 16», «д_28»,
+  «г Казань»).
 
 The look-alike table (``classify/data/lookalikes.toml``) and the legal forms (``classify/data/parties.ru.json``)
 are the ones every parser reads. Digits standing alone, Latin words and codes mixing letters with other digits
@@ -73,6 +79,7 @@ def fix_lookalike_words(words: tuple[OcrWord, ...]) -> tuple[OcrWord, ...]:
         form = _legal_form(fixed[i], fixed[i + 1])
         if form is not None:
             fixed[i] = form
+    _fix_address_marks(words, fixed)
     if all(w.text == text for w, text in zip(words, fixed, strict=True)):
         return words
     return tuple(w if w.text == text else replace(w, text=text) for w, text in zip(words, fixed, strict=True))
@@ -130,3 +137,60 @@ def _legal_form(word: str, after: str) -> str | None:
     as_letters = "".join(lookalikes.letter_for(ch, cyrillic=True, lower=False) or ch if ch.isdigit() else ch
                          for ch in as_letters)
     return as_letters.upper() if as_letters.upper() in forms and as_letters.isupper() else None
+
+
+# An address's line: a postcode (six digits, a comma after them) or a town's «г.» before a capitalised name.
+_POSTCODE = re.compile(r"\d{6},")
+_TOWN = re.compile(r"[гГ][.,]")
+_STREET_MARK = re.compile(r"(?:ул\.|пр-т,?|пер\.|просп\.)")
+_CAPITALISED = re.compile(r"[«\"]?[А-ЯЁ][а-яё]")
+# A part's mark with its stop read as a comma or an underscore (or lost), before what it marks: a number (house,
+# building, office) or a capitalised name (town, street).
+_MARK_BEFORE_NUMBER = re.compile(r"(д|стр|корп|кв|оф)(?:[,_](\d*[,.]?)|())")
+_MARK_BEFORE_NAME = re.compile(r"([гГ]|ул|пер)[,_]|([гГ])")
+# The house's «д» read as a Latin or Cyrillic «a»/«А» (blurred, its descenders lost), with its stop or without,
+# the house's number after it in the word or in the next.
+_HOUSE = re.compile(r"[aаAА][._]?(\d{1,4}[а-я]?[,.]?)?")
+# The street's «ул.» with its «л» read as «а», «х» or «п» (Latin or Cyrillic), its «у» as a Latin y.
+_STREET = re.compile(r"[уy][аaхxпn]\.")
+_AVENUE = re.compile(r"[а-яa-z]р-т([.,]?)")
+
+
+def _fix_address_marks(words: tuple[OcrWord, ...], fixed: list[str]) -> None:
+    """The marks of an address's parts put right in ``fixed`` (the words' texts so far), line by line: lines of an
+    address, and a line after one that ends in a comma (the address wrapped)."""
+    lines: dict[tuple[int, int], list[int]] = {}
+    for i, word in enumerate(words):
+        lines.setdefault((word.block, word.line), []).append(i)
+    wrapped = False
+    for indices in lines.values():
+        address = wrapped or any(_POSTCODE.fullmatch(fixed[i]) or _STREET_MARK.fullmatch(fixed[i])
+                                 or (_TOWN.fullmatch(fixed[i]) and k + 1 < len(indices)
+                                     and _CAPITALISED.match(fixed[indices[k + 1]])) for k, i in enumerate(indices))
+        wrapped = address and fixed[indices[-1]].endswith(",")
+        if not address:
+            continue
+        for k, i in enumerate(indices):
+            after = fixed[i + 1] if i + 1 < len(fixed) else ""  # the next word, on this line or the next
+            before = fixed[indices[k - 1]] if k else fixed[i - 1] if i else ""
+            fixed[i] = _address_mark(fixed[i], before, after)
+
+
+def _address_mark(text: str, before: str, after: str) -> str:
+    number_after = after[:1].isdigit()
+    name_after = _CAPITALISED.match(after) is not None
+    mark = _MARK_BEFORE_NUMBER.fullmatch(text)
+    if mark and (mark.group(2) or number_after):
+        return f"{mark.group(1)}.{mark.group(2) or ''}"
+    name = _MARK_BEFORE_NAME.fullmatch(text)
+    if name and name_after:
+        return (name.group(1) or name.group(2)) + "."
+    house = _HOUSE.fullmatch(text)
+    if house and before.endswith(",") and (house.group(1) or number_after):
+        return "д." + (house.group(1) or "")
+    if _STREET.fullmatch(text) and name_after:
+        return "ул."
+    avenue = _AVENUE.fullmatch(text)
+    if avenue and text[0] != "п":
+        return "пр-т" + avenue.group(1)
+    return text

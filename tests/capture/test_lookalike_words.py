@@ -60,3 +60,24 @@ def test_a_code_headed_by_a_three_and_capitals_is_headed_by_letters() -> None:
     assert _fixed("Заказ № 3К-004521 от") == "Заказ № ЗК-004521 от"
     assert _fixed("Order 3K-1290") == "Order ЗК-1290"
     assert _fixed("3D-1200 3G-24 A3-500 М3-2000 33-120 3K-12") == "3D-1200 3G-24 A3-500 М3-2000 33-120 3K-12"
+
+
+def test_an_address_s_part_marks_read_for_their_look_alikes_are_those_marks() -> None:
+    """Blurred print reads a house's «д.» as «a.» or «А», the street's «ул.» as «ya.» or «ух.», a part's stop as a
+    comma or not at all; in a line of an address (a postcode, a town's «г.», a street's mark) those are the marks."""
+    assert _fixed("620075, г, Самара, ya. Лесная, a. 5, стр, 2") == "620075, г. Самара, ул. Лесная, д. 5, стр. 2"
+    assert _fixed("101000, г Тверь, ух. Полевая, A 17, офис 8") == "101000, г. Тверь, ул. Полевая, д. 17, офис 8"
+    assert _fixed("Тверь, ул. Полевая, a17, д_3") == "Тверь, ул. Полевая, д.17, д.3"
+    assert _fixed("101000, г. Тверь, Садовый ар-т, д, 4") == "101000, г. Тверь, Садовый пр-т, д. 4"
+
+
+def test_a_wrapped_address_keeps_its_marks_put_right_on_the_next_line() -> None:
+    assert _fixed("г. Тверь, ул. Полевая, A\n17, офис 8") == "г. Тверь, ул. Полевая, д.\n17, офис 8"
+    assert _fixed("101000, г. Тверь,\nСадовый ар-т, a. 4") == "101000, г. Тверь,\nСадовый пр-т, д. 4"
+
+
+def test_marks_outside_an_address_and_words_that_only_look_like_marks_stay() -> None:
+    assert _fixed("Итого, а 5 шт, уп. 3") == "Итого, а 5 шт, уп. 3"  # no address on the line
+    assert _fixed("Доставка, а 12 коробок\nг. Тверь") == "Доставка, а 12 коробок\nг. Тверь"
+    assert _fixed("101000, г. Тверь, ул. Полевая, лит. А") == "101000, г. Тверь, ул. Полевая, лит. А"
+    assert _fixed("101000, г. Тверь, уп. 12") == "101000, г. Тверь, уп. 12"  # no name after it
