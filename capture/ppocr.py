@@ -282,12 +282,62 @@ def _pick(ours: list[OcrWord], theirs: list[OcrWord], line: int) -> list[OcrWord
 
 
 # A number as PP-OCR reads one in a form's small print: digits with the punctuation of amounts, dates, INN/KPP
-# pairs and order numbers between them (1598,00; 21.07.2025; 7701234567/770101001; 2025-440).
-_NUMBER = re.compile(r"[0-9][0-9.,/:\-]*[0-9]")
+# pairs and order numbers between them (1598,00; 21.07.2025; 7701234567/770101001; 2025-440), or a code of
+# capitals, a hyphen and digits (an order's ORD-2025-440, an outlet's MSK-204; a 1C prefix's ЗК- PP-OCR reads
+# as 3K-, which the look-alike step puts right).
+_NUMBER = re.compile(r"(?:[0-9]|(?<![A-Za-z])[A-Z0-9]{1,4}-[0-9])[0-9.,/:\-]*[0-9]")
+# A tax number's digits: an INN of ten or twelve, alone or before its KPP of nine («7701234567/770101001»).
+_TAX_NUMBER_LENGTHS = {10: 10, 12: 12, 19: 10, 21: 12}  # the digits read -> the INN's own
 MIN_DIGITS = 3  # shorter numbers (a line's number, a quantity) are not worth a change of reading
 # A number tesseract has no word over is put in only when PP-OCR read it at least this surely: nothing
-# else says it is there.
+# else says it is there; on a row where tesseract read nothing at all (a line of blurred print it lost whole),
+# EMPTY_ROW_SURE.
 NEW_NUMBER_SURE = 0.9
+EMPTY_ROW_SURE = 0.8
+# Letters PP-OCR reads for digits inside a tax number («66580S7328»): taken as the digits only when the number
+# then has its check digits right.
+_TAX_DIGIT_TWINS = "015"
+# A number inside a word of PP-OCR's (a label run into it) is taken when it has this many digits (a tax number,
+# an account, an amount in full), two letters or more before it or nothing, and no letter after it: a model's
+# «A55 8/256GB» or a unit's digits glued to a name are not numbers of their own. A date is taken wherever it
+# stands («N304r21.11.2025» for «№ 304 от 21.11.2025»).
+PIECE_DIGITS = 6
+_DATE = re.compile(r"[0-3][0-9][.,][01][0-9][.,](?:19|20)[0-9]{2}")
+
+
+def _numbers(ppocr: Sequence[OcrWord]) -> list[OcrWord]:
+    """The numbers of PP-OCR's words: a word that is a number, and the numbers inside a word that runs a
+    label's letters into its value («HH5402350269,KII» for «ИНН 5402350269, КПП»), each boxed by its share of
+    the word's characters; a word whose look-alike letters (``_TAX_DIGIT_TWINS``) make it a tax number with its
+    check digits right, as that number."""
+    from classify import _lookalikes as lookalikes
+
+    out = []
+    for word in ppocr:
+        as_tax = lookalikes.as_digits(word.text, _TAX_DIGIT_TWINS)
+        if as_tax != word.text and _checks(as_tax) and sum(ch.isdigit() for ch in word.text) >= MIN_DIGITS:
+            out.append(replace(word, text=as_tax))
+            continue
+        if _NUMBER.fullmatch(word.text):
+            pieces = [(0, len(word.text))]
+        else:
+            pieces = [m.span() for m in _NUMBER.finditer(word.text)]
+        left, right, size = word.box[0], word.box[2], max(1, len(word.text))
+        for start, end in pieces:
+            text = word.text[start:end]
+            if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
+                continue
+            if (start, end) == (0, len(word.text)):
+                out.append(word)
+                continue
+            if not _DATE.fullmatch(text) and (
+                    sum(ch.isdigit() for ch in text) < PIECE_DIGITS or word.text[end:end + 1].isalpha()
+                    or (start and not word.text[max(0, start - 2):start].isalpha())):
+                continue
+            box = (left + (right - left) * start // size, word.box[1], left + -(-(right - left) * end // size),
+                   word.box[3])
+            out.append(replace(word, text=text, box=box))
+    return out
 
 
 def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
@@ -300,33 +350,47 @@ def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tupl
     other digits and are mostly digits themselves or unsure (:data:`SURE`): a label tesseract read surely there
     («ИНН», «Итого») is not a misread number, and stays; nor does a number whose digits PP-OCR cut at its box's
     edge (its digits inside tesseract's). Read alike but in pieces («09 04 2025»), PP-OCR's one word stands. A
-    number over no tesseract word is put in when PP-OCR is sure of it (:data:`NEW_NUMBER_SURE`), on the
-    tesseract line beside it. Everything else, the layout and the line numbers, is tesseract's."""
+    number over no tesseract word is put in when PP-OCR is sure of it (:data:`NEW_NUMBER_SURE`; fairly sure,
+    :data:`EMPTY_ROW_SURE`, on a row tesseract read nothing on), on the tesseract line beside it. The numbers are
+    those of :func:`_numbers` (inside a word that ran its label in too); a code of capitals read alike in either
+    script, two numbers tesseract read with a comma between them, and a tax number whose check digits hold in
+    tesseract's reading and not in PP-OCR's keep tesseract's reading; labels read surely over the number stay.
+    Everything else, the layout and the line numbers, is tesseract's."""
     words = list(tesseract)
     replaced: dict[int, OcrWord | None] = {}
     added: dict[int, list[OcrWord]] = {}  # words put in after tesseract's word of this index (-1: at the end)
-    for number in ppocr:
-        if not _NUMBER.fullmatch(number.text) or sum(ch.isdigit() for ch in number.text) < MIN_DIGITS:
-            continue
+    for number in _numbers(ppocr):
         row = [i for i, w in enumerate(words) if _same_line(number, w)]
         over = [i for i in row if i not in replaced and _overlap(number, words[i])]
         if not over:
-            if number.confidence >= NEW_NUMBER_SURE and not any(_overlap(number, words[i]) for i in row):
+            sure = NEW_NUMBER_SURE if row else EMPTY_ROW_SURE
+            if number.confidence >= sure and not any(_overlap(number, words[i]) for i in row):
                 left = [i for i in row if words[i].box[2] <= number.box[0]]
                 anchor = max(left, key=lambda i: words[i].box[2]) if left else (min(row) - 1 if row else -1)
                 at = words[anchor] if anchor >= 0 else words[row[0]] if row else None
                 line, block = (at.line, at.block) if at is not None else (-1, -1)
                 added.setdefault(anchor, []).append(replace(number, line=line, block=block))
             continue
+        # a label read surely beside the number («ИНН», «КПП») stays; a code's own letters («ORD») are the number's
+        labels = [i for i in over if _sure_letters(words[i]) and _plain([words[i]]) not in _plain([number])]
+        if labels and len(labels) < len(over):
+            over = [i for i in over if i not in labels]
         theirs = [words[i] for i in over]
-        digits, ours = _letters(theirs), _letters([number])
+        digits, ours = _plain(theirs), _plain([number])
         if digits == ours:
             if len(over) == 1 or not any(ch in ".,/-" for ch in number.text):
-                continue  # read alike (a number in pieces is PP-OCR's one word)
+                continue  # read alike (a number in pieces is PP-OCR's one word; a code's letters of either script)
+            if any(w.text[-1] in ",;" for w in theirs[:-1]):
+                continue  # two numbers, a comma between them («540245001, 630132,»), that PP-OCR ran together
         elif ours in digits:
             continue  # PP-OCR cut it short
+        elif _checks(digits) and not _checks(ours):
+            continue  # tesseract's tax number has its check digits right, PP-OCR's has not
         elif 2 * sum(ch.isdigit() for ch in digits) < len(digits) and min(w.confidence for w in theirs) >= SURE:
             continue  # a word tesseract read surely as letters
+        first = next((k for k, w in enumerate(theirs) if any(ch.isdigit() for ch in w.text)), 0)
+        over = over[first:] + over[:first]  # the number stands where tesseract's first digits do
+        theirs = theirs[first:] + theirs[:first]
         replaced[over[0]] = replace(theirs[0], text=number.text, box=number.box,
                                     confidence=round(min(number.confidence, *(w.confidence for w in theirs)), 3))
         for i in over[1:]:
@@ -345,6 +409,28 @@ def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tupl
     out.extend(replace(w, line=last + k, block=words[-1].block if words else 0)
                for k, w in enumerate(w for w in added.get(-1, []) if w.line < 0))
     return tuple(out)
+
+
+def _plain(words: Sequence[OcrWord]) -> str:
+    """The words' letters and digits, case folded, their Cyrillic letters that have a Latin twin written as that
+    twin (PP-OCR has no Cyrillic: its «YT-4362» is tesseract's «УТ-4362»)."""
+    from classify import _lookalikes as lookalikes
+
+    return _letters([replace(w, text=lookalikes.to_latin(w.text)) for w in words])
+
+
+def _sure_letters(word: OcrWord) -> bool:
+    """Whether tesseract read ``word`` surely as letters, with no digit (a label)."""
+    return word.confidence >= SURE and any(ch.isalpha() for ch in word.text) and not any(
+        ch.isdigit() for ch in word.text)
+
+
+def _checks(letters: str) -> bool:
+    """Whether ``letters`` (a reading's letters and digits) are a tax number whose check digits hold."""
+    from classify.normalise import valid_inn
+
+    length = _TAX_NUMBER_LENGTHS.get(len(letters))
+    return length is not None and letters.isdigit() and valid_inn(letters[:length])
 
 
 # A stretch of a line with no tesseract word this many line heights wide may hold a number tesseract skipped.

@@ -271,3 +271,45 @@ def test_a_page_read_line_by_line_as_chosen_gives_the_chosen_lines_words() -> No
     assert [w.text for w in every] == [w.text for w in ppocr.read(page)]
     lower = ppocr.read_lines_where(page, lambda box: box[1] > 150)
     assert [w.text for w in lower] == ["CASH", "200.00"]
+
+
+def test_a_number_ppocr_ran_its_label_into_is_taken_and_the_labels_stay() -> None:
+    """«HHH5001234561,XI» is «ИНН 5001234561, КПП» read by a model without Cyrillic: the number inside stands
+    where tesseract's misread digits did; the labels tesseract read surely stay. A short number glued to a
+    name («A558/256GB») is not taken."""
+    tesseract = (_at("ИНН", 100, 160, 0.9), _at("S001", 175, 250, 0.55), _at("23456I,", 262, 340, 0.38),
+                 _at("КПП", 360, 420, 0.7))
+    found = ppocr.fuse_numbers((_at("HHH5001234561,XI", 100, 420, 0.8),), tesseract)
+    assert [w.text for w in found] == ["ИНН", "5001234561", "КПП"]
+    model = (_at("Galaxy", 10, 90, 0.9), _at("A55", 100, 140, 0.9), _at("8/25608", 150, 240, 0.6))
+    assert ppocr.fuse_numbers((_at("GalaxyA558/256GB", 10, 240, 0.9),), model) == model
+
+
+def test_a_tax_number_is_chosen_by_its_check_digits() -> None:
+    """PP-OCR's «S» for a 5 inside an INN is the digit when the INN then checks; tesseract's INN that checks is
+    not replaced by PP-OCR's that does not."""
+    tesseract = (_at("ИНН", 10, 70, 0.9), _at("50O1Z34561", 100, 240, 0.3))
+    assert [w.text for w in ppocr.fuse_numbers((_at("S001234561", 100, 240, 0.85),), tesseract)][1] == "5001234561"
+    sure = (_at("ИНН", 10, 70, 0.9), _at("5001234561", 100, 240, 0.6))
+    assert ppocr.fuse_numbers((_at("5001284561", 100, 240, 0.9),), sure) == sure
+
+
+def test_a_code_of_capitals_and_digits_is_a_number_and_one_read_alike_in_either_script_stays() -> None:
+    tesseract = (_at("Заказ", 10, 90, 0.9), _at("ORD", 100, 150, 0.9), _at("202%", 160, 220, 0.8),
+                 _at("40417", 230, 310, 0.7))
+    found = ppocr.fuse_numbers((_at("ORD-2025-40417", 100, 310, 0.9),), tesseract)
+    assert [w.text for w in found] == ["Заказ", "ORD-2025-40417"]
+    cyrillic = (_at("УТ-4362", 100, 220, 0.9),)
+    assert ppocr.fuse_numbers((_at("YT-4362", 100, 220, 0.95),), cyrillic) == cyrillic
+
+
+def test_two_numbers_with_a_comma_between_that_ppocr_ran_together_stay_two() -> None:
+    tesseract = (_at("540201001,", 100, 250, 0.9), _at("630132,", 262, 360, 0.9))
+    assert ppocr.fuse_numbers((_at("540201001,630132", 100, 360, 0.9),), tesseract) == tesseract
+
+
+def test_a_number_on_a_row_tesseract_read_nothing_on_is_put_in_when_fairly_sure() -> None:
+    tesseract = (_at("Подпись", 10, 150, line=0),)
+    found = ppocr.fuse_numbers((_at("7399,33", 400, 540, 0.85, top=600), _at("1234,56", 400, 540, 0.7, top=700)),
+                               tesseract)
+    assert [w.text for w in found] == ["Подпись", "7399,33"]
