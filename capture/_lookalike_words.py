@@ -13,7 +13,8 @@ evidence only:
   «AO» before «Липа») is that legal form;
 - a code headed by a 3 and capitals, before its hyphen and its digits, is headed by letters: the 3 is the З
   it was read for, and the heading takes one script, Cyrillic («3К-004521», «3K-1290» for ЗК-…); a heading
-  with a letter that has no Cyrillic twin («3D-1200», «3G-24»), or with no letter, is left;
+  with a letter that has no Cyrillic twin («3D-1200», «3G-24»), or with no letter, is left; so is its hyphen
+  read as a stop before five digits or more («3К.001115»);
 - a dollar sign between two letters is the S it was read for («М$К-204»: then the word takes one script, MSK-204);
   a currency sign stands before or after a number, never inside a word;
 - in a line of an address (one holding a postcode, six digits before a comma, or a town's «г.» before its name)
@@ -46,6 +47,8 @@ _WORD_WITH_DIGITS = re.compile(r"[^\W_]+")
 # A code headed by a 3 and one or two capitals (a 0 among them too), a hyphen and three digits or more
 # («3К-004521»); a capital before the 3 («A3-500», «М3-20») is a size or a model's name, and is left.
 _CODE_HEAD = re.compile(r"(?<![^\W_])(3[0A-ZА-ЯЁ]{1,2})(?=-[0-9]{3,})")
+# The same heading with its hyphen read as a stop before five digits or more («3К.001115»): a 1C number's.
+_CODE_HEAD_STOP = re.compile(r"(?<![^\W_])(3[0A-ZА-ЯЁ]{1,2})\.(?=[0-9]{5,}(?![^\W_]))")
 # The digit that only a Cyrillic capital looks like (Latin has no З): a code's heading holding it is Cyrillic.
 _CYRILLIC_ONLY_DIGIT = "3"
 _DOLLAR_IN_WORD = re.compile(r"(?<=[^\W\d_])\$(?=[^\W\d_])")  # «М$К»: an S between letters
@@ -94,6 +97,8 @@ def _one_word(text: str) -> str:
         text = _LETTERS.sub(lambda m: lookalikes.one_script(m.group()), text)
     if _CYRILLIC_ONLY_DIGIT in text and "-" in text:
         text = _CODE_HEAD.sub(lambda m: _code_head(m.group()), text)
+    if _CYRILLIC_ONLY_DIGIT in text and "." in text:
+        text = _CODE_HEAD_STOP.sub(lambda m: _code_head_stop(m.group(1), m.group()), text)
     if any(d in text for d in _LETTER_DIGITS) and _CYRILLIC.search(text):
         text = _WORD_WITH_DIGITS.sub(lambda m: _digits_as_letters(m.group()), text)
     return text
@@ -122,6 +127,12 @@ def _code_head(head: str) -> str:
         return head  # a letter with no Cyrillic twin, or another digit: a code of its own kind
     return "".join(lookalikes.letter_for(ch, cyrillic=True, lower=False) or ch if ch.isdigit()
                    else lookalikes.to_cyrillic(ch) for ch in head)
+
+
+def _code_head_stop(head: str, read: str) -> str:
+    """A code's heading read with a stop for its hyphen: the heading as letters and the hyphen, when it is one."""
+    letters = _code_head(head)
+    return read if letters == head else letters + "-"
 
 
 def _legal_form(word: str, after: str) -> str | None:

@@ -305,39 +305,45 @@ PIECE_DIGITS = 6
 _DATE = re.compile(r"[0-3][0-9][.,][01][0-9][.,](?:19|20)[0-9]{2}")
 
 
-def _numbers(ppocr: Sequence[OcrWord]) -> list[OcrWord]:
-    """The numbers of PP-OCR's words: a word that is a number, and the numbers inside a word that runs a
-    label's letters into its value («HH5402350269,KII» for «ИНН 5402350269, КПП»), each boxed by its share of
-    the word's characters; a word whose look-alike letters (``_TAX_DIGIT_TWINS``) make it a tax number with its
-    check digits right, as that number."""
+def _numbers(ppocr: Sequence[OcrWord]) -> list[tuple[OcrWord, bool]]:
+    """The numbers of PP-OCR's words, each with whether it was cut out of a longer word: a word that is a number,
+    and the numbers inside a word that runs a label's letters into its value («HH5402350269,KII» for «ИНН
+    5402350269, КПП»), each boxed by its share of the word's characters; a word whose look-alike letters
+    (``_TAX_DIGIT_TWINS``) make it a tax number with its check digits right, as that number. Numbers run together
+    at a comma before four digits or more («541001001,630007»: a KPP and a postcode) are two."""
     from classify import _lookalikes as lookalikes
 
     out = []
     for word in ppocr:
         as_tax = lookalikes.as_digits(word.text, _TAX_DIGIT_TWINS)
         if as_tax != word.text and _checks(as_tax) and sum(ch.isdigit() for ch in word.text) >= MIN_DIGITS:
-            out.append(replace(word, text=as_tax))
+            out.append((replace(word, text=as_tax), False))
             continue
-        if _NUMBER.fullmatch(word.text):
-            pieces = [(0, len(word.text))]
-        else:
-            pieces = [m.span() for m in _NUMBER.finditer(word.text)]
+        pieces = [span for m in _NUMBER.finditer(word.text) for span in _split_at_commas(word.text, *m.span())]
         left, right, size = word.box[0], word.box[2], max(1, len(word.text))
         for start, end in pieces:
             text = word.text[start:end]
             if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
                 continue
             if (start, end) == (0, len(word.text)):
-                out.append(word)
+                out.append((word, False))
                 continue
             if not _DATE.fullmatch(text) and (
                     sum(ch.isdigit() for ch in text) < PIECE_DIGITS or word.text[end:end + 1].isalpha()
-                    or (start and not word.text[max(0, start - 2):start].isalpha())):
+                    or (start and not word.text[max(0, start - 2):start].isalpha() and word.text[start - 1] != ",")):
                 continue
             box = (left + (right - left) * start // size, word.box[1], left + -(-(right - left) * end // size),
                    word.box[3])
-            out.append(replace(word, text=text, box=box))
+            out.append((replace(word, text=text, box=box), True))
     return out
+
+
+_LIST_COMMA = re.compile(r",(?=[0-9]{4})")
+
+
+def _split_at_commas(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [m.start() for m in _LIST_COMMA.finditer(text, start, end)]
+    return list(zip([start, *(cut + 1 for cut in cuts)], [*cuts, end], strict=True))
 
 
 def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
@@ -359,7 +365,7 @@ def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tupl
     words = list(tesseract)
     replaced: dict[int, OcrWord | None] = {}
     added: dict[int, list[OcrWord]] = {}  # words put in after tesseract's word of this index (-1: at the end)
-    for number in _numbers(ppocr):
+    for number, piece in _numbers(ppocr):
         row = [i for i, w in enumerate(words) if _same_line(number, w)]
         over = [i for i in row if i not in replaced and _overlap(number, words[i])]
         if not over:
@@ -384,6 +390,8 @@ def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tupl
                 continue  # two numbers, a comma between them («540245001, 630132,»), that PP-OCR ran together
         elif ours in digits:
             continue  # PP-OCR cut it short
+        elif piece and digits in ours:
+            continue  # a label's last letter PP-OCR read as a digit before the number («KПП» as «Knn1»)
         elif _checks(digits) and not _checks(ours):
             continue  # tesseract's tax number has its check digits right, PP-OCR's has not
         elif 2 * sum(ch.isdigit() for ch in digits) < len(digits) and min(w.confidence for w in theirs) >= SURE:

@@ -81,3 +81,8 @@ def test_marks_outside_an_address_and_words_that_only_look_like_marks_stay() -> 
     assert _fixed("Доставка, а 12 коробок\nг. Тверь") == "Доставка, а 12 коробок\nг. Тверь"
     assert _fixed("101000, г. Тверь, ул. Полевая, лит. А") == "101000, г. Тверь, ул. Полевая, лит. А"
     assert _fixed("101000, г. Тверь, уп. 12") == "101000, г. Тверь, уп. 12"  # no name after it
+
+
+def test_a_code_headed_by_a_three_with_its_hyphen_read_as_a_stop_has_both_put_right() -> None:
+    assert _fixed("Заказ № 3К.004521 от") == "Заказ № ЗК-004521 от"
+    assert _fixed("рис. 3.12345 и 3D.12345, п. 3К.12") == "рис. 3.12345 и 3D.12345, п. 3К.12"
