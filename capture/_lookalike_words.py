@@ -194,7 +194,8 @@ def _address_mark(text: str, before: str, after: str) -> str:
     if mark and (mark.group(2) or number_after):
         return f"{mark.group(1)}.{mark.group(2) or ''}"
     name = _MARK_BEFORE_NAME.fullmatch(text)
-    if name and name_after:
+    # after a name («Москва г, ул. …») the type follows its town, and the comma after it is as printed
+    if name and name_after and not (before[-1:].isalpha() and _CAPITALISED.match(before)):
         return (name.group(1) or name.group(2)) + "."
     house = _HOUSE.fullmatch(text)
     if house and before.endswith(",") and (house.group(1) or number_after):

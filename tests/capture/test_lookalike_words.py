@@ -86,3 +86,7 @@ def test_marks_outside_an_address_and_words_that_only_look_like_marks_stay() -> 
 def test_a_code_headed_by_a_three_with_its_hyphen_read_as_a_stop_has_both_put_right() -> None:
     assert _fixed("Заказ № 3К.004521 от") == "Заказ № ЗК-004521 от"
     assert _fixed("рис. 3.12345 и 3D.12345, п. 3К.12") == "рис. 3.12345 и 3D.12345, п. 3К.12"
+
+
+def test_a_town_s_type_printed_after_its_name_keeps_its_comma() -> None:
+    assert _fixed("121000, Москва г, Тверская ул, д. 1") == "121000, Москва г, Тверская ул, д. 1"
