@@ -24,7 +24,7 @@ from classify._dates import lone_date, misread_date, timed_dates
 from classify._layout import Row, document_rows, starts_column
 from classify._labels import Label, either, labels, token, words
 from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
-from classify._vat import included_rate, net_rate, vat_rates
+from classify._vat import RATES, included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     CURRENCY_MARKS,
@@ -473,7 +473,8 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     if doc_type == "z_report":
         hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
         return hit.field("total") if hit else None
-    hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_total_money) if not _is_sub(h)]
+    hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_total_money)
+            if not _is_sub(h) and not _tax_summary(doc, h)]
     net = [Decimal(h.value) for h in find_labelled(doc, _NET_LABEL + _EXCL_LABEL, parse_last_money)]
     floor = max(net, default=Decimal(0)) * MIN_TOTAL_OF_NET  # a discount never takes half the net off
     # a printed zero is a value («Всего к оплате: 0 руб.»), when the surest total label gives nothing else
@@ -501,6 +502,12 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         if printed is not None and (labelled is None or Decimal(labelled.value) < paid
                                     or abs(Decimal(labelled.value) - paid) < Decimal("0.10")):
             return printed.field("total")
+        if (printed is None and labelled is not None and 0 < abs(Decimal(labelled.value) - paid) < Decimal("0.10")
+                and any(r.index > labelled.row.index and re.search(either("rounding"), r.folded)
+                        for r in doc.rows[labelled.row.index + 1:labelled.row.index + 4])):
+            # a rounding row under the total whose amount OCR lost (or misread) and the amount due after it too: the
+            # cash less the change is the total as rounded
+            return replace(labelled, value=f"{paid}", priority=0.7).field("total")
     garbled = [h for h in find_labelled(doc, TOTAL_LABELS, _parse_garbled_money)
                if (labelled is None or h.priority > labelled.priority) and not _is_sub(h)]
     if garbled:
@@ -600,6 +607,17 @@ def _printed(doc: Doc, amount: Decimal) -> Hit | None:
             if value == text:
                 return Hit(value, row.text[s:e], row, s, e, 0.6)
     return None
+
+
+def _tax_summary(doc: Doc, hit: Hit) -> bool:
+    """Whether a total's row is a tax summary's: its amount the tax charged at one of the currency's VAT rates on
+    the amount before it («TOTAL : 10.94 0.66», 6% of 10.94), not the amount due."""
+    amounts = [Decimal(a) for a, _, _ in _amounts_after(hit)]
+    if not (len(amounts) >= 2 and amounts[-1] == Decimal(hit.value) and 0 < amounts[-1] < amounts[-2]):
+        return False
+    currency = find_currency(doc, "receipt")
+    codes = [currency.value] if currency else list(RATES)  # the currency not read: any currency's rate
+    return any(net_rate(amounts[-2], amounts[-1], code, _CENT) not in (None, Decimal(0)) for code in codes)
 
 
 def _amounts_after(hit: Hit) -> list[tuple[str, int, int]]:

@@ -275,3 +275,28 @@ def test_a_code_read_as_a_date_after_today_is_passed_over_for_the_slips_date(see
     text = _slip_text(rng, f"ITEM HA{rng.randint(10, 99)}HD01-3 - {rng.randint(60, 99)}",
                       ["TOTAL 9.90", f"{day:02d};{month:02d};18 10:35 SH01"])
     assert _date(text) == f"2018-{month:02d}-{day:02d}"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_tax_summarys_total_row_is_no_amount_due(seed: int) -> None:
+    """«TOTAL : 10.94 0.66» under «GST SUMMARY»: the net and the tax charged on it at a VAT rate; with the amount
+    due read in pieces («TOTAL 1 1.60») the total is not known, and the tax is never given for it."""
+    rng = random.Random(seed)
+    net = Decimal(rng.randint(500, 30000)) / 100
+    tax = (net * Decimal("0.06")).quantize(Decimal("0.01"))
+    due = f"{net + tax:.2f}"
+    rows = [f"TOTAL {due[0]} {due[1:]}", "GST SUMMARY", f"TOTAL : {net:.2f} {tax:.2f}"]
+    assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) is None
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_rounding_row_whose_amount_was_lost_makes_the_cash_less_change_the_total(seed: int) -> None:
+    """«Total (Incl GST) RM14.18» over «ROUNDING» and «GRAND TOTAL» with their amounts lost, then the cash and
+    the change: the cash less the change, a rounding off the labelled total, is the total as rounded."""
+    rng = random.Random(seed)
+    due = Decimal(rng.randint(100, 9999)) * 5 / 100
+    before = due + Decimal(rng.choice([-2, -1, 1, 2])) / 100
+    cash = due + Decimal(rng.randint(1, 2000)) / 100
+    rows = [f"TOTAL (INCL GST) RM{before:.2f}", "ROUNDING", "GRAND TOTAL", f"CASH RM{cash:.2f}",
+            f"CHANGE RM{cash - due:.2f}"]
+    assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) == f"{due:.2f}"
