@@ -150,7 +150,8 @@ def misread_date(text: str) -> tuple[str, int, int] | None:
     return _named(named) if named else None
 
 
-_TIME = re.compile(r"\s*[,|]?\s*\d{1,2}\s?[:.;]\s?\d{2}(?:\s?[:.;]\s?\d{2})?\s*(?:[ap]\.?m\b)?", re.IGNORECASE)
+# the time of day as a till prints it after its date
+TIME_AFTER = re.compile(r"\s*[,|]?\s*\d{1,2}\s?[:.;]\s?\d{2}(?:\s?[:.;]\s?\d{2})?\s*(?:[ap]\.?m\b)?", re.IGNORECASE)
 
 
 def timed_dates(text: str) -> list[tuple[str, int, int]]:
@@ -159,11 +160,11 @@ def timed_dates(text: str) -> list[tuple[str, int, int]]:
     out = []
     for start, end in _runs(text):
         starts = [start] + [start + m.end() for m in re.finditer(r"\s", text[start:end])]
-        readings = {got for s in starts if (got := _date_in(text, s, end)) and _TIME.match(text, got[2])}
+        readings = {got for s in starts if (got := _date_in(text, s, end)) and TIME_AFTER.match(text, got[2])}
         if len({iso for iso, _, _ in readings}) == 1:
             out.append(min(readings, key=lambda r: r[1]))
     for m in _month_run().finditer(text):  # "04 JUM 2018 18:28", "O4-N0V-18 9:05"
-        if (got := _named(m)) and _TIME.match(text, got[2]) and all(got[1] >= e or got[2] <= s for _, s, e in out):
+        if (got := _named(m)) and TIME_AFTER.match(text, got[2]) and all(got[1] >= e or got[2] <= s for _, s, e in out):
             out.append(got)
     return sorted(out, key=lambda r: r[1])
 

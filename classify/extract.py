@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from capture.types import PageText
 
-from classify._dates import lone_date, misread_date, timed_dates
+from classify._dates import TIME_AFTER, lone_date, misread_date, timed_dates
 from classify._layout import Row, document_rows, starts_column
 from classify._labels import Label, either, labels, token, words
 from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
@@ -403,8 +403,8 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
     if hit:
         return hit.field("date")
     hit = _best(find_labelled(doc, DATE_LABELS, parse_misread_date, rows=rows))
-    if hit:  # a labelled date whose separators OCR lost or misread: less sure
-        return hit.field("date", 0.6)
+    if hit:  # a labelled date whose separators OCR lost or misread: less sure; surer with the sale's time after it
+        return hit.field("date", 0.7 if TIME_AFTER.match(hit.row.text, hit.end) else 0.6)
     under = _under_title(doc, doc_type)
     if under is not None:  # the date beside the number in the cells under the form's title
         found = find_dates(under.row.text[under.end:])

@@ -300,3 +300,18 @@ def test_a_rounding_row_whose_amount_was_lost_makes_the_cash_less_change_the_tot
     rows = [f"TOTAL (INCL GST) RM{before:.2f}", "ROUNDING", "GRAND TOTAL", f"CASH RM{cash:.2f}",
             f"CHANGE RM{cash - due:.2f}"]
     assert _total(_slip_text(rng, "01/02/2018 12:45", rows)) == f"{due:.2f}"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_misread_date_under_its_label_with_the_time_after_it_is_sure(seed: int) -> None:
+    """«DATE TIME NUM POS» over «2006/18 00:05 90554»: a date under its label with a separator lost, the sale's time
+    after it, is given (not left out as unsure)."""
+    from tests.classify.pagetext import text_page
+
+    rng = random.Random(seed)
+    day, month, year = rng.randint(13, 28), rng.randint(1, 12), rng.randint(16, 19)
+    rows = ["DATE TIME NUM POS", (f"{day:02d}{month:02d}/{year} {rng.randint(10, 23)}:{rng.randint(0, 59):02d} "
+            f"{rng.randint(10000, 99999)}"), "TOTAL 9.90"]
+    got = extract_fields("receipt", [text_page("\n".join(["KEDAI MAJU SDN BHD", "NO 12 JALAN MAWAR 3", *rows]),
+                                               confidence=0.85)])["date"]
+    assert (got.value, got.confidence >= 0.5) == (f"20{year}-{month:02d}-{day:02d}", True)
