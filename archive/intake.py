@@ -59,6 +59,7 @@ from capture._files import DEFAULT_MAX_PIXELS, entry_problem, sniff
 from capture.barcodes import SCAN_DPI, split_at_sheets
 from capture.exceptions import CaptureError
 from capture.formats import read_message
+from capture.executor import FileTimeoutError
 from capture.pages import inspect_file
 from capture.sources import (
     MANIFEST_NAME,
@@ -405,9 +406,12 @@ class FolderIntake:
 
     def _decodable(self, path: str) -> bool:
         """The file reads as a whole document now; a damaged-looking one may still be being written."""
-        try:
-            inspect_file(path, max_bytes=self.archive.settings.max_file_bytes, max_pixels=self.options.max_pixels,
-                         max_pages=self.archive.settings.max_pages)
+        try:  # in the pipeline's inspection child, under page_seconds: a file stuck there is the pipeline's to judge
+            self.pipeline.limited(functools.partial(inspect_file, max_bytes=self.archive.settings.max_file_bytes,
+                                                    max_pixels=self.options.max_pixels,
+                                                    max_pages=self.archive.settings.max_pages), path)
+        except FileTimeoutError:
+            return True
         except CaptureError as exc:
             return exc.reason not in INCOMPLETE_REASONS
         except Exception:  # whatever a half-written file makes a decoder raise

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import errno
 import fcntl
+import functools
 import getpass
 import json
 import logging
@@ -58,10 +59,10 @@ from archive.models import (
 )
 from archive.quarantine import quarantine_file
 from archive.routes import route_committed
-from archive.reading import Reader, ReadingSettings, read_or_failed
+from archive.reading import Reader, ReadingSettings, inspect_with, plan_file, read_or_failed
 from capture import CaptureError, PageJob, PageResult, merge_pdfs, read_page, stages
 from capture._files import entry_problem
-from capture.executor import TimeLimited
+from capture.executor import FileTimeoutError, JobTimeoutError, SerialExecutor, TimeLimited
 from capture.stages import stage
 from capture.types import OcrWord, PageText, TextSource
 from classify.types import Extraction
@@ -402,6 +403,9 @@ class Pipeline:
         # The steps a commit runs inside its transaction after the document's own rows; orders and
         # originals register here (see archive/orders.py, archive/originals.py).
         self.commit_hooks: list[Callable[[Session, Document, Pipeline], None]] = list(COMMIT_HOOKS)
+        # where a file is inspected and its pages planned (sniffing, opening a PDF, counting pages): one child
+        # process, killed when stuck past page_seconds, as a page's reading is (see limited)
+        self._inspector: SerialExecutor | None = None
 
     # -- public ---------------------------------------------------------------------------------
     def run(self, items: Iterable[IntakeItem]) -> ImportSummary:
@@ -418,6 +422,9 @@ class Pipeline:
                 finally:
                     if own_executor:
                         executor.close()
+                    if self._inspector is not None:
+                        self._inspector.close()
+                        self._inspector = None
                     self._flush_index()
         finally:
             stages.flush("run")
@@ -718,7 +725,7 @@ class Pipeline:
                 return None, self._duplicate(item, filename, digest, existing)
 
         try:
-            info = self.reader.inspect(path)
+            info = self.limited(functools.partial(inspect_with, self.reader.settings), str(path))
         except CaptureError as exc:
             return None, self._quarantine(item, path, filename, digest, exc.reason, str(exc))
 
@@ -730,7 +737,8 @@ class Pipeline:
             existing = self._existing(digest)
             return None, self._duplicate(item, filename, digest, existing)
         try:
-            jobs = self.reader.plan(dataclasses.replace(info, path=str(blobs.path(key))), derived_dir=str(derived))
+            jobs = self.limited(functools.partial(plan_file, settings=self.reader.settings, derived_dir=str(derived)),
+                                 dataclasses.replace(info, path=str(blobs.path(key))))
             text_layer = (key if info.media_type == "application/pdf" and jobs and all(j.has_text_layer for j in jobs)
                           else None)
 
@@ -755,6 +763,19 @@ class Pipeline:
         self.progress("intake", {"file": item.path, "pages": len(jobs) - len(results)})
         return _InFlight(document_id=document_id, item=item, sha256=digest, jobs=jobs, text_layer_pdf=text_layer,
                          results=results, lock=lock), None
+
+    def limited(self, fn: Callable[[Any], Any], arg: Any) -> Any:
+        """``fn(arg)`` for one file's inspection, under ``page_seconds`` enforced from outside: in a child process
+        killed when stuck (a malicious PDF that pdfium's open, or a decoder, never returns from), so this process
+        and the batch go on. A time-out is :class:`FileTimeoutError`: the file is quarantined ``timeout``."""
+        if self._inspector is None:
+            self._inspector = SerialExecutor(languages=self.settings.languages)
+        try:
+            return self._inspector.call(fn, arg, self.settings.page_seconds)
+        except FileTimeoutError:
+            raise
+        except JobTimeoutError as exc:
+            raise FileTimeoutError(f"{exc} (inspecting the file)") from exc
 
     def _existing(self, digest: str) -> int | None:
         with self.archive.sessions() as session:
@@ -883,13 +904,15 @@ class Pipeline:
         q = quarantine_file(self.settings.quarantine_dir, blob, reason=reason, message=message, filename=filename,
                             extra={"sha256": flight.sha256, "source": flight.item.path})
         with self.archive.transaction() as session:
+            # its ledger rows before the document goes: deleting it sets their document_id to NULL
+            records = list(session.scalars(select(IntakeRecord).where(IntakeRecord.document_id == flight.document_id)))
             document = session.get(Document, flight.document_id)
             if document is not None:
                 session.delete(document)
             again = q.again and quarantined_before(session, source=flight.item.source,
                                                    source_ref=flight.item.source_ref, quarantine_path=q.path,
                                                    reason=reason)
-            for rec in session.scalars(select(IntakeRecord).where(IntakeRecord.document_id == flight.document_id)):
+            for rec in records:
                 rec.document_id = None
                 if rec.outcome == IntakeOutcome.PENDING and again:  # listed in that entry already: one row
                     session.delete(rec)

@@ -78,18 +78,11 @@ class Reader:
 
     def inspect(self, path: str | os.PathLike[str]) -> FileInfo:
         """The file's kind and pages; raises :class:`capture.CaptureError` for a file that cannot be read."""
-        return inspect_file(Path(path), max_bytes=self.settings.max_bytes, max_pixels=self.settings.max_pixels,
-                            max_pages=self.settings.max_pages)
+        return inspect_with(self.settings, path)
 
     def plan(self, info: FileInfo, *, derived_dir: str | os.PathLike[str] | None = None) -> list[PageJob]:
         """One job per page of the inspected file, with this reading's settings."""
-        s = self.settings
-        return [
-            dataclasses.replace(job, ocr_timeout=s.ocr_timeout, latin_engine=s.latin_engine,
-                                code_formats=s.code_formats)
-            for job in plan_pages(info.path, languages=s.languages, dpi=s.dpi, derived_dir=derived_dir,
-                                  max_bytes=s.max_bytes, max_pixels=s.max_pixels, info=info)
-        ]
+        return plan_file(info, self.settings, derived_dir)
 
     def analyse(self, pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None,
                 memory: Any = None, jobs: Sequence[PageJob] = ()) -> Analysis:
@@ -106,6 +99,23 @@ class Reader:
             hints = {**(hints or {}), "doc_type": "other"}
         learned = {"memory": memory} if memory is not None else {}
         return settle(classify.analyse(pages, hints=hints, model=self.model, **learned))
+
+
+def inspect_with(settings: ReadingSettings, path: str | os.PathLike[str]) -> FileInfo:
+    """:meth:`Reader.inspect`, a module-level function: it is sent to a child process (archive/pipeline.py)."""
+    return inspect_file(Path(path), max_bytes=settings.max_bytes, max_pixels=settings.max_pixels,
+                        max_pages=settings.max_pages)
+
+
+def plan_file(info: FileInfo, settings: ReadingSettings,
+              derived_dir: str | os.PathLike[str] | None = None) -> list[PageJob]:
+    """:meth:`Reader.plan`, a module-level function: it is sent to a child process (archive/pipeline.py)."""
+    s = settings
+    return [
+        dataclasses.replace(job, ocr_timeout=s.ocr_timeout, latin_engine=s.latin_engine, code_formats=s.code_formats)
+        for job in plan_pages(info.path, languages=s.languages, dpi=s.dpi, derived_dir=derived_dir,
+                              max_bytes=s.max_bytes, max_pixels=s.max_pixels, info=info)
+    ]
 
 
 def read_or_failed(job: PageJob, result: PageResult | BaseException) -> PageText:

@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import select
+import shutil
 import signal
 import tempfile
 import threading
@@ -39,9 +40,31 @@ class WorkerCrashedError(FinarchiveError):
 
 
 class JobTimeoutError(CaptureError):
-    """A job (the reading of one page) took longer than its time limit."""
+    """A job (the reading of one page, the inspection of one file) took longer than its time limit; its
+    message begins «timeout after N s»."""
 
     reason = "page_timeout"
+
+
+class FileTimeoutError(JobTimeoutError):
+    """The inspection of a whole file (its type, its pages, opening a PDF) took longer than its time limit."""
+
+    reason = "timeout"
+
+
+STUCK_GRACE = 30.0  # how long past its own limit a job may run before its process is killed from outside
+
+
+def stuck_seconds(seconds: float, grace: float = STUCK_GRACE) -> float:
+    """When a job limited to ``seconds`` (its own alarm) is stuck where the alarm cannot reach it and its
+    process is killed from outside: the limit and a grace, at most the limit again (1 s → 2 s, 600 s → 630 s)."""
+    return seconds + min(seconds, grace)
+
+
+def _stuck_error(fn: Callable[..., Any], seconds: float, waited: float) -> JobTimeoutError:
+    return JobTimeoutError(f"timeout after {seconds:g} s ([intake] page_seconds): {getattr(fn, '__name__', 'job')} "
+                           f"was still running after {waited:g} s (stuck in native code?) and its process was "
+                           "killed")
 
 
 class TimeLimited(Generic[T, R]):
@@ -52,14 +75,15 @@ class TimeLimited(Generic[T, R]):
     def __init__(self, fn: Callable[[T], R], seconds: float) -> None:
         self.fn = fn
         self.seconds = seconds
-        self.__name__ = getattr(fn, "__name__", "job")
+        self.__name__ = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "job")
 
     def __call__(self, item: T) -> R:
         if self.seconds <= 0 or threading.current_thread() is not threading.main_thread():
             return self.fn(item)
 
         def expire(signum: int, frame: object) -> None:
-            raise JobTimeoutError(f"{self.__name__} took longer than {self.seconds:g} s ([intake] page_seconds)")
+            raise JobTimeoutError(f"timeout after {self.seconds:g} s ([intake] page_seconds): {self.__name__} "
+                                  "was interrupted")
 
         previous = signal.signal(signal.SIGALRM, expire)
         signal.setitimer(signal.ITIMER_REAL, self.seconds)
@@ -84,24 +108,49 @@ class Executor(Protocol):
 
 
 class SerialExecutor:
-    """Runs every job in this process, one after another, in order."""
+    """Runs every job one after another, in order: in this process, but a :class:`TimeLimited` job (the
+    reading of a page) in one child process of its own, killed from outside when it is stuck past its limit
+    where its alarm cannot reach it (native code that never returns): the job comes back as its
+    :class:`JobTimeoutError` and this process goes on. (A job run here could only be waited for.)"""
 
     workers = 1
+
+    def __init__(self, *, languages: str | None = None, stuck_grace: float = STUCK_GRACE) -> None:
+        self.languages = languages
+        self.stuck_grace = stuck_grace
+        self._child: PoolExecutor | None = None
 
     def map_unordered(
         self, fn: Callable[[T], R], items: Iterable[T]
     ) -> Iterator[tuple[T, R | BaseException]]:
+        if isinstance(fn, TimeLimited) and fn.seconds > 0:
+            if self._child is None:
+                self._child = PoolExecutor(1, prefetch=0, languages=self.languages, stuck_grace=self.stuck_grace)
+            yield from self._child.map_unordered(fn, items)
+            return
         for item in items:
             try:
                 yield item, fn(item)
             except Exception as exc:  # handed back to the caller as data
                 yield item, exc
 
+    def call(self, fn: Callable[[T], R], item: T, seconds: float) -> R:
+        """``fn(item)`` under a limit of ``seconds`` (in the child, as a time-limited job); raises what it raised,
+        or its :class:`JobTimeoutError`. ``seconds`` <= 0: run here, unlimited."""
+        if seconds <= 0:
+            return fn(item)
+        ((_, result),) = self.map_unordered(TimeLimited(fn, seconds), [item])
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
     def start(self) -> set[int]:
         return set()
 
     def close(self) -> None:
-        return None
+        if self._child is not None:
+            self._child.close()
+            self._child = None
 
     def __enter__(self) -> SerialExecutor:
         return self
@@ -147,13 +196,49 @@ def _held_until_all_run(folder: str, workers: int, longest: float = 60.0) -> int
     return os.getpid()
 
 
-def _init_worker(owner: int | None = None) -> None:
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, /proc/PID/stat's 22nd field), None when it is
+    gone: with its pid it names one process, never a later one given the same pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+    except OSError:
+        return None
+    return fields[19].decode() if len(fields) > 19 else None
+
+
+def _enrol(roster: str) -> None:
+    """Write this worker into its pool's roster (a folder: a file named by the pid, holding its start)."""
+    with contextlib.suppress(OSError), open(os.path.join(roster, str(os.getpid())), "w") as entry:
+        entry.write(_started(os.getpid()) or "")
+
+
+def kill_enrolled(roster: str) -> int:
+    """SIGKILL the workers written into ``roster`` that are still those processes; how many were killed. Each
+    entry goes: a pool whose workers are killed is rebuilt with new ones, which enrol themselves."""
+    killed = 0
+    with contextlib.suppress(FileNotFoundError):
+        for name in os.listdir(roster):
+            path = os.path.join(roster, name)
+            with contextlib.suppress(OSError, ValueError):
+                with open(path) as entry:
+                    started = entry.read().strip()
+                os.unlink(path)
+                if started and _started(int(name)) == started:
+                    os.kill(int(name), signal.SIGKILL)
+                    killed += 1
+    return killed
+
+
+def _init_worker(owner: int | None = None, roster: str | None = None) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     # Ctrl-C is for the parent, which stops feeding work and lets pages in flight finish; a worker
     # interrupted by the terminal's signal would turn its page into an error.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if owner is not None:
         die_with(owner)
+    if roster is not None:
+        _enrol(roster)
 
 
 class PoolExecutor:
@@ -165,14 +250,15 @@ class PoolExecutor:
     reported as :class:`WorkerCrashedError`.
 
     A :class:`TimeLimited` job stops itself by an alarm, which native code that never returns to Python
-    (pdfium, a decoder in a loop) never sees. So when no job has ended for ``stuck_seconds`` (twice the
-    job's limit, at least the limit and ``stuck_grace``) the pool's workers are stopped (SIGKILL) and the
-    jobs in flight are suspects as above: the one stuck again alone is stopped and comes back as a
-    :class:`JobTimeoutError`, and the others are done.
+    (pdfium, a decoder in a loop) never sees. So when no job has ended for :func:`stuck_seconds` (the
+    job's limit and ``stuck_grace``, at most twice the limit) the pool's workers are killed (SIGKILL; each
+    worker writes its pid into the pool's roster as it starts, :func:`kill_enrolled`) and the jobs in flight
+    are suspects as above: the one stuck again alone is killed and comes back as a :class:`JobTimeoutError`,
+    and the others are done. When only one job was in flight it is the stuck one, and comes back at once.
     """
 
     def __init__(self, workers: int | None = None, *, prefetch: int = 2, start_method: str = "forkserver",
-                 languages: str | None = None, stuck_grace: float = 30.0) -> None:
+                 languages: str | None = None, stuck_grace: float = STUCK_GRACE) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.stuck_grace = stuck_grace
         self.languages = languages
@@ -184,14 +270,16 @@ class PoolExecutor:
             # pdfium, pytesseract): a new or rebuilt worker starts in milliseconds, not a second.
             self._context.set_forkserver_preload(forkserver.PRELOAD)
         self._pool: ProcessPoolExecutor | None = None
+        self._roster = tempfile.mkdtemp(prefix="finarchive-workers-")
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             if self._context.get_start_method() == "forkserver":
                 forkserver.start(self.languages)
+            os.makedirs(self._roster, exist_ok=True)  # again after close(): an executor may be used again
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=self._context, initializer=_init_worker,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self._roster),
             )
         return self._pool
 
@@ -214,15 +302,12 @@ class PoolExecutor:
 
     def stuck_seconds(self, fn: Callable[..., Any]) -> float | None:
         """How long without a job ending means a job is stuck past its own time limit; None: no limit."""
-        seconds = getattr(fn, "seconds", 0) if isinstance(fn, TimeLimited) else 0
-        return max(2 * seconds, seconds + self.stuck_grace) if seconds > 0 else None
+        seconds = fn.seconds if isinstance(fn, TimeLimited) else 0
+        return stuck_seconds(seconds, self.stuck_grace) if seconds > 0 else None
 
     def _stop_workers(self) -> None:
         """SIGKILL every worker of the pool: its jobs in flight come back as BrokenProcessPool."""
-        processes = getattr(self._pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            with contextlib.suppress(OSError, ValueError, AttributeError):  # gone already
-                process.kill()
+        kill_enrolled(self._roster)
 
     def map_unordered(
         self, fn: Callable[[T], R], items: Iterable[T]
@@ -247,6 +332,13 @@ class PoolExecutor:
             done, _ = wait(running, timeout=stuck, return_when=FIRST_COMPLETED) if running else (set(), set())
             if running and not done:  # nothing ended for longer than any job may take: one is stuck
                 self._stop_workers()
+                if len(running) == 1 and stuck is not None:  # the one in flight is the stuck one
+                    ((future, item),) = running.items()
+                    running.clear()
+                    with contextlib.suppress(Exception):
+                        future.exception()  # the pool has seen its worker die
+                    self._discard_pool()
+                    yield item, _stuck_error(fn, getattr(fn, "seconds", stuck), stuck)
                 continue
             for future in done:
                 item = running.pop(future)
@@ -273,15 +365,13 @@ class PoolExecutor:
         if self._context.get_start_method() == "forkserver":
             forkserver.start(self.languages)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_init_worker,
-                                   initargs=(os.getpid(),))
+                                   initargs=(os.getpid(), self._roster))
         stuck = self.stuck_seconds(fn)
         try:
             return pool.submit(fn, item).result(timeout=stuck)
         except FutureTimeout:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()
-            return JobTimeoutError(f"{fn.__name__} did not return within {stuck:g} s, past its limit (stuck in "
-                                   f"native code?): its worker was stopped")
+            kill_enrolled(self._roster)  # the main pool is gone: its one worker is all the roster holds
+            return _stuck_error(fn, getattr(fn, "seconds", stuck or 0), stuck or 0)
         except BrokenProcessPool:
             return WorkerCrashedError(f"a worker process died while running {fn.__name__} on {item!r}")
         except Exception as exc:  # handed back to the caller as data
@@ -291,6 +381,7 @@ class PoolExecutor:
 
     def close(self) -> None:
         self._discard_pool()
+        shutil.rmtree(self._roster, ignore_errors=True)
 
     def __enter__(self) -> PoolExecutor:
         return self

@@ -26,6 +26,7 @@ from capture._files import (
     sniff,
 )
 from capture import formats
+from capture._hook import reading_hook
 from capture.exceptions import ActiveContentError, CaptureError, CorruptFileError, OversizedFileError
 from capture.pdftext import pages_with_text_layer
 from capture.types import PageJob
@@ -64,6 +65,7 @@ def inspect_file(
     page's size (at most :data:`MAX_PDF_PAGE_POINTS`, the PDF specification's own limit) and each
     image frame's pixels."""
     path = os.fspath(path)
+    reading_hook("inspect", path)
     media_type, kind = sniff(path, max_bytes=max_bytes)
     size = os.path.getsize(path)
     if kind == "pdf":

@@ -29,6 +29,7 @@ from PIL import Image, ImageOps
 from capture import _quality, engines, formats, stages
 from capture.stages import stage
 from capture._entry import merge_pdfs
+from capture._hook import reading_hook
 from capture._lookalike_words import fix_lookalike_words
 from capture._files import image_dpi, load_frame, open_image, open_pdf, sniff
 from capture.barcodes import read_codes
@@ -100,6 +101,7 @@ class _Reading:
 def read_page(job: PageJob) -> PageResult:
     """Read one page. A page that fails comes back with ``page.error`` set; a file that cannot
     be opened at all raises its :class:`CaptureError`."""
+    reading_hook("page", job.path)
     if job.kind in formats.KINDS:  # an electronic document: its own text, drawn for the viewer
         return formats.read_electronic_page(job)
     start = perf_counter()

@@ -110,7 +110,7 @@ def _local_executor(settings, workers: int | None):
     from capture import PoolExecutor, SerialExecutor
 
     n = workers or settings.workers
-    return SerialExecutor() if n <= 1 else PoolExecutor(n, languages=settings.languages)
+    return SerialExecutor(languages=settings.languages) if n <= 1 else PoolExecutor(n, languages=settings.languages)
 
 
 def _celery_executor(settings, workers: int | None):

@@ -142,6 +142,23 @@ def test_a_job_stuck_where_its_alarm_cannot_reach_is_stopped_and_the_rest_go_on(
     with PoolExecutor(2, stuck_grace=1.0) as pool:
         out = dict(pool.map_unordered(TimeLimited(_stuck_on_zero, 0.5), [5, 0, 6, 7, 8, 9]))
         assert dict(pool.map_unordered(abs, [-1, -2])) == {-1: 1, -2: 2}  # and the pool goes on working
-    assert isinstance(out[0], JobTimeoutError) and "stopped" in str(out[0])
+    assert isinstance(out[0], JobTimeoutError) and str(out[0]).startswith("timeout after 0.5 s")
+    assert "killed" in str(out[0])
     assert {k: v for k, v in out.items() if k} == {k: k * 2 for k in (5, 6, 7, 8, 9)}
     assert time.monotonic() - started < 30
+
+
+def test_the_serial_executor_reads_a_time_limited_job_in_a_child_it_kills_when_stuck() -> None:
+    """Before, SerialExecutor ran every job in the importing process: a page stuck in native code stopped the
+    import for ever (only its alarm could interrupt it, and native code never sees one). Now a time-limited
+    job runs in one child process, killed from outside past the limit and a grace; the rest run in order."""
+    from capture.executor import JobTimeoutError, SerialExecutor, TimeLimited
+
+    started = time.monotonic()
+    with SerialExecutor(stuck_grace=0.5) as serial:
+        out = list(serial.map_unordered(TimeLimited(_stuck_on_zero, 0.5), [5, 0, 6, 7]))
+        assert list(serial.map_unordered(abs, [-1, -2])) == [(-1, 1), (-2, 2)]  # untimed jobs: in this process
+    assert [k for k, _ in out] == [5, 0, 6, 7]  # in order, one after another
+    assert isinstance(out[1][1], JobTimeoutError) and str(out[1][1]).startswith("timeout after 0.5 s")
+    assert [v for k, v in out if k] == [10, 12, 14]
+    assert time.monotonic() - started < 20
