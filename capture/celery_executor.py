@@ -19,8 +19,11 @@ What comes back, and when:
 
 - a job that raises comes back as its exception (the same class, unpickled), never raised;
 - a job that kills its worker process comes back as :class:`WorkerCrashedError`;
-- a job that runs longer than ``task_timeout`` seconds is stopped by the worker and comes back as
-  :class:`TaskTimeoutError` (soft limit: the job is interrupted; 30 s later the hard limit kills it);
+- a job that runs longer than ``task_timeout`` seconds (``[intake] page_seconds``) is stopped by the worker and
+  comes back as :class:`TaskTimeLimitError`, a ``page_timeout`` «timeout after N s» (soft limit: the job is
+  interrupted; a job stuck where that cannot reach it — native code — is killed by the worker's hard limit, up
+  to 30 s later: :func:`capture.executor.stuck_seconds`). Its message is acknowledged all the same
+  (``acks_on_failure_or_timeout``), so it is never delivered again: the file is quarantined, not retried;
 - when none of the jobs in flight has finished for ``stall_timeout`` seconds (no worker consumes
   the queue, or every worker died) they are revoked and come back as :class:`TaskTimeoutError`.
 """
@@ -33,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from capture.executor import WorkerCrashedError
+from capture.executor import JobTimeoutError, WorkerCrashedError, stuck_seconds
 from capture.tesseract import limit_threads
 from finarchive.errors import ConfigurationError, FinarchiveError, MissingDependencyError
 
@@ -65,7 +68,7 @@ BROKER_ENV = "FINARCHIVE_OCR_BROKER_URL"  # the settings key [ocr] broker_url, a
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_QUEUE = "finarchive.pages"
 TASK_NAME = "finarchive.run_job"
-HARD_LIMIT_GRACE = 30.0  # seconds between the soft time limit (job interrupted) and the hard one (killed)
+HARD_LIMIT_GRACE = 30.0  # at most this (and the limit again) between the soft time limit and the hard one (killed)
 _END: Any = object()
 
 
@@ -81,6 +84,12 @@ class BrokerUnavailableError(DistributedError):
 
 class TaskTimeoutError(DistributedError):
     """A job did not finish in time on a Celery worker."""
+
+
+class TaskTimeLimitError(TaskTimeoutError, JobTimeoutError):
+    """A job ran past its time limit on a Celery worker and was stopped there: the page's ``page_timeout``."""
+
+    reason = JobTimeoutError.reason
 
 
 class PollingRedisBackend(RedisBackend):
@@ -111,7 +120,8 @@ def make_app(broker_url: str, *, queue: str = DEFAULT_QUEUE, task_timeout: float
         result_accept_content=["pickle", "json"],
         task_default_queue=queue,
         task_soft_time_limit=task_timeout,
-        task_time_limit=task_timeout + HARD_LIMIT_GRACE,
+        task_time_limit=stuck_seconds(task_timeout, HARD_LIMIT_GRACE),
+        task_acks_on_failure_or_timeout=True,  # a job past its limit is answered, never delivered again
         # a page takes seconds: hand a worker process one job at a time, so a slow page never holds
         # others back on its host, and acknowledge it only when done so a lost host's jobs are re-run
         worker_prefetch_multiplier=1,
@@ -157,18 +167,21 @@ def run_worker(
     ])
 
 
-# How a failure raised on the worker's side is reported to the caller: Celery's class → ours.
-_TRANSLATED: dict[type[BaseException], Callable[[BaseException, str], BaseException]] = {
-    WorkerLostError: lambda exc, what: WorkerCrashedError(f"a Celery worker process died while running {what}"),
-    TimeLimitExceeded: lambda exc, what: TaskTimeoutError(f"{what} ran past its time limit on a Celery worker"),
-    SoftTimeLimitExceeded: lambda exc, what: TaskTimeoutError(f"{what} ran past its time limit on a Celery worker"),
+# How a failure raised on the worker's side is reported to the caller: Celery's class → ours (what ran, its limit).
+_TRANSLATED: dict[type[BaseException], Callable[[str, float], BaseException]] = {
+    WorkerLostError: lambda what, limit: WorkerCrashedError(f"a Celery worker process died while running {what}"),
+    TimeLimitExceeded: lambda what, limit: TaskTimeLimitError(
+        f"timeout after {limit:g} s ([intake] page_seconds): {what} was still running on a Celery worker past its "
+        "hard limit (stuck in native code?) and its process was killed"),
+    SoftTimeLimitExceeded: lambda what, limit: TaskTimeLimitError(
+        f"timeout after {limit:g} s ([intake] page_seconds): {what} was interrupted on a Celery worker"),
 }
 
 
-def _translate(exc: BaseException, what: str) -> BaseException:
+def _translate(exc: BaseException, what: str, limit: float = 0.0) -> BaseException:
     for cls, make in _TRANSLATED.items():
         if isinstance(exc, cls):
-            translated = make(exc, what)
+            translated = make(what, limit)
             translated.__cause__ = exc
             return translated
     return exc
@@ -195,7 +208,8 @@ class CeleryExecutor:
         self.prefetch = max(1, prefetch)
         self.workers = self.prefetch  # what callers that size batches by ``workers`` should see
         self.task_timeout = task_timeout
-        self.stall_timeout = stall_timeout if stall_timeout is not None else task_timeout + HARD_LIMIT_GRACE + 60.0
+        self.stall_timeout = (stall_timeout if stall_timeout is not None
+                              else stuck_seconds(task_timeout, HARD_LIMIT_GRACE) + 60.0)
         self.queue = queue
         self.poll_interval = poll_interval
         self.app = make_app(broker_url, queue=queue, task_timeout=task_timeout)
@@ -220,7 +234,7 @@ class CeleryExecutor:
                 for task_id, meta in ready:
                     item = running.pop(task_id)
                     self._forget([task_id])
-                    yield item, _outcome(meta, f"{_name(fn)}({item!r})")
+                    yield item, _outcome(meta, f"{_name(fn)}({item!r})", self.task_timeout)
                 if ready:
                     last_progress = time.monotonic()
                 elif time.monotonic() - last_progress > self.stall_timeout:
@@ -245,7 +259,7 @@ class CeleryExecutor:
                 args=(fn, item),
                 queue=self.queue,
                 soft_time_limit=self.task_timeout,
-                time_limit=self.task_timeout + HARD_LIMIT_GRACE,
+                time_limit=stuck_seconds(self.task_timeout, HARD_LIMIT_GRACE),
             )
         except OperationalError as exc:
             raise BrokerUnavailableError(f"cannot send jobs to the broker {self._safe_url}: {exc}") from exc
@@ -296,12 +310,12 @@ class CeleryExecutor:
         self.close()
 
 
-def _outcome(meta: dict[str, Any], what: str) -> Any:
+def _outcome(meta: dict[str, Any], what: str, limit: float = 0.0) -> Any:
     result = meta.get("result")
     if meta.get("status") == "SUCCESS":
         return result
     if isinstance(result, BaseException):
-        return _translate(result, what)
+        return _translate(result, what, limit)
     return DistributedError(f"{what} ended as {meta.get('status')} on a Celery worker: {result!r}")
 
 

@@ -119,7 +119,7 @@ def _celery_executor(settings, workers: int | None):
     return CeleryExecutor(
         str(settings.get("ocr", "broker_url") or DEFAULT_BROKER_URL),
         prefetch=int(settings.get("ocr", "prefetch") or 16),
-        task_timeout=3 * float(settings.get("ocr", "timeout")),  # a page may run tesseract more than once
+        task_timeout=settings.page_seconds,  # the whole reading of a page, as under the local executors
     )
 
 

@@ -105,7 +105,9 @@ def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def worker(broker_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One Celery worker subprocess (2 processes) consuming QUEUE; yields the broker URL."""
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = dict(os.environ, FINARCHIVE_OCR_BROKER_URL=broker_url, OMP_THREAD_LIMIT="1")
+    # the reading hook stands in for native code stuck on a file (tests/faults/hooks.py): only on a marked file
+    env = dict(os.environ, FINARCHIVE_OCR_BROKER_URL=broker_url, OMP_THREAD_LIMIT="1", PYTHONPATH=str(REPO),
+               FINARCHIVE_READING_HOOK="tests.faults.hooks:stuck_in_native_code")
     if os.geteuid() == 0:
         env["C_FORCE_ROOT"] = "1"  # Celery refuses pickle as root; production workers run as a plain user
     with log.open("wb") as out:
@@ -183,6 +185,28 @@ def test_a_job_past_its_time_limit_is_stopped(worker: str) -> None:
         out = dict(executor.map_unordered(time.sleep, [30, 0]))
     assert out[0] is None
     assert isinstance(out[30], TaskTimeoutError)
+
+
+def test_a_job_stuck_where_its_soft_limit_cannot_reach_is_killed_answered_and_not_run_again(
+        worker: str, broker_url: str) -> None:
+    """A job stuck in native code never sees the soft limit's signal: the worker's hard limit kills its process.
+    It comes back as the page's timeout («timeout after N s», page_timeout), its message is acknowledged (none
+    left unacknowledged for Redis to deliver again after the visibility timeout: no retry for ever), and the
+    worker goes on with the other jobs."""
+    from capture.executor import JobTimeoutError
+    from tests.faults.hooks import stuck_job
+
+    started = time.monotonic()
+    with _executor(worker, task_timeout=0.5) as executor:
+        out = dict(executor.map_unordered(stuck_job, [3, 0, 4]))
+        assert dict(executor.map_unordered(stuck_job, [5])) == {5: 10}  # the worker replaced its process
+    assert {k: v for k, v in out.items() if k} == {3: 6, 4: 8}
+    assert isinstance(out[0], JobTimeoutError) and out[0].reason == "page_timeout"
+    assert str(out[0]).startswith("timeout after 0.5 s") and "killed" in str(out[0])
+    assert time.monotonic() - started < 30
+    client = redis.Redis.from_url(broker_url)
+    assert client.hlen("unacked") == 0 and client.llen(QUEUE) == 0
+    client.close()
 
 
 def test_jobs_nobody_consumes_come_back_as_timeouts(broker_url: str) -> None:
@@ -263,3 +287,31 @@ def test_pipeline_archives_documents_read_on_celery_workers(worker: str, sqlite_
         # the worker wrote the derived files into the (shared) blob folder
         assert sqlite_archive.blobs.path(scan.pages[0].thumbnail).exists()
         assert pdf.pages[0].text_source == "pdf_text"
+
+
+def test_a_file_stuck_on_a_celery_worker_is_quarantined_as_a_timeout_and_the_batch_goes_on(
+        worker: str, sqlite_archive, tmp_path: Path) -> None:
+    """A page stuck in native code on a worker (the reading hook, tests/faults/hooks.py, on a marked PDF) is killed
+    by the worker's hard limit; its file is quarantined page_timeout «timeout after 1 s», the other file archived,
+    both files the user gave still there."""
+    from sqlalchemy import select
+
+    from archive.models import Document, IntakeRecord
+    from archive.pipeline import Pipeline
+    from tests.factories import make_text_pdf
+    from tests.faults.hooks import mark_stuck
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    make_text_pdf(inbox / "good.pdf", ["СЧЁТ НА ОПЛАТУ № 9 от 02.03.2026", "Итого к оплате: 900,00 руб."])
+    mark_stuck(make_text_pdf(inbox / "stuck.pdf", ["СЧЁТ НА ОПЛАТУ № 10 от 02.03.2026"]), "page")
+    with _executor(worker, task_timeout=1.0) as executor:
+        summary = Pipeline(sqlite_archive, executor, actor="tester").import_paths([inbox])
+
+    assert (summary.files, summary.archived, summary.quarantined) == (2, 1, 1)
+    with sqlite_archive.sessions() as s:
+        assert [d.filename for d in s.scalars(select(Document))] == ["good.pdf"]
+        row = s.scalars(select(IntakeRecord).where(IntakeRecord.filename == "stuck.pdf")).one()
+        assert (row.outcome, row.reason) == ("quarantined", "page_timeout")
+        assert row.message.startswith("timeout after 1 s") and Path(row.quarantine_path).is_file()
+    assert sorted(p.name for p in inbox.iterdir()) == ["good.pdf", "stuck.pdf"]

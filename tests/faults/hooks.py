@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import signal
 import time
+from pathlib import Path
 
 MARKER = b"finarchive-test-stuck-at-"  # + the stage: "inspect" or "page"
+
+
+def mark_stuck(pdf: Path, stage: str) -> Path:
+    """Mark a PDF to be stuck at ``stage``: a comment after its end, so it reads as before."""
+    with pdf.open("ab") as fh:
+        fh.write(b"\n%" + MARKER + stage.encode() + b"\n")
+    return pdf
 
 
 def stuck_in_native_code(stage: str, path: str) -> None:
@@ -18,3 +26,11 @@ def stuck_in_native_code(stage: str, path: str) -> None:
     if stuck:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGUSR1, signal.SIGTERM, signal.SIGINT})
         time.sleep(3600)
+
+
+def stuck_job(item: int) -> int:
+    """A job stuck as native code would be when ``item`` is 0 (its signals blocked, asleep); else ``item * 2``."""
+    if item == 0:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGUSR1, signal.SIGTERM, signal.SIGINT})
+        time.sleep(3600)
+    return item * 2

@@ -15,17 +15,14 @@ import pytest
 
 from tests.factories import make_text_pdf
 from tests.faults.conftest import documents, finarchive, ledger
-from tests.faults.hooks import MARKER
+from tests.faults.hooks import MARKER, mark_stuck
 
 REPO = Path(__file__).resolve().parents[2]
 HOOK = "tests.faults.hooks:stuck_in_native_code"
 
 
 def _stuck_pdf(path: Path, stage: str, lines: list[str]) -> Path:
-    make_text_pdf(path, lines)
-    with path.open("ab") as fh:  # a comment after the end: the PDF reads as before
-        fh.write(b"\n%" + MARKER + stage.encode() + b"\n")
-    return path
+    return mark_stuck(make_text_pdf(path, lines), stage)
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])  # the serial executor, the pool
