@@ -59,6 +59,7 @@ from capture._files import DEFAULT_MAX_PIXELS, entry_problem, sniff
 from capture.barcodes import SCAN_DPI, split_at_sheets
 from capture.exceptions import CaptureError
 from capture.formats import read_message
+from capture._hook import reading_hook
 from capture.executor import FileTimeoutError
 from capture.pages import inspect_file
 from capture.sources import (
@@ -205,6 +206,7 @@ def pieces_of(path: str | os.PathLike[str], *, ref: str, outlet: str | None = No
               manifest: Mapping[str, ManifestEntry] | None = None) -> list[Piece]:
     """The document-files of one user's file. Raises :class:`UnsafeArchiveError` for a hostile ZIP."""
     p = Path(path)
+    reading_hook("split", p)
     base_hints = dict(hints or {})
     if not _is_zip(p):
         return _split(p, filename=p.name, ref=ref, outlet=outlet, hints=base_hints, options=options)
@@ -232,6 +234,13 @@ def pieces_of(path: str | os.PathLike[str], *, ref: str, outlet: str | None = No
                             ref=f"{ref}!{name}", outlet=entry.outlet if entry and entry.outlet else outlet,
                             hints=base_hints, work=(str(dest),), refused=(bad.reason, bad.message)))
     return pieces
+
+
+def limited_pieces(pipeline: Pipeline, path: str | os.PathLike[str], **kwargs: Any) -> list[Piece]:
+    """:func:`pieces_of` in the pipeline's inspection child (sniffing, a ZIP's unpacking, an e-mail's parsing, the
+    barcode pass over a scan's pages): ``page_seconds`` without progress (a page rendered, a member unpacked)
+    and it is killed from outside, :class:`FileTimeoutError` (the file is refused ``timeout``)."""
+    return pipeline.limited(functools.partial(pieces_of, **kwargs), os.fspath(path), progressive=True)
 
 
 def file_items(archive, path: str | os.PathLike[str], *, source: str, ref: str, outlet: str | None = None,
@@ -431,9 +440,9 @@ class FolderIntake:
             whole = [Piece(path=str(path), filename=path.name, ref=str(path), outlet=f.outlet_code)]
             try:
                 # an unreadable entry (permission denied) is the pipeline's to list, as in a batch import
-                pieces = whole if entry_problem(path) is not None else pieces_of(
-                    path, ref=str(path), outlet=f.outlet_code, options=self.options.pieces)
-            except (UnsafeArchiveError, SourceError) as exc:
+                pieces = whole if entry_problem(path) is not None else limited_pieces(
+                    self.pipeline, path, ref=str(path), outlet=f.outlet_code, options=self.options.pieces)
+            except (UnsafeArchiveError, SourceError, FileTimeoutError) as exc:
                 self._reject(f, getattr(exc, "reason", "unsafe_archive"), str(exc))
                 continue
             except Exception as exc:  # whatever splitting raised (a file removed meanwhile): the pipeline judges it
@@ -785,9 +794,11 @@ class MailIntake:
 # -- batches ---------------------------------------------------------------------------------------------
 def batch_pieces(paths: Iterable[str | os.PathLike[str]], *, options: PieceOptions, outlet: str | None = None,
                  hints: Mapping[str, str] | None = None, manifest: str | os.PathLike[str] | None = None,
-                 on_rejected: Callable[[Path, str, str], None] | None = None) -> Iterator[tuple[Path, list[Piece]]]:
-    """Each user's file of a batch (folders recursive, ZIPs unpacked) with its pieces; the manifest's rows
-    (an explicit CSV, or ``manifest.csv`` at the root of a folder or ZIP) set outlet, type and order."""
+                 on_rejected: Callable[[Path, str, str], None] | None = None,
+                 split: Callable[..., list[Piece]] = pieces_of) -> Iterator[tuple[Path, list[Piece]]]:
+    """Each user's file of a batch (folders recursive, ZIPs unpacked) with its pieces (``split``: :func:`pieces_of`,
+    or :func:`limited_pieces` under a time limit); the manifest's rows (an explicit CSV, or ``manifest.csv`` at the
+    root of a folder or ZIP) set outlet, type and order."""
     explicit = read_manifest(manifest) if manifest else {}
     manifest_base = Path(manifest).resolve().parent if manifest else None
     for raw in paths:
@@ -812,9 +823,9 @@ def batch_pieces(paths: Iterable[str | os.PathLike[str]], *, options: PieceOptio
                 yield path, whole  # a symlink, FIFO, socket, device or unreadable entry: the pipeline lists it
                 continue
             try:
-                pieces = pieces_of(path, ref=str(path), outlet=file_outlet, hints=file_hints, options=options,
-                                   manifest=explicit or None)
-            except (UnsafeArchiveError, SourceError) as exc:
+                pieces = split(path, ref=str(path), outlet=file_outlet, hints=file_hints, options=options,
+                               manifest=explicit or None)
+            except (UnsafeArchiveError, SourceError, FileTimeoutError) as exc:
                 if on_rejected is not None:
                     on_rejected(path, getattr(exc, "reason", "unsafe_archive"), str(exc))
                 continue
@@ -853,7 +864,7 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
 
     def items() -> Iterator[IntakeItem]:
         for _, pieces in batch_pieces(paths, options=options, outlet=outlet, hints=hints, manifest=manifest,
-                                      on_rejected=rejected):
+                                      on_rejected=rejected, split=functools.partial(limited_pieces, pipeline)):
             # Every piece goes through the pipeline, whose SHA-256 check skips (and counts) what is in
             # already: a path the ledger knows may hold new content by now, so the path alone proves nothing.
             yield from _group_items(pieces, source=source, settle=lambda outcomes: None)

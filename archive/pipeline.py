@@ -764,14 +764,15 @@ class Pipeline:
         return _InFlight(document_id=document_id, item=item, sha256=digest, jobs=jobs, text_layer_pdf=text_layer,
                          results=results, lock=lock), None
 
-    def limited(self, fn: Callable[[Any], Any], arg: Any) -> Any:
+    def limited(self, fn: Callable[[Any], Any], arg: Any, *, progressive: bool = False) -> Any:
         """``fn(arg)`` for one file's inspection, under ``page_seconds`` enforced from outside: in a child process
         killed when stuck (a malicious PDF that pdfium's open, or a decoder, never returns from), so this process
-        and the batch go on. A time-out is :class:`FileTimeoutError`: the file is quarantined ``timeout``."""
+        and the batch go on. A time-out is :class:`FileTimeoutError`: the file is quarantined ``timeout``.
+        ``progressive``: ``page_seconds`` without progress (a file split page after page, capture/executor.py)."""
         if self._inspector is None:
             self._inspector = SerialExecutor(languages=self.settings.languages)
         try:
-            return self._inspector.call(fn, arg, self.settings.page_seconds)
+            return self._inspector.call(fn, arg, self.settings.page_seconds, progressive=progressive)
         except FileTimeoutError:
             raise
         except JobTimeoutError as exc:

@@ -26,6 +26,7 @@ from PIL import Image
 
 from capture._files import DEFAULT_MAX_PIXELS, check_pixels, frame_count, open_image, sniff
 from capture.exceptions import CaptureError, CorruptFileError, OversizedFileError
+from capture.executor import progress
 from finarchive.errors import MissingDependencyError
 
 SEPARATOR = "FINARCHIVE:SEPARATOR"
@@ -158,6 +159,7 @@ def _low_res_pages(path: str, dpi: int, max_pixels: int = DEFAULT_MAX_PIXELS) ->
                 if width * height * scale * scale > max_pixels:
                     scale = math.sqrt(max_pixels / max(width * height, 1.0))
                 yield page.render(scale=scale, grayscale=True).to_pil()
+                progress()  # a page rendered: its limit starts again (capture/executor.py)
         finally:
             pdf.close()
         return
@@ -172,6 +174,7 @@ def _low_res_pages(path: str, dpi: int, max_pixels: int = DEFAULT_MAX_PIXELS) ->
                 page = page.resize((max(1, int(page.width * scale)), max(1, int(page.height * scale))),
                                    Image.Resampling.BILINEAR)
             yield page
+            progress()
 
 
 def page_codes(path: str | os.PathLike[str], *, dpi: int = SCAN_DPI,

@@ -67,14 +67,33 @@ def _stuck_error(fn: Callable[..., Any], seconds: float, waited: float) -> JobTi
                            "killed")
 
 
+_moving: list[float] = []  # the limit of the progressive job running in this process (progress() restarts it)
+_entry: list[str] = []  # this worker's roster entry (_enrol), whose time progress() sets
+
+
+def progress() -> None:
+    """A long job made progress (one more page of a file split at its barcode sheets, one more member of a ZIP):
+    when it runs as a progressive :class:`TimeLimited` its limit starts again, here (its alarm) and for the
+    process watching it from outside (its roster entry's time). Nothing otherwise."""
+    if not _moving:
+        return
+    if threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, _moving[-1])
+    for path in _entry:
+        with contextlib.suppress(OSError):
+            os.utime(path)
+
+
 class TimeLimited(Generic[T, R]):
     """``fn(item)`` interrupted after ``seconds`` by SIGALRM in the process running it (a worker's main
     thread, or this one's); picklable, so it travels to pool and Celery workers. Where no alarm can be
-    set (another thread), ``fn`` runs unlimited."""
+    set (another thread), ``fn`` runs unlimited. ``progressive``: ``seconds`` without :func:`progress`, not
+    in all (a job of many steps, each limited as one page is)."""
 
-    def __init__(self, fn: Callable[[T], R], seconds: float) -> None:
+    def __init__(self, fn: Callable[[T], R], seconds: float, *, progressive: bool = False) -> None:
         self.fn = fn
         self.seconds = seconds
+        self.progressive = progressive
         self.__name__ = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "job")
 
     def __call__(self, item: T) -> R:
@@ -87,11 +106,15 @@ class TimeLimited(Generic[T, R]):
 
         previous = signal.signal(signal.SIGALRM, expire)
         signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        if self.progressive:
+            _moving.append(self.seconds)
         try:
             return self.fn(item)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            if self.progressive:
+                _moving.pop()
 
 
 class Executor(Protocol):
@@ -134,12 +157,12 @@ class SerialExecutor:
             except Exception as exc:  # handed back to the caller as data
                 yield item, exc
 
-    def call(self, fn: Callable[[T], R], item: T, seconds: float) -> R:
-        """``fn(item)`` under a limit of ``seconds`` (in the child, as a time-limited job); raises what it raised,
-        or its :class:`JobTimeoutError`. ``seconds`` <= 0: run here, unlimited."""
+    def call(self, fn: Callable[[T], R], item: T, seconds: float, *, progressive: bool = False) -> R:
+        """``fn(item)`` under a limit of ``seconds`` (in the child, as a time-limited job, ``progressive`` or not);
+        raises what it raised, or its :class:`JobTimeoutError`. ``seconds`` <= 0: run here, unlimited."""
         if seconds <= 0:
             return fn(item)
-        ((_, result),) = self.map_unordered(TimeLimited(fn, seconds), [item])
+        ((_, result),) = self.map_unordered(TimeLimited(fn, seconds, progressive=progressive), [item])
         if isinstance(result, BaseException):
             raise result
         return result
@@ -209,8 +232,10 @@ def _started(pid: int) -> str | None:
 
 def _enrol(roster: str) -> None:
     """Write this worker into its pool's roster (a folder: a file named by the pid, holding its start)."""
-    with contextlib.suppress(OSError), open(os.path.join(roster, str(os.getpid())), "w") as entry:
+    path = os.path.join(roster, str(os.getpid()))
+    with contextlib.suppress(OSError), open(path, "w") as entry:
         entry.write(_started(os.getpid()) or "")
+        _entry[:] = [path]
 
 
 def kill_enrolled(roster: str) -> int:
@@ -305,6 +330,16 @@ class PoolExecutor:
         seconds = fn.seconds if isinstance(fn, TimeLimited) else 0
         return stuck_seconds(seconds, self.stuck_grace) if seconds > 0 else None
 
+    def _moving(self, fn: Callable[..., Any], in_flight: int, stuck: float) -> bool:
+        """A lone progressive job said it moved (:func:`progress`) within the last ``stuck`` seconds."""
+        if in_flight != 1 or not getattr(fn, "progressive", False):
+            return False
+        with contextlib.suppress(OSError):
+            with os.scandir(self._roster) as entries:
+                newest = max((e.stat().st_mtime for e in entries), default=0.0)
+            return time.time() - newest < stuck
+        return False
+
     def _stop_workers(self) -> None:
         """SIGKILL every worker of the pool: its jobs in flight come back as BrokenProcessPool."""
         kill_enrolled(self._roster)
@@ -330,6 +365,8 @@ class PoolExecutor:
             if not running and not suspects:
                 return
             done, _ = wait(running, timeout=stuck, return_when=FIRST_COMPLETED) if running else (set(), set())
+            if running and not done and stuck is not None and self._moving(fn, len(running), stuck):
+                continue  # a lone progressive job is stuck only when it has not moved for that long
             if running and not done:  # nothing ended for longer than any job may take: one is stuck
                 self._stop_workers()
                 if len(running) == 1 and stuck is not None:  # the one in flight is the stuck one

@@ -90,10 +90,38 @@ def _write_mode(pid: str, fd: str) -> bool:
     return True
 
 
+def _our_worker(pid: str, me: str) -> bool:
+    """Process ``pid`` is one of this process's own workers: forked by multiprocessing (its fork server's command
+    line) and descending from this process (the child that inspects files, page readers). Any other process
+    holding a file, our own subprocesses too, is someone else's."""
+    try:
+        if b"from multiprocessing." not in (PROC / pid / "cmdline").read_bytes():
+            return False
+    except OSError:
+        return False
+    return _descends_from(pid, me)
+
+
+def _descends_from(pid: str, ancestor: str) -> bool:
+    """Process ``pid`` is ``ancestor``'s child, grandchild… (/proc/PID/stat's parent, followed up)."""
+    for _ in range(64):
+        try:
+            parent = (PROC / pid / "stat").read_bytes().rpartition(b")")[2].split()[1].decode()
+        except (OSError, IndexError):
+            return False
+        if parent == ancestor:
+            return True
+        if parent in ("0", "1", pid):
+            return False
+        pid = parent
+    return False
+
+
 def open_files(paths: Collection[str | os.PathLike[str]], *, writing: bool = True) -> set[str]:
     """Which of ``paths`` some process holds open (for writing only, when ``writing``), as seen in
     Linux's /proc/*/fd. Processes whose descriptors we may not read are not seen (run the watch service
-    as the user the scanners write as, or as root). Empty where there is no /proc."""
+    as the user the scanners write as, or as root). Empty where there is no /proc. This process and its
+    own workers (the child that inspects files, page readers: :func:`_our_worker`) are not someone else."""
     wanted = {os.path.realpath(os.fspath(p)) for p in paths}
     if not wanted or not PROC.is_dir():
         return set()
@@ -111,7 +139,8 @@ def open_files(paths: Collection[str | os.PathLike[str]], *, writing: bool = Tru
                 target = os.readlink(fd)
             except OSError:
                 continue
-            if target in wanted and target not in found and (not writing or _write_mode(proc.name, fd.name)):
+            if (target in wanted and target not in found and (not writing or _write_mode(proc.name, fd.name))
+                    and not _our_worker(proc.name, me)):
                 found.add(target)
         if found == wanted:
             break

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from capture.executor import progress
 from capture.sources._files import is_temporary_name
 from capture.sources.exceptions import DamagedArchiveError, UnsafeArchiveError
 
@@ -227,6 +228,7 @@ def unpack_zip(path: str | os.PathLike[str], dest: str | os.PathLike[str],
     try:
         with zipfile.ZipFile(path) as zf:
             for n, info in enumerate(members, 1):
+                progress()  # one more member: its limit starts again (capture/executor.py)
                 if len(refused) > limits.max_refused:
                     raise UnsafeArchiveError(f"{archive}: over {limits.max_refused} members cannot be taken "
                                              f"(the first: {refused[0].message})")

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 
 from capture import PageResult, PoolExecutor, SerialExecutor, WorkerCrashedError, plan_pages, read_document, read_page
 from capture_factories import image_pdf, text_image
@@ -162,3 +164,28 @@ def test_the_serial_executor_reads_a_time_limited_job_in_a_child_it_kills_when_s
     assert isinstance(out[1][1], JobTimeoutError) and str(out[1][1]).startswith("timeout after 0.5 s")
     assert [v for k, v in out if k] == [10, 12, 14]
     assert time.monotonic() - started < 20
+
+
+def _moving_for(seconds: float) -> float:
+    """A job of many short steps, each saying it moved (a scan's pages rendered one by one for its barcodes)."""
+    from capture.executor import progress
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        progress()
+    return seconds
+
+
+def test_a_progressive_job_is_limited_per_step_not_in_all() -> None:
+    """A file split page after page may take far longer than one page's limit: as a progressive job its limit
+    starts again at each step (its alarm, and its roster entry for the process watching it), and it is killed
+    only when a step overruns — here, stuck with its alarm blocked."""
+    from capture.executor import JobTimeoutError, SerialExecutor
+
+    with SerialExecutor(stuck_grace=0.5) as serial:
+        assert serial.call(_moving_for, 2.0, 0.5, progressive=True) == 2.0  # four times its limit, in steps
+        with pytest.raises(JobTimeoutError, match=r"timeout after 0\.5 s"):
+            serial.call(_moving_for, 2.0, 0.5)  # the same job, limited in all
+        with pytest.raises(JobTimeoutError, match="killed"):
+            serial.call(_stuck_on_zero, 0, 0.5, progressive=True)

@@ -2,7 +2,8 @@
 
 No real file at hand makes a real library hang, so a reading hook stands in for one (tests/faults/hooks.py:
 ``stuck_in_native_code`` blocks the signals an alarm would send and sleeps, where the file carries its marker):
-in the inspection of the file (type, pages, opening the PDF) or in the reading of its page. The real
+in splitting a user's file into its documents (a ZIP's members, a scan's barcode sheets), in the inspection
+of a document (type, pages, opening the PDF) or in the reading of its page. The real
 ``finarchive import`` runs in its own process with a one-second ``page_seconds``."""
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def test_files_stuck_in_inspection_or_in_a_page_are_quarantined_as_timeouts_and_
     _stuck_pdf(folder / "b-stuck-inspect.pdf", "inspect", ["СЧЁТ НА ОПЛАТУ № 6 от 02.03.2026"])
     _stuck_pdf(folder / "c-stuck-page.pdf", "page", ["СЧЁТ НА ОПЛАТУ № 7 от 02.03.2026"])
     make_text_pdf(folder / "d-good.pdf", ["АКТ № 8 от 03.03.2026", "Итого: 800,00 руб."])
+    _stuck_pdf(folder / "e-stuck-split.pdf", "split", ["АКТ № 9 от 03.03.2026"])  # before intake: its documents
     given = sorted(p.name for p in folder.iterdir())
 
     started = time.monotonic()
@@ -50,8 +52,9 @@ def test_files_stuck_in_inspection_or_in_a_page_are_quarantined_as_timeouts_and_
     rows = {name: (outcome, reason) for name, outcome, reason in ledger(home)}
     assert rows["b-stuck-inspect.pdf"] == ("quarantined", "timeout")
     assert rows["c-stuck-page.pdf"] == ("quarantined", "page_timeout")
+    assert rows["e-stuck-split.pdf"] == ("quarantined", "timeout")
     problems = {Path(p["file"]).name: p for p in json.loads(result.stdout)["problems"]}
-    for name in ("b-stuck-inspect.pdf", "c-stuck-page.pdf"):
+    for name in ("b-stuck-inspect.pdf", "c-stuck-page.pdf", "e-stuck-split.pdf"):
         assert problems[name]["message"].startswith("timeout after 1 s"), problems[name]
         copy = Path(problems[name]["quarantine"])
         assert copy.is_file() and MARKER in copy.read_bytes()
