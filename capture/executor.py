@@ -106,6 +106,9 @@ class TimeLimited(Generic[T, R]):
 
         previous = signal.signal(signal.SIGALRM, expire)
         signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        for path in _entry:  # the job starts now, not when it was sent (a worker may take a while to start)
+            with contextlib.suppress(OSError):
+                os.utime(path)
         if self.progressive:
             _moving.append(self.seconds)
         try:
@@ -331,8 +334,9 @@ class PoolExecutor:
         return stuck_seconds(seconds, self.stuck_grace) if seconds > 0 else None
 
     def _moving(self, fn: Callable[..., Any], in_flight: int, stuck: float) -> bool:
-        """A lone progressive job said it moved (:func:`progress`) within the last ``stuck`` seconds."""
-        if in_flight != 1 or not getattr(fn, "progressive", False):
+        """A lone job started, or said it moved (a progressive one, :func:`progress`), within the last ``stuck``
+        seconds (its worker's roster entry's time): the time a worker took to start is not the job's."""
+        if in_flight != 1:
             return False
         with contextlib.suppress(OSError):
             with os.scandir(self._roster) as entries:
@@ -366,7 +370,7 @@ class PoolExecutor:
                 return
             done, _ = wait(running, timeout=stuck, return_when=FIRST_COMPLETED) if running else (set(), set())
             if running and not done and stuck is not None and self._moving(fn, len(running), stuck):
-                continue  # a lone progressive job is stuck only when it has not moved for that long
+                continue  # a lone job is stuck only when it has not started or moved for that long
             if running and not done:  # nothing ended for longer than any job may take: one is stuck
                 self._stop_workers()
                 if len(running) == 1 and stuck is not None:  # the one in flight is the stuck one
@@ -405,7 +409,13 @@ class PoolExecutor:
                                    initargs=(os.getpid(), self._roster))
         stuck = self.stuck_seconds(fn)
         try:
-            return pool.submit(fn, item).result(timeout=stuck)
+            job = pool.submit(fn, item)
+            while True:
+                try:
+                    return job.result(timeout=stuck)
+                except FutureTimeout:
+                    if stuck is None or not self._moving(fn, 1, stuck):
+                        raise
         except FutureTimeout:
             kill_enrolled(self._roster)  # the main pool is gone: its one worker is all the roster holds
             return _stuck_error(fn, getattr(fn, "seconds", stuck or 0), stuck or 0)

@@ -4,7 +4,7 @@ No real file at hand makes a real library hang, so a reading hook stands in for 
 ``stuck_in_native_code`` blocks the signals an alarm would send and sleeps, where the file carries its marker):
 in splitting a user's file into its documents (a ZIP's members, a scan's barcode sheets), in the inspection
 of a document (type, pages, opening the PDF) or in the reading of its page. The real
-``finarchive import`` runs in its own process with a one-second ``page_seconds``."""
+``finarchive import`` runs in its own process with a two-second ``page_seconds``."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_files_stuck_in_inspection_or_in_a_page_are_quarantined_as_timeouts_and_
         tmp_path: Path, home: Path, workers: str) -> None:
     """Before, a serial import (and intake's inspection under any executor) ran the stuck code in the importing
     process: it waited for ever. Now both run in child processes killed from outside past page_seconds and a
-    grace (at most page_seconds again): each stuck file is quarantined with «timeout after 1 s», the good ones
+    grace (at most page_seconds again): each stuck file is quarantined with «timeout after 2 s», the good ones
     are archived, and every file given is where it was."""
     folder = tmp_path / "in"
     folder.mkdir()
@@ -44,7 +44,7 @@ def test_files_stuck_in_inspection_or_in_a_page_are_quarantined_as_timeouts_and_
 
     started = time.monotonic()
     result = finarchive(home, "import", "--json", "--workers", workers, str(folder), timeout=120,
-                        FINARCHIVE_INTAKE_PAGE_SECONDS="1", FINARCHIVE_READING_HOOK=HOOK, PYTHONPATH=str(REPO))
+                        FINARCHIVE_INTAKE_PAGE_SECONDS="2", FINARCHIVE_READING_HOOK=HOOK, PYTHONPATH=str(REPO))
     assert result.returncode == 10, result.stderr  # some files quarantined, the batch finished
     assert time.monotonic() - started < 90
 
@@ -55,7 +55,7 @@ def test_files_stuck_in_inspection_or_in_a_page_are_quarantined_as_timeouts_and_
     assert rows["e-stuck-split.pdf"] == ("quarantined", "timeout")
     problems = {Path(p["file"]).name: p for p in json.loads(result.stdout)["problems"]}
     for name in ("b-stuck-inspect.pdf", "c-stuck-page.pdf", "e-stuck-split.pdf"):
-        assert problems[name]["message"].startswith("timeout after 1 s"), problems[name]
+        assert problems[name]["message"].startswith("timeout after 2 s"), problems[name]
         copy = Path(problems[name]["quarantine"])
         assert copy.is_file() and MARKER in copy.read_bytes()
     assert sorted(p.name for p in folder.iterdir()) == given  # nothing the user gave is gone
