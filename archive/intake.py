@@ -244,7 +244,8 @@ def limited_pieces(pipeline: Pipeline, path: str | os.PathLike[str], **kwargs: A
 
 
 def file_items(archive, path: str | os.PathLike[str], *, source: str, ref: str, outlet: str | None = None,
-               settle: Callable[[list[FileOutcome]], None] | None = None) -> list[IntakeItem]:
+               settle: Callable[[list[FileOutcome]], None] | None = None,
+               split: Callable[..., list[Piece]] = pieces_of) -> list[IntakeItem]:
     """The intake items of one user's file (an upload): its pieces, as :func:`pieces_of` makes them (an
     e-mail file's attachments, a ZIP's members, a batch scan's parts), or the file itself if splitting fails."""
     s: Settings = archive.settings
@@ -252,8 +253,8 @@ def file_items(archive, path: str | os.PathLike[str], *, source: str, ref: str, 
                            barcode_dpi=int(s.get("watch", "barcode_dpi")), max_pixels=s.max_pixels)
     p = Path(path)
     try:
-        pieces = pieces_of(p, ref=ref, outlet=outlet, options=options)
-    except (UnsafeArchiveError, SourceError) as exc:  # a hostile ZIP: quarantined for what it is, as by import
+        pieces = split(p, ref=ref, outlet=outlet, options=options)  # limited_pieces: under a time limit
+    except (UnsafeArchiveError, SourceError, FileTimeoutError) as exc:  # a hostile ZIP: quarantined, as by import
         reason = getattr(exc, "reason", "unsafe_archive")
         q = quarantine_file(s.quarantine_dir, p, reason=reason, message=str(exc), extra={"source_kind": source})
         record_intake(archive, source=source, source_ref=ref, filename=p.name, outcome=IntakeOutcome.QUARANTINED,

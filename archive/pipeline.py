@@ -422,9 +422,7 @@ class Pipeline:
                 finally:
                     if own_executor:
                         executor.close()
-                    if self._inspector is not None:
-                        self._inspector.close()
-                        self._inspector = None
+                    self.close()
                     self._flush_index()
         finally:
             stages.flush("run")
@@ -763,6 +761,12 @@ class Pipeline:
         self.progress("intake", {"file": item.path, "pages": len(jobs) - len(results)})
         return _InFlight(document_id=document_id, item=item, sha256=digest, jobs=jobs, text_layer_pdf=text_layer,
                          results=results, lock=lock), None
+
+    def close(self) -> None:
+        """Stop the inspection child (each run does at its end; one is started again when needed)."""
+        if self._inspector is not None:
+            self._inspector.close()
+            self._inspector = None
 
     def limited(self, fn: Callable[[Any], Any], arg: Any, *, progressive: bool = False) -> Any:
         """``fn(arg)`` for one file's inspection, under ``page_seconds`` enforced from outside: in a child process

@@ -4,6 +4,7 @@ in a background thread, so the request returns at once with a ticket to follow."
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -19,7 +20,7 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
-from archive.intake import file_items
+from archive.intake import file_items, limited_pieces
 from archive.models import Document, IntakeOutcome, IntakeRecord
 from archive.pipeline import IntakeItem, Pipeline
 from finarchive.errors import DiskFullError, InvalidInputError
@@ -209,14 +210,19 @@ class Uploads:
 
     def _run(self, item: IntakeItem, actor: str) -> None:
         executor = self.executor_factory()
+        pipeline = None
         try:
+            pipeline = Pipeline(self.archive, executor, actor=actor)
+            # an e-mail file's attachments, a ZIP's members too; split in the pipeline's inspection child, limited
             items = file_items(self.archive, item.path, source="upload", ref=item.source_ref or "",
-                               outlet=item.outlet_code)  # an e-mail file's attachments, a ZIP's members too
-            Pipeline(self.archive, executor, actor=actor).run(items)
+                               outlet=item.outlet_code, split=functools.partial(limited_pieces, pipeline))
+            pipeline.run(items)
         except Exception:  # the request is long gone: log it, the intake ledger shows it pending
             log.exception("upload %s (%s) failed", item.source_ref, item.filename)
         finally:
             executor.close()
+            if pipeline is not None:
+                pipeline.close()
             # The pipeline has stored the bytes in the blob store or moved them to quarantine.
             shutil.rmtree(Path(item.path).parent, ignore_errors=True)
 
