@@ -687,8 +687,14 @@ class MailIntake:
         for path, filename, ref in files:
             if ref in done:
                 continue
-            for piece in _split(path, filename=filename, ref=ref, outlet=rule.outlet, hints=hints,
-                                options=self.options):
+            try:  # in the pipeline's inspection child, limited as any file's splitting (limited_pieces)
+                split = self.pipeline.limited(functools.partial(_split, filename=filename, ref=ref, outlet=rule.outlet,
+                                                                hints=hints, options=self.options),
+                                              str(path), progressive=True)
+            except FileTimeoutError as exc:  # this attachment stuck: quarantined with the reason, the others go on
+                split = [Piece(path=str(path), filename=filename, ref=ref, outlet=rule.outlet, hints=dict(hints),
+                               refused=(exc.reason, str(exc)))]
+            for piece in split:
                 pieces.append(dataclasses.replace(piece, work=(*piece.work, str(folder))))
         return pieces, len(files) - len([f for f in files if f[2] not in done])
 
