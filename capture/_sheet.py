@@ -61,6 +61,8 @@ class Quad:
 
     corners: np.ndarray  # float32 4x2
     sides: tuple[float, float, float, float]  # share of each side (top, right, bottom, left) that is a step
+    # the same share over each side's first and last third (from its start, clockwise): where it stops being one
+    ends: tuple[tuple[float, float], ...] = ()
 
     @property
     def support(self) -> float:
@@ -93,6 +95,31 @@ def analysis_copy(image: np.ndarray) -> tuple[np.ndarray, float]:
 def edge_support(small: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """For quadrilaterals (N x 4 x 2, the copy's pixels, clockwise in image coordinates), the share of
     each side's length where the inside is MIN_STEP brighter than the outside: N x 4."""
+    return np.asarray(_steps(small, corners).mean(axis=2))
+
+
+def _end_support(small: np.ndarray, corners: np.ndarray) -> tuple[tuple[float, float], ...]:
+    """For one quadrilateral, the share of each side's first and last third that is a step."""
+    steps = _steps(small, corners)[0]
+    third = max(1, steps.shape[1] // 3)
+    return tuple((float(side[:third].mean()), float(side[-third:].mean())) for side in steps)
+
+
+def bows(quad: Quad) -> bool:
+    """True when a side of ``quad`` stops being a step towards a corner where the side it meets there still is
+    one: a straight line laid along a bowed (curled) edge leaves it towards the corners, while a straight edge
+    meeting a paper under it as light as the sheet loses its step at a corner on both sides at once."""
+    if not quad.ends:
+        return False
+    for k in range(4):
+        before, after = quad.ends[k - 1][1], quad.ends[k][0]  # the two sides' thirds at corner k
+        if (before >= EDGE_SIDE) != (after >= EDGE_SIDE):
+            return True
+    return False
+
+
+def _steps(small: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """N x 4 x SIDE_SAMPLES: where along each side the inside is MIN_STEP brighter than the outside."""
     quads = np.asarray(corners, np.float32).reshape(-1, 4, 2)
     start = quads
     end = np.roll(quads, -1, axis=1)
@@ -105,7 +132,7 @@ def edge_support(small: np.ndarray, corners: np.ndarray) -> np.ndarray:
     normal = outward[:, :, None, :]
     inside = np.min([_sample(small, points - normal * d) for d in INSIDE_OFFSETS], axis=0)
     outside = np.max([_sample(small, points + normal * d) for d in OUTSIDE_OFFSETS], axis=0)
-    return np.asarray((inside - outside >= MIN_STEP).mean(axis=2))
+    return np.asarray(inside - outside >= MIN_STEP)
 
 
 def _sample(small: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -163,7 +190,8 @@ def find_quad(image: np.ndarray, angle: float = 0.0, region: np.ndarray | None =
         corners, support, score = corners[fits], support[fits], score[fits]
     area = np.abs(_area(corners))
     best = int(np.argmax(np.where(score >= score.max() - NEAR_BEST, area, -1.0)))
-    return Quad((corners[best] / factor).astype(np.float32), tuple(float(v) for v in support[best]))  # type: ignore[arg-type]
+    return Quad((corners[best] / factor).astype(np.float32), tuple(float(v) for v in support[best]),  # type: ignore[arg-type]
+                _end_support(small, corners[best]))
 
 
 def stands_out(quad: Quad, shape: tuple[int, ...]) -> bool:
@@ -186,8 +214,10 @@ def replaces(lined: Quad, drawn: Quad) -> bool:
 def quad_support(image: np.ndarray, corners: np.ndarray) -> Quad:
     """How well the photo's steps support ``corners`` (photo pixels, clockwise from top-left) as a sheet's edges."""
     small, factor = analysis_copy(image)
-    support = edge_support(small, np.asarray(corners, np.float32) * factor)[0]
-    return Quad(np.asarray(corners, np.float32), tuple(float(v) for v in support))  # type: ignore[arg-type]
+    scaled = np.asarray(corners, np.float32) * factor
+    support = edge_support(small, scaled)[0]
+    return Quad(np.asarray(corners, np.float32), tuple(float(v) for v in support),  # type: ignore[arg-type]
+                _end_support(small, scaled))
 
 
 def _lines(small: np.ndarray) -> np.ndarray:

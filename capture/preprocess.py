@@ -465,8 +465,10 @@ def locate_sheet(image: np.ndarray) -> Sheet | None:
     lined = _sheet.find_quad(image, angle, sheet.region)
     if lined is None or not _sheet.replaces(lined, drawn):
         return sheet
-    # edges round a larger sheet than GrabCut's outline are a curled sheet's chords past its bowed sides
-    if abs(cv2.contourArea(lined.corners)) > _sheet.MAX_GROWTH * abs(cv2.contourArea(sheet.corners)):
+    # edges round a larger sheet than GrabCut's outline are a curled sheet's chords past its bowed sides, unless
+    # they are straight edges whose steps fade only where a corner lies on paper as light (GrabCut cut it off)
+    grown = abs(cv2.contourArea(lined.corners)) > _sheet.MAX_GROWTH * abs(cv2.contourArea(sheet.corners))
+    if grown and _sheet.bows(lined):
         return sheet
     return _sheet_from_quad(lined.corners, sheet)
 

@@ -132,3 +132,54 @@ def test_a_sheet_half_in_a_shadow_is_found_whole() -> None:
     assert sheet is not None
     off = float(np.linalg.norm(sheet.corners - corners, axis=1).max() / np.hypot(*image.shape[:2]))
     assert off < TOLERANCE, sheet.corners.tolist()
+
+
+def _form_with_a_corner_on_light_paper() -> tuple[np.ndarray, np.ndarray]:
+    """A portrait form on a darker desk whose top-right corner lies on another paper as light as it (ruled): both
+    sides meeting there lose their step near it, and nowhere else."""
+    rng = np.random.default_rng(5)
+    height, width = 1200, 900
+    photo = np.full((height, width, 3), (120, 116, 110), np.float32)
+    corners = np.array([[120, 150], [760, 140], [800, 1120], [80, 1100]], np.float32)
+    patch = np.full((480, 380, 3), 240, np.float32)
+    patch[8::22] = (205, 205, 210)  # the other paper's faint rules
+    photo[0:480, 520:900] = patch
+    sheet = np.full((1000, 720, 3), 241, np.float32)
+    for y in range(60, 940, 30):
+        x = 40
+        while x < 660:
+            length = int(rng.integers(20, 90))
+            sheet[y: y + 10, x: min(x + length, 680)] = 40
+            x += length + int(rng.integers(8, 20))
+    source = np.array([[0, 0], [720, 0], [720, 1000], [0, 1000]], np.float32)
+    matrix = cv2.getPerspectiveTransform(source, corners)
+    warped = cv2.warpPerspective(sheet, matrix, (width, height), flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.ones((1000, 720), np.float32), matrix, (width, height))[..., None]
+    scene = warped * mask + photo * (1 - mask) + rng.normal(0, 2, photo.shape)
+    return np.clip(scene, 0, 255).astype(np.uint8), corners
+
+
+def test_a_straight_edge_fading_at_a_corner_on_light_paper_does_not_bow() -> None:
+    """Straight edges larger than GrabCut's outline are refused only when they bow (a curled sheet's chords): a
+    corner on paper as light as the sheet fades both its sides at once, a chord leaves the edge on one side only."""
+    image, corners = _form_with_a_corner_on_light_paper()
+    edges = _sheet.quad_support(image, corners)
+    top_end, right_start = edges.ends[0][1], edges.ends[1][0]
+    assert top_end < _sheet.EDGE_SIDE and right_start < _sheet.EDGE_SIDE  # the corner on light paper: no step
+    assert min(edges.ends[2]) >= _sheet.EDGE_SIDE and min(edges.ends[3]) >= _sheet.EDGE_SIDE
+    assert not _sheet.bows(edges)
+    # the same sheet's top edge laid as a chord from its left corner to below its right one (the line a bowed
+    # edge's straight part makes): it leaves the edge on the left, where the left side is still one
+    chord = corners.copy()
+    chord[0] = corners[0] + (0.0, 30.0)
+    assert _sheet.bows(_sheet.quad_support(image, chord))
+
+
+def test_a_form_with_a_corner_on_light_paper_is_found_whole() -> None:
+    """GrabCut cuts the corner lying on the light paper off; the straight edges round it, larger than its
+    outline but not bowed, give the sheet."""
+    image, corners = _form_with_a_corner_on_light_paper()
+    sheet = locate_sheet(image)
+    assert sheet is not None
+    off = float(np.linalg.norm(sheet.corners - corners, axis=1).max() / np.hypot(*image.shape[:2]))
+    assert off < TOLERANCE, sheet.corners.tolist()
