@@ -838,7 +838,7 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
     rows: the likeliest run of name rows, and of address rows after it (or above it, when the slip prints
     its site first). A ``legal`` name the rules found (a name ending in its legal form) fixes the name's
     rows."""
-    from classify.letterhead import default_labeller, header_rows
+    from classify.letterhead import default_labeller, header_rows, label_number
 
     labeller = default_labeller()
     rows = header_rows(doc.rows)
@@ -854,8 +854,9 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         if _noise(row) or _TITLE_ROW.match(text) or _BODY_ROW.search(text) or _SLIP_PHRASE.search(text):
             p["name"] = 0.0
         lead = _NOT_ADDRESS.search(text)
-        if _BODY_ROW.search(text) or _PHONE_ROW.match(text) or (lead and lead.start() < 3) or _noise(row):
-            p["address"] = 0.0
+        phone = _PHONE_ROW.match(text) and _phone_tail(text) is None  # not a postcode's line with the phone after it
+        if _BODY_ROW.search(text) or phone or (lead and lead.start() < 3) or _noise(row) or label_number(text):
+            p["address"] = 0.0  # a "label : number" row (a registration, a tax number, a phone) ends the address
     if legal is not None and legal.box is not None:
         top, bottom = legal.box[1], legal.box[3]
         folded = _squeeze(legal.raw or str(legal.value))
@@ -883,7 +884,7 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
     address = None
     if address_run:
         picked = [rows[i] for i in address_run]
-        parts = [fix_lookalikes(_POSTCODE_D.sub(r"\g<1>0", _GLUED_POSTCODE.sub(r"\1 ", r.text.strip())))
+        parts = [fix_lookalikes(_POSTCODE_D.sub(r"\g<1>0", _GLUED_POSTCODE.sub(r"\1 ", _without_phone(r.text))))
                  for r in picked]
         parts[0] = _ADDRESS_LEAD.sub("", parts[0])
         value = _known_rows(parts)
@@ -893,6 +894,32 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         if len(re.findall(r"[^\W\d_]", value)) >= 4:
             address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
     return name, address
+
+
+_PHONE_WORD = re.compile(r"(?i)(?<![^\W_])(?:mobile|whatsapps?|h/?p)(?![^\W_])")
+
+
+def _phone_tail(text: str) -> int | None:
+    """Where the phone begins on a postcode-and-town row with a phone number after the town ("12345 Town,
+    State. Tel No.: 01-234 5678", "12345 Town 01-234 5678"): its label, or its number when it has none;
+    None for a row that is not such."""
+    from classify.letterhead import PHONE_NUMBER, postcode_then_phone
+
+    town = postcode_then_phone(text)
+    if town is None:
+        return None
+    number = PHONE_NUMBER.search(text, town.end())
+    assert number is not None
+    labels = [m.start() for m in (_NOT_ADDRESS.search(text, town.end()), _PHONE_WORD.search(text, town.end()))
+              if m is not None and m.start() < number.start()]
+    return min(labels, default=number.start())
+
+
+def _without_phone(text: str) -> str:
+    """A letterhead's row less the phone printed after its postcode and town."""
+    text = text.strip()
+    cut = _phone_tail(text)
+    return text if cut is None else text[:cut].rstrip(" ,;:-/|")
 
 
 # a row that begins with the other party's role as its label: the role word ending the row or with its colon
@@ -960,13 +987,19 @@ GAP_COST = 0.1  # log-probability a row between the name and its address costs: 
 def _trimmed(run: list[int], rows: list[Row], probs: list[dict[str, float]]) -> list[int]:
     """An address run less a first row the labeller doubts that has no digit and no address's words, over
     a row that begins with a house number: a branch's or a mall's name over the address ("CITY MALL" over
-    "No 8, ...")."""
+    "No 8, ..."); and less a last row it doubts of words alone after a finished row."""
     if len(run) < 2:
         return run
     first, second = rows[run[0]].text, rows[run[1]].text
     if probs[run[0]]["address"] < EDGE_SURE and not re.search(r"\d", first) and not _address_words(first) and (
             _HOUSE_LEAD.match(second)):
-        return run[1:]
+        run = run[1:]
+    # and less a last row it doubts of words alone, no address's, after a row that ended without a comma: the
+    # document's own row under a finished address ("Booking ID Payment Mode")
+    last, before = rows[run[-1]].text.strip(), rows[run[-2]].text.strip() if len(run) > 1 else ","
+    if probs[run[-1]]["address"] < EDGE_SURE and _WORDS_ONLY.match(last) and not _address_words(last) and (
+            not before.endswith(",")):
+        run = run[:-1]
     return run
 
 

@@ -45,6 +45,25 @@ _TOWN_POSTCODE = re.compile(r"[^\W\d_]{2,}[,.]?\s+\d{5,6}\W*$")  # "London 12345
 _HOUSE = re.compile(r"\W*(?:[^\W\d_]{1,4}[.,:]?\s*)?\d+[^\W_]?(?:\s*[-/&]\s*\d+[^\W_]?)?\s*[,.]?\s+[^\W\d_]")
 _SLASH_NUMBER = re.compile(r"[^\W_]*\d+[^\W_]*/\d*[^\W_]+")  # "7/10", "U13/BG", "SS21/58"
 _LABEL = re.compile(r"^\W*[^\W\d_]{2,}(?:\s+[^\W\d_]+){0,2}\s*[.:]\s*\S")  # "Tel: ...", "Cashier : 1"
+# A row that is a label and a number, nothing else: a registration, a tax number, a phone, a site's or a
+# till's number ("Reg No : 123456-X", "Tel: 03-1234 5678", "Site : 12"; its colon read as a semicolon).
+LABEL_NUMBER = re.compile(r"^\W*[^\W\d_]{2,}(?:[\s./]+[^\W\d_]+){0,3}\s*\.?\s*[:;]+\s*\(?\+?[^\W\d_]{0,3}\d"
+                          r"[\d\s\-/().+]*[^\W\d_]{0,2}\W*$")
+
+
+def label_number(text: str) -> bool:
+    """Whether a row is :data:`LABEL_NUMBER`'s, its label no address's word ("No: 12" is a house's number)."""
+    return bool(LABEL_NUMBER.match(text)) and not _regex("address_words").match(text.lstrip(" (\"'"))
+
+
+PHONE_NUMBER = re.compile(r"\+?\(?\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}")
+
+
+def postcode_then_phone(text: str) -> re.Match[str] | None:
+    """A postcode and its town with a phone number after them on the same row ("12345 Town, State.
+    Tel: 01-234 5678"): the postcode-and-town match, or None."""
+    town = _POSTCODE_TOWN.search(text)
+    return town if town and PHONE_NUMBER.search(text, town.end()) else None
 
 
 def _shape(word: str) -> str:
@@ -105,6 +124,8 @@ def _own(row: Row, extent: tuple[int, int, int, int], heights: float,
         "house_first": float(bool(_HOUSE.match(text))),
         "slash_number": float(bool(_SLASH_NUMBER.search(text))),
         "label": float(bool(_LABEL.match(text))),
+        "label_number": float(label_number(text)),
+        "postcode_phone": float(bool(postcode_then_phone(text))),
         "brackets": float("(" in text or ")" in text),
     }
     for token in _WORD.findall(text.casefold()):  # a word of many receipts' lines ("tel", "total"), never a shop's

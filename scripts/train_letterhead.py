@@ -21,6 +21,8 @@ on (each receipt's from a first stage fitted without it), as it will see them; t
     python scripts/train_letterhead.py --check-only # the check alone
     python scripts/train_letterhead.py --ocr        # also on the cached OCR of sroie-train
     python scripts/train_letterhead.py --context    # and a context stage
+    python scripts/train_letterhead.py --cross-check  # the whole extraction's seller fields, 5 folds, on the
+                                                      # cached OCR of sroie-train; nothing written
 """
 
 from __future__ import annotations
@@ -232,22 +234,75 @@ def check(groups: list[Group], folds: int = 5, context: bool = False) -> str:
     return "  ".join(f"{lab} {r}/{n} = {r / n:.1%}" for lab, (r, n) in right.items() if n)
 
 
-def train_lexicon() -> lexicon.Lexicon:
-    """The lexicon of the words sroie-train's letterheads print (its keys' company and address)."""
+def train_lexicon(without: frozenset[str] = frozenset()) -> lexicon.Lexicon:
+    """The lexicon of the words sroie-train's letterheads print (its keys' company and address), less the
+    receipts ``without``."""
     texts = []
     for key in sorted((TRAIN / "key").glob("*.json")):
+        if key.stem in without:
+            continue
         truth = json.loads(key.read_text(encoding="utf-8"))
         texts += [truth.get("company", ""), truth.get("address", "")]
     return lexicon.train(texts, f"sroie-train keys ({len(texts) // 2} receipts)")
 
 
-def train_sellers() -> sellers.SellerMemory:
-    """The memory of the sellers sroie-train's receipts name (its keys' company and address)."""
+def train_sellers(without: frozenset[str] = frozenset()) -> sellers.SellerMemory:
+    """The memory of the sellers sroie-train's receipts name (its keys' company and address), less the
+    receipts ``without``."""
     pairs = []
     for key in sorted((TRAIN / "key").glob("*.json")):
+        if key.stem in without:
+            continue
         truth = json.loads(key.read_text(encoding="utf-8"))
         pairs.append((truth.get("company", ""), truth.get("address", "")))
     return sellers.train(pairs, f"sroie-train keys ({len(pairs)} receipts)")
+
+
+def cross_check(readings: list[Reading], folds: int = 5, context: bool = False,
+                misses: list[str] | None = None) -> str:
+    """The whole extraction's seller_name and seller_address on sroie-train's cached pipeline OCR, each
+    fold's receipts read by a labeller, a lexicon and a seller memory trained without them (the fold's
+    task-1 lines and OCR readings both left out); scored as bench/accuracy.py scores (exact, case and white
+    space ignored): recall and precision out of 100."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import accuracy
+
+    from classify import letterhead as lh
+
+    cases = accuracy.sroie_cases(TRAIN)
+    pages = {c.path: p for c in cases if (p := accuracy.cached_pages(c)) is not None}
+    cases = [c for c in cases if c.path in pages]
+    if not cases:
+        return "no cached OCR of sroie-train (bench/accuracy.py --set sroie-train --ocr-only)"
+    ids = sorted(c.path.stem for c in cases)
+    made = generated_set()
+    tallies: dict[str, accuracy.Tally] = {}
+    saved = lh.default_labeller, lexicon.default_lexicon, sellers.default_memory
+    try:
+        for k in range(folds):
+            held = frozenset(i for n, i in enumerate(ids) if n % folds == k)
+            kept = [r for r in readings if r[0] not in held]
+            words = vocabulary([(name or gid, rows) for gid, rows, name, _ in kept + made])
+            first, second = fit(labelled(kept, words) + labelled(made, words), context, folds)
+            labeller = lh.Labeller(lh._exported(first), f"without fold {k}",
+                                   None if second is None else lh._exported(second), words)
+            known, memory = train_lexicon(held), train_sellers(held)
+            lh.default_labeller = lambda labeller=labeller: labeller  # type: ignore[assignment]
+            lexicon.default_lexicon = lambda known=known: known  # type: ignore[assignment]
+            sellers.default_memory = lambda memory=memory: memory  # type: ignore[assignment]
+            report = accuracy.score(f"fold {k}", [c for c in cases if c.path.stem in held], pages,
+                                    ("seller_name", "seller_address"), verbose=misses is not None)
+            if misses is not None:
+                misses += report.misses
+            for name, t in report.fields.items():
+                total = tallies.setdefault(name, accuracy.Tally())
+                total.n, total.right = total.n + t.n, total.right + t.right
+                total.predicted, total.expected = total.predicted + t.predicted, total.expected + t.expected
+    finally:
+        lh.default_labeller, lexicon.default_lexicon, sellers.default_memory = saved
+    return "  ".join(f"{name} recall {100 * t.right / max(t.expected, 1):.1f} precision "
+                     f"{100 * t.right / max(t.predicted, 1):.1f} ({t.right}/{t.expected}, {t.predicted} given)"
+                     for name, t in sorted(tallies.items()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,8 +318,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--context", action="store_true",
                         help="also a context stage over the first stage's labels of the neighbours (tried on "
                              "2026-12-02: it cut SROIE tuning receipts' addresses short; not in the bundled model)")
+    parser.add_argument("--cross-check", action="store_true",
+                        help="report the whole extraction's seller_name and seller_address on sroie-train's "
+                             "cached OCR, 5 folds by receipt (labeller, lexicon and memory trained without each), "
+                             "and write nothing")
+    parser.add_argument("--verbose", "-v", action="store_true", help="with --cross-check, list every miss")
     args = parser.parse_args(argv)
     readings = sroie_train(ocr=args.ocr)
+    if args.cross_check:
+        misses: list[str] | None = [] if args.verbose else None
+        print("5-fold cross-check (sroie-train cached OCR, each fold's receipts held out):",
+              cross_check(readings, context=args.context, misses=misses))
+        print("\n".join(misses or ()))
+        return 0
     words = vocabulary([(name or gid, rows) for gid, rows, name, _ in readings + generated_set()])
     real, made = labelled(readings, words), labelled(generated_set(), words)
     print(f"sroie-train: {len(real)} readings of {len({g[0] for g in real})} receipts; generated: {len(made)}; "
