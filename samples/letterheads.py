@@ -49,7 +49,7 @@ def _reg(rng: random.Random) -> str:
     return f"{rng.randint(10000, 1999999)}-{rng.choice('ABCDKMPTUVWX')}"
 
 
-def _en(rng: random.Random) -> Letterhead:
+def _en(rng: random.Random, phone_after_postcode: bool = False) -> Letterhead:
     upper = rng.random() < 0.8
     words = [word(rng).upper() for _ in range(rng.randint(1, 3))]
     if rng.random() < 0.6:
@@ -82,6 +82,8 @@ def _en(rng: random.Random) -> Letterhead:
     postcode = f"{rng.randint(10000, 99999)}"
     parts = [f"{unit}, {street},", f"{area},", f"{postcode} {town},", f"{region}."]
     layout = rng.random()
+    if phone_after_postcode and 0.7 <= layout < 0.85:
+        layout = 0.3  # a layout whose postcode's line is the address's last
     if layout < 0.3:
         address_lines = [f"{parts[0]} {parts[1]}", f"{parts[2]} {parts[3]}"]
     elif layout < 0.6:
@@ -98,6 +100,17 @@ def _en(rng: random.Random) -> Letterhead:
     contacts = rng.sample([f"TEL: 0{rng.randint(1, 9)}-{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
                        f"FAX: 0{rng.randint(1, 9)}-{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
                        f"GST REG NO: {rng.randint(10 ** 11, 10 ** 12 - 1):012d}"], rng.randint(1, 2))
+    if phone_after_postcode:
+        # the phone printed after the postcode and town on their row ("12345 TOWN, REGION. Tel No.: ..."),
+        # or on the row under it; and a row of a label and a number after the phone
+        phone = rng.choice(("Tel: ", "TEL NO.: ", "Tel ", "H/P: ", "")) + \
+            f"0{rng.randint(1, 9)}-{rng.randint(100, 9999)} {rng.randint(1000, 9999)}"
+        if rng.random() < 0.7:
+            lines[-1] = f"{lines[-1]} {phone}"
+        else:
+            lines.append(phone)
+        contacts = [rng.choice(("Outlet No : {n}", "Terminal ; {n}", "Branch Code: {n}", "Store ID : {n}")).format(
+            n=rng.randint(10, 99999))] + [c for c in contacts if not c.startswith("TEL")]
     lines += contacts
     lines += _en_body(rng)
     return Letterhead(tuple(lines), name, " ".join(address_lines), "en")
@@ -151,7 +164,11 @@ def _ru(rng: random.Random) -> Letterhead:
     return Letterhead(tuple(lines), name, " ".join(address_lines), "ru")
 
 
-def letterhead(rng: random.Random, language: str | None = None) -> Letterhead:
-    """One generated slip's top, in ``language`` ("en", "ru") or either."""
+def letterhead(rng: random.Random, language: str | None = None, phone_after_postcode: bool = False) -> Letterhead:
+    """One generated slip's top, in ``language`` ("en", "ru") or either; with ``phone_after_postcode`` an
+    English one whose phone follows the postcode and town on their row (or on the row under it) and has a
+    "label : number" row after it."""
+    if phone_after_postcode:
+        return _en(rng, True)
     language = language or rng.choice(("en", "en", "ru"))
     return _en(rng) if language == "en" else _ru(rng)

@@ -94,6 +94,34 @@ def test_generated_slips_give_their_sellers_name_and_address() -> None:
     assert names >= 34 and addresses >= 36, (names, addresses)
 
 
+def test_a_postcodes_row_with_the_phone_after_it_ends_the_address_less_the_phone() -> None:
+    """Generated slips whose phone follows the postcode and town on their row (or is on the row under it),
+    with a "label : number" row after it: the postcode's row is the address's last, the phone and the
+    label's row no part of it."""
+    import random
+
+    from samples.letterheads import letterhead
+
+    rng = random.Random(4243)
+    slips = [letterhead(rng, phone_after_postcode=True) for _ in range(40)]
+    addresses = sum(_names("\n".join(slip.lines)).get("seller_address") == slip.address for slip in slips)
+    assert addresses >= 36, addresses
+
+
+def test_a_label_and_number_row_under_the_address_is_no_part_of_it() -> None:
+    assert _names("""VORMEL KITCHEN SDN BHD
+NO. 7, TARSEN ROAD,
+52310 HOLVIK, DUNMOOR. Tel No.: 03-4417 2290
+Outlet No : 4471
+TAX INVOICE""")["seller_address"] == "NO. 7, TARSEN ROAD, 52310 HOLVIK, DUNMOOR."
+    assert _names("""Vormel Kitchen Sdn Bhd
+Lot 7, Tarsen Road
+52310 Holvik, Dunmoor
+Store ID ; 4471
+H/P: 012-441 7229
+Cashier: 3""")["seller_address"] == "Lot 7, Tarsen Road 52310 Holvik, Dunmoor"
+
+
 def test_seller_is_the_legal_name_under_a_brand_without_its_registration_number() -> None:
     got = _names("""Velmora
 Tarkin Grocers Of Oldvale Sdn Bhd (73194-K)
