@@ -467,7 +467,7 @@ def _address_line(text: str) -> bool:
 _REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,}-[A-Z]\)?\W*$|\(\d{3,}-[A-Z]\)")
 
 
-_PHONE_WORDS = r"mobile|whatsapps?|h/?p"  # a phone's own labels that are no address's word ("tel" and "fax" are)
+_PHONE_WORDS = r"mobile|whatsapps?|h/?p"  # a phone's labels beside the locale's not-address words ("tel", "fax")
 _PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:" + _PHONE_WORDS + r"|tel|fax)\b.*|"
                         r".*\(\+?\d{2,4}\)\s*\d{3,4}.*)\W*$")  # an area code in brackets: "(+603) 7831 2552"
 # A postcode run into the town after it, as OCR loses the space ("81760JOHOR BAHRU"; "5510O", "403ooShah"
