@@ -52,7 +52,9 @@ _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|
                    r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + ACCOUNT + r")", re.IGNORECASE)  # "Телесфера" is no phone
 # 1C's order: the town, then its type («Самара г,», «Нижний Новгород г,»)
 _TOWN_FIRST = r"[А-ЯЁ][\w\-]*(?:\s[А-ЯЁ][\w\-]*)?\s(?:г|пгт|пос|с)[.,]"
-_RU_ADDRESS = re.compile(r"(?:(?<!\d)\d{6},\s*)?(?:г[.,]|город|пос\.|с\.)\s*[А-ЯЁ][^\n]*?(?:д[.,]|дом)\s*\d+[^\n]*")
+# (the town's «г.» read twice, as two readings of one word are joined: «630132, г, г. Самара»)
+_RU_ADDRESS = re.compile(r"(?:(?<!\d)\d{6},\s*)?(?:г[.,]|город|пос\.|с\.)\s*(?:г[.,]\s*)?[А-ЯЁ][^\n]*?(?:д[.,]|дом)"
+                         r"\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
 
 # Lines of a receipt's header that are no longer the address.
@@ -635,6 +637,8 @@ _ROLE_WRAP = re.compile(r"^\W*(?:" + misread_once(SELLER_ROLES + "|" + BUYER_ROL
 _ABBREVIATION_COMMA = re.compile(r"(?:(?<=^)|(?<=,)|(?<=, ))(г|д|ул|стр|корп|кв|пос)\,(?=\s?[А-ЯЁ\d])")
 # or lost where the part begins, before the town's name or the house's number («443010, г Самара», «ул. Лесная, д 17»)
 _ABBREVIATION_BARE = re.compile(r"(?:(?<=^)|(?<=, ))(?:(г|пос)(?=\s[А-ЯЁ])|(д|стр|корп|кв)(?=\s\d))")
+# a part's abbreviation read twice where it begins, as two readings of one word are joined («г, г. Самара»): one
+_PART_TWICE = re.compile(r"(?:(?<=^)|(?<=,)|(?<=, ))(г|д|ул|стр|корп|кв|пос)[.,]\s+(?=\1[.,]\s?[А-ЯЁ\d])")
 # a leading postcode's comma lost before the town's part («443010 г. Самара»)
 _POSTCODE_COMMA = re.compile(r"^(\d{6})\s+(?=(?:г|пос|с)\.\s?[А-ЯЁ])")
 # the street's «ул.» read with its letters' look-alikes (у as Latin y, л as п or Latin n: «yn.», «уп.») in a Cyrillic
@@ -647,6 +651,7 @@ def _russian_parts(text: str) -> str:
     the part begins, «ул.» read in look-alikes."""
     if not re.search(r"[А-Яа-яЁё]{3}", text):
         return text
+    text = _PART_TWICE.sub("", text)
     text = _POSTCODE_COMMA.sub(r"\1, ", text)
     text = _ABBREVIATION_COMMA.sub(r"\1.", text)
     text = _ABBREVIATION_BARE.sub(lambda m: (m.group(1) or m.group(2)) + ".", text)
@@ -680,7 +685,8 @@ def _address_from(rows: list[Row], n: int, start: int, conf: float) -> FieldValu
             k += 1
             continue
         break
-    value = fix_lookalikes(re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|"))
+    # (a form's blank to fill in, «____», after it is no part of it)
+    value = fix_lookalikes(re.sub(r"\s+", " ", " ".join(parts)).strip(" ,;|_"))
     value = re.sub(r"\s*\(\d\w?\)$", "", value)
     value = _tidy_russian(value).rstrip(" ,;:|")
     if len(value) < 6:

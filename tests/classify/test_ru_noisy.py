@@ -162,6 +162,16 @@ def test_an_abbreviations_full_stop_read_as_a_comma_is_put_back_where_the_part_b
     assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == "443010, Самара г, Лесная ул, дом № 17"
 
 
+@pytest.mark.parametrize("town", ["г, г.", "г. г.", "г."])
+def test_a_forms_address_under_its_name_with_the_towns_type_read_twice_and_its_blank_after_it(town: str) -> None:
+    """A счёт-фактура's seller on its row, the address on the row under it with its label lost: two readings of one
+    word joined («г, г.») are one, and the form's blank to fill in after the address is no part of it."""
+    text = "\n".join(["СЧЁТ-ФАКТУРА № 12 от 05.03.2026", "ООО «Вектор»",
+                      f": 443010, {town} Самара, ул. Лесная, д. 17 __",
+                      f"ИНН/КПП продавца: {SELLER_INN}/631601001", "Покупатель: ООО «Заря»"])
+    assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+
+
 def test_a_building_marker_with_no_number_is_flagged() -> None:
     text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17, "
                  "стр. №")
@@ -206,6 +216,8 @@ def test_a_foreign_sign_in_a_russian_document_or_beside_no_amount_is_no_currency
     ("443010, г. Самара, Лесной пр-т д. 17", "443010, г. Самара, Лесной пр-т, д. 17"),
     ("443010, г. Самара ул. Лесная, д. 17", "443010, г. Самара, ул. Лесная, д. 17"),
     ("443010, г. Самара, Лесная ул., д. 17", "443010, г. Самара, Лесная ул., д. 17"),
+    ("443010, г, г. Самара, ул. Лесная, д. 17", "443010, г. Самара, ул. Лесная, д. 17"),
+    ("443010, г. Самара, ул. Лесная, д. 17 ____", "443010, г. Самара, ул. Лесная, д. 17"),
 ])
 def test_an_addresss_marks_as_ocr_adds_or_loses_them_are_put_right(read: str, address: str) -> None:
     """A stop read twice, a speck read as a quote before a word, the comma before the house or after the town lost
