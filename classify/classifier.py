@@ -19,6 +19,7 @@ from typing import Any
 from pathlib import Path
 
 from classify._linear import TextModel, text_model_of
+from classify._slip import SLIP_TYPES
 from classify._title import HEAD, SURE, find_title, self_reference, text_lines
 from classify.catalogue import DOC_TYPES
 from classify.exceptions import ModelError
@@ -36,6 +37,7 @@ MIN_SCORE = 4.0  # below this keyword score a document with no model is "other"
 # a title on a sure title line (large, or with the document's number and date) or on another head line.
 AGREED = {SURE: 0.95, HEAD: 0.85}
 DISAGREED = {SURE: 0.75, HEAD: 0.6}
+SLIP = 0.85  # a till's slip of roll paper named another type by its words (a till slip headed «TAX INVOICE»)
 
 
 def keyword_scores(text: str) -> dict[str, float]:
@@ -69,13 +71,21 @@ def type_probabilities(text: str, model: Classifier | None = None) -> dict[str, 
 
 
 def classify_text(text: str, model: Classifier | None = None, *,
-                  lines: Sequence[tuple[str, float]] | None = None) -> tuple[str, float]:
+                  lines: Sequence[tuple[str, float]] | None = None, slip: bool = False) -> tuple[str, float]:
     """The document type of ``text`` and a confidence in 0..1.
 
     The title decides first (:mod:`classify._title`; ``lines`` are the head rows with how sure each is a
     title line, by default the first lines of ``text``): the keyword rules and the model only confirm it,
     and choose among the types of a title that names several. A document without a title is typed by the
-    rules and the model alone."""
+    rules and the model alone. ``slip``: the document is a till's slip of roll paper
+    (:func:`classify._slip.till_slip`), a receipt whatever its words name, unless a shift's report."""
+    doc_type, confidence = _typed(text, model, lines)
+    if slip and doc_type not in SLIP_TYPES:
+        return "receipt", SLIP
+    return doc_type, confidence
+
+
+def _typed(text: str, model: Classifier | None, lines: Sequence[tuple[str, float]] | None) -> tuple[str, float]:
     probs = type_probabilities(text, model)
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     (best, p1), (_, p2) = ranked[0], ranked[1]
