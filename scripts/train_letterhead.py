@@ -267,6 +267,7 @@ def cross_check(readings: list[Reading], folds: int = 5, context: bool = False,
     sys.path.insert(0, str(REPO / "bench"))
     import accuracy
 
+    import classify
     from classify import letterhead as lh
 
     cases = accuracy.sroie_cases(TRAIN)
@@ -276,6 +277,9 @@ def cross_check(readings: list[Reading], folds: int = 5, context: bool = False,
         return "no cached OCR of sroie-train (bench/accuracy.py --set sroie-train --ocr-only)"
     ids = sorted(c.path.stem for c in cases)
     made = generated_set()
+    # the types as the product and bench/accuracy.py read them: the bundled classifier (trained on generated
+    # documents, none of sroie-train), not the keyword rules alone
+    model = classify.default_classifier()
     tallies: dict[str, accuracy.Tally] = {}
     saved = lh.default_labeller, lexicon.default_lexicon, sellers.default_memory
     try:
@@ -291,7 +295,7 @@ def cross_check(readings: list[Reading], folds: int = 5, context: bool = False,
             lexicon.default_lexicon = lambda known=known: known  # type: ignore[assignment]
             sellers.default_memory = lambda memory=memory: memory  # type: ignore[assignment]
             report = accuracy.score(f"fold {k}", [c for c in cases if c.path.stem in held], pages,
-                                    ("seller_name", "seller_address"), verbose=misses is not None)
+                                    ("seller_name", "seller_address"), model=model, verbose=misses is not None)
             if misses is not None:
                 misses += report.misses
             for name, t in report.fields.items():
