@@ -1096,10 +1096,14 @@ def _recognised(doc: Doc, kind: str, found: FieldValue | None) -> FieldValue | N
     return dataclasses.replace(field, confidence=max(field.confidence, KNOWN_CONFIDENCE))
 
 
+LATIN_LETTERHEADS = frozenset({"invoice", "vat_invoice"})
+
+
 def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     labelled = _labelled_name(doc)
-    if doc_type == "receipt" and labelled is None:
+    slip = doc_type == "receipt" or (doc_type in LATIN_LETTERHEADS and labelled is None and not _cyrillic_doc(doc))
+    if slip and labelled is None:
         # a till slip's top carries no labels: the learned labeller reads it, the rules where it finds nothing
         # and the name the rules find (a name ending in its legal form, the first line of capitals) fixes
         # the name's rows
@@ -1120,7 +1124,7 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             learned = learned_letterhead(doc, name)[1]
             if learned is not None and _squeeze(str(learned.value)) == _squeeze(str(address.value)):
                 address = dataclasses.replace(address, confidence=max(address.confidence, learned.confidence))
-    if doc_type == "receipt":
+    if slip:
         name, address = _remembered(_spelled(name)), _remembered(_spelled(address))
         name, address = _recognised(doc, "name", name), _recognised(doc, "address", address)
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None
@@ -1134,7 +1138,7 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             continue
         found = _russian_form(doc, read)
         if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found) or (
-                doc_type == "receipt" and _garbled(found.value)) or _other_script(doc, found):
+                slip and _garbled(found.value)) or _other_script(doc, found):
             doc.unsure.append((found.name, found.value))
         else:
             out[found.name] = found

@@ -94,6 +94,26 @@ def test_generated_slips_give_their_sellers_name_and_address() -> None:
     assert names >= 34 and addresses >= 36, (names, addresses)
 
 
+@pytest.mark.parametrize("doc_type", ["invoice", "vat_invoice"])
+def test_a_latin_letterhead_typed_as_an_invoice_is_read_as_a_slips(doc_type: str) -> None:
+    """A till slip headed "TAX INVOICE" or "INVOICE" may be typed an invoice: with no role's label on it, its
+    letterhead gives the seller's name and address as the slip's would (the labeller's rows, not a rule's)."""
+    import random
+
+    from samples.letterheads import letterhead
+
+    rng = random.Random(4244)
+    slips = [letterhead(rng, "en") for _ in range(40)]
+    same = addresses = 0
+    for slip in slips:
+        text = "\n".join(slip.lines)
+        got = extract_fields(doc_type, [text_page(text)])
+        typed = {k: v.value for k, v in got.items() if k in ("seller_name", "seller_address")}
+        same += typed == _names(text)
+        addresses += typed.get("seller_address") == slip.address
+    assert same == len(slips) and addresses >= 36, (same, addresses)
+
+
 def test_a_postcodes_row_with_the_phone_after_it_ends_the_address_less_the_phone() -> None:
     """Generated slips whose phone follows the postcode and town on their row (or is on the row under it),
     with a "label : number" row after it: the postcode's row is the address's last, the phone and the
