@@ -10,6 +10,7 @@ its «Счёт-фактура №» line) overrides the types it lists when it m
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import statistics
 import tomllib
@@ -19,9 +20,11 @@ from pathlib import Path
 
 from classify._labels import any_hyphen
 from classify._layout import Row
+from classify._lookalikes import LATIN_TWINS, as_digits, letters_for, to_cyrillic
 from classify.normalise import find_dates, fold_text
 
-HEAD_ROWS = 15  # rows of the first page where a title stands
+HEAD_ROWS = 15  # rows of the first page where a title stands (rows read as noise not counted)
+NOISE = 0.5  # a row whose words are read with less confidence than this on average is noise (a photo's desk)
 LARGE = 1.3  # a row this much taller than the page's median word is printed large
 SURE = 1.0  # a title on a large or numbered row
 HEAD = 0.8  # a title on another head row (or text without boxes)
@@ -35,6 +38,11 @@ _WORD = re.compile(r"[^\W\d_]{6,}")
 _JOINT = re.compile(r"(?<=[^\W\d_])\s?[.,_~:;]\s?(?=[^\W\d_])")
 # a title printed letter-spaced («А К Т», «С Ч Е Т - Ф А К Т У Р А»): three letters or more, one space apart
 _SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W\d_])")
+# a word whose Latin letters all have a Cyrillic twin («AKT», «KACCOBЫЙ»): on a Russian page, read in Cyrillic
+_TWINS_ONLY = re.compile(rf"(?<![^\W\d_])(?:[{LATIN_TWINS}]|[а-яёА-ЯЁ])+(?![^\W\d_])")
+_CYRILLIC = re.compile("[а-я]")
+# a number with letters read for its digits («ТОРГ-I2»: a digit in it, the rest digits' look-alikes)
+_DIGITS_READ = re.compile(rf"(?<![^\W\d_])(?=[^\W_]*\d)[\d{re.escape(letters_for('0123456789'))}]+(?![^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -44,9 +52,16 @@ class TitleRule:
     over: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # long words of the title that name it alone, matched as OCR misreads them
 
+    @property
+    def unspaced(self) -> re.Pattern[str]:
+        """:attr:`pattern` over a line with its spaces taken out: a bold title read broken into pieces at
+        other places than its words («ТОВАРН АЯН АКЛА ДН АЯ»)."""
+        return _unspaced(self.pattern.pattern)
+
     def names(self, line: str) -> bool:
-        """Whether ``line`` reads as this title (also with a mark read for its hyphen)."""
-        return bool(self.pattern.search(line) or self.pattern.search(joined(line)))
+        """Whether ``line`` reads as this title (also with a mark read for its hyphen, or broken into pieces)."""
+        return bool(self.pattern.search(line) or self.pattern.search(joined(line))
+                    or self.unspaced.search(line.replace(" ", "")))
 
     def matches(self, line: str) -> bool:
         """:meth:`names`, or a word of :attr:`words` as OCR misread it."""
@@ -63,6 +78,11 @@ def fuzzy_hit(line: str, words: Sequence[str]) -> bool:
             if difflib.SequenceMatcher(None, token, word).ratio() >= FUZZY:
                 return True
     return False
+
+
+@functools.cache
+def _unspaced(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace(" ", " ?"))
 
 
 def joined(line: str) -> str:
@@ -123,26 +143,50 @@ def _height(row: Row) -> float | None:
     return statistics.median(heights) if heights else None
 
 
+def title_text(text: str, *, russian: bool) -> str:
+    """``text`` folded for the title table, with OCR's look-alikes read through: a number's digits read as
+    letters («ТОРГ-I2»), and on a Russian page or line a word whose Latin letters are all twins of Cyrillic ones
+    («AKT», «KACCOBЫЙ», whose «B» one_script takes for a Latin-only «b») in Cyrillic."""
+    text = _DIGITS_READ.sub(lambda m: as_digits(m.group()), text)
+    if russian or _CYRILLIC.search(fold_text(text)):
+        text = _TWINS_ONLY.sub(lambda m: to_cyrillic(m.group()), text)
+    return fold_text(text)
+
+
+def _noise(row: Row) -> bool:
+    return statistics.mean(w.confidence for w in row.words) < NOISE if row.words else True
+
+
 def head_lines(rows: Sequence[Row]) -> list[tuple[str, float]]:
-    """The first page's head rows as (folded text, strength): sure when printed large or numbered."""
+    """The first page's head rows as (folded text, strength): sure when printed large or numbered. Rows read
+    as noise (a photo's desk, a stamp, specks) do not count among the :data:`HEAD_ROWS`: on a page read mostly
+    as noise the title is looked for further down."""
     if not rows:
         return []
     page = rows[0].page
     on_page = [r for r in rows if r.page == page]
     heights = [h for h in (_height(r) for r in on_page) if h]
     median = statistics.median(heights) if heights else 0.0
+    letters = "".join(ch for r in on_page for w in r.words if w.confidence >= NOISE for ch in w.text if ch.isalpha())
+    russian = sum("а" <= ch.lower() <= "я" or ch in "Ёё" for ch in letters) * 2 > len(letters)
     out = []
-    for row in on_page[:HEAD_ROWS]:
+    counted = 0
+    for row in on_page:
+        if counted >= HEAD_ROWS:
+            break
+        counted += not _noise(row)
         height = _height(row)
         large = bool(median and height and height >= LARGE * median)
-        out.append((row.folded, SURE if large or numbered(row.text) else HEAD))
+        out.append((title_text(row.text, russian=russian), SURE if large or numbered(row.text) else HEAD))
     return out
 
 
 def text_lines(text: str) -> list[tuple[str, float]]:
     """The head lines of plain text (no boxes): sure only when numbered."""
     lines = [line for line in text.splitlines() if line.strip()][:HEAD_ROWS]
-    return [(fold_text(line), SURE if numbered(line) else HEAD) for line in lines]
+    letters = [ch for ch in text if ch.isalpha()]
+    russian = sum("а" <= ch.lower() <= "я" or ch in "Ёё" for ch in letters) * 2 > len(letters)
+    return [(title_text(line, russian=russian), SURE if numbered(line) else HEAD) for line in lines]
 
 
 def find_title(lines: Sequence[tuple[str, float]]) -> Title | None:

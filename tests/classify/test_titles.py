@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from capture.types import OcrWord, PageText
@@ -172,3 +174,53 @@ def test_a_hyphen_inside_a_patterns_class_is_left_as_it_is() -> None:
     assert any_hyphen("[а-я]{4,}и|(?:-[а-я]+)") == "[а-я]{4,}и|(?:-[а-я]+)"
     assert any_hyphen("счет[- ]?фактур") == f"счет{HYPHEN}?фактур"
     assert any_hyphen("сдачи-приемки") == f"сдачи{HYPHEN}приемки"
+
+
+# -- a title on a page read mostly as noise (a phone photo: the desk, a crumpled sheet, specks) ---------------
+NOISE_CHARS = "eaorsнтоа~—=.,«»|"
+# titles as OCR reads them off such a photo: Latin twins for Cyrillic letters, letters for digits, a bold
+# title read broken at other places than its words
+NOISY_TITLES = [
+    ("TOBAPHAЯ HAKЛAДHAЯ № {n}", "waybill"),
+    ("Унифицированная форма № TOPГ-I2", "waybill"),
+    ("ТОВАРН АЯН АКЛА ДН АЯ № {n}", "waybill"),
+    ("AKT № {n} oт {d}", "act"),
+    ("С ЧЕТ-ФАК ТУРА № {n} от {d}", "vat_invoice"),
+    ("CЧET HA ОП ЛАТУ № {n}", "invoice"),
+    ("KACCOBЫЙ ЧЕК", "receipt"),
+]
+
+
+def _noisy_page(rng: random.Random, title: str, at: int) -> PageText:
+    """Rows of specks and desk read as noise (confidence 0.2), the title among them read surely."""
+    lines = [" ".join("".join(rng.choice(NOISE_CHARS) for _ in range(rng.randint(1, 5)))
+                      for _ in range(rng.randint(2, 7))) for _ in range(at + 8)]
+    lines[at] = title
+    words = []
+    for n, line in enumerate(lines):
+        x = 100
+        for text in line.split():
+            box = (x, 100 + 40 * n, x + 20 * len(text), 132 + 40 * n)
+            words.append(OcrWord(text, 0.95 if n == at else 0.2, box, n))
+            x += 20 * (len(text) + 1)
+    return PageText(number=1, width=2480, height=3508, words=tuple(words))
+
+
+@pytest.mark.parametrize(("title", "doc_type"), NOISY_TITLES)
+@pytest.mark.parametrize("seed", range(3))
+def test_the_title_decides_on_a_page_of_noise(title: str, doc_type: str, seed: int) -> None:
+    from classify import default_classifier
+
+    rng = random.Random(seed)
+    text = title.format(n=rng.randint(2, 999), d=f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2026")
+    at = rng.choice((2, 18, 30))  # the head's 15 rows count rows read as text, not the noise above
+    got = analyse([_noisy_page(rng, text, at)], model=default_classifier())
+    assert got.doc_type == doc_type
+    assert got.confidence >= 0.55  # a clear title is not sent to `other` (nor to review) by the noise
+
+
+def test_a_latin_word_of_twins_stays_latin_on_an_english_page() -> None:
+    from classify._title import title_text
+
+    assert title_text("AKTIVE TRADING LTD", russian=False) == "aktive trading ltd"
+    assert title_text("Form TOPГ-I2", russian=False).endswith("торг-12")
