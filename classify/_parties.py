@@ -256,6 +256,8 @@ def _unlabelled_name(doc: Doc) -> FieldValue | None:
     if legal is not None:
         return legal
     for n, row in enumerate(rows[:4]):  # a letterhead or a till slip: the first line of capitals
+        if n and _BODY_ROW.search(row.text):
+            break  # the document's own body (a date, an amount, a table's head): its rows are no letterhead's
         if _noise(row):
             continue  # a logo or a stamp read as letters
         if _TITLE_AFTER.sub("", row.text) != row.text and len(_TITLE_AFTER.sub("", row.text).split()) < 2:
@@ -294,9 +296,11 @@ _REG_TAIL = re.compile(r"^[\s,.]*(?:\(?\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?)?\
 
 _SDN_BHD = re.compile(r"S[DIO0]N([.,])?\s*\|?\s*[BGE8][HNE][DO0](?![A-Za-z])")  # "SON. GHD" as read
 _S_B = re.compile(r"[S5]/[B8]$")  # "5/8", "S/8" as read
-# A row that is only the document's title ("TAX INVOICE" above the seller's name): no name, read on.
+# A row that is only the document's title ("TAX INVOICE", "PAYMENT RECEIPT" above the seller's name): no name, read
+# on.
 _TITLE_ROW = re.compile(
-    r"(?i)^\W*(?:(?:simplified\s+)?tax\s+invoice|invoice|(?:official\s+)?receipt|cash\s+(?:bill|sale))\W*$")
+    r"(?i)^\W*(?:(?:simplified\s+)?tax\s+invoice|(?:(?:sales|commercial|pro-?\s?forma)\s+)?invoice|"
+    r"(?:(?:official|payment|cash|sales)\s+)?receipt|cash\s+(?:bill|sale))\W*$")
 _REG_ROW = re.compile(r"(?i)\bco\.?\s*(?:reg|no)|compan\w*\s*(?:reg|no)|\broc\b|\d{5,}\s*[-~]\s*[A-Z]\b")
 
 
@@ -856,6 +860,11 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
     if labeller is None or not rows:
         return None, None
     probs = labeller.probabilities(rows)
+    # the letterhead ends where the document's own body begins (a date, an amount with its currency, a table's
+    # head): the rows under it are the body's («Guest Name: … Date: 31/12/2017» over «Hotel Details Check In …»)
+    body = next((i for i, row in enumerate(rows) if i and _BODY_ROW.search(row.text)), len(rows))
+    for p in probs[body:]:
+        p["name"] = p["address"] = 0.0
     for p, row in zip(probs, rows, strict=True):  # what a row's own words rule out, whatever its look
         text = row.text.strip()
         if _noise(row) or _TITLE_ROW.match(text) or _BODY_ROW.search(text) or _SLIP_PHRASE.search(text):

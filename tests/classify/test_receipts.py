@@ -114,6 +114,17 @@ def test_a_latin_letterhead_typed_as_an_invoice_is_read_as_a_slips(doc_type: str
     assert same == len(slips) and addresses >= 36, (same, addresses)
 
 
+@pytest.mark.parametrize("title", ["PAYMENT RECEIPT", "Sales Invoice", "RECEIPT"])
+def test_no_name_from_the_rows_under_the_documents_own_body(title: str) -> None:
+    """A document that begins with its title and its own "label: value" row with a date prints no letterhead:
+    the table's head in title case under them ("Room Details Check In Check Out Nights") is no seller's name,
+    nor the title's first word; a letterhead over the title still gives the name."""
+    body = [title, "Guest Name: Tarvel Date: 14/03/2024", "Room Details Check In Check Out Nights",
+            "Harbour View 12, 14/03/2024 15/03/2024 1", "Room Charges 180.00", "Grand Total 180.00"]
+    assert "seller_name" not in _names("\n".join(body))
+    assert _names("\n".join(["VORMEL LODGES", *body])).get("seller_name") == "VORMEL LODGES"
+
+
 def test_a_postcodes_row_with_the_phone_after_it_ends_the_address_less_the_phone() -> None:
     """Generated slips whose phone follows the postcode and town on their row (or is on the row under it),
     with a "label : number" row after it: the postcode's row is the address's last, the phone and the
