@@ -123,6 +123,7 @@ class Tally:
 class Report:
     name: str
     types: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    sure_types: Tally = field(default_factory=Tally)  # a type given below the review threshold counts as not given
     fields: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     pages: int = 0
     ocr_seconds: float = 0.0
@@ -366,6 +367,7 @@ def score(name: str, cases: Sequence[Case], pages: dict[Path, list], only: Itera
           model=None, verbose: bool = False, by_memory: bool = False) -> Report:
     import classify
     from archive.reading import settle
+    from classify.analyse import TYPE_THRESHOLD
 
     known = _known_sellers() if by_memory else {}
 
@@ -381,6 +383,8 @@ def score(name: str, cases: Sequence[Case], pages: dict[Path, list], only: Itera
         got = result.values()
         if case.doc_type is not None:
             ok = report.types[case.doc_type].add(case.doc_type, result.doc_type)
+            sure = result.confidence >= TYPE_THRESHOLD  # below it the type is flagged for review, not given
+            report.sure_types.add(case.doc_type, result.doc_type if sure else None)
             if not ok:
                 report.misses.append(f"{case.path.name}: type {case.doc_type} -> {result.doc_type} "
                                      f"({result.confidence:.2f})")
@@ -416,6 +420,9 @@ def print_report(report: Report) -> None:
             total.n += tally.n
             total.right += tally.right
         print(f"  type {'ALL':<14} {total.right}/{total.n} = {total.right / total.n:6.1%}")
+        sure = report.sure_types
+        print(f"  type {'given':<14} precision {sure.right / max(sure.predicted, 1):6.1%} "
+              f"({sure.right}/{sure.predicted} given at the review threshold's confidence or more)")
     for fname, tally in sorted(report.fields.items()):
         print(f"  field {fname:<15} {tally.line()}")
     if report.fields:  # every field of every document pooled: the "fields" and "precision"

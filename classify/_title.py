@@ -157,6 +157,16 @@ def _noise(row: Row) -> bool:
     return statistics.mean(w.confidence for w in row.words) < NOISE if row.words else True
 
 
+MOSTLY = 0.5  # a first page with more than this share of its rows read as noise is read mostly as noise
+
+
+def mostly_noise(rows: Sequence[Row]) -> bool:
+    """Whether most rows of the first page read as noise (a phone photo OCR could not read: its desk, a
+    crumpled or blurred sheet)."""
+    on_page = [r for r in rows if r.page == rows[0].page] if rows else []
+    return bool(on_page) and sum(map(_noise, on_page)) > MOSTLY * len(on_page)
+
+
 def head_lines(rows: Sequence[Row]) -> list[tuple[str, float]]:
     """The first page's head rows as (folded text, strength): sure when printed large or numbered. Rows read
     as noise (a photo's desk, a stamp, specks) do not count among the :data:`HEAD_ROWS`: on a page read mostly

@@ -11,7 +11,7 @@ from capture.types import PageText
 
 from classify._fiscal import apply_fiscal_code, fiscal_code
 from classify._slip import till_slip
-from classify._title import head_lines
+from classify._title import head_lines, mostly_noise
 from classify.catalogue import DOC_TYPES
 from classify.classifier import Classifier, classify_text
 from classify.extract import extract_from, make_doc
@@ -85,7 +85,8 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
     elif recalled is not None and recalled.doc_type in DOC_TYPES:
         doc_type, confidence = recalled.doc_type, recalled.confidence
     else:
-        doc_type, confidence = (classify_text(text, model, lines=head_lines(doc.rows), slip=till_slip(doc.rows))
+        doc_type, confidence = (classify_text(text, model, lines=head_lines(doc.rows), slip=till_slip(doc.rows),
+                                              noisy=mostly_noise(doc.rows))
                                 if text.strip() else ("other", 0.0))
     fiscal = fiscal_code(code for page in pages for code in page.codes)
     typed = hints.get("doc_type") in DOC_TYPES

@@ -38,6 +38,7 @@ MIN_SCORE = 4.0  # below this keyword score a document with no model is "other"
 AGREED = {SURE: 0.95, HEAD: 0.85}
 DISAGREED = {SURE: 0.75, HEAD: 0.6}
 SLIP = 0.85  # a till's slip of roll paper named another type by its words (a till slip headed «TAX INVOICE»)
+NOISY = 0.45  # at most this sure of a type its words give, with no title, on a page read mostly as noise
 
 
 def keyword_scores(text: str) -> dict[str, float]:
@@ -71,21 +72,29 @@ def type_probabilities(text: str, model: Classifier | None = None) -> dict[str, 
 
 
 def classify_text(text: str, model: Classifier | None = None, *,
-                  lines: Sequence[tuple[str, float]] | None = None, slip: bool = False) -> tuple[str, float]:
+                  lines: Sequence[tuple[str, float]] | None = None, slip: bool = False,
+                  noisy: bool = False) -> tuple[str, float]:
     """The document type of ``text`` and a confidence in 0..1.
 
     The title decides first (:mod:`classify._title`; ``lines`` are the head rows with how sure each is a
     title line, by default the first lines of ``text``): the keyword rules and the model only confirm it,
     and choose among the types of a title that names several. A document without a title is typed by the
     rules and the model alone. ``slip``: the document is a till's slip of roll paper
-    (:func:`classify._slip.till_slip`), a receipt whatever its words name, unless a shift's report."""
-    doc_type, confidence = _typed(text, model, lines)
+    (:func:`classify._slip.till_slip`), a receipt whatever its words name, unless a shift's report. ``noisy``:
+    the first page is read mostly as noise (:func:`classify._title.mostly_noise`, a phone photo OCR could not
+    read); with no title read, what its few words suggest («other», most often) is no sure type: at most
+    :data:`NOISY`, so the document goes to review."""
+    doc_type, confidence, titled = _typed(text, model, lines)
     if slip and doc_type not in SLIP_TYPES:
         return "receipt", SLIP
+    if noisy and not titled:
+        return doc_type, min(confidence, NOISY)
     return doc_type, confidence
 
 
-def _typed(text: str, model: Classifier | None, lines: Sequence[tuple[str, float]] | None) -> tuple[str, float]:
+def _typed(text: str, model: Classifier | None,
+           lines: Sequence[tuple[str, float]] | None) -> tuple[str, float, bool]:
+    """The type, its confidence, and whether a title named it."""
     probs = type_probabilities(text, model)
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     (best, p1), (_, p2) = ranked[0], ranked[1]
@@ -95,16 +104,16 @@ def _typed(text: str, model: Classifier | None, lines: Sequence[tuple[str, float
         confidence *= min(1.0, max(scores[best], MIN_SCORE) / 12.0)
     title = find_title(lines if lines is not None else text_lines(text)) or self_reference(fold_text(text))
     if title is None:
-        return best, round(confidence, 3)
+        return best, round(confidence, 3), False
     if len(title.types) == 1:
         named = title.types[0]
         if named == best:
-            return named, round(max(confidence, AGREED[title.strength]), 3)
-        return named, DISAGREED[title.strength]
+            return named, round(max(confidence, AGREED[title.strength]), 3), True
+        return named, DISAGREED[title.strength], True
     among = {name: probs.get(name, 0.0) for name in title.types}
     named = max(among, key=lambda n: among[n])
     share = among[named] / sum(among.values()) if sum(among.values()) else 1 / len(among)
-    return named, round(min(AGREED[title.strength], 0.5 + 0.45 * share), 3)
+    return named, round(min(AGREED[title.strength], 0.5 + 0.45 * share), 3), True
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,14 @@ def test_a_latin_word_of_twins_stays_latin_on_an_english_page() -> None:
 
     assert title_text("AKTIVE TRADING LTD", russian=False) == "aktive trading ltd"
     assert title_text("Form TOPГ-I2", russian=False).endswith("торг-12")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_page_of_noise_with_no_title_is_no_sure_type(seed: int) -> None:
+    from classify import default_classifier
+
+    rng = random.Random(seed)
+    junk = " ".join("".join(rng.choice(NOISE_CHARS) for _ in range(4)) for _ in range(5))
+    got = analyse([_noisy_page(rng, junk, 3)], model=default_classifier())  # every row noise, none a title
+    assert got.confidence < 0.55
+    assert "low_confidence_type" in {p.code for p in got.problems} and got.needs_review
