@@ -41,6 +41,8 @@ _SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W\d_])")
 # a word whose Latin letters all have a Cyrillic twin («AKT», «KACCOBЫЙ»): on a Russian page, read in Cyrillic
 _TWINS_ONLY = re.compile(rf"(?<![^\W\d_])(?:[{LATIN_TWINS}]|[а-яёА-ЯЁ])+(?![^\W\d_])")
 _CYRILLIC = re.compile("[а-я]")
+# a word in Latin letters, one of them no twin of a Cyrillic letter («TAX INVOICE»): the line is in Latin script
+_LATIN_WORD = re.compile(rf"(?<![^\W\d_])(?=[A-Za-z]*[^\W\d_{LATIN_TWINS}А-яЁё])[A-Za-z]+(?![^\W\d_])")
 # a number with letters read for its digits («ТОРГ-I2»: a digit in it, the rest digits' look-alikes)
 _DIGITS_READ = re.compile(rf"(?<![^\W\d_])(?=[^\W_]*\d)[\d{re.escape(letters_for('0123456789'))}]+(?![^\W\d_])")
 
@@ -146,9 +148,10 @@ def _height(row: Row) -> float | None:
 def title_text(text: str, *, russian: bool) -> str:
     """``text`` folded for the title table, with OCR's look-alikes read through: a number's digits read as
     letters («ТОРГ-I2»), and on a Russian page or line a word whose Latin letters are all twins of Cyrillic ones
-    («AKT», «KACCOBЫЙ», whose «B» one_script takes for a Latin-only «b») in Cyrillic."""
+    («AKT», «KACCOBЫЙ», whose «B» one_script takes for a Latin-only «b») in Cyrillic, unless a word of the line is
+    Latin for sure («TAX INVOICE» on a Russian page stays Latin)."""
     text = _DIGITS_READ.sub(lambda m: as_digits(m.group()), text)
-    if russian or _CYRILLIC.search(fold_text(text)):
+    if (russian or _CYRILLIC.search(fold_text(text))) and not _LATIN_WORD.search(text):
         text = _TWINS_ONLY.sub(lambda m: to_cyrillic(m.group()), text)
     return fold_text(text)
 

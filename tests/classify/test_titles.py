@@ -223,6 +223,7 @@ def test_a_latin_word_of_twins_stays_latin_on_an_english_page() -> None:
     from classify._title import title_text
 
     assert title_text("AKTIVE TRADING LTD", russian=False) == "aktive trading ltd"
+    assert title_text("TAX INVOICE", russian=True) == "tax invoice"  # a Latin word beside it: the line is Latin
     assert title_text("Form TOPГ-I2", russian=False).endswith("торг-12")
 
 
