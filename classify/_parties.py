@@ -258,14 +258,16 @@ def _unlabelled_name(doc: Doc) -> FieldValue | None:
     for n, row in enumerate(rows[:4]):  # a letterhead or a till slip: the first line of capitals
         if n and _BODY_ROW.search(row.text):
             break  # the document's own body (a date, an amount, a table's head): its rows are no letterhead's
-        if _noise(row):
-            continue  # a logo or a stamp read as letters
+        if _noise(row) or _TITLE_ROW.match(row.text):
+            continue  # a logo or a stamp read as letters; the document's title («Cash Sale»)
         if _TITLE_AFTER.sub("", row.text) != row.text and len(_TITLE_AFTER.sub("", row.text).split()) < 2:
             continue  # the document's title ("TAX INVOICE"), not a name beside it
         if _address_line(row.text):
             continue  # an address line, not a name
-        if _header_line(_TITLE_AFTER.sub("", row.text)):
-            name = _TITLE_AFTER.sub("", row.text)
+        # (a registration number after the name is no part of it: «KT NAME TRADING (001234567-H)»)
+        bare = _REG_AFTER.sub("", _TITLE_AFTER.sub("", row.text))
+        if _header_line(bare):
+            name = bare
             nxt = rows[n + 1].text if n + 1 < len(rows) else ""
             if nxt and _header_line(nxt) and not re.search(r"\d", nxt) and len(nxt.split()) <= 3 and (
                     not _ADDRESS_WORDS.search(nxt)) and (
@@ -368,7 +370,8 @@ def _header_line(text: str) -> bool:
 
 
 # A till slip's own words, also run together as OCR reads them ("GOODSSOLDARENOTRETURNABLE.THANKYOU")
-_SLIP_PHRASE = re.compile(r"(?i)returnable|exchangeable|thank\s*you|come\s*again|goods\s*sold|спасибо за покупку")
+_SLIP_PHRASE = re.compile(r"(?i)returnable|exchangeable|thank\s*you|come\s*again|goods\s*sold|for\s*shopping|"
+                          r"спасибо за покупку")
 
 
 def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldValue | None:

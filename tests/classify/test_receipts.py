@@ -125,6 +125,20 @@ def test_no_name_from_the_rows_under_the_documents_own_body(title: str) -> None:
     assert _names("\n".join(["VORMEL LODGES", *body])).get("seller_name") == "VORMEL LODGES"
 
 
+@pytest.mark.parametrize("title", ["Cash Sale", "CASH BILL", "Official Receipt"])
+def test_a_slips_title_over_a_name_with_its_registration_number_is_no_name(title: str) -> None:
+    """The slip's title on its top row is no name; the name under it is, less its registration number."""
+    slip = [title, "TARVEL HOLVIK TRADING (004417229-K)", "12, Jalan Dunmoor 3,", "Kampung Tarsen,",
+            "Phone: 03-4417 2290", "Date: 14/03/2024", "TOTAL 18.00"]
+    assert _names("\n".join(slip)).get("seller_name") == "TARVEL HOLVIK TRADING"
+
+
+def test_a_thank_you_for_shopping_line_is_no_name() -> None:
+    slip = ["TQ FOR SHOPPING WITH tarvel.com", "TARVEL HOLVIK BOOKS", "12, Dunmoor Road,", "Phone: 03-4417 2290",
+            "Date: 14/03/2024", "TOTAL 18.00"]
+    assert _names("\n".join(slip)).get("seller_name") == "TARVEL HOLVIK BOOKS"
+
+
 def test_a_postcodes_row_with_the_phone_after_it_ends_the_address_less_the_phone() -> None:
     """Generated slips whose phone follows the postcode and town on their row (or is on the row under it),
     with a "label : number" row after it: the postcode's row is the address's last, the phone and the
