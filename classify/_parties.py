@@ -491,8 +491,10 @@ _ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|a
 # "PETALING JAYA. SELANGOR"; faint commas lose their tail): after a word of four letters or more, or after
 # a number, and before more of the address. An abbreviation keeps its stop ("NO.", "JLN.", "P.T.", "D.E.",
 # "SELANGOR D.E." read as "SELANGORD.E"). The other way round, "NO," and "NO;" before a number are the
-# abbreviation's stop and colon misread; a comma read twice is one, and "¢" is "&".
-_PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d)(?!\s*[A-Za-z]\b)")
+# abbreviation's stop and colon misread; a comma read twice is one, and "¢" is "&". A stop between a word and a
+# postcode with no space ("Tarsen.52310") is a comma too.
+_PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d|"
+                        r"(?<=[A-Za-z]\.)\d{5}(?!\d))(?!\s*[A-Za-z]\b)")
 # A row of the document's body, which no address reaches: a date, an amount with its currency, a table's head
 _BODY_ROW = re.compile(r"(?i)\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?:\b(?:rs|rm|inr|usd|eur)\.?|[$€£₹])\s?\d|"
                        r"\b(?:description|qty|quantity|amount|total|rate|price)\b")

@@ -139,6 +139,15 @@ def test_a_thank_you_for_shopping_line_is_no_name() -> None:
     assert _names("\n".join(slip)).get("seller_name") == "TARVEL HOLVIK BOOKS"
 
 
+def test_a_stop_between_a_word_and_the_postcode_is_a_comma() -> None:
+    """OCR reads a faint comma as a stop, the space after it lost: "HOLVIK.52310" is "HOLVIK,52310"."""
+    got = _names("""VORMEL KITCHEN SDN BHD
+NO. 7, TARSEN ROAD, HOLVIK.52310 DUNMOOR.
+Tel No.: 03-4417 2290
+TAX INVOICE""")
+    assert got["seller_address"] == "NO. 7, TARSEN ROAD, HOLVIK,52310 DUNMOOR."
+
+
 def test_a_postcodes_row_with_the_phone_after_it_ends_the_address_less_the_phone() -> None:
     """Generated slips whose phone follows the postcode and town on their row (or is on the row under it),
     with a "label : number" row after it: the postcode's row is the address's last, the phone and the
