@@ -495,7 +495,7 @@ def test_an_address_ocr_garbled_is_left_out_and_flagged_not_given() -> None:
         return got.values().get("seller_address"), flagged
 
     assert address("ORRIN ROAD 3/2,") == ("NO. 7, ORRIN ROAD 3/2, 62300 HARWICK, DUNMOOR.", False)
-    for garbled in ("OrrinRoad 3/2,", "ORRIN R0AD8ANK3G,", "ORRIN ROAD lel:03-6095 2052"):
+    for garbled in ("OrrinRoad 3/2,", "ORRIN R0AD8ANK3G,", "ORRIN ROAD lel:03-6095 2052", "ORRIN ROAD 3/2HOLViKTON,"):
         assert address(garbled) == (None, True), garbled
 
 
