@@ -26,8 +26,10 @@ from classify.types import FieldValue
 _WORDS = party_words()
 _ORG_FORMS = party_words(("ru",)).pattern("legal_forms")
 # a legal form and its name in quotes: «…» (the closing one lost, or cut by a comma), or "…" as 1C prints them,
-# nested ones too (ООО "Торговый дом "Восток"), up to the quote before a comma, a bracket or the line's end
-_RU_ORG = re.compile(_ORG_FORMS + r"\s+(?:«[^»,]{2,60}(?:»|(?=,))|[\"“„][^,\n]{2,60}?[\"”](?=\s*(?:[,();]|$)))"
+# nested ones too (ООО "Торговый дом "Восток"), up to the quote before a comma, a bracket or the line's end; an
+# opening guillemet read as a low or high quote before the closing one («ООО „Восток»»)
+_RU_ORG = re.compile(_ORG_FORMS + r"\s+(?:«[^»,]{2,60}(?:»|(?=,))|[“„][^»,\n]{2,60}»|"
+                     r"[\"“„][^,\n]{2,60}?[\"”](?=\s*(?:[,();]|$)))"
                      r"|(?:ИП|Индивидуальный предприниматель)\s+[А-ЯЁ][а-яё]+"
                      r"(?:\s+[А-ЯЁ][а-яё]+){1,2}")
 _EN_ORG = re.compile(
@@ -77,6 +79,8 @@ def _clean_name(text: str) -> str:
     text = _LEADING_ROLE.sub("", text).strip(" ,;:|-—'\"‘’*•" if abbreviated else " ,;:|.-—'\"‘’*•")
     text = _TITLE_AFTER.sub("", text)  # the document's title printed beside the name
     text = re.sub(r"^(?:A0|AO)(?= «)", "АО", text)
+    text = _OPENING_MISREAD.sub("«", text)
+    text = re.sub(r"«{2,}(?=[^«»]*»[^«»]*$)", "«", re.sub(r"(?<=[^«»\s])»{2,}$", "»", text))  # a guillemet read twice
     if "«" in text and "»" not in text:
         text += "»"  # the closing quote lost in reading
     text = _STRAY_OPENING.sub("«", text)
@@ -87,6 +91,8 @@ def _clean_name(text: str) -> str:
     return text
 
 
+# an opening guillemet read as a low or high quote mark («„Восток»»), its closing one read right and no other quote
+_OPENING_MISREAD = re.compile(r"[„“](?=[^«»„“”\"]{2,60}»$)")
 # a quote mark read beside the opening guillemet («“Вектор»), with no inner quotation to close it
 _STRAY_OPENING = re.compile(r"«\s*[\"“”„‘’']+(?=[^\"“”„‘’']*$)")
 

@@ -108,6 +108,28 @@ def test_a_role_in_its_own_cell_a_name_in_straight_quotes_and_an_address_wrapped
     assert got["seller_inn"] == SELLER_INN
 
 
+@pytest.mark.parametrize("read", ["ООО „Вектор»", "ООО “Вектор»", "ООО ««Вектор»", "ООО «Вектор»»", "ООО «Вектор»"])
+def test_a_names_opening_guillemet_misread_as_a_quote_or_read_twice_is_one_guillemet(read: str) -> None:
+    text = _bill(f"Поставщик (Исполнитель): {read}, ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_name"] == "ООО «Вектор»"
+
+
+@pytest.mark.parametrize("left", ["документ", "ate denote", "Статус: 2"])
+def test_a_upds_seller_cell_with_the_status_boxs_text_read_before_it(left: str) -> None:
+    """A УПД's party row joins its status box on the left («документ», or its misreading) with the role's cell, no
+    colon after the role, the name's opening guillemet read as a low quote: the seller's name as printed."""
+    p = page([
+        (100, 100, "Универсальный передаточный документ"), (500, 140, "Счёт-фактура № 12 от 05.03.2026"),
+        (100, 200, left), (500, 200, "Продавец ООО „Вектор» @"),
+        (500, 240, "Адрес: 443010, г. Самара, ул. Лесная, д. 17"),
+        (500, 280, f"ИНН/КПП продавца: {SELLER_INN}/632101001"),
+        (500, 320, "Покупатель: АО «Рассвет»"), (500, 400, "Всего к оплате 1 200,00"),
+    ], block_per_column=False)
+    got = given(analyse([p], today=TODAY))
+    assert got["seller_name"] == "ООО «Вектор»"
+    assert got["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
+
+
 def test_a_till_slips_russian_address_read_whole_under_its_name_is_given() -> None:
     """No label heads a till slip's address; read in its printed form (postcode first, the house named), it is
     given; read out of order (the postcode inside it), it is flagged."""
