@@ -54,9 +54,13 @@ _STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|
                    r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + ACCOUNT + r")", re.IGNORECASE)  # "Телесфера" is no phone
 # 1C's order: the town, then its type («Самара г,», «Нижний Новгород г,»)
 _TOWN_FIRST = r"[А-ЯЁ][\w\-]*(?:\s[А-ЯЁ][\w\-]*)?\s(?:г|пгт|пос|с)[.,]"
+# the parts between the postcode and the town: a region, a district («443010, Самарская обл, г. Самара»; «Респ.
+# Татарстан», «Волжский р-н»), by the locale data's region words
+_REGION = (r"(?:[^,\n]{0,40}?(?<![^\W\d_])(?i:" + _WORDS.pattern("region_words") +
+           r")(?![^\W\d_])[^,\n]{0,30},\s*){0,2}")
 # (the town's «г.» read twice, as two readings of one word are joined: «630132, г, г. Самара»)
-_RU_ADDRESS = re.compile(r"(?:(?<!\d)\d{6},\s*)?(?:г[.,]|город|пос\.|с\.)\s*(?:г[.,]\s*)?[А-ЯЁ][^\n]*?(?:д[.,]|дом)"
-                         r"\s*\d+[^\n]*")
+_RU_ADDRESS = re.compile(r"(?:(?<!\d)\d{6},\s*" + _REGION + r")?(?:г[.,]|город|пос\.|с\.)\s*(?:г[.,]\s*)?[А-ЯЁ][^\n]*?"
+                         r"(?:д[.,]|дом)\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
 
 # Lines of a receipt's header that are no longer the address.
@@ -398,7 +402,7 @@ def seller_address(doc: Doc, doc_type: str, name: FieldValue | None) -> FieldVal
         row = rows[start_index]
         # (six digits of a longer run are a KPP's or an account's tail, no postcode)
         # (its comma after the postcode lost: «…001.443010 г. Самара»)
-        m = (re.search(r"(?<!\d)\d{6},?\s*(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text)
+        m = (re.search(r"(?<!\d)\d{6},?\s*" + _REGION + r"(?:г[.,]|город|" + _TOWN_FIRST + ")", row.text)
              # a postcode ending the row: the rest wraps under it
              or _RU_ADDRESS.search(row.text) or re.search(r"(?<![\d\w])\d{6},?\s*$", row.text))
         if m:
@@ -602,7 +606,8 @@ def _tidy_russian(value: str) -> str:
     value = _NAME_STOP.sub(", ", value)  # the comma after a street's name read as a stop («Лесная. д. 17»)
     value = _HOUSE_COMMA.sub(", ", value)  # the comma before the house lost («Красный пр-т д. 116»)
     value = _PART_COLON.sub(", ", value)  # a comma read as a colon before a part («д. 43: стр. 2»)
-    value = _HOUSE_CAPITAL.sub("д.", value)  # «Д. 72» where the house begins: the marker is small
+    if re.search(r"[а-яё]{3}", value):  # (an address printed in capitals keeps its «Д.»)
+        value = _HOUSE_CAPITAL.sub("д.", value)  # «Д. 72» where the house begins: the marker is small
     if not _HOUSE_MARKED.search(value):
         value = _HOUSE_LOOKALIKE.sub(r"\1д.", value, count=1)  # «ул. Садовая, A. 24», «…, 4. 108»: its «д» misread
     value = _STREET_COMMA.sub(r"\1, ", value)  # the comma after the town lost («г. Самара ул. Лесная»)

@@ -194,6 +194,30 @@ def test_a_forms_address_under_its_name_with_the_towns_type_read_twice_and_its_b
     assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == "443010, г. Самара, ул. Лесная, д. 17"
 
 
+REGIONS = ["443010, Самарская обл, г. Самара, ул. Лесная, д. 17",
+           "443010, Самарская обл, Самара г, Лесная ул, дом № 17",
+           "420021, Респ. Татарстан, г. Казань, ул. Лесная, д. 17",
+           "350000, Краснодарский край, г. Краснодар, ул. Лесная, д. 5",
+           "141400, Московская область, г.о. Химки, г. Химки, ул. Лесная, д. 5",
+           "443010, Самарская обл, Волжский р-н, с. Воскресенка, ул. Лесная, д. 17"]
+
+
+@pytest.mark.parametrize("address", REGIONS)
+def test_a_region_or_district_between_the_postcode_and_the_town_is_part_of_the_address(address: str) -> None:
+    """1C prints the region (and a district) after the postcode, before the town: the address is read whole, not from
+    the town on with its postcode left behind."""
+    text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, КПП 632101001, {address}")
+    assert given(analyse([text_page(text)], today=TODAY))["seller_address"] == address
+    slip = "\n".join(["ООО «Вектор»", address, f"ИНН {SELLER_INN}", "КАССОВЫЙ ЧЕК", "ПРИХОД", "ИТОГ 90.00"])
+    assert given(analyse([text_page(slip)], today=TODAY))["seller_address"] == address
+
+
+def test_an_address_printed_in_capitals_keeps_its_house_marker() -> None:
+    slip = "\n".join(["ООО «ВЕКТОР»", "443010, Г. САМАРА, УЛ. ЛЕСНАЯ, Д. 17", f"ИНН {SELLER_INN}", "КАССОВЫЙ ЧЕК",
+                      "ИТОГ 90.00"])
+    assert given(analyse([text_page(slip)], today=TODAY))["seller_address"] == "443010, Г. САМАРА, УЛ. ЛЕСНАЯ, Д. 17"
+
+
 def test_a_building_marker_with_no_number_is_flagged() -> None:
     text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17, "
                  "стр. №")
