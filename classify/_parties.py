@@ -199,6 +199,10 @@ def _seller_name(doc: Doc, doc_type: str) -> FieldValue | None:
     return found
 
 
+# a line that begins with a town's type and its name («г. Самара», «пос. Лесной»): a place, no name
+_PLACE_LINE = re.compile(r"^\W*(?:г|гор|город|пос|пгт|с)\.\s*[А-ЯЁ]")
+
+
 def _cyrillic_doc(doc: Doc) -> bool:
     """Whether a document prints Cyrillic words at all (five or more of four letters): a Russian form, however
     garbled its reading."""
@@ -225,6 +229,9 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
             continue  # a header of two columns: "Исполнитель: Заказчик:"
         if len(value) >= 3 and not re.search(r"\d{5}", value):
             return _field("seller_name", value, row, m.end(), len(row.text), 0.9)
+    preamble = _preamble_seller(doc)
+    if preamble is not None:
+        return preamble
     rows = _first_page_rows(doc, 12)
     for above, row in itertools.pairwise(rows):
         # a bill's payment block: the payee's name in the cell over its caption «Получатель» (the seller)
@@ -254,6 +261,34 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
     return None
 
 
+def _preamble_seller(doc: Doc) -> FieldValue | None:
+    """The seller a contract's or an act's preamble names by its role: the legal name before «…, именуемое в
+    дальнейшем «Исполнитель»» (a seller's role; the other party's role names no seller, whichever is first)."""
+    rows = _first_page_rows(doc, 30)
+    for n, row in enumerate(rows):
+        # the clause may wrap: the name on this row, «именуемое …» at the next one's start
+        nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1].page == row.page else None
+        text, folded = (row.text, row.folded) if nxt is None else (f"{row.text} {nxt.text}",
+                                                                   f"{row.folded} {nxt.folded}")
+        for role in _PREAMBLE_ROLE.finditer(folded):
+            head = _ZERO_OOO.sub("ООО", text[:role.start()])
+            orgs = list(_RU_ORG.finditer(head))
+            if not orgs or orgs[-1].start() >= len(row.text):
+                continue  # no name before it, or one on the next row: read from that row
+            if not re.match(_PREAMBLE_SELLER, role.group(1)) or re.search(r"именуем|[;.]\s", head[orgs[-1].end():]):
+                continue  # another party's role, or a role whose name is not the one right before it
+            org = _ru_org(head[orgs[-1].start():]) or orgs[-1]
+            at = orgs[-1].start() + (org.start() if org is not orgs[-1] else 0)
+            return _field("seller_name", _clean_name(org.group()), row, at, min(at + len(org.group()), len(row.text)),
+                          0.95)
+    return None
+
+
+# «…, именуемое (именуемый, -ая) в дальнейшем «Исполнитель»»: the role a preamble gives the party named before it
+_PREAMBLE_ROLE = re.compile(r"именуем\w*\s+(?:в\s+дальнейшем\s+)?\W{0,2}([^\W\d_]+)")
+# the preamble's seller roles: the locale's sellers' labels but «Получатель» (a service's recipient there is the buyer)
+# (and not a buyer's role one letter off a seller's: «Лицензиат» is not «Лицензиар»)
+_PREAMBLE_SELLER = rf"(?!(?:{BUYER_ROLES})$)" + misread_once("(?!получател)" + _WORDS.pattern("seller_labels")) + r"$"
 _PAYEE_CAPTION = re.compile(r"\W*получатель\W*")
 _SECOND_PARTY = re.compile(r"(?<![^\W\d_])и\W{0,3}$")  # a name right after «и»: the preamble's second party
 _BANK_ROW = re.compile(r"(?<![^\W\d_])(?:бик|банк)(?![^\W\d_])")
@@ -272,8 +307,8 @@ def _unlabelled_name(doc: Doc) -> FieldValue | None:
             continue  # a logo or a stamp read as letters; the document's title («Cash Sale»)
         if _TITLE_AFTER.sub("", row.text) != row.text and len(_TITLE_AFTER.sub("", row.text).split()) < 2:
             continue  # the document's title ("TAX INVOICE"), not a name beside it
-        if _address_line(row.text):
-            continue  # an address line, not a name
+        if _address_line(row.text) or _PLACE_LINE.match(row.text):
+            continue  # an address line, or the town a contract is made in («г. Самара»), not a name
         # (a registration number after the name is no part of it: «KT NAME TRADING (001234567-H)»)
         bare = _REG_AFTER.sub("", _TITLE_AFTER.sub("", row.text))
         if _header_line(bare):

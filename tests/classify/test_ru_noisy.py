@@ -218,6 +218,37 @@ def test_an_address_printed_in_capitals_keeps_its_house_marker() -> None:
     assert given(analyse([text_page(slip)], today=TODAY))["seller_address"] == "443010, Г. САМАРА, УЛ. ЛЕСНАЯ, Д. 17"
 
 
+PREAMBLES = [
+    (("ООО «Вектор», именуемое в дальнейшем «Исполнитель», с одной стороны, и АО «Заря», именуемое в дальнейшем "
+     "«Заказчик», с другой стороны, составили настоящий акт"), "ООО «Вектор»"),
+    (("АО «Заря», именуемое в дальнейшем «Заказчик», с одной стороны, и ООО «Вектор», именуемое в дальнейшем "
+     "«Исполнитель», с другой стороны, составили настоящий акт"), "ООО «Вектор»"),
+    ("ООО «Заря», именуемое в дальнейшем Лицензиат, и ООО «Вектор», именуемый в дальнейшем Лицензиар", "ООО «Вектор»"),
+    ("ООО «Заря», именуемое в дальнейшем «Получатель», и ООО «Вектор», именуемое в дальнейшем «Исполнитель»",
+     "ООО «Вектор»"),
+    (("Общество с ограниченной ответственностью «Вектор» (ООО «Вектор»),\nименуемое в дальнейшем «Подрядчик», и "
+     "АО «Заря», именуемое в дальнейшем «Заказчик»"), "ООО «Вектор»"),
+    (("Индивидуальный предприниматель Лебедева Анна Сергеевна, именуемая в дальнейшем «Исполнитель», и АО «Заря», "
+     "именуемое в дальнейшем «Заказчик»"), "Индивидуальный предприниматель Лебедева Анна Сергеевна"),
+]
+
+
+@pytest.mark.parametrize(("preamble", "seller"), PREAMBLES)
+def test_a_preambles_party_named_by_a_sellers_role_is_the_seller_whichever_party_comes_first(preamble: str,
+                                                                                             seller: str) -> None:
+    """«…, именуемое в дальнейшем «Исполнитель»» names the seller; the customer's role (also one letter off a
+    seller's, «Лицензиат»), or «Получатель» (a service's recipient), does not; the town the contract is made in
+    («г. Самара» on its own line) is no name."""
+    for title in ("Акт № 12 от 05.03.2026 г.", "Договор № 7 от 05.03.2026 г."):
+        text = "\n".join([title, "г. Самара", preamble, "1. Исполнитель оказал услуги", "Итого: 1 200,00"])
+        assert given(analyse([text_page(text)], today=TODAY)).get("seller_name") == seller
+
+
+def test_the_town_a_contract_is_made_in_is_no_seller() -> None:
+    text = "Договор № 7 от 05.03.2026 г.\nг. Самара\nМы, нижеподписавшиеся, заключили настоящий договор"
+    assert "seller_name" not in given(analyse([text_page(text)], today=TODAY))
+
+
 def test_a_building_marker_with_no_number_is_flagged() -> None:
     text = _bill(f"Поставщик (Исполнитель): ООО «Вектор», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17, "
                  "стр. №")
