@@ -854,6 +854,27 @@ def reading_confidence(doc: Doc, value: FieldValue) -> float:
     return sum(confs) / len(confs) if confs else 1.0
 
 
+NAME_LETTERS = 6  # the fewest letters of a name's own words that two readings must agree on to confirm it
+
+
+def _read_again(doc: Doc, value: FieldValue) -> bool:
+    """Whether a seller's name is read twice alike: its own words (its legal form aside), the same letters in the
+    same order, on two rows of the document. A form prints the seller's name in more than one place (its party
+    row and its signatures' block, a letterhead and its stamp); two readings OCR made apart that give the same
+    letters are read right, however unsurely it scored the words («„Северный Ветер»» at 0.81)."""
+    words = [w for w in _LETTERS.findall(str(value.value)) if not _FORM_WORD.fullmatch(w)]
+    if value.name != "seller_name" or sum(map(len, words)) < NAME_LETTERS:
+        return False
+    rows = 0
+    for row in doc.rows:
+        tokens = _LETTERS.findall(row.text)
+        rows += any(tokens[i:i + len(words)] == words for i in range(len(tokens) - len(words) + 1))
+    return rows >= 2
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 # the Russian legal forms of one word (ООО, АО, ИП…), as the locale data lists them
 _FORM_WORD = re.compile("|".join(f for f in party_words(("ru",)).legal_forms if " " not in f))
 
@@ -1197,7 +1218,8 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             doc.unsure.append((read.name, read.value))
             continue
         found = _russian_form(doc, read)
-        if reading_confidence(doc, found) < SURE_TEXT or not whole_russian_address(found) or (
+        if (reading_confidence(doc, found) < SURE_TEXT and not _read_again(doc, found)) or (
+                not whole_russian_address(found)) or (
                 slip and _garbled(found.value)) or _other_script(doc, found):
             doc.unsure.append((found.name, found.value))
         else:

@@ -753,3 +753,23 @@ def test_a_sellers_label_with_its_bracketed_second_role_misread(role: str) -> No
     text = f"ИНН {SELLER_INN} КПП 632101001 Сч. № 40702810000000000001\n" + _bill(
         f"{role} ООО «Зарница», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17")
     assert given(analyse([text_page(text)], today=TODAY))["seller_name"] == "ООО «Зарница»"
+
+
+@pytest.mark.parametrize(("again", "sure"), [("ООО «Вектор Плюс»", True), ("Вектор Плюс", True),
+                                             ("ООО «Вектор Плкс»", False), (None, False)])
+def test_a_name_read_unsurely_is_sure_when_read_alike_where_it_is_printed_again(again: str | None,
+                                                                               sure: bool) -> None:
+    """A seller's name whose words OCR scored under the cut is given when its own words are read again, the same
+    letters, where the form prints it again (its signatures' block); read once, or read again otherwise (one
+    letter off), it stays unsure and flagged."""
+    rows = [(100, 100, "Акт № 7 от 02.03.2026"),
+            (100, 200, f"Исполнитель: ООО «Вектор Плюс», ИНН {SELLER_INN}, 443010, г. Самара, ул. Лесная, д. 17"),
+            (100, 300, f"Заказчик: АО «Рассвет», ИНН {BUYER_INN}"), (100, 400, "Итого: 1 200,00")]
+    if again is not None:
+        rows.append((100, 600, f"Исполнитель {again} ________ Иванов И. И."))
+    first = page(rows)
+    read = dataclasses.replace(first, words=tuple(
+        dataclasses.replace(w, confidence=0.75) if w.text in ("«Вектор", "Плюс»,") else w for w in first.words))
+    result = analyse([read], today=TODAY)
+    assert (given(result).get("seller_name") == "ООО «Вектор Плюс»") is sure
+    assert any(p.code == "low_confidence" and "seller_name" in p.fields for p in result.problems) is not sure
