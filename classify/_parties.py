@@ -325,6 +325,26 @@ def _unlabelled_name(doc: Doc) -> FieldValue | None:
         org = _EN_ORG.search(row.text)
         if org:
             return _field("seller_name", _clean_name(org.group()), row, org.start(), org.end(), 0.8)
+    return _titled_name(doc, rows)
+
+
+# a row of a name and the document's title after it («Northwind Cloud Services Invoice»)
+_NAME_TITLE = re.compile(r"\W*((?:[A-Z][\w&'.-]*\s+){1,5}[A-Z][\w&'.-]*)\s+(?i:invoice)\W*$")
+
+
+def _titled_name(doc: Doc, rows: list[Row]) -> FieldValue | None:
+    """The seller's name printed before the document's title on one row («Northwind Cloud Services Invoice»,
+    beside a logo OCR could not read), when the body names the seller again in the same words («Thank you for using
+    Northwind Cloud Services»): a title's own words («Commercial Invoice») are not printed again as a name."""
+    for row in rows:
+        # from the row's start or a column's (a logo's letters read beside it: «nоrthwind Northwind … Invoice»)
+        m = next((m for at in row.starts if not at or starts_column(row, at)
+                  for m in [_NAME_TITLE.match(row.text, at)] if m), None)
+        if not m or _TITLE_ROW.match(row.text[m.start():]) or not _header_line(m.group(1)):
+            continue
+        name = re.compile(r"(?<![\w])" + re.escape(m.group(1)) + r"(?![\w])", re.IGNORECASE)
+        if any(r.index != row.index and name.search(r.text) for r in doc.rows):
+            return _field("seller_name", _clean_name(m.group(1)), row, m.start(1), m.end(1), 0.8)
     return None
 
 
@@ -1016,7 +1036,10 @@ _OTHER_PARTY = re.compile(rf"^\W{{0,2}}(?:{BUYER_ROLES})\s*(?::|$)")
 
 def _wraps(learned: FieldValue, ruled: FieldValue) -> bool:
     """Whether the labeller's name is the rules' legal name with a first line over it that the legal
-    name does not repeat (a brand or an "owned by" line over it repeats its words)."""
+    name does not repeat (a brand or an "owned by" line over it repeats its words), and that reads as printed
+    (a logo's letters OCR garbled, «nOrthwlnd», are no line of a name)."""
+    if _garbled(str(learned.value)[:max(0, len(str(learned.value)) - len(str(ruled.value)))]):
+        return False
     whole, tail = _squeeze(str(learned.value)), _squeeze(str(ruled.value))
     ruled_words = Counter(w.casefold() for w in re.findall(r"[^\W\d_]+", str(ruled.value)))
     head = Counter(w.casefold() for w in re.findall(r"[^\W\d_]+", str(learned.value))) - ruled_words

@@ -58,3 +58,28 @@ Rechnungsnr. 51820377""")
     assert got["seller_name"] == "Serverwerk Tolmann AG"
     assert _got("Norvane Cloud Services Invoice\nInvoice Number: 73019452")["seller_name"] == "Norvane Cloud Services"
     assert _got("Velduin B.V.\nFACTUUR.\nFactuurnummer: 460213875")["seller_name"] == "Velduin B.V."
+
+
+def _titled(title: str, body: str) -> dict[str, str]:
+    """An invoice whose top row holds a logo's letters OCR garbled, then the seller's name and the title in a
+    column of their own; the bill-to block under it, and a body line that may name the seller again."""
+    from classify import FIELD_THRESHOLD, analyse
+
+    p = page([(100, 100, "nOrthwlnd"), (700, 110, title), (100, 200, "Account number:"),
+              (100, 260, "Invoice Number: 7716"), (100, 320, "Invoice Date: March 9 , 2021"),
+              (100, 380, "Bill to Address:"), (100, 440, "ATTN: Kestrel Labs Limited"),
+              (100, 500, body), (100, 560, "Total for this invoice $12.40")])
+    result = analyse([p])
+    return {k: str(f.value) for k, f in result.fields.items() if f.confidence >= FIELD_THRESHOLD}
+
+
+def test_a_name_before_the_invoices_title_is_the_seller_when_the_body_names_it_again() -> None:
+    """«Northwind Cloud Services Invoice» beside a logo: the words before the title are the seller's name when
+    the body prints them again («Thanks for using Northwind Cloud Services»); a title's own words («Commercial
+    Invoice») and a name the body does not repeat give no name by this rule."""
+    again = "Thanks for using Northwind Cloud Services, we are writing to send your invoice."
+    assert _titled("Northwind Cloud Services Invoice", again).get("seller_name") == "Northwind Cloud Services"
+    assert _titled("Northwind Cloud Services Invoice", "We are writing to send your invoice.").get(
+        "seller_name") != "Northwind Cloud Services"
+    assert "Commercial" not in _titled("Commercial Invoice", "Thanks for your commercial order.").get(
+        "seller_name", "")
