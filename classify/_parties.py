@@ -311,6 +311,8 @@ def _unlabelled_name(doc: Doc) -> FieldValue | None:
             continue  # an address line, or the town a contract is made in («г. Самара»), not a name
         # (a registration number after the name is no part of it: «KT NAME TRADING (001234567-H)»)
         bare = _REG_AFTER.sub("", _TITLE_AFTER.sub("", row.text))
+        # (nor is the department the letterhead's sender is: «Lumen Customer Service», «Lumen Service Clients»)
+        bare = _DEPARTMENT.sub("", bare) or bare
         if _header_line(bare):
             name = bare
             nxt = rows[n + 1].text if n + 1 < len(rows) else ""
@@ -328,6 +330,7 @@ def _unlabelled_name(doc: Doc) -> FieldValue | None:
     return _titled_name(doc, rows)
 
 
+_DEPARTMENT = re.compile(r"(?i)(?<=[^\W\d_])\s+" + _WORDS.pattern("departments") + r"\W*$")
 # a row of a name and the document's title after it («Northwind Cloud Services Invoice»)
 _NAME_TITLE = re.compile(r"\W*((?:[A-Z][\w&'.-]*\s+){1,5}[A-Z][\w&'.-]*)\s+(?i:invoice)\W*$")
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("ru", "en")
-KINDS = ("legal_forms", "seller_labels", "address_labels", "address_words", "not_address", "region_words")
+KINDS = ("legal_forms", "seller_labels", "address_labels", "address_words", "not_address", "region_words",
+         "departments")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class PartyWords:
     address_words: tuple[str, ...]
     not_address: tuple[str, ...]
     region_words: tuple[str, ...] = ()  # the parts of an address above its town: a region, a district
+    departments: tuple[str, ...] = ()  # a company's department a letterhead prints after its name
 
     def pattern(self, kind: str) -> str:
         """The entries of ``kind`` as one alternation, longest first so that "sold by" wins over "sold"."""

@@ -83,3 +83,14 @@ def test_a_name_before_the_invoices_title_is_the_seller_when_the_body_names_it_a
         "seller_name") != "Northwind Cloud Services"
     assert "Commercial" not in _titled("Commercial Invoice", "Thanks for your commercial order.").get(
         "seller_name", "")
+
+
+def test_a_department_after_the_letterheads_name_is_no_part_of_it() -> None:
+    """A letterhead's first line naming the sender's department after the company («Lumen Customer Service»,
+    «Lumen Service Clients», «Lumen Kundenservice»): the company's name is the words before it."""
+    from classify import analyse
+
+    for line in ("Lumen Customer Service", "Lumen Service Clients", "Lumen Kundenservice", "Lumen Billing Department"):
+        p = text_page(f"{line}\n12 Harbour Road\nBristol BS1 4DJ\nInvoice No. 5521\nInvoice Date: March 9, 2021\n"
+                      "Total 40.00 EUR")
+        assert analyse([p]).fields["seller_name"].value == "Lumen", line
