@@ -180,10 +180,19 @@ def parse_total_money(text: str) -> tuple[str, int, int] | None:
     return (found[0], m.start(), m.end()) if found and (found[1], found[2]) == (0, len(fixed)) else None
 
 
+# a run of leader marks before an amount: two dots or more, three dashes or underscores or more (a minus
+# sign stands alone), or such marks spaced apart (". . . ."), up to the amount or its currency
+_LEADERS = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[^\W\d_]))(?:\.{2,}|[-_]{3,}|(?:[.\-_] ){2,}[.\-_]?)"
+                      r"(?=\s*(?:[^\W\d_]{1,3}\s?)?\d)")
+
+
 def _money_text(text: str) -> str:
     """The text with what stands in a number's way blanked, the same length as the input: "900-00" printed
     with a dash for the decimal point (some forms); a space read inside the cents ("48.3 0"); a currency glued
-    to the amount ("RM7.70"), also in capitals after its label's last letter ("TotalRM7.70")."""
+    to the amount ("RM7.70"), also in capitals after its label's last letter ("TotalRM7.70"); the dots, dashes or
+    underscores a slip leads its amount in with ("TOTAL ....... 19.35"); a point read twice ("19..35")."""
+    text = _LEADERS.sub(lambda m: " " * len(m.group()), text)
+    text = re.sub(r"(?<=\d)([.,])\1(?=\d{2}(?![\d.,]))", r" \1", text)  # "19..35": one point too many
     text = re.sub(r"(?<=\d)-(?=\d{2}(?!\d))", ",", text)
     text = _CENTS_READ.sub(lambda m: as_digits(m.group()), text)  # "28.1S": its cents' 5 read as an S
     text = re.sub(r"(?<=\d[.,]\d) (\d)(?![\d.,])", r"\1 ", text)  # "48.3 0": a space read inside the cents
@@ -414,7 +423,9 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
                        UNDER_TITLE).field("date")
     # no label: the first date of the first page's top, or, on a till slip, the date printed with the
     # time of the sale ("10/06/2018 13:04"), wherever it stands
-    skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport")
+    # (and a slip's other dates: its reprint's, a card's or a voucher's expiry, a member's since)
+    skip = re.compile(r"постановлен|приложение|утвержден|закон|form|выдан|паспорт|issued|passport|reprint|"
+                      r"print(?:ed)? (?:on|at|date)|expir|valid (?:until|till|thru|to)|\bexp\b|member since")
     other = re.compile(r"основани|заказ|order (?:no|date|#)|due date|срок")  # another paper's date, no time
     first: Hit | None = None
     slip = doc_type == "receipt" or till_slip(doc)
@@ -666,7 +677,7 @@ def _paid(doc: Doc) -> Decimal | None:
 
 _SUB_LABEL = re.compile(
     r"qty|quantity|items?\b|item\(|\btems?\b|\bqu\b|pcs|units|count|кол-во|количеств|без ндс|без налога|excl|"
-    r"\bnet\b|до скидки|discount|saving|скидк|stamp|point")
+    r"\bnet\b(?! (?:amount )?payable)|до скидки|discount|saving|скидк|stamp|point")
 _TAX_LABEL = re.compile(r"ндс|налог|vat|gst|tax")
 # "GST included" is the tax itself; "inclusive" is not, even as OCR misreads it: a letter dropped, the capital
 # I read as l or 1 (say "Inclusve", "lnclusive", "1nclusive")

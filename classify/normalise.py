@@ -53,10 +53,14 @@ _MONTHS = (
 _MONTH_BY_STEM = {stem: n for n, ru, en in _MONTHS for stem in ru + en}
 ENGLISH_MONTHS: dict[str, int] = {stem.upper(): n for n, _, en in _MONTHS for stem in en}
 """The English months' three-letter stems in capitals → their numbers."""
-# Month names of foreign suppliers' invoices (French, Dutch, German) whose first three letters differ.
+# Month names of foreign suppliers' invoices (French, Dutch, German) and slips (Malay, Indonesian) whose first
+# three letters differ from the English.
 _MONTH_WORDS = {"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "avril": 4, "avr": 4, "mai": 5,
                 "mei": 5, "maart": 3, "mrt": 3, "märz": 3, "mär": 3, "février": 2, "fév": 2, "décembre": 12,
-                "déc": 12, "dez": 12, "dezember": 12, "okt": 10, "mars": 3}
+                "déc": 12, "dez": 12, "dezember": 12, "okt": 10, "mars": 3,
+                # Malay and Indonesian slips' («14 Mac 2019», «3 Ogos 2018», «9 Dis 2019», «2 Agustus 2019»)
+                "mac": 3, "ogos": 8, "ogo": 8, "ogs": 8, "dis": 12, "disember": 12, "agustus": 8, "agu": 8,
+                "agt": 8, "des": 12, "desember": 12}
 _MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
 # A year of four digits, also with a space read inside it ("20 18": its two halves wide apart on a
 # slip; never "20 18:05", a two-digit year and the time), or of two.

@@ -1,0 +1,68 @@
+"""Kinds of date and total lines a till slip prints, beyond those the benchmarks' tuning halves show: a total led
+in by dots, its point read twice, Malay and Indonesian labels and month names, a net amount payable, and a slip's
+other dates (a reprint's, a card's expiry) that are not the sale's. Shops, streets and amounts are invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify import extract_fields
+from tests.classify.pagetext import text_page
+
+HEAD = "KEDAI SERBANEKA QUIXALO\nNO 12 JALAN CEMPAKA 4\n47000 BANDAR CONTOH\n"
+ITEMS = "SABUN CUCI 2 x 4.20 8.40\nBERAS WANGI 1 x 23.15 23.15\n"
+
+
+def _fields(text: str) -> dict[str, str]:
+    return {k: v.value for k, v in extract_fields("receipt", [text_page(text)]).items()}
+
+
+@pytest.mark.parametrize(("row", "total"), [
+    ("TOTAL ....... 31.55", "31.55"),
+    ("TOTAL......31.55", "31.55"),
+    ("GRAND TOTAL: . . . . RM 31.55", "31.55"),
+    ("TOTAL ____ 31.55", "31.55"),
+    ("TOTAL 31..55", "31.55"),  # the point read twice
+    ("JUMLAH 31.55", "31.55"),
+    ("JUMLAH KESELURUHAN (RM) 31.55", "31.55"),
+    ("Jumlah Perlu Dibayar: 31.55", "31.55"),
+    ("TOTAL BAYAR 31.55", "31.55"),
+    ("Net Amount Payable 31.55", "31.55"),
+    ("NETT PAYABLE RM31.55", "31.55"),
+])
+def test_total_labels_and_leaders_of_other_slips(row: str, total: str) -> None:
+    assert _fields(HEAD + "Date: 06/11/2019 17:40\n" + ITEMS + row + "\nTERIMA KASIH\n").get("total") == total
+
+
+def test_a_malay_subtotal_and_cash_rows_are_no_total() -> None:
+    text = HEAD + ITEMS + "JUMLAH KECIL 29.77\nGST 6% 1.78\nJUMLAH 31.55\nTUNAI 50.00\nBAKI 18.45\n"
+    assert _fields(text)["total"] == "31.55"
+    # no total printed: the cash less the change given back, where that amount is printed
+    text = HEAD + "BERAS WANGI 1 x 31.55 31.55\nTUNAI 50.00\nBAKI 18.45\n"
+    assert _fields(text).get("total") == "31.55"
+
+
+@pytest.mark.parametrize(("row", "iso"), [
+    ("Tarikh: 06 Mac 2019", "2019-03-06"),
+    ("Tarikh : 21 Ogos 2018 10:02", "2018-08-21"),
+    ("Date: 9 Dis 2019", "2019-12-09"),
+    ("Tanggal: 2 Agustus 2019", "2019-08-02"),
+    ("Tanggal 17-Des-2019 08:15", "2019-12-17"),
+    ("Date: 30 Disember 2018", "2018-12-30"),
+])
+def test_malay_and_indonesian_dates(row: str, iso: str) -> None:
+    assert _fields(HEAD + row + "\n" + ITEMS + "TOTAL 31.55\n")["date"] == iso
+
+
+@pytest.mark.parametrize("other", [
+    "REPRINT 11/12/2019 09:30",
+    "Printed on 11/12/2019 09:30",
+    "Exp Date: 11/12/2021",
+    "Voucher valid until 11/12/2019",
+    "Member since 11/12/2015",
+])
+def test_a_slips_other_dates_are_not_the_sales(other: str) -> None:
+    text = HEAD + other + "\n06/11/2019 17:40\n" + ITEMS + "TOTAL 31.55\n"
+    assert _fields(text)["date"] == "2019-11-06"
+    text = HEAD + "Date: 06/11/2019 17:40\n" + ITEMS + "TOTAL 31.55\n" + other + "\n"
+    assert _fields(text)["date"] == "2019-11-06"
