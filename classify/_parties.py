@@ -401,7 +401,10 @@ def _legal_name(rows: list[Row]) -> FieldValue | None:
         if re.search(r"\d", form.group()) and _ADDRESS_WORDS.search(head):
             continue  # "JALAN 5/8" is a street, not a company "... S/B" read with digits
         head = head.split(":")[-1] if re.search(r"^[^:]{3,20}:", head) else head  # "Owned by: ..."
-        name = f"{head}{text[form.start():form.end()]}"
+        end = form.end()
+        if text[end:end + 1] == "." and "." in form.group():
+            end += 1  # «SDN. BHD.L1»: a form that prints its stops keeps its last one, the row's next mark glued on
+        name = f"{head}{text[form.start():end]}"
         words = re.findall(r"[A-Za-z]{2,}", head)
         if (len(words) < 2 or re.match(r"(?i)\W*co\b", head)) and n > 0 and _header_line(rows[n - 1].text) \
                 and not re.search(r"\d", rows[n - 1].text):

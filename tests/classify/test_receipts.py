@@ -672,3 +672,13 @@ def test_a_brand_over_the_legal_name_is_not_its_first_line() -> None:
     assert not _wraps(FieldValue("seller_name", "Quill Mart Owned by: quill mart sdn bhd", 0.9), ruled)
     assert _wraps(FieldValue("seller_name", "NORTHWIND QUILL MART SDN BHD", 0.9),
                   FieldValue("seller_name", "QUILL MART SDN BHD", 0.9))
+
+
+@pytest.mark.parametrize(("row", "name"), [("VORMEL KITCHEN SDN. BHD.L1 T", "VORMEL KITCHEN SDN. BHD."),
+                                           ("VORMEL KITCHEN SDN BHD.L1 T", "VORMEL KITCHEN SDN BHD"),
+                                           ("VORMEL KITCHEN SDN. BHD.", "VORMEL KITCHEN SDN. BHD.")])
+def test_a_form_that_prints_its_stops_keeps_its_last_one_with_marks_glued_after_it(row: str, name: str) -> None:
+    """«SDN. BHD.» read with the row's next marks glued to its last stop («BHD.L1 T»): the stop is the form's, as
+    its «SDN.» shows; a form printed with no stops («SDN BHD») gains none from a stop glued to what follows."""
+    assert _names(f"{row}\nCO. REG. NO.: 123456-D\nLOT 12, JALAN ORRIN 3, 47301 PETALING JAYA\n"
+                  "TOTAL 12.40")["seller_name"] == name
