@@ -484,7 +484,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     if doc_type == "z_report":
         hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
         return hit.field("total") if hit else None
-    hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_total_money)
+    hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_total_money) + _total_under_label(doc)
             if not _is_sub(h) and not _tax_summary(doc, h)]
     net = [Decimal(h.value) for h in find_labelled(doc, _NET_LABEL + _EXCL_LABEL, parse_last_money)]
     floor = max(net, default=Decimal(0)) * MIN_TOTAL_OF_NET  # a discount never takes half the net off
@@ -538,6 +538,27 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         return summed.field("total", 0.8)
     card = [h for h in find_labelled(doc, _CARD, parse_last_money, window=40) if Decimal(h.value) > 0]
     return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
+
+
+_AMOUNT_ALONE = re.compile(rf"\W{{0,3}}(?:{_CURRENCY_SIGN}\s?)?\d[\d ,.]*[.,]\s?\d{{2}}\W{{0,3}}")
+
+
+def _total_under_label(doc: Doc) -> list[Hit]:
+    """A total label alone on its row and the amount alone on the row under it («GRAND TOTAL» over «RM 31.55»), as a
+    slip prints a large total in two lines, or OCR reads the label and its amount apart: the label's hit, a little
+    less sure. A table's heading («Qty Description Total») is no label alone."""
+    out: list[Hit] = []
+    for row, under in itertools.pairwise(doc.rows):
+        if row.page != under.page or not _AMOUNT_ALONE.fullmatch(under.text):
+            continue
+        for label in TOTAL_LABELS:
+            m = re.fullmatch(rf"\W{{0,3}}(?:{label.pattern})\W{{0,3}}", row.folded)
+            got = parse_total_money(under.text) if m else None
+            if got and not _is_sub(Hit("", "", row, len(row.text), len(row.text), label.priority, 0)):
+                value, s, e = got
+                out.append(Hit(value, under.text[s:e], under, s, e, label.priority * 0.95, 0))
+                break
+    return out
 
 
 _ONE_DECIMAL = re.compile(r"\d[.,]\d$")
@@ -676,8 +697,11 @@ def _paid(doc: Doc) -> Decimal | None:
 
 
 _SUB_LABEL = re.compile(
-    r"qty|quantity|items?\b|item\(|\btems?\b|\bqu\b|pcs|units|count|кол-во|количеств|без ндс|без налога|excl|"
-    r"\bnet\b(?! (?:amount )?payable)|до скидки|discount|saving|скидк|stamp|point")
+    r"qty|quantity|items?\b|item\(|\btems?\b|\bqu\b|pcs|units|(?<!dis)count|кол-во|количеств|без ндс|без налога|excl|"
+    r"\bnet\b(?! (?:amount )?payable)|до скидки|(?<!after )discount|saving|скидк|stamp|point")
+# the count of the items a total sums, printed inside its label («TOTAL (3 ITEMS)», «TOTAL 3 ITEM(S)»): no count
+# row's label, as the amount after it is the total's
+_ITEM_COUNT = re.compile(r"\(\s?\d{1,3}\s?(?:items?|pcs|units)\s?\)|(?<![\w.,])\d{1,3}\s?item\(s\)")
 _TAX_LABEL = re.compile(r"ндс|налог|vat|gst|tax")
 # "GST included" is the tax itself; "inclusive" is not, even as OCR misreads it: a letter dropped, the capital
 # I read as l or 1 (say "Inclusve", "lnclusive", "1nclusive")
@@ -693,7 +717,7 @@ def _is_sub(hit: Hit) -> bool:
     folded = hit.row.folded
     label = folded[hit.label:hit.start] if hit.label >= 0 else ""
     before = folded[max(0, (hit.label if hit.label >= 0 else hit.start) - 25):max(hit.label, 0)]
-    if _SUB_LABEL.search(label):
+    if _SUB_LABEL.search(_ITEM_COUNT.sub(" ", label)):
         return True
     if (_TAX_LABEL.search(label) or "%" in label) and not _WITH_TAX.search(label):
         return True  # a tax, or the sum of one tax class ("Total 0% supplies")

@@ -66,3 +66,23 @@ def test_a_slips_other_dates_are_not_the_sales(other: str) -> None:
     assert _fields(text)["date"] == "2019-11-06"
     text = HEAD + "Date: 06/11/2019 17:40\n" + ITEMS + "TOTAL 31.55\n" + other + "\n"
     assert _fields(text)["date"] == "2019-11-06"
+
+
+@pytest.mark.parametrize(("rows", "total"), [
+    ("TOTAL (2 ITEMS) 31.55", "31.55"),  # the count of items inside the total's label
+    ("TOTAL 2 ITEM(S) RM 31.55", "31.55"),
+    ("Amt Due 31.55", "31.55"),
+    ("AMT PAYABLE: 31.55", "31.55"),
+    ("Amount to pay 31.55", "31.55"),
+    ("SUB-TOTAL 33.55\nDISCOUNT 2.00\nTOTAL AFTER DISCOUNT 31.55", "31.55"),
+    ("GRAND TOTAL\nRM 31.55", "31.55"),  # the label over its amount
+    ("TOTAL GST\n1.79\nTOTAL\n31.55", "31.55"),
+    ("SUB TOTAL\n29.76\nTOTAL TAX\n1.79", None),  # a subtotal's or a tax's label over its amount is no total
+])
+def test_more_total_rows(rows: str, total: str | None) -> None:
+    assert _fields(HEAD + "Date: 06/11/2019 17:40\n" + ITEMS + rows + "\n").get("total") == total
+
+
+def test_a_count_of_items_alone_and_a_tables_heading_are_no_total() -> None:
+    assert _fields(HEAD + "Qty Description Total\n" + ITEMS + "TOTAL (2 ITEMS)\n").get("total") is None
+    assert _fields(HEAD + "Item Qty Total\nBERAS WANGI 1 23.15\n").get("total") is None
