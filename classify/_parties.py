@@ -912,8 +912,10 @@ def _bare(word: str) -> str:
 # What a Latin name or address does not print, and OCR's garbling of one does: words run together across
 # a change of case ("JlnBurung"), one small letter inside a word of capitals ("HOLViKTON"), a phone number read
 # into it behind its misread label ("lel:03-6095"), and a short word with a letter, digits and a letter
-# ("31G833G"; not "U13/X", "109F", nor a whole row run together, "14ORRINROAD4HARWICK62100").
-_GARBLED = re.compile(r"[a-z][A-Z](?=[a-z])|[A-Z]{2}[a-z][A-Z]{2}|(?<![^\W\d_])[A-Za-z]{2,4}\s?:\s?\d[\d-]{6,}")
+# ("31G833G"; not "U13/X", "109F", nor a whole row run together, "14ORRINROAD4HARWICK62100"); a word in small
+# letters ending in a digit, a letter's look-alike ("Zelmor9" for "Zelmorg"; a code is in capitals: "U13", "No2").
+_GARBLED = re.compile(r"[a-z][A-Z](?=[a-z])|[A-Z]{2}[a-z][A-Z]{2}|(?<![^\W\d_])[A-Za-z]{2,4}\s?:\s?\d[\d-]{6,}"
+                      r"|(?<![^\W\d_])[A-Za-z]?[a-z]{3,}\d(?![^\W_])")
 _MIXED_WORD = re.compile(r"[A-Za-z]\d+[A-Za-z]")
 _LONG_RUN = 12  # letters and digits of one word past which it is a row run together, not a garbled word
 

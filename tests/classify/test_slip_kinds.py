@@ -86,3 +86,11 @@ def test_more_total_rows(rows: str, total: str | None) -> None:
 def test_a_count_of_items_alone_and_a_tables_heading_are_no_total() -> None:
     assert _fields(HEAD + "Qty Description Total\n" + ITEMS + "TOTAL (2 ITEMS)\n").get("total") is None
     assert _fields(HEAD + "Item Qty Total\nBERAS WANGI 1 23.15\n").get("total") is None
+
+
+def test_an_address_with_a_letter_read_as_a_digit_is_left_out_not_given_wrong() -> None:
+    top = "QUIXALO TRADING SDN BHD\n"
+    rest = "47000 Bandar Zelmora\nDate: 06/11/2019 17:40\n" + ITEMS + "TOTAL 31.55\n"
+    assert "Vortena 4" in _fields(top + "No 15 Jalan Vortena 4\n" + rest).get("seller_address", "")
+    # its town's last letter read as a digit of its shape («Zelmorg» as «Zelmor9»): absent, not given wrong
+    assert "seller_address" not in _fields(top + "No 15 Jalan Vortena 4\n47000 Bandar Zelmor9\n" + rest[21:])
