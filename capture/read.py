@@ -77,6 +77,15 @@ PHOTO_DPI = 300  # the dpi a flattened photo is announced at (its letters are br
 # dpi) has its numbers read again (read_numbers_again); till slips photographed closer are enlarged less.
 SMALL_PHOTO_SCALE = 2.0
 STRIP_PSM = 4
+# A photographed sheet of small blurred print that still reads badly after every step has its large print (a
+# form's title, its number and date) read again from a copy LARGE_PRINT_SCALE of its size: the small print
+# blurs there below what tesseract takes for letters, and read as sparse text (psm 11) the large print is no
+# longer lost in the noise tesseract's layout makes of the small print around it. Its words read at
+# LARGE_PRINT_SURE or more, of MIN_LARGE_WORD characters or more, replace the unsure words under them.
+LARGE_PRINT_SCALE = 0.5
+LARGE_PRINT_PSM = 11
+LARGE_PRINT_SURE = 0.8
+MIN_LARGE_WORD = 3
 
 
 @dataclass(frozen=True)
@@ -354,6 +363,75 @@ def read_numbers_again(page: _Page) -> _Page:
     return page
 
 
+def read_large_print(page: _Page) -> _Page:
+    """A photographed form of small blurred print (enlarged SMALL_PHOTO_SCALE times or more) still read badly
+    has its large print read from a copy LARGE_PRINT_SCALE of its size, as sparse text; the words read surely
+    there take the place of the unsure words under them (put_in_sure_words). Other pages pay nothing."""
+    best = _best(page)
+    if not page.loaded.photo or page.loaded.enlarged < SMALL_PHOTO_SCALE or not _quality.looks_bad(best.words):
+        return page
+    upright = rotate_right_angle(_cleaned(page).image, best.rotation)  # not an enhanced copy: its strokes are thick
+    size = (max(1, round(upright.shape[1] * LARGE_PRINT_SCALE)), max(1, round(upright.shape[0] * LARGE_PRINT_SCALE)))
+    small = cv2.resize(upright, size, interpolation=cv2.INTER_AREA)
+    path = os.path.join(page.tmp, "large-print.png")
+    if not cv2.imwrite(path, small):
+        raise OcrError(f"cannot write {path}", path=path)
+    with stage("re-read"):
+        out = _engine().read(path, job=page.job, dpi=page.loaded.dpi, pdf=False, psm=LARGE_PRINT_PSM)
+    large = tuple(_enlarge(w, 1 / LARGE_PRINT_SCALE) for w in out.words)
+    words = put_in_sure_words(best.words, large, LARGE_PRINT_SURE)
+    return page if words is best.words else replace(page, best=replace(best, words=words))
+
+
+def put_in_sure_words(words: tuple[OcrWord, ...], other: Sequence[OcrWord], sure: float) -> tuple[OcrWord, ...]:
+    """``words`` with the words of another reading of the page (``other``, in the same pixels) that it read at
+    ``sure`` or more put in place of the words they cover, unless one of those was read as surely. Each
+    line of such words goes in before the first line of ``words`` that starts below it; ``words`` itself
+    when none is put in."""
+    taken = [w for w in other if w.confidence >= sure and len(w.text) >= MIN_LARGE_WORD]
+    covered: set[int] = set()
+    added: list[OcrWord] = []
+    for word in taken:
+        under = [i for i, w in enumerate(words) if _covers(word.box, w.box)]
+        if any(words[i].confidence >= sure for i in under):
+            continue
+        covered.update(under)
+        added.append(word)
+    if not added:
+        return words
+    lines = _lines([w for i, w in enumerate(words) if i not in covered])
+    for line in _lines(added):
+        top = min(w.box[1] for w in line)
+        at = next((k for k, old in enumerate(lines) if min(w.box[1] for w in old) > top), len(lines))
+        lines.insert(at, [replace(w, block=-1) for w in line])
+    block = max((w.block for w in words), default=0) + 1  # the new lines are a block of their own
+    return tuple(replace(w, line=n, block=block if w.block == -1 else w.block)
+                 for n, line in enumerate(lines) for w in line)
+
+
+def _covers(box: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
+    """Whether ``box`` covers at least half of ``other``."""
+    width = min(box[2], other[2]) - max(box[0], other[0])
+    height = min(box[3], other[3]) - max(box[1], other[1])
+    area = (other[2] - other[0]) * (other[3] - other[1])
+    return width > 0 and height > 0 and 2 * width * height >= area
+
+
+def _lines(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
+    lines: list[list[OcrWord]] = []
+    for word in words:
+        if lines and (lines[-1][-1].block, lines[-1][-1].line) == (word.block, word.line):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
+def _enlarge(word: OcrWord, factor: float) -> OcrWord:
+    left, top, right, bottom = word.box
+    return replace(word, box=(round(left * factor), round(top * factor), round(right * factor), round(bottom * factor)))
+
+
 def fix_lookalikes(page: _Page) -> _Page:
     """Letters read for their look-alikes of the other script or for digits put right word by word
     (capture/_lookalike_words.py: «Мoсква» with a Latin o, «000 «Липа»» for ООО): cheap, for every page."""
@@ -372,6 +450,7 @@ OCR_STEPS: tuple[Callable[[_Page], _Page], ...] = (
     read_enhanced,
     take_second_look,
     read_numbers_again,
+    read_large_print,
     fix_lookalikes,
 )
 # The stage of the benchmark's CPU profile (capture/stages.py) each step's own work is charged to; a reading
@@ -386,6 +465,7 @@ STEP_STAGES: dict[Callable[[_Page], _Page], str] = {
     read_enhanced: "re-read",
     take_second_look: "second look",
     read_numbers_again: "numbers again",
+    read_large_print: "large print",
     fix_lookalikes: "look-alikes",
 }
 

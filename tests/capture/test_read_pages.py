@@ -176,3 +176,25 @@ def test_a_born_digital_page_shown_sideways_is_read_upright(tmp_path: Path, turn
     assert result.cleaned_image is not None
     with Image.open(result.cleaned_image) as image:  # (pdfium rounds the rendered size up)
         assert abs(image.width - got.width) <= 1 and abs(image.height - got.height) <= 1
+
+
+def test_large_print_read_surely_takes_the_place_of_the_unsure_words_under_it() -> None:
+    from capture.read import put_in_sure_words
+    from capture.types import OcrWord
+
+    reading = (
+        OcrWord("Rnmz", 0.3, (100, 100, 300, 140), line=0, block=1),  # a title read as noise
+        OcrWord("ьв", 0.2, (320, 100, 500, 140), line=0, block=1),
+        OcrWord("Поставщик", 0.9, (100, 300, 300, 320), line=1, block=2),
+        OcrWord("шшш", 0.2, (320, 300, 400, 320), line=1, block=2),
+    )
+    other = (
+        OcrWord("СЧЁТ-ФАКТУРА", 0.93, (98, 98, 502, 142), line=0, block=1),
+        OcrWord("Поставшик", 0.85, (100, 298, 300, 322), line=3, block=2),  # the reading has it surely
+        OcrWord("ab", 0.95, (320, 300, 400, 320), line=3, block=2),  # too short to be taken
+    )
+    words = put_in_sure_words(reading, other, 0.8)
+    assert [w.text for w in words] == ["СЧЁТ-ФАКТУРА", "Поставщик", "шшш"]
+    assert [w.line for w in words] == [0, 1, 1]  # the title's line first, as it stands above the others
+    assert words[0].block not in {1, 2}
+    assert put_in_sure_words(reading, other[1:], 0.8) is reading  # nothing put in: the reading as it was
