@@ -77,6 +77,9 @@ _READINGS = (
 )
 
 
+_YEAR_FIRST = re.compile(r"(20\d\d)(\d\d)(\d\d)")  # a year, a month and a day run together, no day first reads
+
+
 def _read(run: str) -> tuple[str, int] | None:
     """The date a whole run reads as, and how many readings agree; None when none or two differ."""
     digits = _as_digits(run)
@@ -91,6 +94,10 @@ def _read(run: str) -> tuple[str, int] | None:
             found.add(iso)
             if n < 2:  # marks where separators stand: the surest reading, the others not tried
                 break
+    if not found and (m := _YEAR_FIRST.fullmatch(digits)):  # "20190314": the year first, no separator
+        iso = _valid(m.group(3), m.group(2), m.group(1))
+        if iso:
+            found.add(iso)
     return (next(iter(found)), len(found)) if len(found) == 1 else None
 
 

@@ -94,3 +94,12 @@ def test_an_address_with_a_letter_read_as_a_digit_is_left_out_not_given_wrong() 
     assert "Vortena 4" in _fields(top + "No 15 Jalan Vortena 4\n" + rest).get("seller_address", "")
     # its town's last letter read as a digit of its shape («Zelmorg» as «Zelmor9»): absent, not given wrong
     assert "seller_address" not in _fields(top + "No 15 Jalan Vortena 4\n47000 Bandar Zelmor9\n" + rest[21:])
+
+
+@pytest.mark.parametrize("row", ["TOT AL 31.55", "T O T A L 31.55", "AMOUNTDUE 31.55"])
+def test_a_total_label_read_with_a_space_inside_or_its_words_run_together(row: str) -> None:
+    assert _fields(HEAD + "Date: 06/11/2019 17:40\n" + ITEMS + row + "\n").get("total") == "31.55"
+
+
+def test_a_date_printed_year_first_with_no_separator_before_the_time() -> None:
+    assert _fields(HEAD + "POS 3 20191106 17:40\n" + ITEMS + "TOTAL 31.55\n")["date"] == "2019-11-06"
