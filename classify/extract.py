@@ -23,7 +23,7 @@ from capture.types import PageText
 from classify._dates import TIME_AFTER, lone_date, misread_date, timed_dates
 from classify._layout import Row, document_rows, starts_column
 from classify._labels import Label, either, labels, token, words
-from classify._lookalikes import DIGIT_LETTERS, as_digits, letters_for
+from classify._lookalikes import DIGIT_LETTERS, as_digits, capitals_alike, letters_for
 from classify._vat import RATES, included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
@@ -172,7 +172,11 @@ def parse_total_money(text: str) -> tuple[str, int, int] | None:
     got = parse_last_money(text)
     if got is not None:
         return got
-    m = _ONES_READ.match(text, len(text) - len(text.lstrip(" :.=")))
+    # (after its currency, also glued to it: "RMl9.35", "RM I4.50")
+    lead = re.match(r"[ :.=]*(?:(?:rm|myr|rs|\$)\s?)?", text, re.IGNORECASE)
+    at = lead.end() if lead else 0
+    text = " " * at + text[at:]
+    m = _ONES_READ.match(text, at)
     if m is None:
         return None
     fixed = re.sub("[Il]", "1", m.group())
@@ -186,6 +190,12 @@ _LEADERS = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[^\W\d_]))(?:\.{2,}|[-_]{3,}|(?:[.
                       r"(?=\s*(?:[^\W\d_]{1,3}\s?)?\d)")
 
 
+# a currency's code glued to its amount with a letter of it read as its look-alike by the shared table's capitals'
+# pairs ("RN19.35" for "RM19.35"); any other capitals glued to an amount ("S19.35": $ or 5?) are left as they are
+_CODES = ("RM", "MYR", "USD", "EUR", "SGD")
+_CODE_MISREAD = re.compile(r"(?<![^\W\d_])[A-Z]{2,3}(?=\d{1,6}[.,]\d{2}(?![\d.,]))")
+
+
 def _money_text(text: str) -> str:
     """The text with what stands in a number's way blanked, the same length as the input: "900-00" printed
     with a dash for the decimal point (some forms); a space read inside the cents ("48.3 0"); a currency glued
@@ -197,6 +207,8 @@ def _money_text(text: str) -> str:
     text = _CENTS_READ.sub(lambda m: as_digits(m.group()), text)  # "28.1S": its cents' 5 read as an S
     text = re.sub(r"(?<=\d[.,]\d) (\d)(?![\d.,])", r"\1 ", text)  # "48.3 0": a space read inside the cents
     text = re.sub(r"(?<=[a-z])(?:RM|MYR|USD|EUR)(?=\d)", lambda m: " " * len(m.group()), text)  # "TotalRM5.00"
+    text = _CODE_MISREAD.sub(lambda m: " " * len(m.group()) if any(
+        capitals_alike(m.group(), code) for code in _CODES) else m.group(), text)  # "RN19.35" for "RM19.35"
     return re.sub(r"(?i)(?<![a-z])(?:rm|myr|rs|usd|eur|руб)(?=\d)", lambda m: " " * len(m.group()), text)
 
 

@@ -103,3 +103,13 @@ def test_a_total_label_read_with_a_space_inside_or_its_words_run_together(row: s
 
 def test_a_date_printed_year_first_with_no_separator_before_the_time() -> None:
     assert _fields(HEAD + "POS 3 20191106 17:40\n" + ITEMS + "TOTAL 31.55\n")["date"] == "2019-11-06"
+
+
+@pytest.mark.parametrize(("row", "total"), [
+    ("TOTAL RMl9.35", "19.35"),  # its 1 read as l after the currency glued to it
+    ("TOTAL RM I9.35", "19.35"),
+    ("TOTAL RN19.35", "19.35"),  # the currency's M read as N
+    ("TOTAL S19.35", None),  # a dollar sign or a five: not known
+])
+def test_a_total_glued_to_its_misread_currency(row: str, total: str | None) -> None:
+    assert _fields(HEAD + ITEMS + row + "\n").get("total") == total
