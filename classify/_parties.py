@@ -913,9 +913,12 @@ def _bare(word: str) -> str:
 # a change of case ("JlnBurung"), one small letter inside a word of capitals ("HOLViKTON"), a phone number read
 # into it behind its misread label ("lel:03-6095"), and a short word with a letter, digits and a letter
 # ("31G833G"; not "U13/X", "109F", nor a whole row run together, "14ORRINROAD4HARWICK62100"); a word in small
-# letters ending in a digit, a letter's look-alike ("Zelmor9" for "Zelmorg"; a code is in capitals: "U13", "No2").
+# letters ending in a digit, a letter's look-alike ("Zelmor9" for "Zelmorg"; a code is in capitals: "U13", "No2");
+# a number with one letter inside it ("4D170", a postcode's 0 read as D; "1E51" for "1851": a unit's letter stands
+# at its end or its start, "115G", "G29").
 _GARBLED = re.compile(r"[a-z][A-Z](?=[a-z])|[A-Z]{2}[a-z][A-Z]{2}|(?<![^\W\d_])[A-Za-z]{2,4}\s?:\s?\d[\d-]{6,}"
-                      r"|(?<![^\W\d_])[A-Za-z]?[a-z]{3,}\d(?![^\W_])")
+                      r"|(?<![^\W\d_])[A-Za-z]?[a-z]{3,}\d(?![^\W_])"
+                      r"|(?<![^\W_])(?:\d[A-Za-z]\d{2,}|\d{2,}[A-Za-z]\d)(?![^\W_])")
 _MIXED_WORD = re.compile(r"[A-Za-z]\d+[A-Za-z]")
 _LONG_RUN = 12  # letters and digits of one word past which it is a row run together, not a garbled word
 

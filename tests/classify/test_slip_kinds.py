@@ -113,3 +113,11 @@ def test_a_date_printed_year_first_with_no_separator_before_the_time() -> None:
 ])
 def test_a_total_glued_to_its_misread_currency(row: str, total: str | None) -> None:
     assert _fields(HEAD + ITEMS + row + "\n").get("total") == total
+
+
+@pytest.mark.parametrize("misread", ["4D700 Bandar Zelmora", "LOT 2E67-A Jalan Vortena 4"])
+def test_an_address_with_a_letter_inside_a_number_is_left_out(misread: str) -> None:
+    top = "QUIXALO TRADING SDN BHD\nNo 15G Jalan Vortena 4\n"
+    rest = "\nDate: 06/11/2019 17:40\n" + ITEMS + "TOTAL 31.55\n"
+    assert "seller_address" in _fields(top + "47000 Bandar Zelmora" + rest)  # a unit's letter at its end: «15G»
+    assert "seller_address" not in _fields(top + misread + rest)
