@@ -121,3 +121,22 @@ def test_an_address_with_a_letter_inside_a_number_is_left_out(misread: str) -> N
     rest = "\nDate: 06/11/2019 17:40\n" + ITEMS + "TOTAL 31.55\n"
     assert "seller_address" in _fields(top + "47000 Bandar Zelmora" + rest)  # a unit's letter at its end: «15G»
     assert "seller_address" not in _fields(top + misread + rest)
+
+
+EUROPEAN = ("BAECKEREI QUIXALO\nVORTENASTR 5\n12345 ZELMORA\nDatum: 06.11.2019 17:40\n"
+            "BROT 1 x 8,40 8,40\nKAFFEE 1 x 23,15 23,15\n")
+
+
+@pytest.mark.parametrize(("rows", "total"), [
+    ("SUMME EUR 31,55", "31.55"),
+    ("Zwischensumme 29,49\nMwSt 7% 2,06\nSumme 31,55\nMwSt-Summe 2,06", "31.55"),
+    ("GESAMT 31,55 EUR\nBar 50,00\nRückgeld 18,45", "31.55"),
+    ("Zu zahlen 31,55", "31.55"),
+    ("A PAYER 31,55\nEspèces 50,00\nRendu 18,45", "31.55"),
+    ("Montant dû 31,55", "31.55"),
+    ("Te betalen 31,55", "31.55"),
+    ("SUMA PLN 31,55", "31.55"),
+])
+def test_european_slips_total_labels(rows: str, total: str) -> None:
+    got = _fields(EUROPEAN + rows + "\n")
+    assert (got.get("total"), got.get("date")) == (total, "2019-11-06")
