@@ -60,7 +60,12 @@ _MONTH_WORDS = {"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "avri
                 "déc": 12, "dez": 12, "dezember": 12, "okt": 10, "mars": 3,
                 # Malay and Indonesian slips' («14 Mac 2019», «3 Ogos 2018», «9 Dis 2019», «2 Agustus 2019»)
                 "mac": 3, "ogos": 8, "ogo": 8, "ogs": 8, "dis": 12, "disember": 12, "agustus": 8, "agu": 8,
-                "agt": 8, "des": 12, "desember": 12}
+                "agt": 8, "des": 12, "desember": 12,
+                # Italian, Spanish and Dutch («6 ottobre 2019», «6 enero 2019», «6 oktober 2019»); no short form that is
+                # a word of its own on a slip («set», «mag», «gen»)
+                "gennaio": 1, "enero": 1, "ene": 1, "febbraio": 2, "aprile": 4, "abril": 4, "abr": 4, "maggio": 5,
+                "giugno": 6, "luglio": 7, "agosto": 8, "ago": 8, "settembre": 9, "ottobre": 10, "oktober": 10,
+                "dicembre": 12, "diciembre": 12, "dic": 12}
 _MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
 # A year of four digits, also with a space read inside it ("20 18": its two halves wide apart on a
 # slip; never "20 18:05", a two-digit year and the time), or of two.

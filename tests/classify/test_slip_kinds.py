@@ -140,3 +140,19 @@ EUROPEAN = ("BAECKEREI QUIXALO\nVORTENASTR 5\n12345 ZELMORA\nDatum: 06.11.2019 1
 def test_european_slips_total_labels(rows: str, total: str) -> None:
     got = _fields(EUROPEAN + rows + "\n")
     assert (got.get("total"), got.get("date")) == (total, "2019-11-06")
+
+
+@pytest.mark.parametrize(("row", "iso"), [
+    ("Data: 6 ottobre 2019", "2019-10-06"),
+    ("6 gennaio 2020 09:12", "2020-01-06"),
+    ("Fecha: 6 enero 2019", "2019-01-06"),
+    ("6 diciembre 2019", "2019-12-06"),
+    ("Datum: 6 oktober 2019", "2019-10-06"),
+    ("6 agosto 2019 17:40", "2019-08-06"),
+])
+def test_italian_spanish_and_dutch_month_names(row: str, iso: str) -> None:
+    assert _fields(EUROPEAN.replace("Datum: 06.11.2019 17:40", row) + "SUMME 31,55\n")["date"] == iso
+
+
+def test_a_word_on_a_slip_is_no_month() -> None:
+    assert _fields(HEAD + "Date: 06/11/2019\n2 SET 20.00\n" + "TOTAL 20.00\n")["date"] == "2019-11-06"
