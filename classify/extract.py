@@ -717,7 +717,7 @@ _ITEM_COUNT = re.compile(r"\(\s?\d{1,3}\s?(?:items?|pcs|units)\s?\)|(?<![\w.,])\
 _TAX_LABEL = re.compile(r"ндс|налог|vat|gst|tax")
 # "GST included" is the tax itself; "inclusive" is not, even as OCR misreads it: a letter dropped, the capital
 # I read as l or 1 (say "Inclusve", "lnclusive", "1nclusive")
-_WITH_TAX = re.compile(r"incl(?!uded)|\binc\b|[il1|]nc?[a-z]{0,2}usive|с ндс|включая|with|payable")
+_WITH_TAX = re.compile(r"incl(?!uded)|\binc\b|[il1|]nc?[a-z]{0,2}usive|с ндс|включая|with|w/|payable")
 _SUB_BEFORE = re.compile(
     r"sub[- ]?$|sub[- ]?total|без ндс|без налога|net\b|excl|discount|скидк|налог|ндс|vat|gst|tax|change|сдача|"
     r"rounding|округл|tendered|cash|наличн|безналичн|card|visa|master|accepted|paid|payment")

@@ -76,8 +76,9 @@ _GLUED_TIME = r"(?<=\d{4})(?=[-.|]?\d{1,2}:\d{2}(?!\d))"
 _DATE_PATTERNS = (
     # ISO: 2026-03-14
     ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
-    # 14.03.2026, 14/03/26, 14-03-2026: the same mark between all three parts
-    ("dmy", re.compile(r"(?<!\d)(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR
+    # 14.03.2026, 14/03/26, 14-03-2026: the same mark between all three parts (also with the time of day run
+    # into it before it, "10:2214/03/2019", as OCR loses the space between them)
+    ("dmy", re.compile(r"(?:(?<!\d)|(?<=\d:\d\d))(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?" + _YEAR
                        + r"(?:" + _GLUED_TIME + r"|(?!\d|[-./]\d))")),
     # «14» марта 2026 г., 14 March 2026, 14-Mar-2026, 14th March 2026
     # (and "7. Mai 2014"; "July 1 - July 31, 2014" holds no 1 July 2031)

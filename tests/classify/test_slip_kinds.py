@@ -156,3 +156,9 @@ def test_italian_spanish_and_dutch_month_names(row: str, iso: str) -> None:
 
 def test_a_word_on_a_slip_is_no_month() -> None:
     assert _fields(HEAD + "Date: 06/11/2019\n2 SET 20.00\n" + "TOTAL 20.00\n")["date"] == "2019-11-06"
+
+
+def test_the_time_run_into_the_date_before_it_and_a_total_with_its_tax() -> None:
+    assert _fields(HEAD + "10:4706/11/2019\n" + ITEMS + "TOTAL 31.55\n")["date"] == "2019-11-06"
+    assert _fields(HEAD + "10:47:5206/11/2019\n" + ITEMS + "TOTAL 31.55\n")["date"] == "2019-11-06"
+    assert _fields(HEAD + "Date: 06/11/2019\n" + ITEMS + "Total w/ GST 31.55\n").get("total") == "31.55"
