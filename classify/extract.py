@@ -548,6 +548,11 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     summed = _summed_total(doc)
     if summed is not None:
         return summed.field("total", 0.8)
+    tendered = find_labelled(doc, _TENDERED, parse_money, window=30)
+    if paid is not None and not garbled and tendered:
+        # no total read at all (its label lost or garbled), the cash and the change printed: what the cash less the
+        # change comes to is what was due, less sure than a printed total
+        return replace(tendered[-1], value=f"{paid}", priority=0.7).field("total", 0.8)
     card = [h for h in find_labelled(doc, _CARD, parse_last_money, window=40) if Decimal(h.value) > 0]
     return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
 

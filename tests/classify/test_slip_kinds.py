@@ -162,3 +162,10 @@ def test_the_time_run_into_the_date_before_it_and_a_total_with_its_tax() -> None
     assert _fields(HEAD + "10:4706/11/2019\n" + ITEMS + "TOTAL 31.55\n")["date"] == "2019-11-06"
     assert _fields(HEAD + "10:47:5206/11/2019\n" + ITEMS + "TOTAL 31.55\n")["date"] == "2019-11-06"
     assert _fields(HEAD + "Date: 06/11/2019\n" + ITEMS + "Total w/ GST 31.55\n").get("total") == "31.55"
+
+
+def test_no_total_read_but_the_cash_and_the_change() -> None:
+    # the total's row lost (or its label garbled past reading): the cash less the change is what was due
+    got = extract_fields("receipt", [text_page(HEAD + ITEMS + "CASH 50.00\nCHANGE 18.45\n")])
+    assert got["total"].value == "31.55" and got["total"].confidence < 0.7
+    assert "total" not in _fields(HEAD + ITEMS + "CASH 50.00\n")  # no change printed: the cash may be more
