@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classify._lookalikes import faded
+from classify._lookalikes import alike, faded
 
 LANGUAGES = ("ru", "en")
 _DATA = Path(__file__).parent / "data"
@@ -36,9 +36,10 @@ TOKENS: dict[str, str] = {
 
 
 def _expand(pattern: str) -> str:
-    """``pattern`` with its tokens (``<no>``) put in, and each ``<faded:word>`` as the word read off a faint print
-    (classify/_lookalikes.py ``faded``)."""
+    """``pattern`` with its tokens (``<no>``) put in, each ``<faded:word>`` as the word read off a faint print
+    (classify/_lookalikes.py ``faded``) and each ``<alike:word>`` with its capitals read as their look-alikes."""
     pattern = re.sub(r"<faded:(\w+)>", lambda m: faded(m.group(1)), pattern)
+    pattern = re.sub(r"<alike:(\w+)>", lambda m: alike(m.group(1)), pattern)
     return re.sub(r"<(\w+)>", lambda m: TOKENS[m.group(1)] if m.group(1) in TOKENS else m.group(), pattern)
 
 

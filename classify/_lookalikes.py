@@ -144,6 +144,17 @@ def capitals_alike(read: str, word: str) -> bool:
     return len(read) == len(word) and all(a == b or (a, b) in pairs for a, b in zip(read.upper(), word, strict=True))
 
 
+def alike(word: str) -> str:
+    """A pattern over folded (lower-case) text matching ``word`` with any of its letters read as one the table's
+    ``[capitals]`` pairs it with: ``alike("total")`` matches «t0tai», «t0ta1», «7otal»."""
+    pairs = _capital_pairs()
+    out = []
+    for ch in word:
+        others = "".join(sorted({b.lower() for a, b in pairs if a == ch.upper()}))
+        out.append(f"[{re.escape(ch)}{re.escape(others)}]" if others else re.escape(ch))
+    return "".join(out)
+
+
 def faded(word: str) -> str:
     """A pattern over folded (lower-case) text matching ``word`` with any of its letters read as what is left of
     it when a faint print lost a stroke (:data:`FADED`): ``faded("total")`` matches «iuial», «tutal»."""

@@ -169,3 +169,13 @@ def test_no_total_read_but_the_cash_and_the_change() -> None:
     got = extract_fields("receipt", [text_page(HEAD + ITEMS + "CASH 50.00\nCHANGE 18.45\n")])
     assert got["total"].value == "31.55" and got["total"].confidence < 0.7
     assert "total" not in _fields(HEAD + ITEMS + "CASH 50.00\n")  # no change printed: the cash may be more
+
+
+@pytest.mark.parametrize(("row", "total"), [
+    ("T0TAI 31.55", "31.55"),  # two of its capitals read as their look-alikes
+    ("T0TA1: 31.55", "31.55"),
+    ("GRAND T0TAI 31.55", "31.55"),
+    ("SUB T0TAI 31.55", None),  # a subtotal so misread is still one
+])
+def test_total_read_with_more_than_one_capital_misread(row: str, total: str | None) -> None:
+    assert _fields(HEAD + ITEMS + row + "\n").get("total") == total
