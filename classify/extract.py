@@ -160,6 +160,8 @@ def parse_last_money(text: str) -> tuple[str, int, int] | None:
 
 
 _CURRENCY_SIGN = r"(?i:[$€£₹₽]|\b(?:rs|rm|myr|usd|eur|inr|rub|руб|р)\b\.?)"
+# the currency a till slip may print just before its amount, glued to it or not (to be matched ignoring case)
+_SLIP_CURRENCY = r"(?:rm|myr|rs|\$)"
 
 # an amount after a total label with a one read as I or l inside it ("1l.32", "I4.50"): a token of digits, those
 # letters and its cents only, a real digit among them (never a table's rule «|», never a word)
@@ -173,7 +175,7 @@ def parse_total_money(text: str) -> tuple[str, int, int] | None:
     if got is not None:
         return got
     # (after its currency, also glued to it: "RMl9.35", "RM I4.50")
-    lead = re.match(r"[ :.=]*(?:(?:rm|myr|rs|\$)\s?)?", text, re.IGNORECASE)
+    lead = re.match(r"[ :.=]*(?:" + _SLIP_CURRENCY + r"\s?)?", text, re.IGNORECASE)
     at = lead.end() if lead else 0
     text = " " * at + text[at:]
     m = _ONES_READ.match(text, at)
@@ -581,8 +583,8 @@ def _total_under_label(doc: Doc) -> list[Hit]:
 _ONE_DECIMAL = re.compile(r"\d[.,]\d$")
 # an amount with its cents printed and a digit of its units read as a letter ("K7.35", "1S.20"), the first
 # thing after its label
-_GARBLED_MONEY = re.compile(r"\W{0,3}(?:rm|myr|rs|\$)?\s?((?=[\w]*\d)(?=[\w]*[^\W\d_])[^\W_]{1,6}[.,]\d{2})(?![\w.,])",
-                            re.IGNORECASE)
+_GARBLED_MONEY = re.compile(r"\W{0,3}" + _SLIP_CURRENCY
+                            + r"?\s?((?=[\w]*\d)(?=[\w]*[^\W\d_])[^\W_]{1,6}[.,]\d{2})(?![\w.,])", re.IGNORECASE)
 
 
 def _parse_garbled_money(text: str) -> tuple[str, int, int] | None:
