@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from capture import _quality, engines, formats, stages
+from capture import _quality, _reread, engines, formats, stages
 from capture.stages import stage
 from capture._entry import merge_pdfs
 from capture._hook import reading_hook
@@ -373,12 +373,16 @@ def read_large_print(page: _Page) -> _Page:
     upright = rotate_right_angle(_cleaned(page).image, best.rotation)  # not an enhanced copy: its strokes are thick
     size = (max(1, round(upright.shape[1] * LARGE_PRINT_SCALE)), max(1, round(upright.shape[0] * LARGE_PRINT_SCALE)))
     small = cv2.resize(upright, size, interpolation=cv2.INTER_AREA)
+    # in a white margin, as the unsure words' cut-outs are (capture/_reread.py): sparse text found against the
+    # image's edge has leptonica print an error a word to stderr
+    margin = _reread.BORDER
+    small = cv2.copyMakeBorder(small, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
     path = os.path.join(page.tmp, "large-print.png")
     if not cv2.imwrite(path, small):
         raise OcrError(f"cannot write {path}", path=path)
     with stage("re-read"):
         out = _engine().read(path, job=page.job, dpi=page.loaded.dpi, pdf=False, psm=LARGE_PRINT_PSM)
-    large = tuple(_enlarge(w, 1 / LARGE_PRINT_SCALE) for w in out.words)
+    large = tuple(_enlarge(_moved(w, -margin), 1 / LARGE_PRINT_SCALE) for w in out.words)
     words = put_in_sure_words(best.words, large, LARGE_PRINT_SURE)
     return page if words is best.words else replace(page, best=replace(best, words=words))
 
@@ -425,6 +429,11 @@ def _lines(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
         else:
             lines.append([word])
     return lines
+
+
+def _moved(word: OcrWord, by: int) -> OcrWord:
+    left, top, right, bottom = word.box
+    return replace(word, box=(left + by, top + by, right + by, bottom + by))
 
 
 def _enlarge(word: OcrWord, factor: float) -> OcrWord:
