@@ -114,9 +114,12 @@ def fix_lookalikes(text: str) -> str:
     print of one height: "L0T", "FL0OR", "C0." and "5dn" are words (O, S), "433OO" and "4600O" postcodes
     (0), a capital I between small letters is an l ("WorId"), an 8 inside a word of capitals a B
     ("ORRIN8ANK"), and an l or I inside a number a one ("7/ll8B", "28I1"). Tokens mixing letters and other digits
-    ("U13/X", "PJU6A", "S117", "SS15") are left as read."""
+    ("U13/X", "PJU6A", "S117", "SS15") are left as read, and so is a code's 5 or 1 ending a token, after at most
+    three capitals and before at most one ("PJU1A", "KLM5", "Norvale" run into "U5": "NorvaleU5")."""
     def fix(m: re.Match[str]) -> str:
         token = m.group()
+        if _CODE_DIGIT.search(token):
+            return token
         if _ZERO_ABBREVIATION.fullmatch(token) and m.string[m.end():m.end() + 1] == ".":
             return token[0] + (lookalikes.letter_for("0", cyrillic=False, lower=False) or "0")  # "C0." is "CO."
         for digit in _WORD_DIGITS:
@@ -137,6 +140,9 @@ def fix_lookalikes(text: str) -> str:
     return _TOKEN.sub(fix, text)
 
 
+# a code's digit: at most three capitals at the token's start or after a small letter, a 5 or a 1, at most one
+# capital after it, the token's end ("PJU1A", "U5" run into the word before it)
+_CODE_DIGIT = re.compile(r"(?:^|(?<=[a-z]))[A-Z]{1,3}[15][A-Z]?$")
 _ZERO_ABBREVIATION = re.compile(r"[A-Z]0")  # a capital and an O read as zero, before a full stop ("C0.", "N0.")
 _B_FOR_EIGHT = re.compile(r"(?<=[A-Z]{2})8(?=[A-Z]{2})")  # "ORRIN8ANK": a capital B inside a word of capitals
 
@@ -563,9 +569,9 @@ _ADDRESS_LEAD = re.compile(r"(?i)^\W*(?:hq\s+|head office\s+|office\s+)?(?:add|a
 # a number, and before more of the address. An abbreviation keeps its stop ("NO.", "JLN.", "P.T.", "D.E.",
 # "SELANGOR D.E." read as "SELANGORD.E"). The other way round, "NO," and "NO;" before a number are the
 # abbreviation's stop and colon misread; a comma read twice is one, and "¢" is "&". A stop between a word and a
-# postcode with no space ("Tarsen.52310") is a comma too.
+# postcode with no space ("Tarsen.52310", "TarsenU5.52310") is a comma too.
 _PART_STOP = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[A-Za-z0-9]\d)|(?<=[\s/]\d))\.(?=\s*[A-Za-z]|\s+\d|"
-                        r"(?<=[A-Za-z]\.)\d{5}(?!\d))(?!\s*[A-Za-z]\b)")
+                        r"(?<=[A-Za-z\d]\.)\d{5}(?!\d))(?!\s*[A-Za-z]\b)")
 # A row of the document's body, which no address reaches: a date, an amount with its currency, a table's head
 _BODY_ROW = re.compile(r"(?i)\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?:\b(?:rs|rm|inr|usd|eur)\.?|[$€£₹])\s?\d|"
                        r"\b(?:description|qty|quantity|amount|total|rate|price)\b")
