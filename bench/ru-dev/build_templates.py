@@ -224,7 +224,238 @@ def salesman_schet_faktura(d: Deal, out: Path) -> None:
                     str(out.with_suffix(".xlsx"))], check=True, capture_output=True, timeout=300)
 
 
+# -- onnet/zzapp: Django (erlydtl) templates of a telecom billing, rendered by Jinja2 after a few spellings --------
+def _django_to_jinja(text: str) -> str:
+    text = re.sub(r"{%\s*load [^%]*%}", "", text)
+    text = text.replace("forloop.counter", "loop.index").replace("forloop.last", "loop.last")
+    return re.sub(r"\|(\w+):(\"[^\"]*\"|[\w.]+)", r"|\1(\2)", text)  # |floatformat:2 -> |floatformat(2)
+
+
+def _in_words(value: Decimal) -> tuple[str, str]:
+    """zzapp's total_to_words: the roubles in words and the kopecks' two digits."""
+    words = rubles_in_words(value.quantize(Decimal(1), rounding="ROUND_DOWN"))
+    return re.sub(r"\s+рубл\w*.*$", "", words), f"{int(value * 100) % 100:02d}"
+
+
+def zzapp(template: str) -> Callable[[Deal], str]:
+    """A zzapp form, filled as its billing fills it: the document dated the last day of the billed month."""
+    import jinja2
+
+    def render(d: Deal) -> str:
+        s, b = d.seller, d.buyer
+        rate = Decimal(d.vat_rate)
+        fees: list[dict[str, Any]] = []
+        for n, ln in enumerate(d.lines, 1):
+            vat = (ln.amount * rate / (100 + rate)).quantize(Decimal("0.01"))
+            fees.append({"name": ln.title, "code_number": "796", "code_name": "шт", "quantity": ln.qty,
+                         "rate_netto": (ln.amount - vat) / ln.qty, "cost_netto": ln.amount - vat,
+                         "vat_line_total": vat, "cost_brutto": ln.amount, "rate_brutto": ln.price,
+                         "cost": ln.amount, "n": n})
+        netto = sum((Decimal(f["cost_netto"]) for f in fees), Decimal(0))
+        brutto_div, brutto_rem = _in_words(d.total)
+        vat_div, vat_rem = _in_words(d.vat)
+        start = d.day.replace(day=1)
+        carrier = {"doc_pref": "", "doc_ind": "", "oper_name": s.name, "oper_name_short": s.name,
+                   "oper_name_further": "Оператор", "oper_addr": s.address, "inn": s.inn, "kpp": s.kpp or "",
+                   "oper_account_number": s.account, "oper_bank_name": s.bank, "oper_bank_bik": s.bik,
+                   "oper_corr_number": s.corr_account, "oper_dir": s.director.short,
+                   "oper_buh": s.accountant.short, "oper_signatory": "Генеральный директор"}
+        account = {"name": b.name, "inn": b.inn, "kpp": b.kpp or "",
+                   "address": {"registered": {"line1": b.address, "line2": "", "line3": ""}}}
+        context = {
+            "carrier_vars": carrier, "account_vars": account, "reseller_vars": {"currency_short": "руб",
+                                                                                "currency1": "руб"},
+            "doc_number": d.number, "doc_date": f"{d.day:%d.%m.%Y}", "start_date": f"{start:%d.%m.%Y}",
+            "end_date": f"{d.day:%d.%m.%Y}", "agrm_num": f"{d.number}-С", "agrm_date": start.replace(month=1),
+            "monthly_fees": fees, "vat_rate": d.vat_rate, "total_netto": f"{netto:.2f}",
+            "total_vat": f"{d.vat:.2f}", "total_brutto": f"{d.total:.2f}", "total_brutto_div": brutto_div,
+            "total_brutto_rem": brutto_rem, "total_vat_div": vat_div, "total_vat_rem": vat_rem,
+            "aggregated_vars": [{"oper_name_short": s.name, "agrm_num": f"{d.number}-С",
+                                 "agrm_date": f"{start.replace(month=1):%d.%m.%Y}",
+                                 "total_brutto": f"{d.total:.2f}"}],
+        }
+        env = jinja2.Environment(autoescape=True)
+        env.filters["floatformat"] = lambda v, places: f"{Decimal(str(v)):.{places}f}"
+        env.filters["gregsec_to_date"] = lambda v: v
+        env.filters["date"] = lambda v, _fmt: f"{v:%d.%m.%Y}"
+        source = _django_to_jinja((TEMPLATES / template).read_text(encoding="utf-8"))
+        return env.from_string(source).render(context)
+    return render
+
+
+def month_end(d: Deal) -> Deal:
+    """The deal billed for its month: dated the month's last day (a telecom's monthly счёт, акт, счёт-фактура)."""
+    import calendar
+    from dataclasses import replace
+
+    return replace(d, day=d.day.replace(day=calendar.monthrange(d.day.year, d.day.month)[1]))
+
+
+# -- codup/odoo-ru: Odoo QWeb reports (l10n_ru_doc), rendered by a small QWeb of the directives they use -----------
+class Rec(dict[str, Any]):
+    """An Odoo record as a QWeb expression sees it: attributes, and False for a field left empty."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name, Rec())
+
+    def __bool__(self) -> bool:
+        return bool(len(self))
+
+    def __str__(self) -> str:
+        return "" if not self else dict.__repr__(self)
+
+
+class OdooHelper:
+    """l10n_ru_doc's report_helper.QWebHelper, the parts its reports call (pytils' words by samples/_data.py)."""
+
+    @staticmethod
+    def numer(name: str) -> str:
+        found = re.findall(r"\d+$", name or "")
+        return found[0] if found else ""
+
+    @staticmethod
+    def ru_date(day: str) -> str:
+        y, m, d = (int(x) for x in day.split("-"))
+        return f'"{d:02d}" {MONTHS[m - 1]} {y} года'
+
+    @staticmethod
+    def ru_date2(moment: str) -> str:
+        y, m, d = (int(x) for x in moment[:10].split("-"))
+        return f"{d:02d} {MONTHS[m - 1]} {y} г."
+
+    @staticmethod
+    def in_words(n: int) -> str:
+        return COUNTS[n]
+
+    @staticmethod
+    def rubles(value: float) -> str:
+        words = rubles_in_words(Decimal(str(value)).quantize(Decimal("0.01")))
+        return words[0].lower() + words[1:]
+
+    @staticmethod
+    def initials(fio: str) -> str:
+        return (fio.split()[0] + " " + "".join(w[0] + "." for w in fio.split()[1:])).strip() if fio else ""
+
+    @staticmethod
+    def address(p: Rec) -> str:
+        return ", ".join(x for x in (p.zip, p.city, p.street, p.street2) if x)
+
+    def representation(self, p: Rec) -> str:
+        parts = [p.name] if p.name else []
+        parts += [f"ИНН {p.inn}"] if p.inn else []
+        parts += [f"КПП {p.kpp}"] if p.kpp else []
+        return ", ".join([*parts, self.address(p)])
+
+    def full_representation(self, p: Rec) -> str:
+        parts = [self.representation(p)]
+        if p.phone:
+            parts.append(f"тел.: {p.phone}")
+        bank = p.bank_ids[0] if p.bank_ids else None
+        if bank:
+            parts += [f"р/сч {bank.acc_number}", f"в банке {bank.bank_name}", f"БИК {bank.bank_bic}",
+                      f"к/с {bank.bank_corr_acc}"]
+        return ", ".join(parts)
+
+
+VOID = {"br", "col", "img", "meta", "hr", "input", "link"}
+
+
+def qweb(element: Any, scope: dict[str, Any]) -> str:
+    """Render one QWeb element: t-foreach/t-as, t-if, t-set/t-value, t-call (its body), t-esc, t-raw, t-field
+    (a date as Odoo prints it in Russian: dd.mm.yyyy), t-att-*; text as HTML."""
+    import datetime as dt
+
+    def ev(expr: str) -> Any:
+        return eval(expr, {"sum": sum, "len": len, "str": str}, scope)  # the template's own code
+
+    a = element.attrib
+    if "t-foreach" in a:
+        items = list(ev(a["t-foreach"]))
+        name = a["t-as"]
+        out = []
+        for i, item in enumerate(items):
+            inner = dict(scope, **{name: item, f"{name}_index": i, f"{name}_first": i == 0,
+                                   f"{name}_last": i == len(items) - 1, f"{name}_size": len(items)})
+            clone = element.__copy__()
+            del clone.attrib["t-foreach"], clone.attrib["t-as"]
+            out.append(qweb(clone, inner))
+        return "".join(out)
+    if "t-if" in a and not ev(a["t-if"]):
+        return ""
+    if "t-set" in a:
+        scope[a["t-set"]] = ev(a["t-value"]) if "t-value" in a else children(element, scope)
+        return ""
+    if "t-esc" in a or "t-raw" in a:
+        value = ev(a.get("t-esc") or a["t-raw"])
+        text = "" if value is False or value is None else str(value)
+        body = html.escape(text) if "t-esc" in a else text
+    elif "t-field" in a:
+        value = ev(a["t-field"])
+        body = f"{dt.date.fromisoformat(value):%d.%m.%Y}" if value else ""
+    else:
+        body = children(element, scope)
+    if element.tag == "t":
+        return body
+    attrs = "".join(f' {k}="{html.escape(str(v))}"' for k, v in a.items() if not k.startswith("t-"))
+    attrs += "".join(f' {k[6:]}="{html.escape(str(ev(v)))}"' for k, v in a.items() if k.startswith("t-att-"))
+    tag = element.tag.lower()
+    return f"<{tag}{attrs}/>" if tag in VOID and not body else f"<{tag}{attrs}>{body}</{tag}>"
+
+
+def children(element: Any, scope: dict[str, Any]) -> str:
+    out = [html.escape(element.text or "", quote=False)]
+    for child in element:
+        if isinstance(child.tag, str):
+            out.append(qweb(child, scope))
+        out.append(html.escape(child.tail or "", quote=False))
+    return "".join(out)
+
+
+def _odoo_partner(p: Party) -> Rec:
+    zip_code, city, street = p.address.split(", ", 2)
+    bank = Rec(acc_number=p.account, bank_name=p.bank, bank_bic=p.bik, bank_corr_acc=p.corr_account,
+               bank_id=Rec(corr_acc=p.corr_account, city=""))
+    return Rec(name=p.name, inn=p.inn, kpp=p.kpp or "", zip=zip_code, city=city, street=street, phone=p.phone,
+               bank_ids=[bank])
+
+
+def codup(template: str, landscape: bool = False) -> Callable[[Deal], str]:
+    """A CodUP l10n_ru_doc report of an Odoo invoice (or, for report_order, of its sale order), filled as Odoo
+    fills it: price_unit with the tax in it, the amounts as Python floats (Odoo's t-esc prints 12990.0); on the
+    module's paper formats (A4, 7 mm margins; the счёт-фактура and the ТОРГ-12 landscape). Its forms print the
+    НДС rate as a fixed 18% (the rate of 2018), so they are filled at 18%."""
+    from lxml import etree
+
+    def render(d: Deal) -> str:
+        s, b = d.seller, d.buyer
+        rate = Decimal(d.vat_rate)
+        lines = []
+        for ln in d.lines:
+            net = ln.amount - (ln.amount * rate / (100 + rate)).quantize(Decimal("0.01"))
+            lines.append(Rec(name=ln.title, product_id=Rec(name=ln.title), quantity=float(ln.qty),
+                             product_uom_qty=float(ln.qty), price_unit=float(ln.price), price_subtotal=float(net),
+                             uom_id=Rec(name="шт"), product_uom=Rec(name="шт")))
+        company = Rec(_odoo_partner(s), partner_id=_odoo_partner(s), chief_id=Rec(name=s.director.full),
+                      accountant_id=Rec(name=s.accountant.full), okpo="")
+        amount_untaxed = float(sum((Decimal(str(ln.price_subtotal)) for ln in lines), Decimal(0)))
+        o = Rec(number=f"INV/{d.day.year}/{d.number}", name=f"Заказ № {d.number}",
+                date_invoice=d.day.isoformat(), date_order=f"{d.day.isoformat()} 10:00:00",
+                partner_id=_odoo_partner(b), company_id=company, invoice_line_ids=lines, order_line=lines,
+                amount_untaxed=amount_untaxed, amount_tax=float(d.vat), amount_total=float(d.total),
+                state="sale", _context={})
+        o["name"] = f"SO{d.number}" if template.endswith("order.xml") else o["name"]
+        source = (TEMPLATES / template).read_text(encoding="utf-8").replace("<![CDATA[&nbsp;]]>", "&#160;")
+        root = etree.fromstring(source.encode("utf-8"))
+        body = children(root.find(".//template"), {"docs": [o], "helper": OdooHelper(), "res_company": company})
+        page = f"@page {{ size: A4{' landscape' if landscape else ''}; margin: 7mm; }}"
+        head = f'<meta charset="utf-8"/><style>{page}</style>'
+        return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+    return render
+
+
 SALESMAN = ("vladandreevg/salesmancrm", "ae5bba571b5b3ee87071fb1e7d35967af6fdd5b8", "Apache-2.0")
+ZZAPP = ("onnet/zzapp", "ad4a0efa70b049e38e553e9a39f634f5d363895f", "MPL-2.0")
+CODUP = ("codup/odoo-ru", "3eb928402e8ef6a1dd784bf026ec442dbf573473", "AGPL-3.0")
 ETERIN = ("e-terin/torg12", "68c4067182916528477d978c663434c9ec0070ed", "MIT")
 BILL = ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "seller_name", "currency")
 
@@ -260,6 +491,24 @@ PLAN = (
           "seller_address", "currency"), SALESMAN, "cash/templates/schet_faktura.xlsx"),  # XLSX and its PDF
     Form("tpl_act_salesman_03", "act", salesman("salesman_akt_prava.tpl", "Договору №"), True, 0,
          ("number", "date", "total", "seller_name"), SALESMAN, "cash/templates/akt_prava.tpl"),  # rights, no VAT
+    Form("tpl_vat_invoice_zzapp_01", "vat_invoice", zzapp("zzapp_invoice.tpl"), True, 20,
+         ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp", "total", "vat", "seller_name",
+          "seller_address", "currency"), ZZAPP, "priv/templates/ru/invoice.tpl"),  # a telecom's monthly one
+    Form("tpl_act_zzapp_01", "act", zzapp("zzapp_act.tpl"), True, 20,
+         ("number", "date", "total", "vat", "seller_name", "currency"), ZZAPP, "priv/templates/ru/act.tpl"),
+    Form("tpl_invoice_zzapp_01", "invoice", zzapp("zzapp_aggregated_invoice.tpl"), True, 20,
+         (*BILL, "vat", "seller_address"), ZZAPP, "priv/templates/ru/aggregated_invoice.tpl"),
+    Form("tpl_waybill_codup_01", "waybill", codup("codup_report_bill.xml", True), False, 18,
+         ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "vat", "order_no", "seller_name",
+          "seller_address", "currency"), CODUP, "l10n_ru_doc/report/report_bill.xml"),
+    Form("tpl_vat_invoice_codup_01", "vat_invoice", codup("codup_report_invoice.xml", True), False, 18,
+         ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp", "total", "vat", "seller_name",
+          "seller_address", "currency"), CODUP, "l10n_ru_doc/report/report_invoice.xml"),
+    Form("tpl_act_codup_01", "act", codup("codup_report_act.xml"), True, 18,
+         ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "vat", "seller_name",
+          "seller_address", "currency"), CODUP, "l10n_ru_doc/report/report_act.xml"),
+    Form("tpl_invoice_codup_01", "invoice", codup("codup_report_order.xml"), False, 18,
+         (*BILL, "vat"), CODUP, "l10n_ru_doc/report/report_order.xml"),
 )
 
 
@@ -285,6 +534,8 @@ def main(only: list[str]) -> int:
         if only and not any(word in form.name for word in only):
             continue
         d = deal(random.Random(f"{SEED}:{form.name}"), services=form.services, vat_rate=form.vat_rate)
+        if form.repository is ZZAPP:
+            d = month_end(d)
         if form.path.endswith(".xlsx"):
             form.render(d, HERE / f"{form.name}.pdf")  # type: ignore[call-arg]
         else:
