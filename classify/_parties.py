@@ -554,8 +554,10 @@ _REG_NO = re.compile(r"(?i)^\W*(?:co\.?\s*(?:reg\.?\s*)?no\.?\W*)?\(?[A-Z0-9]{4,
 
 
 _PHONE_WORDS = r"mobile|whatsapps?|h/?p"  # a phone's labels beside the locale's not-address words ("tel", "fax")
+# a phone's row: its number alone, its label, an area code in brackets ("(+603) 7831 2552"), or a short label OCR
+# misread ("1e1", "Te1", "TeI" for "Tel") with its colon before a number of eight digits or more
 _PHONE_ROW = re.compile(r"(?i)^\W*(?:\+?\d[\d\s\-()]{6,}\w{0,3}|.*\b(?:" + _PHONE_WORDS + r"|tel|fax)\b.*|"
-                        r".*\(\+?\d{2,4}\)\s*\d{3,4}.*)\W*$")  # an area code in brackets: "(+603) 7831 2552"
+                        r".*\(\+?\d{2,4}\)\s*\d{3,4}.*|[^\s:;]{1,4}\s*[:;]\s*\+?\d[\d\s\-()]{7,})\W*$")
 # A postcode run into the town after it, as OCR loses the space ("81760JOHOR BAHRU"; "5510O", "403ooShah"
 # with its last zeros read as letters).
 _GLUED_POSTCODE = re.compile(r"(?<![\w/])(\d{5}|\d{3}[\dOo][Oo]|\d{4}O)(?=[A-Za-z]{3})")

@@ -57,3 +57,44 @@ Date: 12/03/2021"""
         got = _names(text).get("seller_address", "")
         right += got.endswith(f"{area}{code},{postcode} {town}.")
     assert right == 30, right
+
+
+def _slip(rng: random.Random, address_rows: list[str], after: list[str]) -> str:
+    name = f"{word(rng).upper()} {rng.choice(('TRADING', 'STORE', 'BAKERY'))} SDN BHD"
+    return "\n".join([name, *address_rows, *after, "TAX INVOICE", f"Date: {rng.randint(1, 28):02d}/03/2021",
+                      "Description Qty Price Amount", f"{word(rng).upper()} 1 {rng.randint(2, 90)}.50"])
+
+
+def _address_rows(rng: random.Random) -> list[str]:
+    street, area, town = (word(rng).capitalize() for _ in range(3))
+    return [f"Lot {rng.randint(1, 300)}, Jalan {street} {rng.randint(2, 9)},", f"Taman {area},",
+            f"{rng.randint(10000, 99999)} {town}."]
+
+
+def test_a_phone_row_whose_short_label_ocr_misread_is_no_part_of_the_address() -> None:
+    """The phone's row under the address with its label misread ("1e1", "Te1", "TeI" for "Tel") and its colon
+    read as a semicolon: the address ends over it."""
+    rng = random.Random(9303)
+    right = 0
+    for _ in range(30):
+        rows = _address_rows(rng)
+        label, colon = rng.choice(("1e1", "Te1", "TeI", "lel", "7el")), rng.choice((":", ";", " ;"))
+        phone = f"{label} {colon} +6 0{rng.randint(1, 9)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+        right += _names(_slip(rng, rows, [phone])).get("seller_address") == " ".join(rows)
+    assert right == 30, right
+
+
+def test_a_misread_phone_label_and_its_number_make_a_phone_row() -> None:
+    """What ends an address where the labeller doubts the phone's row (read faintly): a short label of any
+    letters or digits, its colon or a semicolon, a number of eight digits or more; not an address's row."""
+    from classify._parties import _PHONE_ROW
+
+    rng = random.Random(9304)
+    for _ in range(30):
+        label = rng.choice(("1e1", "Te1", "TeI", "lel", "7el", "T3l"))
+        prefix, area = rng.choice(("+6 ", "+60", "")), rng.randint(1, 9)
+        number = f"{prefix}0{area} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+        assert _PHONE_ROW.match(f"{label}{rng.choice((':', ' ;', ' : '))} {number}")
+        street = word(rng).capitalize()
+        assert not _PHONE_ROW.match(f"No: {rng.randint(1, 99)}, Jalan {street} {rng.randint(2, 9)},")
+        assert not _PHONE_ROW.match(f"Lot {rng.randint(1, 99)} : {rng.randint(10000, 99999)} {street}")
