@@ -923,18 +923,28 @@ def _bare(word: str) -> str:
 # ("31G833G"; not "U13/X", "109F", nor a whole row run together, "14ORRINROAD4HARWICK62100"); a word in small
 # letters ending in a digit, a letter's look-alike ("Zelmor9" for "Zelmorg"; a code is in capitals: "U13", "No2");
 # a number with one letter inside it ("4D170", a postcode's 0 read as D; "1E51" for "1851": a unit's letter stands
-# at its end or its start, "115G", "G29").
+# at its end or its start, "115G", "G29"); a word whose first letter was read as a digit ("3ALAN", "9etia": no
+# ordinal, "3RD", nor a house's letter, "12A", has four letters after one digit).
 _GARBLED = re.compile(r"[a-z][A-Z](?=[a-z])|[A-Z]{2}[a-z][A-Z]{2}|(?<![^\W\d_])[A-Za-z]{2,4}\s?:\s?\d[\d-]{6,}"
                       r"|(?<![^\W\d_])[A-Za-z]?[a-z]{3,}\d(?![^\W_])"
-                      r"|(?<![^\W_])(?:\d[A-Za-z]\d{2,}|\d{2,}[A-Za-z]\d)(?![^\W_])")
+                      r"|(?<![^\W_])(?:\d[A-Za-z]\d{2,}|\d{2,}[A-Za-z]\d)(?![^\W_])"
+                      r"|(?<![^\W_])\d(?:[A-Z]{4,}|[a-z]{4,})(?![^\W_])")
 _MIXED_WORD = re.compile(r"[A-Za-z]\d+[A-Za-z]")
 _LONG_RUN = 12  # letters and digits of one word past which it is a row run together, not a garbled word
 
 
-def _garbled(value: object) -> bool:
-    """Whether a till slip's name or address reads as OCR's garbling rather than as printed."""
+def _garbled(value: object, address: bool = False) -> bool:
+    """Whether a till slip's name or address reads as OCR's garbling rather than as printed; an address also when
+    a word of it in capitals is words run together (:data:`RUN_TOGETHER` Latin capitals or more: "TARSENHOLVIKROAD"):
+    a row read with its spaces lost has lost its commas and stops with them. A capitalised word that long is one
+    ("Northamptonshire"); run together, a word in small letters shows a capital inside it ("HolvikRoad")."""
     return isinstance(value, str) and bool(_GARBLED.search(value) or any(
-        len(word) <= _LONG_RUN and _MIXED_WORD.search(word) for word in re.findall(r"[^\W_]+", value)))
+        len(word) <= _LONG_RUN and _MIXED_WORD.search(word) for word in re.findall(r"[^\W_]+", value)) or (
+        address and _RUN_TOGETHER.search(value)))
+
+
+RUN_TOGETHER = 14  # Latin capitals in one word past the longest address words read here (13): words run together
+_RUN_TOGETHER = re.compile(rf"(?<![^\W_])[A-Z]{{{RUN_TOGETHER},}}(?![^\W_])")
 
 
 def _other_script(doc: Doc, value: FieldValue) -> bool:
@@ -1262,7 +1272,7 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
         found = _russian_form(doc, read)
         if (reading_confidence(doc, found) < SURE_TEXT and not _read_again(doc, found)) or (
                 not whole_russian_address(found)) or (
-                slip and _garbled(found.value)) or _other_script(doc, found):
+                slip and _garbled(found.value, found.name == "seller_address")) or _other_script(doc, found):
             doc.unsure.append((found.name, found.value))
         else:
             out[found.name] = found

@@ -98,3 +98,47 @@ def test_a_misread_phone_label_and_its_number_make_a_phone_row() -> None:
         street = word(rng).capitalize()
         assert not _PHONE_ROW.match(f"No: {rng.randint(1, 99)}, Jalan {street} {rng.randint(2, 9)},")
         assert not _PHONE_ROW.match(f"Lot {rng.randint(1, 99)} : {rng.randint(10000, 99999)} {street}")
+
+
+def _address_read(rows: list[str], rng: random.Random) -> tuple[str | None, bool]:
+    """A generated slip's address as `analyse` gives it, and whether it is flagged unsure."""
+    from classify import analyse
+
+    got = analyse([text_page(_slip(rng, rows, [f"Tel: 03-{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"]))],
+                  hints={"doc_type": "receipt"})
+    flagged = any("seller_address" in p.fields for p in got.problems if p.code == "low_confidence")
+    return got.values().get("seller_address"), flagged
+
+
+def test_an_address_row_read_with_its_words_run_together_in_capitals_is_flagged() -> None:
+    """A row of capitals read with its spaces lost ("TARSENHOLVIKROAD,DUNMOOR") has lost its marks with them: the
+    address is left out and flagged. Words of one capitalised word that long ("Marbelsterokaro") and rows of
+    capitals with their spaces are given."""
+    rng = random.Random(9305)
+    for _ in range(20):
+        street, area, town = (word(rng, parts=(3, 3)).upper() for _ in range(3))
+        postcode, house = rng.randint(10000, 99999), rng.randint(1, 300)
+        spaced = [f"LOT {house}, JALAN {street},", f"TAMAN {area},", f"{postcode} {town}."]
+        assert _address_read(spaced, rng) == (" ".join(spaced), False)
+        glued = f"JALAN{street}{area}"
+        if len(glued) >= 14:
+            assert _address_read([f"LOT {house}, {glued},", f"{postcode} {town}."], rng) == (None, True), glued
+        long = word(rng, parts=(5, 6)).capitalize()
+        if len(long) >= 14:
+            rows = [f"Lot {house}, Jalan {long},", f"{postcode} {town.capitalize()}."]
+            assert _address_read(rows, rng) == (" ".join(rows), False), long
+
+
+def test_an_address_word_whose_first_letter_was_read_as_a_digit_is_flagged() -> None:
+    """A word of four letters or more after one digit ("3ALAN" for a "J…" word, "9etia"; a 0 or a 5 is put right as
+    its letter): OCR's misreading, left out and flagged; an ordinal ("3RD FLOOR") and a house's letter ("12A") are
+    no such word."""
+    rng = random.Random(9306)
+    for _ in range(20):
+        street, town = (word(rng, parts=(2, 3)).upper() for _ in range(2))
+        postcode = rng.randint(10000, 99999)
+        misread = f"{rng.choice('3469')}{street[1:]}" if len(street) >= 5 else f"3{street}"
+        rows = [f"NO. {rng.randint(1, 99)}, {misread} {rng.randint(2, 9)},", f"{postcode} {town}."]
+        assert _address_read(rows, rng) == (None, True), rows
+        rows = [f"3RD FLOOR, {rng.randint(2, 40)}A, JALAN {street},", f"{postcode} {town}."]
+        assert _address_read(rows, rng) == (" ".join(rows), False), rows
