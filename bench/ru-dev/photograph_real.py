@@ -40,7 +40,8 @@ def main(names: list[str]) -> int:
             if page.width < 2480:  # printed on A4 at 300 dpi, the scan's pixels enlarged as a printer does
                 page = page.resize((2480, round(page.height * 2480 / page.width)), Image.Resampling.LANCZOS)
             out = HERE / f"{name}.png"
-        image, info = photograph(page, random_photo_look(rng), rng.randrange(2**32))
+        look = random_photo_look(rng, landscape_page=page.width > page.height)  # a landscape form: the phone turned
+        image, info = photograph(page, look, rng.randrange(2**32))
         if out.suffix == ".jpg":
             image.save(out, "JPEG", quality=info["quality"], optimize=True)
         else:
