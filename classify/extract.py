@@ -545,7 +545,9 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         # one kopeck digit printed («738.0»): digits of the amount were lost with the other one, unsure; and
         # so is a weaker label's amount when a surer total label's amount is printed with a digit OCR read
         # as a letter («Total Payable: K7.35» under «Total 6% supplies: 58.20»): the amount due is not known
-        unsure = _ONE_DECIMAL.search(labelled.raw) or garbled
+        # — unless the row's own parts add up to it (a totals row «… 46516.95 Х 8373.05 54890.0»: the net and the
+        # VAT, as a program prints a float's one place): then no digit was lost
+        unsure = (_ONE_DECIMAL.search(labelled.raw) and not _parts_add_up(labelled)) or garbled
         return labelled.field("total", 0.45 if unsure else 0.9)
     summed = _summed_total(doc)
     if summed is not None:
@@ -669,6 +671,13 @@ def _tax_summary(doc: Doc, hit: Hit) -> bool:
     currency = find_currency(doc, "receipt")
     codes = [currency.value] if currency else list(RATES)  # the currency not read: any currency's rate
     return any(net_rate(amounts[-2], amounts[-1], code, _CENT) not in (None, Decimal(0)) for code in codes)
+
+
+def _parts_add_up(hit: Hit) -> bool:
+    """Whether two amounts printed with their kopecks between the label and ``hit`` on its row add up to it."""
+    clean = _money_text(hit.row.text[hit.label if hit.label >= 0 else 0:hit.start])
+    parts = [Decimal(a[0]) for a in find_amounts(clean) if re.search(r"[.,]\s?\d{2}$", clean[a[1]:a[2]])]
+    return any(a + b == Decimal(hit.value) for a, b in itertools.combinations(parts, 2))
 
 
 def _amounts_after(hit: Hit) -> list[tuple[str, int, int]]:
@@ -1008,9 +1017,11 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             columns = (n, labels)
         elif labels:
             columns = None
-        beside = _role_beside(doc.rows, n) if not labels else None
+        # a cell's role label printed beside its middle row, below this one; a bank named on the row («…, р/сч …
+        # в банке …», the party's requisites on one line) is no role of the row's own
+        beside = _role_beside(doc.rows, n) if all(r == "other" for _, r in labels) else None
         if beside:
-            role = beside  # a cell's role label printed beside its middle row, below this one
+            role = beside
         for m in re.finditer(rf"{SELLER_ROLES}|{BUYER_ROLES}|{OTHER_ROLES}|{INN}|{KPP}", line.folded):
             row, at = line, m.end()
             if n + 1 < len(doc.rows) and (not re.sub(r"[\W_]", "", line.text[m.end():])

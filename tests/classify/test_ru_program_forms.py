@@ -1,0 +1,94 @@
+"""Print forms of Russian documents as accounting programs other than 1C lay them out: a ТОРГ-12 whose parties
+print their requisites and bank on one line beside a role label centred on the cell, a text layer that runs a
+label cell into its value («ОснованиеЗаказ № …»), a totals row whose amount due a program prints as a float with
+one place. Generated cases; every party, number and amount here is invented."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from classify import analyse, extract_fields
+from tests.classify.pagetext import page, text_page
+from tests.classify.test_ru_noisy import given
+
+
+def inn10(rng: random.Random) -> str:
+    head = "".join(str(rng.randrange(10)) for _ in range(9))
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    return head + str(sum(int(d) * w for d, w in zip(head, weights, strict=True)) % 11 % 10)
+
+
+def digits(rng: random.Random, n: int, head: str = "") -> str:
+    return head + "".join(str(rng.randrange(10)) for _ in range(n - len(head)))
+
+
+def _party(rng: random.Random, name: str) -> tuple[str, str, str]:
+    inn = inn10(rng)
+    first = (f"{name}, ИНН {inn}, КПП {inn[:4]}01001, {digits(rng, 6, '1')}, г. Энск, ул. Лесная, д. "
+             f"{rng.randrange(1, 90)}, тел.: +7 (900) {digits(rng, 3)}-{digits(rng, 2)}-{digits(rng, 2)}, р/сч "
+             f"{digits(rng, 20, '40702810')}, в банке")
+    second = f"ПАО Банк, БИК {digits(rng, 9, '04')}, к/с {digits(rng, 20, '30101810')}"
+    return inn, first, second
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_waybills_party_rows_naming_their_bank_keep_the_role_beside_them(seed: int) -> None:
+    """ТОРГ-12 laid out as a spreadsheet export: the consignor's requisites across the top with no label, then
+    each of the consignee, supplier and payer as two lines right of its role label, which stands between them;
+    the first line ends «…, р/сч …, в банке» — a bank's name on the row is no role of the row's own."""
+    rng = random.Random(seed)
+    seller_inn, seller_1, seller_2 = _party(rng, "ООО «Вектор»")
+    buyer_inn, buyer_1, buyer_2 = _party(rng, "АО «Рассвет»")
+    rows = [(2900, 80, "Унифицированная форма № ТОРГ-12"), (100, 200, seller_1), (100, 240, seller_2),
+            (2900, 240, "по ОКПО"), (1100, 300, "организация-грузоотправитель, адрес, телефон, факс, банковские")]
+    y = 450
+    for role, (first, second) in (("Грузополучатель", (buyer_1, buyer_2)), ("Поставщик", (seller_1, seller_2)),
+                                  ("Плательщик", (buyer_1, buyer_2))):
+        rows += [(450, y, first), (450 - 20 * len(role) - 20, y + 18, role), (2900, y + 18, "по ОКПО"),
+                 (450, y + 38, second), (1200, y + 76, "организация, адрес, телефон, факс, банковские реквизиты")]
+        y += 110
+    rows.append((250, y, f"ОснованиеЗаказ № {rng.randrange(100, 999)}"))
+    got = {k: v.value for k, v in extract_fields("waybill", [page(rows, block_per_column=False)]).items()}
+    assert got["seller_inn"] == seller_inn
+    assert got["buyer_inn"] == buyer_inn
+
+
+@pytest.mark.parametrize("order", ["47", "2026-318", "ЗК-00912"])
+def test_a_basis_label_run_into_its_order_gives_the_order(order: str) -> None:
+    text = f"Товарная накладная № 5 от 02.03.2026\nОснованиеЗаказ № {order}\nдоговор, заказ-наряд"
+    assert extract_fields("waybill", [text_page(text)])["order_no"].value == order
+
+
+def test_a_basis_label_run_into_the_customer_is_no_order() -> None:
+    text = "Товарная накладная № 5 от 02.03.2026\nОснованиеЗаказчика № 31 распоряжение"
+    assert "order_no" not in extract_fields("waybill", [text_page(text)])
+
+
+def _float_text(value: Decimal) -> str:
+    return str(float(value))  # as a program prints a float: «54890.0», «1234.5»
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_totals_row_whose_parts_add_up_gives_a_one_place_total_surely(seed: int) -> None:
+    """A счёт-фактура's «Всего к оплате» row: the net and the VAT with their kopecks, the amount due a float."""
+    rng = random.Random(seed)
+    total = Decimal(rng.randrange(100, 9999)) * 10 + Decimal(rng.choice((0, 5))) / 10
+    vat = (total * 20 / 120).quantize(Decimal("0.01"))
+    net = total - vat
+    text = (f"Счет-фактура № {rng.randrange(10, 999)} от 01.03.2026\nПродавец: ООО «Вектор»\n"
+            f"Всего к оплате {net:.2f} Х {vat:.2f} {_float_text(total)}")
+    assert "." in _float_text(total) and len(_float_text(total).split(".")[1]) == 1
+    result = analyse([text_page(text)], hints={"doc_type": "vat_invoice"}, today=date(2026, 11, 24))
+    assert given(result)["total"] == f"{total:.2f}"
+
+
+@pytest.mark.parametrize("amount", ["738.0", "12 450.5"])
+def test_a_one_place_total_with_no_parts_beside_it_stays_unsure(amount: str) -> None:
+    """An amount with one kopeck digit and nothing on its row to check it by: a digit may have been lost."""
+    text = f"Счет-фактура № 12 от 01.03.2026\nПродавец: ООО «Вектор»\nВсего к оплате {amount}"
+    result = analyse([text_page(text)], hints={"doc_type": "vat_invoice"}, today=date(2026, 11, 24))
+    assert "total" not in given(result)
