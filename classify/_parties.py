@@ -658,7 +658,9 @@ def _tidy_address(parts: list[str]) -> str:
     closed = cut == value and _CLOSING_COMMA.search(value) is not None
     value = cut.strip(" ,;|:-~")
     if closed:
-        value += "."  # an address ends with no comma: one closing its last row is its full stop misread
+        # an address ends with no comma: one closing its last row is its full stop misread; but an address with no
+        # postcode is a part of one (a building's, a site's rows) whose print runs on after its comma
+        value += "." if _POSTCODE.search(value) else ","
     value = _PART_STOP.sub(",", value)
     value = _NUMBER_COLON.sub(r"\1/", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)

@@ -142,3 +142,18 @@ def test_an_address_word_whose_first_letter_was_read_as_a_digit_is_flagged() -> 
         assert _address_read(rows, rng) == (None, True), rows
         rows = [f"3RD FLOOR, {rng.randint(2, 40)}A, JALAN {street},", f"{postcode} {town}."]
         assert _address_read(rows, rng) == (" ".join(rows), False), rows
+
+
+def test_an_address_with_no_postcode_keeps_the_comma_closing_its_last_row() -> None:
+    """A comma closing a whole address's last row (its postcode and town) is its full stop misread; an address
+    with no postcode (a building's or a site's rows: its print runs on after them) keeps its comma."""
+    from classify._parties import _tidy_address
+
+    rng = random.Random(9307)
+    for _ in range(30):
+        street, area, town = (word(rng).upper() for _ in range(3))
+        rows = [f"NO.{rng.randint(1, 90)}, JALAN {street} {rng.randint(2, 20)}/{rng.randint(2, 20)},",
+                f"KAWASAN {area} {town},"]
+        assert _tidy_address(rows) == " ".join(rows)
+        rows[-1] = f"{rng.randint(10000, 99999)} {town},"
+        assert _tidy_address(rows) == " ".join(rows)[:-1] + "."
