@@ -69,8 +69,8 @@ class Deal:
         return (self.total * self.vat_rate / (100 + self.vat_rate)).quantize(Decimal("0.01"))
 
 
-def deal(rng: random.Random, *, services: bool, vat_rate: int) -> Deal:
-    seller = party(rng)
+def deal(rng: random.Random, *, services: bool, vat_rate: int, sole_trader: bool = False) -> Deal:
+    seller = party(rng, sole_trader=sole_trader)
     buyer = party(rng, exclude=seller.name)
     goods = SERVICES if services else GOODS
     picked = rng.sample(goods, k=min(len(goods), rng.randrange(2, 5)))
@@ -237,8 +237,9 @@ def _in_words(value: Decimal) -> tuple[str, str]:
     return re.sub(r"\s+рубл\w*.*$", "", words), f"{int(value * 100) % 100:02d}"
 
 
-def zzapp(template: str) -> Callable[[Deal], str]:
-    """A zzapp form, filled as its billing fills it: the document dated the last day of the billed month."""
+def zzapp(template: str, agent: bool = False) -> Callable[[Deal], str]:
+    """A zzapp form, filled as its billing fills it: the document dated the last day of the billed month; with
+    ``agent``, the operator's agent (who bills for it under a power of attorney) printed with its own ИНН/КПП."""
     import jinja2
 
     def render(d: Deal) -> str:
@@ -260,6 +261,11 @@ def zzapp(template: str) -> Callable[[Deal], str]:
                    "oper_account_number": s.account, "oper_bank_name": s.bank, "oper_bank_bik": s.bik,
                    "oper_corr_number": s.corr_account, "oper_dir": s.director.short,
                    "oper_buh": s.accountant.short, "oper_signatory": "Генеральный директор"}
+        if agent:
+            a = party(random.Random(f"{SEED}:agent:{d.number}"), exclude=s.name)
+            carrier |= {"oper_agent": a.full_name, "oper_agent_short": a.name, "oper_agent_addr": a.address,
+                        "oper_agent_inn": a.inn, "oper_agent_kpp": a.kpp or "", "in_person_of": "",
+                        "oper_power": f"№ {d.number}-Д от {d.day.replace(month=1, day=1):%d.%m.%Y}"}
         account = {"name": b.name, "inn": b.inn, "kpp": b.kpp or "",
                    "address": {"registered": {"line1": b.address, "line2": "", "line3": ""}}}
         context = {
@@ -470,6 +476,7 @@ class Form:
     printed: tuple[str, ...]  # the fields the form prints
     repository: tuple[str, str, str]  # owner/name, commit, licence
     path: str  # the template's path in its repository
+    sole_trader: bool = False  # the seller an ИП (no КПП)
 
 
 PLAN = (
@@ -508,7 +515,20 @@ PLAN = (
          ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "vat", "seller_name",
           "seller_address", "currency"), CODUP, "l10n_ru_doc/report/report_act.xml"),
     Form("tpl_invoice_codup_01", "invoice", codup("codup_report_order.xml"), False, 18,
-         (*BILL, "vat"), CODUP, "l10n_ru_doc/report/report_order.xml"),
+         (*BILL, "vat", "seller_address"), CODUP, "l10n_ru_doc/report/report_order.xml"),
+    Form("tpl_vat_invoice_zzapp_02", "vat_invoice", zzapp("zzapp_invoice.tpl", agent=True), True, 20,
+         ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp", "total", "vat", "seller_name",
+          "seller_address", "currency"), ZZAPP, "priv/templates/ru/invoice.tpl"),  # its agent's ИНН/КПП too
+    Form("tpl_act_zzapp_02", "act", zzapp("zzapp_act.tpl", agent=True), True, 20,
+         ("number", "date", "total", "vat", "seller_name", "seller_address", "currency"), ZZAPP,
+         "priv/templates/ru/act.tpl"),  # the agent's preamble: the operator's address, the agent's attorney
+    Form("tpl_invoice_codup_02", "invoice", codup("codup_report_order.xml"), False, 0,
+         ("number", "date", "seller_inn", "buyer_inn", "total", "vat", "seller_name", "seller_address",
+          "currency"), CODUP,
+         "l10n_ru_doc/report/report_order.xml", sole_trader=True),  # an ИП's bill, «В том числе НДС 0,00»
+    Form("tpl_waybill_codup_02", "waybill", codup("codup_report_bill.xml", True), False, 18,
+         ("number", "date", "seller_inn", "buyer_inn", "total", "vat", "order_no", "seller_name",
+          "seller_address", "currency"), CODUP, "l10n_ru_doc/report/report_bill.xml", sole_trader=True),
 )
 
 
@@ -533,7 +553,8 @@ def main(only: list[str]) -> int:
     for form in PLAN:
         if only and not any(word in form.name for word in only):
             continue
-        d = deal(random.Random(f"{SEED}:{form.name}"), services=form.services, vat_rate=form.vat_rate)
+        d = deal(random.Random(f"{SEED}:{form.name}"), services=form.services, vat_rate=form.vat_rate,
+                 sole_trader=form.sole_trader)
         if form.repository is ZZAPP:
             d = month_end(d)
         if form.path.endswith(".xlsx"):
