@@ -1010,7 +1010,7 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
             if inside or wrapped:
                 p["address"] = 0.0
     name_run, address_run = _segments(probs)
-    address_run = _trimmed(address_run, rows, probs)
+    address_run = _completed(_trimmed(address_run, rows, probs), rows, probs)
     name = None
     if name_run:
         picked = [rows[i] for i in name_run]
@@ -1142,6 +1142,22 @@ def _trimmed(run: list[int], rows: list[Row], probs: list[dict[str, float]]) -> 
     if probs[run[-1]]["address"] < EDGE_SURE and _WORDS_ONLY.match(last) and not _address_words(last) and (
             not before.endswith(",")):
         run = run[:-1]
+    return run
+
+
+_POSTCODE_ROW = re.compile(r"^\W*(?<!\d)\d{5,6}(?!\d)[,.]?\s+[^\W\d_]{2,}")  # "12345 Town", "101000, г."
+
+
+def _completed(run: list[int], rows: list[Row], probs: list[dict[str, float]]) -> list[int]:
+    """An address run with no postcode and the postcode's row right under it (its town, a phone after them that
+    the labeller took it for): that row is the address's last."""
+    if not run or run[-1] + 1 >= len(rows) or any(re.search(r"(?<!\d)\d{5,6}(?!\d)", rows[i].text) for i in run):
+        return run
+    nxt = run[-1] + 1
+    text = rows[nxt].text.strip()
+    if _POSTCODE_ROW.match(text) and probs[nxt]["name"] < 0.5 and probs[nxt]["address"] > 0 and not (
+            _BODY_ROW.search(text)):
+        return [*run, nxt]
     return run
 
 

@@ -157,3 +157,14 @@ def test_an_address_with_no_postcode_keeps_the_comma_closing_its_last_row() -> N
         assert _tidy_address(rows) == " ".join(rows)
         rows[-1] = f"{rng.randint(10000, 99999)} {town},"
         assert _tidy_address(rows) == " ".join(rows)[:-1] + "."
+
+
+def test_an_address_with_no_postcode_takes_the_postcodes_row_under_it_with_its_phone() -> None:
+    """The postcode's row with the phone printed after the town, which the labeller may take for a phone's row:
+    an address run with no postcode ends on it, the phone cut off (samples/letterheads.py's slips of that kind)."""
+    from samples.letterheads import letterhead
+
+    rng = random.Random(9308)
+    slips = [letterhead(rng, phone_after_postcode=True) for _ in range(80)]
+    wrong = [(s.address, got) for s in slips if (got := _names("\n".join(s.lines)).get("seller_address")) != s.address]
+    assert not wrong, wrong
