@@ -50,7 +50,9 @@ ACCOUNT = r"|(?:(?<![^\W\d_])[^\W\d_]{1,3}[/.]?[^\W\d_]{0,2}\s*)?(?<!\d)\d{20}(?
 # A Russian phone number (+7 and its area code in brackets) ends an address, with the word before it whatever OCR
 # read its label as («ren.: +7 (495) …» for «тел.:»)
 PHONE = r"(?:(?<![^\W\d_])[^\W\d_]{2,5}\.?\s*:\s*)?\+7\s?\(\d{3,5}\)"
-_STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с)"
+# (and a preamble's signatory after the party's seat: «…, имеющее местонахождение <адрес> в лице директора …»)
+_STOP = re.compile(r",?\s*(?:(?<![^\W\d_])(?:" + INN + r"|" + KPP + r"|огрн|тел|tel|phone|e-mail|email|fax|р/с|"
+                   r"в\s+лице)"
                    r"(?![^\W\d_])|\(\d\w?\)\s*$|" + PHONE + ACCOUNT + r")", re.IGNORECASE)  # "Телесфера" is no phone
 # 1C's order: the town, then its type («Самара г,», «Нижний Новгород г,»)
 _TOWN_FIRST = r"[А-ЯЁ][\w\-]*(?:\s[А-ЯЁ][\w\-]*)?\s(?:г|пгт|пос|с)[.,]"

@@ -28,6 +28,7 @@ from classify._vat import RATES, included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     CURRENCY_MARKS,
+    amount_in_words_ru,
     date_cut_short,
     find_amounts,
     find_currencies,
@@ -546,8 +547,9 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         # so is a weaker label's amount when a surer total label's amount is printed with a digit OCR read
         # as a letter («Total Payable: K7.35» under «Total 6% supplies: 58.20»): the amount due is not known
         # — unless the row's own parts add up to it (a totals row «… 46516.95 Х 8373.05 54890.0»: the net and the
-        # VAT, as a program prints a float's one place): then no digit was lost
-        unsure = (_ONE_DECIMAL.search(labelled.raw) and not _parts_add_up(labelled)) or garbled
+        # VAT, as a program prints a float's one place) or the sum in words says it: then no digit was lost
+        unsure = (_ONE_DECIMAL.search(labelled.raw) and not _parts_add_up(labelled)
+                  and not _said_in_words(doc, labelled.value)) or garbled
         return labelled.field("total", 0.45 if unsure else 0.9)
     summed = _summed_total(doc)
     if summed is not None:
@@ -678,6 +680,11 @@ def _parts_add_up(hit: Hit) -> bool:
     clean = _money_text(hit.row.text[hit.label if hit.label >= 0 else 0:hit.start])
     parts = [Decimal(a[0]) for a in find_amounts(clean) if re.search(r"[.,]\s?\d{2}$", clean[a[1]:a[2]])]
     return any(a + b == Decimal(hit.value) for a, b in itertools.combinations(parts, 2))
+
+
+def _said_in_words(doc: Doc, value: str) -> bool:
+    """Whether the document writes ``value`` out in words («Десять тысяч … рублей 00 копеек»)."""
+    return any(amount_in_words_ru(row.text) == value for row in doc.rows if "руб" in row.folded)
 
 
 def _amounts_after(hit: Hit) -> list[tuple[str, int, int]]:
@@ -818,10 +825,14 @@ def find_vat(doc: Doc, doc_type: str, total: FieldValue | None, currency: str | 
                     and net_rate(t, Decimal(h.value), currency, _CENT) is not None]
         if on_total:
             return on_total[-1].field("vat", 0.6)
-        if re.search(r"ндс\s*\(?0\s?%|vat\s*\(?0\s?%|без ндс|ндс не облагается|vat exempt", doc.text):
-            zero = [h for h in hits if h.value == "0.00"]
-            if zero:
-                return zero[-1].field("vat")
+        zero = [h for h in hits if h.value == "0.00"]
+        if zero and re.search(r"ндс\s*\(?0\s?%|vat\s*\(?0\s?%|без ндс|ндс не облагается|vat exempt", doc.text):
+            return zero[-1].field("vat")
+        if zero and all(h.value == "0.00" for h in hits) and re.fullmatch(
+                r"\W*(?:в том числе|в т\.ч\.)\s*ндс\W*", zero[-1].row.folded[zero[-1].label:zero[-1].start]):
+            # «В том числе НДС 0,00» and no other VAT amount on the page: a bill of a seller not paying VAT, its
+            # program printing the VAT line with a zero
+            return zero[-1].field("vat")
         return None
     # no total to check it against: a labelled amount printed with its kopecks ("НДС 20% 98" lost them)
     labelled = _best([h for h in candidates if re.search(r"[.,]\s?\d{2}$", h.raw)], last=True)

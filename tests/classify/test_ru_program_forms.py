@@ -92,3 +92,56 @@ def test_a_one_place_total_with_no_parts_beside_it_stays_unsure(amount: str) -> 
     text = f"Счет-фактура № 12 от 01.03.2026\nПродавец: ООО «Вектор»\nВсего к оплате {amount}"
     result = analyse([text_page(text)], hints={"doc_type": "vat_invoice"}, today=date(2026, 11, 24))
     assert "total" not in given(result)
+
+
+IN_WORDS = [("4215.0", "Четыре тысячи двести пятнадцать рублей 00 копеек"),
+            ("18730.5", "Восемнадцать тысяч семьсот тридцать рублей 50 копеек"),
+            ("962.0", "Девятьсот шестьдесят два рубля 00 копеек")]
+
+
+def _sole_traders_bill(amount: str, words: str, vat_line: str = "В том числе НДС 0,00") -> str:
+    return (f"Счет на оплату № 58 от 10 февраля 2026 г.\nПоставщик: ИП Соколова Анна Петровна, ИНН 500100732259\n"
+            f"Итого: {amount}\n{vat_line}\nВсего к оплате: {amount}\nВсего наименований 3, на сумму {amount} руб.\n"
+            f"{words}")
+
+
+@pytest.mark.parametrize(("amount", "words"), IN_WORDS)
+def test_a_one_place_total_the_sum_in_words_says_is_sure(amount: str, words: str) -> None:
+    result = analyse([text_page(_sole_traders_bill(amount, words))], hints={"doc_type": "invoice"},
+                     today=date(2026, 11, 24))
+    assert given(result)["total"] == f"{Decimal(amount):.2f}"
+
+
+@pytest.mark.parametrize(("amount", "words"), IN_WORDS)
+def test_a_one_place_total_the_words_disagree_with_stays_unsure(amount: str, words: str) -> None:
+    other = words.replace("рубл", "тысяч рубл", 1) if "тысяч" not in words else words.replace("тысяч", "", 1)
+    result = analyse([text_page(_sole_traders_bill(amount, other))], hints={"doc_type": "invoice"},
+                     today=date(2026, 11, 24))
+    assert "total" not in given(result)
+
+
+@pytest.mark.parametrize(("amount", "words"), IN_WORDS)
+def test_a_bills_vat_line_printed_with_a_zero_is_no_vat(amount: str, words: str) -> None:
+    """«В том числе НДС 0,00» and no other VAT amount: the seller pays no VAT, its program prints the line."""
+    got = extract_fields("invoice", [text_page(_sole_traders_bill(amount, words))])
+    assert got["vat"].value == "0.00"
+
+
+def test_a_zero_vat_line_beside_a_vat_amount_gives_no_zero() -> None:
+    text = _sole_traders_bill("4215.00", IN_WORDS[0][1], "В том числе НДС 0,00\nСумма НДС: 702,50")
+    got = extract_fields("invoice", [text_page(text)])
+    assert got.get("vat") is None or got["vat"].value != "0.00"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_preambles_seat_ends_before_its_signatory(seed: int) -> None:
+    """An act's preamble: «ООО «…» (далее — «Оператор»), … имеющее местонахождение <адрес> в лице директора …»."""
+    rng = random.Random(seed)
+    address = f"{digits(rng, 6, '3')}, г. Энск, ул. Лесная, д. {rng.randrange(1, 90)}, стр. {rng.randrange(1, 6)}"
+    text = (f"АКТ оказания услуг № {rng.randrange(10, 999)} от 28.02.2026\n"
+            f"ООО «Вектор» (далее — «Оператор»), организованное по законам Российской Федерации и имеющее "
+            f"местонахождение {address} в лице генерального директора Иванова И. И., действующего на основании "
+            f"Устава, с одной стороны, и АО «Рассвет» (далее — «Клиент»), с другой, составили настоящий Акт\n"
+            f"Итого: 1200.00")
+    got = extract_fields("act", [text_page(text)])
+    assert got["seller_address"].value == address
