@@ -64,6 +64,10 @@ _REGION = (r"(?:[^,\n]{0,40}?(?<![^\W\d_])(?i:" + _WORDS.pattern("region_words")
 _RU_ADDRESS = re.compile(r"(?:(?<!\d)\d{6},\s*" + _REGION + r")?(?:г[.,]|город|пос\.|с\.)\s*(?:г[.,]\s*)?[А-ЯЁ][^\n]*?"
                          r"(?:д[.,]|дом)\s*\d+[^\n]*")
 _ZERO_OOO = re.compile(r"(?<![\w«])[0OО]{3}(?=\s*«)|(?<![\w«])[0OО]А[0OО](?=\s*«)")
+# a sole trader's «ИП» read in Latin look-alikes («WN», «VIN»: И as W or VI, П as N) before a full name whose third
+# word is a patronymic
+_LATIN_IP = re.compile(r"(?<![\w«])(?:W|VI)[Nn]"
+                       r"(?=\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|чна)\b)")
 
 # Lines of a receipt's header that are no longer the address.
 _NOT_ADDRESS = re.compile(r"(?i)\b(?:" + _WORDS.pattern("not_address")[3:-1] + r"|\d{6}-[a-z])\b|@")
@@ -158,7 +162,7 @@ def _cut(text: str) -> str:
 
 
 def _org_in(text: str) -> re.Match[str] | None:
-    fixed = _ZERO_OOO.sub("ООО", text)
+    fixed = _LATIN_IP.sub("ИП", _ZERO_OOO.sub("ООО", text))
     return _ru_org(fixed) or _EN_ORG.search(fixed)
 
 

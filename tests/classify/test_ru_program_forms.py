@@ -145,3 +145,25 @@ def test_a_preambles_seat_ends_before_its_signatory(seed: int) -> None:
             f"Итого: 1200.00")
     got = extract_fields("act", [text_page(text)])
     assert got["seller_address"].value == address
+
+
+SOLE_TRADERS = [("Соколова", "Анна", "Петровна"), ("Морозов", "Игорь", "Викторович"), ("Белова", "Ольга", "Ильинична")]
+
+
+@pytest.mark.parametrize("misread", ["WN", "VIN", "Wn"])
+@pytest.mark.parametrize(("surname", "name", "patronymic"), SOLE_TRADERS)
+def test_a_sole_traders_form_read_in_latin_look_alikes_names_the_seller(
+        misread: str, surname: str, name: str, patronymic: str) -> None:
+    """«ИП» in a photo's small print read as «WN»: И as W (or VI), П as N, before the trader's full name."""
+    text = (f"Счет на оплату № 58 от 10 февраля 2026 г.\n"
+            f"Поставщик {misread} {surname} {name} {patronymic}, ИНН 500100732259, 143000, г. Энск, ул. Лесная, д. 4\n"
+            f"Покупатель: ООО «Вектор», ИНН 7702070139")
+    got = extract_fields("invoice", [text_page(text)])
+    assert got["seller_name"].value == f"ИП {surname} {name} {patronymic}"
+
+
+def test_latin_capitals_before_a_name_without_a_patronymic_are_no_sole_trader() -> None:
+    text = ("Счет на оплату № 58 от 10 февраля 2026 г.\nПоставщик WN Лесная Торговая Компания, ИНН 500100732259\n"
+            "Покупатель: ООО «Вектор», ИНН 7702070139")
+    got = extract_fields("invoice", [text_page(text)])
+    assert "seller_name" not in got or not got["seller_name"].value.startswith("ИП")
