@@ -9,6 +9,11 @@ their table cell (split at the rules between cells), and read again, each on its
 (tesserocr keeps the models loaded). A run's new words replace the old only when they cover it and are
 read with clearly more confidence.
 
+A photo enlarged for its letters' height (capture/preprocess.py's flatten_photo) is blurred: its cut-outs
+are read sharpened (an unsharp mask of BLUR_SIGMA), and its page is read again however many of its words are
+unsure, as most of a blurred form's are. Sharpening the whole sheet gains as many values as it loses; a
+cut-out's sharpened reading is kept only where it reads clearly more surely (MIN_GAIN, MIN_NEW), as any is.
+
 Only some runs are read again: those that carry digits (amounts, dates, numbers), those that stand beside
 much larger print, and those read as plain noise. Misspelt words of a form's body gain little from a
 second look. Words read with fair confidence are never touched, because a digit misread with confidence
@@ -42,6 +47,8 @@ PAD_X = 3.0  # margin left and right, in run heights (a cut-off word's box is of
 PAD_Y = 0.6  # margin above and below, in run heights (clipped at the lines above and below)
 BORDER = 12  # white pixels around a cut-out
 REREAD_PSM = 6  # a cut-out is one block of text (a line, or a cell's lines)
+BLUR_SIGMA = 2.5  # pixels: the unsharp mask of an enlarged photo's cut-outs (its print blurred over 2-3 px)
+BLUR_AMOUNT = 1.0  # the mask's strength: the cut-out plus this times itself less its blurred copy
 
 
 @dataclass(frozen=True)
@@ -113,13 +120,15 @@ def reread_unsure(
     dpi: int,
     tmp: str,
     timeout: float,
+    blurred: bool = False,
 ) -> tuple[OcrWord, ...]:
     """``words`` (in page pixels, read from ``image`` at ``scale`` times the page's size) with their
-    unsure runs replaced by a clearer second reading where there is one."""
+    unsure runs replaced by a clearer second reading where there is one. ``blurred``: the image is a photo
+    enlarged for its letters' height; its cut-outs are read sharpened, and however many words are unsure."""
     if not words:
         return words
     unsure = sum(w.confidence < UNSURE for w in words)
-    if not unsure or unsure > MAX_UNSURE_SHARE * len(words):
+    if not unsure or (unsure > MAX_UNSURE_SHARE * len(words) and not blurred):
         return words
     height, width = image.shape[:2]
     runs = _runs(words, scale, width, height)
@@ -131,8 +140,8 @@ def reread_unsure(
     cuts = []
     for run in runs:
         x0, y0, x1, y1 = run.crop
-        cuts.append(cv2.copyMakeBorder(image[y0:y1, x0:x1], BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT,
-                                       value=255))
+        cut = cv2.copyMakeBorder(image[y0:y1, x0:x1], BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255)
+        cuts.append(_sharpened(cut) if blurred else cut)
     try:
         found = tesseract.ocr_arrays(cuts, languages=languages, dpi=dpi, psm=REREAD_PSM, tmp=tmp, timeout=timeout)
     except (OcrError, RuntimeError):  # RuntimeError: tesserocr's
@@ -169,6 +178,12 @@ def reread_unsure(
     for i, word in enumerate(words):
         out.extend(replacements.get(i, [word]))
     return tuple(out)
+
+
+def _sharpened(cut: np.ndarray) -> np.ndarray:
+    """The cut-out unsharp-masked (BLUR_SIGMA, BLUR_AMOUNT); saturated to 0-255."""
+    blur = cv2.GaussianBlur(cut, (0, 0), BLUR_SIGMA)
+    return cv2.addWeighted(cut, 1 + BLUR_AMOUNT, blur, -BLUR_AMOUNT, 0)
 
 
 def _rule_columns(image: np.ndarray, crop: tuple[int, int, int, int]) -> np.ndarray:

@@ -323,15 +323,16 @@ def read_enhanced(page: _Page) -> _Page:
 
 def take_second_look(page: _Page) -> _Page:
     """The second-look engines a page's properties call for (capture/engines: PP-OCR for Latin script read
-    poorly, the unsure words cut out and read again), the first that gives words winning. One that fails
-    leaves the reading as it was."""
+    poorly, the unsure words cut out and read again: an enlarged photo's sharpened), the first that gives
+    words winning. One that fails leaves the reading as it was."""
     best = _best(page)
     upright = rotate_right_angle(best.gray, best.rotation)
     for engine in engines.SECOND_LOOKS:
         if not engine.wanted(page.job, best.words):
             continue
         try:
-            words = engine.look(best.words, upright, best.scale, job=page.job, dpi=page.loaded.dpi, tmp=page.tmp)
+            words = engine.look(best.words, upright, best.scale, job=page.job, dpi=page.loaded.dpi, tmp=page.tmp,
+                                enlarged=page.loaded.enlarged)
         except (RuntimeError, ValueError, cv2.error) as exc:
             log.warning("%s failed on %s page %d, the reading before it kept: %s", engine.name, page.job.path,
                         page.job.index + 1, exc)

@@ -46,8 +46,9 @@ class SecondLook(Protocol):
     def wanted(self, job: PageJob, words: Sequence[OcrWord]) -> bool: ...
 
     def look(self, words: tuple[OcrWord, ...], upright: np.ndarray, scale: int, *, job: PageJob, dpi: int,
-             tmp: str) -> tuple[OcrWord, ...] | None:
-        """The page's new words (in page pixels), or ``None`` to leave the reading to the next engine."""
+             tmp: str, enlarged: float = 1.0) -> tuple[OcrWord, ...] | None:
+        """The page's new words (in page pixels), or ``None`` to leave the reading to the next engine;
+        ``enlarged``: how many times a photographed sheet was enlarged for its letters' height (1 for a scan)."""
         ...
 
 

@@ -22,7 +22,7 @@ class PpOcrLatin:
         return ppocr.is_latin_page(words) and ppocr.reads_poorly(words) and ppocr.wanted(job.latin_engine)
 
     def look(self, words: tuple[OcrWord, ...], upright: np.ndarray, scale: int, *, job: PageJob, dpi: int,
-             tmp: str) -> tuple[OcrWord, ...] | None:
+             tmp: str, enlarged: float = 1.0) -> tuple[OcrWord, ...] | None:
         found = ppocr.read(upright, scale)
         return ppocr.fuse(found, words) if ppocr.better(found, words) else None
 

@@ -28,7 +28,8 @@ class Tesseract:
 
 
 class UnsureWordsAgain:
-    """Runs of unsure words cut out and read again (capture/_reread.py); any page may need it."""
+    """Runs of unsure words cut out and read again (capture/_reread.py); any page may need it. An enlarged
+    photo's are read sharpened, however many of its words are unsure."""
 
     name = "tesseract-unsure-words"
 
@@ -36,6 +37,6 @@ class UnsureWordsAgain:
         return bool(words)
 
     def look(self, words: tuple[OcrWord, ...], upright: np.ndarray, scale: int, *, job: PageJob, dpi: int,
-             tmp: str) -> tuple[OcrWord, ...] | None:
+             tmp: str, enlarged: float = 1.0) -> tuple[OcrWord, ...] | None:
         return reread_unsure(words, upright, scale, languages=job.languages, dpi=dpi, tmp=tmp,
-                             timeout=job.ocr_timeout)
+                             timeout=job.ocr_timeout, blurred=enlarged > 1)
