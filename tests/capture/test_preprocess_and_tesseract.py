@@ -226,3 +226,24 @@ def test_cut_outs_are_read_in_process_and_by_the_cli_alike() -> None:
         assert [w.text for w in words[1]] == ["15.01.2025"]
         assert words[0][0].text.endswith("-7665") and words[0][0].confidence > 0.7
         assert 60 <= words[1][0].box[0] <= 100 and words[1][0].box[3] <= 160
+
+
+def test_an_enlarged_photo_has_its_mostly_unsure_words_read_again_sharpened(tmp_path: Path) -> None:
+    """A photo enlarged for its letters' height (blurred print) is read again however many of its words are
+    unsure, from sharpened cut-outs; a scan with most words unsure is noise and is left as it is."""
+    import cv2
+
+    from capture._reread import _sharpened, reread_unsure
+    from capture.types import OcrWord
+
+    page = np.asarray(text_image(("Итого 235730,00",), size=(620, 120), font_size=20), dtype=np.uint8)
+    big = cv2.GaussianBlur(cv2.resize(page, None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC), (0, 0), 1.5)
+    first = _ocr(big, tmp_path, "blurred").words
+    amount = next(w for w in first if "235730" in w.text)
+    unsure = tuple(OcrWord("2З5" if w is amount else w.text, 0.2, w.box, w.line, w.block) for w in first)
+    assert reread_unsure(unsure, big, 1, languages="rus+eng", dpi=300, tmp=str(tmp_path), timeout=60) == unsure
+    got = reread_unsure(unsure, big, 1, languages="rus+eng", dpi=300, tmp=str(tmp_path), timeout=60, blurred=True)
+    fixed = next(w for w in got if "235730" in w.text)
+    assert fixed.confidence >= 0.7
+    white = np.full((40, 80), 255, np.uint8)
+    assert (_sharpened(white) == 255).all() and _sharpened(big).dtype == np.uint8
