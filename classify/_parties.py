@@ -1036,9 +1036,34 @@ def learned_letterhead(doc: Doc, legal: FieldValue | None = None) -> tuple[Field
         conf = sum(probs[i]["address"] for i in address_run) / len(address_run)
         if _POSTCODE.search(value) and (_address_words(_POSTCODE.sub(" ", value)) or _HOUSE_FIRST.match(value)):
             conf = max(conf, POSTCODE_SURE)  # a house or address words and a postcode: an address, whatever its look
+        if _cut_short(address_run, rows):
+            conf = min(conf, CUT_SHORT)
         if len(re.findall(r"[^\W\d_]", value)) >= 4:
             address = Hit(value, value, picked[0], 0, len(picked[0].text), conf).field("seller_address", 0.9)
     return name, address
+
+
+CUT_SHORT = 0.4  # the sureness of an address whose postcode's row, under it, was read garbled: unsure, flagged
+_NUMBER_START = re.compile(r"\W*(\d[^\W_]{4})")
+
+
+def _cut_short(run: list[int], rows: list[Row]) -> bool:
+    """Whether an address run has no postcode and its last row or the row under it begins with one read garbled:
+    five letters and digits, three digits or more, a letter among them ("4O1Z0TOWN"). The address's end is lost
+    with it, or read wrong."""
+    from classify.letterhead import label_number
+
+    texts = {i: fix_lookalikes(_POSTCODE_D.sub(r"\g<1>0", _GLUED_POSTCODE.sub(r"\1 ", rows[i].text.strip())))
+             for i in (*run, run[-1] + 1) if i < len(rows)}  # as the address reads them: "403ooTown" has its postcode
+    if any(re.search(r"(?<!\d)\d{5,6}(?!\d)", texts[i]) for i in run):
+        return False
+
+    def garbled(text: str) -> bool:
+        start = _NUMBER_START.match(text)
+        return bool(start and sum(c.isdigit() for c in start.group(1)) >= 3 and re.search(r"[^\W\d_]", start.group(
+            1)) and not _PHONE_ROW.match(text) and not label_number(text) and not _REG_NO.search(text))
+
+    return any(garbled(texts[i]) for i in (run[-1], run[-1] + 1) if i in texts)
 
 
 _PHONE_WORD = re.compile(r"(?i)(?<![^\W_])(?:" + _PHONE_WORDS + r")(?![^\W_])")

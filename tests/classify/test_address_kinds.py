@@ -101,13 +101,16 @@ def test_a_misread_phone_label_and_its_number_make_a_phone_row() -> None:
 
 
 def _address_read(rows: list[str], rng: random.Random) -> tuple[str | None, bool]:
-    """A generated slip's address as `analyse` gives it, and whether it is flagged unsure."""
+    """A generated slip's address as `extract` and `import` give it (archive.reading.settle), and whether it is
+    flagged unsure (garbled, or read with too little confidence)."""
+    from archive.reading import settle
     from classify import analyse
 
-    got = analyse([text_page(_slip(rng, rows, [f"Tel: 03-{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"]))],
-                  hints={"doc_type": "receipt"})
-    flagged = any("seller_address" in p.fields for p in got.problems if p.code == "low_confidence")
-    return got.values().get("seller_address"), flagged
+    phone = f"Tel: 03-{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+    got = settle(analyse([text_page(_slip(rng, rows, [phone]))], hints={"doc_type": "receipt"}))
+    flagged = "seller_address" in got.unsure or any(
+        "seller_address" in p.fields for p in got.extraction.problems if p.code == "low_confidence")
+    return got.extraction.values().get("seller_address"), flagged
 
 
 def test_an_address_row_read_with_its_words_run_together_in_capitals_is_flagged() -> None:
@@ -168,3 +171,17 @@ def test_an_address_with_no_postcode_takes_the_postcodes_row_under_it_with_its_p
     slips = [letterhead(rng, phone_after_postcode=True) for _ in range(80)]
     wrong = [(s.address, got) for s in slips if (got := _names("\n".join(s.lines)).get("seller_address")) != s.address]
     assert not wrong, wrong
+
+
+def test_an_address_whose_postcodes_row_under_it_was_read_garbled_is_flagged() -> None:
+    """An address run with no postcode over a row that begins with its postcode read garbled (a letter among the
+    digits, the town run into it: "4O1Z0HOLVIK"): the address's end is lost, so it is left out and flagged; a row
+    of a house's number ("12A TAMAN …") or a branch's number ("1237-TMN …") under it is no such row."""
+    rng = random.Random(9309)
+    for _ in range(20):
+        street, town = (word(rng).upper() for _ in range(2))
+        rows = [f"NO. {rng.randint(1, 90)}, JALAN {street} {rng.randint(2, 9)}/{rng.randint(2, 9)}"]
+        digits = list(str(rng.randint(10000, 99999)))
+        digits[rng.randint(1, 3)] = rng.choice("ZOSB")
+        assert _address_read([*rows, "".join(digits) + town], rng) == (None, True), digits
+        assert _address_read([*rows, f"{rng.randint(1000, 9999)}-TMN {town}"], rng)[1] is False
