@@ -951,7 +951,8 @@ def _garbled(value: object, address: bool = False) -> bool:
         address and _RUN_TOGETHER.search(value)))
 
 
-RUN_TOGETHER = 14  # Latin capitals in one word past the longest address words read here (13): words run together
+RUN_TOGETHER = 14  # Latin capitals in one word past which it is words run together: an address word printed whole in
+# capitals rarely has more than a dozen letters (a longer one, a county's name, is left out and flagged: no wrong value)
 _RUN_TOGETHER = re.compile(rf"(?<![^\W_])[A-Z]{{{RUN_TOGETHER},}}(?![^\W_])")
 
 
