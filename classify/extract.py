@@ -554,6 +554,9 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     summed = _summed_total(doc)
     if summed is not None:
         return summed.field("total", 0.8)
+    worded = _total_in_words(doc)
+    if worded is not None:
+        return worded.field("total", 0.85)
     tendered = find_labelled(doc, _TENDERED, parse_money, window=30)
     if paid is not None and not garbled and tendered:
         # no total read at all (its label lost or garbled), the cash and the change printed: what the cash less the
@@ -680,6 +683,31 @@ def _parts_add_up(hit: Hit) -> bool:
     clean = _money_text(hit.row.text[hit.label if hit.label >= 0 else 0:hit.start])
     parts = [Decimal(a[0]) for a in find_amounts(clean) if re.search(r"[.,]\s?\d{2}$", clean[a[1]:a[2]])]
     return any(a + b == Decimal(hit.value) for a, b in itertools.combinations(parts, 2))
+
+
+_KOPECKS_READ = re.compile(r"[.,]\s?\d{1,2}$")  # an amount printed with its kopecks (a program's float: one place)
+
+
+def _total_in_words(doc: Doc) -> Hit | None:
+    """No total label read with its amount (the label lost, or cut off at the page's edge with the amount after
+    it: «Всего наименований 4, на сум»): the sum the document writes out in words («Десять тысяч … рублей 00
+    копеек», every word a number word), when its page prints the same amount in figures and no amount larger —
+    two readings of one amount, and the largest amount a bill, an act or a form prints is its total. The figures'
+    row is where it is read."""
+    for row in doc.rows:
+        if "руб" not in row.folded or _TAX_LABEL.search(row.folded):
+            continue  # (the VAT in words, «в т.ч. НДС …», is no total)
+        value = amount_in_words_ru(row.text, whole=True)
+        if value is None or Decimal(value) <= 0:
+            continue
+        figures = [(Decimal(v), r, s, e) for r in doc.rows if r.page == row.page and r.index != row.index
+                   for clean in [_money_text(r.text)]
+                   for v, s, e in find_amounts(clean) if _KOPECKS_READ.search(clean[s:e])]
+        same = [(r, s, e) for v, r, s, e in figures if v == Decimal(value)]
+        if same and all(v <= Decimal(value) for v, *_ in figures):
+            r, s, e = same[-1]
+            return Hit(value, r.text[s:e], r, s, e, 0.9)
+    return None
 
 
 def _said_in_words(doc: Doc, value: str) -> bool:

@@ -378,15 +378,18 @@ _SCALES = (("миллиард", 10**9), ("миллион", 10**6), ("тысяч"
 _WORDS_RUB = re.compile(r"(?i)([а-яё ]{3,}?)\s*руб\w*\.?\s*(\d{1,2})?\s*(?:коп\w*)?")
 
 
-def amount_in_words_ru(text: str) -> str | None:
+def amount_in_words_ru(text: str, *, whole: bool = False) -> str | None:
     """The amount written in words in ``text`` (``Двести тридцать пять тысяч семьсот тридцать рублей
-    00 копеек``) as a money string (``235730.00``); ``None`` if there is none."""
+    00 копеек``) as a money string (``235730.00``); ``None`` if there is none. With ``whole``, only an amount
+    whose words are all read as number words: one broken by a stray word (a number word OCR misread, «тыкич» for
+    «тысяч») gives nothing rather than its tail («четыреста рублей» of «шесть тысяч четыреста рублей»)."""
     folded = fold_text(text)
     for m in _WORDS_RUB.finditer(folded):
         words = re.findall(r"[а-я]+", m.group(1))
         total = 0
         group = 0
         seen = False
+        broken = False
         for word in words:
             if word in _UNITS:
                 group += _UNITS[word]
@@ -399,7 +402,8 @@ def amount_in_words_ru(text: str) -> str | None:
                 seen = True
             elif seen:
                 total, group, seen = 0, 0, False  # a stray word breaks the number: start again
-        if not seen:
+                broken = True
+        if not seen or (whole and broken):
             continue
         kopecks = int(m.group(2)) if m.group(2) else 0
         return f"{total + group}.{kopecks:02d}"
