@@ -379,9 +379,10 @@ def qweb(element: Any, scope: dict[str, Any]) -> str:
         items = list(ev(a["t-foreach"]))
         name = a["t-as"]
         out = []
+        inner = dict(scope)  # as Odoo's QWeb: the loop's names, shared by its turns (a t-set counts on), then dropped
         for i, item in enumerate(items):
-            inner = dict(scope, **{name: item, f"{name}_index": i, f"{name}_first": i == 0,
-                                   f"{name}_last": i == len(items) - 1, f"{name}_size": len(items)})
+            inner.update({name: item, f"{name}_index": i, f"{name}_first": i == 0,
+                          f"{name}_last": i == len(items) - 1, f"{name}_size": len(items)})
             clone = element.__copy__()
             del clone.attrib["t-foreach"], clone.attrib["t-as"]
             out.append(qweb(clone, inner))
@@ -425,11 +426,21 @@ def _odoo_partner(p: Party) -> Rec:
                bank_ids=[bank])
 
 
-def codup(template: str, landscape: bool = False) -> Callable[[Deal], str]:
+class ArtlineHelper(OdooHelper):
+    """l10n_ru_utd's report_helper.QWebHelper: l10n_ru_doc's, and the date as dd.mm.yyyy."""
+
+    @staticmethod
+    def ru_date3(day: str) -> str:
+        return ".".join(day.split("-")[::-1])
+
+
+def codup(template: str, landscape: bool = False, helper: OdooHelper | None = None,
+          extra: dict[str, Any] | None = None) -> Callable[[Deal], str]:
     """A CodUP l10n_ru_doc report of an Odoo invoice (or, for report_order, of its sale order), filled as Odoo
     fills it: price_unit with the tax in it, the amounts as Python floats (Odoo's t-esc prints 12990.0); on the
     module's paper formats (A4, 7 mm margins; the счёт-фактура and the ТОРГ-12 landscape). Its forms print the
-    НДС rate as a fixed 18% (the rate of 2018), so they are filled at 18%."""
+    НДС rate as a fixed 18% (the rate of 2018), so they are filled at 18%. ``helper`` and ``extra`` are a module's
+    own report helper and the names its report model adds (a module built on l10n_ru_doc, as l10n_ru_utd is)."""
     from lxml import etree
 
     def render(d: Deal) -> str:
@@ -452,17 +463,36 @@ def codup(template: str, landscape: bool = False) -> Callable[[Deal], str]:
         o["name"] = f"SO{d.number}" if template.endswith("order.xml") else o["name"]
         source = (TEMPLATES / template).read_text(encoding="utf-8").replace("<![CDATA[&nbsp;]]>", "&#160;")
         root = etree.fromstring(source.encode("utf-8"))
-        body = children(root.find(".//template"), {"docs": [o], "helper": OdooHelper(), "res_company": company})
+        scope = {"docs": [o], "helper": helper or OdooHelper(), "res_company": company, **(extra or {})}
+        body = children(root.find(".//template"), scope)
         page = f"@page {{ size: A4{' landscape' if landscape else ''}; margin: 7mm; }}"
-        head = f'<meta charset="utf-8"/><style>{page}</style>'
+        head = f'<meta charset="utf-8"/><style>{page}{ODOO_HEADER}</style>'
+        # the report's header (wkhtmltopdf prints its div.header above each page, filling span.page/.topage)
+        body = body.replace('<span class="page"></span>', "1").replace('<span class="topage"></span>', TOPAGE)
         return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
     return render
+
+
+# wkhtmltopdf lays a report's div.header out in the page's top margin, its two lines' ends on one line; Chromium
+# prints it as the page's first line (its position: absolute and margin-top are the header area's, not the page's)
+ODOO_HEADER = (".header .row { display: flex; justify-content: space-between; margin-bottom: 2mm; }"
+               ".header .row > div { position: static !important; margin-top: 0 !important; }")
+
+
+def artline_utd(d: Deal) -> str:
+    """ArtLine's l10n_ru_utd УПД (status 1) of an Odoo invoice; its report model's get_label lists the invoice's
+    payments (none: an invoice not yet paid prints the line (5) empty)."""
+    return codup("artline_utd_template.xml", True, ArtlineHelper(),
+                 {"get_label": lambda _o: "", "get_date": lambda _o: " "})(d)
 
 
 SALESMAN = ("vladandreevg/salesmancrm", "ae5bba571b5b3ee87071fb1e7d35967af6fdd5b8", "Apache-2.0")
 ZZAPP = ("onnet/zzapp", "ad4a0efa70b049e38e553e9a39f634f5d363895f", "MPL-2.0")
 CODUP = ("codup/odoo-ru", "3eb928402e8ef6a1dd784bf026ec442dbf573473", "AGPL-3.0")
 ETERIN = ("e-terin/torg12", "68c4067182916528477d978c663434c9ec0070ed", "MIT")
+ARTLINE = ("Georgeals/odooappsfree", "01901f0824d23f5be7b8578636ecadb569ae385c", "LGPL-3.0")
+UPD = ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp", "total", "vat", "seller_name",
+       "seller_address", "currency")
 BILL = ("number", "date", "seller_inn", "seller_kpp", "buyer_inn", "total", "seller_name", "currency")
 
 
@@ -529,6 +559,14 @@ PLAN = (
     Form("tpl_waybill_codup_02", "waybill", codup("codup_report_bill.xml", True), False, 18,
          ("number", "date", "seller_inn", "buyer_inn", "total", "vat", "order_no", "seller_name",
           "seller_address", "currency"), CODUP, "l10n_ru_doc/report/report_bill.xml", sole_trader=True),
+    # ArtLine's УПД (status 1, the 2021 form; its НДС rate printed as a fixed 20%): goods and services, of a
+    # company and of a sole trader (ИП: «ИНН/КПП продавца: 123456789012/» with no КПП)
+    Form("tpl_upd_artline_01", "upd", artline_utd, False, 20, UPD, ARTLINE, "l10n_ru_utd/report/template.xml"),
+    Form("tpl_upd_artline_02", "upd", artline_utd, True, 20, UPD, ARTLINE, "l10n_ru_utd/report/template.xml"),
+    Form("tpl_upd_artline_03", "upd", artline_utd, True, 20, tuple(f for f in UPD if f != "seller_kpp"), ARTLINE,
+         "l10n_ru_utd/report/template.xml", sole_trader=True),
+    Form("tpl_upd_artline_04", "upd", artline_utd, False, 20, tuple(f for f in UPD if f != "seller_kpp"), ARTLINE,
+         "l10n_ru_utd/report/template.xml", sole_trader=True),
 )
 
 
@@ -541,7 +579,15 @@ def truth(d: Deal, printed: tuple[str, ...]) -> dict[str, str]:
     return {name: values[name] for name in printed}
 
 
+TOPAGE = "\u2063pages\u2063"  # a report's «of N pages», filled once the PDF is printed and its pages counted
+
+
 def print_pdf(page: str, out: Path) -> None:
+    if TOPAGE in page:
+        import pypdfium2 as pdfium
+
+        print_pdf(page.replace(TOPAGE, "1"), out)
+        page = page.replace(TOPAGE, str(len(pdfium.PdfDocument(out))))
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "page.html"
         src.write_text(page, encoding="utf-8")
