@@ -28,6 +28,7 @@ from classify._vat import RATES, included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     CURRENCY_MARKS,
+    NUMERIC_CURRENCY,
     amount_in_words_ru,
     date_cut_short,
     find_amounts,
@@ -1396,10 +1397,15 @@ def _cyrillic(text: str) -> bool:
 
 
 def _currency_of(text: str) -> str | None:
+    """The currency a «Валюта:» label's value names: by its name or sign, by its letter code, or by its numeric code
+    standing apart («Рубпи, 643»: the name misread, the ОКВ code beside it read)."""
     found = find_currencies(text)
     if not found and re.match(r"(?i)\s*[A-Z]{3}\b", text):
         return text.strip()[:3].upper()
-    return max(found, key=lambda c: found[c]) if found else None
+    if not found:
+        codes = [NUMERIC_CURRENCY[c] for c in re.findall(r"(?<![\d.,])\d{3}(?![\d.,])", text) if c in NUMERIC_CURRENCY]
+        return codes[0] if len(set(codes)) == 1 else None
+    return max(found, key=lambda c: found[c])
 
 
 FIELD_FINDERS: dict[str, Callable[[Doc, str], FieldValue | None]] = {

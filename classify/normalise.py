@@ -250,7 +250,7 @@ def normalise_money(text: str) -> str | None:
 # -- currency --------------------------------------------------------------------------------------
 CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
     # (regular expression over folded text, ISO 4217)
-    (r"₽|\bруб\b|\bрублей\b|\bрубля\b|\bрубль\b|\brub\b|\bрф\b(?=.*руб)|российский рубль", "RUB"),
+    (r"₽|\bруб\b|\bрубл(?:ей|я|ь|и)\b|\brub\b|\bрф\b(?=.*руб)|российский рубль", "RUB"),  # «Рубли, 643»
     (r"\brm\s?\d|\bringgit\b|\bmyr\b", "MYR"),
     (r"€|\beur\b|\beuro\b|\beuros\b", "EUR"),
     (r"\$\s?\d|\d\s?\$|\busd\b|\bus dollars?\b|\(\$\)", "USD"),  # a lone $ is OCR's speck (or a 5)
@@ -262,6 +262,12 @@ CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
     (r"\bkzt\b|₸", "KZT"),
     (r"\bbyn\b", "BYN"),
 )
+
+
+# ISO 4217's numeric codes (Russia's ОКВ) of the currencies above: a счёт-фактура or УПД prints its currency's code
+# beside its name in line (7), «Валюта: наименование, код Российский рубль, 643»
+NUMERIC_CURRENCY = {"643": "RUB", "458": "MYR", "978": "EUR", "840": "USD", "356": "INR", "985": "PLN",
+                    "826": "GBP", "756": "CHF", "156": "CNY", "398": "KZT", "933": "BYN"}
 
 
 def find_currencies(text: str) -> dict[str, int]:

@@ -167,3 +167,26 @@ def test_latin_capitals_before_a_name_without_a_patronymic_are_no_sole_trader() 
             "Покупатель: ООО «Вектор», ИНН 7702070139")
     got = extract_fields("invoice", [text_page(text)])
     assert "seller_name" not in got or not got["seller_name"].value.startswith("ИП")
+
+
+def _upd_text(currency_line: str) -> str:
+    return ("Универсальный передаточный документ\nСчет-фактура № 318 от 12.05.2026 (1)\n"
+            f"Продавец: ООО «Вектор» (2)\nИНН/КПП продавца: {inn10(random.Random(3))}//770101001 (2б)\n"
+            f"{currency_line} (7)\nВсего к оплате 1000,00 Х 200,00 1200,00")
+
+
+@pytest.mark.parametrize(("line", "code"), [
+    ("Валюта: наименование, код Рубли, 643", "RUB"),  # a program's plural name
+    ("Валюта: наименование, код Российский рубль, 643", "RUB"),
+    ("Валюта: наименование, код Рубпи, 643", "RUB"),  # the name misread, its ОКВ code beside it read
+    ("Валюта: наименование, код Доллар США, 840", "USD"),
+    ("Валюта: наименование, код Евро, 978", "EUR"),
+])
+def test_a_currency_line_names_its_currency_by_name_or_by_its_numeric_code(line: str, code: str) -> None:
+    """Line (7) of a УПД or счёт-фактура prints the currency's name and its ISO numeric (ОКВ) code; a program may
+    print the name in the plural («Рубли»), and OCR may misread the name but read the code."""
+    assert extract_fields("upd", [text_page(_upd_text(line))])["currency"].value == code
+
+
+def test_a_currency_line_with_no_name_or_code_read_gives_no_currency() -> None:
+    assert "currency" not in extract_fields("upd", [text_page(_upd_text("Валюта: наименование, код Рубпи, 6А3"))])
