@@ -1310,6 +1310,14 @@ def find_names(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     if slip:
         name, address = _remembered(_spelled(name)), _remembered(_spelled(address))
         name, address = _recognised(doc, "name", name), _recognised(doc, "address", address)
+    if name is not None and labelled is None and doc_type in LATIN_LETTERHEADS and not _cyrillic_doc(doc):
+        from classify._issuer import doubt
+
+        why = doubt(doc, name)
+        if why is not None:  # a Latin invoice's name found by its place alone, nothing else backing it: flagged
+            doc.unsure.append((name.name, name.value))
+            doc.doubts[name.name] = why
+            name = None
     customer = customer_name(doc, doc_type) if doc_type == "contract" else None
     for read in (name, address, customer):
         if read is None:

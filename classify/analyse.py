@@ -116,7 +116,8 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
                                     (name,)))
     for name, raw in doc.unsure:
         if name not in fields:
-            problems.append(Problem("low_confidence", f"{name} read unsurely as {raw!r}; left out", (name,),
+            why = f" ({doc.doubts[name]})" if name in doc.doubts else ""
+            problems.append(Problem("low_confidence", f"{name} read unsurely as {raw!r}{why}; left out", (name,),
                                     severity="warning"))
     for problem in validate(doc_type, fields, today):
         if problem.code in IMPOSSIBLE:  # a misreading for sure: flagged and left out, not given wrong

@@ -50,6 +50,7 @@ class Doc:
     text: str
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (field, raw) that failed a check
     unsure: list[tuple[str, str]] = field(default_factory=list)  # (field, value) read too unsurely to give
+    doubts: dict[str, str] = field(default_factory=dict)  # why a field in ``unsure`` is, where a rule says
 
 
 @dataclass(frozen=True)

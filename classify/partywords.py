@@ -16,7 +16,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("ru", "en")
 KINDS = ("legal_forms", "seller_labels", "address_labels", "address_words", "not_address", "region_words",
-         "departments")
+         "departments", "registrations", "block_words")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class PartyWords:
     not_address: tuple[str, ...]
     region_words: tuple[str, ...] = ()  # the parts of an address above its town: a region, a district
     departments: tuple[str, ...] = ()  # a company's department a letterhead prints after its name
+    registrations: tuple[str, ...] = ()  # the labels of a company's registration and tax numbers
+    block_words: tuple[str, ...] = ()  # what a party's block holds, after its role in the block's label
 
     def pattern(self, kind: str) -> str:
         """The entries of ``kind`` as one alternation, longest first so that "sold by" wins over "sold"."""

@@ -56,7 +56,8 @@ def test_letterhead_name_without_its_address_after_a_dash_or_the_title_beside_it
 Kundenfirma Ltd.
 Rechnungsnr. 51820377""")
     assert got["seller_name"] == "Serverwerk Tolmann AG"
-    assert _got("Norvane Cloud Services Invoice\nInvoice Number: 73019452")["seller_name"] == "Norvane Cloud Services"
+    assert _got("Norvane Cloud Services Invoice\nbilling@norvane.com\nInvoice Number: 73019452")[
+        "seller_name"] == "Norvane Cloud Services"  # (its domain backs a name found by its place alone)
     assert _got("Velduin B.V.\nFACTUUR.\nFactuurnummer: 460213875")["seller_name"] == "Velduin B.V."
 
 
@@ -91,6 +92,6 @@ def test_a_department_after_the_letterheads_name_is_no_part_of_it() -> None:
     from classify import analyse
 
     for line in ("Lumen Customer Service", "Lumen Service Clients", "Lumen Kundenservice", "Lumen Billing Department"):
-        p = text_page(f"{line}\n12 Harbour Road\nBristol BS1 4DJ\nInvoice No. 5521\nInvoice Date: March 9, 2021\n"
-                      "Total 40.00 EUR")
+        p = text_page(f"{line}\n12 Harbour Road\nBristol BS1 4DJ\nwww.lumen.com\nInvoice No. 5521\n"
+                      "Invoice Date: March 9, 2021\nTotal 40.00 EUR")
         assert analyse([p]).fields["seller_name"].value == "Lumen", line
