@@ -250,7 +250,8 @@ def normalise_money(text: str) -> str | None:
 # -- currency --------------------------------------------------------------------------------------
 CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
     # (regular expression over folded text, ISO 4217)
-    (r"₽|\bруб\b|\bрубл(?:ей|я|ь|и)\b|\brub\b|\bрф\b(?=.*руб)|российский рубль", "RUB"),  # «Рубли, 643»
+    # the rouble's word in every case and number: «Рубли, 643» (a УПД's line (7)), «в рублях», «рублями»
+    (r"₽|\bруб\b|\bрубл(?:ь|я|ей|и|ю|ем|ям|ями|ях)\b|\brub\b|\bрф\b(?=.*руб)|российский рубль", "RUB"),
     (r"\brm\s?\d|\bringgit\b|\bmyr\b", "MYR"),
     (r"€|\beur\b|\beuro\b|\beuros\b", "EUR"),
     (r"\$\s?\d|\d\s?\$|\busd\b|\bus dollars?\b|\(\$\)", "USD"),  # a lone $ is OCR's speck (or a 5)
@@ -266,7 +267,8 @@ CURRENCY_MARKS: tuple[tuple[str, str], ...] = (
 
 # ISO 4217's numeric codes (Russia's ОКВ) of the currencies above: a счёт-фактура or УПД prints its currency's code
 # beside its name in line (7), «Валюта: наименование, код Российский рубль, 643»
-NUMERIC_CURRENCY = {"643": "RUB", "458": "MYR", "978": "EUR", "840": "USD", "356": "INR", "985": "PLN",
+# (810 the rouble's code before 1998, which some forms still print)
+NUMERIC_CURRENCY = {"643": "RUB", "810": "RUB", "458": "MYR", "978": "EUR", "840": "USD", "356": "INR", "985": "PLN",
                     "826": "GBP", "756": "CHF", "156": "CNY", "398": "KZT", "933": "BYN"}
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from capture.types import PageText
 from classify import extract_fields
-from classify.normalise import amount_in_words_ru
+from classify.normalise import amount_in_words_ru, find_currencies
 from tests.classify.pagetext import page
 
 _ONES = ["", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять", "одиннадцать",
@@ -115,3 +115,38 @@ def test_the_vat_in_words_is_no_total() -> None:
     rng = random.Random(7)
     p, _ = _bill(rng, words=lambda total: "в т.ч. НДС " + in_words(total))
     assert "total" not in extract_fields("invoice", [p])
+
+
+# -- a form's currency row: the rouble's name in any of its forms, or the currency's numeric code ----------------
+def _upd_currency_row(value: str) -> PageText:
+    return page([(100, 100, "Универсальный передаточный документ Счет-фактура № 17 от 03.03.2026 (1)"),
+                 (400, 180, "Продавец: ООО «Лесная Тропа» (2)"),
+                 (400, 220, "ИНН/КПП продавца: 3445112072/344501001 (2б)"),
+                 (400, 300, "Покупатель: ООО «Зелёный Мыс» (6)"),
+                 (400, 340, "ИНН/КПП покупателя: 2903706140/290301001 (6б)"),
+                 (400, 380, f"Валюта: наименование, код {value} (7)")], block_per_column=False)
+
+
+@pytest.mark.parametrize(("printed", "code"), [
+    ("Рубли, 643", "RUB"), ("'Рубли, 643", "RUB"), ("Российский рубль, 643", "RUB"), ("рубль", "RUB"),
+    ("xx oo 643", "RUB"),  # the name garbled, the code read
+    ("Рубли, 810", "RUB"),  # the rouble's old code, still on some forms
+    ("Доллар США, 840", "USD"), ("Евро, 978", "EUR"),
+])
+def test_a_forms_currency_row_by_the_roubles_word_or_the_numeric_code(printed: str, code: str) -> None:
+    got = extract_fields("upd", [_upd_currency_row(printed)])
+    assert got["currency"].value == code
+
+
+def test_a_currency_rows_unknown_number_is_no_currency() -> None:
+    assert "currency" not in extract_fields("upd", [_upd_currency_row("наименование 123")])
+
+
+@pytest.mark.parametrize("word", ["рубли", "рублях", "рублями", "рублям", "рублю", "рублем", "Рублей", "РУБЛЯ"])
+def test_the_roubles_word_in_every_case_is_a_rouble(word: str) -> None:
+    assert find_currencies(f"Цены указаны в {word} с учетом НДС") == {"RUB": 1}
+
+
+def test_a_word_that_begins_like_the_rouble_is_none() -> None:
+    """«Рублёвское шоссе», a street named after a place: an address, no currency."""
+    assert find_currencies("121609, г. Москва, Рублевское ш., д. 5") == {}
