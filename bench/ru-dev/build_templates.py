@@ -435,12 +435,14 @@ class ArtlineHelper(OdooHelper):
 
 
 def codup(template: str, landscape: bool = False, helper: OdooHelper | None = None,
-          extra: dict[str, Any] | None = None) -> Callable[[Deal], str]:
+          extra: dict[str, Any] | None = None,
+          more: Callable[[Deal], dict[str, Any]] | None = None) -> Callable[[Deal], str]:
     """A CodUP l10n_ru_doc report of an Odoo invoice (or, for report_order, of its sale order), filled as Odoo
     fills it: price_unit with the tax in it, the amounts as Python floats (Odoo's t-esc prints 12990.0); on the
     module's paper formats (A4, 7 mm margins; the счёт-фактура and the ТОРГ-12 landscape). Its forms print the
     НДС rate as a fixed 18% (the rate of 2018), so they are filled at 18%. ``helper`` and ``extra`` are a module's
-    own report helper and the names its report model adds (a module built on l10n_ru_doc, as l10n_ru_utd is)."""
+    own report helper and the names its report model adds (a module built on l10n_ru_doc, as l10n_ru_utd is);
+    ``more`` the invoice's further fields (its delivery address)."""
     from lxml import etree
 
     def render(d: Deal) -> str:
@@ -461,6 +463,7 @@ def codup(template: str, landscape: bool = False, helper: OdooHelper | None = No
                 amount_untaxed=amount_untaxed, amount_tax=float(d.vat), amount_total=float(d.total),
                 state="sale", _context={})
         o["name"] = f"SO{d.number}" if template.endswith("order.xml") else o["name"]
+        o.update(more(d) if more else {})
         source = (TEMPLATES / template).read_text(encoding="utf-8").replace("<![CDATA[&nbsp;]]>", "&#160;")
         root = etree.fromstring(source.encode("utf-8"))
         scope = {"docs": [o], "helper": helper or OdooHelper(), "res_company": company, **(extra or {})}
@@ -479,11 +482,19 @@ ODOO_HEADER = (".header .row { display: flex; justify-content: space-between; ma
                ".header .row > div { position: static !important; margin-top: 0 !important; }")
 
 
-def artline_utd(d: Deal) -> str:
+def artline_utd(consignee: bool = False) -> Callable[[Deal], str]:
     """ArtLine's l10n_ru_utd УПД (status 1) of an Odoo invoice; its report model's get_label lists the invoice's
-    payments (none: an invoice not yet paid prints the line (5) empty)."""
+    payments (none: an invoice not yet paid prints the line (5) empty). With ``consignee``, the goods go to another
+    company's address (the invoice's partner_shipping_id: «Грузополучатель и его адрес» prints its name, ИНН, КПП
+    and address, above the buyer's own)."""
+    def shipping(d: Deal) -> dict[str, Any]:
+        if not consignee:
+            return {}
+        other = party(random.Random(f"{SEED}:consignee:{d.number}"), exclude=d.buyer.name)
+        return {"partner_shipping_id": _odoo_partner(other)}
+
     return codup("artline_utd_template.xml", True, ArtlineHelper(),
-                 {"get_label": lambda _o: "", "get_date": lambda _o: " "})(d)
+                 {"get_label": lambda _o: "", "get_date": lambda _o: " "}, shipping)
 
 
 SALESMAN = ("vladandreevg/salesmancrm", "ae5bba571b5b3ee87071fb1e7d35967af6fdd5b8", "Apache-2.0")
@@ -561,12 +572,17 @@ PLAN = (
           "seller_address", "currency"), CODUP, "l10n_ru_doc/report/report_bill.xml", sole_trader=True),
     # ArtLine's УПД (status 1, the 2021 form; its НДС rate printed as a fixed 20%): goods and services, of a
     # company and of a sole trader (ИП: «ИНН/КПП продавца: 123456789012/» with no КПП)
-    Form("tpl_upd_artline_01", "upd", artline_utd, False, 20, UPD, ARTLINE, "l10n_ru_utd/report/template.xml"),
-    Form("tpl_upd_artline_02", "upd", artline_utd, True, 20, UPD, ARTLINE, "l10n_ru_utd/report/template.xml"),
-    Form("tpl_upd_artline_03", "upd", artline_utd, True, 20, tuple(f for f in UPD if f != "seller_kpp"), ARTLINE,
+    Form("tpl_upd_artline_01", "upd", artline_utd(), False, 20, UPD, ARTLINE, "l10n_ru_utd/report/template.xml"),
+    Form("tpl_upd_artline_02", "upd", artline_utd(), True, 20, UPD, ARTLINE, "l10n_ru_utd/report/template.xml"),
+    Form("tpl_upd_artline_03", "upd", artline_utd(), True, 20, tuple(f for f in UPD if f != "seller_kpp"), ARTLINE,
          "l10n_ru_utd/report/template.xml", sole_trader=True),
-    Form("tpl_upd_artline_04", "upd", artline_utd, False, 20, tuple(f for f in UPD if f != "seller_kpp"), ARTLINE,
+    Form("tpl_upd_artline_04", "upd", artline_utd(), False, 20, tuple(f for f in UPD if f != "seller_kpp"), ARTLINE,
          "l10n_ru_utd/report/template.xml", sole_trader=True),
+    # the goods delivered to another company (the consignee's ИНН and КПП printed above the buyer's)
+    Form("tpl_upd_artline_05", "upd", artline_utd(consignee=True), False, 20, UPD, ARTLINE,
+         "l10n_ru_utd/report/template.xml"),
+    Form("tpl_upd_artline_06", "upd", artline_utd(consignee=True), True, 20, UPD, ARTLINE,
+         "l10n_ru_utd/report/template.xml"),
 )
 
 
