@@ -1052,6 +1052,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
     kpp_parse = parse_digits((9,))
     caption_row = -1  # the row of a bank's caption naming whose bank it is («Банк получателя»)
     spent: dict[str, int] = {}  # the row of the first INN read for each party (also one that failed its check)
+    named: set[str] = set()  # the parties whose INN was read under a label naming them («ИНН/КПП покупателя:»)
     for n, line in enumerate(doc.rows):
         labels = _role_labels(line)
         if len(labels) >= 2:
@@ -1115,7 +1116,8 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     elif who in spent and spent[who] != row.index:
                         who = twin if doc_type in TWO_PARTY_FORMS and twin not in spent else "other"
                 # a role on the label itself («ИНН/КПП покупателя: …») is whose it is, whatever was read above
-                who = _qualifier_role(row.folded[at:at + s]) or who
+                qualified = _qualifier_role(row.folded[at:at + s])
+                who = qualified or who
                 if columns and 0 < n - columns[0] <= 4 and len(re.findall(INN, line.folded)) >= 2:
                     who = _column_role(columns[1], line, m.start()) or who
                 inns_read += 1
@@ -1129,6 +1131,17 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                     # it is the other's too
                     party_row = (row.index, twin)
                     continue
+                if qualified == who and who not in named and f"{who}_inn" in out and out[f"{who}_inn"].value != value:
+                    # the INN a label names as the party's outranks one read earlier under the party's role word
+                    # alone: a УПД's consignee («Грузополучатель и его адрес: …, ИНН …, КПП …», a role of the buyer's
+                    # side) printed above «ИНН/КПП покупателя:» is another company; its KPP goes with it
+                    earlier = out.pop(f"{who}_inn")
+                    kpp_of = out.get(f"{who}_kpp")
+                    if kpp_of is not None and kpp_of.page == earlier.page and kpp_of.box and earlier.box and _same_row(
+                            kpp_of.box, earlier.box):
+                        del out[f"{who}_kpp"]
+                if qualified == who:
+                    named.add(who)
                 party_row = (row.index, who)  # a KPP after it on its row is the same party's, its INN misread or not
                 # an INN other than the one this party has already: the row is not this party's (its role misread)
                 row_inn[row.index] = value if f"{who}_inn" not in out or out[f"{who}_inn"].value == value else ""

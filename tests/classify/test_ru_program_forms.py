@@ -190,3 +190,30 @@ def test_a_currency_line_names_its_currency_by_name_or_by_its_numeric_code(line:
 
 def test_a_currency_line_with_no_name_or_code_read_gives_no_currency() -> None:
     assert "currency" not in extract_fields("upd", [text_page(_upd_text("Валюта: наименование, код Рубпи, 6А3"))])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_consignees_inn_above_the_buyers_labelled_one_is_not_the_buyers(seed: int) -> None:
+    """A УПД printing its consignee in full on line (4) («Грузополучатель и его адрес: <company>, ИНН …, КПП …,
+    <address>», goods delivered to another company) above line (6б) «ИНН/КПП покупателя: …»: the label naming the
+    buyer says whose INN and KPP are the buyer's; the consignee's, read first under a buyer-side role, are not."""
+    rng = random.Random(seed)
+    seller, consignee, buyer = inn10(rng), inn10(rng), inn10(rng)
+    text = (f"Универсальный передаточный документ\nСчет-фактура № {rng.randrange(10, 999)} от 12.05.2026 (1)\n"
+            "Продавец: ООО «Вектор» (2)\nАдрес: 101000, г. Энск, ул. Лесная, д. 5 (2а)\n"
+            f"ИНН/КПП продавца: {seller}//{seller[:4]}01001 (2б)\nГрузоотправитель и его адрес: он же (3)\n"
+            f"Грузополучатель и его адрес: ООО «Склад», ИНН {consignee}, КПП {consignee[:4]}01001, 101000, г. Энск, "
+            "ул. Полевая, д. 9 (4)\nПокупатель: АО «Рассвет» (6)\nАдрес: 101000, г. Энск, ул. Садовая, д. 2 (6а)\n"
+            f"ИНН/КПП покупателя: {buyer} /{buyer[:4]}01001 (6б)\nВсего к оплате 1000,00 Х 200,00 1200,00")
+    got = {k: v.value for k, v in extract_fields("upd", [text_page(text)]).items()}
+    assert (got["seller_inn"], got["seller_kpp"]) == (seller, f"{seller[:4]}01001")
+    assert (got["buyer_inn"], got["buyer_kpp"]) == (buyer, f"{buyer[:4]}01001")
+
+
+def test_a_consignee_who_is_the_buyer_keeps_the_buyers_inn() -> None:
+    rng = random.Random(9)
+    buyer = inn10(rng)
+    text = (f"Универсальный передаточный документ\nГрузополучатель и его адрес: АО «Рассвет», ИНН {buyer}, КПП "
+            f"{buyer[:4]}01001 (4)\nПокупатель: АО «Рассвет» (6)\nИНН/КПП покупателя: {buyer} /{buyer[:4]}01001 (6б)")
+    got = {k: v.value for k, v in extract_fields("upd", [text_page(text)]).items()}
+    assert (got["buyer_inn"], got["buyer_kpp"]) == (buyer, f"{buyer[:4]}01001")
