@@ -219,24 +219,22 @@ def d_lookalike(rows, spot, truth, rng):
     return True
 
 
-def d_sep_dropped(rows, spot, truth, rng):
+def _separator(rows: Rows, spot: Spot, rng: random.Random, *, doubled: bool) -> bool:
     raw = text_of(rows[spot.row])[spot.start:spot.end]
     seps = [m.start() for m in re.finditer(r"(?<=\d)[/.\-](?=\d)", raw)]
     if not seps:
         return False
     i = rng.choice(seps)
-    _put(rows, spot, raw[:i] + raw[i + 1:])
+    _put(rows, spot, raw[:i] + (raw[i] + raw[i:] if doubled else raw[i + 1:]))
     return True
+
+
+def d_sep_dropped(rows, spot, truth, rng):
+    return _separator(rows, spot, rng, doubled=False)
 
 
 def d_sep_doubled(rows, spot, truth, rng):
-    raw = text_of(rows[spot.row])[spot.start:spot.end]
-    seps = [m.start() for m in re.finditer(r"(?<=\d)[/.\-](?=\d)", raw)]
-    if not seps:
-        return False
-    i = rng.choice(seps)
-    _put(rows, spot, raw[:i] + raw[i] + raw[i:])
-    return True
+    return _separator(rows, spot, rng, doubled=True)
 
 
 def d_space_inside(rows, spot, truth, rng):
@@ -393,6 +391,8 @@ def t_label_words(rows, spot, truth, rng):
 def t_currency_glued(rows, spot, truth, rng):
     text = text_of(rows[spot.row])
     m = re.search(r"(?i)(rm)\s+$", text[:spot.start])
+    if re.search(r"(?i)rm$", text[:spot.start]):
+        return False  # glued already
     if m:
         rows[spot.row] = edit(rows[spot.row], m.start(), spot.end, m.group(1) + _amount(rows, spot))
     else:
@@ -488,7 +488,11 @@ def t_gst_summary(rows, spot, truth, rng):
     t = Decimal(truth)
     net = (t / Decimal("1.06")).quantize(Decimal("0.01"))
     tax = t - net
-    n = insert_row(rows, spot.row, "GST Summary Amount(RM) Tax(RM)")
+    at = spot.row  # under the rows of the sale's end that follow the total (rounding, cash, change)
+    while at + 1 < len(rows) and at < spot.row + 4 and re.search(r"(?i)round|cash|change|paid|tender",
+                                                                 text_of(rows[at + 1])):
+        at += 1
+    n = insert_row(rows, at, "GST Summary Amount(RM) Tax(RM)")
     n = insert_row(rows, n, f"SR @ 6% {_money(net)} {_money(tax)}")
     insert_row(rows, n, f"Total : {_money(net)} {_money(tax)}")
     return True

@@ -127,14 +127,20 @@ def _month_run() -> re.Pattern[str]:
 
 
 def _month_of(word: str) -> int | None:
-    """The month a three-letter name read with capitals' look-alikes is, when it is one only."""
+    """The month a three-letter name read with capitals' look-alikes is, when it is one only; else the one month
+    whose name it is with one letter read as any other («DEG», «M4Y»), when no other month's is."""
     if sum(ch.isalpha() for ch in word) < 2:
         return None
     months = {n for stem, n in ENGLISH_MONTHS.items() if capitals_alike(word, stem)}
+    if not months:
+        months = {n for stem, n in ENGLISH_MONTHS.items()
+                  if sum(a != b for a, b in zip(word.upper(), stem, strict=True)) == 1}
     return months.pop() if len(months) == 1 else None
 
 
 def _named(m: re.Match[str]) -> tuple[str, int, int] | None:
+    if len(m.group(1)) == 1 and re.search(r"(?<![^\s(])\d\s$", m.string[:m.start()]):
+        return None  # «1 2 Jun 2018»: the 12th with a space read inside its day, or the 2nd: not known
     day, year = _as_digits(m.group(1)), _as_digits(m.group(3))
     month = _month_of(m.group(2))
     if month is None or not (day.isdigit() and year.isdigit()):

@@ -153,14 +153,18 @@ def page_rows(page: PageText, first_index: int = 0) -> list[Row]:
     rows = []
     for n, (_, words) in enumerate(bands):
         words.sort(key=lambda w: geo[id(w)][0])
-        starts, parts, offset = [], [], 0
-        for w in words:
-            starts.append(offset)
-            parts.append(w.text)
-            offset += len(w.text) + 1
-        text = " ".join(parts)
-        rows.append(Row(page.number, first_index + n, tuple(words), text, fold_text(text), tuple(starts)))
+        rows.append(make_row(Row(page.number, first_index + n, (), "", "", ()), words))
     return rows
+
+
+def make_row(row: Row, words: Sequence[OcrWord]) -> Row:
+    """``row`` with ``words`` for its words (their texts put right), its text and offsets made again."""
+    starts, offset = [], 0
+    for w in words:
+        starts.append(offset)
+        offset += len(w.text) + 1
+    text = " ".join(w.text for w in words)
+    return Row(row.page, row.index, tuple(words), text, fold_text(text), tuple(starts))
 
 
 def document_rows(pages: Sequence[PageText]) -> list[Row]:

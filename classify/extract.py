@@ -21,15 +21,16 @@ from decimal import Decimal
 from capture.types import PageText
 
 from classify._dates import TIME_AFTER, lone_date, misread_date, timed_dates
-from classify._layout import Row, document_rows, starts_column
+from classify._layout import Row, document_rows, make_row, starts_column
 from classify._labels import Label, either, labels, token, words
-from classify._lookalikes import DIGIT_LETTERS, as_digits, capitals_alike, letters_for
+from classify._lookalikes import DIGIT_LETTERS, alike, as_digits, capitals_alike, faded, letters_for
 from classify._vat import RATES, included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
     CURRENCY_MARKS,
     NUMERIC_CURRENCY,
     amount_in_words_ru,
+    fold_text,
     date_cut_short,
     find_amounts,
     find_currencies,
@@ -73,6 +74,19 @@ class Hit:
 def parse_date(text: str) -> tuple[str, int, int] | None:
     found = find_dates(text)
     return found[0] if found else None
+
+
+def parse_labelled_date(text: str) -> tuple[str, int, int] | None:
+    """The first date after a date label; none when digits that read as no date stand before it («Date : 18/062018
+    08.18.00»: a date with a mark lost, and the time after it, which reads as a date): those are read as a misread
+    date (:func:`parse_misread_date`) or not at all."""
+    found = find_dates(text)
+    if not found:
+        return None
+    lead = re.match(r"\W{0,3}", text)
+    if lead and re.search(r"\d", text[lead.end():found[0][1]]):
+        return None  # digits between the label and the first date: the date is those, misread
+    return found[0]
 
 
 # A date right after its label with its separators lost or misread, as faint till slips print them:
@@ -425,7 +439,7 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
         if found and found[0][1] <= (m.end() if m else 0) + 2:
             iso, s, e = found[0]
             return Hit(iso, rest[s:e], hit.row, hit.end + s, hit.end + e, 1.0).field("date")
-    hit = _best(find_labelled(doc, DATE_LABELS, parse_date, rows=rows))
+    hit = _best(find_labelled(doc, DATE_LABELS, parse_labelled_date, rows=rows))
     if hit:
         return hit.field("date")
     hit = _best(find_labelled(doc, DATE_LABELS, parse_misread_date, rows=rows))
@@ -459,6 +473,8 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
         for iso, s, e in find_dates(row.text):
             if iso > today:
                 continue  # a code read as a date («HA06HD01-3 - 70»: 2070): no document is dated after today
+            if " " in row.text[s:e] and re.search(r"(?<!\d)\d{2}$", row.text[s:e]):
+                continue  # «24.95 .00», «5. 23.00»: amounts read apart as a date of a two-digit year, with no label
             if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
                         re.IGNORECASE):
                 return Hit(iso, row.text[s:e], row, s, e, 0.8).field("date")
@@ -501,8 +517,12 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     if doc_type == "z_report":
         hit = _best(find_labelled(doc, Z_LABELS["total"], parse_last_money))
         return hit.field("total") if hit else None
+    doc = _total_words_put_right(doc)
+    cents = (doc_type == "receipt" or till_slip(doc)) and _prints_cents(doc)
     hits = [h for h in find_labelled(doc, TOTAL_LABELS, parse_total_money) + _total_under_label(doc)
             if not _is_sub(h) and not _tax_summary(doc, h)]
+    if cents:  # a slip prints its amounts with their cents: one after a total label without them lost its point
+        hits = [h for h in hits if not re.fullmatch(r"\d+", h.raw.strip())]
     net = [Decimal(h.value) for h in find_labelled(doc, _NET_LABEL + _EXCL_LABEL, parse_last_money)]
     floor = max(net, default=Decimal(0)) * MIN_TOTAL_OF_NET  # a discount never takes half the net off
     # a printed zero is a value («Всего к оплате: 0 руб.»), when the surest total label gives nothing else
@@ -520,6 +540,16 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
     hit = _best(hits, last=True)
     labelled = _rounded(doc, hit) if hit is not None else None
     paid = _paid(doc)
+    # a total label as sure as the labelled amount's (lower down, or surer) whose amount is garbled: what is due is
+    # in doubt, and only the receipt's own arithmetic may settle it
+    # (a total paid, what was handed over, is not as sure: «Total Paid RM50.00» under a garbled «Total … RM1539»)
+    sure = labelled if labelled is not None and not _PAID_LABEL.search(
+        labelled.row.folded[max(labelled.label, 0):labelled.start]) else None
+    garbled = [h for h in find_labelled(doc, TOTAL_LABELS, _parse_garbled_money)
+               + _total_under_label(doc, _parse_garbled_money)
+               if (sure is None or h.priority > sure.priority + 1e-9
+                   or (h.priority >= sure.priority - 1e-9 and h.row.index > sure.row.index))
+               and not _is_sub(h) and (cents or not re.fullmatch(r"\d+", h.value))]
     if paid is not None:
         agree = [h for h in hits if Decimal(h.value) == paid]
         if agree:
@@ -527,17 +557,16 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         # no total label agrees, but the amount paid is printed as well: it is the total when no total is
         # labelled, when the labelled one falls short of it (a subtotal) or differs by a rounding
         printed = _printed(doc, paid)
-        if printed is not None and (labelled is None or Decimal(labelled.value) < paid
-                                    or abs(Decimal(labelled.value) - paid) < Decimal("0.10")):
+        if not garbled and printed is not None and (labelled is None or Decimal(labelled.value) < paid
+                                                    or abs(Decimal(labelled.value) - paid) < Decimal("0.10")):
             return printed.field("total")
-        if (printed is None and labelled is not None and 0 < abs(Decimal(labelled.value) - paid) < Decimal("0.10")
+        if (not garbled and printed is None and labelled is not None
+                and 0 < abs(Decimal(labelled.value) - paid) < Decimal("0.10")
                 and any(r.index > labelled.row.index and re.search(either("rounding"), r.folded)
                         for r in doc.rows[labelled.row.index + 1:labelled.row.index + 4])):
             # a rounding row under the total whose amount OCR lost (or misread) and the amount due after it too: the
             # cash less the change is the total as rounded
             return replace(labelled, value=f"{paid}", priority=0.7).field("total")
-    garbled = [h for h in find_labelled(doc, TOTAL_LABELS, _parse_garbled_money)
-               if (labelled is None or h.priority > labelled.priority) and not _is_sub(h)]
     if garbled:
         # the surest total label's amount printed with a digit OCR read as a letter («Total Payable: J4.19»): the
         # one reading of it the receipt's own arithmetic gives (parts summed, cash less change) is the total
@@ -554,7 +583,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
                   and not _said_in_words(doc, labelled.value)) or garbled
         return labelled.field("total", 0.45 if unsure else 0.9)
     summed = _summed_total(doc)
-    if summed is not None:
+    if summed is not None and not garbled:
         return summed.field("total", 0.8)
     worded = _total_in_words(doc)
     if worded is not None:
@@ -565,23 +594,56 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
         # change comes to is what was due, less sure than a printed total
         return replace(tendered[-1], value=f"{paid}", priority=0.7).field("total", 0.8)
     card = [h for h in find_labelled(doc, _CARD, parse_last_money, window=40) if Decimal(h.value) > 0]
-    return card[-1].field("total", 0.6) if card else None  # paid by card to the cent: the amount is the total
+    # paid by card to the cent: the amount is the total (not when a total is printed garbled: it may differ)
+    return card[-1].field("total", 0.6) if card and not garbled else None
+
+
+def _prints_cents(doc: Doc) -> bool:
+    """Whether the document prints its amounts with their cents (three rows or more of amounts with two decimals)."""
+    return sum(bool(re.search(r"(?<![\d.,])\d{1,6}[.,]\d{2}(?![\d.,])", r.text)) for r in doc.rows) >= 3
+
+
+# «total» as OCR misreads it, a whole word: a capital read as its look-alike («T0TAL», «TOTA1», «TOTAI»), strokes of
+# a faint print lost («IUIAL»), one letter read as another («Totsl») or its last letter lost («Grand Tota»)
+_TOTAL_MISREAD = re.compile(rf"(?:{alike('total')}|{faded('total')}|[a-z0-9!|]otal|t[a-z0-9]tal|to[a-z0-9]al|"
+                            r"tot[a-z0-9]l|tota[a-z0-9!|]?)(?=[:.=]*$)")
+
+
+def _total_words_put_right(doc: Doc) -> Doc:
+    """The document with each word that is «total» misread (:data:`_TOTAL_MISREAD`) put right, so that a misread
+    label reads as the label it is, with the words after it («Tota1 Payable:» as «Total Payable:»)."""
+    rows = []
+    for row in doc.rows:
+        words = list(row.words)
+        for n, w in enumerate(words):
+            folded = fold_text(w.text)
+            m = _TOTAL_MISREAD.match(folded)
+            if m and folded[:m.end()] != "total":
+                right = "TOTAL" if sum(ch.isupper() for ch in w.text) > len(w.text) / 2 else "Total"
+                words[n] = replace(w, text=right + w.text[m.end():])
+        rows.append(row if words == list(row.words) else make_row(row, words))
+    return replace(doc, rows=rows)
 
 
 _AMOUNT_ALONE = re.compile(rf"\W{{0,3}}(?:{_CURRENCY_SIGN}\s?)?\d[\d ,.]*[.,]\s?\d{{2}}\W{{0,3}}")
 
 
-def _total_under_label(doc: Doc) -> list[Hit]:
+def _total_under_label(doc: Doc, parse: Parser | None = None) -> list[Hit]:
     """A total label alone on its row and the amount alone on the row under it («GRAND TOTAL» over «RM 31.55»), as a
     slip prints a large total in two lines, or OCR reads the label and its amount apart: the label's hit, a little
-    less sure. A table's heading («Qty Description Total») is no label alone."""
+    less sure. A table's heading («Qty Description Total») is no label alone. With ``parse``, what that reads of a
+    row under a label that is one word or two (a garbled amount, :func:`_parse_garbled_money`)."""
     out: list[Hit] = []
     for row, under in itertools.pairwise(doc.rows):
-        if row.page != under.page or not _AMOUNT_ALONE.fullmatch(under.text):
+        alone = (_AMOUNT_ALONE.fullmatch(under.text) if parse is None
+                 else re.fullmatch(r"\W{0,3}\S+(?: \S+)?\W{0,3}", under.text))
+        if row.page != under.page or not alone:
             continue
         for label in TOTAL_LABELS:
-            m = re.fullmatch(rf"\W{{0,3}}(?:{label.pattern})\W{{0,3}}", row.folded)
-            got = parse_total_money(under.text) if m else None
+            # (the label may end with its currency or words in brackets: «Total Sales (Inclusive GST) RM»)
+            m = re.fullmatch(rf"\W{{0,3}}(?:{label.pattern})(?:\s*(?:\([^()\d]{{1,30}}\)|{_SLIP_CURRENCY}\b))"
+                             rf"{{0,2}}\W{{0,3}}", row.folded)
+            got = (parse or parse_total_money)(under.text) if m else None
             if got and not _is_sub(Hit("", "", row, len(row.text), len(row.text), label.priority, 0)):
                 value, s, e = got
                 out.append(Hit(value, under.text[s:e], under, s, e, label.priority * 0.95, 0))
@@ -592,22 +654,45 @@ def _total_under_label(doc: Doc) -> list[Hit]:
 _ONE_DECIMAL = re.compile(r"\d[.,]\d$")
 # an amount with its cents printed and a digit of its units read as a letter ("K7.35", "1S.20"), the first
 # thing after its label
-_GARBLED_MONEY = re.compile(r"\W{0,3}" + _SLIP_CURRENCY
-                            + r"?\s?((?=[\w]*\d)(?=[\w]*[^\W\d_])[^\W_]{1,6}[.,]\d{2})(?![\w.,])", re.IGNORECASE)
+# (after words in brackets and the currency: «Total Sales (Inclusive GST) RM Z7.90»)
+_GARBLED_LEAD = r"\W{0,3}(?:\([^()]{0,30}\)\s*[:.=]?\s*)?" + _SLIP_CURRENCY + r"?\s?"
+_GARBLED_MONEY = re.compile(_GARBLED_LEAD + r"((?=[\w]*\d)(?=[\w]*[^\W\d_])[^\W_]{1,6}[.,]\d{2})(?![\w.,])",
+                            re.IGNORECASE)
+
+
+# an amount with a space read inside its units («1 9.00»: 19.00 or 9.00), or its decimal point lost («6415», on a slip
+# that prints its amounts with their cents: 64.15), the first thing after its label
+_SPACED_MONEY = re.compile(_GARBLED_LEAD + r"(\d{1,3} \d{1,3}[.,]\d{2})(?![\w.,])", re.IGNORECASE)
+_POINT_LOST = re.compile(_GARBLED_LEAD + r"(\d{3,6})(?![\w.,:])", re.IGNORECASE)
 
 
 def _parse_garbled_money(text: str) -> tuple[str, int, int] | None:
-    """An amount after a label with one of its digits read as a letter of no digit's shape: no value, only
-    the sign that one is printed there."""
+    """An amount after a label with one of its digits read as a letter of no digit's shape, a space read inside its
+    units, or its point lost: no value, only the sign that one is printed there (its readings: :func:`_readings`)."""
     m = _GARBLED_MONEY.match(text)
-    if not m or parse_last_money(text[:m.end()]) is not None:
-        return None
-    return m.group(1), m.start(1), m.end(1)
+    if m and parse_last_money(text[:m.end()]) is None:
+        return m.group(1), m.start(1), m.end(1)
+    m = _SPACED_MONEY.match(text) or _POINT_LOST.match(text)
+    if m:
+        return m.group(1), m.start(1), m.end(1)
+    # nothing after the label reads as an amount, and what stands first is of digits and their look-alikes, marks
+    # between them («J4.I9», «6Z.6 0»): garbled past reading
+    m = _GARBLED_RUN.match(text)
+    if m and parse_total_money(text) is None:
+        return m.group(1), m.start(1), m.end(1)
+    return None
+
+
+_GARBLED_RUN = re.compile(_GARBLED_LEAD + r"((?=\S*\d)[\w|]{1,6}[.,][\w|]{1,3})(?![\w.,%])", re.IGNORECASE)
 
 
 def _readings(raw: str) -> set[Decimal]:
-    """Every amount a garbled one («J4.19», «1S.2O») reads as with each letter in its units put for a digit
-    (one letter at most: with more, too many amounts fit)."""
+    """Every amount a garbled one reads as: «J4.19», «1S.2O» with each letter in its units put for a digit (one
+    letter at most: with more, too many amounts fit); «1 9.00» as 19.00 and 9.00; «6415» as 64.15."""
+    if re.fullmatch(r"\d+", raw):
+        return {Decimal(raw).scaleb(-2)}
+    if m := re.fullmatch(r"(\d+) (\d+[.,]\d{2})", raw):
+        return {Decimal(f"{m.group(1)}{m.group(2)}".replace(",", ".")), Decimal(m.group(2).replace(",", "."))}
     units, cents = re.split(r"[.,]", raw)[0], raw[-2:]
     fixed = "".join(ch if ch.isdigit() else as_digits(ch) for ch in units)
     free = [n for n, ch in enumerate(fixed) if not ch.isdigit()]
@@ -763,7 +848,7 @@ def _paid(doc: Doc) -> Decimal | None:
 
 _SUB_LABEL = re.compile(
     r"qty|quantity|items?\b|item\(|\btems?\b|\bqu\b|pcs|units|(?<!dis)count|кол-во|количеств|без ндс|без налога|excl|"
-    r"\bnet\b(?! (?:amount )?payable)|до скидки|(?<!after )discount|saving|скидк|stamp|point")
+    r"\bnet\b(?! (?:amount )?payable)(?![\w ]{0,12}rounded)|до скидки|(?<!after )discount|saving|скидк|stamp|point")
 # the count of the items a total sums, printed inside its label («TOTAL (3 ITEMS)», «TOTAL 3 ITEM(S)»): no count
 # row's label, as the amount after it is the total's
 _ITEM_COUNT = re.compile(r"\(\s?\d{1,3}\s?(?:items?|pcs|units)\s?\)|(?<![\w.,])\d{1,3}\s?item\(s\)")

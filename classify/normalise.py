@@ -68,8 +68,9 @@ _MONTH_WORDS = {"juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "avri
                 "dicembre": 12, "diciembre": 12, "dic": 12}
 _MONTH_WORD = r"([A-Za-zА-Яа-яЁёÀ-ÿ]{3,10})\.?"
 # A year of four digits, also with a space read inside it ("20 18": its two halves wide apart on a
-# slip; never "20 18:05", a two-digit year and the time), or of two.
-_YEAR = r"(\d{4}|(?:19|20) \d{2}(?![\d:])|\d{2})"
+# slip; never "20 18:05", a two-digit year and the time), or of two (never two before a colon: "Jun 18 08:34"
+# is the 18th of June and the time, not 2008).
+_YEAR = r"(\d{4}|(?:19|20) \d{2}(?![\d:])|\d{2}(?!\s?:\s?\d))"  # two digits before a colon: an hour
 # After a four-digit year, the time of day run into it ("23/03/20183:13:19") when OCR loses the space, or
 # joined to it by a mark it read for the space ("23/03/2018-13:19", "23/03/2018.13:19", "23/03/2018|13:19").
 _GLUED_TIME = r"(?<=\d{4})(?=[-.|]?\d{1,2}:\d{2}(?!\d))"
@@ -133,9 +134,28 @@ _DATE_LOOKALIKES = re.compile(
     f"|(?<![^\\W\\d_])[{_ONE}](?=\\d[-./]\\d{{1,2}}[-./]\\d)|(?<=[-./][\\d{_ZERO}{_ONE}]{{3}})[{re.escape(letters_for('8'))}](?![^\\W_])")
 
 
+_SHAPE_DIGIT = "0-9" + re.escape("".join(sorted({ch for v in (*DIGIT_LETTERS.values(), *DATE_DIGITS.values())
+                                                  for ch in v if ch.isalpha() or ch == "|"})))
+# a word shaped as a date whatever its letters: a day and a month of one or two characters and a year of two or four,
+# the same mark between them (a date's own shape), each part with a digit, a letter of a digit's shape among them
+# («14-I2-16», «2Z/05/2018», «1B.O6.2018»)
+_SHAPED_DATE = re.compile(rf"(?<![^\W_])([{_SHAPE_DIGIT}]{{1,2}})([-./])([{_SHAPE_DIGIT}]{{1,2}})\2"
+                          rf"([{_SHAPE_DIGIT}]{{4}}|[{_SHAPE_DIGIT}]{{2}})(?![^\W_])")
+
+
+def _shaped_date_digits(m: re.Match[str]) -> str:
+    parts = (m.group(1), m.group(3), m.group(4))
+    letters = sum(not ch.isdigit() for p in parts for ch in p)
+    if not letters or letters > 2 or not all(any(ch.isdigit() for ch in p) for p in parts):
+        return m.group()
+    table = {ch: d for d, v in (*DIGIT_LETTERS.items(), *DATE_DIGITS.items()) for ch in v if not ch.isdigit()}
+    return "".join(table.get(ch, ch) for ch in m.group())
+
+
 def find_dates(text: str, *, day_first: bool = True) -> list[tuple[str, int, int]]:
     """Every date in ``text`` as ``(iso, start, end)``, in order of position."""
     clean = _DATE_LOOKALIKES.sub(lambda m: as_digits(m.group(), "018"), text)
+    clean = _SHAPED_DATE.sub(_shaped_date_digits, clean)
     found: dict[int, tuple[str, int, int]] = {}
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(clean):
@@ -171,7 +191,10 @@ _CUT_AFTER = re.compile(rf"[{re.escape(_DIGIT_SHAPES)}](?![^\W\d_])")  # "20i4",
 
 
 def date_cut_short(text: str, start: int, end: int) -> bool:
-    """Whether the date read at ``text[start:end]`` is what is left of a date with a digit cut off."""
+    """Whether the date read at ``text[start:end]`` is what is left of a date with a digit cut off (also a day of
+    one digit with a space before its mark, «1 -06-2018»: the day's other digit lost)."""
+    if re.match(r"\d\s[-./]", text[start:start + 3]):
+        return True
     before = _CUT_BEFORE.search(text[max(0, start - 3):start])
     if before and before.group().endswith(" ") and not re.match(r"\d\D", text[start:start + 2]):
         before = None  # a lone digit before a day of two digits is another number
