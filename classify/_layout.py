@@ -59,10 +59,25 @@ def _union(boxes: Sequence[Box]) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def _once(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """The page's words with a word given twice (the same text in the same box: one reading merged into the page's
+    twice, once on no line of its own) kept once, on its line: two printed words never share one box."""
+    placed = {(w.text, w.box) for w in words if w.line >= 0}
+    seen: set[tuple[str, Box]] = set()
+    out = []
+    for w in words:
+        key = (w.text, w.box)
+        if key in seen or (w.line < 0 and key in placed):
+            continue
+        seen.add(key)
+        out.append(w)
+    return out
+
+
 def _lines(page: PageText) -> list[list[OcrWord]]:
     lines: list[list[OcrWord]] = []
     last = None
-    for word in page.words:
+    for word in _once(page.words):
         if not word.text.strip():
             continue
         key = (word.block, word.line)

@@ -3,6 +3,7 @@ party, amount and word here is invented or drawn at random)."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 
 from capture.types import PageText
 from classify import extract_fields
+from classify._layout import page_rows
 from classify.normalise import amount_in_words_ru, find_currencies
 from tests.classify.pagetext import page
 
@@ -150,3 +152,38 @@ def test_the_roubles_word_in_every_case_is_a_rouble(word: str) -> None:
 def test_a_word_that_begins_like_the_rouble_is_none() -> None:
     """«Рублёвское шоссе», a street named after a place: an address, no currency."""
     assert find_currencies("121609, г. Москва, Рублевское ш., д. 5") == {}
+
+
+# -- a reading that gives some words twice: the same text in the same box, once on no line of its own -------------
+def _twice(p: PageText, *, at: int) -> PageText:
+    """``p`` with the words below ``at`` (a table's amounts) given again first, on line -1 (no line of their own),
+    as a number reader merged into the page's words may give them."""
+    again = [dataclasses.replace(w, line=-1, block=-1) for w in p.words if w.box[1] >= at]
+    return dataclasses.replace(p, words=(*again, *p.words))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_forms_totals_row_whose_amounts_were_read_twice(seed: int) -> None:
+    """A УПД's goods table whose cells were read as bare amounts (labels lost), each amount given twice: its totals
+    row (net, VAT, gross at a rate) is read once, as if given once."""
+    rng = random.Random(seed)
+    nets = [Decimal(rng.randrange(10_000, 900_000)) / 100 for _ in range(rng.randint(2, 4))]
+    vats = [(n * Decimal("0.2")).quantize(Decimal("0.01")) for n in nets]
+    rows = [(100, 100, f"Универсальный передаточный документ Счет-фактура № {rng.randint(10, 999)} от 03.03.2026 (1)"),
+            (400, 180, "Продавец: ООО «Лесная Тропа» (2)"), (400, 220, "ИНН/КПП продавца: 3445112072/344501001 (2б)")]
+    y = 1200
+    for n, v in zip(nets, vats, strict=True):
+        rows += [(1300, y, f"{n:.2f}".replace(".", ",")), (1900, y, f"{v:.2f}"), (2200, y, f"{n + v:.2f}")]
+        y += 70
+    net, vat = sum(nets, Decimal(0)), sum(vats, Decimal(0))
+    rows += [(1300, y, f"{net:.2f}"), (1900, y, f"{vat:.2f}"), (2200, y, f"{net + vat:.2f}")]
+    p = page(rows)
+    once, twice = extract_fields("upd", [p]), extract_fields("upd", [_twice(p, at=1200)])
+    assert once["total"].value == twice["total"].value == f"{net + vat:.2f}"
+    assert once["vat"].value == twice["vat"].value == f"{vat:.2f}"
+
+
+def test_two_printed_words_alike_in_two_boxes_are_both_kept() -> None:
+    p = page([(100, 100, "Итого 100,00 100,00")])
+    assert [r.text for r in page_rows(p)] == ["Итого 100,00 100,00"]
+    assert [r.text for r in page_rows(_twice(p, at=0))] == ["Итого 100,00 100,00"]
