@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 from classify._layout import Row, starts_column
+from classify._title import RULES as TITLE_RULES
 from classify.extract import BUYER_ROLES, Doc
+from classify.normalise import fold_text
 from classify.partywords import party_words
 from classify.types import FieldValue
 
@@ -37,6 +39,12 @@ SENTENCE_WORDS = 10  # a row of more words than this across a block's column is 
 OTHER_COLUMN = 0.3  # a column this share of the page's width right of a block's label is another block's
 BLOCK_GAP = 1.5  # a gap between two rows taller than this many line heights ends a block
 _WORD = re.compile(r"[^\W\d_]+")
+# a line that is only marks a document carries («ORIGINAL», «Copy», «Page 1 of 2»)
+_MARKS = re.compile(r"\W*(?:(?:" + party_words().pattern("document_marks") + r")(?![^\W\d_])[\W\d]*(?:of[\W\d]*)?)+",
+                    re.IGNORECASE)
+# a company's name ending in its legal form, on a row of its own registration («Velduin GmbH · Amtsgericht …»)
+_COMPANY = re.compile(r"(?<![^\W\d_])[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*){0,5}\s+(?:" +
+                      party_words().pattern("legal_forms") + r")(?![^\W\d_])", re.IGNORECASE)
 
 
 def doubt(doc: Doc, name: FieldValue) -> str | None:
@@ -44,9 +52,15 @@ def doubt(doc: Doc, name: FieldValue) -> str | None:
     words = _own_words(str(name.value))
     if not words:
         return "no letters of a name"
+    folded = fold_text(str(name.value)).lower()
+    if any(rule.names(folded) for rule in TITLE_RULES) or _MARKS.fullmatch(folded):
+        return "the document's title or a mark on it, not a name"
     blocks = _buyer_blocks(doc)
     if any(_holds(text, words) for text in blocks):
         return "printed in the buyer's block"
+    other = _other_company(doc, words)
+    if other is not None:
+        return f"the registration line names another company, {other!r}"
     if _FORM_END.search(str(name.value)):
         return None
     if _in_domain(doc, words, blocks) or _registered(doc, name):
@@ -145,6 +159,21 @@ def _labels(text: str) -> set[str]:
     hosts = [m.group(1) for m in _HOST.finditer(text)] + [m.group(1) for m in _BARE_HOST.finditer(text)]
     return {p.casefold() for host in hosts for p in host.split(".")[:-1]
             if len(p) >= 2 and p.casefold() not in _GENERIC_LABELS}
+
+
+def _other_company(doc: Doc, words: list[str]) -> str | None:
+    """A company the invoice's registration line names (its name and legal form on a row with a registration or tax
+    number's label: the footer's «Velduin GmbH · Amtsgericht Köln HRB 1234 · USt-IdNr …») that shares no word with
+    the name found; None when there is none, or it is the same company."""
+    for row in doc.rows:
+        reg = _REGISTRATION.search(row.text)
+        if reg is None:
+            continue
+        for m in _COMPANY.finditer(row.text[:reg.start()]):
+            theirs = set(_own_words(m.group()))
+            if theirs and not theirs & {w for w in words if len(w) >= 3}:
+                return m.group().strip()
+    return None
 
 
 def _registered(doc: Doc, name: FieldValue) -> bool:

@@ -239,7 +239,7 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
         value = _clean_name(_cut(rest).split(",")[0])
         if re.fullmatch(BUYER_ROLES + r"\W*", value.lower()):
             continue  # a header of two columns: "Исполнитель: Заказчик:"
-        if len(value) >= 3 and not re.search(r"\d{5}", value):
+        if len(value) >= 3 and not re.search(r"\d{5}", value) and not _dated(value):
             return _field("seller_name", value, row, m.end(), len(row.text), 0.9)
     preamble = _preamble_seller(doc)
     if preamble is not None:
@@ -271,6 +271,13 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
         if re.search(INN, row.folded):
             break  # the first party's row (the seller's) with its name unread: a name further down is another's
     return None
+
+
+def _dated(value: str) -> bool:
+    """Whether a value after a seller's label is a date, a period's start («From: 1 March 2021»), not a name."""
+    from classify.normalise import normalise_date
+
+    return bool(re.match(r"\W*\d", value)) and normalise_date(value) is not None
 
 
 def _preamble_seller(doc: Doc) -> FieldValue | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("ru", "en")
 KINDS = ("legal_forms", "seller_labels", "address_labels", "address_words", "not_address", "region_words",
-         "departments", "registrations", "block_words")
+         "departments", "registrations", "block_words", "document_marks")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class PartyWords:
     departments: tuple[str, ...] = ()  # a company's department a letterhead prints after its name
     registrations: tuple[str, ...] = ()  # the labels of a company's registration and tax numbers
     block_words: tuple[str, ...] = ()  # what a party's block holds, after its role in the block's label
+    document_marks: tuple[str, ...] = ()  # marks a document carries that are no party's name («ORIGINAL», «Page»)
 
     def pattern(self, kind: str) -> str:
         """The entries of ``kind`` as one alternation, longest first so that "sold by" wins over "sold"."""

@@ -98,3 +98,33 @@ def test_the_seller_in_the_column_beside_the_bill_to_block_is_not_the_buyers() -
     result = analyse([p])
     assert result.fields["seller_name"].value == name
     assert result.fields["seller_name"].confidence >= FIELD_THRESHOLD
+
+
+@pytest.mark.parametrize("title", ["RECHNUNG", "FACTURE", "Factuur", "INVOICE", "ORIGINAL", "Copy", "Page 1 of 2"])
+def test_a_title_or_a_mark_at_the_top_is_no_seller_even_printed_again(title: str) -> None:
+    rng = random.Random(title)
+    text = _invoice([title, "12 Harbour Road"], _bill_to(rng), rng, (f"{title} 4471",))
+    got, flags = _seller(text)
+    assert got is None, flags
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_registration_line_naming_another_company_makes_the_top_name_unsure(seed: int) -> None:
+    """The customer's window address at the top (a legal name), the issuer named by the footer's registration line
+    (its legal form, its court register, its VAT number): conflicting, so no seller; the footer agreeing backs it."""
+    rng = random.Random(300 + seed)
+    top = f"{_word(rng)} {_word(rng)} Ltd"
+    issuer = f"{_word(rng)} {_word(rng)} GmbH"
+    register = (f"{issuer} - Amtsgericht {_word(rng)} HRB {rng.randint(1000, 99999)} - "
+                f"USt-IdNr DE{rng.randint(10**8, 10**9 - 1)}")
+    got, flags = _seller(_invoice([top, "12 Mill Lane"], [], rng, (register,)))
+    assert got is None and any(issuer in m for m in flags), flags
+    agreeing = f"{top} - Registered in England No. {rng.randint(10**6, 10**7 - 1)}"
+    got, _ = _seller(_invoice([top, "12 Mill Lane"], [], rng, (agreeing,)))
+    assert got == top
+
+
+def test_a_period_after_from_is_no_seller() -> None:
+    rng = random.Random(9)
+    got, _ = _seller(_invoice(["Invoice", "From: 1 March 2021", "To: 31 March 2021"], [], rng))
+    assert got is None or "March" not in got
