@@ -1269,7 +1269,7 @@ def find_parties(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
                 if got and who != "other" and f"{who}_kpp" not in out and valid_kpp(got[0]):
                     value, s, e = got
                     out[f"{who}_kpp"] = Hit(value, value, row, at + s, at + e, 1.0).field(f"{who}_kpp")
-    out.update(_unlabelled_pairs(doc, out))
+    out.update(_unlabelled_pairs(doc, out, doc_type))
     if doc_type == "receipt" and "seller_inn" not in out:
         hit = _letterhead_inn(doc)
         if hit:
@@ -1374,10 +1374,18 @@ def _alike_role(text: str, missing: set[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _unlabelled_pairs(doc: Doc, out: dict[str, FieldValue]) -> dict[str, FieldValue]:
+# the numbers of a счёт-фактура's (and a УПД's) lines, printed at each line's right end: (2) the seller, (2а) its
+# address, (2б) its ИНН/КПП; (6), (6а), (6б) the buyer's (the letter read as a digit or a Latin twin: «(26)», «(66)»)
+_FORM_LINE = re.compile(r"\(\s*([1-9])\s*[аaбb6]?\s*\)")
+_FORM_LINE_ROLE = {"2": "seller", "6": "buyer"}
+NUMBERED_FORMS = ("upd", "vat_invoice")
+
+
+def _unlabelled_pairs(doc: Doc, out: dict[str, FieldValue], doc_type: str = "") -> dict[str, FieldValue]:
     """A party's INN and KPP read as one run of digits whose label OCR lost («WOOUNTY пожузателя 1655…»): the
     run is the pair when its ten digits pass the INN's check, its nine make a KPP of the same tax office (their
-    first four digits agree) and a word of its row reads as one role, misread or not."""
+    first four digits agree) and a word of its row reads as one role, misread or not; on a счёт-фактура or a
+    УПД, or the form's number of its line after it says whose («…/780201001 (2б)»: the seller's)."""
     found: dict[str, FieldValue] = {}
     taken = {f.value for f in out.values()}
     for row in doc.rows:
@@ -1385,8 +1393,11 @@ def _unlabelled_pairs(doc: Doc, out: dict[str, FieldValue]) -> dict[str, FieldVa
             inn, kpp = m.group(1), m.group(2)
             if inn in taken or not valid_inn(inn) or not valid_kpp(kpp) or inn[:4] != kpp[:4]:
                 continue
-            who = _alike_role(row.folded[:m.start()],
-                              {w for w in ("seller", "buyer") if f"{w}_inn" not in out and f"{w}_inn" not in found})
+            missing = {w for w in ("seller", "buyer") if f"{w}_inn" not in out and f"{w}_inn" not in found}
+            who = _alike_role(row.folded[:m.start()], missing)
+            line = _FORM_LINE.search(row.text, m.end()) if doc_type in NUMBERED_FORMS else None
+            if who is None and line is not None and _FORM_LINE_ROLE.get(line.group(1)) in missing:
+                who = _FORM_LINE_ROLE[line.group(1)]
             if who is None:
                 continue
             found[f"{who}_inn"] = Hit(inn, inn, row, m.start(1), m.end(1), 0.9).field(f"{who}_inn")

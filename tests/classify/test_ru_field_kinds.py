@@ -15,6 +15,7 @@ from classify import extract_fields
 from classify._layout import page_rows
 from classify.normalise import amount_in_words_ru, find_currencies
 from tests.classify.pagetext import page
+from tests.classify.test_ru_forms import inn10
 
 _ONES = ["", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять", "одиннадцать",
          "двенадцать", "тринадцать", "четырнадцать", "пятнадцать", "шестнадцать", "семнадцать", "восемнадцать",
@@ -187,3 +188,46 @@ def test_two_printed_words_alike_in_two_boxes_are_both_kept() -> None:
     p = page([(100, 100, "Итого 100,00 100,00")])
     assert [r.text for r in page_rows(p)] == ["Итого 100,00 100,00"]
     assert [r.text for r in page_rows(_twice(p, at=0))] == ["Итого 100,00 100,00"]
+
+
+# -- a счёт-фактура's or УПД's party lines with their labels lost: the form's line numbers say whose ---------------
+def _numbered_form(rng: random.Random, seller_mark: str, buyer_mark: str, *, consignee: str = "(4)",
+                   doc_title: str = "Универсальный передаточный документ") -> tuple[PageText, dict[str, str]]:
+    """The form's left column (the labels «Продавец», «ИНН/КПП продавца» …) read as nothing, its values and the
+    line numbers at the right read."""
+    parties = {}
+    for who in ("seller", "buyer", "consignee"):
+        head = f"{rng.randint(10, 79):02d}{rng.randint(1, 99):02d}{rng.randint(10000, 99999)}"
+        parties[f"{who}_inn"], parties[f"{who}_kpp"] = inn10(head), f"{head[:4]}01001"
+    rows = [(100, 100, f"{doc_title} Счет-фактура № {rng.randint(10, 999)} от 03.03.2026 (1)"),
+            (900, 280, f"{parties['seller_inn']}/{parties['seller_kpp']} {seller_mark}"), (900, 330, "(2а)"),
+            (900, 420, f"{parties['consignee_inn']}/{parties['consignee_kpp']} {consignee}"),
+            (900, 610, f"{parties['buyer_inn']}/{parties['buyer_kpp']} {buyer_mark}"), (900, 650, "(6а)")]
+    return page(rows, block_per_column=False), parties
+
+
+@pytest.mark.parametrize(("seller_mark", "buyer_mark"), [("(2б)", "(6б)"), ("(26)", "(66)"), ("(2b)", "(6)"),
+                                                         ("(2)", "( 6б )")])
+@pytest.mark.parametrize("doc_type", ["upd", "vat_invoice"])
+def test_a_numbered_forms_party_pairs_by_their_line_numbers(seller_mark: str, buyer_mark: str, doc_type: str) -> None:
+    p, parties = _numbered_form(random.Random(seller_mark + buyer_mark), seller_mark, buyer_mark)
+    got = {k: v.value for k, v in extract_fields(doc_type, [p]).items()}
+    for key in ("seller_inn", "seller_kpp", "buyer_inn", "buyer_kpp"):
+        assert got.get(key) == parties[key], key
+
+
+def test_a_consignees_line_number_names_no_party() -> None:
+    """Line (4), the consignee's, is neither the seller's nor the buyer's: its pair stays unread when the buyer's
+    line number is lost too."""
+    p, parties = _numbered_form(random.Random(1), "(2б)", "", consignee="(4)")
+    got = {k: v.value for k, v in extract_fields("upd", [p]).items()}
+    assert got.get("seller_inn") == parties["seller_inn"]
+    assert parties["consignee_inn"] not in got.values()
+    assert "buyer_inn" not in got or got["buyer_inn"] == parties["buyer_inn"]
+
+
+def test_a_bills_numbers_in_brackets_name_no_party() -> None:
+    """A bill has no numbered lines: a «(2)» after a pair there is no seller's line."""
+    p, parties = _numbered_form(random.Random(2), "(2)", "(6)", doc_title="Счет на оплату")
+    got = {k: v.value for k, v in extract_fields("invoice", [p]).items()}
+    assert parties["buyer_inn"] not in got.values()
