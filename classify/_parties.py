@@ -662,6 +662,13 @@ _CLOSING_COMMA = re.compile(r"[A-Za-z]{2},\s*$")
 _NUMBER_COLON = re.compile(r"(?<=[A-Za-z]{2} \d)(\d{0,2}):(?=\d{1,3}[A-Za-z]?(?![\d:]))")
 
 
+# the house's number 1 read as its look-alike capital I or small l after its label ("NO.I, TAMAN ...")
+_HOUSE_ONE = re.compile(r"(?<![^\W_])([Nn][Oo]\.\s?)[Il](?=,|\s|$)")
+# a speck read as a colon after a word of a Latin address, before the next word ("Kawasan Perindustrian: Tampoi"):
+# an address's words hold no colon but a label's ("No: 12"), and its label was left out where it began
+_WORD_COLON = re.compile(r"(?<=[^\W\d_]{4}):(?=\s+[^\W\d_]{2})")
+
+
 def _tidy_address(parts: list[str]) -> str:
     """A letterhead's address lines as one value: up to a phone or a tax number, its punctuation as OCR
     misreads it put right."""
@@ -677,6 +684,9 @@ def _tidy_address(parts: list[str]) -> str:
     value = _PART_STOP.sub(",", value)
     value = _NUMBER_COLON.sub(r"\1/", value)
     value = re.sub(r"(?i)\b(no)[,;](?=\s*\w)", lambda m: m.group(1) + ("." if m.group()[-1] == "," else ":"), value)
+    value = _HOUSE_ONE.sub(r"\g<1>1", value)
+    if not re.search(r"[А-Яа-яЁё]", value):
+        value = _WORD_COLON.sub("", value)
     value = _OPEN_INITIALS.sub(r"\1.", value)
     return _tidy_russian(re.sub(r",(?:\s*,)+", ",", value.replace("¢", "&")))
 
@@ -955,7 +965,24 @@ def _garbled(value: object, address: bool = False) -> bool:
     ("Northamptonshire"); run together, a word in small letters shows a capital inside it ("HolvikRoad")."""
     return isinstance(value, str) and bool(_GARBLED.search(value) or any(
         len(word) <= _LONG_RUN and _MIXED_WORD.search(word) for word in re.findall(r"[^\W_]+", value)) or (
-        address and _RUN_TOGETHER.search(value)))
+        address and (_RUN_TOGETHER.search(value) or _street_run_in(value) or _NUMBER_LOST.match(value))))
+
+
+# A house's label first with no number after it, a word of letters in its place ("No Jalan ..."): its number was
+# lost, and the address read without it is wrong
+_NUMBER_LOST = re.compile(r"(?i)^\W*no\b[.:,;]?\s*[^\W\d_]{3,}(?![^\W_]|[-/]\d)")
+GLUED_LETTERS = 2  # letters or digits on each side of a street's word that run it into its neighbours
+
+
+def _street_run_in(value: str) -> bool:
+    """Whether a street's word stands run into the words beside it in one token of capitals ("OFFJALANPUDU",
+    "NO.1JALANPJU1A46") among words read with their spaces: that row was read with its spaces lost, and its commas
+    with them. An address read with no space at all is a row printed with no marks, run together whole
+    ("14KELLOWROAD4ORRINHEIGHTS62100HW"), and is read as printed."""
+    return bool(re.search(r"\S\s+\S", value)) and any(
+        m.start() >= GLUED_LETTERS and len(token) - m.end() >= GLUED_LETTERS
+        for token in re.findall(r"[A-Z\d]+", value) if len(token) >= 2 * GLUED_LETTERS + 4
+        for m in _GLUED_ADDRESS.finditer(token) if not m.group().isdigit())
 
 
 RUN_TOGETHER = 14  # Latin capitals in one word past which it is words run together: an address word printed whole in

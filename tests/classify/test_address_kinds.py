@@ -185,3 +185,63 @@ def test_an_address_whose_postcodes_row_under_it_was_read_garbled_is_flagged() -
         digits[rng.randint(1, 3)] = rng.choice("ZOSB")
         assert _address_read([*rows, "".join(digits) + town], rng) == (None, True), digits
         assert _address_read([*rows, f"{rng.randint(1000, 9999)}-TMN {town}"], rng)[1] is False
+
+
+def test_a_streets_word_run_into_the_words_beside_it_is_flagged() -> None:
+    """A row of capitals read with its spaces lost around a street's word ("OFFJALANHOLVIK", "NO.4JALANTARSEN2"), too
+    short to be a whole row run together: its commas went with its spaces, so the address is left out and flagged;
+    read with its spaces, it is given."""
+    rng = random.Random(9310)
+    for _ in range(20):
+        street, side, town = (word(rng, parts=(2, 2)).upper() for _ in range(3))
+        postcode, house = rng.randint(10000, 99999), rng.randint(1, 300)
+        spaced = [f"{house}, JALAN {street},", f"OFF JALAN {side},", f"{postcode} {town}."]
+        assert _address_read(spaced, rng) == (" ".join(spaced), False), spaced
+        glued = [f"{house}, JALAN {street},", f"OFFJALAN{side}", f"{postcode} {town}."]
+        assert _address_read(glued, rng) == (None, True), glued
+
+
+def test_an_address_whose_house_number_was_lost_after_its_label_is_flagged() -> None:
+    """An address that begins with a house's label and then a word, its number lost ("No Jalan …"): read without its
+    number it is wrong, so it is left out and flagged; with the number it is given."""
+    rng = random.Random(9311)
+    for _ in range(20):
+        street, area, town = (word(rng).capitalize() for _ in range(3))
+        postcode, house = rng.randint(10000, 99999), rng.randint(1, 99)
+        tail = [f"Seksyen {rng.randint(2, 9)}, Bandar {area},", f"{postcode} {town}, {word(rng).capitalize()}"]
+        label = rng.choice(("No", "No.", "NO"))
+        whole = [f"{label} {house}, Jalan {street} {rng.randint(2, 20)}/{rng.randint(2, 9)},", *tail]
+        assert _address_read(whole, rng) == (" ".join(whole), False), whole
+        lost = [f"{label} Jalan {street} {rng.randint(2, 20)}/{rng.randint(2, 9)},", *tail]
+        assert _address_read(lost, rng) == (None, True), lost
+
+
+def test_a_house_number_one_read_as_its_lookalike_letter_is_put_right() -> None:
+    """The house's number 1 after its label read as a capital I or a small l ("NO.I,", "No. l "): the digit; a word
+    after the label is left as read."""
+    from classify._parties import _tidy_address
+
+    rng = random.Random(9312)
+    for _ in range(30):
+        street, town = (word(rng).upper() for _ in range(2))
+        postcode = rng.randint(10000, 99999)
+        label, letter, after = rng.choice(("NO.", "No.", "NO. ")), rng.choice("Il"), rng.choice((",", ""))
+        got = _tidy_address([f"{label}{letter}{after} TAMAN {street},", f"{postcode} {town}."])
+        assert got == f"{label}1{after} TAMAN {street}, {postcode} {town}.", got
+        word_after = f"NO. {street.capitalize()} {rng.randint(2, 9)}, {postcode} {town}."
+        assert _tidy_address([word_after]) == word_after
+
+
+def test_a_speck_read_as_a_colon_between_an_addresss_words_is_dropped() -> None:
+    """A colon after a word of a Latin address, before the next word ("Kawasan Perindustrian: Tarsen"): a speck, no
+    mark of the address; a house's label's colon before its number ("No: 12") stays."""
+    from classify._parties import _tidy_address
+
+    rng = random.Random(9313)
+    for _ in range(30):
+        area, name, town = (word(rng).capitalize() for _ in range(3))
+        postcode, house = rng.randint(10000, 99999), rng.randint(1, 99)
+        got = _tidy_address([f"{house}, Jalan {town} 7/4,Kawasan {area}: {name},{postcode} {town}, {area}"])
+        assert got == f"{house}, Jalan {town} 7/4,Kawasan {area} {name},{postcode} {town}, {area}", got
+        labelled = f"No: {house}, Jalan {name}, {postcode} {town}."
+        assert _tidy_address([labelled]) == labelled
