@@ -43,6 +43,11 @@ def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1:] for i in range(len(key))}
 
 
+def _inner_deletions(key: str) -> set[str]:
+    """``key`` less one of its letters, neither its first nor its last."""
+    return {key[:i] + key[i + 1:] for i in range(1, len(key) - 1)}
+
+
 @dataclass(frozen=True)
 class Lexicon:
     counts: dict[str, int]  # a known word, case folded -> how often the training letterheads print it
@@ -90,7 +95,20 @@ class Lexicon:
             found = {w for w in found if _one_apart(shape(w), key)}
             if len(found) == 1:
                 return found.pop()
+            found = self._one_letter_more_or_less(key)
+            if len(found) == 1:
+                return found.pop()
         return None
+
+    def _one_letter_more_or_less(self, key: str) -> set[str]:
+        """The known words seen often enough that a word of shape ``key`` is with one letter lost ("Industral") or
+        one more read inside it (a speck or a stroke read as a letter, a letter read twice: "Buildiing", "Strreet");
+        never its first or last letter, whose loss or addition makes another word ("Enterprise", "Enterprises";
+        "Lane", "Plane")."""
+        lost = {w for w in self._near.get(key, set()) if key in _inner_deletions(shape(w))}
+        more = {self._by_shape[d] for d in _inner_deletions(key)
+                if d in self._by_shape and len(d) >= NEAR_LENGTH - 1}
+        return {w for w in lost | more if self.counts.get(w, 0) >= NEAR_COUNT}
 
     def split(self, token: str) -> tuple[str, str] | None:
         """Two known words run together in ``token`` ("TELLMORGATE", "HARWICKDUNMOOR"), or None."""

@@ -97,3 +97,24 @@ def test_a_capital_read_for_another_of_its_look() -> None:
     assert lex.correct("DELJ") == "DELJ"  # J is no look-alike of I or L
     assert lex.correct("DEL1") == "DEL1"  # DELI or DELL: two known words alike, left as read
     assert lex.correct("Pelican Nart") == "Pelican Nart"  # capitals only
+
+
+def test_a_known_word_with_an_inner_letter_lost_or_read_twice_is_put_right() -> None:
+    """A known word of six letters or more seen often enough with a letter inside it lost ("Industral") or read
+    once more (a letter doubled, a stroke read as one: "Strreet", "Buildiing"): the word. A letter more or less at
+    its start or its end makes another word ("Lane" and "Plane", "Enterprise" and "Enterprises"), and a word seen
+    once may be another: those are left as read."""
+    rng = random.Random(4712)
+    for _ in range(30):
+        known, once = (word(rng, parts=(3, 3)).upper() for _ in range(2))
+        if len(known) < 7:
+            continue
+        lx = lexicon.train([f"JALAN {known}"] * 2 + [once])
+        at = rng.randint(1, len(known) - 2)
+        for misread in (known[:at] + known[at + 1:], known[:at] + known[at] + known[at:]):
+            if lx.known(misread):
+                continue
+            assert lx.correct(f"12, Jalan {misread.capitalize()}") == f"12, Jalan {known.capitalize()}", misread
+        for edge in (known[1:], known[:-1], "W" + known, known + "S", once[:2] + once[3:]):
+            if not lx.known(edge):
+                assert lx.correct(edge) == edge, (known, edge)
