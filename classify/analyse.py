@@ -132,7 +132,8 @@ def analyse(pages: Sequence[PageText], *, hints: Mapping[str, str] | None = None
         if f is None:
             problems.append(Problem("missing_field", f"{name} not found", (name,), severity="warning"))
         elif f.confidence < FIELD_THRESHOLD:
-            problems.append(Problem("low_confidence", f"{name} read with confidence {f.confidence:.2f}", (name,)))
+            why = f" ({doc.doubts[name]})" if name in doc.doubts else ""
+            problems.append(Problem("low_confidence", f"{name} read with confidence {f.confidence:.2f}{why}", (name,)))
     # the fields of a failed rule are doubtful; the fiscal QR's values stay exact when the print disagrees
     # (and a value the QR gave is exact whatever rule the print's other fields fail)
     exact = set(qr_given)

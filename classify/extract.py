@@ -1571,10 +1571,31 @@ def extract_from(doc: Doc, doc_type: str) -> dict[str, FieldValue]:
             # was misread; unsure, so left out and flagged
             out["total"] = replace(out["total"], confidence=min(out["total"].confidence, UNSURE))
     out.update({k: v for k, v in find_names(doc, doc_type).items() if k in wanted})
+    if out.get("total") is not None and doc_type in ("invoice", "vat_invoice") and not _cyrillic(doc.text):
+        other = _other_total(doc, out["total"])
+        if other is not None:
+            # «Total: 120.00» and «Balance due: 80.00»: a payment made, a fee added or a misreading; which amount the
+            # invoice's total is, is not known, so it is left out and flagged with both
+            out["total"] = replace(out["total"], confidence=min(out["total"].confidence, UNSURE))
+            doc.doubts["total"] = f"another total label reads {other}"
     return out
 
 
 UNSURE = 0.3  # the confidence of a value an arithmetic check refutes: below the threshold, so flagged, not given
+
+
+def _other_total(doc: Doc, total: FieldValue) -> str | None:
+    """An amount other than ``total`` under a sure label of the amount due or of the total (priority 0.8 or more; no
+    subtotal, tax, net amount, tax summary's row, nor a zero balance: paid in full), on a Latin invoice."""
+    net = re.compile(either("net") + "|" + either("excl_total"))
+    for hit in find_labelled(doc, TOTAL_LABELS, parse_total_money):
+        if hit.priority < 0.8 or Decimal(hit.value) <= 0 or Decimal(hit.value) == Decimal(str(total.value)):
+            continue
+        label = hit.row.folded[max(hit.label, 0):hit.start]
+        if _is_sub(hit) or _tax_summary(doc, hit) or net.search(label) or _PAID_LABEL.search(label):
+            continue
+        return hit.value
+    return None
 
 
 def _printed_twice(doc: Doc, total: FieldValue) -> bool:
