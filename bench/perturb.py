@@ -411,6 +411,8 @@ def _cut_out(rows: Rows, spot: Spot) -> tuple[list[Word], list[Word]] | None:
         return None
     i = starts.index(spot.start)
     j = max(k for k, st in enumerate(starts) if st < spot.end)
+    while j + 1 < len(row) and re.fullmatch(r"[\d.,]{1,2}", row[j + 1][0]):
+        j += 1  # a piece of the amount OCR read apart («62.6 0»)
     if i == 0:
         return None
     return row[:i], row[i:j + 1]

@@ -83,6 +83,8 @@ _YEAR_FIRST = re.compile(r"(20\d\d)(\d\d)(\d\d)")  # a year, a month and a day r
 def _read(run: str) -> tuple[str, int] | None:
     """The date a whole run reads as, and how many readings agree; None when none or two differ."""
     digits = _as_digits(run)
+    if re.match(rf"\d\s{_MARK}", digits):
+        return None  # «1 -06-2018»: a day of one digit, a space before its mark: its other digit was lost
     found: set[str] = set()
     for n, pattern in enumerate(_READINGS):
         m = pattern.fullmatch(digits)

@@ -23,7 +23,7 @@ from capture.types import PageText
 from classify._dates import TIME_AFTER, lone_date, misread_date, timed_dates
 from classify._layout import Row, document_rows, make_row, starts_column
 from classify._labels import Label, either, labels, token, words
-from classify._lookalikes import DIGIT_LETTERS, alike, as_digits, capitals_alike, faded, letters_for
+from classify._lookalikes import DATE_DIGITS, DIGIT_LETTERS, alike, as_digits, capitals_alike, faded, letters_for
 from classify._vat import RATES, included_rate, net_rate, vat_rates
 from classify.catalogue import COMMON_FIELDS, DOC_TYPES
 from classify.normalise import (
@@ -549,7 +549,8 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
                + _total_under_label(doc, _parse_garbled_money)
                if (sure is None or h.priority > sure.priority + 1e-9
                    or (h.priority >= sure.priority - 1e-9 and h.row.index > sure.row.index))
-               and not _is_sub(h) and (cents or not re.fullmatch(r"\d+", h.value))]
+               and not _is_sub(h) and (cents or not re.fullmatch(r"\d+", h.value))
+               and (labelled is None or Decimal(labelled.value) not in _readings(h.value))]  # (it agrees: no doubt)
     if paid is not None:
         agree = [h for h in hits if Decimal(h.value) == paid]
         if agree:
@@ -693,24 +694,35 @@ def _readings(raw: str) -> set[Decimal]:
         return {Decimal(raw).scaleb(-2)}
     if m := re.fullmatch(r"(\d+) (\d+[.,]\d{2})", raw):
         return {Decimal(f"{m.group(1)}{m.group(2)}".replace(",", ".")), Decimal(m.group(2).replace(",", "."))}
-    units, cents = re.split(r"[.,]", raw)[0], raw[-2:]
-    fixed = "".join(ch if ch.isdigit() else as_digits(ch) for ch in units)
-    free = [n for n, ch in enumerate(fixed) if not ch.isdigit()]
-    if len(free) != 1 or not cents.isdigit():
+    m = re.fullmatch(r"([\w|]+)[.,]([\w|]{2})", raw)
+    if not m:
         return set()
-    return {Decimal(f"{fixed[:free[0]]}{d}{fixed[free[0] + 1:]}.{cents}") for d in "0123456789"}
+    # a letter of a digit's shape (the shared table's, the weaker ones too: the receipt's arithmetic confirms the
+    # reading) is that digit; one letter of no digit's shape may be any digit
+    fixed = "".join(ch if ch.isdigit() else _AS_DIGIT.get(ch, "?") for ch in m.group(1) + m.group(2))
+    if fixed.count("?") > 1:
+        return set()
+    digits = "0123456789" if "?" in fixed else "?"
+    return {Decimal(f"{t[:-2]}.{t[-2:]}") for t in (fixed.replace("?", d) for d in digits)}
+
+
+_AS_DIGIT = {ch: d for d, v in (*DIGIT_LETTERS.items(), *DATE_DIGITS.items()) for ch in v if not ch.isdigit()}
 
 
 def _resolved(doc: Doc, hit: Hit, paid: Decimal | None) -> Hit | None:
     """The garbled total ``hit`` as the one of its readings that the amounts above it add up to (two amounts
-    after total labels: «Total 6% supplies (Inc. GST)» and «Total 0% supplies») or that the cash less the
-    change is; None when none or more than one reading is so supported."""
+    after total labels: «Total 6% supplies (Inc. GST)» and «Total 0% supplies»), that the cash less the
+    change is, or, with no change given, the cash or the card's payment; None when none or more than one reading is
+    so supported."""
     readings = _readings(hit.value)
     parts = [Decimal(h.value) for h in find_labelled(doc, TOTAL_LABELS, parse_last_money)
              if h.row.index < hit.row.index and Decimal(h.value) > 0]
     sums = {a + b for n, a in enumerate(parts) for b in parts[n + 1:]}
     if paid is not None:
         sums.add(paid)
+    if not find_labelled(doc, _CHANGE, parse_money, window=30):
+        # no change given: the cash handed over, or a card's payment, is the amount due
+        sums |= {abs(Decimal(h.value)) for h in find_labelled(doc, _TENDERED + _CARD, parse_last_money, window=40)}
     fits = readings & sums
     if len(fits) != 1:
         return None

@@ -14,7 +14,7 @@ import classify
 from archive.reading import settle
 from tests.classify.pagetext import text_page
 
-HEAD = "KEDAI RUNCIT ZELVORA SDN BHD\nLOT 7 JALAN MERBAH 3\n43000 BANDAR UJIAN\nTAX INVOICE\n"
+HEAD = "ZELVORA QUINTAMART SDN BHD\nLOT 7 JALAN PRELUVA 3\n43000 BANDAR OSKETI\nTAX INVOICE\n"
 
 
 def _given(text: str) -> dict[str, str]:
@@ -32,7 +32,7 @@ def _cases(seed: int, n: int = 6) -> list[tuple[date, Decimal]]:
 
 
 def _slip(date_row: str, total_rows: str, total: Decimal | None = None) -> str:
-    items = "SABUN BUIH 2 x 3.10 6.20\nMINYAK MASAK 1 x 12.90 12.90\nGULA HALUS 1 x 2.85 2.85\n"
+    items = "VORLIX PASTE 2 x 3.10 6.20\nTELMO SPREAD 1 x 12.90 12.90\nKARVO CRISP 1 x 2.85 2.85\n"
     return HEAD + date_row + "\nCashier: 04\n" + items + total_rows + "\nTHANK YOU\n"
 
 
@@ -73,13 +73,14 @@ def test_a_months_name_with_one_letter_misread_is_the_one_month_it_can_be(misrea
 
 
 def test_amounts_read_apart_are_no_date() -> None:
-    text = HEAD + "Cashier: 04\nSABUN BUIH 24.95 .00\nTOTAL 24.95\nCASH 50.00\nCHANGE 25.05\n"
+    text = HEAD + "Cashier: 04\nVORLIX PASTE 24.95 .00\nTOTAL 24.95\nCASH 50.00\nCHANGE 25.05\n"
     assert _given(text).get("date") is None
 
 
 def test_a_day_whose_second_digit_was_lost_is_no_date() -> None:
-    text = HEAD + "Cashier: 04\nSABUN BUIH 6.20\nTOTAL 6.20\n1 -06-2018 KAUNTER 2\n"
-    assert _given(text).get("date") is None
+    for row in ("1 -06-2018 KAUNTER 2", "1 -06-2018", "1 /06/2018 14:07"):  # beside words, alone, before the time
+        text = HEAD + "Cashier: 04\nVORLIX PASTE 6.20\nTOTAL 6.20\nCASH 10.00\nCHANGE 3.80\n" + row + "\n"
+        assert _given(text).get("date") is None
 
 
 # -- totals ----------------------------------------------------------------------------------------
@@ -124,3 +125,17 @@ def test_a_total_split_under_a_label_with_its_currency() -> None:
     for day, total in _cases(85):
         rows = f"Total Sales (Inclusive GST) RM\n{total}\nCASH RM {total + 1:.2f}\nCHANGE RM 1.00"
         assert _given(_slip(f"Date: {day:%d/%m/%Y}", rows)).get("total") == f"{total}"
+
+
+def test_a_garbled_total_that_reads_as_the_labelled_one_or_the_cash_handed_over_is_that_amount() -> None:
+    for day, total in _cases(86):
+        text = f"{total}"
+        shaped = text.replace("8", "B").replace("0", "D").replace("2", "Z").replace("5", "S").replace("6", "b")
+        if shaped == text:
+            continue
+        twice = f"Total (Inclusive of GST): {total}\nTOTAL: {shaped}\nCASH : {total + 10:.2f}\nCHANGE : 10.00"
+        assert _given(_slip(f"Date: {day:%d/%m/%Y}", twice)).get("total") == text
+        cash = f"TOTAL: {shaped}\nCASH : {total}"  # no change given: the cash handed over is the amount due
+        assert _given(_slip(f"Date: {day:%d/%m/%Y}", cash)).get("total") == text
+        other = f"Total (Inclusive of GST): {total + 1:.2f}\nTOTAL: {shaped}"  # a reading of neither: not known
+        assert _given(_slip(f"Date: {day:%d/%m/%Y}", other)).get("total") is None
