@@ -965,12 +965,19 @@ def _garbled(value: object, address: bool = False) -> bool:
     ("Northamptonshire"); run together, a word in small letters shows a capital inside it ("HolvikRoad")."""
     return isinstance(value, str) and bool(_GARBLED.search(value) or any(
         len(word) <= _LONG_RUN and _MIXED_WORD.search(word) for word in re.findall(r"[^\W_]+", value)) or (
-        address and (_RUN_TOGETHER.search(value) or _street_run_in(value) or _NUMBER_LOST.match(value))))
+        address and (_RUN_TOGETHER.search(value) or _street_run_in(value) or _number_lost(value))))
+
+
+def _number_lost(value: str) -> bool:
+    """Whether an address begins with a house's label and a word where its number stands ("No Jalan …"); a word of
+    the address's own that its number follows ("No. Lot 12", "No. Unit 3-1") is no number lost."""
+    m = _NUMBER_LOST.match(value)
+    return m is not None and not _ADDRESS_WORDS.match(value, m.start(1))
 
 
 # A house's label first with no number after it, a word of letters in its place ("No Jalan ..."): its number was
 # lost, and the address read without it is wrong
-_NUMBER_LOST = re.compile(r"(?i)^\W*no\b[.:,;]?\s*[^\W\d_]{3,}(?![^\W_]|[-/]\d)")
+_NUMBER_LOST = re.compile(r"(?i)^\W*no\b[.:,;]?\s*([^\W\d_]{3,})(?![^\W_]|[-/]\d)")
 GLUED_LETTERS = 2  # letters or digits on each side of a street's word that run it into its neighbours
 
 

@@ -203,7 +203,8 @@ def test_a_streets_word_run_into_the_words_beside_it_is_flagged() -> None:
 
 def test_an_address_whose_house_number_was_lost_after_its_label_is_flagged() -> None:
     """An address that begins with a house's label and then a word, its number lost ("No Jalan …"): read without its
-    number it is wrong, so it is left out and flagged; with the number it is given."""
+    number it is wrong, so it is left out and flagged; with the number it is given, and so is one whose label an
+    address's word follows, its number after that ("No. Lot 12, …")."""
     rng = random.Random(9311)
     for _ in range(20):
         street, area, town = (word(rng).capitalize() for _ in range(3))
@@ -214,6 +215,9 @@ def test_an_address_whose_house_number_was_lost_after_its_label_is_flagged() -> 
         assert _address_read(whole, rng) == (" ".join(whole), False), whole
         lost = [f"{label} Jalan {street} {rng.randint(2, 20)}/{rng.randint(2, 9)},", *tail]
         assert _address_read(lost, rng) == (None, True), lost
+        part = rng.choice(("Lot", "LOT", "Unit", "Block", "Plot"))
+        numbered = [f"{label} {part} {house}, Jalan {street} {rng.randint(2, 20)}/{rng.randint(2, 9)},", *tail]
+        assert _address_read(numbered, rng) == (" ".join(numbered), False), numbered
 
 
 def test_a_house_number_one_read_as_its_lookalike_letter_is_put_right() -> None:
