@@ -14,7 +14,7 @@ import re
 
 from classify._layout import Row, starts_column
 from classify._title import RULES as TITLE_RULES
-from classify.extract import BUYER_ROLES, Doc
+from classify.extract import BUYER_ROLES, Doc, Hit
 from classify.normalise import fold_text
 from classify.partywords import party_words
 from classify.types import FieldValue
@@ -55,6 +55,8 @@ def doubt(doc: Doc, name: FieldValue) -> str | None:
     folded = fold_text(str(name.value)).lower()
     if any(rule.names(folded) for rule in TITLE_RULES) or _MARKS.fullmatch(folded):
         return "the document's title or a mark on it, not a name"
+    if _across_columns(doc, name):
+        return "two columns' text read as one name"
     blocks = _buyer_blocks(doc)
     if any(_holds(text, words) for text in blocks):
         return "printed in the buyer's block"
@@ -161,6 +163,23 @@ def _labels(text: str) -> set[str]:
             if len(p) >= 2 and p.casefold() not in _GENERIC_LABELS}
 
 
+def _across_columns(doc: Doc, name: FieldValue) -> bool:
+    """Whether the name's words run across a column's gap on the row it was read from: two parties printed side by
+    side («Velduin Tartak Sp. z o.o.      Kestrel Labs Sp. z o.o.» under «Sprzedawca:  Nabywca:») read as one."""
+    box = name.box
+    if box is None:
+        return False
+    own = {w.casefold() for w in str(name.value).split()}  # the words of the name itself, not the row's others
+    for row in doc.rows:
+        if row.page != name.page or not _overlaps(row, box):
+            continue
+        inside = [n for n, w in enumerate(row.words) if box[0] <= (w.box[0] + w.box[2]) / 2 <= box[2]
+                  and w.text.casefold() in own]
+        if any(starts_column(row, row.starts[n]) for n in inside[1:]):
+            return True
+    return False
+
+
 def _other_company(doc: Doc, words: list[str]) -> str | None:
     """A company the invoice's registration line names (its name and legal form on a row with a registration or tax
     number's label: the footer's «Velduin GmbH · Amtsgericht Köln HRB 1234 · USt-IdNr …») that shares no word with
@@ -202,3 +221,28 @@ def _printed_again(doc: Doc, name: FieldValue, words: list[str]) -> bool:
 def _overlaps(row: Row, box: tuple[int, int, int, int]) -> bool:
     r = row.box
     return r[0] < box[2] and box[0] < r[2] and r[1] < box[3] and box[1] < r[3]
+
+
+def name_below(doc: Doc, row: Row, start: int, end: int) -> FieldValue | None:
+    """The party's name under a role's label that heads a block with nothing after it in its column («Bill From:»,
+    «Sprzedawca:» over the name; its buyer's twin beside it in a column of its own): the next row's words in the
+    label's column, when they read as a name (letters, not a label or an amount)."""
+    after = [k for k, s in enumerate(row.starts) if s >= end]
+    x0, x1 = _band(row, start, end, max(r.box[2] for r in doc.rows if r.page == row.page))
+    if any(row.words[k].box[0] < x1 for k in after):
+        return None  # the label's column goes on after it: the name is on its row, read there
+    n = row.index
+    below = next((r for r in doc.rows if r.index == n + 1), None)
+    if below is None or below.page != row.page or _apart(row, below):
+        return None
+    picked = [k for k, w in enumerate(below.words) if w.box[2] > x0 and w.box[0] < x1]
+    if not picked:
+        return None
+    first, last = picked[0], picked[-1]
+    at, to = below.starts[first], below.starts[last] + len(below.words[last].text)
+    text = below.text[at:to].strip(" ,;")
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 3 or letters < 0.6 * len(text.replace(" ", "")) or _BUYER_LABEL.match(below.folded, at) or (
+            ":" in text):
+        return None
+    return Hit(text, text, below, at, to, 0.85).field("seller_name", 0.9)

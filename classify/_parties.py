@@ -237,6 +237,12 @@ def _labelled_name(doc: Doc) -> FieldValue | None:
         if org:
             return _field("seller_name", _clean_name(org.group()), row, m.end(), len(row.text), 1.0)
         value = _clean_name(_cut(rest).split(",")[0])
+        if not _cyrillic_doc(doc):
+            from classify._issuer import name_below
+
+            below = name_below(doc, row, m.start(), m.end())  # «Bill From:» over the name, alone in its column
+            if below is not None:
+                return dataclasses.replace(below, value=_clean_name(str(below.value)))
         if re.fullmatch(BUYER_ROLES + r"\W*", value.lower()):
             continue  # a header of two columns: "Исполнитель: Заказчик:"
         if len(value) >= 3 and not re.search(r"\d{5}", value) and not _dated(value):

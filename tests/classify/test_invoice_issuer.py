@@ -128,3 +128,32 @@ def test_a_period_after_from_is_no_seller() -> None:
     rng = random.Random(9)
     got, _ = _seller(_invoice(["Invoice", "From: 1 March 2021", "To: 31 March 2021"], [], rng))
     assert got is None or "March" not in got
+
+
+@pytest.mark.parametrize(("seller_label", "buyer_label"), [("Bill From:", "Bill To:"), ("Sprzedawca:", "Nabywca:"),
+                                                           ("Lieferant:", "Rechnungsempfänger:"),
+                                                           ("Fournisseur :", "Destinataire :")])
+def test_the_name_under_a_sellers_label_heading_its_column(seller_label: str, buyer_label: str) -> None:
+    """The seller's label alone over its block, the buyer's block in the column beside it: the name under the
+    seller's label, not the buyer's beside it."""
+    rng = random.Random(seller_label)
+    seller, buyer = f"{_word(rng)} {_word(rng)}", f"{_word(rng)} {_word(rng)}"
+    p = page([(100, 100, "INVOICE"), (100, 160, "Invoice Number: 4471"), (100, 220, "Invoice Date: March 9, 2021"),
+              (100, 340, seller_label), (1300, 340, buyer_label),
+              (100, 400, seller), (1300, 400, buyer),
+              (100, 460, "12 Harbour Road"), (1300, 460, "8 Mill Lane"), (100, 640, "Total: $75.00")])
+    result = analyse([p])
+    assert result.fields["seller_name"].value == seller
+    assert result.fields["seller_name"].confidence >= FIELD_THRESHOLD
+
+
+def test_two_legal_names_side_by_side_are_no_one_name() -> None:
+    """Two parties' rows printed side by side with no labels read (their legal names on one row): not one name."""
+    rng = random.Random(11)
+    one, two = f"{_word(rng)} {_word(rng)} GmbH", f"{_word(rng)} {_word(rng)} GmbH"
+    p = page([(100, 100, one), (1300, 100, two), (100, 160, "Hauptstr. 1"), (1300, 160, "Musterweg 8"),
+              (100, 260, "Rechnung"), (100, 320, "Rechnungsnummer: 4471"), (100, 380, "Rechnungsdatum: 12.03.2021"),
+              (100, 500, "Gesamtbetrag 119,00 EUR")])
+    result = analyse([p])
+    given = result.fields.get("seller_name")
+    assert given is None or given.confidence < FIELD_THRESHOLD or given.value in (one, two)
