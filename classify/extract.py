@@ -549,7 +549,7 @@ def find_total(doc: Doc, doc_type: str) -> FieldValue | None:
                + _total_under_label(doc, _parse_garbled_money)
                if (sure is None or h.priority > sure.priority + 1e-9
                    or (h.priority >= sure.priority - 1e-9 and h.row.index > sure.row.index))
-               and not _is_sub(h) and (cents or not re.fullmatch(r"\d+", h.value))
+               and not _is_sub(h) and (cents or re.search(r"[.,]", h.value))
                and (labelled is None or Decimal(labelled.value) not in _readings(h.value))]  # (it agrees: no doubt)
     if paid is not None:
         agree = [h for h in hits if Decimal(h.value) == paid]
@@ -636,7 +636,7 @@ def _total_under_label(doc: Doc, parse: Parser | None = None) -> list[Hit]:
     row under a label that is one word or two (a garbled amount, :func:`_parse_garbled_money`)."""
     out: list[Hit] = []
     for row, under in itertools.pairwise(doc.rows):
-        alone = (_AMOUNT_ALONE.fullmatch(under.text) if parse is None
+        alone = (_AMOUNT_ALONE.fullmatch(_money_text(under.text)) if parse is None
                  else re.fullmatch(r"\W{0,3}\S+(?: \S+)?\W{0,3}", under.text))
         if row.page != under.page or not alone:
             continue
@@ -664,7 +664,8 @@ _GARBLED_MONEY = re.compile(_GARBLED_LEAD + r"((?=[\w]*\d)(?=[\w]*[^\W\d_])[^\W_
 # an amount with a space read inside its units («1 9.00»: 19.00 or 9.00), or its decimal point lost («6415», on a slip
 # that prints its amounts with their cents: 64.15), the first thing after its label
 _SPACED_MONEY = re.compile(_GARBLED_LEAD + r"(\d{1,3} \d{1,3}[.,]\d{2})(?![\w.,])", re.IGNORECASE)
-_POINT_LOST = re.compile(_GARBLED_LEAD + r"(\d{3,6})(?![\w.,:])", re.IGNORECASE)
+# (its point lost and a digit read as a letter too: «J419»)
+_POINT_LOST = re.compile(_GARBLED_LEAD + r"((?=(?:[^\W\d_|]?\d){3})[\d|A-Za-z]{3,6})(?![\w.,:%])", re.IGNORECASE)
 
 
 def _parse_garbled_money(text: str) -> tuple[str, int, int] | None:
@@ -690,8 +691,11 @@ _GARBLED_RUN = re.compile(_GARBLED_LEAD + r"((?=\S*\d)[\w|]{1,6}[.,][\w|]{1,3})(
 def _readings(raw: str) -> set[Decimal]:
     """Every amount a garbled one reads as: «J4.19», «1S.2O» with each letter in its units put for a digit (one
     letter at most: with more, too many amounts fit); «1 9.00» as 19.00 and 9.00; «6415» as 64.15."""
-    if re.fullmatch(r"\d+", raw):
-        return {Decimal(raw).scaleb(-2)}
+    if re.fullmatch(r"[\w|]+", raw):  # its point lost
+        fixed = "".join(ch if ch.isdigit() else _AS_DIGIT.get(ch, "?") for ch in raw)
+        if fixed.count("?") > 1:
+            return set()
+        return {Decimal(fixed.replace("?", d)).scaleb(-2) for d in ("0123456789" if "?" in fixed else "?")}
     if m := re.fullmatch(r"(\d+) (\d+[.,]\d{2})", raw):
         return {Decimal(f"{m.group(1)}{m.group(2)}".replace(",", ".")), Decimal(m.group(2).replace(",", "."))}
     m = re.fullmatch(r"([\w|]+)[.,]([\w|]{2})", raw)
@@ -878,6 +882,8 @@ def _is_sub(hit: Hit) -> bool:
     change."""
     folded = hit.row.folded
     label = folded[hit.label:hit.start] if hit.label >= 0 else ""
+    if re.search(r"(?<![a-z])rounded(?![a-z])", label):
+        return False  # a rounded total is the amount due, whatever it is called («Net Total Rounded»)
     before = folded[max(0, (hit.label if hit.label >= 0 else hit.start) - 25):max(hit.label, 0)]
     if _SUB_LABEL.search(_ITEM_COUNT.sub(" ", label)):
         return True

@@ -139,3 +139,17 @@ def test_a_garbled_total_that_reads_as_the_labelled_one_or_the_cash_handed_over_
         assert _given(_slip(f"Date: {day:%d/%m/%Y}", cash)).get("total") == text
         other = f"Total (Inclusive of GST): {total + 1:.2f}\nTOTAL: {shaped}"  # a reading of neither: not known
         assert _given(_slip(f"Date: {day:%d/%m/%Y}", other)).get("total") is None
+
+
+def test_a_total_past_reading_under_the_surest_label_is_not_outvoted_by_a_weaker_one() -> None:
+    for day, total in _cases(87):
+        if total < 10:
+            continue
+        part = (total / 3).quantize(Decimal("0.01"))
+        above = f"Total 6% supplies (Inc. GST): {part}\nTotal 0% supplies: {total - part:.2f}\n"
+        lost = "J" + f"{total}".replace(".", "")[1:]  # its point lost and its first digit read as a letter
+        assert _given(_slip(f"Date: {day:%d/%m/%Y}", above + f"Total Payable: {lost}")).get("total") in (
+            f"{total}", None)
+        units, cents = f"{total}".split(".")
+        split = f"Total Payable:\n{units}.{cents[0]} {cents[1]}"  # the amount under its label, a space in its cents
+        assert _given(_slip(f"Date: {day:%d/%m/%Y}", above + split)).get("total") == f"{total}"
