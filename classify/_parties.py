@@ -988,8 +988,8 @@ GLUED_LETTERS = 2  # letters or digits on each side of a street's word that run 
 
 
 def _street_run_in(value: str) -> bool:
-    """Whether a street's word stands run into the words beside it in one token of capitals ("OFFJALANPUDU",
-    "NO.1JALANPJU1A46") among words read with their spaces: that row was read with its spaces lost, and its commas
+    """Whether a street's word stands run into the words beside it in one token of capitals ("OFFJALANHOLVIK",
+    "NO.4JALANTARSEN2") among words read with their spaces: that row was read with its spaces lost, and its commas
     with them. An address read with no space at all is a row printed with no marks, run together whole
     ("14KELLOWROAD4ORRINHEIGHTS62100HW"), and is read as printed."""
     return bool(re.search(r"\S\s+\S", value)) and any(
