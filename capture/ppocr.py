@@ -406,8 +406,9 @@ def fuse_numbers(ppocr: Sequence[OcrWord], tesseract: Sequence[OcrWord]) -> tupl
     if not replaced and not added:
         return tuple(tesseract)
     out: list[OcrWord] = []
-    for word in added.get(-1, []) if any(w.line >= 0 for w in added.get(-1, [])) else []:
-        out.append(word)
+    # put in before tesseract's first word: the numbers on its row to the left of it (those on no row at all
+    # go at the end, on lines of their own, below)
+    out.extend(w for w in added.get(-1, []) if w.line >= 0)
     for i, word in enumerate(words):
         kept = replaced.get(i, word)
         if kept is not None:

@@ -313,3 +313,13 @@ def test_a_number_on_a_row_tesseract_read_nothing_on_is_put_in_when_fairly_sure(
     found = ppocr.fuse_numbers((_at("7399,33", 400, 540, 0.85, top=600), _at("1234,56", 400, 540, 0.7, top=700)),
                                tesseract)
     assert [w.text for w in found] == ["Подпись", "7399,33"]
+
+
+def test_a_number_put_in_is_written_once_wherever_it_stands() -> None:
+    # one sure number left of tesseract's first word (on its row), one on a row tesseract read nothing on
+    tesseract = (_at("Итого:", 200, 320, 0.95), _at("руб.", 340, 400, 0.9))
+    before = _at("1598,00", 10, 150, 0.96)
+    below = _at("12500,00", 10, 150, 0.96, top=400)
+    fused = ppocr.fuse_numbers((before, below), tesseract)
+    assert [w.text for w in fused] == ["1598,00", "Итого:", "руб.", "12500,00"]
+    assert fused[0].line == 0 and fused[-1].line == 1  # the row's own line; a new line below the page's last
