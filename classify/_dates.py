@@ -189,7 +189,8 @@ _TIME_FIRST = re.compile(r"\W*\d{1,2}\s?[:.]\s?\d{2}(?:\s?[:.]\s?\d{2})?\s*(?:[A
 
 def lone_date(text: str) -> tuple[str, int, int] | None:
     """A misread date that is the whole of its row but for marks about it ("15-0718"), or that ends a row
-    beginning with the time of day ("05:03PM 4471 15-0718"), as till slips print their date."""
+    beginning with the time of day ("05:03PM 4471 15-0718"), as till slips print their date; its month also
+    a name read with its look-alikes ("19 NAR 2018")."""
     m = re.fullmatch(r"\W*(.*?)\W*", text)
     if not m or not m.group(1):
         return None
@@ -197,7 +198,10 @@ def lone_date(text: str) -> tuple[str, int, int] | None:
     timed = _TIME_FIRST.match(text)
     runs = [r for r in _runs(text) if r[1] == end and (r[0] == start or (timed and r[0] >= timed.end()))]
     if not runs:
-        return None
+        # a month's name read with its look-alikes: «19 NAR 2018» alone, or after the time («09:06PM 5695 19 NAR 2018»)
+        named = [got for m in _month_run().finditer(text) if (got := _named(m)) and got[2] == end
+                 and (got[1] == start or (timed and got[1] >= timed.end()))]
+        return named[-1] if len(named) == 1 else None
     run_start = runs[0][0]
     starts = [run_start] + ([run_start + g.end() for g in re.finditer(r"\s", text[run_start:end])] if timed else [])
     readings = {(got[0], s) for s in starts if (got := _read(text[s:end]))}

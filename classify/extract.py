@@ -473,7 +473,7 @@ def find_date(doc: Doc, doc_type: str) -> FieldValue | None:
         for iso, s, e in find_dates(row.text):
             if iso > today:
                 continue  # a code read as a date («HA06HD01-3 - 70»: 2070): no document is dated after today
-            if " " in row.text[s:e] and re.search(r"(?<!\d)\d{2}$", row.text[s:e]):
+            if re.fullmatch(r"\d+\.?\s\.?\d+\.\d{2}|\d+\.\d+\s\.\d{2}", row.text[s:e]):
                 continue  # «24.95 .00», «5. 23.00»: amounts read apart as a date of a two-digit year, with no label
             if re.match(r"\s*[,|]?\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{2}\s*(?:am|pm))", row.text[e:e + 12],
                         re.IGNORECASE):

@@ -153,3 +153,19 @@ def test_a_total_past_reading_under_the_surest_label_is_not_outvoted_by_a_weaker
         units, cents = f"{total}".split(".")
         split = f"Total Payable:\n{units}.{cents[0]} {cents[1]}"  # the amount under its label, a space in its cents
         assert _given(_slip(f"Date: {day:%d/%m/%Y}", above + split)).get("total") == f"{total}"
+
+
+def test_a_year_with_a_space_read_inside_it_before_the_time() -> None:
+    for day, _ in _cases(75):
+        for row in (f"{day:%d} {day:%b} 20 {day:%y} 18:07", f"{day:%d/%m}/20 {day:%y} 8:26:57 AM"):
+            assert _given(_slip(row, "TOTAL 21.95")).get("date") == day.isoformat()
+
+
+@pytest.mark.parametrize(("row", "iso"), [
+    ("Date: 02 J4N 2018", "2018-01-02"),  # a capital A read as a 4
+    ("09:06PM 5695 19 NAR 2018", "2018-03-19"),  # after the time of day, no label
+    ("06:20PM 5680 20 FE8 2018", "2018-02-20"),
+    ("19 NAR 2018", "2018-03-19"),  # alone on its row
+])
+def test_a_months_name_misread_on_a_row_of_its_own_or_after_the_time(row: str, iso: str) -> None:
+    assert _given(_slip(row, "TOTAL 21.95")).get("date") == iso
