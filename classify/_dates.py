@@ -199,8 +199,8 @@ def lone_date(text: str) -> tuple[str, int, int] | None:
     runs = [r for r in _runs(text) if r[1] == end and (r[0] == start or (timed and r[0] >= timed.end()))]
     if not runs:
         # a month's name read with its look-alikes: «19 NAR 2018» alone, or after the time («09:06PM 5695 19 NAR 2018»)
-        named = [got for m in _month_run().finditer(text) if (got := _named(m)) and got[2] == end
-                 and (got[1] == start or (timed and got[1] >= timed.end()))]
+        named = [hit for m in _month_run().finditer(text) if (hit := _named(m)) and hit[2] == end
+                 and (hit[1] == start or (timed and hit[1] >= timed.end()))]
         return named[-1] if len(named) == 1 else None
     run_start = runs[0][0]
     starts = [run_start] + ([run_start + g.end() for g in re.finditer(r"\s", text[run_start:end])] if timed else [])
