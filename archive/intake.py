@@ -258,7 +258,7 @@ def file_items(archive, path: str | os.PathLike[str], *, source: str, ref: str, 
         reason = getattr(exc, "reason", "unsafe_archive")
         q = quarantine_file(s.quarantine_dir, p, reason=reason, message=str(exc), extra={"source_kind": source})
         record_intake(archive, source=source, source_ref=ref, filename=p.name, outcome=IntakeOutcome.QUARANTINED,
-                      reason=reason, message=str(exc), outlet=outlet, quarantine_path=q.path, once=q.again)
+                      reason=reason, message=q.message, outlet=outlet, quarantine_path=q.path, once=q.again)
         return []
     except CaptureError:
         pieces = [Piece(path=str(p), filename=p.name, ref=ref, outlet=outlet)]  # the pipeline judges it
@@ -475,7 +475,7 @@ class FolderIntake:
         q = quarantine_file(self.options.quarantine_dir, f.path, reason=reason, message=message, move=True,
                             extra={"source_kind": "watch", "outlet": f.outlet_code or ""})
         record_intake(self.archive, source="watch", source_ref=f.path, filename=Path(f.path).name,
-                      outcome=IntakeOutcome.QUARANTINED, reason=reason, message=message, outlet=f.outlet_code,
+                      outcome=IntakeOutcome.QUARANTINED, reason=reason, message=q.message, outlet=f.outlet_code,
                       quarantine_path=q.path, size=f.size, once=q.again)
         self.files.release(f.path)
         self.report("settled", {"file": f.path, "outcome": "quarantined", "reason": reason, "to": q.path})
@@ -864,10 +864,10 @@ def import_batch(pipeline: Pipeline, paths: Iterable[str | os.PathLike[str]], *,
         q = quarantine_file(settings.quarantine_dir, path, reason=reason, message=message,
                             extra={"source_kind": source})
         record_intake(archive, source=source, source_ref=str(path), filename=path.name,
-                      outcome=IntakeOutcome.QUARANTINED, reason=reason, message=message, quarantine_path=q.path,
+                      outcome=IntakeOutcome.QUARANTINED, reason=reason, message=q.message, quarantine_path=q.path,
                       once=q.again)
         total.add(FileOutcome(IntakeItem(path=str(path), source=source, source_ref=str(path)),
-                              IntakeOutcome.QUARANTINED, reason=reason, message=message, quarantine_path=q.path))
+                              IntakeOutcome.QUARANTINED, reason=reason, message=q.message, quarantine_path=q.path))
 
     def items() -> Iterator[IntakeItem]:
         for _, pieces in batch_pieces(paths, options=options, outlet=outlet, hints=hints, manifest=manifest,

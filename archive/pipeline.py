@@ -57,7 +57,7 @@ from archive.models import (
     Page,
     utcnow,
 )
-from archive.quarantine import quarantine_file
+from archive.quarantine import quarantine_file, russian_first
 from archive.routes import route_committed
 from archive.reading import Reader, ReadingSettings, inspect_with, plan_file, read_or_failed
 from capture import CaptureError, PageJob, PageResult, merge_pdfs, read_page, stages
@@ -274,10 +274,15 @@ def failure_reason(exc: BaseException) -> str:
 
 
 def failure_message(exc: BaseException) -> str:
-    if isinstance(exc, CaptureError):
-        return str(exc) or type(exc).__name__
+    """What went wrong, Russian first (:func:`russian_first` by the exception's reason)."""
     text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if isinstance(exc, CaptureError):
+        message = text or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    path = getattr(exc, "path", None)
+    name = os.path.basename(os.fspath(path)) if isinstance(path, str | os.PathLike) else ""
+    return russian_first(failure_reason(exc), message, name)
 
 
 def _try_lock(path: Path) -> int | None:
@@ -831,7 +836,7 @@ class Pipeline:
             extra={"sha256": digest or "", "source_kind": item.source, "outlet": item.outlet_code or "",
                    "source_ref": printable(item.source_ref or "")},
         )
-        outcome = FileOutcome(item, IntakeOutcome.QUARANTINED, reason=reason, message=message,
+        outcome = FileOutcome(item, IntakeOutcome.QUARANTINED, reason=reason, message=q.message,
                               quarantine_path=q.path)
         self._ledger(item, outcome, filename=filename, sha256=digest, once=q.again)
         return outcome
@@ -924,9 +929,9 @@ class Pipeline:
                 elif rec.outcome == IntakeOutcome.PENDING:  # its own row, not a concurrent duplicate's
                     rec.outcome = IntakeOutcome.QUARANTINED
                     rec.reason = reason
-                    rec.message = message
+                    rec.message = q.message
                     rec.quarantine_path = q.path
-        return FileOutcome(flight.item, IntakeOutcome.QUARANTINED, reason=reason, message=message,
+        return FileOutcome(flight.item, IntakeOutcome.QUARANTINED, reason=reason, message=q.message,
                            quarantine_path=q.path)
 
     def _searchable_pdf(self, flight: _InFlight, results: list[PageResult | None]) -> str | None:

@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +26,47 @@ class QuarantinedFile:
     reason: str  # machine code: empty, corrupt, encrypted, oversized, unsupported, ocr_failed, ...
     message: str
     again: bool = False  # the entry was there already: these bytes under this name were quarantined before
+
+
+# What each reason code means, in Russian: the reason a person reads comes first in the interface's
+# language (the project's rule: Russian first), and the reader's own detail (often English) follows it.
+REASON_RU: dict[str, str] = {
+    "empty": "файл пуст",
+    "corrupt": "файл повреждён или недописан",
+    "encrypted": "файл защищён паролем: сохраните его без защиты и пришлите снова",
+    "active_content": "файл содержит активное содержимое (скрипт, команду запуска)",
+    "oversized": "файл слишком велик для чтения (размер или число точек изображения)",
+    "unsupported": "формат файла не поддерживается (решает содержимое файла, а не его имя)",
+    "ocr_failed": "текст страниц не распознан",
+    "ocr_timeout": "распознавание страницы не уложилось во время",
+    "page_timeout": "чтение страницы не уложилось во время",
+    "timeout": "чтение файла не уложилось во время",
+    "unknown_xml": "XML неизвестного формата (не ЭДО УПД или счёт-фактура)",
+    "invalid_xml": "XML повреждён или не соответствует формату",
+    "unsafe_archive": "архив небезопасен (пути вне архива, слишком сильное сжатие)",
+    "changing": "файл менялся во время чтения: пришлите его, когда он будет дописан",
+    "unreadable": "файл не читается",
+    "read_failed": "файл не удалось прочитать",
+    "vanished": "файл исчез до того, как был принят",
+}
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+
+
+def russian_first(reason: str, message: str, *names: str) -> str:
+    """``message`` led by what ``reason`` means in Russian, unless it is Russian first already: its first word
+    is, or it is «по-русски / in English» (the file's ``names``, which may be Cyrillic, do not count; a Russian
+    word later on, «ЭДО» in a list of formats, does not make it Russian). A reason without a Russian text
+    keeps its message."""
+    said = message
+    for name in names:
+        if name:
+            said = said.replace(name, "")
+    ru = REASON_RU.get(reason)
+    first = next((ch for ch in said if ch.isalpha()), "")
+    before, bilingual, _ = said.partition(" / ")  # the project's «по-русски / in English»
+    if ru is None or _CYRILLIC.fullmatch(first) or (bilingual and _CYRILLIC.search(before)):
+        return message
+    return f"{ru} / {message}" if message else ru
 
 
 CHUNK = 1 << 20
@@ -147,6 +189,7 @@ def quarantine_file(
     disk before it has its name, and a moved source is removed only after that.
     """
     src = Path(source)
+    message = russian_first(reason, message, filename or "", src.name)
     folder = quarantine_dir / dt.date.today().isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     original_name = filename or src.name or "unnamed"

@@ -135,3 +135,50 @@ def test_a_copy_without_its_reason_file_is_completed_not_copied_again(tmp_path: 
     shutil.copy(source, moved)
     assert quarantine_file(quarantine, moved, reason="corrupt", message="truncated", move=True).path == first.path
     assert not moved.exists() and len(_files(quarantine)) == 2  # its bytes were there already: removed, once
+
+
+def test_every_quarantine_reason_is_given_in_russian_first(sqlite_archive, tmp_path: Path) -> None:
+    """Before, only the JavaScript refusal spoke Russian: an empty, damaged, locked, mislabelled or
+    decompression-bomb file was reported in the readers' English («is empty (0 bytes)», Pillow's «could be
+    decompression bomb DOS attack»), in the summary, the ledger and the reason file alike."""
+    from PIL import Image
+
+    from tests.faults.badfiles import truncated_jpeg
+
+    batch = tmp_path / "batch"
+    bad = make_bad_files(batch)
+    bad["corrupt_jpeg"] = truncated_jpeg(batch / "скан «накладная» 1.jpg")  # a Cyrillic name says nothing
+    bad["oversized"] = batch / "bomb.png"
+    Image.new("1", (20_000, 20_000), 1).save(bad["oversized"])  # 400 MP, a few dozen KB on disk
+    before = {p: p.read_bytes() for p in bad.values()}
+
+    summary = import_batch(Pipeline(sqlite_archive, SerialExecutor()), [batch])
+
+    assert summary.quarantined == len(bad) and summary.archived == 0
+    quarantine = sqlite_archive.settings.quarantine_dir
+    reason_files = [json.loads(p.read_text(encoding="utf-8")) for p in quarantine.rglob("*" + REASON_SUFFIX)]
+    messages = ([o.message for o in summary.outcomes] + [r["message"] for r in reason_files]
+                + [r.message for r in ledger_entries(sqlite_archive, outcome="quarantined")])
+    assert len(messages) == 3 * len(bad)
+    names = sorted((p.name for p in bad.values()), key=len, reverse=True)
+    for message in messages:
+        said = message
+        for name in names:  # a message may begin with the file's name
+            said = said.replace(name, "")
+        russian, bilingual, _ = said.partition(" / ")
+        assert bilingual and any("а" <= ch.lower() <= "я" for ch in russian), message  # Russian, then English
+    by_name = {Path(o.item.path).name: o for o in summary.outcomes}
+    assert by_name["bomb.png"].reason == "oversized" and "слишком велик" in (by_name["bomb.png"].message or "")
+    assert (by_name["locked.pdf"].message or "").startswith("файл защищён паролем")
+    assert {p: p.read_bytes() for p in bad.values()} == before  # every original still there, untouched
+
+
+def test_a_message_in_russian_already_is_kept_as_it_is(tmp_path: Path) -> None:
+    from archive.quarantine import russian_first
+
+    said = "PDF с JavaScript не принимается / carries JavaScript"
+    assert russian_first("active_content", said, "x.pdf") == said
+    # a Cyrillic file name is not Russian text
+    english = "Счёт.pdf is empty (0 bytes)"
+    assert russian_first("empty", english, "Счёт.pdf") == f"файл пуст / {english}"
+    assert russian_first("no_such_reason", "odd") == "odd"

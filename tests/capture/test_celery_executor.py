@@ -313,5 +313,5 @@ def test_a_file_stuck_on_a_celery_worker_is_quarantined_as_a_timeout_and_the_bat
         assert [d.filename for d in s.scalars(select(Document))] == ["good.pdf"]
         row = s.scalars(select(IntakeRecord).where(IntakeRecord.filename == "stuck.pdf")).one()
         assert (row.outcome, row.reason) == ("quarantined", "page_timeout")
-        assert row.message.startswith("timeout after 1 s") and Path(row.quarantine_path).is_file()
+        assert "timeout after 1 s" in row.message and Path(row.quarantine_path).is_file()
     assert sorted(p.name for p in inbox.iterdir()) == ["good.pdf", "stuck.pdf"]

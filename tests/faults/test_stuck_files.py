@@ -55,7 +55,7 @@ def test_files_stuck_in_inspection_or_in_a_page_are_quarantined_as_timeouts_and_
     assert rows["e-stuck-split.pdf"] == ("quarantined", "timeout")
     problems = {Path(p["file"]).name: p for p in json.loads(result.stdout)["problems"]}
     for name in ("b-stuck-inspect.pdf", "c-stuck-page.pdf", "e-stuck-split.pdf"):
-        assert problems[name]["message"].startswith("timeout after 2 s"), problems[name]
+        assert "timeout after 2 s" in problems[name]["message"], problems[name]
         copy = Path(problems[name]["quarantine"])
         assert copy.is_file() and MARKER in copy.read_bytes()
     assert sorted(p.name for p in folder.iterdir()) == given  # nothing the user gave is gone
