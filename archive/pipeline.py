@@ -285,6 +285,13 @@ def failure_message(exc: BaseException) -> str:
     return russian_first(failure_reason(exc), message, name)
 
 
+def _named_as_given(message: str, item: IntakeItem, filename: str) -> str:
+    """``message`` speaking of the file by the name it was given (a ZIP's or a mail's member, unpacked under a
+    work name such as ``0001.pdf``), not by the name of its unpacked copy."""
+    work_name = Path(item.path).name
+    return message.replace(work_name, filename) if work_name and filename and work_name != filename else message
+
+
 def _try_lock(path: Path) -> int | None:
     """An exclusive lock on ``path`` (released when the fd is closed or the process dies), or None when
     another process holds it."""
@@ -831,6 +838,7 @@ class Pipeline:
 
     def _quarantine(self, item: IntakeItem, path: Path, filename: str, digest: str | None, reason: str,
                     message: str) -> FileOutcome:
+        message = _named_as_given(message, item, filename)
         q = quarantine_file(
             self.settings.quarantine_dir, path, reason=reason, message=message, filename=filename,
             extra={"sha256": digest or "", "source_kind": item.source, "outlet": item.outlet_code or "",
@@ -911,6 +919,7 @@ class Pipeline:
         reason, message = failure_reason(exc), failure_message(exc)
         blob = self.archive.blobs.path(self.archive.blobs.original_key(flight.sha256))
         filename = flight.item.filename or Path(flight.item.path).name
+        message = _named_as_given(message, flight.item, filename)
         q = quarantine_file(self.settings.quarantine_dir, blob, reason=reason, message=message, filename=filename,
                             extra={"sha256": flight.sha256, "source": flight.item.path})
         with self.archive.transaction() as session:

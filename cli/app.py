@@ -73,8 +73,10 @@ def _print_summary(summary: Any) -> None:
         console.print("by type: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_type.items())))
     for problem in summary.as_dict()["problems"]:
         err_console.print(
-            f"[yellow]{problem['outcome']}[/] {problem['file']}: {problem['reason']} — {problem['message']}"
-            + (f" (kept in {problem['quarantine']})" if problem["quarantine"] else ""),
+            # the file as the user gave it (a ZIP's member as «archive.zip!member»), not its unpacked copy
+            f"[yellow]{problem['outcome']}[/] {rich_escape(problem['source'])}: {problem['reason']} — "
+            f"{rich_escape(problem['message'] or '')}"
+            + (f" (kept in {rich_escape(problem['quarantine'])})" if problem["quarantine"] else ""),
             highlight=False,
         )
 

@@ -85,3 +85,24 @@ def test_extract_json_follows_the_design_contract_and_touches_no_archive(env: di
     assert lines[1]["error"] and lines[1]["reason"] == "empty"
     assert lines[2]["doc_type"] == "invoice"
     assert not Path(env["FINARCHIVE_HOME"]).exists()  # no archive was touched or created
+
+
+def test_a_bad_zip_member_is_reported_by_the_name_the_user_gave_it(env: dict[str, str], tmp_path: Path) -> None:
+    """Before, a ZIP's bad member was reported as the archive's unpacked work copy («…/work/zip/<hex>/0001.pdf:
+    … 0001.pdf is protected by a password»): the user could not tell which of the archive's files it was."""
+    import zipfile
+
+    from tests.factories import make_encrypted_pdf
+
+    run(env, "init")
+    (tmp_path / "src").mkdir()
+    locked = make_encrypted_pdf(tmp_path / "src" / "счёт [копия] «2».pdf")
+    batch = tmp_path / "batch.zip"
+    with zipfile.ZipFile(batch, "w") as z:
+        z.write(locked, "март/" + locked.name)
+    result = run({**env, "COLUMNS": "1000"}, "import", "--no-progress", str(batch))  # one line, unwrapped
+    assert result.exit_code == 10
+    said = result.output
+    assert f"{batch}!март/{locked.name}: encrypted — файл защищён паролем" in said
+    assert f"{locked.name} is protected by a password" in said
+    assert "0001.pdf" not in said and "/work/zip/" not in said
