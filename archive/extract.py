@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.config import Settings
+from archive.quarantine import russian_first
 from archive.reading import Analysis, Reader, ReadingSettings, read_or_failed
 from capture import CaptureError, Executor, PageJob, PageResult, read_page
 from capture.formats import read_edo, read_message
@@ -39,12 +40,18 @@ def extraction_json(file: str, analysis: Analysis, pages: int) -> dict[str, Any]
     }
 
 
+def _error_line(file: str, reason: str, message: str) -> dict[str, Any]:
+    """The line of a file that could not be read: its reason code and its message, Russian first as `import`
+    reports it."""
+    return {"file": file, "error": russian_first(reason, message, os.path.basename(file)), "reason": reason}
+
+
 def _attachments(file: str, executor: Executor, reader: Reader) -> list[dict[str, Any]]:
     """The lines of an e-mail file's attachments (``file!name``), each read as a file of its own."""
     try:
         attachments = read_message(file).attachments
     except CaptureError as exc:
-        return [{"file": file, "error": str(exc), "reason": exc.reason}]
+        return [_error_line(file, exc.reason, str(exc))]
     with tempfile.TemporaryDirectory(prefix="finarchive-extract-") as folder:
         paths = []
         for n, attachment in enumerate(attachments, 1):
@@ -78,10 +85,10 @@ def extract_files(
         try:
             planned[n] = reader.plan(reader.inspect(file))
         except CaptureError as exc:
-            lines[n] = {"file": file, "error": str(exc), "reason": exc.reason}
+            lines[n] = _error_line(file, exc.reason, str(exc))
             continue
         except OSError as exc:
-            lines[n] = {"file": file, "error": str(exc), "reason": "unreadable"}
+            lines[n] = _error_line(file, "unreadable", str(exc))
             continue
         results[n] = {}
         jobs.extend((n, job) for job in planned[n])
@@ -93,8 +100,7 @@ def extract_files(
         errors = [r for r in got if isinstance(r, BaseException)]
         if len(errors) == len(got):
             error = errors[0] if errors else None
-            return {"file": files[n], "error": str(error) if error else "no pages",
-                    "reason": getattr(error, "reason", "read_failed")}
+            return _error_line(files[n], getattr(error, "reason", "read_failed"), str(error) if error else "no pages")
         pages = [read_or_failed(job, r) for job, r in zip(planned[n], got, strict=True)]
         line = extraction_json(files[n], reader.analyse(pages, jobs=planned[n]), len(planned[n]))
         if n in attached:

@@ -106,3 +106,22 @@ def test_extract_reads_with_defaults_when_there_is_no_archive(tmp_path: Path) ->
     bundled = classify.default_classifier()
     assert (reader.model is None) == (bundled is None)
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_extract_and_import_give_a_bad_file_the_same_reason_russian_first(sqlite_archive, tmp_path: Path) -> None:
+    """Before, `extract` said «empty.pdf is empty (0 bytes)» where `import` said «файл пуст / …»: a bad file's
+    reason is one reading too."""
+    from archive.intake import import_batch
+    from tests.factories import make_bad_files
+
+    bad = make_bad_files(tmp_path / "bad")
+    bomb = tmp_path / "bad" / "bomb.png"
+    Image.new("1", (20_000, 20_000), 1).save(bomb)  # 400 MP: Pillow refuses it as a decompression bomb
+    files = [*bad.values(), bomb]
+    extracted = {Path(line["file"]).name: line for line in extract_files(files, SerialExecutor())}
+    summary = import_batch(Pipeline(sqlite_archive, SerialExecutor()), [tmp_path / "bad"])
+    imported = {Path(o.item.path).name: o for o in summary.outcomes}
+    assert set(extracted) == set(imported) == {f.name for f in files}
+    for name, line in extracted.items():
+        assert (line["reason"], line["error"]) == (imported[name].reason, imported[name].message), name
+    assert extracted["bomb.png"]["error"].startswith("файл слишком велик")
