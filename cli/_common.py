@@ -37,6 +37,19 @@ def print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
+def print_problems(problems: list[dict[str, Any]]) -> None:
+    """One line per file quarantined or failed (an import summary's ``problems``): the file as the user gave
+    it (a ZIP's member as «archive.zip!member», not its unpacked copy), its reason, its message and where
+    its copy is kept."""
+    for problem in problems:
+        err_console.print(
+            f"[yellow]{problem['outcome']}[/] {escape(problem['source'])}: {problem['reason']} — "
+            f"{escape(problem['message'] or '')}"
+            + (f" (kept in {escape(problem['quarantine'])})" if problem["quarantine"] else ""),
+            highlight=False,
+        )
+
+
 def exit_code_of(exc: BaseException) -> ExitCode:
     """The exit code an exception ends the command with: every mapping of the CLI is here."""
     if isinstance(exc, FinarchiveError):

@@ -21,6 +21,7 @@ from cli._common import (
     make_executor,
     open_archive,
     print_json,
+    print_problems,
     start_page_readers,
 )
 from finarchive.errors import ExitCode
@@ -71,14 +72,7 @@ def _print_summary(summary: Any) -> None:
     console.print(table)
     if summary.by_type:
         console.print("by type: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_type.items())))
-    for problem in summary.as_dict()["problems"]:
-        err_console.print(
-            # the file as the user gave it (a ZIP's member as «archive.zip!member»), not its unpacked copy
-            f"[yellow]{problem['outcome']}[/] {rich_escape(problem['source'])}: {problem['reason']} — "
-            f"{rich_escape(problem['message'] or '')}"
-            + (f" (kept in {rich_escape(problem['quarantine'])})" if problem["quarantine"] else ""),
-            highlight=False,
-        )
+    print_problems(summary.as_dict()["problems"])
 
 
 def _run_pipeline(arc, action, *, show_progress: bool, workers: int | None):
@@ -192,7 +186,9 @@ def extract(
 ) -> None:
     """Read, classify and extract fields of FILES as `import` would, without touching any archive (JSON Lines).
 
-    The settings and the trained model are the archive's in FINARCHIVE_HOME when it has them."""
+    The settings and the trained model are the archive's in FINARCHIVE_HOME when it has them. Exits 10 when
+    some files could not be read: their lines carry an "error" (Russian first, as `import` reports it) and
+    a "reason"; the others are read all the same."""
     import dataclasses
 
     from archive.config import Settings

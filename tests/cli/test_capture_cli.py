@@ -76,6 +76,22 @@ def test_watch_once_takes_waiting_files_and_exits(env: dict[str, str], tmp_path:
     assert not [p for p in inbox.rglob("*") if p.is_file()]
 
 
+def test_watch_once_says_why_each_bad_file_was_quarantined(env: dict[str, str], tmp_path: Path) -> None:
+    """Before, `watch` printed «quarantined (encrypted): …» and its counts, never the reason a person reads
+    (the password to remove, the format the content shows), which `import` prints for the same file."""
+    from tests.factories import make_encrypted_pdf
+
+    folder = tmp_path / "inbox" / "SPB-01"
+    folder.mkdir(parents=True)
+    locked = make_encrypted_pdf(folder / "счёт 7.pdf")
+    stale = time.time() - 600
+    os.utime(locked, (stale, stale))
+    result = runner.invoke(app, ["watch", "--inbox", str(tmp_path / "inbox"), "--once"],
+                           env={**env, "COLUMNS": "1000"}, catch_exceptions=False)
+    assert result.exit_code == 10, result.output
+    assert f"{locked}: encrypted — файл защищён паролем" in result.output
+
+
 def test_watch_without_inbox_is_a_configuration_error(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["watch", "--once"], env=env)
     assert result.exit_code == 3 and "inbox" in result.output
