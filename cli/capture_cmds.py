@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli._common import console, err_console, open_archive, print_json, start_page_readers
+from cli._common import console, err_console, open_archive, print_json, print_problems, start_page_readers
 from finarchive.errors import ExitCode
 
 
@@ -69,6 +69,7 @@ def _finish(summary: Any, as_json: bool, extra: dict[str, Any] | None = None) ->
         console.print(
             f"files {data['files']}, archived {data['archived']}, duplicates {data['duplicates']}, "
             f"quarantined {data['quarantined']}, failed {data['failed']}", highlight=False)
+        print_problems(data["problems"])  # what was wrong with each, as `import` says it
 
 
 def watch(
