@@ -134,6 +134,69 @@ def self_reference(text: str) -> Title | None:
     return Title(tuple(found), line, HEAD) if found else None
 
 
+@dataclass(frozen=True)
+class FormRule:
+    """A statutory form by its fixed words: ``need`` of ``words`` (each a tuple of folded word tokens)."""
+
+    types: tuple[str, ...]
+    words: tuple[tuple[str, ...], ...]
+    need: int
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+LONG = 7  # a word of this many letters or more is still itself with one letter wrong, added or lost
+# (a number, the form code, is read exactly: one digit off is another form's code)
+
+
+def _load_forms() -> tuple[FormRule, ...]:
+    table = tomllib.loads((Path(__file__).parent / "data" / "titles.toml").read_text(encoding="utf-8"))
+    return tuple(FormRule(tuple(r["types"]), tuple(tuple(_TOKEN.findall(fold_text(w))) for w in r["words"]),
+                          int(r["need"]))
+                 for r in table.get("form", ()))
+
+
+FORM_RULES = _load_forms()
+
+
+def one_edit(read: str, word: str) -> bool:
+    """Whether ``read`` is ``word`` with one letter put for another, added or left out."""
+    if abs(len(read) - len(word)) > 1 or read == word:
+        return False
+    if len(read) == len(word):
+        return sum(a != b for a, b in zip(read, word, strict=True)) == 1
+    short, long_ = sorted((read, word), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _phrase_in(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether ``phrase`` stands in ``tokens``, at most one of its long words misread by one letter."""
+    n = len(phrase)
+    for i in range(len(tokens) - n + 1):
+        wrong = 0
+        for read, word in zip(tokens[i:i + n], phrase, strict=True):
+            if read != word:
+                wrong += 1 if len(word) >= LONG and word.isalpha() and one_edit(read, word) else 2
+        if wrong <= 1:
+            return True
+    return False
+
+
+def form_reference(text: str) -> Title | None:
+    """The types a statutory form's fixed words name (``text`` as OCR read it), for a form whose title went
+    unread: a head line's title, no surer; several forms found let the model choose among their types."""
+    letters = [ch for ch in text if ch.isalpha()]
+    russian = sum("а" <= ch.lower() <= "я" or ch in "Ёё" for ch in letters) * 2 > len(letters)
+    tokens = [t for line in text.splitlines() for t in _TOKEN.findall(title_text(line, russian=russian))]
+    found: list[str] = []
+    line = ""
+    for rule in FORM_RULES:
+        hits = [" ".join(w) for w in rule.words if _phrase_in(tokens, w)]
+        if len(hits) >= rule.need:
+            found += [t for t in rule.types if t not in found]
+            line = line or ", ".join(hits)
+    return Title(tuple(found), line, HEAD) if found else None
+
+
 def numbered(text: str) -> bool:
     """Whether a line carries a number followed by a date: the document's own («№ 12 от 01.02.2026»)."""
     m = _NUMBER.search(text)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from classify._linear import TextModel, text_model_of
 from classify._slip import SLIP_TYPES
-from classify._title import HEAD, SURE, find_title, self_reference, text_lines
+from classify._title import HEAD, SURE, find_title, form_reference, self_reference, text_lines
 from classify.catalogue import DOC_TYPES
 from classify.exceptions import ModelError
 from classify.normalise import fold_text
@@ -102,7 +102,8 @@ def _typed(text: str, model: Classifier | None,
     scores = keyword_scores(text)
     if model is None:  # how much keyword evidence there is at all
         confidence *= min(1.0, max(scores[best], MIN_SCORE) / 12.0)
-    title = find_title(lines if lines is not None else text_lines(text)) or self_reference(fold_text(text))
+    title = (find_title(lines if lines is not None else text_lines(text)) or self_reference(fold_text(text))
+             or form_reference(text))
     if title is None:
         return best, round(confidence, 3), False
     if len(title.types) == 1:
