@@ -726,7 +726,8 @@ class Pipeline:
             self._ledger(item, outcome, filename=filename)
             return None, outcome
         if item.refused is not None:  # its source could not give it whole: quarantined as it is, with the reason
-            return None, self._quarantine(item, path, filename, None, *item.refused)
+            # the source's own message already names the member as the user gave it («day.zip!torn.pdf»)
+            return None, self._quarantine(item, path, filename, None, *item.refused, renamed=False)
         digest = sha256_file(path)
 
         if resume_id is None:
@@ -837,8 +838,9 @@ class Pipeline:
         return document_id
 
     def _quarantine(self, item: IntakeItem, path: Path, filename: str, digest: str | None, reason: str,
-                    message: str) -> FileOutcome:
-        message = _named_as_given(message, item, filename)
+                    message: str, *, renamed: bool = True) -> FileOutcome:
+        if renamed:
+            message = _named_as_given(message, item, filename)
         q = quarantine_file(
             self.settings.quarantine_dir, path, reason=reason, message=message, filename=filename,
             extra={"sha256": digest or "", "source_kind": item.source, "outlet": item.outlet_code or "",

@@ -46,7 +46,7 @@ def print_problems(problems: list[dict[str, Any]]) -> None:
             f"[yellow]{problem['outcome']}[/] {escape(problem['source'])}: {problem['reason']} — "
             f"{escape(problem['message'] or '')}"
             + (f" (kept in {escape(problem['quarantine'])})" if problem["quarantine"] else ""),
-            highlight=False,
+            highlight=False, soft_wrap=True,  # never broken inside a path, whatever the terminal's width
         )
 
 
