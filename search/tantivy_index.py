@@ -175,6 +175,9 @@ def _escape(term: str) -> str:
     return _REGEX_META.sub(r"\\\1", term)
 
 
+OPEN_ATTEMPTS = 10  # opening an index another process commits to: tries before it is unavailable
+
+
 class TantivyBackend(SearchBackend):
     """Full-text search in a Tantivy index folder; safe to share between threads and processes."""
 
@@ -200,10 +203,16 @@ class TantivyBackend(SearchBackend):
         self._counter: ThreadPoolExecutor | None = None  # see _pool
         self._counter_pid = 0
         self._schema = _schema()
-        try:
-            self._index = self._open()
-        except (OSError, ValueError) as exc:
-            raise BackendUnavailableError(f"cannot open the search index {self.path}: {exc}") from exc
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                self._index = self._open()
+                break
+            except (OSError, ValueError) as exc:
+                # another process committing meanwhile: a temporary file tantivy listed is gone when it reads it
+                if "No such file or directory" in str(exc) and attempt + 1 < OPEN_ATTEMPTS:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise BackendUnavailableError(f"cannot open the search index {self.path}: {exc}") from exc
 
     # ------------------------------------------------------------ opening
 
