@@ -237,14 +237,18 @@ def d_sep_doubled(rows, spot, truth, rng):
     return _separator(rows, spot, rng, doubled=True)
 
 
-def d_space_inside(rows, spot, truth, rng):
-    raw = text_of(rows[spot.row])[spot.start:spot.end]
-    inside = [m.start() for m in re.finditer(r"(?<=\d)(?=\d)", raw)]
+def _space_at(rows, spot, raw, places, rng):
+    """A space put in ``raw`` at one of the places the pattern ``places`` matches (none: nothing done)."""
+    inside = [m.start() for m in re.finditer(places, raw)]
     if not inside:
         return False
     i = rng.choice(inside)
     _put(rows, spot, raw[:i] + " " + raw[i:])
     return True
+
+
+def d_space_inside(rows, spot, truth, rng):
+    return _space_at(rows, spot, text_of(rows[spot.row])[spot.start:spot.end], r"(?<=\d)(?=\d)", rng)
 
 
 def d_year2(rows, spot, truth, rng):
@@ -321,13 +325,7 @@ def t_lookalike(rows, spot, truth, rng):
 
 
 def t_space_inside(rows, spot, truth, rng):
-    raw = _amount(rows, spot)
-    inside = [m.start() for m in re.finditer(r"(?<=\d)(?=\d)|(?<=\d)(?=[.,]\d)|(?<=[.,])(?=\d)", raw)]
-    if not inside:
-        return False
-    i = rng.choice(inside)
-    _put(rows, spot, raw[:i] + " " + raw[i:])
-    return True
+    return _space_at(rows, spot, _amount(rows, spot), r"(?<=\d)(?=\d)|(?<=\d)(?=[.,]\d)|(?<=[.,])(?=\d)", rng)
 
 
 def t_point_lost(rows, spot, truth, rng):
